@@ -1,0 +1,2 @@
+//! The native `kubeplay` CLI.
+fn main() {}

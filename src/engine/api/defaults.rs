@@ -1,0 +1,156 @@
+//! Defaulting as the API server does it on create (`pkg/apis/core/v1/defaults.go`) plus the
+//! admission plugins that touch every pod (ServiceAccount, DefaultTolerationSeconds, Priority).
+//!
+//! Simplification: the ServiceAccount admission plugin's projected `kube-api-access-*` volume is
+//! not added (it would only add noise to `-o yaml` in a cluster with no API tokens).
+
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, PodSecurityContext, PodSpec, Probe, ResourceRequirements, Toleration,
+};
+
+/// `SetDefaults_PodSpec` and `SetDefaults_Container`: applied to pods and to pod templates.
+pub fn default_pod_spec(spec: &mut PodSpec) {
+    spec.restart_policy
+        .get_or_insert_with(|| "Always".to_string());
+    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.dns_policy
+        .get_or_insert_with(|| "ClusterFirst".to_string());
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".to_string());
+    spec.security_context
+        .get_or_insert_with(PodSecurityContext::default);
+    spec.enable_service_links.get_or_insert(true);
+    let host_network = spec.host_network == Some(true);
+    for c in spec.containers.iter_mut() {
+        default_container(c, host_network);
+    }
+    if let Some(init) = spec.init_containers.as_mut() {
+        for c in init.iter_mut() {
+            default_container(c, host_network);
+        }
+    }
+}
+
+fn default_container(c: &mut Container, host_network: bool) {
+    if c.image_pull_policy.is_none() {
+        c.image_pull_policy =
+            Some(default_pull_policy(c.image.as_deref().unwrap_or_default()).to_string());
+    }
+    c.termination_message_path
+        .get_or_insert_with(|| "/dev/termination-log".to_string());
+    c.termination_message_policy
+        .get_or_insert_with(|| "File".to_string());
+    c.resources
+        .get_or_insert_with(ResourceRequirements::default);
+    if let Some(ports) = c.ports.as_mut() {
+        for p in ports.iter_mut() {
+            default_port(p, host_network);
+        }
+    }
+    for probe in [
+        &mut c.readiness_probe,
+        &mut c.liveness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        default_probe(probe);
+    }
+}
+
+fn default_port(p: &mut ContainerPort, host_network: bool) {
+    p.protocol.get_or_insert_with(|| "TCP".to_string());
+    if host_network && p.host_port.is_none() {
+        p.host_port = Some(p.container_port);
+    }
+}
+
+fn default_probe(p: &mut Probe) {
+    p.timeout_seconds.get_or_insert(1);
+    p.period_seconds.get_or_insert(10);
+    p.success_threshold.get_or_insert(1);
+    p.failure_threshold.get_or_insert(3);
+}
+
+/// The image pull policy the API server defaults from the image reference: `Always` for the
+/// `:latest` tag or no tag, `IfNotPresent` otherwise (a digest counts as a tag).
+pub fn default_pull_policy(image: &str) -> &'static str {
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    // The tag is after the last ':' that follows the last '/' (a registry port is not a tag).
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.rsplit_once(':') {
+        Some((_, "latest")) | None => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+/// Admission for a new pod: service account, priority, and the DefaultTolerationSeconds
+/// tolerations (`not-ready` and `unreachable`, NoExecute, 300 s) when the pod has none for them.
+pub fn admit_pod_spec(spec: &mut PodSpec) {
+    default_pod_spec(spec);
+    if spec.service_account_name.is_none() {
+        spec.service_account_name = Some("default".to_string());
+    }
+    if spec.service_account.is_none() {
+        spec.service_account = spec.service_account_name.clone();
+    }
+    spec.priority.get_or_insert(0);
+    spec.preemption_policy
+        .get_or_insert_with(|| "PreemptLowerPriority".to_string());
+    let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let has = tolerations.iter().any(|t| {
+            (t.key.as_deref() == Some(key)
+                || t.key.is_none() && t.operator.as_deref() == Some("Exists"))
+                && (t.effect.is_none() || t.effect.as_deref() == Some("NoExecute"))
+        });
+        if !has {
+            tolerations.push(Toleration {
+                key: Some(key.to_string()),
+                operator: Some("Exists".to_string()),
+                effect: Some("NoExecute".to_string()),
+                toleration_seconds: Some(300),
+                value: None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_policy_follows_the_tag() {
+        let cases = [
+            ("nginx", "Always"),
+            ("nginx:latest", "Always"),
+            ("nginx:1.27", "IfNotPresent"),
+            ("localhost:5000/app", "Always"),
+            ("localhost:5000/app:v2", "IfNotPresent"),
+            ("busybox@sha256:abc", "IfNotPresent"),
+        ];
+        for (image, want) in cases {
+            assert_eq!(default_pull_policy(image), want, "{image}");
+        }
+    }
+
+    #[test]
+    fn admission_adds_default_tolerations_once() {
+        let mut spec = PodSpec::default();
+        admit_pod_spec(&mut spec);
+        admit_pod_spec(&mut spec);
+        let t = spec.tolerations.unwrap_or_default();
+        assert_eq!(t.len(), 2);
+        assert!(t.iter().all(|t| t.toleration_seconds == Some(300)));
+        assert_eq!(spec.restart_policy.as_deref(), Some("Always"));
+        assert_eq!(spec.termination_grace_period_seconds, Some(30));
+        assert_eq!(spec.scheduler_name.as_deref(), Some("default-scheduler"));
+    }
+}

@@ -1,0 +1,220 @@
+//! The garbage collector (`pkg/controller/garbagecollector`), the namespace controller's content
+//! deletion and PodGC (`pkg/controller/podgc`), in one pass:
+//!
+//! - dependents whose owners are all gone are deleted (background cascading deletion);
+//! - an owner deleted with `propagationPolicy: Orphan` has its reference stripped from
+//!   dependents, then its `orphan` finalizer removed;
+//! - an owner deleted with `Foreground` has its dependents deleted, then its `foregroundDeletion`
+//!   finalizer removed once none is left;
+//! - a terminating namespace has its content deleted, then goes;
+//! - pods bound to a node that no longer exists are marked Failed (`DisruptionTarget`,
+//!   `DeletionByPodGC`) and force-deleted after a 40 s quarantine; terminating pods that were never
+//!   scheduled are removed; events older than the event TTL are dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::PodCondition;
+
+use crate::engine::api::{Kind, Object, ObjectKey};
+use crate::engine::clock::SimTime;
+use crate::engine::controller::{Action, DeleteOptions, Outcome, Propagation};
+use crate::engine::store::Store;
+use crate::engine::{Config, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
+
+/// GC state: when PodGC first saw each pod whose node is gone.
+#[derive(Debug, Clone, Default)]
+pub struct GarbageCollector {
+    orphaned_since: BTreeMap<String, SimTime>,
+}
+
+fn has_finalizer(obj: &Object, f: &str) -> bool {
+    obj.meta()
+        .finalizers
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|x| x == f)
+}
+
+fn without_finalizer(obj: &Object, f: &str) -> Object {
+    let mut o = obj.clone();
+    if let Some(list) = o.meta_mut().finalizers.as_mut() {
+        list.retain(|x| x != f);
+        if list.is_empty() {
+            o.meta_mut().finalizers = None;
+        }
+    }
+    o
+}
+
+impl GarbageCollector {
+    /// One pass of every collector.
+    pub fn sync(&mut self, store: &Store, config: &Config, now: SimTime) -> Outcome {
+        let mut out = Outcome::none();
+        // Dependents by owner uid.
+        let mut dependents: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
+        for obj in store.iter() {
+            for r in obj.meta().owner_references.as_deref().unwrap_or_default() {
+                dependents.entry(r.uid.clone()).or_default().push(obj);
+            }
+        }
+        let mut handled: BTreeSet<ObjectKey> = BTreeSet::new();
+        for obj in store.iter() {
+            let refs = obj.meta().owner_references.as_deref().unwrap_or_default();
+            if refs.is_empty() {
+                continue;
+            }
+            let owners: Vec<Option<&Object>> =
+                refs.iter().map(|r| store.get_by_uid(&r.uid)).collect();
+            // Strip references to owners being orphaned or gone while other owners remain.
+            let keep: Vec<_> = refs
+                .iter()
+                .zip(owners.iter())
+                .filter(|(_, o)| match o {
+                    Some(owner) => {
+                        !(owner.meta().deletion_timestamp.is_some()
+                            && has_finalizer(owner, ORPHAN_FINALIZER))
+                    }
+                    None => false,
+                })
+                .map(|(r, _)| r.clone())
+                .collect();
+            let all_gone = owners.iter().all(Option::is_none);
+            let foreground_owner = owners.iter().flatten().any(|o| {
+                o.meta().deletion_timestamp.is_some() && has_finalizer(o, FOREGROUND_FINALIZER)
+            });
+            if (all_gone || foreground_owner) && obj.meta().deletion_timestamp.is_none() {
+                out.push(Action::Delete {
+                    key: obj.key(),
+                    options: DeleteOptions {
+                        propagation: if foreground_owner {
+                            Propagation::Foreground
+                        } else {
+                            Propagation::Background
+                        },
+                        ..Default::default()
+                    },
+                });
+                handled.insert(obj.key());
+            } else if keep.len() != refs.len() && !all_gone {
+                let mut o = obj.clone();
+                o.meta_mut().owner_references = if keep.is_empty() { None } else { Some(keep) };
+                out.push(Action::Update(o));
+                handled.insert(obj.key());
+            }
+        }
+        // Owners waiting on finalizers.
+        for obj in store.iter() {
+            if obj.meta().deletion_timestamp.is_none() {
+                continue;
+            }
+            let deps = dependents.get(obj.uid()).map(Vec::len).unwrap_or(0);
+            if has_finalizer(obj, ORPHAN_FINALIZER) {
+                let still_referenced = dependents
+                    .get(obj.uid())
+                    .is_some_and(|ds| ds.iter().any(|d| !handled.contains(&d.key())));
+                if !still_referenced {
+                    out.push(Action::Update(without_finalizer(obj, ORPHAN_FINALIZER)));
+                }
+            } else if has_finalizer(obj, FOREGROUND_FINALIZER) && deps == 0 {
+                out.push(Action::Update(without_finalizer(obj, FOREGROUND_FINALIZER)));
+            }
+        }
+        // Terminating namespaces.
+        for ns in store.list(Kind::Namespace) {
+            if ns.meta().deletion_timestamp.is_none() {
+                continue;
+            }
+            let name = ns.name().to_string();
+            let mut empty = true;
+            for kind in Kind::all().filter(|k| k.namespaced()) {
+                for o in store.list_ns(kind, &name) {
+                    if kind == Kind::Event {
+                        out.push(Action::Remove {
+                            key: o.key(),
+                            uid: o.uid().to_string(),
+                        });
+                        continue;
+                    }
+                    empty = false;
+                    if o.meta().deletion_timestamp.is_none() {
+                        out.push(Action::Delete {
+                            key: o.key(),
+                            options: DeleteOptions::default(),
+                        });
+                    }
+                }
+            }
+            if empty {
+                out.push(Action::Remove {
+                    key: ns.key(),
+                    uid: ns.uid().to_string(),
+                });
+            }
+        }
+        // PodGC.
+        let mut seen = BTreeSet::new();
+        for pod in store.pods() {
+            let uid = pod.metadata.uid.clone().unwrap_or_default();
+            let key = ObjectKey::new(
+                Kind::Pod,
+                pod.metadata.namespace.as_deref().unwrap_or_default(),
+                pod.metadata.name.as_deref().unwrap_or_default(),
+            );
+            match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                Some(node) if store.node(node).is_none() => {
+                    seen.insert(uid.clone());
+                    let since = *self.orphaned_since.entry(uid.clone()).or_insert(now);
+                    let due = since.plus(config.pod_gc_quarantine_ms);
+                    if now < due {
+                        out.requeue_at(due);
+                        continue;
+                    }
+                    let mut p = pod.clone();
+                    let st = p.status.get_or_insert_with(Default::default);
+                    if !matches!(st.phase.as_deref(), Some("Succeeded" | "Failed")) {
+                        st.phase = Some("Failed".to_string());
+                    }
+                    let conds = st.conditions.get_or_insert_with(Vec::new);
+                    if !conds.iter().any(|c| c.type_ == "DisruptionTarget") {
+                        conds.push(PodCondition {
+                            type_: "DisruptionTarget".to_string(),
+                            status: "True".to_string(),
+                            reason: Some("DeletionByPodGC".to_string()),
+                            message: Some("PodGC: node no longer exists".to_string()),
+                            last_transition_time: Some(now.to_k8s()),
+                            last_probe_time: None,
+                            observed_generation: None,
+                        });
+                    }
+                    if Object::Pod(p.clone()) != Object::Pod(pod.clone()) {
+                        out.push(Action::Update(Object::Pod(p)));
+                    }
+                    out.push(Action::Remove { key, uid });
+                }
+                None if pod.metadata.deletion_timestamp.is_some() => {
+                    out.push(Action::Remove { key, uid });
+                }
+                _ => {}
+            }
+        }
+        self.orphaned_since.retain(|uid, _| seen.contains(uid));
+        // Event TTL: expired events go whenever the collector runs; they never wake it.
+        for ev in store.list(Kind::Event) {
+            if let Object::Event(e) = ev {
+                let last = e
+                    .last_timestamp
+                    .as_ref()
+                    .map(SimTime::from_k8s)
+                    .unwrap_or_default();
+                if now.since(last) > config.event_ttl_ms {
+                    out.push(Action::Remove {
+                        key: ev.key(),
+                        uid: ev.uid().to_string(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}

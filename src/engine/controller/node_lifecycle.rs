@@ -1,0 +1,242 @@
+//! Node lifecycle and taint-based eviction (`pkg/controller/nodelifecycle`,
+//! `pkg/controller/tainteviction`).
+//!
+//! - A node whose kubelet stopped posting for the node-monitor grace period (50 s) gets
+//!   `Ready=Unknown` and the `node.kubernetes.io/unreachable` NoSchedule + NoExecute taints; its
+//!   pods are marked not ready. When the kubelet is back the taints go.
+//! - `spec.unschedulable` is mirrored by the `node.kubernetes.io/unschedulable:NoSchedule` taint.
+//! - Pods that do not tolerate a NoExecute taint of their node are evicted at once; pods that
+//!   tolerate it for `tolerationSeconds` are evicted when that runs out (the DefaultTolerationSeconds
+//!   admission gives every pod 300 s for not-ready and unreachable). Before deletion the pod gets
+//!   `DisruptionTarget=True` (reason `DeletionByTaintManager`).
+//!
+//! Simplification: only the kubelet stopping (`sim node down`) makes a node unhealthy; pressure
+//! conditions are not simulated.
+
+use k8s_openapi::api::core::v1::{Node, PodCondition, Taint};
+
+use crate::engine::api::taints::{
+    tolerates, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
+};
+use crate::engine::api::{Kind, Object, ObjectKey};
+use crate::engine::clock::{SimTime, SECOND};
+use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
+use crate::engine::kubelet::{node_conditions, node_ready_status, Kubelet};
+use crate::engine::store::Store;
+use crate::engine::Config;
+
+/// Controller state (none needed: everything is re-read from the store and the kubelets).
+#[derive(Debug, Clone, Default)]
+pub struct NodeLifecycle {}
+
+fn has_taint(node: &Node, key: &str, effect: &str) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|ts| ts.iter().any(|t| t.key == key && t.effect == effect))
+}
+
+impl NodeLifecycle {
+    /// One pass over every node and the pods bound to it.
+    pub fn sync(
+        &mut self,
+        store: &Store,
+        kubelet: &Kubelet,
+        config: &Config,
+        now: SimTime,
+    ) -> Outcome {
+        let mut out = Outcome::none();
+        for node in store.nodes() {
+            let name = node.metadata.name.clone().unwrap_or_default();
+            let mut n = node.clone();
+            let ready = node_ready_status(node);
+            let agent = kubelet.agent(&name);
+            let down_since = agent.and_then(|a| if a.up { None } else { a.down_since });
+            if let Some(since) = down_since {
+                let due = since.plus(config.node_monitor_grace_ms);
+                if now >= due {
+                    if ready.as_deref() != Some("Unknown") {
+                        n.status.get_or_insert_with(Default::default).conditions =
+                            Some(node_conditions(false, now));
+                        out.event(EventRecord::new(
+                            &Object::Node(node.clone()),
+                            EventType::Normal,
+                            "NodeNotReady",
+                            format!("Node {name} status is now: NodeNotReady"),
+                            "node-controller",
+                        ));
+                    }
+                } else {
+                    out.requeue_at(due);
+                }
+            }
+            let unknown = n
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .is_some_and(|c| c.status == "Unknown");
+            let not_ready = node_ready_status(&n).as_deref() == Some("False");
+            let unschedulable = n
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false);
+            let want: [(&str, &str, bool); 5] = [
+                (TAINT_UNREACHABLE, "NoSchedule", unknown),
+                (TAINT_UNREACHABLE, "NoExecute", unknown),
+                (TAINT_NOT_READY, "NoSchedule", not_ready),
+                (TAINT_NOT_READY, "NoExecute", not_ready),
+                (TAINT_UNSCHEDULABLE, "NoSchedule", unschedulable),
+            ];
+            for (key, effect, wanted) in want {
+                let present = has_taint(&n, key, effect);
+                let spec = n.spec.get_or_insert_with(Default::default);
+                if wanted && !present {
+                    spec.taints.get_or_insert_with(Vec::new).push(Taint {
+                        key: key.to_string(),
+                        value: None,
+                        effect: effect.to_string(),
+                        time_added: if effect == "NoExecute" {
+                            Some(now.to_k8s())
+                        } else {
+                            None
+                        },
+                    });
+                } else if !wanted && present {
+                    if let Some(ts) = spec.taints.as_mut() {
+                        ts.retain(|t| !(t.key == key && t.effect == effect));
+                    }
+                }
+            }
+            if let Some(spec) = n.spec.as_mut() {
+                if spec.taints.as_ref().is_some_and(|t| t.is_empty()) {
+                    spec.taints = None;
+                }
+            }
+            if n != *node {
+                out.push(Action::Update(Object::Node(n.clone())));
+            }
+            self.sync_pods_on(&n, unknown, store, now, &mut out);
+        }
+        out
+    }
+
+    fn sync_pods_on(
+        &self,
+        node: &Node,
+        unknown: bool,
+        store: &Store,
+        now: SimTime,
+        out: &mut Outcome,
+    ) {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        let taints: Vec<Taint> = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| t.effect == "NoExecute")
+            .collect();
+        for pod in store.pods() {
+            if pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(name.as_str()) {
+                continue;
+            }
+            let phase = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or_default();
+            if phase == "Succeeded" || phase == "Failed" {
+                continue;
+            }
+            // Pods on an unreachable node are marked not ready.
+            if unknown {
+                let mut p = pod.clone();
+                let mut changed = false;
+                if let Some(conds) = p.status.as_mut().and_then(|s| s.conditions.as_mut()) {
+                    for c in conds
+                        .iter_mut()
+                        .filter(|c| c.type_ == "Ready" && c.status != "False")
+                    {
+                        c.status = "False".to_string();
+                        c.reason = None;
+                        c.message = None;
+                        c.last_transition_time = Some(now.to_k8s());
+                        changed = true;
+                    }
+                }
+                if changed {
+                    out.push(Action::Update(Object::Pod(p)));
+                }
+            }
+            if pod.metadata.deletion_timestamp.is_some() || taints.is_empty() {
+                continue;
+            }
+            let tolerations = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.tolerations.clone())
+                .unwrap_or_default();
+            // The eviction time is the earliest over every NoExecute taint.
+            let mut evict_at: Option<SimTime> = None;
+            for taint in &taints {
+                let added = taint
+                    .time_added
+                    .as_ref()
+                    .map(SimTime::from_k8s)
+                    .unwrap_or(now);
+                let matching: Vec<_> = tolerations.iter().filter(|t| tolerates(t, taint)).collect();
+                let at = if matching.is_empty() {
+                    Some(now)
+                } else if matching.iter().any(|t| t.toleration_seconds.is_none()) {
+                    None
+                } else {
+                    let secs = matching
+                        .iter()
+                        .filter_map(|t| t.toleration_seconds)
+                        .min()
+                        .unwrap_or(0)
+                        .max(0);
+                    Some(added.plus(u64::try_from(secs).unwrap_or(0) * SECOND))
+                };
+                if let Some(at) = at {
+                    evict_at = Some(evict_at.map_or(at, |e| e.min(at)));
+                }
+            }
+            let Some(at) = evict_at else { continue };
+            if at > now {
+                out.requeue_at(at);
+                continue;
+            }
+            let mut p = pod.clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            let conds = st.conditions.get_or_insert_with(Vec::new);
+            conds.retain(|c| c.type_ != "DisruptionTarget");
+            conds.push(PodCondition {
+                type_: "DisruptionTarget".to_string(),
+                status: "True".to_string(),
+                reason: Some("DeletionByTaintManager".to_string()),
+                message: Some("Taint manager: deleting due to NoExecute taint".to_string()),
+                last_transition_time: Some(now.to_k8s()),
+                last_probe_time: None,
+                observed_generation: None,
+            });
+            let ns = pod.metadata.namespace.clone().unwrap_or_default();
+            let pname = pod.metadata.name.clone().unwrap_or_default();
+            out.push(Action::Update(Object::Pod(p)));
+            out.event(EventRecord::new(
+                &Object::Pod(pod.clone()),
+                EventType::Normal,
+                "TaintManagerEviction",
+                format!("Marking for deletion Pod {ns}/{pname}"),
+                "taint-eviction-controller",
+            ));
+            out.push(Action::Delete {
+                key: ObjectKey::new(Kind::Pod, &ns, &pname),
+                options: DeleteOptions::default(),
+            });
+        }
+    }
+}

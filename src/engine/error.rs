@@ -1,0 +1,197 @@
+//! Errors the simulated API server returns, shaped like `metav1.Status` so kubectl can print them
+//! as the real one does (`Error from server (NotFound): pods "x" not found`).
+
+use crate::engine::api::Kind;
+use crate::engine::validation::FieldError;
+
+/// `metav1.StatusReason`: why a request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusReason {
+    /// 404: the object does not exist.
+    NotFound,
+    /// 409: the object already exists.
+    AlreadyExists,
+    /// 409: a write conflicted (e.g. a precondition failed).
+    Conflict,
+    /// 422: the object failed validation.
+    Invalid,
+    /// 400: the request could not be understood (decoding errors, unknown fields).
+    BadRequest,
+    /// 403: the request is not allowed (e.g. creating in a terminating namespace).
+    Forbidden,
+    /// 405: the verb is not supported on this resource.
+    MethodNotAllowed,
+    /// 500: something inside the simulation went wrong.
+    InternalError,
+}
+
+impl StatusReason {
+    /// The reason as kubectl prints it in `Error from server (<reason>)`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusReason::NotFound => "NotFound",
+            StatusReason::AlreadyExists => "AlreadyExists",
+            StatusReason::Conflict => "Conflict",
+            StatusReason::Invalid => "Invalid",
+            StatusReason::BadRequest => "BadRequest",
+            StatusReason::Forbidden => "Forbidden",
+            StatusReason::MethodNotAllowed => "MethodNotAllowed",
+            StatusReason::InternalError => "InternalError",
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn code(self) -> u16 {
+        match self {
+            StatusReason::NotFound => 404,
+            StatusReason::AlreadyExists | StatusReason::Conflict => 409,
+            StatusReason::Invalid => 422,
+            StatusReason::BadRequest => 400,
+            StatusReason::Forbidden => 403,
+            StatusReason::MethodNotAllowed => 405,
+            StatusReason::InternalError => 500,
+        }
+    }
+}
+
+/// A failed API request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// Why it failed.
+    pub reason: StatusReason,
+    /// The status message (`pods "x" not found`).
+    pub message: String,
+    /// For `Invalid`: the kind and name, and every field error, so kubectl can print
+    /// `The Pod "x" is invalid: ...`.
+    pub invalid: Option<InvalidDetails>,
+}
+
+/// The details of a validation failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidDetails {
+    /// The kind (`Pod`, `DaemonSet`).
+    pub kind: Kind,
+    /// The object's name.
+    pub name: String,
+    /// Every field error, in the order validation found them.
+    pub causes: Vec<FieldError>,
+}
+
+impl ApiError {
+    /// `pods "x" not found`.
+    pub fn not_found(kind: Kind, name: &str) -> Self {
+        ApiError {
+            reason: StatusReason::NotFound,
+            message: format!("{} \"{}\" not found", kind.resource_group(), name),
+            invalid: None,
+        }
+    }
+
+    /// `pods "x" already exists`.
+    pub fn already_exists(kind: Kind, name: &str) -> Self {
+        ApiError {
+            reason: StatusReason::AlreadyExists,
+            message: format!("{} \"{}\" already exists", kind.resource_group(), name),
+            invalid: None,
+        }
+    }
+
+    /// A 400 with the given message.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: StatusReason::BadRequest,
+            message: message.into(),
+            invalid: None,
+        }
+    }
+
+    /// A 403 with the given message.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: StatusReason::Forbidden,
+            message: message.into(),
+            invalid: None,
+        }
+    }
+
+    /// A 409 conflict with the given message.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: StatusReason::Conflict,
+            message: message.into(),
+            invalid: None,
+        }
+    }
+
+    /// A 500 with the given message.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: StatusReason::InternalError,
+            message: message.into(),
+            invalid: None,
+        }
+    }
+
+    /// A 422: `DaemonSet.apps "x" is invalid: [a, b]`.
+    pub fn invalid(kind: Kind, name: &str, causes: Vec<FieldError>) -> Self {
+        let joined = if causes.len() == 1 {
+            causes.iter().map(|c| c.to_string()).collect::<String>()
+        } else {
+            format!(
+                "[{}]",
+                causes
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        ApiError {
+            reason: StatusReason::Invalid,
+            message: format!("{} \"{}\" is invalid: {}", kind.kind_group(), name, joined),
+            invalid: Some(InvalidDetails {
+                kind,
+                name: name.to_string(),
+                causes,
+            }),
+        }
+    }
+
+    /// How kubectl prints this error for a plain request (`get`, `delete`, ...):
+    /// `Error from server (NotFound): pods "x" not found`.
+    pub fn kubectl_message(&self) -> String {
+        format!(
+            "Error from server ({}): {}",
+            self.reason.as_str(),
+            self.message
+        )
+    }
+
+    /// How `kubectl create`/`replace` print a validation error: `The Pod "x" is invalid: ...`,
+    /// one `* err` line per cause when there are several.
+    pub fn kubectl_invalid_message(&self) -> Option<String> {
+        let d = self.invalid.as_ref()?;
+        Some(if d.causes.len() == 1 {
+            format!(
+                "The {} \"{}\" is invalid: {}",
+                d.kind.as_str(),
+                d.name,
+                d.causes.iter().map(|c| c.to_string()).collect::<String>()
+            )
+        } else {
+            let mut s = format!("The {} \"{}\" is invalid: ", d.kind.as_str(), d.name);
+            for c in &d.causes {
+                s.push_str(&format!("\n* {c}"));
+            }
+            s
+        })
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,1744 @@
+//! The simulated kubelets: for every pod bound to a node whose kubelet is up, pull images, start
+//! containers, run their commands through the [`crate::engine::sh`] interpreter, restart them
+//! with the kubelet's back-off, stop them on deletion, and report pod status exactly as a real
+//! kubelet would (phase, conditions, container states), so kubectl derives the same STATUS.
+//!
+//! Mirrors `pkg/kubelet` only in its observable behaviour. Deliberate simplifications:
+//! - Init containers run to completion one after another before the app containers, with no
+//!   image pull of their own (their images count as pulled with the first app container).
+//! - Readiness probes are not executed: a container with a `readinessProbe` turns ready
+//!   `initialDelaySeconds` after it started; liveness and startup probes are ignored.
+//! - On deletion, a container whose command is a shell script ignores SIGTERM (it is PID 1) and
+//!   is killed when the grace period ends (exit 137); any other program exits at once (exit 143).
+//! - Node heartbeats are not written every 10 s (that would churn the store); the node's `Ready`
+//!   condition changes only when the kubelet stops or starts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, HostIP, Node, NodeAddress, NodeCondition, NodeSpec,
+    NodeStatus, NodeSystemInfo, Pod, PodCondition, PodIP, PodStatus,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use crate::engine::api::{Kind, Object, ObjectKey};
+use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
+use crate::engine::controller::{Action, EventRecord, EventType, Outcome};
+use crate::engine::sh;
+use crate::engine::store::Store;
+use crate::engine::Config;
+
+/// Annotation: the container runs this many seconds, then exits (with `exit-code`, default 0).
+pub const RUN_SECONDS_ANNOTATION: &str = "kubeplay.dev/run-seconds";
+/// Annotation: the exit code used with `run-seconds` (default 0).
+pub const EXIT_CODE_ANNOTATION: &str = "kubeplay.dev/exit-code";
+/// Annotation: probability (0–1) that a run of a container fails with exit code 1, decided from
+/// the pod's uid, so it is reproducible for a seed.
+pub const FAIL_RATE_ANNOTATION: &str = "kubeplay.dev/fail-rate";
+
+/// Default node capacity for `sim node add` and Node manifests without a status.
+pub const DEFAULT_NODE_CPU: &str = "4";
+/// Default node memory.
+pub const DEFAULT_NODE_MEMORY: &str = "8Gi";
+/// Default maximum number of pods per node (the kubelet's `--max-pods`).
+pub const DEFAULT_NODE_PODS: &str = "110";
+/// The kubelet version nodes report.
+pub const KUBELET_VERSION: &str = "v1.34.1";
+
+/// A fault `sim pod fail|succeed` injects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Every running container exits with this code; the restart policy applies as for a crash.
+    Exit(i32),
+    /// The whole pod fails with this reason (`Evicted`), phase Failed, no restart.
+    PodFailed(String),
+    /// The whole pod ends with phase Succeeded, whatever its restart policy.
+    PodSucceeded,
+}
+
+/// One node's simulated kubelet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeAgent {
+    /// Whether the kubelet is running (`sim node down|up`).
+    pub up: bool,
+    /// When it stopped.
+    pub down_since: Option<SimTime>,
+    /// The node's registration index; podCIDR and InternalIP derive from it.
+    pub index: u32,
+    next_ip: u32,
+    images: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Term {
+    started: SimTime,
+    finished: SimTime,
+    code: i32,
+    reason: String,
+    message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum CState {
+    /// Waiting for an image pull that ends at `until`.
+    Pulling { until: SimTime, first_pull: bool },
+    /// The pull failed; `ErrImagePull` until `show_backoff_at`, then `ImagePullBackOff` until `retry_at`.
+    PullFailed {
+        show_backoff_at: SimTime,
+        retry_at: SimTime,
+        shown: bool,
+    },
+    /// Running since `since`.
+    Running { since: SimTime },
+    /// Exited, waiting to restart at `until` (CrashLoopBackOff while waiting).
+    BackOff { until: SimTime, term: Term },
+    /// Exited for good.
+    Done(Term),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Ctr {
+    name: String,
+    image: String,
+    init: bool,
+    restart_count: i32,
+    state: CState,
+    last_term: Option<Term>,
+    run: Option<(SimTime, sh::Run)>,
+    previous_run: Option<(SimTime, sh::Run)>,
+    restart_backoff_ms: Millis,
+    pull_backoff_ms: Millis,
+    killing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct PodRuntime {
+    node: String,
+    ip: String,
+    host_ip: String,
+    started: SimTime,
+    ctrs: Vec<Ctr>,
+    /// When the kubelet started stopping the pod, and the kill deadline.
+    kill: Option<(SimTime, SimTime)>,
+    /// A pod-level terminal result (`sim pod fail --reason`, `sim pod succeed`).
+    pod_result: Option<(String, Option<String>)>,
+    ready_since: Option<SimTime>,
+    not_ready_since: SimTime,
+    initialized_at: Option<SimTime>,
+}
+
+/// Every kubelet's runtime state.
+#[derive(Debug, Clone, Default)]
+pub struct Kubelet {
+    agents: BTreeMap<String, NodeAgent>,
+    pods: BTreeMap<String, PodRuntime>,
+    unavailable_images: BTreeSet<String>,
+    registered: u32,
+}
+
+fn hash64(parts: &[&str]) -> u64 {
+    // FNV-1a: a stable hash, the same on every platform.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0u8)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn hex_id(parts: &[&str], len: usize) -> String {
+    let mut s = String::new();
+    let mut i = 0u64;
+    while s.len() < len {
+        s.push_str(&format!(
+            "{:016x}",
+            hash64(&[parts.join("/").as_str(), &i.to_string()])
+        ));
+        i += 1;
+    }
+    s.chars().take(len).collect()
+}
+
+/// The fully qualified image reference containerd reports (`docker.io/library/nginx:latest`).
+pub fn qualified_image(image: &str) -> String {
+    let (name, tag) = match image.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n.to_string(), format!(":{t}")),
+        _ if image.contains('@') => (image.to_string(), String::new()),
+        _ => (image.to_string(), ":latest".to_string()),
+    };
+    let first = name.split('/').next().unwrap_or_default();
+    let has_registry =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let full = if has_registry {
+        name
+    } else if name.contains('/') {
+        format!("docker.io/{name}")
+    } else {
+        format!("docker.io/library/{name}")
+    };
+    format!("{full}{tag}")
+}
+
+fn image_size(image: &str) -> u64 {
+    // A plausible, stable size between 2 and 120 MB.
+    2_000_000 + hash64(&[image]) % 118_000_000
+}
+
+fn is_shell(argv0: &str) -> bool {
+    matches!(
+        argv0.rsplit('/').next().unwrap_or(argv0),
+        "sh" | "bash" | "ash" | "dash" | "zsh"
+    )
+}
+
+fn seconds_str(ms: Millis) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}.{:03}s", ms / 1000, ms % 1000)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// The status a pod gets from the API server on create: Pending, with its QoS class.
+pub fn initial_pod_status(pod: &Pod) -> PodStatus {
+    PodStatus {
+        phase: Some("Pending".to_string()),
+        qos_class: Some(qos_class(pod).to_string()),
+        ..Default::default()
+    }
+}
+
+/// The pod's QoS class (`pkg/apis/core/v1/helper/qos`).
+pub fn qos_class(pod: &Pod) -> &'static str {
+    let Some(spec) = &pod.spec else {
+        return "BestEffort";
+    };
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &spec.containers {
+        let res = c.resources.clone().unwrap_or_default();
+        let limits = res.limits.unwrap_or_default();
+        let requests = res.requests.unwrap_or_default();
+        if !limits.is_empty() || !requests.is_empty() {
+            any = true;
+        }
+        for r in ["cpu", "memory"] {
+            match limits.get(r) {
+                None => guaranteed = false,
+                Some(l) => {
+                    if let Some(q) = requests.get(r) {
+                        if q != l {
+                            guaranteed = false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+impl Kubelet {
+    /// Registers a node's kubelet and fills in what a kubelet reports when it registers:
+    /// well-known labels, podCIDR, addresses, capacity, node info and conditions.
+    pub fn register_node(&mut self, node: &mut Node) {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        let index = match self.agents.get(&name) {
+            Some(a) => a.index,
+            None => {
+                self.registered += 1;
+                let idx = self.registered;
+                self.agents.insert(
+                    name.clone(),
+                    NodeAgent {
+                        up: true,
+                        down_since: None,
+                        index: idx,
+                        next_ip: 2,
+                        images: BTreeSet::new(),
+                    },
+                );
+                idx
+            }
+        };
+        let labels = node.metadata.labels.get_or_insert_with(Default::default);
+        for (k, v) in [
+            ("kubernetes.io/hostname", name.as_str()),
+            ("kubernetes.io/os", "linux"),
+            ("kubernetes.io/arch", "amd64"),
+            ("beta.kubernetes.io/os", "linux"),
+            ("beta.kubernetes.io/arch", "amd64"),
+        ] {
+            labels.entry(k.to_string()).or_insert_with(|| v.to_string());
+        }
+        let spec = node.spec.get_or_insert_with(NodeSpec::default);
+        if spec.pod_cidr.is_none() {
+            let cidr = format!("10.244.{}.0/24", index % 256);
+            spec.pod_cidr = Some(cidr.clone());
+            spec.pod_cidrs = Some(vec![cidr]);
+        }
+        let status = node.status.get_or_insert_with(NodeStatus::default);
+        let capacity = status.capacity.get_or_insert_with(Default::default);
+        for (k, v) in [
+            ("cpu", DEFAULT_NODE_CPU),
+            ("memory", DEFAULT_NODE_MEMORY),
+            ("pods", DEFAULT_NODE_PODS),
+            ("ephemeral-storage", "100Gi"),
+        ] {
+            capacity
+                .entry(k.to_string())
+                .or_insert_with(|| Quantity(v.to_string()));
+        }
+        let capacity = capacity.clone();
+        let allocatable = status.allocatable.get_or_insert_with(Default::default);
+        for (k, v) in capacity {
+            allocatable.entry(k).or_insert(v);
+        }
+        if status.addresses.as_deref().unwrap_or_default().is_empty() {
+            status.addresses = Some(vec![
+                NodeAddress {
+                    type_: "InternalIP".to_string(),
+                    address: format!("172.18.{}.{}", index / 250, index % 250 + 2),
+                },
+                NodeAddress {
+                    type_: "Hostname".to_string(),
+                    address: name.clone(),
+                },
+            ]);
+        }
+        status.node_info.get_or_insert_with(|| NodeSystemInfo {
+            architecture: "amd64".to_string(),
+            boot_id: hex_id(&[&name, "boot"], 32),
+            container_runtime_version: "containerd://2.1.3".to_string(),
+            kernel_version: "6.8.0-kubeplay".to_string(),
+            kube_proxy_version: String::new(),
+            kubelet_version: KUBELET_VERSION.to_string(),
+            machine_id: hex_id(&[&name, "machine"], 32),
+            operating_system: "linux".to_string(),
+            os_image: "Debian GNU/Linux 12 (bookworm)".to_string(),
+            system_uuid: hex_id(&[&name, "system"], 32),
+            ..Default::default()
+        });
+        if status.conditions.as_deref().unwrap_or_default().is_empty() {
+            let t = node.metadata.creation_timestamp.clone();
+            status.conditions = Some(node_conditions(
+                true,
+                t.map(|t| SimTime::from_k8s(&t)).unwrap_or_default(),
+            ));
+        }
+        status.phase = None;
+    }
+
+    /// Forgets a deleted node's kubelet.
+    pub fn unregister_node(&mut self, name: &str) {
+        self.agents.remove(name);
+    }
+
+    /// The agent of a node.
+    pub fn agent(&self, node: &str) -> Option<&NodeAgent> {
+        self.agents.get(node)
+    }
+
+    /// Starts or stops a node's kubelet.
+    pub fn set_up(&mut self, node: &str, up: bool, now: SimTime) {
+        if let Some(a) = self.agents.get_mut(node) {
+            if a.up != up {
+                a.up = up;
+                a.down_since = if up { None } else { Some(now) };
+            }
+        }
+    }
+
+    /// Makes an image pullable or not.
+    pub fn set_image_available(&mut self, image: &str, available: bool) {
+        if available {
+            self.unavailable_images.remove(image);
+        } else {
+            self.unavailable_images.insert(image.to_string());
+            // Removing an image from the registry also removes it from every node's cache, so
+            // the next start has to pull it.
+            for a in self.agents.values_mut() {
+                a.images.remove(image);
+            }
+        }
+    }
+
+    /// Images that cannot be pulled.
+    pub fn unavailable_images(&self) -> &BTreeSet<String> {
+        &self.unavailable_images
+    }
+
+    /// Applies a `sim pod` fault to a running pod.
+    pub fn inject(&mut self, pod: &Pod, fault: Fault, now: SimTime) -> Result<(), String> {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let Some(rt) = self.pods.get_mut(&uid) else {
+            return Err(format!("pod {name} is not running on a node yet"));
+        };
+        match fault {
+            Fault::Exit(code) => {
+                let mut any = false;
+                for c in rt.ctrs.iter_mut().filter(|c| !c.init) {
+                    if let CState::Running { since } = c.state {
+                        // Cut the run short: it exits now with `code`.
+                        if let Some((start, run)) = c.run.as_mut() {
+                            let at = now.since(*start);
+                            run.output.retain(|l| l.at_ms <= at);
+                            run.end = sh::End::Exit { at_ms: at, code };
+                        }
+                        let _ = since;
+                        any = true;
+                    }
+                }
+                if !any {
+                    return Err(format!("pod {name} has no running container"));
+                }
+            }
+            Fault::PodFailed(reason) => rt.pod_result = Some(("Failed".to_string(), Some(reason))),
+            Fault::PodSucceeded => rt.pod_result = Some(("Succeeded".to_string(), None)),
+        }
+        Ok(())
+    }
+
+    /// The logs of a container.
+    pub fn logs(
+        &self,
+        pod: &Pod,
+        container: Option<&str>,
+        previous: bool,
+        now: SimTime,
+    ) -> Result<String, String> {
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let spec_ctrs: Vec<&Container> = pod
+            .spec
+            .as_ref()
+            .map(|s| s.containers.iter().collect())
+            .unwrap_or_default();
+        // Without -c, kubectl picks the first (default) container.
+        let cname = match container {
+            Some(c) => c.to_string(),
+            None => spec_ctrs
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+        };
+        let all_names: Vec<String> = pod
+            .spec
+            .as_ref()
+            .map(|s| {
+                s.init_containers
+                    .iter()
+                    .flatten()
+                    .chain(s.containers.iter())
+                    .map(|c| c.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !all_names.contains(&cname) {
+            return Err(format!("container {cname} is not valid for pod {name}"));
+        }
+        let Some(rt) = self.pods.get(&uid) else {
+            return Err(format!(
+                "container \"{cname}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+            ));
+        };
+        let Some(c) = rt.ctrs.iter().find(|c| c.name == cname) else {
+            return Err(format!("container {cname} is not valid for pod {name}"));
+        };
+        let run = if previous {
+            match &c.previous_run {
+                Some(r) => r,
+                None => {
+                    return Err(format!(
+                        "previous terminated container \"{cname}\" in pod \"{name}\" not found"
+                    ))
+                }
+            }
+        } else {
+            match &c.run {
+                Some(r) => r,
+                None => {
+                    let reason = match &c.state {
+                        CState::PullFailed { shown: true, .. } => "ImagePullBackOff",
+                        CState::PullFailed { .. } => "ErrImagePull",
+                        _ => "ContainerCreating",
+                    };
+                    return Err(format!(
+                        "container \"{cname}\" in pod \"{name}\" is waiting to start: {reason}"
+                    ));
+                }
+            }
+        };
+        let (start, run) = run;
+        let upto = match &c.state {
+            CState::Done(t) | CState::BackOff { term: t, .. } if !previous => {
+                t.finished.since(*start)
+            }
+            _ if previous => u64::MAX,
+            _ => now.since(*start),
+        };
+        let mut out = String::new();
+        for line in run.output.iter().filter(|l| l.at_ms <= upto) {
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// One kubelet pass over every pod bound to a running node.
+    pub fn sync(&mut self, store: &Store, config: &Config, now: SimTime) -> Outcome {
+        let mut out = Outcome::none();
+        // Node status: a running kubelet reports Ready.
+        for node in store.nodes() {
+            let name = node.metadata.name.clone().unwrap_or_default();
+            let Some(agent) = self.agents.get(&name) else {
+                continue;
+            };
+            if !agent.up {
+                continue;
+            }
+            let ready = node_ready_status(node);
+            if ready.as_deref() != Some("True") {
+                let mut n = node.clone();
+                let st = n.status.get_or_insert_with(Default::default);
+                st.conditions = Some(node_conditions(true, now));
+                out.push(Action::Update(Object::Node(n.clone())));
+                out.event(
+                    EventRecord::new(
+                        &Object::Node(n),
+                        EventType::Normal,
+                        "NodeReady",
+                        format!("Node {name} status is now: NodeReady"),
+                        "kubelet",
+                    )
+                    .on_host(&name),
+                );
+            }
+        }
+        let mut live_uids = BTreeSet::new();
+        for pod in store.pods() {
+            let uid = pod.metadata.uid.clone().unwrap_or_default();
+            live_uids.insert(uid.clone());
+            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+                continue;
+            };
+            let node_up = self.agents.get(&node).map(|a| a.up).unwrap_or(false);
+            if !node_up || store.node(&node).is_none() {
+                continue;
+            }
+            self.sync_pod(pod, &node, store, config, now, &mut out);
+        }
+        // Forget pods that are gone.
+        self.pods.retain(|uid, _| live_uids.contains(uid));
+        out
+    }
+
+    fn sync_pod(
+        &mut self,
+        pod: &Pod,
+        node: &str,
+        store: &Store,
+        config: &Config,
+        now: SimTime,
+        out: &mut Outcome,
+    ) {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let pod_obj = Object::Pod(pod.clone());
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default();
+        let deleting = pod.metadata.deletion_timestamp.is_some();
+        let key = ObjectKey::new(
+            Kind::Pod,
+            pod.metadata.namespace.as_deref().unwrap_or_default(),
+            pod.metadata.name.as_deref().unwrap_or_default(),
+        );
+        if !self.pods.contains_key(&uid) {
+            if deleting || phase == "Succeeded" || phase == "Failed" {
+                // Never started here (or its runtime is gone): nothing to stop.
+                if deleting {
+                    out.push(Action::Remove { key, uid });
+                }
+                return;
+            }
+            let rt = self.start_pod(pod, node, store, config, now, out);
+            self.pods.insert(uid.clone(), rt);
+        }
+        let unavailable = self.unavailable_images.clone();
+        let Some(agent) = self.agents.get_mut(node) else {
+            return;
+        };
+        let Some(rt) = self.pods.get_mut(&uid) else {
+            return;
+        };
+        let spec = pod.spec.clone().unwrap_or_default();
+        let restart_policy = spec
+            .restart_policy
+            .clone()
+            .unwrap_or_else(|| "Always".to_string());
+        let host = node.to_string();
+        let ev = |reason: &str, type_: EventType, msg: String, ctr: &str| {
+            EventRecord::new(&pod_obj, type_, reason, msg, "kubelet")
+                .on_host(&host)
+                .field_path(format!("spec.containers{{{ctr}}}"))
+        };
+
+        // Deletion: stop every container.
+        if deleting && rt.kill.is_none() {
+            let grace_s = pod
+                .metadata
+                .deletion_grace_period_seconds
+                .unwrap_or(30)
+                .max(0);
+            let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
+            rt.kill = Some((now, deadline));
+            for c in rt.ctrs.iter_mut() {
+                c.killing = true;
+                let running = matches!(c.state, CState::Running { .. });
+                if running {
+                    out.event(ev(
+                        "Killing",
+                        EventType::Normal,
+                        format!("Stopping container {}", c.name),
+                        &c.name,
+                    ));
+                }
+                match &c.state {
+                    CState::Running { since } => {
+                        let since = *since;
+                        let shell = container_argv(&spec, &c.name)
+                            .first()
+                            .map(|a| is_shell(a))
+                            .unwrap_or(false);
+                        if let Some((start, run)) = c.run.as_mut() {
+                            let natural = match run.end {
+                                sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
+                                sh::End::Forever => None,
+                            };
+                            let (stop_at, code) = if shell {
+                                match natural {
+                                    Some(t) if t <= deadline => (t, None),
+                                    _ => (deadline, Some(137)),
+                                }
+                            } else {
+                                (now, Some(143))
+                            };
+                            let at = stop_at.since(*start);
+                            run.output.retain(|l| l.at_ms <= at);
+                            if let Some(code) = code {
+                                run.end = sh::End::Exit { at_ms: at, code };
+                            }
+                        }
+                        let _ = since;
+                    }
+                    CState::BackOff { term, .. } => c.state = CState::Done(term.clone()),
+                    CState::Pulling { .. } | CState::PullFailed { .. } => {
+                        c.state = CState::Done(Term {
+                            started: now,
+                            finished: now,
+                            code: 137,
+                            reason: "ContainerStatusUnknown".to_string(),
+                            message: Some(
+                                "The container could not be located when the pod was terminated"
+                                    .to_string(),
+                            ),
+                        })
+                    }
+                    CState::Done(_) => {}
+                }
+            }
+        }
+
+        // Pod-level results injected by `sim pod`.
+        if let Some((result, _)) = rt.pod_result.clone() {
+            for c in rt.ctrs.iter_mut() {
+                if let CState::Running { since } = c.state {
+                    let code = if result == "Succeeded" { 0 } else { 137 };
+                    let reason = if code == 0 { "Completed" } else { "Error" };
+                    c.state = CState::Done(Term {
+                        started: since,
+                        finished: now,
+                        code,
+                        reason: reason.to_string(),
+                        message: None,
+                    });
+                } else if let CState::BackOff { term, .. } = &c.state {
+                    c.state = CState::Done(term.clone());
+                } else if matches!(c.state, CState::Pulling { .. } | CState::PullFailed { .. }) {
+                    c.state = CState::Done(Term {
+                        started: now,
+                        finished: now,
+                        code: 0,
+                        reason: "Completed".to_string(),
+                        message: None,
+                    });
+                }
+            }
+        }
+
+        // Advance every container's state machine up to `now`.
+        let env = pod_env(pod);
+        let ids = PodIds {
+            node: rt.node.clone(),
+            ip: rt.ip.clone(),
+            host_ip: rt.host_ip.clone(),
+        };
+        let n_ctrs = rt.ctrs.len();
+        for idx in 0..n_ctrs {
+            // Init containers run one after another, before app containers.
+            let blocked = rt
+                .ctrs
+                .iter()
+                .take(idx)
+                .any(|p| p.init && !matches!(&p.state, CState::Done(t) if t.code == 0));
+            let Some(c) = rt.ctrs.get_mut(idx) else {
+                continue;
+            };
+            if blocked && !c.init {
+                continue;
+            }
+            if blocked && c.init {
+                continue;
+            }
+            for _ in 0..16 {
+                let changed = step_container(
+                    c,
+                    &spec,
+                    pod,
+                    &restart_policy,
+                    agent,
+                    &unavailable,
+                    &env,
+                    &ids,
+                    config,
+                    now,
+                    out,
+                    &ev,
+                );
+                if !changed {
+                    break;
+                }
+            }
+        }
+        if rt.initialized_at.is_none()
+            && rt
+                .ctrs
+                .iter()
+                .filter(|c| c.init)
+                .all(|c| matches!(&c.state, CState::Done(t) if t.code == 0))
+        {
+            rt.initialized_at = Some(now);
+        }
+
+        // Status.
+        let status = build_status(pod, rt, &restart_policy, now);
+        let terminal = matches!(status.phase.as_deref(), Some("Succeeded" | "Failed"));
+        if pod.status.as_ref() != Some(&status) {
+            let mut p = pod.clone();
+            p.status = Some(status);
+            out.push(Action::Update(Object::Pod(p)));
+        }
+        if deleting && terminal {
+            out.push(Action::Remove { key, uid });
+        }
+        // Wake-ups.
+        if let Some(t) = next_wake(rt, &spec, now) {
+            out.requeue_at(t);
+        }
+    }
+
+    fn start_pod(
+        &mut self,
+        pod: &Pod,
+        node: &str,
+        _store: &Store,
+        _config: &Config,
+        now: SimTime,
+        _out: &mut Outcome,
+    ) -> PodRuntime {
+        let spec = pod.spec.clone().unwrap_or_default();
+        let (ip, host_ip) = match self.agents.get_mut(node) {
+            Some(a) => {
+                let host_ip = format!("172.18.{}.{}", a.index / 250, a.index % 250 + 2);
+                let ip = if spec.host_network == Some(true) {
+                    host_ip.clone()
+                } else {
+                    let ip = format!("10.244.{}.{}", a.index % 256, a.next_ip);
+                    a.next_ip = if a.next_ip >= 254 { 2 } else { a.next_ip + 1 };
+                    ip
+                };
+                (ip, host_ip)
+            }
+            None => (String::new(), String::new()),
+        };
+        let mut ctrs = Vec::new();
+        for (init, c) in spec
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| (true, c))
+            .chain(spec.containers.iter().map(|c| (false, c)))
+        {
+            ctrs.push(Ctr {
+                name: c.name.clone(),
+                image: c.image.clone().unwrap_or_default(),
+                init,
+                restart_count: 0,
+                state: CState::Pulling {
+                    until: now,
+                    first_pull: true,
+                },
+                last_term: None,
+                run: None,
+                previous_run: None,
+                restart_backoff_ms: 0,
+                pull_backoff_ms: 0,
+                killing: false,
+            });
+        }
+        PodRuntime {
+            node: node.to_string(),
+            ip,
+            host_ip,
+            started: now,
+            ctrs,
+            kill: None,
+            pod_result: None,
+            ready_since: None,
+            not_ready_since: now,
+            initialized_at: None,
+        }
+    }
+}
+
+fn container_spec<'a>(
+    spec: &'a k8s_openapi::api::core::v1::PodSpec,
+    name: &str,
+) -> Option<&'a Container> {
+    spec.init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+        .find(|c| c.name == name)
+}
+
+fn container_argv(spec: &k8s_openapi::api::core::v1::PodSpec, name: &str) -> Vec<String> {
+    container_spec(spec, name)
+        .map(|c| {
+            c.command
+                .iter()
+                .flatten()
+                .chain(c.args.iter().flatten())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pod_env(pod: &Pod) -> BTreeMap<String, String> {
+    let mut env = BTreeMap::new();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let hostname = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.hostname.clone())
+        .unwrap_or(name);
+    env.insert("HOSTNAME".to_string(), hostname);
+    env.insert(
+        "KUBERNETES_SERVICE_HOST".to_string(),
+        "10.96.0.1".to_string(),
+    );
+    env.insert("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string());
+    env.insert(
+        "PATH".to_string(),
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+    );
+    env
+}
+
+fn field_ref(pod: &Pod, rt: &PodIds, path: &str) -> Option<String> {
+    let m = &pod.metadata;
+    let sub = |p: &str, prefix: &str| -> Option<String> {
+        p.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("['").or_else(|| r.strip_prefix("[\"")))
+            .map(|r| r.trim_end_matches("']").trim_end_matches("\"]").to_string())
+    };
+    if let Some(k) = sub(path, "metadata.labels") {
+        return m.labels.as_ref().and_then(|l| l.get(&k)).cloned();
+    }
+    if let Some(k) = sub(path, "metadata.annotations") {
+        return m.annotations.as_ref().and_then(|l| l.get(&k)).cloned();
+    }
+    match path {
+        "metadata.name" => m.name.clone(),
+        "metadata.namespace" => m.namespace.clone(),
+        "metadata.uid" => m.uid.clone(),
+        "spec.nodeName" => Some(rt.node.clone()),
+        "spec.serviceAccountName" => pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.service_account_name.clone()),
+        "status.podIP" => Some(rt.ip.clone()),
+        "status.podIPs" => Some(rt.ip.clone()),
+        "status.hostIP" | "status.hostIPs" => Some(rt.host_ip.clone()),
+        _ => None,
+    }
+}
+
+fn container_env(
+    pod: &Pod,
+    rt: &PodIds,
+    c: &Container,
+    base: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut env = base.clone();
+    for e in c.env.iter().flatten() {
+        let value = if let Some(v) = &e.value {
+            sh::expand_k8s_vars(v, &env)
+        } else if let Some(fr) = e.value_from.as_ref().and_then(|vf| vf.field_ref.as_ref()) {
+            field_ref(pod, rt, &fr.field_path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        env.insert(e.name.clone(), value);
+    }
+    env
+}
+
+fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
+    pod.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .map(String::as_str)
+}
+
+/// Runs the container's command through the interpreter (or the kubeplay annotations).
+fn plan_run(
+    pod: &Pod,
+    rt_env: &BTreeMap<String, String>,
+    c: &Container,
+    restart_policy: &str,
+    restart_count: i32,
+    config: &Config,
+) -> sh::Run {
+    let unknown = if restart_policy == "Always" {
+        sh::UnknownProgram::Forever
+    } else {
+        sh::UnknownProgram::RunFor {
+            ms: config.unknown_program_ms,
+        }
+    };
+    let fail_rate: f64 = annotation(pod, FAIL_RATE_ANNOTATION)
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|f: &f64| f.is_finite())
+        .unwrap_or(0.0);
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let roll =
+        (hash64(&[&uid, &c.name, &restart_count.to_string()]) % 1_000_000) as f64 / 1_000_000.0;
+    let fails = roll < fail_rate;
+    if let Some(secs) =
+        annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|s| s.trim().parse::<f64>().ok())
+    {
+        let code: i32 = annotation(pod, EXIT_CODE_ANNOTATION)
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let ms = if secs.is_finite() && secs >= 0.0 {
+            (secs.min(1e9) * 1000.0) as u64
+        } else {
+            0
+        };
+        return sh::Run {
+            output: Vec::new(),
+            end: sh::End::Exit {
+                at_ms: ms,
+                code: if fails { 1 } else { code },
+            },
+        };
+    }
+    let command: Vec<String> = c.command.clone().unwrap_or_default();
+    let args: Vec<String> = c.args.clone().unwrap_or_default();
+    let command: Vec<String> = command
+        .iter()
+        .map(|s| sh::expand_k8s_vars(s, rt_env))
+        .collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|s| sh::expand_k8s_vars(s, rt_env))
+        .collect();
+    let mut run = sh::run(
+        &command,
+        &args,
+        rt_env,
+        unknown,
+        &mut sh::NoHost,
+        &sh::Limits::default(),
+    );
+    if fails {
+        if let sh::End::Exit { code, .. } = &mut run.end {
+            *code = 1;
+        }
+    }
+    run
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_container(
+    c: &mut Ctr,
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    pod: &Pod,
+    restart_policy: &str,
+    agent: &mut NodeAgent,
+    unavailable: &BTreeSet<String>,
+    base_env: &BTreeMap<String, String>,
+    ids: &PodIds,
+    config: &Config,
+    now: SimTime,
+    out: &mut Outcome,
+    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
+) -> bool {
+    let Some(cspec) = container_spec(spec, &c.name).cloned() else {
+        return false;
+    };
+    let policy = cspec
+        .image_pull_policy
+        .clone()
+        .unwrap_or_else(|| "IfNotPresent".to_string());
+    match c.state.clone() {
+        CState::Pulling { until, first_pull } => {
+            if c.killing {
+                return false;
+            }
+            if until == now
+                && first_pull
+                && c.run.is_none()
+                && c.restart_count == 0
+                && c.pull_backoff_ms == 0
+            {
+                // First look at this container: decide whether a pull is needed.
+                let present = agent.images.contains(&c.image);
+                if policy == "Never" && !present {
+                    c.state = CState::PullFailed {
+                        show_backoff_at: now,
+                        retry_at: now.plus(10 * SECOND),
+                        shown: true,
+                    };
+                    out.event(ev(
+                        "ErrImageNeverPull",
+                        EventType::Warning,
+                        format!(
+                            "Container image \"{}\" is not present with pull policy of Never",
+                            c.image
+                        ),
+                        &c.name,
+                    ));
+                    return true;
+                }
+                if policy == "IfNotPresent" && present || policy == "Never" {
+                    out.event(ev(
+                        "Pulled",
+                        EventType::Normal,
+                        format!("Container image \"{}\" already present on machine", c.image),
+                        &c.name,
+                    ));
+                    c.state = CState::Pulling {
+                        until: now,
+                        first_pull: false,
+                    };
+                    return true;
+                }
+                let ms = if present {
+                    config.image_repull_ms
+                } else {
+                    config.image_pull_ms
+                };
+                out.event(ev(
+                    "Pulling",
+                    EventType::Normal,
+                    format!("Pulling image \"{}\"", c.image),
+                    &c.name,
+                ));
+                c.state = CState::Pulling {
+                    until: now.plus(ms),
+                    first_pull: false,
+                };
+                return true;
+            }
+            if until > now {
+                return false;
+            }
+            if !first_pull && unavailable.contains(&c.image) {
+                let q = qualified_image(&c.image);
+                out.event(ev(
+                    "Failed",
+                    EventType::Warning,
+                    format!("Failed to pull image \"{}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{q}\": failed to resolve reference \"{q}\": {q}: not found", c.image),
+                    &c.name,
+                ));
+                out.event(ev(
+                    "Failed",
+                    EventType::Warning,
+                    "Error: ErrImagePull".to_string(),
+                    &c.name,
+                ));
+                c.pull_backoff_ms = if c.pull_backoff_ms == 0 {
+                    10 * SECOND
+                } else {
+                    (c.pull_backoff_ms * 2).min(5 * MINUTE)
+                };
+                c.state = CState::PullFailed {
+                    show_backoff_at: now.plus(SECOND),
+                    retry_at: now.plus(c.pull_backoff_ms),
+                    shown: false,
+                };
+                return true;
+            }
+            // Pulled (or already present): create and start the container.
+            if !agent.images.contains(&c.image) || policy == "Always" {
+                if until.since(now) == 0 && !agent.images.contains(&c.image) || policy == "Always" {
+                    let took = if agent.images.contains(&c.image) {
+                        config.image_repull_ms
+                    } else {
+                        config.image_pull_ms
+                    };
+                    out.event(ev(
+                        "Pulled",
+                        EventType::Normal,
+                        format!(
+                            "Successfully pulled image \"{}\" in {} ({} including waiting). Image size: {} bytes.",
+                            c.image,
+                            seconds_str(took),
+                            seconds_str(took),
+                            image_size(&c.image)
+                        ),
+                        &c.name,
+                    ));
+                }
+                agent.images.insert(c.image.clone());
+            }
+            c.pull_backoff_ms = 0;
+            let env = container_env(pod, ids, &cspec, base_env);
+            let run = plan_run(pod, &env, &cspec, restart_policy, c.restart_count, config);
+            out.event(ev(
+                "Created",
+                EventType::Normal,
+                format!("Created container: {}", c.name),
+                &c.name,
+            ));
+            out.event(ev(
+                "Started",
+                EventType::Normal,
+                format!("Started container {}", c.name),
+                &c.name,
+            ));
+            c.run = Some((now, run));
+            c.state = CState::Running { since: now };
+            true
+        }
+        CState::PullFailed {
+            show_backoff_at,
+            retry_at,
+            shown,
+        } => {
+            if c.killing {
+                return false;
+            }
+            if now >= retry_at {
+                out.event(ev(
+                    "Pulling",
+                    EventType::Normal,
+                    format!("Pulling image \"{}\"", c.image),
+                    &c.name,
+                ));
+                c.state = CState::Pulling {
+                    until: now.plus(config.image_pull_ms),
+                    first_pull: false,
+                };
+                return true;
+            }
+            if now >= show_backoff_at && !shown {
+                out.event(ev(
+                    "BackOff",
+                    EventType::Normal,
+                    format!("Back-off pulling image \"{}\"", c.image),
+                    &c.name,
+                ));
+                out.event(ev(
+                    "Failed",
+                    EventType::Warning,
+                    "Error: ImagePullBackOff".to_string(),
+                    &c.name,
+                ));
+                c.state = CState::PullFailed {
+                    show_backoff_at,
+                    retry_at,
+                    shown: true,
+                };
+                return true;
+            }
+            false
+        }
+        CState::Running { since } => {
+            let Some((start, run)) = &c.run else {
+                return false;
+            };
+            let sh::End::Exit { at_ms, code } = run.end else {
+                return false;
+            };
+            let finished = start.plus(at_ms);
+            if finished > now {
+                return false;
+            }
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            let term = Term {
+                started: since,
+                finished,
+                code,
+                reason: reason.to_string(),
+                message: None,
+            };
+            let restart = !c.killing
+                && !c.init
+                && (restart_policy == "Always" || restart_policy == "OnFailure" && code != 0);
+            let restart_init = !c.killing && c.init && code != 0 && restart_policy != "Never";
+            if restart || restart_init {
+                // The kubelet's container restart back-off: the first restart is immediate, then
+                // 10 s doubling to 5 min; a run of 10 minutes resets it.
+                if finished.since(since) >= 10 * MINUTE {
+                    c.restart_backoff_ms = 0;
+                }
+                let delay = c.restart_backoff_ms;
+                c.restart_backoff_ms = if delay == 0 {
+                    10 * SECOND
+                } else {
+                    (delay * 2).min(5 * MINUTE)
+                };
+                c.state = CState::BackOff {
+                    until: finished.plus(delay),
+                    term,
+                };
+                if delay > 0 {
+                    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+                    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+                    let uid = pod.metadata.uid.clone().unwrap_or_default();
+                    out.event(ev(
+                        "BackOff",
+                        EventType::Warning,
+                        format!(
+                            "Back-off restarting failed container {} in pod {pod_name}_{ns}({uid})",
+                            c.name
+                        ),
+                        &c.name,
+                    ));
+                }
+            } else {
+                c.state = CState::Done(term);
+            }
+            true
+        }
+        CState::BackOff { until, term } => {
+            if c.killing || until > now {
+                return false;
+            }
+            c.last_term = Some(term);
+            c.restart_count += 1;
+            c.previous_run = c.run.take();
+            let present = agent.images.contains(&c.image);
+            if policy == "Always" || !present {
+                out.event(ev(
+                    "Pulling",
+                    EventType::Normal,
+                    format!("Pulling image \"{}\"", c.image),
+                    &c.name,
+                ));
+                let ms = if present {
+                    config.image_repull_ms
+                } else {
+                    config.image_pull_ms
+                };
+                c.state = CState::Pulling {
+                    until: now.plus(ms),
+                    first_pull: false,
+                };
+            } else {
+                out.event(ev(
+                    "Pulled",
+                    EventType::Normal,
+                    format!("Container image \"{}\" already present on machine", c.image),
+                    &c.name,
+                ));
+                c.state = CState::Pulling {
+                    until: now,
+                    first_pull: false,
+                };
+            }
+            true
+        }
+        CState::Done(_) => false,
+    }
+}
+
+/// What field references can read about a running pod.
+struct PodIds {
+    node: String,
+    ip: String,
+    host_ip: String,
+}
+
+fn ready_delay(spec: &k8s_openapi::api::core::v1::PodSpec, name: &str) -> Millis {
+    container_spec(spec, name)
+        .and_then(|c| c.readiness_probe.as_ref())
+        .map(|p| u64::try_from(p.initial_delay_seconds.unwrap_or(0).max(0)).unwrap_or(0) * SECOND)
+        .unwrap_or(0)
+}
+
+fn next_wake(
+    rt: &PodRuntime,
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    now: SimTime,
+) -> Option<SimTime> {
+    let mut best: Option<SimTime> = None;
+    let mut consider = |t: SimTime| {
+        if t > now {
+            best = Some(best.map_or(t, |b| b.min(t)));
+        }
+    };
+    for c in &rt.ctrs {
+        match &c.state {
+            CState::Pulling { until, .. } => consider(*until),
+            CState::PullFailed {
+                show_backoff_at,
+                retry_at,
+                shown,
+            } => {
+                if !shown {
+                    consider(*show_backoff_at);
+                }
+                consider(*retry_at);
+            }
+            CState::Running { since } => {
+                consider(since.plus(ready_delay(spec, &c.name)));
+                if let Some((start, run)) = &c.run {
+                    if let sh::End::Exit { at_ms, .. } = run.end {
+                        consider(start.plus(at_ms));
+                    }
+                }
+            }
+            CState::BackOff { until, .. } => consider(*until),
+            CState::Done(_) => {}
+        }
+    }
+    best
+}
+
+fn k8s_term(t: &Term, container_id: &str) -> ContainerStateTerminated {
+    ContainerStateTerminated {
+        container_id: Some(container_id.to_string()),
+        exit_code: t.code,
+        finished_at: Some(t.finished.to_k8s()),
+        message: t.message.clone(),
+        reason: Some(t.reason.clone()),
+        signal: None,
+        started_at: Some(t.started.to_k8s()),
+    }
+}
+
+fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTime) -> PodStatus {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let mut statuses = Vec::new();
+    let mut init_statuses = Vec::new();
+    let mut all_ready = true;
+    let mut any_running = false;
+    let mut all_done = true;
+    let mut any_failed = false;
+    let mut any_started = false;
+    for c in &rt.ctrs {
+        let cid = format!(
+            "containerd://{}",
+            hex_id(&[&uid, &c.name, &c.restart_count.to_string()], 64)
+        );
+        let image_id = format!(
+            "{}@sha256:{}",
+            qualified_image(&c.image)
+                .rsplit_once(':')
+                .map(|(a, _)| a.to_string())
+                .unwrap_or_default(),
+            hex_id(&[&c.image], 64)
+        );
+        let (state, ready, started) = match &c.state {
+            CState::Pulling { .. } => {
+                let reason = if c.restart_count > 0
+                    || c.last_term.is_some()
+                    || c.init
+                    || rt.ctrs.iter().all(|x| !x.init)
+                {
+                    "ContainerCreating"
+                } else {
+                    "PodInitializing"
+                };
+                (
+                    ContainerState {
+                        waiting: Some(ContainerStateWaiting {
+                            reason: Some(reason.to_string()),
+                            message: None,
+                        }),
+                        ..Default::default()
+                    },
+                    false,
+                    false,
+                )
+            }
+            CState::PullFailed { shown, .. } => {
+                let (reason, msg) = if *shown {
+                    (
+                        "ImagePullBackOff",
+                        format!("Back-off pulling image \"{}\"", c.image),
+                    )
+                } else {
+                    (
+                        "ErrImagePull",
+                        format!(
+                            "failed to pull and unpack image \"{}\": not found",
+                            qualified_image(&c.image)
+                        ),
+                    )
+                };
+                (
+                    ContainerState {
+                        waiting: Some(ContainerStateWaiting {
+                            reason: Some(reason.to_string()),
+                            message: Some(msg),
+                        }),
+                        ..Default::default()
+                    },
+                    false,
+                    false,
+                )
+            }
+            CState::Running { since } => {
+                any_running = true;
+                any_started = true;
+                let r = now >= since.plus(ready_delay(&spec, &c.name)) && !c.killing;
+                (
+                    ContainerState {
+                        running: Some(ContainerStateRunning {
+                            started_at: Some(since.to_k8s()),
+                        }),
+                        ..Default::default()
+                    },
+                    r,
+                    true,
+                )
+            }
+            CState::BackOff { term, until } => {
+                any_started = true;
+                if *until > now {
+                    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+                    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+                    let secs = until.since(term.finished) / 1000;
+                    (ContainerState { waiting: Some(ContainerStateWaiting { reason: Some("CrashLoopBackOff".to_string()), message: Some(format!("back-off {secs}s restarting failed container={} pod={pod_name}_{ns}({uid})", c.name)) }), ..Default::default() }, false, false)
+                } else {
+                    (
+                        ContainerState {
+                            terminated: Some(k8s_term(term, &cid)),
+                            ..Default::default()
+                        },
+                        false,
+                        false,
+                    )
+                }
+            }
+            CState::Done(t) => {
+                any_started = true;
+                if t.code != 0 {
+                    any_failed = true;
+                }
+                (
+                    ContainerState {
+                        terminated: Some(k8s_term(t, &cid)),
+                        ..Default::default()
+                    },
+                    false,
+                    false,
+                )
+            }
+        };
+        if !matches!(c.state, CState::Done(_)) {
+            all_done = false;
+        }
+        let last_state = match (&c.state, &c.last_term) {
+            (CState::BackOff { term, until }, _) if *until > now => Some(ContainerState {
+                terminated: Some(k8s_term(term, &cid)),
+                ..Default::default()
+            }),
+            (_, Some(t)) => Some(ContainerState {
+                terminated: Some(k8s_term(t, &cid)),
+                ..Default::default()
+            }),
+            _ => Some(ContainerState::default()),
+        };
+        let has_id = !matches!(c.state, CState::Pulling { .. } | CState::PullFailed { .. })
+            || c.last_term.is_some();
+        let st = ContainerStatus {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            image_id: if has_id { image_id } else { String::new() },
+            container_id: if has_id { Some(cid) } else { None },
+            ready,
+            restart_count: c.restart_count,
+            started: Some(started),
+            state: Some(state),
+            last_state,
+            ..Default::default()
+        };
+        if !c.init && !ready {
+            all_ready = false;
+        }
+        if c.init {
+            init_statuses.push(st);
+        } else {
+            statuses.push(st);
+        }
+    }
+    let app: Vec<&Ctr> = rt.ctrs.iter().filter(|c| !c.init).collect();
+    let app_done = app.iter().all(|c| matches!(c.state, CState::Done(_)));
+    let app_failed = app
+        .iter()
+        .any(|c| matches!(&c.state, CState::Done(t) if t.code != 0));
+    let init_failed = rt
+        .ctrs
+        .iter()
+        .any(|c| c.init && matches!(&c.state, CState::Done(t) if t.code != 0));
+    let _ = (all_done, any_failed);
+    let mut reason = None;
+    let mut message = None;
+    let phase = if let Some((result, r)) = &rt.pod_result {
+        reason = r.clone();
+        if let Some(r) = r {
+            message = Some(match r.as_str() {
+                "Evicted" => "The node was low on resource: memory. ".to_string(),
+                other => format!("Pod was terminated: {other}"),
+            });
+        }
+        result.clone()
+    } else if init_failed && restart_policy == "Never" {
+        "Failed".to_string()
+    } else if app_done && !app.is_empty() {
+        if app_failed { "Failed" } else { "Succeeded" }.to_string()
+    } else if any_running || app.iter().any(|c| c.run.is_some() || c.last_term.is_some()) {
+        "Running".to_string()
+    } else {
+        "Pending".to_string()
+    };
+    let _ = any_started;
+    let terminal = phase == "Succeeded" || phase == "Failed";
+    let ready_now = all_ready && !terminal && !app.is_empty();
+    match (ready_now, rt.ready_since) {
+        (true, None) => rt.ready_since = Some(now),
+        (false, Some(_)) => {
+            rt.ready_since = None;
+            rt.not_ready_since = now;
+        }
+        _ => {}
+    }
+    let ready_t = rt.ready_since.unwrap_or(rt.not_ready_since);
+    let (ready_status, ready_reason) = if ready_now {
+        ("True", None)
+    } else if terminal {
+        ("False", Some("PodCompleted"))
+    } else {
+        ("False", Some("ContainersNotReady"))
+    };
+    let not_ready_names: Vec<String> = app
+        .iter()
+        .zip(statuses.iter())
+        .filter(|(_, s)| !s.ready)
+        .map(|(c, _)| c.name.clone())
+        .collect();
+    let ready_msg = if ready_now || terminal {
+        None
+    } else {
+        Some(format!(
+            "containers with unready status: [{}]",
+            not_ready_names.join(" ")
+        ))
+    };
+    let cond =
+        |type_: &str, status: &str, t: SimTime, reason: Option<&str>, message: Option<String>| {
+            PodCondition {
+                type_: type_.to_string(),
+                status: status.to_string(),
+                last_transition_time: Some(t.to_k8s()),
+                last_probe_time: None,
+                reason: reason.map(str::to_string),
+                message,
+                observed_generation: None,
+            }
+        };
+    let initialized = rt.initialized_at.is_some();
+    let scheduled_at = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
+        .and_then(|c| c.last_transition_time.clone())
+        .map(|t| SimTime::from_k8s(&t))
+        .unwrap_or(rt.started);
+    let sandbox_ready = !terminal;
+    let mut conditions = vec![
+        cond(
+            "PodReadyToStartContainers",
+            if sandbox_ready { "True" } else { "False" },
+            rt.started,
+            None,
+            None,
+        ),
+        cond(
+            "Initialized",
+            if initialized { "True" } else { "False" },
+            rt.initialized_at.unwrap_or(rt.started),
+            if initialized {
+                None
+            } else {
+                Some("ContainersNotInitialized")
+            },
+            None,
+        ),
+        cond(
+            "Ready",
+            ready_status,
+            ready_t,
+            ready_reason,
+            ready_msg.clone(),
+        ),
+        cond(
+            "ContainersReady",
+            ready_status,
+            ready_t,
+            ready_reason,
+            ready_msg,
+        ),
+        cond("PodScheduled", "True", scheduled_at, None, None),
+    ];
+    // Keep conditions other components own (DisruptionTarget).
+    for c in pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+    {
+        if !conditions.iter().any(|x| x.type_ == c.type_) {
+            conditions.push(c.clone());
+        }
+    }
+    // Conditions that did not change keep their transition time.
+    if let Some(old) = pod.status.as_ref().and_then(|s| s.conditions.as_ref()) {
+        for c in conditions.iter_mut() {
+            if let Some(o) = old
+                .iter()
+                .find(|o| o.type_ == c.type_ && o.status == c.status)
+            {
+                c.last_transition_time = o.last_transition_time.clone();
+            }
+        }
+    }
+    PodStatus {
+        phase: Some(phase),
+        conditions: Some(conditions),
+        host_ip: Some(rt.host_ip.clone()),
+        host_ips: Some(vec![HostIP {
+            ip: rt.host_ip.clone(),
+        }]),
+        pod_ip: Some(rt.ip.clone()),
+        pod_ips: Some(vec![PodIP { ip: rt.ip.clone() }]),
+        start_time: Some(rt.started.to_k8s()),
+        container_statuses: Some(statuses),
+        init_container_statuses: if init_statuses.is_empty() {
+            None
+        } else {
+            Some(init_statuses)
+        },
+        qos_class: Some(qos_class(pod).to_string()),
+        reason,
+        message,
+        ..Default::default()
+    }
+}
+
+/// The node's `Ready` condition status (`True`, `False`, `Unknown`), if it has one.
+pub fn node_ready_status(node: &Node) -> Option<String> {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .map(|c| c.status.clone())
+}
+
+/// The conditions a healthy (or freshly unreachable) node reports.
+pub fn node_conditions(ready: bool, at: SimTime) -> Vec<NodeCondition> {
+    let t = Some(at.to_k8s());
+    let mk = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: type_.to_string(),
+        status: status.to_string(),
+        reason: Some(reason.to_string()),
+        message: Some(message.to_string()),
+        last_heartbeat_time: t.clone(),
+        last_transition_time: t.clone(),
+    };
+    if ready {
+        vec![
+            mk(
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            mk(
+                "DiskPressure",
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            mk(
+                "PIDPressure",
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+            mk(
+                "Ready",
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+            ),
+        ]
+    } else {
+        ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"]
+            .iter()
+            .map(|ty| {
+                mk(
+                    ty,
+                    "Unknown",
+                    "NodeStatusUnknown",
+                    "Kubelet stopped posting node status.",
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,1052 @@
+//! The deterministic cluster engine: one [`Cluster`] owns the object store, the simulated clock,
+//! the seeded RNG, the kubelets' runtime state and every controller's caches. It moves only
+//! through [`Cluster::step`], [`Cluster::advance`] and [`Cluster::run_until_idle`]; the same
+//! commands with the same seed give byte-identical results natively and in wasm.
+//!
+//! The API-server side lives here too: `create`, `replace`, `apply`, `patch` and `delete` do
+//! defaulting, validation and the metadata machinery (uid, resourceVersion, generation,
+//! creationTimestamp, generateName, deletionTimestamp and finalizers).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Event, EventSource, Namespace, NamespaceStatus, ObjectReference};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+pub mod api;
+pub mod clock;
+pub mod controller;
+pub mod decode;
+pub mod error;
+pub mod kubelet;
+pub mod patch;
+pub mod quantity;
+pub mod rng;
+pub mod scheduler;
+pub mod selector;
+pub mod sh;
+pub mod store;
+pub mod validation;
+
+use api::{Kind, Object, ObjectKey};
+use clock::{Millis, SimTime};
+use controller::daemonset::DaemonSetController;
+use controller::job::JobController;
+use controller::{Action, DeleteOptions, EventRecord, Outcome, Propagation};
+use error::ApiError;
+use rng::SimRng;
+use store::Store;
+use validation::FieldError;
+
+/// Finalizer the API server adds for foreground cascading deletion.
+pub const FOREGROUND_FINALIZER: &str = "foregroundDeletion";
+/// Finalizer the API server adds for orphaning deletion.
+pub const ORPHAN_FINALIZER: &str = "orphan";
+/// The annotation `kubectl apply` keeps the last applied manifest in.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Tunable facts of the simulation; every default is documented in the README.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// How long pulling an image a node does not have takes.
+    pub image_pull_ms: Millis,
+    /// How long re-pulling a cached image takes (`imagePullPolicy: Always`).
+    pub image_repull_ms: Millis,
+    /// How long an unknown program (`perl`, `python`, an image's own entrypoint) runs in a pod
+    /// whose restartPolicy is not `Always`. Under `Always` it runs forever, like a server.
+    pub unknown_program_ms: Millis,
+    /// Node monitor grace period: a node whose kubelet stopped posting turns `Unknown` after it.
+    pub node_monitor_grace_ms: Millis,
+    /// PodGC's quarantine before deleting pods bound to a node that no longer exists.
+    pub pod_gc_quarantine_ms: Millis,
+    /// How long events are kept.
+    pub event_ttl_ms: Millis,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            image_pull_ms: 2_000,
+            image_repull_ms: 500,
+            unknown_program_ms: 10_000,
+            node_monitor_grace_ms: 50_000,
+            pod_gc_quarantine_ms: 40_000,
+            event_ttl_ms: 3_600_000,
+        }
+    }
+}
+
+/// What `apply` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyResult {
+    /// The object did not exist.
+    Created,
+    /// The object changed.
+    Configured,
+    /// Nothing changed.
+    Unchanged,
+}
+
+impl ApplyResult {
+    /// kubectl's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyResult::Created => "created",
+            ApplyResult::Configured => "configured",
+            ApplyResult::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Patch flavours `kubectl patch --type` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchType {
+    /// RFC 7386 JSON merge patch.
+    Merge,
+    /// RFC 6902 JSON patch.
+    Json,
+    /// Strategic merge patch (applied as a merge patch; lists are replaced).
+    Strategic,
+}
+
+/// The components of one step, in run order; each may ask to be woken at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Component {
+    NodeLifecycle,
+    DaemonSet,
+    Job,
+    EndpointSlice,
+    Scheduler,
+    Kubelet,
+    Gc,
+}
+
+/// The simulated world.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    store: Store,
+    now: SimTime,
+    rng: SimRng,
+    seed: u64,
+    config: Config,
+    /// Runtime state of every node's kubelet and container.
+    pub kubelet: kubelet::Kubelet,
+    scheduler: scheduler::Scheduler,
+    daemonsets: DaemonSetController,
+    jobs: JobController,
+    node_lifecycle: controller::node_lifecycle::NodeLifecycle,
+    gc: controller::gc::GarbageCollector,
+    wakes: BTreeMap<Component, SimTime>,
+    /// Store revision after the last settle; equal to the current one means nothing changed.
+    settled_revision: Option<u64>,
+    event_seq: u64,
+    event_index: BTreeMap<(String, String, String, String), ObjectKey>,
+}
+
+/// Rounds of the component loop one settle may run before giving up (a safety net against two
+/// components fighting; a healthy cluster settles in a handful).
+const MAX_SETTLE_ROUNDS: usize = 64;
+
+impl Cluster {
+    /// A cluster with no nodes, the four standard namespaces, and RNG seed `seed`.
+    pub fn new(seed: u64) -> Self {
+        let mut c = Cluster {
+            store: Store::new(),
+            now: SimTime::ZERO,
+            rng: SimRng::new(seed),
+            seed,
+            config: Config::default(),
+            kubelet: kubelet::Kubelet::default(),
+            scheduler: scheduler::Scheduler::default(),
+            daemonsets: DaemonSetController::default(),
+            jobs: JobController::default(),
+            node_lifecycle: Default::default(),
+            gc: Default::default(),
+            wakes: BTreeMap::new(),
+            settled_revision: None,
+            event_seq: 0,
+            event_index: BTreeMap::new(),
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let obj = Object::Namespace(Namespace {
+                metadata: ObjectMeta {
+                    name: Some(ns.to_string()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            });
+            // Creating the built-in namespaces cannot fail on an empty store.
+            let _ = c.create(obj);
+        }
+        c
+    }
+
+    /// The seed this cluster was created with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Read access to every stored object.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The simulation's tunables.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Mutable tunables (for tests and lessons).
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
+    /// The RNG (the kubectl layer uses it for `sim` verbs that pick at random).
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.rng
+    }
+
+    /// Looks an object up.
+    pub fn get(&self, key: &ObjectKey) -> Result<&Object, ApiError> {
+        self.store
+            .get(key)
+            .ok_or_else(|| ApiError::not_found(key.kind, &key.name))
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // API server
+    // ---------------------------------------------------------------------------------------
+
+    /// `POST`: creates an object with defaulting, validation and fresh metadata.
+    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        let kind = obj.kind();
+        self.check_namespace(&mut obj)?;
+        if obj.name().is_empty() {
+            if let Some(prefix) = obj.meta().generate_name.clone().filter(|p| !p.is_empty()) {
+                // The API server truncates the prefix so the whole name fits in 63 characters.
+                let max_prefix = 63 - 5;
+                let prefix: String = prefix.chars().take(max_prefix).collect();
+                let mut name = format!("{prefix}{}", self.rng.name_suffix(5));
+                let mut tries = 0;
+                while self
+                    .store
+                    .get(&ObjectKey::new(kind, obj.namespace(), &name))
+                    .is_some()
+                    && tries < 8
+                {
+                    name = format!("{prefix}{}", self.rng.name_suffix(5));
+                    tries += 1;
+                }
+                obj.meta_mut().name = Some(name);
+            }
+        }
+        default_object(&mut obj);
+        let mut errs = validation::validate_object_meta(obj.meta(), kind.namespaced());
+        errs.extend(validate_kind(&obj, None));
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind, obj.name(), errs));
+        }
+        let key = obj.key();
+        if self.store.get(&key).is_some() {
+            return Err(ApiError::already_exists(kind, obj.name()));
+        }
+        let uid = self.rng.uuid();
+        {
+            let m = obj.meta_mut();
+            m.uid = Some(uid);
+            m.creation_timestamp = Some(self.now.to_k8s());
+            m.resource_version = None;
+            m.deletion_timestamp = None;
+            m.deletion_grace_period_seconds = None;
+            m.generation = if has_generation(kind) { Some(1) } else { None };
+            m.managed_fields = None;
+            m.self_link = None;
+        }
+        prepare_for_create(&mut obj, self.now);
+        if let Object::Node(node) = &mut obj {
+            self.kubelet.register_node(node);
+        }
+        Ok(self.store.put(obj).clone())
+    }
+
+    /// `PUT`: replaces an object's spec and metadata; status is kept (status subresource).
+    pub fn replace(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        self.check_namespace(&mut obj)?;
+        let key = obj.key();
+        let old = self.get(&key)?.clone();
+        if let Some(rv) = obj.meta().resource_version.as_deref() {
+            if Some(rv) != old.meta().resource_version.as_deref() {
+                return Err(ApiError::conflict(format!(
+                    "Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+                    key.kind.resource_group(),
+                    key.name
+                )));
+            }
+        }
+        default_object(&mut obj);
+        keep_server_fields(&mut obj, &old);
+        prepare_for_update(&mut obj, &old);
+        let mut errs = validation::validate_object_meta(obj.meta(), key.kind.namespaced());
+        errs.extend(validate_kind(&obj, Some(&old)));
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(key.kind, &key.name, errs));
+        }
+        if obj.spec_json() != old.spec_json() && has_generation(key.kind) {
+            let g = old.meta().generation.unwrap_or(1) + 1;
+            obj.meta_mut().generation = Some(g);
+        }
+        obj.meta_mut().resource_version = old.meta().resource_version.clone();
+        if obj == old {
+            return Ok(old);
+        }
+        let stored = self.store.put(obj).clone();
+        self.finish_if_unblocked(&key);
+        Ok(stored)
+    }
+
+    /// Client-side `kubectl apply`: create if missing, otherwise a three-way merge of the new
+    /// manifest, the last applied one (annotation) and the live object.
+    pub fn apply(&mut self, obj: Object) -> Result<(Object, ApplyResult), ApiError> {
+        let mut obj = obj;
+        self.check_namespace(&mut obj)?;
+        let mut manifest = obj.to_json();
+        if let Some(m) = manifest.pointer_mut("/metadata/annotations") {
+            if let Some(map) = m.as_object_mut() {
+                map.remove(LAST_APPLIED);
+            }
+        }
+        let manifest_text = serde_json::to_string(&manifest).unwrap_or_default();
+        let key = obj.key();
+        let Some(live) = self.store.get(&key).cloned() else {
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(LAST_APPLIED.to_string(), format!("{manifest_text}\n"));
+            let created = self.create(obj)?;
+            return Ok((created, ApplyResult::Created));
+        };
+        let last: serde_json::Value = live
+            .meta()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(LAST_APPLIED))
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let patch = patch::three_way(&last, &manifest);
+        let mut merged = live.to_json();
+        patch::merge_patch(&mut merged, &patch);
+        if let Some(a) = merged
+            .pointer_mut("/metadata")
+            .and_then(|m| m.as_object_mut())
+        {
+            let ann = a
+                .entry("annotations")
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(
+                    LAST_APPLIED.to_string(),
+                    serde_json::Value::String(format!("{manifest_text}\n")),
+                );
+            }
+        }
+        let mut new = Object::from_json(key.kind, merged)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        new.meta_mut().resource_version = None;
+        let before = live.meta().resource_version.clone();
+        let stored = self.replace(new)?;
+        let result = if stored.meta().resource_version == before {
+            ApplyResult::Unchanged
+        } else {
+            ApplyResult::Configured
+        };
+        Ok((stored, result))
+    }
+
+    /// `PATCH`: applies a merge, JSON or strategic patch to the live object, then updates it.
+    pub fn patch(
+        &mut self,
+        key: &ObjectKey,
+        patch_type: PatchType,
+        patch: &serde_json::Value,
+    ) -> Result<Object, ApiError> {
+        let live = self.get(key)?.clone();
+        let mut value = live.to_json();
+        match patch_type {
+            PatchType::Merge | PatchType::Strategic => {
+                if !patch.is_object() {
+                    return Err(ApiError::bad_request(
+                        "json: cannot unmarshal array into Go value of type map[string]interface {}",
+                    ));
+                }
+                patch::merge_patch(&mut value, patch)
+            }
+            PatchType::Json => {
+                patch::json_patch(&mut value, patch).map_err(ApiError::bad_request)?
+            }
+        }
+        let status = value.get("status").cloned();
+        let mut new = Object::from_json(key.kind, value).map_err(|e| {
+            ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                key.kind.as_str(),
+                key.kind.info().version,
+                key.kind.as_str()
+            ))
+        })?;
+        if new.key() != *key {
+            return Err(ApiError::bad_request(
+                "the name of the object does not match the name on the URL",
+            ));
+        }
+        new.meta_mut().resource_version = None;
+        let _ = status;
+        self.replace(new)
+    }
+
+    /// `DELETE` with kubectl's options.
+    pub fn delete(&mut self, key: &ObjectKey, options: &DeleteOptions) -> Result<Object, ApiError> {
+        let obj = self.get(key)?.clone();
+        if let Some(uid) = &options.uid_precondition {
+            if uid != obj.uid() {
+                return Err(ApiError::conflict(format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    obj.uid()
+                )));
+            }
+        }
+        match &obj {
+            Object::Pod(pod) => Ok(self.delete_pod(pod.clone(), options)),
+            Object::Namespace(ns) => {
+                if matches!(
+                    key.name.as_str(),
+                    "default" | "kube-system" | "kube-public" | "kube-node-lease"
+                ) {
+                    return Err(ApiError::forbidden(format!(
+                        "namespaces \"{}\" is forbidden: this namespace may not be deleted",
+                        key.name
+                    )));
+                }
+                let mut ns = ns.clone();
+                if ns.metadata.deletion_timestamp.is_none() {
+                    ns.metadata.deletion_timestamp = Some(self.now.to_k8s());
+                    ns.status = Some(NamespaceStatus {
+                        phase: Some("Terminating".to_string()),
+                        ..Default::default()
+                    });
+                    return Ok(self.store.put(Object::Namespace(ns)).clone());
+                }
+                Ok(Object::Namespace(ns))
+            }
+            _ => Ok(self.delete_with_propagation(obj, options.propagation)),
+        }
+    }
+
+    fn delete_pod(
+        &mut self,
+        mut pod: k8s_openapi::api::core::v1::Pod,
+        options: &DeleteOptions,
+    ) -> Object {
+        let key = ObjectKey::new(
+            Kind::Pod,
+            pod.metadata.namespace.as_deref().unwrap_or_default(),
+            pod.metadata.name.as_deref().unwrap_or_default(),
+        );
+        let bound = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some();
+        let terminal = matches!(
+            pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+        let default_grace = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.termination_grace_period_seconds)
+            .unwrap_or(30);
+        let mut grace = options.grace_period_seconds.unwrap_or(default_grace).max(0);
+        if !bound || terminal {
+            grace = 0;
+        }
+        let has_finalizers = !pod
+            .metadata
+            .finalizers
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty();
+        if let Some(existing) = pod.metadata.deletion_grace_period_seconds {
+            // Already terminating: only a shorter grace period changes anything.
+            if grace >= existing {
+                return Object::Pod(pod);
+            }
+        }
+        if grace == 0 && !has_finalizers {
+            self.store.remove(&key);
+            return Object::Pod(pod);
+        }
+        let secs = u64::try_from(grace).unwrap_or(0);
+        pod.metadata.deletion_timestamp = Some(self.now.plus(secs * 1000).to_k8s());
+        pod.metadata.deletion_grace_period_seconds = Some(grace);
+        self.store.put(Object::Pod(pod)).clone()
+    }
+
+    fn delete_with_propagation(&mut self, mut obj: Object, propagation: Propagation) -> Object {
+        let key = obj.key();
+        let finalizer = match propagation {
+            Propagation::Background => None,
+            Propagation::Foreground => Some(FOREGROUND_FINALIZER),
+            Propagation::Orphan => Some(ORPHAN_FINALIZER),
+        };
+        let m = obj.meta_mut();
+        if let Some(f) = finalizer {
+            let list = m.finalizers.get_or_insert_with(Vec::new);
+            if !list.iter().any(|x| x == f) {
+                list.push(f.to_string());
+            }
+        }
+        if m.finalizers.as_deref().unwrap_or_default().is_empty() {
+            self.store.remove(&key);
+            if key.kind == Kind::Node {
+                self.kubelet.unregister_node(&key.name);
+            }
+            return obj;
+        }
+        if m.deletion_timestamp.is_none() {
+            m.deletion_timestamp = Some(self.now.to_k8s());
+            m.deletion_grace_period_seconds = Some(0);
+        }
+        self.store.put(obj).clone()
+    }
+
+    /// Removes an object whose deletion was only waiting for its finalizers, once they are gone.
+    fn finish_if_unblocked(&mut self, key: &ObjectKey) {
+        let Some(obj) = self.store.get(key) else {
+            return;
+        };
+        let m = obj.meta();
+        if m.deletion_timestamp.is_none() || !m.finalizers.as_deref().unwrap_or_default().is_empty()
+        {
+            return;
+        }
+        // A pod that is still running keeps its object until the kubelet has stopped it.
+        if let Object::Pod(p) = obj {
+            let bound = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            let terminal = matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded" | "Failed")
+            );
+            let grace = m.deletion_grace_period_seconds.unwrap_or(0);
+            if bound && !terminal && grace > 0 {
+                return;
+            }
+        }
+        self.store.remove(key);
+    }
+
+    fn check_namespace(&self, obj: &mut Object) -> Result<(), ApiError> {
+        let kind = obj.kind();
+        if !kind.namespaced() {
+            obj.meta_mut().namespace = None;
+            return Ok(());
+        }
+        if obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some("default".to_string());
+        }
+        let ns = obj.namespace().to_string();
+        match self.store.get(&ObjectKey::new(Kind::Namespace, "", &ns)) {
+            None => Err(ApiError::not_found(Kind::Namespace, &ns)),
+            Some(n) if n.meta().deletion_timestamp.is_some() && kind != Kind::Event => {
+                Err(ApiError::forbidden(format!(
+                    "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                    kind.resource_group(),
+                    obj.name()
+                )))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Records an event, aggregating repeats into one object with a count, as the event
+    /// recorder does.
+    pub fn record(&mut self, rec: EventRecord) {
+        let agg_key = (
+            rec.involved_uid.clone(),
+            rec.reason.clone(),
+            rec.message.clone(),
+            rec.source.clone(),
+        );
+        let now = self.now.to_k8s();
+        if let Some(key) = self.event_index.get(&agg_key).cloned() {
+            if let Some(Object::Event(ev)) = self.store.get(&key).cloned() {
+                let mut ev = ev;
+                ev.count = Some(ev.count.unwrap_or(1) + 1);
+                ev.last_timestamp = Some(now);
+                self.store.put(Object::Event(ev));
+                return;
+            }
+        }
+        self.event_seq += 1;
+        let nanos = (clock::EPOCH_UNIX_SECONDS as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(self.now.millis().saturating_mul(1_000_000))
+            .saturating_add(self.event_seq);
+        let namespace = if rec.involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            rec.involved.namespace.clone()
+        };
+        let name = format!("{}.{:x}", rec.involved.name, nanos);
+        let ev = Event {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(namespace.clone()),
+                uid: Some(self.rng.uuid()),
+                creation_timestamp: Some(now.clone()),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(rec.involved.kind.api_version()),
+                kind: Some(rec.involved.kind.as_str().to_string()),
+                name: Some(rec.involved.name.clone()),
+                namespace: if rec.involved.namespace.is_empty() {
+                    None
+                } else {
+                    Some(rec.involved.namespace.clone())
+                },
+                uid: Some(rec.involved_uid.clone()),
+                field_path: rec.field_path.clone(),
+                resource_version: None,
+            },
+            reason: Some(rec.reason.clone()),
+            message: Some(rec.message.clone()),
+            source: Some(EventSource {
+                component: Some(rec.source.clone()),
+                host: rec.host.clone(),
+            }),
+            first_timestamp: Some(now.clone()),
+            last_timestamp: Some(now),
+            count: Some(1),
+            type_: Some(rec.type_.as_str().to_string()),
+            reporting_component: Some(rec.source.clone()),
+            reporting_instance: Some(rec.host.clone().unwrap_or_default()),
+            ..Default::default()
+        };
+        let key = ObjectKey::new(Kind::Event, &namespace, &name);
+        self.store.put(Object::Event(ev));
+        self.event_index.insert(agg_key, key);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Time
+    // ---------------------------------------------------------------------------------------
+
+    /// Runs every component once at the current instant, in the fixed order, and applies what
+    /// they decide. Returns true if anything was written.
+    pub fn step(&mut self) -> bool {
+        let before = self.store.revision();
+        let now = self.now;
+        let out = self
+            .node_lifecycle
+            .sync(&self.store, &self.kubelet, &self.config, now);
+        self.apply_outcome(Component::NodeLifecycle, out);
+        let out = self.daemonsets.sync(&self.store, now);
+        self.apply_outcome(Component::DaemonSet, out);
+        let out = self.jobs.sync(&self.store, now);
+        self.apply_outcome(Component::Job, out);
+        let out = controller::endpointslice::sync(&self.store, now);
+        self.apply_outcome(Component::EndpointSlice, out);
+        let out = self.scheduler.sync(&self.store, now);
+        self.apply_outcome(Component::Scheduler, out);
+        let out = self.kubelet.sync(&self.store, &self.config, now);
+        self.apply_outcome(Component::Kubelet, out);
+        let out = self.gc.sync(&self.store, &self.config, now);
+        self.apply_outcome(Component::Gc, out);
+        self.store.revision() != before
+    }
+
+    /// Runs steps at the current instant until nothing changes. Does nothing (and scans
+    /// nothing) when no object changed since the last settle and no timer is due.
+    pub fn settle(&mut self) {
+        let due = self.next_wake().is_some_and(|t| t <= self.now);
+        if self.settled_revision == Some(self.store.revision()) && !due {
+            return;
+        }
+        for _ in 0..MAX_SETTLE_ROUNDS {
+            if !self.step() {
+                break;
+            }
+        }
+        self.settled_revision = Some(self.store.revision());
+    }
+
+    /// The earliest time a component asked to be woken at, if any.
+    pub fn next_wake(&self) -> Option<SimTime> {
+        self.wakes.values().min().copied()
+    }
+
+    /// Moves simulated time forward by `ms`, waking components at each timer on the way.
+    pub fn advance(&mut self, ms: Millis) {
+        let target = self.now.plus(ms);
+        self.advance_to(target);
+    }
+
+    /// Moves simulated time forward to `target`.
+    pub fn advance_to(&mut self, target: SimTime) {
+        self.settle();
+        // Bounded: every iteration moves time forward or settles a due timer.
+        for _ in 0..1_000_000 {
+            match self.next_wake() {
+                Some(t) if t <= target => {
+                    if t > self.now {
+                        self.now = t;
+                    }
+                    let before = self.wakes.clone();
+                    self.settled_revision = None;
+                    self.settle();
+                    // A component that keeps asking for a past time would loop: drop it.
+                    if self.next_wake().is_some_and(|w| w <= self.now) && self.wakes == before {
+                        let now = self.now;
+                        self.wakes.retain(|_, w| *w > now);
+                    }
+                }
+                _ => break,
+            }
+        }
+        if target > self.now {
+            self.now = target;
+            self.settle();
+        }
+    }
+
+    /// Jumps from timer to timer until no component has anything scheduled or `limit_ms` of
+    /// simulated time has passed. Returns true if the cluster went idle within the limit.
+    pub fn run_until_idle(&mut self, limit_ms: Millis) -> bool {
+        let deadline = self.now.plus(limit_ms);
+        self.settle();
+        loop {
+            match self.next_wake() {
+                Some(t) if t <= deadline => self.advance_to(t.max(self.now)),
+                Some(_) => {
+                    self.advance_to(deadline);
+                    return false;
+                }
+                None => return true,
+            }
+        }
+    }
+
+    fn apply_outcome(&mut self, component: Component, out: Outcome) {
+        match out.requeue_at {
+            Some(t) => {
+                self.wakes.insert(component, t);
+            }
+            None => {
+                self.wakes.remove(&component);
+            }
+        }
+        for action in out.actions {
+            self.apply_action(action);
+        }
+    }
+
+    /// Applies one component action. Failures become events on the owner, as controllers
+    /// report them.
+    pub fn apply_action(&mut self, action: Action) {
+        match action {
+            Action::Create {
+                object,
+                on_behalf_of,
+            } => {
+                let kind = object.kind();
+                if let Err(e) = self.create(object) {
+                    if let Some(owner_key) = on_behalf_of {
+                        if let Some(owner) = self.store.get(&owner_key).cloned() {
+                            let source = match owner_key.kind {
+                                Kind::DaemonSet => "daemonset-controller",
+                                Kind::Job => "job-controller",
+                                _ => "controller-manager",
+                            };
+                            let _ = kind;
+                            self.record(EventRecord::new(
+                                &owner,
+                                controller::EventType::Warning,
+                                "FailedCreate",
+                                format!("Error creating: {}", e.message),
+                                source,
+                            ));
+                        }
+                    }
+                }
+            }
+            Action::Update(obj) => {
+                let key = obj.key();
+                let Some(live) = self.store.get(&key) else {
+                    return;
+                };
+                if live.uid() != obj.uid() {
+                    return;
+                }
+                if *live == obj {
+                    return;
+                }
+                let mut obj = obj;
+                obj.meta_mut().resource_version = live.meta().resource_version.clone();
+                if *live == obj {
+                    return;
+                }
+                self.store.put(obj);
+                self.finish_if_unblocked(&key);
+            }
+            Action::Delete { key, options } => {
+                let _ = self.delete(&key, &options);
+            }
+            Action::Remove { key, uid } => {
+                let Some(live) = self.store.get(&key) else {
+                    return;
+                };
+                if live.uid() != uid {
+                    return;
+                }
+                if live
+                    .meta()
+                    .finalizers
+                    .as_deref()
+                    .unwrap_or_default()
+                    .is_empty()
+                {
+                    self.store.remove(&key);
+                    if key.kind == Kind::Node {
+                        self.kubelet.unregister_node(&key.name);
+                    }
+                } else if live.meta().deletion_timestamp.is_none() {
+                    let mut obj = live.clone();
+                    obj.meta_mut().deletion_timestamp = Some(self.now.to_k8s());
+                    obj.meta_mut().deletion_grace_period_seconds = Some(0);
+                    self.store.put(obj);
+                }
+            }
+            Action::Event(rec) => self.record(rec),
+        }
+    }
+
+    /// Sets the node's simulated kubelet running or stopped (`sim node up|down`).
+    pub fn set_node_up(&mut self, node: &str, up: bool) -> Result<(), ApiError> {
+        if self.store.node(node).is_none() {
+            return Err(ApiError::not_found(Kind::Node, node));
+        }
+        self.kubelet.set_up(node, up, self.now);
+        self.settled_revision = None;
+        Ok(())
+    }
+
+    /// Makes an image unpullable (`sim image remove`) or pullable again (`sim image add`).
+    pub fn set_image_available(&mut self, image: &str, available: bool) {
+        self.kubelet.set_image_available(image, available);
+        self.settled_revision = None;
+    }
+
+    /// Forces a simulated failure or success on a pod's containers (`sim pod fail|succeed`).
+    pub fn inject(&mut self, key: &ObjectKey, fault: kubelet::Fault) -> Result<(), ApiError> {
+        let pod = self
+            .store
+            .pod(&key.namespace, &key.name)
+            .ok_or_else(|| ApiError::not_found(Kind::Pod, &key.name))?
+            .clone();
+        self.kubelet
+            .inject(&pod, fault, self.now)
+            .map_err(ApiError::bad_request)?;
+        self.settled_revision = None;
+        self.settle();
+        Ok(())
+    }
+
+    /// The logs of a container as `kubectl logs` prints them.
+    pub fn logs(
+        &self,
+        key: &ObjectKey,
+        container: Option<&str>,
+        previous: bool,
+    ) -> Result<String, ApiError> {
+        let pod = self
+            .store
+            .pod(&key.namespace, &key.name)
+            .ok_or_else(|| ApiError::not_found(Kind::Pod, &key.name))?;
+        self.kubelet
+            .logs(pod, container, previous, self.now)
+            .map_err(ApiError::bad_request)
+    }
+}
+
+fn has_generation(kind: Kind) -> bool {
+    matches!(kind, Kind::DaemonSet | Kind::Job | Kind::Pod)
+}
+
+/// Defaulting for every kind (before validation).
+fn default_object(obj: &mut Object) {
+    match obj {
+        Object::Pod(p) => {
+            let spec = p.spec.get_or_insert_with(Default::default);
+            api::defaults::admit_pod_spec(spec);
+        }
+        Object::DaemonSet(ds) => {
+            if let Some(spec) = ds.spec.as_mut() {
+                if let Some(ps) = spec.template.spec.as_mut() {
+                    api::defaults::default_pod_spec(ps);
+                }
+            }
+            api::daemonset::default(ds);
+        }
+        Object::Job(job) => {
+            if let Some(spec) = job.spec.as_mut() {
+                if let Some(ps) = spec.template.spec.as_mut() {
+                    api::defaults::default_pod_spec(ps);
+                }
+            }
+            api::job::default(job);
+        }
+        _ => {}
+    }
+}
+
+fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
+    match (obj, old) {
+        (Object::Pod(p), old) => {
+            let mut errs = match &p.spec {
+                Some(spec) => validation::validate_pod_spec(spec, "spec"),
+                None => vec![FieldError::required("spec", "")],
+            };
+            if let Some(Object::Pod(o)) = old {
+                errs.extend(validate_pod_update(p, o));
+            }
+            errs
+        }
+        (Object::DaemonSet(ds), Some(Object::DaemonSet(o))) => {
+            api::daemonset::validate_update(ds, o)
+        }
+        (Object::DaemonSet(ds), _) => api::daemonset::validate(ds),
+        (Object::Job(j), Some(Object::Job(o))) => api::job::validate_update(j, o),
+        (Object::Job(j), _) => api::job::validate(j),
+        _ => Vec::new(),
+    }
+}
+
+/// Pod updates may change only a few spec fields (`ValidatePodUpdate`).
+fn validate_pod_update(
+    new: &k8s_openapi::api::core::v1::Pod,
+    old: &k8s_openapi::api::core::v1::Pod,
+) -> Vec<FieldError> {
+    let (Some(ns), Some(os)) = (&new.spec, &old.spec) else {
+        return Vec::new();
+    };
+    let mut a = ns.clone();
+    let mut b = os.clone();
+    // Mutable: container images, activeDeadlineSeconds, added tolerations; nodeName is set by binding.
+    for (ca, cb) in a.containers.iter_mut().zip(b.containers.iter_mut()) {
+        ca.image = None;
+        cb.image = None;
+    }
+    a.active_deadline_seconds = None;
+    b.active_deadline_seconds = None;
+    a.tolerations = None;
+    b.tolerations = None;
+    if a.node_name.is_none() {
+        a.node_name = b.node_name.clone();
+    }
+    if a == b {
+        return Vec::new();
+    }
+    vec![FieldError::forbidden(
+        "spec",
+        "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+    )]
+}
+
+/// Copies what only the server sets from the stored object into an update.
+fn keep_server_fields(obj: &mut Object, old: &Object) {
+    {
+        let (m, o) = (obj.meta_mut(), old.meta());
+        m.uid = o.uid.clone();
+        m.creation_timestamp = o.creation_timestamp.clone();
+        m.generation = o.generation;
+        m.deletion_timestamp = o.deletion_timestamp.clone();
+        m.deletion_grace_period_seconds = o.deletion_grace_period_seconds;
+        if m.owner_references.is_none() {
+            m.owner_references = o.owner_references.clone();
+        }
+        if m.finalizers.is_none() {
+            m.finalizers = o.finalizers.clone();
+        }
+    }
+    match (obj, old) {
+        (Object::Pod(n), Object::Pod(o)) => {
+            n.status = o.status.clone();
+            if let (Some(ns), Some(os)) = (n.spec.as_mut(), o.spec.as_ref()) {
+                if ns.node_name.is_none() {
+                    ns.node_name = os.node_name.clone();
+                }
+            }
+        }
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => n.status = o.status.clone(),
+        (Object::Job(n), Object::Job(o)) => n.status = o.status.clone(),
+        (Object::Node(n), Object::Node(o)) => {
+            n.status = o.status.clone();
+        }
+        (Object::Namespace(n), Object::Namespace(o)) => n.status = o.status.clone(),
+        (Object::Service(n), Object::Service(o)) => {
+            n.status = o.status.clone();
+            if let (Some(ns), Some(os)) = (n.spec.as_mut(), o.spec.as_ref()) {
+                if ns.cluster_ip.is_none() {
+                    ns.cluster_ip = os.cluster_ip.clone();
+                    ns.cluster_ips = os.cluster_ips.clone();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the registry strategies do on create after metadata is assigned.
+fn prepare_for_create(obj: &mut Object, _now: SimTime) {
+    match obj {
+        Object::Pod(p) => {
+            p.status = Some(kubelet::initial_pod_status(p));
+        }
+        Object::DaemonSet(ds) => {
+            ds.status = None;
+            api::daemonset::prepare_for_create(ds);
+        }
+        Object::Job(job) => {
+            job.status = None;
+            api::job::prepare_for_create(job);
+        }
+        Object::Namespace(ns) => {
+            ns.spec
+                .get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceSpec {
+                    finalizers: Some(vec!["kubernetes".to_string()]),
+                });
+            ns.status = Some(NamespaceStatus {
+                phase: Some("Active".to_string()),
+                ..Default::default()
+            });
+            let name = ns.metadata.name.clone().unwrap_or_default();
+            ns.metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .insert("kubernetes.io/metadata.name".to_string(), name);
+        }
+        _ => {}
+    }
+}
+
+fn prepare_for_update(obj: &mut Object, old: &Object) {
+    match (obj, old) {
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => api::daemonset::prepare_for_update(n, o),
+        (Object::Job(n), Object::Job(o)) => api::job::prepare_for_update(n, o),
+        _ => {}
+    }
+}

@@ -1,0 +1,2 @@
+//! Wasm entry point for Trunk.
+fn main() {}

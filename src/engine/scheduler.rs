@@ -21,8 +21,10 @@
 //! Simplifications, deliberate:
 //! - Ties between the best-scoring nodes go to the first node by name; upstream picks one at
 //!   random (reservoir sampling in `selectHost`). Deterministic and as good for teaching.
-//! - Every node is filtered and scored; upstream stops after `percentageOfNodesToScore` feasible
-//!   nodes in clusters over 100 nodes (and rotates its start index).
+//! - Nodes are kept in name order (upstream interleaves zones). As upstream, in clusters of 100
+//!   nodes or more a pass stops filtering once [`num_feasible_nodes_to_find`] nodes passed and
+//!   the next pod starts where the previous one stopped; [`evaluate`] always shows every node,
+//!   so there its `chosen` node can differ from where a pass would put the pod.
 //! - Score plugins other than the three above (BalancedAllocation, ImageLocality,
 //!   InterPodAffinity, PodTopologySpread) and filters for volumes and inter-pod affinity are
 //!   not run.
@@ -285,94 +287,146 @@ struct Feasible {
     affinity: i64,
 }
 
-/// Filters every candidate node. With `failures` the rejections are collected for every node
-/// (PreFilter ones included); without, nodes the PreFilter leaves out are not even visited.
-fn find_feasible(
+/// `numFeasibleNodesToFind` with the default adaptive `percentageOfNodesToScore`: every node
+/// below 100 nodes, else 50% minus 1% per 125 nodes (at least 5%), and never fewer than 100.
+pub fn num_feasible_nodes_to_find(n_nodes: usize) -> usize {
+    const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+    const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+    if n_nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return n_nodes;
+    }
+    let percentage = 50usize
+        .saturating_sub(n_nodes / 125)
+        .max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    (n_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// Runs PreFilter and the filters on one node, and the raw scores if it passes.
+fn check(pod: &PodInfo<'_>, idx: usize, node: &NodeInfo<'_>) -> Result<Feasible, Failure> {
+    plugins::prefilter_allows(pod, node)?;
+    plugins::run_filters(pod, node)?;
+    Ok(Feasible {
+        idx,
+        fit: plugins::least_allocated(pod, node),
+        taint: plugins::intolerable_prefer_taints(pod, node),
+        affinity: plugins::preferred_affinity(pod, node),
+    })
+}
+
+/// Filters every node, collecting every rejection (what [`evaluate`] shows).
+fn filter_all(
     snap: &Snapshot<'_>,
     pod: &PodInfo<'_>,
-    mut failures: Option<&mut Vec<(usize, Failure)>>,
+    failures: &mut Vec<(usize, Failure)>,
     feasible: &mut Vec<Feasible>,
 ) {
     feasible.clear();
-    let check = |idx: usize, node: &NodeInfo<'_>, feasible: &mut Vec<Feasible>| {
-        plugins::prefilter_allows(pod, node)?;
-        plugins::run_filters(pod, node)?;
-        feasible.push(Feasible {
-            idx,
-            fit: plugins::least_allocated(pod, node),
-            taint: plugins::intolerable_prefer_taints(pod, node),
-            affinity: plugins::preferred_affinity(pod, node),
-        });
-        Ok::<(), Failure>(())
-    };
-    match (&pod.prefilter, failures.as_deref_mut()) {
-        (PreFilter::Nodes(names), None) => {
+    for (idx, node) in snap.nodes.iter().enumerate() {
+        match check(pod, idx, node) {
+            Ok(f) => feasible.push(f),
+            Err(f) => failures.push((idx, f)),
+        }
+    }
+}
+
+/// `findNodesThatPassFilters`, the pass's fast path: nodes the PreFilter leaves out are not
+/// visited, and in a big cluster filtering starts where the previous pod stopped and stops once
+/// [`num_feasible_nodes_to_find`] nodes passed. Returns how many nodes were processed.
+fn filter_sampled(
+    snap: &Snapshot<'_>,
+    pod: &PodInfo<'_>,
+    start: usize,
+    feasible: &mut Vec<Feasible>,
+) -> usize {
+    feasible.clear();
+    match &pod.prefilter {
+        PreFilter::Conflict => 0,
+        PreFilter::Nodes(names) => {
+            let mut processed = 0;
             for name in names {
                 let Some(&idx) = snap.by_name.get(name) else {
                     continue;
                 };
                 if let Some(node) = snap.nodes.get(idx) {
-                    // Failures are not wanted here.
-                    let _ = check(idx, node, feasible);
-                }
-            }
-        }
-        (PreFilter::Conflict, None) => {}
-        (_, mut out) => {
-            for (idx, node) in snap.nodes.iter().enumerate() {
-                if let Err(f) = check(idx, node, feasible) {
-                    if let Some(out) = out.as_deref_mut() {
-                        out.push((idx, f));
+                    processed += 1;
+                    if let Ok(f) = check(pod, idx, node) {
+                        feasible.push(f);
                     }
                 }
             }
+            processed
+        }
+        PreFilter::All => {
+            let n = snap.nodes.len();
+            let want = num_feasible_nodes_to_find(n);
+            let mut processed = 0;
+            for i in 0..n {
+                let idx = (start + i) % n;
+                let Some(node) = snap.nodes.get(idx) else {
+                    continue;
+                };
+                processed += 1;
+                if let Ok(f) = check(pod, idx, node) {
+                    feasible.push(f);
+                    if feasible.len() >= want {
+                        break;
+                    }
+                }
+            }
+            processed
         }
     }
 }
 
-/// Normalizes and weighs the scores of the feasible nodes (`prioritizeNodes`) and picks the best
-/// (`selectHost`, ties to the first by name). Returns each node's scores and the winner's index
-/// into `feasible`.
-fn score(feasible: &[Feasible]) -> (Vec<NodeScore>, Option<usize>) {
-    let mut taint: Vec<i64> = feasible.iter().map(|f| f.taint).collect();
-    let mut affinity: Vec<i64> = feasible.iter().map(|f| f.affinity).collect();
-    plugins::normalize(&mut taint, true);
-    plugins::normalize(&mut affinity, false);
-    let mut scores = Vec::with_capacity(feasible.len());
-    let mut best: Option<(usize, i64)> = None;
-    for (i, ((f, t), a)) in feasible.iter().zip(taint).zip(affinity).enumerate() {
-        let total = f.fit * plugins::WEIGHT_NODE_RESOURCES_FIT
-            + t * plugins::WEIGHT_TAINT_TOLERATION
-            + a * plugins::WEIGHT_NODE_AFFINITY;
-        scores.push(NodeScore {
-            total,
-            node_resources_fit: f.fit,
-            taint_toleration: t,
-            node_affinity: a,
-        });
-        if best.is_none_or(|(_, b)| total > b) {
-            best = Some((i, total));
-        }
-    }
-    (scores, best.map(|(i, _)| i))
+/// The normalization inputs of the feasible nodes: the highest raw TaintToleration and
+/// NodeAffinity scores.
+fn score_maxima(feasible: &[Feasible]) -> (i64, i64) {
+    feasible
+        .iter()
+        .fold((0, 0), |(t, a), f| (t.max(f.taint), a.max(f.affinity)))
 }
 
-/// The node a pod goes to, if any: the fast path of a pass (no failure details).
-fn schedule_one(snap: &Snapshot<'_>, pod: &PodInfo<'_>, buf: &mut Vec<Feasible>) -> Option<usize> {
-    find_feasible(snap, pod, None, buf);
-    let (_, best) = score(buf);
-    best.and_then(|i| buf.get(i)).map(|f| f.idx)
+/// One node's normalized and weighted scores (`prioritizeNodes`).
+fn node_score(f: &Feasible, maxima: (i64, i64)) -> NodeScore {
+    let taint = plugins::normalize(f.taint, maxima.0, true);
+    let affinity = plugins::normalize(f.affinity, maxima.1, false);
+    NodeScore {
+        total: f.fit * plugins::WEIGHT_NODE_RESOURCES_FIT
+            + taint * plugins::WEIGHT_TAINT_TOLERATION
+            + affinity * plugins::WEIGHT_NODE_AFFINITY,
+        node_resources_fit: f.fit,
+        taint_toleration: taint,
+        node_affinity: affinity,
+    }
+}
+
+/// `selectHost`: the feasible node with the best total, ties to the first by name. Returns its
+/// node index.
+fn select_host(feasible: &[Feasible]) -> Option<usize> {
+    let maxima = score_maxima(feasible);
+    let mut best: Option<(i64, usize)> = None;
+    for f in feasible {
+        let total = node_score(f, maxima).total;
+        let better = match best {
+            None => true,
+            Some((b, idx)) => total > b || (total == b && f.idx < idx),
+        };
+        if better {
+            best = Some((total, f.idx));
+        }
+    }
+    best.map(|(_, idx)| idx)
 }
 
 /// Every node's verdict for `pod` in `snap`, with the preemption dry run for rejected nodes.
 fn evaluate_in(snap: &Snapshot<'_>, pod: &PodInfo<'_>) -> Evaluation {
     let mut failures = Vec::new();
     let mut feasible = Vec::new();
-    find_feasible(snap, pod, Some(&mut failures), &mut feasible);
-    let (scores, best) = score(&feasible);
+    filter_all(snap, pod, &mut failures, &mut feasible);
+    let maxima = score_maxima(&feasible);
     let mut results: BTreeMap<usize, Result<NodeScore, FilterFailure>> = BTreeMap::new();
-    for (f, s) in feasible.iter().zip(scores) {
-        results.insert(f.idx, Ok(s));
+    for f in &feasible {
+        results.insert(f.idx, Ok(node_score(f, maxima)));
     }
     for (idx, failure) in failures {
         let Some(node) = snap.nodes.get(idx) else {
@@ -399,9 +453,8 @@ fn evaluate_in(snap: &Snapshot<'_>, pod: &PodInfo<'_>) -> Evaluation {
         .collect();
     Evaluation {
         verdicts,
-        chosen: best
-            .and_then(|i| feasible.get(i))
-            .and_then(|f| snap.nodes.get(f.idx))
+        chosen: select_host(&feasible)
+            .and_then(|idx| snap.nodes.get(idx))
             .map(|n| n.name.to_string()),
         prefilter_failure: (pod.prefilter == PreFilter::Conflict)
             .then(|| plugins::REASON_AFFINITY_CONFLICT.to_string()),
@@ -466,6 +519,8 @@ pub struct Scheduler {
     attempts: BTreeMap<String, Attempt>,
     /// The earliest back-off expiry of a pod waiting to be retried.
     wake: Option<SimTime>,
+    /// Where the next pod's filtering starts (`nextStartNodeIndex`).
+    next_start_node_index: usize,
 }
 
 /// An order-independent fingerprint of a set of uids (count and wrapping sum of FNV-1a hashes).
@@ -620,7 +675,12 @@ impl Scheduler {
             let chosen = if cached.is_some() {
                 None
             } else {
-                schedule_one(&snap, &info, &mut buf)
+                let processed = filter_sampled(&snap, &info, self.next_start_node_index, &mut buf);
+                if !snap.nodes.is_empty() {
+                    self.next_start_node_index =
+                        (self.next_start_node_index + processed) % snap.nodes.len();
+                }
+                select_host(&buf)
             };
             if let Some(idx) = chosen {
                 let node = snap.nodes.get(idx).map(|n| n.name).unwrap_or_default();

@@ -330,10 +330,16 @@ pub(crate) fn least_allocated(pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         }
         weights += 1;
         if requested <= capacity {
-            // (capacity - requested) * 100 / capacity, in i128 so large memory cannot overflow.
-            let s = (i128::from(capacity - requested) * i128::from(MAX_NODE_SCORE))
-                / i128::from(capacity);
-            score += i64::try_from(s).unwrap_or(0);
+            // (capacity - requested) * 100 / capacity; i128 only if i64 would overflow (exabytes).
+            let s = match (capacity - requested).checked_mul(MAX_NODE_SCORE) {
+                Some(v) => v / capacity,
+                None => i64::try_from(
+                    i128::from(capacity - requested) * i128::from(MAX_NODE_SCORE)
+                        / i128::from(capacity),
+                )
+                .unwrap_or(0),
+            };
+            score += s;
         }
     }
     if weights == 0 {
@@ -371,18 +377,17 @@ pub(crate) fn preferred_affinity(pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 
         .sum()
 }
 
-/// `helper.DefaultNormalizeScore`: scales raw scores to 0..=100 by the maximum; `reverse`
-/// makes fewer better. With every score 0, reverse gives everyone 100.
-pub(crate) fn normalize(scores: &mut [i64], reverse: bool) {
-    let max = scores.iter().copied().max().unwrap_or(0).max(0);
-    if max == 0 {
-        if reverse {
-            scores.iter_mut().for_each(|s| *s = MAX_NODE_SCORE);
-        }
-        return;
+/// `helper.DefaultNormalizeScore` for one node: scales a raw score to 0..=100 by the highest
+/// raw score among the feasible nodes; `reverse` makes fewer better. With every score 0,
+/// reverse gives everyone 100.
+pub(crate) fn normalize(score: i64, max: i64, reverse: bool) -> i64 {
+    if max <= 0 {
+        return if reverse { MAX_NODE_SCORE } else { score };
     }
-    for s in scores.iter_mut() {
-        let v = MAX_NODE_SCORE * *s / max;
-        *s = if reverse { MAX_NODE_SCORE - v } else { v };
+    let v = MAX_NODE_SCORE * score / max;
+    if reverse {
+        MAX_NODE_SCORE - v
+    } else {
+        v
     }
 }

@@ -1480,6 +1480,53 @@ fn identical_pending_pods_share_one_evaluation() {
 }
 
 #[test]
+fn num_feasible_nodes_to_find_follows_percentage_of_nodes_to_score() {
+    let got: Vec<(usize, usize)> = [0, 50, 99, 100, 200, 1_000, 5_000, 6_000, 100_000]
+        .into_iter()
+        .map(|n| (n, num_feasible_nodes_to_find(n)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (0, 0),
+            (50, 50),
+            (99, 99),
+            (100, 100),
+            (200, 100),
+            (1_000, 420),
+            (5_000, 500),
+            (6_000, 300),
+            (100_000, 5_000)
+        ]
+    );
+}
+
+#[test]
+fn big_clusters_filter_from_where_the_previous_pod_stopped() {
+    // 200 empty nodes: each pod stops after 100 feasible ones, the next starts after them.
+    let nodes: Vec<NodeB> = (0..200).map(|i| node(&format!("node-{i:03}"))).collect();
+    let store = store_with(&nodes, &[pod("a"), pod("b"), pod("c")]);
+    let mut s = Scheduler::default();
+    let out = s.sync(&store, SimTime(0));
+    let placed: Vec<(String, String)> = out
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Update(Object::Pod(p)) => Some((
+                p.metadata.name.clone().unwrap(),
+                p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let want = [("a", "node-000"), ("b", "node-100"), ("c", "node-001")];
+    assert_eq!(
+        placed,
+        want.map(|(p, n)| (p.to_string(), n.to_string())).to_vec()
+    );
+}
+
+#[test]
 fn backoff_doubles_to_ten_seconds() {
     let got: Vec<Millis> = (1..=6).map(backoff).collect();
     assert_eq!(got, vec![1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
@@ -1503,7 +1550,8 @@ fn schedules_thousands_of_pods_in_one_pass() {
             *per_node.entry(node).or_insert(0) += 1;
         }
     }
-    // Every pod bound, one per node (LeastAllocated spreads them).
-    assert_eq!(per_node.len(), n);
-    assert!(per_node.values().all(|&c| c == 1));
+    // Every pod bound; LeastAllocated over the sampled nodes spreads them, at most two a node.
+    assert_eq!(per_node.values().sum::<usize>(), n);
+    let most = per_node.values().copied().max().unwrap_or(0);
+    assert!(most <= 2, "{most} pods on one node");
 }

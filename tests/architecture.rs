@@ -38,14 +38,20 @@ fn engine_and_kubectl_do_not_import_browser_crates() {
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or_default();
                 for krate in forbidden {
-                    if code.contains(&format!("{krate}::")) || code.contains(&format!("use {krate}")) {
+                    if code.contains(&format!("{krate}::"))
+                        || code.contains(&format!("use {krate}"))
+                    {
                         offenders.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
                     }
                 }
             }
         }
     }
-    assert!(offenders.is_empty(), "browser crates in the pure layers:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "browser crates in the pure layers:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -56,10 +62,14 @@ fn no_todo_or_unimplemented_in_src() {
     for file in files {
         let text = fs::read_to_string(&file).unwrap();
         for (n, line) in text.lines().enumerate() {
-            if line.contains(concat!("todo", "!(")) || line.contains(concat!("unimplemented", "!(")) {
+            if line.contains(concat!("todo", "!(")) || line.contains(concat!("unimplemented", "!("))
+            {
                 offenders.push(format!("{}:{}", file.display(), n + 1));
             }
         }
     }
-    assert!(offenders.is_empty(), "panicking placeholders left: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "panicking placeholders left: {offenders:?}"
+    );
 }

@@ -53,7 +53,12 @@ impl Session {
 
     /// Runs one command line (`kubectl get pods`, `get pods`, `sim advance 10s`, `help`);
     /// `stdin` feeds `-f -`.
-    pub fn run(&mut self, line: &str, stdin: Option<&str>, files: &dyn FileSource) -> CommandOutput {
+    pub fn run(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+    ) -> CommandOutput {
         self.log.push((line.to_string(), stdin.map(str::to_string)));
         let _ = files;
         CommandOutput {

@@ -159,16 +159,13 @@ impl Backoff {
 
     /// When the current delay of `key` ends.
     pub fn ends_at(&self, key: &str) -> Option<SimTime> {
-        self.entries
-            .get(key)
-            .map(|e| e.last_update.plus(e.backoff))
+        self.entries.get(key).map(|e| e.last_update.plus(e.backoff))
     }
 
     /// `GC`: forgets entries unused for more than `2 × max`.
     pub fn gc(&mut self, now: SimTime) {
         let max2 = self.max.saturating_mul(2);
-        self.entries
-            .retain(|_, e| now.since(e.last_update) <= max2);
+        self.entries.retain(|_, e| now.since(e.last_update) <= max2);
     }
 }
 
@@ -307,7 +304,10 @@ impl DaemonSetController {
                     "Failed" => {
                         // The kubelet may keep rejecting the pod: back off per node.
                         let key = failed_pods_backoff_key(view.ds, node);
-                        if self.failed_pods_backoff.is_in_backoff_since_update(&key, now) {
+                        if self
+                            .failed_pods_backoff
+                            .is_in_backoff_since_update(&key, now)
+                        {
                             if let Some(t) = self.failed_pods_backoff.ends_at(&key) {
                                 out.requeue_at(t);
                             }
@@ -427,11 +427,8 @@ impl DaemonSetController {
     fn sync_nodes(&mut self, view: &DaemonSetView<'_>, plan: &NodePlan, out: &mut Outcome) {
         let creates: Vec<&String> = plan.create.iter().take(BURST_REPLICAS).collect();
         if !creates.is_empty() {
-            let template = create_pod_template(
-                &view.template(),
-                view.template_generation,
-                &view.hash,
-            );
+            let template =
+                create_pod_template(&view.template(), view.template_generation, &view.hash);
             let mut pos = 0;
             for batch in slow_start_batches(creates.len()) {
                 for node in creates.iter().skip(pos).take(batch) {
@@ -759,7 +756,9 @@ pub fn replace_daemon_set_pod_node_name_node_affinity(
         }],
     };
     let mut affinity = affinity.unwrap_or_default();
-    let na = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
+    let na = affinity
+        .node_affinity
+        .get_or_insert_with(NodeAffinity::default);
     na.required_during_scheduling_ignored_during_execution = Some(selector);
     affinity
 }
@@ -1016,9 +1015,7 @@ pub fn target_node_name(pod: &Pod) -> Option<String> {
         term.match_fields.iter().flatten().find_map(|r| {
             let values = r.values.as_deref().unwrap_or_default();
             match values {
-                [v] if r.key == placement::NODE_FIELD_NAME && r.operator == "In" => {
-                    Some(v.clone())
-                }
+                [v] if r.key == placement::NODE_FIELD_NAME && r.operator == "In" => Some(v.clone()),
                 _ => None,
             }
         })
@@ -1030,15 +1027,20 @@ pub fn target_node_name(pod: &Pod) -> Option<String> {
 pub fn is_pod_updated(pod: &Pod, hash: &str, generation: Option<i64>) -> bool {
     let template_matches = generation
         .is_some_and(|g| pod_label(pod, TEMPLATE_GENERATION_LABEL) == Some(&g.to_string()));
-    let hash_matches =
-        !hash.is_empty() && pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str) == Some(hash);
+    let hash_matches = !hash.is_empty()
+        && pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str) == Some(hash);
     hash_matches || template_matches
 }
 
 /// `podByCreationTimestampAndPhase`: scheduled pods first, then older, then by name.
 pub fn sort_pods_oldest_first(pods: &mut [&Pod]) {
     pods.sort_by(|a, b| {
-        let created = |p: &Pod| p.metadata.creation_timestamp.as_ref().map(SimTime::from_k8s);
+        let created = |p: &Pod| {
+            p.metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_k8s)
+        };
         scheduled_node(b)
             .is_some()
             .cmp(&scheduled_node(a).is_some())

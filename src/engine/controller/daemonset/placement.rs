@@ -87,7 +87,9 @@ impl PlacementReason {
             }
             PlacementReason::NodeSelectorMismatch { key, want, got } => match got {
                 Some(v) => format!("nodeSelector {key}={want} does not match: node has {key}={v}"),
-                None => format!("nodeSelector {key}={want} does not match: node has no {key} label"),
+                None => {
+                    format!("nodeSelector {key}={want} does not match: node has no {key} label")
+                }
             },
             PlacementReason::NodeAffinityMismatch { requirement } => match requirement {
                 Some(r) => format!("required node affinity does not match: {r}"),
@@ -243,7 +245,10 @@ fn required_node_affinity_mismatch(spec: &PodSpec, node: &Node) -> Option<Placem
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|na| na.required_during_scheduling_ignored_during_execution.as_ref())?;
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })?;
     let name = node.metadata.name.as_deref().unwrap_or_default();
     if node_selector_matches(required, &labels, name) {
         return None;

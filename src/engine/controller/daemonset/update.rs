@@ -17,9 +17,8 @@ use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{
-    adopted_meta, claim, is_pod_available, new_controller_ref,
-    pod_label, pod_name, released_meta, Claim, DaemonSetView, NodePlan, UpdateStrategy,
-    CONTROLLER_REVISION_HASH_LABEL,
+    adopted_meta, claim, is_pod_available, new_controller_ref, pod_label, pod_name, released_meta,
+    Claim, DaemonSetView, NodePlan, UpdateStrategy, CONTROLLER_REVISION_HASH_LABEL,
 };
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::controller::{Action, DeleteOptions, Outcome};
@@ -310,9 +309,12 @@ pub fn scaled_value(v: &IntOrString, total: usize, round_up: bool) -> Option<usi
     }
 }
 
-fn rolling_update_params(ds: &DaemonSet) -> Option<&k8s_openapi::api::apps::v1::RollingUpdateDaemonSet> {
+fn rolling_update_params(
+    ds: &DaemonSet,
+) -> Option<&k8s_openapi::api::apps::v1::RollingUpdateDaemonSet> {
     let strategy = ds.spec.as_ref()?.update_strategy.as_ref()?;
-    if strategy.type_.as_deref().unwrap_or("RollingUpdate") != UpdateStrategy::RollingUpdate.as_str()
+    if strategy.type_.as_deref().unwrap_or("RollingUpdate")
+        != UpdateStrategy::RollingUpdate.as_str()
     {
         return None;
     }

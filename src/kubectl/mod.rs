@@ -2,6 +2,8 @@
 //! what kubectl 1.3x prints, over the engine. The native CLI and the page both go through
 //! [`Session::run`]; neither reimplements any of it.
 
+pub mod jsonpath;
+
 use crate::engine::Cluster;
 
 /// Where `-f PATH` reads files from: the file system for the CLI, nothing (or an in-memory map)

@@ -4,9 +4,10 @@
 //! `k8s.io/component-helpers/scheduling/corev1/nodeaffinity`.
 //!
 //! Simplifications: the answer carries the deciding rule and value ([`PlacementReason`]) so
-//! `describe` and the page can say *why*; upstream returns two booleans. The label-selector and
-//! node-affinity matchers are private here until the shared ones land.
-//! TODO(merge): use `engine::selector` for label selectors once it is on main.
+//! `describe` and the page can say *why*; upstream returns two booleans. The required
+//! node-affinity matcher (`matchExpressions` on labels, `matchFields` on `metadata.name`) is
+//! written here until the scheduler's lands; label selectors use [`crate::engine::selector`].
+//! TODO(merge): share the node-affinity matcher with the scheduler.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,7 @@ use crate::engine::api::taints::{
     find_untolerated, format_taint, tolerates, TAINT_NOT_READY, TAINT_UNREACHABLE,
     TAINT_UNSCHEDULABLE,
 };
+use crate::engine::selector::Selector;
 
 /// Taint added while a node reports DiskPressure.
 pub const TAINT_DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
@@ -364,30 +366,10 @@ fn field_requirement_matches(r: &NodeSelectorRequirement, node_name: &str) -> Op
     }
 }
 
-/// `metav1.LabelSelectorAsSelector(sel).Matches(labels)`: matchLabels and matchExpressions
-/// ANDed; an empty selector matches everything; an invalid one (unknown operator, missing or
-/// extra values) matches nothing.
+/// `metav1.LabelSelectorAsSelector(sel).Matches(labels)`: an empty selector matches
+/// everything; an invalid one matches nothing.
 pub fn label_selector_matches(sel: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    for (k, v) in sel.match_labels.iter().flatten() {
-        if labels.get(k) != Some(v) {
-            return false;
-        }
-    }
-    for e in sel.match_expressions.iter().flatten() {
-        let values = e.values.as_deref().unwrap_or_default();
-        let got = labels.get(&e.key);
-        let ok = match e.operator.as_str() {
-            "In" if !values.is_empty() => got.is_some_and(|v| values.contains(v)),
-            "NotIn" if !values.is_empty() => !got.is_some_and(|v| values.contains(v)),
-            "Exists" if values.is_empty() => got.is_some(),
-            "DoesNotExist" if values.is_empty() => got.is_none(),
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
+    Selector::from_label_selector(sel).is_ok_and(|s| s.matches(labels))
 }
 
 /// Whether a selector has neither matchLabels nor matchExpressions (selects everything).

@@ -1938,3 +1938,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn test_cluster_runs_the_controller_and_goes_idle() {
+    let mut c = Cluster::new(3);
+    for n in ["n1", "n2"] {
+        c.create(Object::Node(node(n).0)).unwrap();
+    }
+    c.create(Object::DaemonSet(ds("foo").0)).unwrap();
+    assert!(c.run_until_idle(60 * SECOND));
+    let pods: Vec<&Pod> = c.store().pods().collect();
+    assert_eq!(pods.len(), 2);
+    let created: Vec<String> = c
+        .store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(e) if e.reason.as_deref() == Some("SuccessfulCreate") => {
+                e.message.clone()
+            }
+            _ => None,
+        })
+        .collect();
+    let mut want: Vec<String> = pods
+        .iter()
+        .map(|p| format!("Created pod: {}", pod_name(p)))
+        .collect();
+    let mut got = created;
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}

@@ -114,6 +114,7 @@ enum Component {
     NodeLifecycle,
     DaemonSet,
     Job,
+    TtlAfterFinished,
     EndpointSlice,
     Scheduler,
     Kubelet,
@@ -658,6 +659,8 @@ impl Cluster {
         self.apply_outcome(Component::DaemonSet, out);
         let out = self.jobs.sync(&self.store, now);
         self.apply_outcome(Component::Job, out);
+        let out = controller::ttl::sync(&self.store, now);
+        self.apply_outcome(Component::TtlAfterFinished, out);
         let out = controller::endpointslice::sync(&self.store, now);
         self.apply_outcome(Component::EndpointSlice, out);
         let out = self.scheduler.sync(&self.store, now);
@@ -763,22 +766,33 @@ impl Cluster {
                 on_behalf_of,
             } => {
                 let kind = object.kind();
-                if let Err(e) = self.create(object) {
-                    if let Some(owner_key) = on_behalf_of {
-                        if let Some(owner) = self.store.get(&owner_key).cloned() {
-                            let source = match owner_key.kind {
-                                Kind::DaemonSet => "daemonset-controller",
-                                Kind::Job => "job-controller",
-                                _ => "controller-manager",
-                            };
-                            let _ = kind;
-                            self.record(EventRecord::new(
-                                &owner,
-                                controller::EventType::Warning,
-                                "FailedCreate",
-                                format!("Error creating: {}", e.message),
-                                source,
-                            ));
+                match self.create(object) {
+                    // The pod-control helper records the created name on the owner.
+                    Ok(created) if kind == Kind::Pod => {
+                        if let Some(owner_key) = on_behalf_of {
+                            if let Some(owner) = self.store.get(&owner_key).cloned() {
+                                self.record(EventRecord::new(
+                                    &owner,
+                                    controller::EventType::Normal,
+                                    "SuccessfulCreate",
+                                    format!("Created pod: {}", created.name()),
+                                    controller_source(owner_key.kind),
+                                ));
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if let Some(owner_key) = on_behalf_of {
+                            if let Some(owner) = self.store.get(&owner_key).cloned() {
+                                self.record(EventRecord::new(
+                                    &owner,
+                                    controller::EventType::Warning,
+                                    "FailedCreate",
+                                    format!("Error creating: {}", e.message),
+                                    controller_source(owner_key.kind),
+                                ));
+                            }
                         }
                     }
                 }
@@ -879,6 +893,15 @@ impl Cluster {
         self.kubelet
             .logs(pod, container, previous, self.now)
             .map_err(ApiError::bad_request)
+    }
+}
+
+/// The event source of the controller that creates objects on behalf of an owner of `kind`.
+fn controller_source(kind: Kind) -> &'static str {
+    match kind {
+        Kind::DaemonSet => "daemonset-controller",
+        Kind::Job => "job-controller",
+        _ => "controller-manager",
     }
 }
 

@@ -10,7 +10,11 @@ use crate::kubectl::{NoFiles, Session};
 pub fn app() -> Html {
     let session = use_memo((), |_| {
         let mut s = Session::new(1);
-        for line in ["sim node add node-1 --labels disktype=ssd", "sim node add node-2", "sim node add node-3"] {
+        for line in [
+            "sim node add node-1 --labels disktype=ssd",
+            "sim node add node-2",
+            "sim node add node-3",
+        ] {
             s.run(line, None, &NoFiles);
         }
         s

@@ -40,6 +40,7 @@ use crate::engine::api::job::{
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::{SimTime, SECOND};
 use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
+use crate::engine::selector::Selector;
 use crate::engine::store::Store;
 
 pub mod backoff;
@@ -331,30 +332,10 @@ fn ensure_condition(
     false
 }
 
-/// Label selector matching (`metav1.LabelSelectorAsSelector(...).Matches`); a missing selector
-/// matches nothing, an empty one everything.
-// TODO(merge): use engine::selector::Selector::from_label_selector once it lands.
+/// Label selector matching (`metav1.LabelSelectorAsSelector(...).Matches`); a missing or
+/// unparsable selector matches nothing, an empty one everything.
 fn selector_matches(sel: Option<&LabelSelector>, labels: &BTreeMap<String, String>) -> bool {
-    let Some(sel) = sel else {
-        return false;
-    };
-    let labels_ok = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
-    let exprs_ok = sel.match_expressions.iter().flatten().all(|e| {
-        let values = e.values.as_deref().unwrap_or_default();
-        let value = labels.get(&e.key);
-        match e.operator.as_str() {
-            "In" => value.is_some_and(|v| values.contains(v)),
-            "NotIn" => value.is_none_or(|v| !values.contains(v)),
-            "Exists" => value.is_some(),
-            "DoesNotExist" => value.is_none(),
-            _ => false,
-        }
-    });
-    labels_ok && exprs_ok
+    sel.is_some_and(|s| Selector::from_label_selector(s).is_ok_and(|s| s.matches(labels)))
 }
 
 fn pod_labels(p: &Pod) -> BTreeMap<String, String> {

@@ -111,7 +111,12 @@ pub fn default(obj: &mut Job) {
             6
         });
     }
-    if let Some(labels) = spec.template.metadata.as_ref().and_then(|m| m.labels.as_ref()) {
+    if let Some(labels) = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref())
+    {
         if obj.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
             obj.metadata.labels = Some(labels.clone());
         }
@@ -159,7 +164,9 @@ fn generate_selector(obj: &mut Job, uid: &str) {
         .get_or_insert_with(BTreeMap::new);
     for key in [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL] {
         // A conflicting user label is kept; validation rejects it.
-        labels.entry(key.to_string()).or_insert_with(|| name.clone());
+        labels
+            .entry(key.to_string())
+            .or_insert_with(|| name.clone());
     }
     for key in [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL] {
         labels
@@ -247,11 +254,17 @@ fn go_int32_slice(values: &[i32]) -> ErrorValue {
 }
 
 fn go_opt_str(v: Option<&str>) -> String {
-    v.map_or_else(|| "(*string)(nil)".to_string(), |_| "(*string)(…)".to_string())
+    v.map_or_else(
+        || "(*string)(nil)".to_string(),
+        |_| "(*string)(…)".to_string(),
+    )
 }
 
 fn go_opt_i32(v: Option<i32>) -> String {
-    v.map_or_else(|| "(*int32)(nil)".to_string(), |_| "(*int32)(…)".to_string())
+    v.map_or_else(
+        || "(*int32)(nil)".to_string(),
+        |_| "(*int32)(…)".to_string(),
+    )
 }
 
 /// Abbreviated `%#v` of a `batch.SuccessPolicy`.
@@ -389,7 +402,11 @@ fn validate_generated_selector(obj: &Job) -> Vec<FieldError> {
         errs.push(FieldError::required("metadata.uid", ""));
     }
     let labels = template_labels(spec);
-    errs.extend(validate_has_label(&labels, LEGACY_CONTROLLER_UID_LABEL, uid));
+    errs.extend(validate_has_label(
+        &labels,
+        LEGACY_CONTROLLER_UID_LABEL,
+        uid,
+    ));
     errs.extend(validate_has_label(&labels, LEGACY_JOB_NAME_LABEL, name));
     errs.extend(validate_has_label(&labels, CONTROLLER_UID_LABEL, uid));
     errs.extend(validate_has_label(&labels, JOB_NAME_LABEL, name));
@@ -455,10 +472,19 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
     let mut errs = Vec::new();
     errs.extend(nonneg(spec.parallelism, "spec.parallelism"));
     errs.extend(nonneg(spec.completions, "spec.completions"));
-    errs.extend(nonneg(spec.active_deadline_seconds, "spec.activeDeadlineSeconds"));
+    errs.extend(nonneg(
+        spec.active_deadline_seconds,
+        "spec.activeDeadlineSeconds",
+    ));
     errs.extend(nonneg(spec.backoff_limit, "spec.backoffLimit"));
-    errs.extend(nonneg(spec.ttl_seconds_after_finished, "spec.ttlSecondsAfterFinished"));
-    errs.extend(nonneg(spec.backoff_limit_per_index, "spec.backoffLimitPerIndex"));
+    errs.extend(nonneg(
+        spec.ttl_seconds_after_finished,
+        "spec.ttlSecondsAfterFinished",
+    ));
+    errs.extend(nonneg(
+        spec.backoff_limit_per_index,
+        "spec.backoffLimitPerIndex",
+    ));
     if let Some(m) = spec.max_failed_indexes {
         errs.extend(validate_nonnegative(m.into(), "spec.maxFailedIndexes"));
         if spec.backoff_limit_per_index.is_none() {
@@ -470,7 +496,10 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
     }
     if let Some(m) = spec.managed_by.as_deref() {
         if m.len() > MAX_MANAGED_BY_LENGTH {
-            errs.push(FieldError::too_long("spec.managedBy", MAX_MANAGED_BY_LENGTH));
+            errs.push(FieldError::too_long(
+                "spec.managedBy",
+                MAX_MANAGED_BY_LENGTH,
+            ));
         }
     }
     let mode = spec.completion_mode.as_deref();
@@ -493,7 +522,10 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
                     "when completion mode is Indexed",
                 ));
             }
-            if let Some(p) = spec.parallelism.filter(|p| *p > MAX_PARALLELISM_FOR_INDEXED_JOB) {
+            if let Some(p) = spec
+                .parallelism
+                .filter(|p| *p > MAX_PARALLELISM_FOR_INDEXED_JOB)
+            {
                 errs.push(FieldError::invalid(
                     "spec.parallelism",
                     p,
@@ -526,7 +558,9 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
                 if spec.max_failed_indexes.is_none() {
                     errs.push(FieldError::required(
                         "spec.maxFailedIndexes",
-                        format!("must be specified when completions is above {COMPLETIONS_SOFT_LIMIT}"),
+                        format!(
+                            "must be specified when completions is above {COMPLETIONS_SOFT_LIMIT}"
+                        ),
                     ));
                 }
                 if let Some(p) = spec
@@ -587,7 +621,7 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
     if let Some(meta) = spec.template.metadata.as_ref() {
         errs.extend(validate_template_meta(meta, "spec.template.metadata"));
     }
-    let pod_spec = spec.template.spec.clone().unwrap_or_else(PodSpec::default);
+    let pod_spec = spec.template.spec.clone().unwrap_or_default();
     errs.extend(validate_pod_spec(&pod_spec, "spec.template.spec"));
     // The template's restartPolicy is defaulted to Always when omitted, so both read alike.
     let rp = pod_spec.restart_policy.as_deref().unwrap_or_default();
@@ -620,7 +654,11 @@ fn validate_pod_replacement_policy(spec: &JobSpec) -> Vec<FieldError> {
     let failed = PodReplacementPolicy::Failed.as_str();
     if spec.pod_failure_policy.is_some() {
         if p != failed {
-            return vec![FieldError::not_supported("spec.podReplacementPolicy", p, &[failed])];
+            return vec![FieldError::not_supported(
+                "spec.podReplacementPolicy",
+                p,
+                &[failed],
+            )];
         }
     } else if p != failed && p != PodReplacementPolicy::TerminatingOrFailed.as_str() {
         return vec![FieldError::not_supported(
@@ -670,7 +708,10 @@ fn validate_pod_failure_policy_rule(
     if rule.action.is_empty() {
         errs.push(FieldError::required(
             action_path,
-            format!("valid values: {}", go_quote_list(&POD_FAILURE_POLICY_ACTIONS)),
+            format!(
+                "valid values: {}",
+                go_quote_list(&POD_FAILURE_POLICY_ACTIONS)
+            ),
         ));
     } else if rule.action == "FailIndex" {
         if spec.backoff_limit_per_index.is_none() {
@@ -689,10 +730,17 @@ fn validate_pod_failure_policy_rule(
     }
     let conditions = rule.on_pod_conditions.as_deref().unwrap_or_default();
     if let Some(req) = rule.on_exit_codes.as_ref() {
-        errs.extend(validate_on_exit_codes(req, &format!("{path}.onExitCodes"), containers));
+        errs.extend(validate_on_exit_codes(
+            req,
+            &format!("{path}.onExitCodes"),
+            containers,
+        ));
     }
     if !conditions.is_empty() {
-        errs.extend(validate_on_pod_conditions(conditions, &format!("{path}.onPodConditions")));
+        errs.extend(validate_on_pod_conditions(
+            conditions,
+            &format!("{path}.onPodConditions"),
+        ));
     }
     if rule.on_exit_codes.is_some() && !conditions.is_empty() {
         errs.push(invalid_omit_value(
@@ -734,7 +782,10 @@ fn validate_on_pod_conditions(
         if p.status.is_empty() {
             errs.push(FieldError::required(
                 status_path,
-                format!("valid values: {}", go_quote_list(&ON_POD_CONDITIONS_STATUSES)),
+                format!(
+                    "valid values: {}",
+                    go_quote_list(&ON_POD_CONDITIONS_STATUSES)
+                ),
             ));
         } else if !ON_POD_CONDITIONS_STATUSES.contains(&p.status.as_str()) {
             errs.push(FieldError::not_supported(
@@ -863,9 +914,12 @@ pub fn validate_indexes_format(s: &str, completions: i32) -> Result<i32, String>
 }
 
 fn parse_index(s: &str) -> Result<i64, String> {
-    s.parse::<i32>()
-        .map(i64::from)
-        .map_err(|_| format!("cannot convert string to integer for index: {}", go_quote(s)))
+    s.parse::<i32>().map(i64::from).map_err(|_| {
+        format!(
+            "cannot convert string to integer for index: {}",
+            go_quote(s)
+        )
+    })
 }
 
 /// `validateSuccessPolicy`.
@@ -898,7 +952,10 @@ fn validate_success_policy(spec: &JobSpec, policy: &SuccessPolicy) -> Vec<FieldE
         if let Some(indexes) = rule.succeeded_indexes.as_deref() {
             let p = format!("{rule_path}.succeededIndexes");
             if indexes.len() > MAX_SUCCEEDED_INDEXES_LENGTH {
-                errs.push(FieldError::too_long(p.as_str(), MAX_SUCCEEDED_INDEXES_LENGTH));
+                errs.push(FieldError::too_long(
+                    p.as_str(),
+                    MAX_SUCCEEDED_INDEXES_LENGTH,
+                ));
             }
             match validate_indexes_format(indexes, completions) {
                 Ok(n) => total = n,
@@ -980,7 +1037,11 @@ fn opt_str(v: Option<&str>) -> ErrorValue {
 /// `validatePodTemplateUpdate`: the template is immutable, except the scheduling directives
 /// (node affinity, nodeSelector, tolerations, labels, annotations, schedulingGates) of a Job
 /// that is suspended and has never started.
-fn template_changed(new: &PodTemplateSpec, old: &PodTemplateSpec, mutable_scheduling: bool) -> bool {
+fn template_changed(
+    new: &PodTemplateSpec,
+    old: &PodTemplateSpec,
+    mutable_scheduling: bool,
+) -> bool {
     let mut old = old.clone();
     if mutable_scheduling {
         let new_spec = new.spec.clone().unwrap_or_default();
@@ -1015,7 +1076,10 @@ fn template_changed(new: &PodTemplateSpec, old: &PodTemplateSpec, mutable_schedu
 /// A template with empty optional containers folded, so `{}` and absent compare equal.
 fn normalized(t: &PodTemplateSpec) -> PodTemplateSpec {
     let mut t = t.clone();
-    if t.metadata.as_ref().is_some_and(|m| *m == Default::default()) {
+    if t.metadata
+        .as_ref()
+        .is_some_and(|m| *m == Default::default())
+    {
         t.metadata = None;
     }
     t
@@ -1049,7 +1113,11 @@ pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
         errs.push(immutable("spec.selector", shown));
     }
     let mutable_scheduling = old_spec.suspend == Some(true)
-        && old.status.as_ref().and_then(|s| s.start_time.as_ref()).is_none();
+        && old
+            .status
+            .as_ref()
+            .and_then(|s| s.start_time.as_ref())
+            .is_none();
     if template_changed(&spec.template, &old_spec.template, mutable_scheduling) {
         errs.push(immutable("spec.template", go_pod_template(&spec.template)));
     }
@@ -1073,13 +1141,16 @@ pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
         ));
     }
     if spec.managed_by != old_spec.managed_by {
-        errs.push(immutable("spec.managedBy", opt_str(spec.managed_by.as_deref())));
+        errs.push(immutable(
+            "spec.managedBy",
+            opt_str(spec.managed_by.as_deref()),
+        ));
     }
     if spec.success_policy != old_spec.success_policy {
-        let shown = spec.success_policy.as_ref().map_or_else(
-            || ErrorValue::Raw("null".to_string()),
-            go_success_policy,
-        );
+        let shown = spec
+            .success_policy
+            .as_ref()
+            .map_or_else(|| ErrorValue::Raw("null".to_string()), go_success_policy);
         errs.push(immutable("spec.successPolicy", shown));
     }
     errs
@@ -1387,11 +1458,46 @@ mod tests {
             want: (Option<i32>, Option<i32>, Option<i32>, &'static str),
         }
         let cases = [
-            D { name: "both unset", completions: None, parallelism: None, per_index: None, pfp: false, want: (Some(1), Some(1), Some(6), "TerminatingOrFailed") },
-            D { name: "work queue", completions: None, parallelism: Some(3), per_index: None, pfp: false, want: (None, Some(3), Some(6), "TerminatingOrFailed") },
-            D { name: "completions only", completions: Some(5), parallelism: None, per_index: None, pfp: false, want: (Some(5), Some(1), Some(6), "TerminatingOrFailed") },
-            D { name: "backoffLimitPerIndex", completions: Some(5), parallelism: None, per_index: Some(1), pfp: false, want: (Some(5), Some(1), Some(i32::MAX), "TerminatingOrFailed") },
-            D { name: "podFailurePolicy", completions: None, parallelism: None, per_index: None, pfp: true, want: (Some(1), Some(1), Some(6), "Failed") },
+            D {
+                name: "both unset",
+                completions: None,
+                parallelism: None,
+                per_index: None,
+                pfp: false,
+                want: (Some(1), Some(1), Some(6), "TerminatingOrFailed"),
+            },
+            D {
+                name: "work queue",
+                completions: None,
+                parallelism: Some(3),
+                per_index: None,
+                pfp: false,
+                want: (None, Some(3), Some(6), "TerminatingOrFailed"),
+            },
+            D {
+                name: "completions only",
+                completions: Some(5),
+                parallelism: None,
+                per_index: None,
+                pfp: false,
+                want: (Some(5), Some(1), Some(6), "TerminatingOrFailed"),
+            },
+            D {
+                name: "backoffLimitPerIndex",
+                completions: Some(5),
+                parallelism: None,
+                per_index: Some(1),
+                pfp: false,
+                want: (Some(5), Some(1), Some(i32::MAX), "TerminatingOrFailed"),
+            },
+            D {
+                name: "podFailurePolicy",
+                completions: None,
+                parallelism: None,
+                per_index: None,
+                pfp: true,
+                want: (Some(1), Some(1), Some(6), "Failed"),
+            },
         ];
         for d in cases {
             let mut j = manifest("pi");
@@ -1414,7 +1520,12 @@ mod tests {
             default(&mut j);
             let s = j.spec.clone().unwrap_or_default();
             assert_eq!(
-                (s.completions, s.parallelism, s.backoff_limit, s.pod_replacement_policy.as_deref().unwrap_or_default()),
+                (
+                    s.completions,
+                    s.parallelism,
+                    s.backoff_limit,
+                    s.pod_replacement_policy.as_deref().unwrap_or_default()
+                ),
                 d.want,
                 "{}",
                 d.name
@@ -1470,7 +1581,10 @@ mod tests {
         let Ok(Object::Job(j)) = c.create(Object::Job(m)) else {
             panic!("create failed");
         };
-        assert_eq!(j.metadata.labels, Some([("app".to_string(), "pi".to_string())].into()));
+        assert_eq!(
+            j.metadata.labels,
+            Some([("app".to_string(), "pi".to_string())].into())
+        );
     }
 
     /// Mirrors `TestValidateJobUpdate`.
@@ -1576,7 +1690,12 @@ mod tests {
                 Ok(_) => Vec::new(),
                 Err(e) => e
                     .invalid
-                    .map(|d| d.causes.iter().map(|c| c.to_string().replace(&uid, "UID")).collect())
+                    .map(|d| {
+                        d.causes
+                            .iter()
+                            .map(|c| c.to_string().replace(&uid, "UID"))
+                            .collect()
+                    })
                     .unwrap_or_else(|| vec![e.message]),
             };
             let want: Vec<String> = u.want.iter().map(ToString::to_string).collect();

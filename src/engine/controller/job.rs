@@ -28,9 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::batch::v1::{Job, JobCondition, JobSpec, JobStatus, UncountedTerminatedPods};
 use k8s_openapi::api::core::v1::{Pod, PodCondition, PodTemplateSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{
-    LabelSelector, ObjectMeta, OwnerReference,
-};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
 
 use crate::engine::api::job::{
     CompletionMode, PodReplacementPolicy, JOB_COMPLETION_INDEX_ANNOTATION, JOB_CONTROLLER_NAME,
@@ -684,9 +682,10 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
     ctx.new_backoff = record.updated(&new_succeeded, &new_failed);
 
     let exceeds_backoff_limit = ctx.failed > spec.backoff_limit.unwrap_or(6);
-    ctx.finished_condition = find_condition(conditions(&ctx.job), JobConditionType::SuccessCriteriaMet)
-        .filter(|c| c.status == "True")
-        .cloned();
+    ctx.finished_condition =
+        find_condition(conditions(&ctx.job), JobConditionType::SuccessCriteriaMet)
+            .filter(|c| c.status == "True")
+            .cloned();
     if ctx.finished_condition.is_none() {
         if let Some(ft) = find_condition(conditions(&ctx.job), JobConditionType::FailureTarget)
             .filter(|c| c.status == "True")
@@ -910,7 +909,13 @@ fn non_zero(n: i32) -> Option<i32> {
 
 /// `newFailureCondition`: with terminal conditions delayed, failures are first a `FailureTarget`.
 fn new_failure_condition(reason: &str, message: &str, now: SimTime) -> JobCondition {
-    new_condition(JobConditionType::FailureTarget, "True", reason, message, now)
+    new_condition(
+        JobConditionType::FailureTarget,
+        "True",
+        reason,
+        message,
+        now,
+    )
 }
 
 /// `getNewFinishedPods`: succeeded and failed pods that still carry the finalizer, are not yet in

@@ -60,7 +60,11 @@ impl BackoffRecord {
 
     /// `getRemainingTime`: how long pod creation must still wait at `now`.
     pub fn remaining(&self, now: SimTime) -> Millis {
-        remaining_for_failures(now, self.failures_after_last_success, self.last_failure_time)
+        remaining_for_failures(
+            now,
+            self.failures_after_last_success,
+            self.last_failure_time,
+        )
     }
 }
 
@@ -121,7 +125,13 @@ fn finish_time_from_containers(p: &Pod) -> Option<SimTime> {
     let statuses = p.status.as_ref()?.container_statuses.as_ref()?;
     let mut latest: Option<SimTime> = None;
     for cs in statuses {
-        let t = cs.state.as_ref()?.terminated.as_ref()?.finished_at.as_ref()?;
+        let t = cs
+            .state
+            .as_ref()?
+            .terminated
+            .as_ref()?
+            .finished_at
+            .as_ref()?;
         let t = SimTime::from_k8s(t);
         if latest.is_none_or(|l| l < t) {
             latest = Some(t);

@@ -332,8 +332,7 @@ pub fn pods_with_delayed_deletion_per_index(
         let Some(ix) = completion_index(p).filter(|ix| *ix < completions) else {
             continue;
         };
-        if succeeded.has(ix) || failed.is_some_and(|f| f.has(ix)) || active_indexes.contains(&ix)
-        {
+        if succeeded.has(ix) || failed.is_some_and(|f| f.has(ix)) || active_indexes.contains(&ix) {
             continue;
         }
         match result.get(&ix) {

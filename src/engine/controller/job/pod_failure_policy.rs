@@ -69,7 +69,10 @@ pub fn match_pod_failure_policy(policy: &PodFailurePolicy, pod: &Pod) -> PolicyM
         };
         let fail_message = if let Some(req) = rule.on_exit_codes.as_ref() {
             let containers = status.container_statuses.as_deref().unwrap_or_default();
-            let init = status.init_container_statuses.as_deref().unwrap_or_default();
+            let init = status
+                .init_container_statuses
+                .as_deref()
+                .unwrap_or_default();
             let Some(cs) =
                 matching_container(containers, req).or_else(|| matching_container(init, req))
             else {
@@ -156,7 +159,11 @@ fn matching_condition<'a>(
     conditions.iter().find(|c| {
         patterns.iter().any(|p| {
             // An unset status is defaulted to True by the API server.
-            let want = if p.status.is_empty() { "True" } else { p.status.as_str() };
+            let want = if p.status.is_empty() {
+                "True"
+            } else {
+                p.status.as_str()
+            };
             p.type_ == c.type_ && want == c.status.as_str()
         })
     })

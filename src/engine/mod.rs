@@ -114,6 +114,7 @@ enum Component {
     NodeLifecycle,
     DaemonSet,
     Job,
+    TtlAfterFinished,
     EndpointSlice,
     Scheduler,
     Kubelet,
@@ -663,6 +664,8 @@ impl Cluster {
         self.apply_outcome(Component::DaemonSet, out);
         let out = self.jobs.sync(&self.store, now);
         self.apply_outcome(Component::Job, out);
+        let out = controller::ttl::sync(&self.store, now);
+        self.apply_outcome(Component::TtlAfterFinished, out);
         let out = controller::endpointslice::sync(&self.store, now);
         self.apply_outcome(Component::EndpointSlice, out);
         let out = self.scheduler.sync(&self.store, now);
@@ -771,11 +774,7 @@ impl Cluster {
                 let res = self.create(object);
                 if let Some(owner_key) = on_behalf_of {
                     if let Some(owner) = self.store.get(&owner_key).cloned() {
-                        let source = match owner_key.kind {
-                            Kind::DaemonSet => "daemonset-controller",
-                            Kind::Job => "job-controller",
-                            _ => "controller-manager",
-                        };
+                        let source = controller_source(owner_key.kind);
                         // The pod-control helper's events; only here is the generated name known.
                         let event = match &res {
                             Err(e) => Some((
@@ -892,6 +891,15 @@ impl Cluster {
         self.kubelet
             .logs(pod, container, previous, self.now)
             .map_err(ApiError::bad_request)
+    }
+}
+
+/// The event source of the controller that creates objects on behalf of an owner of `kind`.
+fn controller_source(kind: Kind) -> &'static str {
+    match kind {
+        Kind::DaemonSet => "daemonset-controller",
+        Kind::Job => "job-controller",
+        _ => "controller-manager",
     }
 }
 

@@ -12,6 +12,7 @@ pub mod endpointslice;
 pub mod gc;
 pub mod job;
 pub mod node_lifecycle;
+pub mod ttl;
 
 /// How a deletion treats the object's dependents (`metav1.DeletionPropagation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,0 +1,141 @@
+//! Pod-recreation back-off: `pkg/controller/job/backoff_utils.go`. One record per Job (not per
+//! pod): how many pods failed since the last success and when the newest of them finished. The
+//! delay before creating replacements is `10s × 2^(failures−1)`, capped at 10 minutes.
+//!
+//! Simplification: records are keyed by the Job's uid rather than its `namespace/name` key, so a
+//! Job deleted and re-created under the same name starts fresh even between two syncs.
+
+use std::cmp::Ordering;
+
+use k8s_openapi::api::core::v1::Pod;
+
+use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
+
+use super::{pod_name, ready_condition};
+
+/// `DefaultJobPodFailureBackOff`.
+pub const DEFAULT_JOB_POD_FAILURE_BACKOFF: Millis = 10 * SECOND;
+/// `MaxJobPodFailureBackOff`.
+pub const MAX_JOB_POD_FAILURE_BACKOFF: Millis = 10 * MINUTE;
+
+/// `backoffRecord`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BackoffRecord {
+    /// Pods that failed after the newest success.
+    pub failures_after_last_success: i32,
+    /// Finish time of the newest of those failures.
+    pub last_failure_time: Option<SimTime>,
+}
+
+impl BackoffRecord {
+    /// `newBackoffRecord`: this record updated with the pods that finished since the last sync.
+    pub fn updated(self, new_succeeded: &[Pod], new_failed: &[Pod]) -> BackoffRecord {
+        let mut succeeded: Vec<&Pod> = new_succeeded.iter().collect();
+        let mut failed: Vec<&Pod> = new_failed.iter().collect();
+        succeeded.sort_by(|a, b| by_finished_time(a, b));
+        failed.sort_by(|a, b| by_finished_time(a, b));
+        let mut rec = self;
+        let Some(last_success) = succeeded.last() else {
+            if let Some(last) = failed.last() {
+                rec.failures_after_last_success += i32::try_from(failed.len()).unwrap_or(0);
+                rec.last_failure_time = Some(finished_time(last));
+            }
+            return rec;
+        };
+        rec.failures_after_last_success = 0;
+        rec.last_failure_time = None;
+        let last_success_time = finished_time(last_success);
+        for p in failed.iter().rev() {
+            let t = finished_time(p);
+            if t <= last_success_time {
+                break;
+            }
+            if rec.last_failure_time.is_none() {
+                rec.last_failure_time = Some(t);
+            }
+            rec.failures_after_last_success += 1;
+        }
+        rec
+    }
+
+    /// `getRemainingTime`: how long pod creation must still wait at `now`.
+    pub fn remaining(&self, now: SimTime) -> Millis {
+        remaining_for_failures(
+            now,
+            self.failures_after_last_success,
+            self.last_failure_time,
+        )
+    }
+}
+
+fn by_finished_time(a: &Pod, b: &Pod) -> Ordering {
+    finished_time(a)
+        .cmp(&finished_time(b))
+        .then_with(|| pod_name(a).cmp(pod_name(b)))
+}
+
+/// `getRemainingTimeForFailuresCount`.
+pub fn remaining_for_failures(now: SimTime, failures: i32, last: Option<SimTime>) -> Millis {
+    if failures <= 0 {
+        return 0;
+    }
+    let mut delay = DEFAULT_JOB_POD_FAILURE_BACKOFF;
+    for _ in 1..failures {
+        delay = delay.saturating_mul(2);
+        if delay >= MAX_JOB_POD_FAILURE_BACKOFF {
+            delay = MAX_JOB_POD_FAILURE_BACKOFF;
+            break;
+        }
+    }
+    let elapsed = last.map_or(0, |t| now.since(t));
+    delay.saturating_sub(elapsed)
+}
+
+/// `getRemainingTimePerIndex`: the back-off of one index, from its newest failed pod.
+pub fn remaining_per_index(now: SimTime, last_failed: Option<&Pod>) -> Millis {
+    let Some(p) = last_failed else {
+        return 0;
+    };
+    let failures = super::indexed::index_absolute_failure_count(p) + 1;
+    remaining_for_failures(now, failures, Some(finished_time(p)))
+}
+
+/// `getFinishedTime`: the newest container `finishedAt` if every container terminated; else the
+/// `Ready=False` transition; else deletionTimestamp minus the grace period; else creation.
+pub fn finished_time(p: &Pod) -> SimTime {
+    if let Some(t) = finish_time_from_containers(p) {
+        return t;
+    }
+    if let Some(c) = ready_condition(p) {
+        if c.status == "False" {
+            if let Some(t) = c.last_transition_time.as_ref() {
+                return SimTime::from_k8s(t);
+            }
+        }
+    }
+    if let Some(t) = p.metadata.deletion_timestamp.as_ref() {
+        let grace = p.metadata.deletion_grace_period_seconds.unwrap_or(0);
+        let grace_ms = u64::try_from(grace).unwrap_or(0).saturating_mul(SECOND);
+        return SimTime(SimTime::from_k8s(t).millis().saturating_sub(grace_ms));
+    }
+    super::creation_time(p)
+}
+
+fn finish_time_from_containers(p: &Pod) -> Option<SimTime> {
+    let statuses = p.status.as_ref()?.container_statuses.as_ref()?;
+    let mut latest: Option<SimTime> = None;
+    for cs in statuses {
+        let t = cs
+            .state
+            .as_ref()?
+            .terminated
+            .as_ref()?
+            .finished_at
+            .as_ref()?;
+        let t = SimTime::from_k8s(t);
+        if latest.is_none_or(|l| l < t) {
+            latest = Some(t);
+        }
+    }
+    latest
+}

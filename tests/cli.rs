@@ -39,7 +39,7 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "delete_not_found", line: "delete ds nope", stdin: None, stderr: "Error from server (NotFound): daemonsets.apps \"nope\" not found\n" },
         Case { name: "unknown_kind_in_manifest", line: "apply -f -", stdin: Some("apiVersion: v1\nkind: Foo\nmetadata:\n  name: x\n"), stderr: "error: resource mapping not found for name: \"x\" namespace: \"\" from \"STDIN\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first\n" },
         Case { name: "missing_kind", line: "apply -f -", stdin: Some("apiVersion: v1\nmetadata:\n  name: x\n"), stderr: "error: error validating \"STDIN\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false\n" },
-        Case { name: "label_without_overwrite", line: "label ds agent app=other", stdin: None, stderr: "" },
+        Case { name: "label_without_overwrite", line: "label node n2 disk=hdd", stdin: None, stderr: "error: 'disk' already has a value (ssd), and --overwrite is false\n" },
         Case { name: "taint_bad_effect", line: "taint nodes n1 a=b:Sometimes", stdin: None, stderr: "error: invalid taint effect: Sometimes, unsupported taint effect\n" },
         Case { name: "taint_remove_missing", line: "taint nodes n1 gone:NoSchedule-", stdin: None, stderr: "error: taint \"gone:NoSchedule\" not found\n" },
         Case { name: "bad_cascade", line: "delete ds agent --cascade=sideways", stdin: None, stderr: "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n" },
@@ -54,7 +54,11 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         let mut s = setup();
         let before = snapshot(&mut s);
         let out = s.run(c.line, c.stdin, &NoFiles);
-        assert!(!out.ok || c.name == "label_without_overwrite", "{}: expected failure, got {out:?}", c.name);
+        assert!(
+            !out.ok || c.name == "label_without_overwrite",
+            "{}: expected failure, got {out:?}",
+            c.name
+        );
         if !c.stderr.is_empty() {
             assert_eq!(out.stderr, c.stderr, "{}", c.name);
         } else {
@@ -84,7 +88,11 @@ fn cli_runs_a_script_with_echo_and_exit_status() {
     let dir = std::env::temp_dir().join(format!("kubeplay-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("s.txt");
-    std::fs::write(&script, "# a comment\nsim node add n1\nget nodes\nget pod nope\n").unwrap();
+    std::fs::write(
+        &script,
+        "# a comment\nsim node add n1\nget nodes\nget pod nope\n",
+    )
+    .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubeplay"))
         .args(["run", "--seed", "1", "--echo"])
         .arg(&script)
@@ -103,7 +111,9 @@ fn cli_runs_a_script_with_echo_and_exit_status() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("line 1: unterminated heredoc"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("line 1: unterminated heredoc"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -115,8 +125,16 @@ fn interactive_prompt_reads_until_eof() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"sim node add n1\nget nodes -o name\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"sim node add n1\nget nodes -o name\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout, "kubeplay> node/n1 created\nkubeplay> node/n1\nkubeplay> ");
+    assert_eq!(
+        stdout,
+        "kubeplay> node/n1 created\nkubeplay> node/n1\nkubeplay> "
+    );
 }

@@ -30,7 +30,7 @@ fn seed_of(script: &str) -> u64 {
 
 fn replay(path: &Path, script: &str, seed: u64) -> String {
     let files = DirFiles {
-        base: path.parent().unwrap().to_path_buf(),
+        base: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
     };
     let mut session = Session::new(seed);
     match run_script(&mut session, script, true, &files) {

@@ -21,7 +21,8 @@ impl FileSource for DirFiles {
         } else {
             self.base.join(p)
         };
-        std::fs::read_to_string(&full).map_err(|_| format!("error: the path \"{path}\" does not exist"))
+        std::fs::read_to_string(&full)
+            .map_err(|_| format!("error: the path \"{path}\" does not exist"))
     }
 }
 

@@ -195,7 +195,7 @@ fn is_shell(argv0: &str) -> bool {
 }
 
 fn seconds_str(ms: Millis) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{}.{:03}s", ms / 1000, ms % 1000)

@@ -25,8 +25,9 @@ use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
 use super::jsonpath::{self, JsonPath};
 use super::parse::*;
 use super::print::{self, describe, table, yaml};
-use super::select::{FieldSelector, LabelSelector};
 use super::{CommandOutput, FileSource};
+use crate::engine::decode;
+use crate::engine::selector::{self, FieldSelector, Selector as LabelSelector};
 
 /// Accumulates what a command prints.
 #[derive(Debug, Default)]
@@ -211,35 +212,23 @@ fn read_sources(
     texts
 }
 
-// TODO(merge): use engine::decode::parse_documents / decode_strict once it lands.
-fn parse_documents(text: &str, source: &str) -> Result<Vec<Value>, String> {
-    use serde::Deserialize;
-    let mut docs = Vec::new();
-    for de in serde_yaml::Deserializer::from_str(text) {
-        let v = Value::deserialize(de).map_err(|e| {
-            let line = e.location().map(|l| l.line()).unwrap_or(0);
-            let msg = e.to_string();
-            let msg = msg.split(" at line").next().unwrap_or_default().to_string();
-            format!(
-                "error: error parsing {source}: error converting YAML to JSON: yaml: line {line}: {msg}"
-            )
-        })?;
-        match v {
-            Value::Null => {}
-            Value::Object(ref m) if m.get("kind").and_then(Value::as_str) == Some("List") => {
-                if let Some(Value::Array(items)) = m.get("items") {
-                    docs.extend(items.iter().cloned());
-                }
-            }
-            Value::Object(_) => docs.push(v),
-            _ => {
-                return Err(format!(
-                    "error: error parsing {source}: error converting YAML to JSON: yaml: line 1: cannot unmarshal into Object"
-                ))
-            }
-        }
-    }
-    Ok(docs)
+fn decode_as(
+    kind: Kind,
+    doc: &decode::Document,
+    text: &str,
+) -> Result<Object, decode::StrictError> {
+    use decode::decode_strict as d;
+    Ok(match kind {
+        Kind::Namespace => Object::Namespace(d(doc, text)?),
+        Kind::Node => Object::Node(d(doc, text)?),
+        Kind::Pod => Object::Pod(d(doc, text)?),
+        Kind::Service => Object::Service(d(doc, text)?),
+        Kind::EndpointSlice => Object::EndpointSlice(d(doc, text)?),
+        Kind::DaemonSet => Object::DaemonSet(d(doc, text)?),
+        Kind::ControllerRevision => Object::ControllerRevision(d(doc, text)?),
+        Kind::Job => Object::Job(d(doc, text)?),
+        Kind::Event => Object::Event(d(doc, text)?),
+    })
 }
 
 fn decode_manifests(
@@ -249,66 +238,40 @@ fn decode_manifests(
 ) -> Vec<Manifest> {
     let mut manifests = Vec::new();
     for (source, text) in sources {
-        let docs = match parse_documents(text, source) {
+        let docs = match decode::parse_documents(text) {
             Ok(d) => d,
             Err(e) => {
-                out.fail(e);
+                out.fail(format!("error: error parsing {source}: {e}"));
                 continue;
             }
         };
         for doc in docs {
-            let av = doc
-                .get("apiVersion")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let kind_name = doc
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let (av, kind_name) = match decode::type_meta(&doc) {
+                Ok(tm) => tm,
+                Err(e) => {
+                    out.fail(format!(
+                        "error: error validating \"{source}\": {e}; if you choose to ignore these errors, turn validation off with --validate=false"
+                    ));
+                    continue;
+                }
+            };
             let (av, kind_name) = (av.as_str(), kind_name.as_str());
-            let mut missing = Vec::new();
-            if av.is_empty() {
-                missing.push("apiVersion not set");
-            }
-            if kind_name.is_empty() {
-                missing.push("kind not set");
-            }
-            if !missing.is_empty() {
-                let m = if missing.len() == 1 {
-                    missing.join("")
-                } else {
-                    format!("[{}]", missing.join(", "))
-                };
-                out.fail(format!(
-                    "error: error validating \"{source}\": error validating data: {m}; if you choose to ignore these errors, turn validation off with --validate=false"
-                ));
-                continue;
-            }
             let name = doc
+                .value
                 .pointer("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
             let doc_ns = doc
+                .value
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
             let doc_ns = doc_ns.as_str();
             let Some(kind) = Kind::from_type_meta(av, kind_name) else {
-                let (group, version) = match av.split_once('/') {
-                    Some((g, v)) => (g, v),
-                    None => ("", av),
-                };
-                let in_version = if group.is_empty() {
-                    version.to_string()
-                } else {
-                    format!("{group}/{version}")
-                };
                 out.fail(format!(
-                    "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{in_version}\"\nensure CRDs are installed first"
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{av}\"\nensure CRDs are installed first"
                 ));
                 continue;
             };
@@ -322,27 +285,22 @@ fn decode_manifests(
                     }
                 }
             }
-            let mut doc = doc;
-            if kind.namespaced() && doc_ns.is_empty() {
-                if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-                    meta.insert(
-                        "namespace".to_string(),
-                        Value::String(namespace.unwrap_or("default").to_string()),
-                    );
+            let mut object = match decode_as(kind, &doc, text) {
+                Ok(o) => o,
+                Err(e) => {
+                    out.fail(format!(
+                        "Error from server (BadRequest): error when creating \"{source}\": {e}"
+                    ));
+                    continue;
                 }
+            };
+            if kind.namespaced() && doc_ns.is_empty() {
+                object.meta_mut().namespace = Some(namespace.unwrap_or("default").to_string());
             }
-            match Object::from_json(kind, doc) {
-                Ok(object) => manifests.push(Manifest {
-                    object,
-                    source: source.clone(),
-                }),
-                Err(e) => out.fail(format!(
-                    "Error from server (BadRequest): error when creating \"{source}\": {} in version \"{}\" cannot be handled as a {}: {e}",
-                    kind.as_str(),
-                    kind.info().version,
-                    kind.as_str()
-                )),
-            }
+            manifests.push(Manifest {
+                object,
+                source: source.clone(),
+            });
         }
     }
     manifests
@@ -561,10 +519,13 @@ fn resolve(
             }
             ResourceArg::Kind(kind) => {
                 if let Some(fs) = &field_sel {
-                    if let Some(f) = fs.unsupported(*kind) {
+                    if let Err(e) = fs.check_supported(kind.as_str()) {
+                        let info = kind.info();
                         out.fail(format!(
-                            "Error from server (BadRequest): Unable to find \"{}\" that match label selector \"{}\", field selector \"{}\": field label not supported: {f}",
-                            kind.resource_group_version(),
+                            "Error from server (BadRequest): Unable to find {{\"{}\", \"{}\", \"{}\"}} that match label selector \"{}\", field selector \"{}\": {e}",
+                            info.group,
+                            info.version,
+                            info.plural,
                             r.selector.unwrap_or(""),
                             r.field_selector.unwrap_or("")
                         ));
@@ -583,7 +544,7 @@ fn resolve(
                         }
                     }
                     if let Some(fs) = &field_sel {
-                        if !fs.matches(o) {
+                        if !fs.matches(&selector::object_fields(kind.as_str(), &o.to_json())) {
                             continue;
                         }
                     }
@@ -595,37 +556,27 @@ fn resolve(
     Ok((objs, errors))
 }
 
-trait KindExt {
-    fn resource_group_version(self) -> String;
-}
-
-impl KindExt for Kind {
-    /// `/v1, Resource=pods` style is not needed; kubectl prints `pods` / `daemonsets.apps`.
-    fn resource_group_version(self) -> String {
-        self.resource_group()
-    }
-}
-
 // -------------------------------------------------------------------------------------------
 // get
 // -------------------------------------------------------------------------------------------
 
-fn get(
-    cluster: &Cluster,
-    g: &GetCmd,
-    stdin: Option<&str>,
-    files: &dyn FileSource,
-    out: &mut Out,
-) {
+fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSource, out: &mut Out) {
     let namespace = ns_of(&g.namespace);
     let mut resources = g.resources.clone();
     if !g.files.is_empty() {
         let sources = read_sources(&g.files, stdin, files, out);
         for m in decode_manifests(&sources, g.namespace.as_deref(), out) {
-            resources.push(ResourceArg::Named(m.object.kind(), m.object.name().to_string()));
+            resources.push(ResourceArg::Named(
+                m.object.kind(),
+                m.object.name().to_string(),
+            ));
         }
     }
-    if g.selector.is_some() && resources.iter().any(|r| matches!(r, ResourceArg::Named(..))) {
+    if g.selector.is_some()
+        && resources
+            .iter()
+            .any(|r| matches!(r, ResourceArg::Named(..)))
+    {
         out.fail("error: name cannot be provided when a selector is specified");
         return;
     }
@@ -715,7 +666,8 @@ fn get(
 }
 
 fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
-    let path = JsonPath::parse(&jsonpath::relaxed(field))
+    let path = jsonpath::relaxed(field)
+        .and_then(|t| JsonPath::parse(&t))
         .map_err(|e| format!("error: couldn't parse --sort-by {field}: {e}"))?;
     let mut keyed: Vec<(Value, usize, Object)> = Vec::new();
     for (i, o) in objs.iter().enumerate() {
@@ -752,7 +704,8 @@ fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), Stri
                 "error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
             ));
         };
-        let jp = JsonPath::parse(&jsonpath::relaxed(path))
+        let jp = jsonpath::relaxed(path)
+            .and_then(|t| JsonPath::parse(&t))
             .map_err(|e| format!("error: {e}"))?;
         cols.push((name.to_string(), jp));
     }
@@ -847,10 +800,11 @@ fn describe_cmd(cluster: &Cluster, d: &DescribeCmd, out: &mut Out) {
                     Ok(o) => objs.push(o.clone()),
                     Err(e) => {
                         // A bare name is also a name prefix.
-                        let prefixed: Vec<Object> = list_kind(cluster, *kind, &namespace, d.all_namespaces)
-                            .into_iter()
-                            .filter(|o| o.name().starts_with(name.as_str()))
-                            .collect();
+                        let prefixed: Vec<Object> =
+                            list_kind(cluster, *kind, &namespace, d.all_namespaces)
+                                .into_iter()
+                                .filter(|o| o.name().starts_with(name.as_str()))
+                                .collect();
                         if prefixed.is_empty() {
                             errors.push(e);
                         } else {
@@ -880,7 +834,10 @@ fn describe_cmd(cluster: &Cluster, d: &DescribeCmd, out: &mut Out) {
             }
         }
     }
-    let texts: Vec<String> = objs.iter().map(|o| describe::describe(cluster, o)).collect();
+    let texts: Vec<String> = objs
+        .iter()
+        .map(|o| describe::describe(cluster, o))
+        .collect();
     out.raw(texts.join("\n\n"));
     if objs.is_empty() && errors.is_empty() {
         out.warn(format!("No resources found in {namespace} namespace."));
@@ -934,7 +891,9 @@ fn delete(
         }
         if targets.is_empty()
             && !out.failed
-            && d.resources.iter().all(|r| matches!(r, ResourceArg::Kind(_)))
+            && d.resources
+                .iter()
+                .all(|r| matches!(r, ResourceArg::Kind(_)))
         {
             out.out("No resources found");
             return;
@@ -969,7 +928,10 @@ fn delete(
                 if let Object::Pod(p) = &obj {
                     let g = d
                         .grace_period
-                        .or(p.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+                        .or(p
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.termination_grace_period_seconds))
                         .unwrap_or(30);
                     max_grace = max_grace.max(u64::try_from(g).unwrap_or(0) * SECOND);
                 }
@@ -1043,7 +1005,10 @@ fn label(cluster: &mut Cluster, l: &LabelCmd, out: &mut Out) {
         selector: l.selector.as_deref(),
         field_selector: None,
     };
-    let has_kind_only = l.resources.iter().any(|r| matches!(r, ResourceArg::Kind(_)));
+    let has_kind_only = l
+        .resources
+        .iter()
+        .any(|r| matches!(r, ResourceArg::Kind(_)));
     if has_kind_only && !l.all && l.selector.is_none() {
         out.fail("error: resource(s) were provided, but no name was specified");
         return;
@@ -1247,9 +1212,7 @@ enum DrainProblem {
 impl DrainProblem {
     fn error(self) -> &'static str {
         match self {
-            DrainProblem::DaemonSet => {
-                "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"
-            }
+            DrainProblem::DaemonSet => "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
             DrainProblem::LocalStorage => {
                 "Pods with local storage (use --delete-emptydir-data to override)"
             }
@@ -1313,14 +1276,20 @@ fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
             .and_then(|s| s.volumes.as_ref())
             .is_some_and(|vs| vs.iter().any(|v| v.empty_dir.is_some()));
         if local && !terminal && !d.delete_emptydir_data {
-            errors.entry(DrainProblem::LocalStorage).or_default().push(id);
+            errors
+                .entry(DrainProblem::LocalStorage)
+                .or_default()
+                .push(id);
             continue;
         }
         if cref.is_none() && !terminal {
             if d.force {
                 unreplicated_forced.push(id.clone());
             } else {
-                errors.entry(DrainProblem::Unreplicated).or_default().push(id);
+                errors
+                    .entry(DrainProblem::Unreplicated)
+                    .or_default()
+                    .push(id);
                 continue;
             }
         }
@@ -1524,7 +1493,9 @@ fn owned_revisions(
     revs
 }
 
-fn daemonset_rollout_status(ds: &k8s_openapi::api::apps::v1::DaemonSet) -> Result<(String, bool), String> {
+fn daemonset_rollout_status(
+    ds: &k8s_openapi::api::apps::v1::DaemonSet,
+) -> Result<(String, bool), String> {
     let spec = ds.spec.clone().unwrap_or_default();
     let strategy = spec
         .update_strategy
@@ -1581,9 +1552,7 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
                 let revs = owned_revisions(cluster, &o);
                 if r.revision > 0 {
                     let Some(cr) = revs.iter().find(|c| c.revision == r.revision) else {
-                        out.fail(format!(
-                            "error: unable to find the specified revision"
-                        ));
+                        out.fail("error: unable to find the specified revision");
                         continue;
                     };
                     let tmpl = cr
@@ -1600,6 +1569,10 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
                     ));
                     continue;
                 }
+                if revs.is_empty() {
+                    out.raw(format!("{} \nNo rollout history found.\n", ref_name(&o)));
+                    continue;
+                }
                 let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
                 for cr in &revs {
                     let cause = cr
@@ -1611,8 +1584,9 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
                         .unwrap_or_else(|| "<none>".to_string());
                     rows.push(vec![cr.revision.to_string(), cause]);
                 }
-                out.out(format!(
-                    "{} \n{}",
+                // NamePrinter adds a newline after the tabbed history, hence the blank line.
+                out.raw(format!(
+                    "{} \n{}\n",
                     ref_name(&o),
                     print::tabwrite_with(&rows, 0, 2)
                 ));
@@ -1762,7 +1736,12 @@ fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::co
                     .creation_timestamp
                     .as_ref()
                     .map(SimTime::from_k8s)
-                    .cmp(&b.metadata.creation_timestamp.as_ref().map(SimTime::from_k8s)),
+                    .cmp(
+                        &b.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map(SimTime::from_k8s),
+                    ),
             )
             .then(a.metadata.name.cmp(&b.metadata.name))
     });
@@ -1787,9 +1766,7 @@ fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         };
         let pods = pods_selected_by(cluster, &obj);
         let Some(first) = pods.first() else {
-            out.fail(format!(
-                "error: timed out waiting for the condition"
-            ));
+            out.fail("error: timed out waiting for the condition");
             return;
         };
         if pods.len() > 1 {
@@ -1806,12 +1783,19 @@ fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         Some(c) => Some(c.clone()),
         None => match cluster.store().pod(&namespace, &pod_name) {
             Some(p) => {
-                let cs = p.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+                let cs = p
+                    .spec
+                    .as_ref()
+                    .map(|s| s.containers.clone())
+                    .unwrap_or_default();
                 if cs.len() > 1 {
                     let first = cs.first().map(|c| c.name.clone()).unwrap_or_default();
                     out.warn(format!(
                         "Defaulted container {first:?} out of: {}",
-                        cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")
+                        cs.iter()
+                            .map(|c| c.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                     Some(first)
                 } else {
@@ -1862,7 +1846,10 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
         selector: w.selector.as_deref(),
         field_selector: None,
     };
-    let kind_only = w.resources.iter().any(|r| matches!(r, ResourceArg::Kind(_)));
+    let kind_only = w
+        .resources
+        .iter()
+        .any(|r| matches!(r, ResourceArg::Kind(_)));
     if kind_only && !w.all && w.selector.is_none() {
         out.fail("error: resource(s) were provided, but no name was specified");
         return;
@@ -1883,13 +1870,15 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
         return;
     }
     let jp = match &w.for_ {
-        WaitFor::JsonPath { path, .. } => match JsonPath::parse(&jsonpath::relaxed(path)) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                out.fail(format!("error: {e}"));
-                return;
+        WaitFor::JsonPath { path, .. } => {
+            match jsonpath::relaxed(path).and_then(|t| JsonPath::parse(&t)) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    out.fail(format!("error: {e}"));
+                    return;
+                }
             }
-        },
+        }
         _ => None,
     };
     let deadline = cluster.now().plus(w.timeout);
@@ -1997,7 +1986,11 @@ fn explain(out: &mut Out, path: &str) {
         kind.info().version
     );
     if kind.info().group.is_empty() {
-        s = format!("KIND:       {}\nVERSION:    {}\n\n", kind.as_str(), kind.info().version);
+        s = format!(
+            "KIND:       {}\nVERSION:    {}\n\n",
+            kind.as_str(),
+            kind.info().version
+        );
     }
     if let Some(r) = rest {
         let last = r.rsplit('.').next().unwrap_or(r);
@@ -2056,7 +2049,11 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
             let mut capacity = BTreeMap::new();
             capacity.insert(
                 "cpu".to_string(),
-                Quantity(n.cpu.clone().unwrap_or_else(|| kubelet::DEFAULT_NODE_CPU.to_string())),
+                Quantity(
+                    n.cpu
+                        .clone()
+                        .unwrap_or_else(|| kubelet::DEFAULT_NODE_CPU.to_string()),
+                ),
             );
             capacity.insert(
                 "memory".to_string(),
@@ -2068,7 +2065,11 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
             );
             capacity.insert(
                 "pods".to_string(),
-                Quantity(n.pods.clone().unwrap_or_else(|| kubelet::DEFAULT_NODE_PODS.to_string())),
+                Quantity(
+                    n.pods
+                        .clone()
+                        .unwrap_or_else(|| kubelet::DEFAULT_NODE_PODS.to_string()),
+                ),
             );
             let taints: Vec<Taint> = n
                 .taints
@@ -2095,7 +2096,11 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
                     ..Default::default()
                 },
                 spec: Some(NodeSpec {
-                    taints: if taints.is_empty() { None } else { Some(taints) },
+                    taints: if taints.is_empty() {
+                        None
+                    } else {
+                        Some(taints)
+                    },
                     ..Default::default()
                 }),
                 status: Some(NodeStatus {

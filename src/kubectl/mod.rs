@@ -12,7 +12,6 @@ pub mod jsonpath;
 pub mod parse;
 pub mod print;
 pub mod script;
-mod select;
 
 pub use exec::time_line;
 use parse::{Command, SimCmd};
@@ -68,9 +67,15 @@ impl Session {
     /// `stdin` feeds `-f -`. After a command that may change the cluster, the cluster settles
     /// at the current instant (a real cluster reacts within milliseconds); simulated time only
     /// moves with `sim advance`, `wait`, `rollout status`, `drain` and `delete`'s wait.
-    pub fn run(&mut self, line: &str, stdin: Option<&str>, files: &dyn FileSource) -> CommandOutput {
+    pub fn run(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+    ) -> CommandOutput {
         let earlier_mutations = self.log.iter().any(|(l, _)| {
-            parse::parse(l).is_ok_and(|c| c.mutates() && !matches!(c, Command::Sim(SimCmd::Seed(_))))
+            parse::parse(l)
+                .is_ok_and(|c| c.mutates() && !matches!(c, Command::Sim(SimCmd::Seed(_))))
         });
         self.log.push((line.to_string(), stdin.map(str::to_string)));
         let cmd = match parse::parse(line) {
@@ -87,8 +92,9 @@ impl Session {
             if earlier_mutations {
                 return CommandOutput {
                     stdout: String::new(),
-                    stderr: "error: sim seed must come before any command that changes the cluster\n"
-                        .to_string(),
+                    stderr:
+                        "error: sim seed must come before any command that changes the cluster\n"
+                            .to_string(),
                     ok: false,
                 };
             }
@@ -124,7 +130,10 @@ impl Session {
         let skip = usize::from(words.first().map(String::as_str) == Some("kubectl"));
         let args: Vec<&str> = words.iter().skip(skip).map(String::as_str).collect();
         let mut candidates: Vec<String> = match args.as_slice() {
-            [] => parse::VERBS.iter().map(|v| v.as_str().to_string()).collect(),
+            [] => parse::VERBS
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect(),
             ["get" | "describe" | "delete" | "label" | "annotate" | "edit" | "explain"] => {
                 crate::engine::api::KINDS
                     .iter()
@@ -165,6 +174,9 @@ impl Session {
         candidates.retain(|c| c.starts_with(&prefix_word));
         candidates.sort();
         candidates.dedup();
-        candidates.into_iter().map(|c| format!("{head}{c}")).collect()
+        candidates
+            .into_iter()
+            .map(|c| format!("{head}{c}"))
+            .collect()
     }
 }

@@ -298,7 +298,9 @@ impl Verb {
             Verb::Version => &[],
             Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
             Verb::Set => &[Namespace],
-            Verb::Sim => &[Namespace, Labels, Taints, Cpu, Memory, Pods, ExitCode, Reason],
+            Verb::Sim => &[
+                Namespace, Labels, Taints, Cpu, Memory, Pods, ExitCode, Reason,
+            ],
             Verb::Help => &[],
         }
     }
@@ -550,11 +552,7 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
                         i += 1;
                         v.clone()
                     }
-                    None => {
-                        return err(format!(
-                            "error: flag needs an argument: --{name}\n{see}"
-                        ))
-                    }
+                    None => return err(format!("error: flag needs an argument: --{name}\n{see}")),
                 },
             };
             out.flags.push((flag, value));
@@ -564,7 +562,9 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
             while let Some(&c) = shorts.get(j) {
                 j += 1;
                 let Some(flag) = find_short(c) else {
-                    return err(format!("error: unknown shorthand flag: '{c}' in {w}\n{see}"));
+                    return err(format!(
+                        "error: unknown shorthand flag: '{c}' in {w}\n{see}"
+                    ));
                 };
                 if flag.is_bool() {
                     if shorts.get(j) == Some(&'=') {
@@ -690,7 +690,9 @@ fn resource_args(args: &[String]) -> Result<Vec<ResourceArg>, ParseError> {
                 return err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
             };
             if n.is_empty() || t.is_empty() {
-                return err(format!("error: arguments in resource/name form must have a single resource and name"));
+                return err(
+                    "error: arguments in resource/name form must have a single resource and name",
+                );
             }
             out.push(ResourceArg::Named(resolve_kind(t)?, n.to_string()));
         }
@@ -1333,7 +1335,7 @@ fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
             FileVerb::Replace => "error: must specify --filename to replace",
         });
     }
-    if let Some(a) = p.args.first() {
+    if !p.args.is_empty() {
         return err(format!(
             "error: Unexpected args: [{}]\nSee 'kubectl {} -h' for help and examples",
             p.args.join(" "),
@@ -1342,11 +1344,7 @@ fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
                 FileVerb::Create => "create",
                 FileVerb::Replace => "replace",
             }
-        ))
-        .map_err(|e: ParseError| {
-            let _ = a;
-            e
-        });
+        ));
     }
     Ok(Command::File(FileCmd {
         verb,
@@ -1416,11 +1414,11 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
         return Err(no_resources());
     }
     if !files.is_empty() && !resources.is_empty() {
-        return err("error: Unexpected args: [".to_string() + &p.args.join(" ") + "]\nSee 'kubectl delete -h' for help and examples");
+        return err("error: Unexpected args: [".to_string()
+            + &p.args.join(" ")
+            + "]\nSee 'kubectl delete -h' for help and examples");
     }
-    let bare_kinds = resources
-        .iter()
-        .all(|r| matches!(r, ResourceArg::Kind(_)));
+    let bare_kinds = resources.iter().all(|r| matches!(r, ResourceArg::Kind(_)));
     if files.is_empty() && bare_kinds && !all && selector.is_none() {
         return err("error: resource(s) were provided, but no name was specified");
     }
@@ -1526,7 +1524,12 @@ pub fn parse_taint_arg(s: &str) -> Result<TaintArg, ParseError> {
     if key.is_empty() {
         return err(format!("error: invalid taint spec: {s}"));
     }
-    if !effect.is_empty() && !matches!(effect.as_str(), "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+    if !effect.is_empty()
+        && !matches!(
+            effect.as_str(),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute"
+        )
+    {
         return err(format!(
             "error: invalid taint effect: {effect}, unsupported taint effect"
         ));
@@ -1551,13 +1554,17 @@ fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
     let mut rest: Vec<&String> = Vec::new();
     if let Some((t, n)) = kind_word.split_once('/') {
         if resolve_kind(t)? != Kind::Node {
-            return err(format!("error: invalid resource type {t}, only node types are supported"));
+            return err(format!(
+                "error: invalid resource type {t}, only node types are supported"
+            ));
         }
         nodes.push(n.to_string());
         rest.extend(args);
     } else {
         if resolve_kind(kind_word)? != Kind::Node {
-            return err(format!("error: invalid resource type {kind_word}, only node types are supported"));
+            return err(format!(
+                "error: invalid resource type {kind_word}, only node types are supported"
+            ));
         }
         for a in args {
             if a.contains(':') || a.contains('=') || (a.ends_with('-') && !nodes.is_empty()) {
@@ -1588,7 +1595,9 @@ fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
 
 fn parse_drain(p: Parsed) -> Result<Command, ParseError> {
     let [node] = p.args.as_slice() else {
-        return err("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
+        return err(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+        );
     };
     let grace = match p.last(Flag::GracePeriod) {
         Some(v) => Some(parse_int::<i64>(v, Flag::GracePeriod)?).filter(|g| *g >= 0),
@@ -1620,7 +1629,9 @@ fn single_named(args: &[String], verb: &str) -> Result<(Kind, String), ParseErro
 fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
     let target = single_named(&p.args, "patch")?;
     let Some(patch) = p.last(Flag::PatchFlag) else {
-        return err("error: must specify --patch or --patch-file containing the contents of the patch");
+        return err(
+            "error: must specify --patch or --patch-file containing the contents of the patch",
+        );
     };
     let patch_type = match p.last(Flag::TypeFlag).unwrap_or("strategic") {
         "strategic" => PatchType::Strategic,
@@ -1840,9 +1851,9 @@ fn sim_usage() -> ParseError {
 fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
     let args: Vec<&str> = p.args.iter().map(String::as_str).collect();
     let sim = match args.as_slice() {
-        ["advance", d] => SimCmd::Advance(
-            parse_duration(d).map_err(|e| ParseError(format!("error: {e}")))?,
-        ),
+        ["advance", d] => {
+            SimCmd::Advance(parse_duration(d).map_err(|e| ParseError(format!("error: {e}")))?)
+        }
         ["time"] => SimCmd::Time,
         ["seed", n] => SimCmd::Seed(
             n.parse()

@@ -9,13 +9,16 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Node, Pod, PodTemplateSpec, Service, Taint, Toleration};
+use k8s_openapi::api::core::v1::{
+    Container, Node, Pod, PodTemplateSpec, Service, Taint, Toleration,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
 use super::table::{self, format_label_selector};
 use super::tabwriter;
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
+use crate::engine::quantity::{percent, Format, Quantity};
 use crate::engine::Cluster;
 use crate::engine::LAST_APPLIED;
 
@@ -30,24 +33,68 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
             let spec = ds.spec.clone().unwrap_or_default();
             let st = ds.status.clone().unwrap_or_default();
             w.line(0, &format!("Name:\t{}", name(&ds.metadata)));
-            w.line(0, &format!("Namespace:\t{}", ds.metadata.namespace.clone().unwrap_or_default()));
-            w.line(0, &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))));
+            w.line(
+                0,
+                &format!(
+                    "Namespace:\t{}",
+                    ds.metadata.namespace.clone().unwrap_or_default()
+                ),
+            );
+            w.line(
+                0,
+                &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
+            );
             w.line(
                 0,
                 &format!(
                     "Node-Selector:\t{}",
-                    table::format_labels(spec.template.spec.as_ref().and_then(|s| s.node_selector.as_ref()))
+                    table::format_labels(
+                        spec.template
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.node_selector.as_ref())
+                    )
                 ),
             );
             labels(&mut w, 0, "Labels", ds.metadata.labels.as_ref());
             annotations(&mut w, 0, ds.metadata.annotations.as_ref());
-            w.line(0, &format!("Desired Number of Nodes Scheduled: {}", st.desired_number_scheduled));
-            w.line(0, &format!("Current Number of Nodes Scheduled: {}", st.current_number_scheduled));
-            w.line(0, &format!("Number of Nodes Scheduled with Up-to-date Pods: {}", st.updated_number_scheduled.unwrap_or(0)));
-            w.line(0, &format!("Number of Nodes Scheduled with Available Pods: {}", st.number_available.unwrap_or(0)));
-            w.line(0, &format!("Number of Nodes Misscheduled: {}", st.number_misscheduled));
+            w.line(
+                0,
+                &format!(
+                    "Desired Number of Nodes Scheduled: {}",
+                    st.desired_number_scheduled
+                ),
+            );
+            w.line(
+                0,
+                &format!(
+                    "Current Number of Nodes Scheduled: {}",
+                    st.current_number_scheduled
+                ),
+            );
+            w.line(
+                0,
+                &format!(
+                    "Number of Nodes Scheduled with Up-to-date Pods: {}",
+                    st.updated_number_scheduled.unwrap_or(0)
+                ),
+            );
+            w.line(
+                0,
+                &format!(
+                    "Number of Nodes Scheduled with Available Pods: {}",
+                    st.number_available.unwrap_or(0)
+                ),
+            );
+            w.line(
+                0,
+                &format!("Number of Nodes Misscheduled: {}", st.number_misscheduled),
+            );
             let (r, wt, s, f) = pod_phases(cluster, obj);
-            w.line(0, &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed"));
+            w.line(
+                0,
+                &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed"),
+            );
             template(&mut w, &spec.template);
             events(&mut w, cluster, obj, now);
         }
@@ -55,18 +102,44 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
             let spec = job.spec.clone().unwrap_or_default();
             let st = job.status.clone().unwrap_or_default();
             w.line(0, &format!("Name:\t{}", name(&job.metadata)));
-            w.line(0, &format!("Namespace:\t{}", job.metadata.namespace.clone().unwrap_or_default()));
-            w.line(0, &format!("Selector:\t{}", format_label_selector(spec.selector.as_ref())));
+            w.line(
+                0,
+                &format!(
+                    "Namespace:\t{}",
+                    job.metadata.namespace.clone().unwrap_or_default()
+                ),
+            );
+            w.line(
+                0,
+                &format!(
+                    "Selector:\t{}",
+                    format_label_selector(spec.selector.as_ref())
+                ),
+            );
             labels(&mut w, 0, "Labels", job.metadata.labels.as_ref());
             annotations(&mut w, 0, job.metadata.annotations.as_ref());
-            w.line(0, &format!("Parallelism:\t{}", spec.parallelism.unwrap_or(1)));
+            w.line(
+                0,
+                &format!("Parallelism:\t{}", spec.parallelism.unwrap_or(1)),
+            );
             match spec.completions {
                 Some(c) => w.line(0, &format!("Completions:\t{c}")),
                 None => w.line(0, "Completions:\t<unset>"),
             }
-            w.line(0, &format!("Completion Mode:\t{}", spec.completion_mode.clone().unwrap_or_else(|| "NonIndexed".to_string())));
+            w.line(
+                0,
+                &format!(
+                    "Completion Mode:\t{}",
+                    spec.completion_mode
+                        .clone()
+                        .unwrap_or_else(|| "NonIndexed".to_string())
+                ),
+            );
             w.line(0, &format!("Suspend:\t{}", spec.suspend.unwrap_or(false)));
-            w.line(0, &format!("Backoff Limit:\t{}", spec.backoff_limit.unwrap_or(6)));
+            w.line(
+                0,
+                &format!("Backoff Limit:\t{}", spec.backoff_limit.unwrap_or(6)),
+            );
             if let Some(t) = spec.ttl_seconds_after_finished {
                 w.line(0, &format!("TTL Seconds After Finished:\t{t}"));
             }
@@ -103,7 +176,16 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
             w.line(0, &format!("Name:\t{}", name(&ns.metadata)));
             labels(&mut w, 0, "Labels", ns.metadata.labels.as_ref());
             annotations(&mut w, 0, ns.metadata.annotations.as_ref());
-            w.line(0, &format!("Status:\t{}", ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()));
+            w.line(
+                0,
+                &format!(
+                    "Status:\t{}",
+                    ns.status
+                        .as_ref()
+                        .and_then(|s| s.phase.clone())
+                        .unwrap_or_default()
+                ),
+            );
             w.line(0, "");
             w.line(0, "No resource quota.");
             w.line(0, "");
@@ -230,7 +312,12 @@ fn taints_list(taints: &[Taint]) -> Vec<String> {
         .collect()
 }
 
-fn container(w: &mut W, c: &Container, status: Option<&k8s_openapi::api::core::v1::ContainerStatus>, level: usize) {
+fn container(
+    w: &mut W,
+    c: &Container,
+    status: Option<&k8s_openapi::api::core::v1::ContainerStatus>,
+    level: usize,
+) {
     w.line(level, &format!(" {}:", c.name));
     let l = level + 1;
     if let Some(st) = status {
@@ -238,7 +325,10 @@ fn container(w: &mut W, c: &Container, status: Option<&k8s_openapi::api::core::v
             w.line(l, &format!("Container ID:\t{id}"));
         }
     }
-    w.line(l, &format!("Image:\t{}", c.image.clone().unwrap_or_default()));
+    w.line(
+        l,
+        &format!("Image:\t{}", c.image.clone().unwrap_or_default()),
+    );
     if let Some(st) = status {
         w.line(l, &format!("Image ID:\t{}", st.image_id));
     }
@@ -251,14 +341,40 @@ fn container(w: &mut W, c: &Container, status: Option<&k8s_openapi::api::core::v
         Some(_) => {
             let p: Vec<String> = ports
                 .iter()
-                .map(|p| format!("{}/{}", p.container_port, p.protocol.clone().unwrap_or_else(|| "TCP".to_string())))
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p.container_port,
+                        p.protocol.clone().unwrap_or_else(|| "TCP".to_string())
+                    )
+                })
                 .collect();
             let hp: Vec<String> = ports
                 .iter()
-                .map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol.clone().unwrap_or_else(|| "TCP".to_string())))
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p.host_port.unwrap_or(0),
+                        p.protocol.clone().unwrap_or_else(|| "TCP".to_string())
+                    )
+                })
                 .collect();
-            w.line(l, &format!("Port{}:\t{}", if p.len() > 1 { "s" } else { "" }, p.join(", ")));
-            w.line(l, &format!("Host Port{}:\t{}", if hp.len() > 1 { "s" } else { "" }, hp.join(", ")));
+            w.line(
+                l,
+                &format!(
+                    "Port{}:\t{}",
+                    if p.len() > 1 { "s" } else { "" },
+                    p.join(", ")
+                ),
+            );
+            w.line(
+                l,
+                &format!(
+                    "Host Port{}:\t{}",
+                    if hp.len() > 1 { "s" } else { "" },
+                    hp.join(", ")
+                ),
+            );
         }
     }
     if let Some(cmd) = c.command.as_ref().filter(|c| !c.is_empty()) {
@@ -276,10 +392,17 @@ fn container(w: &mut W, c: &Container, status: Option<&k8s_openapi::api::core::v
     if let Some(st) = status {
         let state = st.state.clone().unwrap_or_default();
         container_state(w, l, "State", &state);
-        if let Some(last) = st.last_state.as_ref().filter(|s| s.running.is_some() || s.waiting.is_some() || s.terminated.is_some()) {
+        if let Some(last) = st
+            .last_state
+            .as_ref()
+            .filter(|s| s.running.is_some() || s.waiting.is_some() || s.terminated.is_some())
+        {
             container_state(w, l, "Last State", last);
         }
-        w.line(l, &format!("Ready:\t{}", if st.ready { "True" } else { "False" }));
+        w.line(
+            l,
+            &format!("Ready:\t{}", if st.ready { "True" } else { "False" }),
+        );
         w.line(l, &format!("Restart Count:\t{}", st.restart_count));
     }
     let res = c.resources.clone().unwrap_or_default();
@@ -309,12 +432,28 @@ fn container(w: &mut W, c: &Container, status: Option<&k8s_openapi::api::core::v
         .volume_mounts
         .iter()
         .flatten()
-        .map(|m| format!("{} from {} ({})", m.mount_path, m.name, if m.read_only == Some(true) { "ro" } else { "rw" }))
+        .map(|m| {
+            format!(
+                "{} from {} ({})",
+                m.mount_path,
+                m.name,
+                if m.read_only == Some(true) {
+                    "ro"
+                } else {
+                    "rw"
+                }
+            )
+        })
         .collect();
     multiline(w, l, "Mounts", &mounts);
 }
 
-fn container_state(w: &mut W, l: usize, title: &str, s: &k8s_openapi::api::core::v1::ContainerState) {
+fn container_state(
+    w: &mut W,
+    l: usize,
+    title: &str,
+    s: &k8s_openapi::api::core::v1::ContainerState,
+) {
     if let Some(r) = &s.running {
         w.line(l, &format!("{title}:\tRunning"));
         if let Some(t) = &r.started_at {
@@ -363,15 +502,39 @@ fn volumes(w: &mut W, level: usize, spec: &k8s_openapi::api::core::v1::PodSpec) 
         if let Some(h) = &v.host_path {
             w.line(level + 2, "Type:\tHostPath (bare host directory volume)");
             w.line(level + 2, &format!("Path:\t{}", h.path));
-            w.line(level + 2, &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()));
+            w.line(
+                level + 2,
+                &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()),
+            );
         } else if let Some(e) = &v.empty_dir {
-            w.line(level + 2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)");
-            w.line(level + 2, &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()));
-            w.line(level + 2, &format!("SizeLimit:\t{}", e.size_limit.as_ref().map(|q| q.0.clone()).unwrap_or_else(|| "<unset>".to_string())));
+            w.line(
+                level + 2,
+                "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
+            );
+            w.line(
+                level + 2,
+                &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()),
+            );
+            w.line(
+                level + 2,
+                &format!(
+                    "SizeLimit:\t{}",
+                    e.size_limit
+                        .as_ref()
+                        .map(|q| q.0.clone())
+                        .unwrap_or_else(|| "<unset>".to_string())
+                ),
+            );
         } else if let Some(c) = &v.config_map {
-            w.line(level + 2, "Type:\tConfigMap (a volume populated by a ConfigMap)");
+            w.line(
+                level + 2,
+                "Type:\tConfigMap (a volume populated by a ConfigMap)",
+            );
             w.line(level + 2, &format!("Name:\t{}", c.name));
-            w.line(level + 2, &format!("Optional:\t{}", c.optional.unwrap_or(false)));
+            w.line(
+                level + 2,
+                &format!("Optional:\t{}", c.optional.unwrap_or(false)),
+            );
         } else {
             w.line(level + 2, "Type:\t<unknown>");
         }
@@ -400,8 +563,19 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
         container(w, c, None, 1);
     }
     volumes(w, 1, &spec);
-    w.line(1, &format!("Node-Selectors:\t{}", table::format_labels(spec.node_selector.as_ref())));
-    let tols: Vec<String> = spec.tolerations.iter().flatten().map(format_toleration).collect();
+    w.line(
+        1,
+        &format!(
+            "Node-Selectors:\t{}",
+            table::format_labels(spec.node_selector.as_ref())
+        ),
+    );
+    let tols: Vec<String> = spec
+        .tolerations
+        .iter()
+        .flatten()
+        .map(format_toleration)
+        .collect();
     multiline(w, 1, "Tolerations", &tols);
 }
 
@@ -409,14 +583,31 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     let spec = p.spec.clone().unwrap_or_default();
     let st = p.status.clone().unwrap_or_default();
     w.line(0, &format!("Name:\t{}", name(&p.metadata)));
-    w.line(0, &format!("Namespace:\t{}", p.metadata.namespace.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            p.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
     w.line(0, &format!("Priority:\t{}", spec.priority.unwrap_or(0)));
     if let Some(pc) = &spec.priority_class_name {
         w.line(0, &format!("Priority Class Name:\t{pc}"));
     }
-    w.line(0, &format!("Service Account:\t{}", spec.service_account_name.clone().unwrap_or_else(|| "default".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Service Account:\t{}",
+            spec.service_account_name
+                .clone()
+                .unwrap_or_else(|| "default".to_string())
+        ),
+    );
     match spec.node_name.as_deref() {
-        Some(n) => w.line(0, &format!("Node:\t{n}/{}", st.host_ip.clone().unwrap_or_default())),
+        Some(n) => w.line(
+            0,
+            &format!("Node:\t{n}/{}", st.host_ip.clone().unwrap_or_default()),
+        ),
         None => w.line(0, "Node:\t<none>"),
     }
     if let Some(t) = &st.start_time {
@@ -425,10 +616,25 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     labels(w, 0, "Labels", p.metadata.labels.as_ref());
     annotations(w, 0, p.metadata.annotations.as_ref());
     if let Some(dt) = &p.metadata.deletion_timestamp {
-        w.line(0, &format!("Status:\tTerminating (lasts {})", human_duration(now.since(SimTime::from_k8s(dt)))));
-        w.line(0, &format!("Termination Grace Period:\t{}s", p.metadata.deletion_grace_period_seconds.unwrap_or(0)));
+        w.line(
+            0,
+            &format!(
+                "Status:\tTerminating (lasts {})",
+                human_duration(now.since(SimTime::from_k8s(dt)))
+            ),
+        );
+        w.line(
+            0,
+            &format!(
+                "Termination Grace Period:\t{}s",
+                p.metadata.deletion_grace_period_seconds.unwrap_or(0)
+            ),
+        );
     } else {
-        w.line(0, &format!("Status:\t{}", st.phase.clone().unwrap_or_default()));
+        w.line(
+            0,
+            &format!("Status:\t{}", st.phase.clone().unwrap_or_default()),
+        );
     }
     if let Some(r) = st.reason.as_ref().filter(|r| !r.is_empty()) {
         w.line(0, &format!("Reason:\t{r}"));
@@ -436,7 +642,10 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     if let Some(m) = st.message.as_ref().filter(|r| !r.is_empty()) {
         w.line(0, &format!("Message:\t{m}"));
     }
-    w.line(0, &format!("IP:\t{}", st.pod_ip.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("IP:\t{}", st.pod_ip.clone().unwrap_or_default()),
+    );
     let ips: Vec<String> = st.pod_ips.iter().flatten().map(|i| i.ip.clone()).collect();
     if ips.is_empty() {
         w.line(0, "IPs:\t<none>");
@@ -452,13 +661,21 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     if let Some(ics) = spec.init_containers.as_ref().filter(|c| !c.is_empty()) {
         w.line(0, "Init Containers:");
         for c in ics {
-            let cs = st.init_container_statuses.iter().flatten().find(|s| s.name == c.name);
+            let cs = st
+                .init_container_statuses
+                .iter()
+                .flatten()
+                .find(|s| s.name == c.name);
             container(w, c, cs, 0);
         }
     }
     w.line(0, "Containers:");
     for c in &spec.containers {
-        let cs = st.container_statuses.iter().flatten().find(|s| s.name == c.name);
+        let cs = st
+            .container_statuses
+            .iter()
+            .flatten()
+            .find(|s| s.name == c.name);
         container(w, c, cs, 0);
     }
     let conds = st.conditions.clone().unwrap_or_default();
@@ -470,66 +687,38 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
         }
     }
     volumes(w, 0, &spec);
-    w.line(0, &format!("QoS Class:\t{}", st.qos_class.clone().unwrap_or_else(|| crate::engine::kubelet::qos_class(p).to_string())));
-    w.line(0, &format!("Node-Selectors:\t{}", table::format_labels(spec.node_selector.as_ref())));
-    let tols: Vec<String> = spec.tolerations.iter().flatten().map(format_toleration).collect();
+    w.line(
+        0,
+        &format!(
+            "QoS Class:\t{}",
+            st.qos_class
+                .clone()
+                .unwrap_or_else(|| crate::engine::kubelet::qos_class(p).to_string())
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Node-Selectors:\t{}",
+            table::format_labels(spec.node_selector.as_ref())
+        ),
+    );
+    let tols: Vec<String> = spec
+        .tolerations
+        .iter()
+        .flatten()
+        .map(format_toleration)
+        .collect();
     multiline(w, 0, "Tolerations", &tols);
 }
 
-/// Milli-units of a CPU quantity or bytes of a memory quantity.
-// TODO(merge): use engine::quantity once it lands.
-fn quantity_value(q: &str, milli: bool) -> i128 {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-        .unwrap_or(q.len());
-    let (num, suffix) = q.split_at(split);
-    let n: f64 = num.parse().unwrap_or(0.0);
-    let factor: f64 = match suffix {
-        "" => 1.0,
-        "m" => 0.001,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => 1.0,
-    };
-    let v = n * factor * if milli { 1000.0 } else { 1.0 };
-    // The cast saturates; quantities here are far below i128's range.
-    v.round() as i128
+fn q(s: &str) -> Quantity {
+    Quantity::parse(s).unwrap_or_default()
 }
 
-fn format_cpu(milli: i128) -> String {
-    if milli % 1000 == 0 {
-        (milli / 1000).to_string()
-    } else {
-        format!("{milli}m")
-    }
-}
-
-fn format_bytes(b: i128) -> String {
-    const KI: i128 = 1024;
-    if b == 0 {
-        return "0".to_string();
-    }
-    for (unit, f) in [("Ti", KI * KI * KI * KI), ("Gi", KI * KI * KI), ("Mi", KI * KI), ("Ki", KI)] {
-        if b % f == 0 {
-            return format!("{}{unit}", b / f);
-        }
-    }
-    b.to_string()
-}
-
-fn pct(v: i128, total: i128) -> i128 {
-    if total == 0 {
-        0
-    } else {
-        v * 100 / total
-    }
+/// `120m (3%)` as the node describer prints a summed request against allocatable.
+fn with_pct(sum: &Quantity, alloc: &Quantity) -> String {
+    format!("{sum} ({}%)", percent(sum, alloc))
 }
 
 fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
@@ -543,13 +732,27 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     if let Some(t) = &n.metadata.creation_timestamp {
         w.line(0, &format!("CreationTimestamp:\t{}", date(t)));
     }
-    multiline(w, 0, "Taints", &taints_list(spec.taints.as_deref().unwrap_or_default()));
-    w.line(0, &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)));
+    multiline(
+        w,
+        0,
+        "Taints",
+        &taints_list(spec.taints.as_deref().unwrap_or_default()),
+    );
+    w.line(
+        0,
+        &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
+    );
     let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {
         w.line(0, "Conditions:");
-        w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
-        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
+        w.line(
+            1,
+            "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
+        );
+        w.line(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------",
+        );
         for c in &conds {
             w.line(
                 1,
@@ -558,7 +761,10 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
                     c.type_,
                     c.status,
                     c.last_heartbeat_time.as_ref().map(date).unwrap_or_default(),
-                    c.last_transition_time.as_ref().map(date).unwrap_or_default(),
+                    c.last_transition_time
+                        .as_ref()
+                        .map(date)
+                        .unwrap_or_default(),
                     c.reason.clone().unwrap_or_default(),
                     c.message.clone().unwrap_or_default()
                 ),
@@ -587,7 +793,10 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
         ("OS Image", info.os_image.clone()),
         ("Operating System", info.operating_system.clone()),
         ("Architecture", info.architecture.clone()),
-        ("Container Runtime Version", info.container_runtime_version.clone()),
+        (
+            "Container Runtime Version",
+            info.container_runtime_version.clone(),
+        ),
         ("Kubelet Version", info.kubelet_version.clone()),
         ("Kube-Proxy Version", info.kube_proxy_version.clone()),
     ] {
@@ -602,15 +811,45 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     let pods: Vec<&Pod> = cluster
         .store()
         .pods()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str()))
-        .filter(|p| !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed")))
+        .filter(|p| {
+            p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str())
+        })
+        .filter(|p| {
+            !matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded" | "Failed")
+            )
+        })
         .collect();
-    let alloc_cpu = alloc.get("cpu").map_or(0, |q| quantity_value(&q.0, true));
-    let alloc_mem = alloc.get("memory").map_or(0, |q| quantity_value(&q.0, false));
-    let alloc_eph = alloc.get("ephemeral-storage").map_or(0, |q| quantity_value(&q.0, false));
-    w.line(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
-    w.line(1, "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
-    w.line(1, "---------\t----\t------------\t----------\t---------------\t-------------\t---");
+    let alloc_q = |k: &str| alloc.get(k).map(|x| q(&x.0)).unwrap_or_default();
+    let allocs = [
+        alloc_q("cpu"),
+        alloc_q("cpu"),
+        alloc_q("memory"),
+        alloc_q("memory"),
+        alloc_q("ephemeral-storage"),
+        alloc_q("ephemeral-storage"),
+    ];
+    w.line(
+        0,
+        &format!("Non-terminated Pods:\t({} in total)", pods.len()),
+    );
+    w.line(
+        1,
+        "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
+    );
+    w.line(
+        1,
+        "---------\t----\t------------\t----------\t---------------\t-------------\t---",
+    );
+    let formats = [
+        Format::DecimalSi,
+        Format::DecimalSi,
+        Format::BinarySi,
+        Format::BinarySi,
+        Format::BinarySi,
+        Format::BinarySi,
+    ];
     let mut totals = [0i128; 6];
     for p in &pods {
         let mut sums = [0i128; 6];
@@ -618,59 +857,125 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
             let res = c.resources.clone().unwrap_or_default();
             let req = res.requests.unwrap_or_default();
             let lim = res.limits.unwrap_or_default();
-            let get = |m: &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>, k: &str, milli: bool| {
-                m.get(k).map_or(0, |q| quantity_value(&q.0, milli))
-            };
-            sums[0] += get(&req, "cpu", true);
-            sums[1] += get(&lim, "cpu", true).max(0);
-            sums[2] += get(&req, "memory", false);
-            sums[3] += get(&lim, "memory", false);
-            sums[4] += get(&req, "ephemeral-storage", false);
-            sums[5] += get(&lim, "ephemeral-storage", false);
+            let get =
+                |m: &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+                 k: &str| { m.get(k).map_or(0, |x| q(&x.0).milli_value()) };
+            let vals = [
+                get(&req, "cpu"),
+                get(&lim, "cpu"),
+                get(&req, "memory"),
+                get(&lim, "memory"),
+                get(&req, "ephemeral-storage"),
+                get(&lim, "ephemeral-storage"),
+            ];
+            for (s, v) in sums.iter_mut().zip(vals) {
+                *s += v;
+            }
         }
         for (t, s) in totals.iter_mut().zip(sums.iter()) {
             *t += s;
         }
+        let cell = |i: usize| {
+            let f = formats.get(i).copied().unwrap_or_default();
+            let a = allocs.get(i).copied().unwrap_or_default();
+            with_pct(
+                &Quantity::from_milli(sums.get(i).copied().unwrap_or(0), f),
+                &a,
+            )
+        };
         w.line(
             1,
             &format!(
-                "{}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 p.metadata.namespace.clone().unwrap_or_default(),
                 name(&p.metadata),
-                format_cpu(sums[0]),
-                pct(sums[0], alloc_cpu),
-                format_cpu(sums[1]),
-                pct(sums[1], alloc_cpu),
-                format_bytes(sums[2]),
-                pct(sums[2], alloc_mem),
-                format_bytes(sums[3]),
-                pct(sums[3], alloc_mem),
+                cell(0),
+                cell(1),
+                cell(2),
+                cell(3),
                 table::age(p.metadata.creation_timestamp.as_ref(), now)
             ),
         );
     }
+    let total = |i: usize| {
+        let f = formats.get(i).copied().unwrap_or_default();
+        let a = allocs.get(i).copied().unwrap_or_default();
+        with_pct(
+            &Quantity::from_milli(totals.get(i).copied().unwrap_or(0), f),
+            &a,
+        )
+    };
     w.line(0, "Allocated resources:");
-    w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
+    w.line(
+        1,
+        "(Total limits may be over 100 percent, i.e., overcommitted.)",
+    );
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
-    w.line(1, &format!("cpu\t{} ({}%)\t{} ({}%)", format_cpu(totals[0]), pct(totals[0], alloc_cpu), format_cpu(totals[1]), pct(totals[1], alloc_cpu)));
-    w.line(1, &format!("memory\t{} ({}%)\t{} ({}%)", format_bytes(totals[2]), pct(totals[2], alloc_mem), format_bytes(totals[3]), pct(totals[3], alloc_mem)));
-    w.line(1, &format!("ephemeral-storage\t{} ({}%)\t{} ({}%)", format_bytes(totals[4]), pct(totals[4], alloc_eph), format_bytes(totals[5]), pct(totals[5], alloc_eph)));
+    w.line(1, &format!("cpu\t{}\t{}", total(0), total(1)));
+    w.line(1, &format!("memory\t{}\t{}", total(2), total(3)));
+    w.line(1, &format!("ephemeral-storage\t{}\t{}", total(4), total(5)));
     events(w, cluster, &Object::Node(n.clone()), now);
 }
 
 fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
     let spec = svc.spec.clone().unwrap_or_default();
     w.line(0, &format!("Name:\t{}", name(&svc.metadata)));
-    w.line(0, &format!("Namespace:\t{}", svc.metadata.namespace.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            svc.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
     labels(w, 0, "Labels", svc.metadata.labels.as_ref());
     annotations(w, 0, svc.metadata.annotations.as_ref());
-    w.line(0, &format!("Selector:\t{}", table::format_labels(spec.selector.as_ref())));
-    w.line(0, &format!("Type:\t{}", spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string())));
-    w.line(0, &format!("IP Family Policy:\t{}", spec.ip_family_policy.clone().unwrap_or_else(|| "SingleStack".to_string())));
-    w.line(0, &format!("IP Families:\t{}", spec.ip_families.clone().unwrap_or_else(|| vec!["IPv4".to_string()]).join(",")));
-    w.line(0, &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()));
-    w.line(0, &format!("IPs:\t{}", spec.cluster_ips.clone().unwrap_or_default().join(",")));
+    w.line(
+        0,
+        &format!(
+            "Selector:\t{}",
+            table::format_labels(spec.selector.as_ref())
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Type:\t{}",
+            spec.type_
+                .clone()
+                .unwrap_or_else(|| "ClusterIP".to_string())
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "IP Family Policy:\t{}",
+            spec.ip_family_policy
+                .clone()
+                .unwrap_or_else(|| "SingleStack".to_string())
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "IP Families:\t{}",
+            spec.ip_families
+                .clone()
+                .unwrap_or_else(|| vec!["IPv4".to_string()])
+                .join(",")
+        ),
+    );
+    w.line(
+        0,
+        &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()),
+    );
+    w.line(
+        0,
+        &format!(
+            "IPs:\t{}",
+            spec.cluster_ips.clone().unwrap_or_default().join(",")
+        ),
+    );
     let slices: Vec<&k8s_openapi::api::discovery::v1::EndpointSlice> = cluster
         .store()
         .list_ns(Kind::EndpointSlice, obj.namespace())
@@ -689,9 +994,18 @@ fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
         .collect();
     for p in spec.ports.iter().flatten() {
         let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
-        w.line(0, &format!("Port:\t{}  {}/{proto}", p.name.clone().unwrap_or_else(|| "<unset>".to_string()), p.port));
+        w.line(
+            0,
+            &format!(
+                "Port:\t{}  {}/{proto}",
+                p.name.clone().unwrap_or_else(|| "<unset>".to_string()),
+                p.port
+            ),
+        );
         let tp = match &p.target_port {
-            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i)) => i.to_string(),
+            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i)) => {
+                i.to_string()
+            }
             Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => s.clone(),
             None => p.port.to_string(),
         };
@@ -709,15 +1023,35 @@ fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
         }
         w.line(0, &format!("Endpoints:\t{}", eps.join(",")));
     }
-    w.line(0, &format!("Session Affinity:\t{}", spec.session_affinity.clone().unwrap_or_else(|| "None".to_string())));
-    w.line(0, &format!("Internal Traffic Policy:\t{}", spec.internal_traffic_policy.clone().unwrap_or_else(|| "Cluster".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Session Affinity:\t{}",
+            spec.session_affinity
+                .clone()
+                .unwrap_or_else(|| "None".to_string())
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Internal Traffic Policy:\t{}",
+            spec.internal_traffic_policy
+                .clone()
+                .unwrap_or_else(|| "Cluster".to_string())
+        ),
+    );
     events(w, cluster, obj, cluster.now());
 }
 
 fn pod_phases(cluster: &Cluster, owner: &Object) -> (usize, usize, usize, usize) {
     let mut counts = (0, 0, 0, 0);
-    for p in cluster.store().list_ns(Kind::Pod, owner.namespace()).filter_map(Object::as_pod) {
-        if !crate::engine::api::controller_ref(&p.metadata).is_some_and(|r| r.uid == owner.uid()) {
+    for p in cluster
+        .store()
+        .list_ns(Kind::Pod, owner.namespace())
+        .filter_map(Object::as_pod)
+    {
+        if crate::engine::api::controller_ref(&p.metadata).is_none_or(|r| r.uid != owner.uid()) {
             continue;
         }
         match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
@@ -752,13 +1086,20 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
             .map(SimTime::from_k8s)
             .unwrap_or_default()
     };
-    evs.sort_by(|a, b| ts(a).cmp(&ts(b)).then(a.metadata.name.cmp(&b.metadata.name)));
+    evs.sort_by(|a, b| {
+        ts(a)
+            .cmp(&ts(b))
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
     w.line(0, "Events:");
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");
     for e in evs {
         let first = table::age(e.first_timestamp.as_ref(), now);
-        let last = table::age(e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()), now);
+        let last = table::age(
+            e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()),
+            now,
+        );
         let count = e.count.unwrap_or(1);
         let interval = if count > 1 {
             format!("{last} (x{count} over {first})")

@@ -13,10 +13,7 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
 
 /// Rows of cells through [`tabwriter`] with the given minimum width and padding.
 pub fn tabwrite_with(rows: &[Vec<String>], min_width: usize, padding: usize) -> String {
-    let text: String = rows
-        .iter()
-        .map(|r| format!("{}\n", r.join("\t")))
-        .collect();
+    let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
     tabwriter(&text, min_width, padding)
 }
 
@@ -27,7 +24,15 @@ pub fn tabwriter(text: &str, min_width: usize, padding: usize) -> String {
     let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
     let mut out = String::new();
     let mut widths = Vec::new();
-    format_block(&lines, 0, lines.len(), &mut widths, min_width, padding, &mut out);
+    format_block(
+        &lines,
+        0,
+        lines.len(),
+        &mut widths,
+        min_width,
+        padding,
+        &mut out,
+    );
     out
 }
 

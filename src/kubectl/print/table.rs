@@ -74,7 +74,14 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
         Kind::Service => (
-            &["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
             &["SELECTOR"],
         ),
         Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
@@ -121,33 +128,11 @@ pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
     }
 }
 
-/// `metav1.FormatLabelSelector`.
-// TODO(merge): use engine::selector::format_label_selector once it lands.
+/// `metav1.FormatLabelSelector`, `<none>` when unset.
 pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
-    let Some(sel) = sel else {
-        return "<none>".to_string();
-    };
-    let mut parts: Vec<String> = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for e in sel.match_expressions.iter().flatten() {
-        let values = e.values.clone().unwrap_or_default();
-        let s = match e.operator.as_str() {
-            "In" => format!("{} in ({})", e.key, values.join(",")),
-            "NotIn" => format!("{} notin ({})", e.key, values.join(",")),
-            "Exists" => e.key.clone(),
-            "DoesNotExist" => format!("!{}", e.key),
-            other => format!("{} {} ({})", e.key, other, values.join(",")),
-        };
-        parts.push(s);
-    }
-    if parts.is_empty() {
-        "<none>".to_string()
-    } else {
-        parts.join(",")
+    match sel {
+        Some(s) => crate::engine::selector::format_label_selector(s),
+        None => "<none>".to_string(),
     }
 }
 
@@ -205,7 +190,9 @@ pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
                 };
             }
             (None, Some(w))
-                if w.reason.as_deref().is_some_and(|r| !r.is_empty() && r != "PodInitializing") =>
+                if w.reason
+                    .as_deref()
+                    .is_some_and(|r| !r.is_empty() && r != "PodInitializing") =>
             {
                 reason = format!("Init:{}", w.reason.clone().unwrap_or_default());
             }
@@ -229,7 +216,12 @@ pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
                 note_restart(&mut last_restart, t.finished_at.as_ref());
             }
             let st = c.state.clone().unwrap_or_default();
-            if let Some(r) = st.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
+            if let Some(r) = st
+                .waiting
+                .as_ref()
+                .and_then(|w| w.reason.clone())
+                .filter(|r| !r.is_empty())
+            {
                 reason = r;
             } else if let Some(t) = &st.terminated {
                 reason = match t.reason.as_deref() {
@@ -293,7 +285,9 @@ fn pod_row(pod: &Pod, ctx: RowCtx) -> Vec<String> {
                 .and_then(|s| s.node_name.clone())
                 .unwrap_or_default(),
         ));
-        cells.push(none_if_empty(status.nominated_node_name.unwrap_or_default()));
+        cells.push(none_if_empty(
+            status.nominated_node_name.unwrap_or_default(),
+        ));
         cells.push("<none>".to_string());
     }
     cells
@@ -308,7 +302,14 @@ pub fn node_status(node: &Node) -> String {
         .and_then(|s| s.conditions.as_ref())
         .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
     {
-        status.push(if c.status == "True" { "Ready" } else { "NotReady" }.to_string());
+        status.push(
+            if c.status == "True" {
+                "Ready"
+            } else {
+                "NotReady"
+            }
+            .to_string(),
+        );
     }
     if status.is_empty() {
         status.push("Unknown".to_string());
@@ -372,7 +373,10 @@ fn node_row(node: &Node, ctx: RowCtx) -> Vec<String> {
 fn containers_images(spec: Option<&PodSpec>) -> (String, String) {
     let cs = spec.map(|s| s.containers.clone()).unwrap_or_default();
     (
-        cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
+        cs.iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+            .join(","),
         cs.iter()
             .map(|c| c.image.clone().unwrap_or_default())
             .collect::<Vec<_>>()
@@ -569,7 +573,9 @@ fn service_row(svc: &Service, ctx: RowCtx) -> Vec<String> {
         .collect();
     let mut cells = vec![
         svc.metadata.name.clone().unwrap_or_default(),
-        spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string()),
+        spec.type_
+            .clone()
+            .unwrap_or_else(|| "ClusterIP".to_string()),
         none_if_empty(spec.cluster_ip.clone().unwrap_or_default()),
         "<none>".to_string(),
         none_if_empty(ports.join(",")),

@@ -99,9 +99,32 @@ fn resolves_to_non_string(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     if matches!(
         s,
-        "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-            | "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On"
-            | "ON" | "off" | "Off" | "OFF" | "<<"
+        "~" | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "y"
+            | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "<<"
     ) {
         return true;
     }
@@ -170,7 +193,21 @@ fn plain_allowed(s: &str) -> bool {
     let second = chars.get(1).copied();
     if matches!(
         first,
-        '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`'
+        '#' | ','
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '&'
+            | '*'
+            | '!'
+            | '|'
+            | '>'
+            | '\''
+            | '"'
+            | '%'
+            | '@'
+            | '`'
     ) {
         return false;
     }
@@ -179,7 +216,11 @@ fn plain_allowed(s: &str) -> bool {
     }
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
-        let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+        let prev = if i == 0 {
+            None
+        } else {
+            chars.get(i - 1).copied()
+        };
         if c == ':' && next.is_none_or(|n| n == ' ') {
             return false;
         }
@@ -288,7 +329,7 @@ mod tests {
             "n": null,
             "o": [["a"]],
         });
-        let want = "a: \"7\"\nb: \"2026-03-02T09:00:00Z\"\nc:\n- sleep\n- \"3600\"\n- -c\n- echo hi\nd:\n  e: true\n  f: []\n  g: {}\nh:\n- name: x\n  ports:\n  - containerPort: 80\ni: 'key: value'\nj: |\n  line1\n  line2\nk: \"\"\nl: busybox\nm: \"y\"\nn: null\no:\n- - a\n";
+        let want = "a: \"7\"\nb: \"2026-03-02T09:00:00Z\"\nc:\n- sleep\n- \"3600\"\n- -c\n- echo hi\nd:\n  e: true\n  f: []\n  g: {}\nh:\n- name: x\n  ports:\n  - containerPort: 80\ni: 'key: value'\nj: |\n  line1\n  line2\nk: \"\"\nl: busybox\nm: \"y\"\n\"n\": null\no:\n- - a\n";
         assert_eq!(to_yaml(&v), want);
     }
 }

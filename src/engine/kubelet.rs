@@ -972,14 +972,7 @@ fn plan_run(
     }
     let command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
-    let command: Vec<String> = command
-        .iter()
-        .map(|s| sh::expand_k8s_vars(s, rt_env))
-        .collect();
-    let args: Vec<String> = args
-        .iter()
-        .map(|s| sh::expand_k8s_vars(s, rt_env))
-        .collect();
+    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself.
     let mut run = sh::run(
         &command,
         &args,

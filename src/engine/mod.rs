@@ -768,22 +768,30 @@ impl Cluster {
                 on_behalf_of,
             } => {
                 let kind = object.kind();
-                if let Err(e) = self.create(object) {
-                    if let Some(owner_key) = on_behalf_of {
-                        if let Some(owner) = self.store.get(&owner_key).cloned() {
-                            let source = match owner_key.kind {
-                                Kind::DaemonSet => "daemonset-controller",
-                                Kind::Job => "job-controller",
-                                _ => "controller-manager",
-                            };
-                            let _ = kind;
-                            self.record(EventRecord::new(
-                                &owner,
+                let res = self.create(object);
+                if let Some(owner_key) = on_behalf_of {
+                    if let Some(owner) = self.store.get(&owner_key).cloned() {
+                        let source = match owner_key.kind {
+                            Kind::DaemonSet => "daemonset-controller",
+                            Kind::Job => "job-controller",
+                            _ => "controller-manager",
+                        };
+                        // The pod-control helper's events; only here is the generated name known.
+                        let event = match &res {
+                            Err(e) => Some((
                                 controller::EventType::Warning,
                                 "FailedCreate",
                                 format!("Error creating: {}", e.message),
-                                source,
-                            ));
+                            )),
+                            Ok(created) if kind == Kind::Pod => Some((
+                                controller::EventType::Normal,
+                                "SuccessfulCreate",
+                                format!("Created pod: {}", created.name()),
+                            )),
+                            Ok(_) => None,
+                        };
+                        if let Some((type_, reason, message)) = event {
+                            self.record(EventRecord::new(&owner, type_, reason, message, source));
                         }
                     }
                 }

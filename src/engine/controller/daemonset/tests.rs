@@ -1,0 +1,1970 @@
+//! Table tests named after `pkg/controller/daemon/daemon_controller_test.go` and `update_test.go`.
+//! Every case ends by settling the cluster and asserting that one more sync writes nothing.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
+use k8s_openapi::api::core::v1::{
+    Container, NodeSelectorRequirement, NodeSpec, PodCondition, PodSpec, Taint, Toleration,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use proptest::prelude::*;
+
+use super::*;
+use crate::engine::Cluster;
+
+const SIMPLE_DS_LABEL: &[(&str, &str)] = &[("name", "simple-daemon"), ("type", "production")];
+const SIMPLE_DS_LABEL2: &[(&str, &str)] = &[("name", "simple-daemon"), ("type", "test")];
+const SIMPLE_NODE_LABEL: &[(&str, &str)] = &[("color", "blue"), ("speed", "fast")];
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders
+// ---------------------------------------------------------------------------------------------
+
+struct NodeB(Node);
+
+fn node(name: &str) -> NodeB {
+    NodeB(Node {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+impl NodeB {
+    fn labels(mut self, pairs: &[(&str, &str)]) -> Self {
+        self.0
+            .metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .extend(map(pairs));
+        self
+    }
+    fn taint(mut self, key: &str, value: &str, effect: &str) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(NodeSpec::default)
+            .taints
+            .get_or_insert_with(Vec::new)
+            .push(Taint {
+                key: key.to_string(),
+                value: (!value.is_empty()).then(|| value.to_string()),
+                effect: effect.to_string(),
+                time_added: None,
+            });
+        self
+    }
+    fn unschedulable(mut self) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(NodeSpec::default)
+            .unschedulable = Some(true);
+        self.taint(
+            crate::engine::api::taints::TAINT_UNSCHEDULABLE,
+            "",
+            "NoSchedule",
+        )
+    }
+}
+
+struct DsB(DaemonSet);
+
+fn ds(name: &str) -> DsB {
+    DsB(DaemonSet {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some("default".to_string()),
+            ..Default::default()
+        },
+        spec: Some(DaemonSetSpec {
+            selector: LabelSelector {
+                match_labels: Some(map(SIMPLE_DS_LABEL)),
+                match_expressions: None,
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(map(SIMPLE_DS_LABEL)),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: "foo".to_string(),
+                        image: Some("foo/bar".to_string()),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    })
+}
+
+fn tol(key: &str, op: &str, value: &str, effect: &str) -> Toleration {
+    Toleration {
+        key: Some(key.to_string()),
+        operator: Some(op.to_string()),
+        value: (!value.is_empty()).then(|| value.to_string()),
+        effect: (!effect.is_empty()).then(|| effect.to_string()),
+        toleration_seconds: None,
+    }
+}
+
+impl DsB {
+    fn pod_spec(&mut self) -> &mut PodSpec {
+        self.0
+            .spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+    }
+    fn node_selector(mut self, pairs: &[(&str, &str)]) -> Self {
+        self.pod_spec().node_selector = Some(map(pairs));
+        self
+    }
+    fn node_name(mut self, n: &str) -> Self {
+        self.pod_spec().node_name = Some(n.to_string());
+        self
+    }
+    fn toleration(mut self, t: Toleration) -> Self {
+        self.pod_spec()
+            .tolerations
+            .get_or_insert_with(Vec::new)
+            .push(t);
+        self
+    }
+    fn host_network(mut self) -> Self {
+        self.pod_spec().host_network = Some(true);
+        self
+    }
+    fn required_affinity(mut self, key: &str, op: &str, values: &[&str], field: bool) -> Self {
+        let req = NodeSelectorRequirement {
+            key: key.to_string(),
+            operator: op.to_string(),
+            values: Some(values.iter().map(|v| v.to_string()).collect()),
+        };
+        let term = if field {
+            NodeSelectorTerm {
+                match_expressions: None,
+                match_fields: Some(vec![req]),
+            }
+        } else {
+            NodeSelectorTerm {
+                match_expressions: Some(vec![req]),
+                match_fields: None,
+            }
+        };
+        self.pod_spec().affinity = Some(Affinity {
+            node_affinity: Some(NodeAffinity {
+                required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                    node_selector_terms: vec![term],
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        self
+    }
+    fn strategy(mut self, max_unavailable: IntOrString, max_surge: IntOrString) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(Default::default)
+            .update_strategy = Some(DaemonSetUpdateStrategy {
+            type_: Some("RollingUpdate".to_string()),
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(max_unavailable),
+                max_surge: Some(max_surge),
+            }),
+        });
+        self
+    }
+    fn on_delete(mut self) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(Default::default)
+            .update_strategy = Some(DaemonSetUpdateStrategy {
+            type_: Some("OnDelete".to_string()),
+            rolling_update: None,
+        });
+        self
+    }
+    fn min_ready_seconds(mut self, s: i32) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(Default::default)
+            .min_ready_seconds = Some(s);
+        self
+    }
+    fn history_limit(mut self, n: i32) -> Self {
+        self.0
+            .spec
+            .get_or_insert_with(Default::default)
+            .revision_history_limit = Some(n);
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harness: a Cluster as the API server, our controller run by hand.
+// ---------------------------------------------------------------------------------------------
+
+struct Harness {
+    c: Cluster,
+    ctrl: DaemonSetController,
+    pod_seq: usize,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Harness {
+            c: Cluster::new(7),
+            ctrl: DaemonSetController::default(),
+            pod_seq: 0,
+        }
+    }
+
+    fn add_node(&mut self, n: NodeB) {
+        self.c.create(Object::Node(n.0)).unwrap();
+    }
+
+    fn add_nodes(&mut self, start: usize, count: usize, labels: &[(&str, &str)]) {
+        for i in start..start + count {
+            self.add_node(node(&format!("node-{i}")).labels(labels));
+        }
+    }
+
+    fn remove_node(&mut self, name: &str) {
+        let key = ObjectKey::new(Kind::Node, "", name);
+        self.c.delete(&key, &DeleteOptions::default()).unwrap();
+    }
+
+    fn update_node(&mut self, name: &str, f: impl FnOnce(&mut Node)) {
+        let mut n = self.c.store().node(name).unwrap().clone();
+        f(&mut n);
+        self.c.apply_action(Action::Update(Object::Node(n)));
+    }
+
+    fn add_ds(&mut self, d: DsB) -> DaemonSet {
+        match self.c.create(Object::DaemonSet(d.0)).unwrap() {
+            Object::DaemonSet(d) => d,
+            _ => unreachable!(),
+        }
+    }
+
+    fn get_ds(&self, name: &str) -> DaemonSet {
+        match self
+            .c
+            .get(&ObjectKey::new(Kind::DaemonSet, "default", name))
+            .unwrap()
+        {
+            Object::DaemonSet(d) => d.clone(),
+            _ => unreachable!(),
+        }
+    }
+
+    fn update_ds(&mut self, name: &str, f: impl FnOnce(&mut DaemonSet)) {
+        let mut d = self.get_ds(name);
+        f(&mut d);
+        d.metadata.resource_version = None;
+        self.c.replace(Object::DaemonSet(d)).unwrap();
+    }
+
+    /// Upstream `addPods`: `n` pods bound to `node` with `labels`, controlled by `owner`.
+    fn add_pods(
+        &mut self,
+        node: &str,
+        labels: &[(&str, &str)],
+        owner: Option<&DaemonSet>,
+        n: usize,
+    ) -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                self.pod_seq += 1;
+                let name = format!("pod-{}-{node}", self.pod_seq);
+                // Like upstream's newPod: pods of a DaemonSet carry its current hash.
+                let mut labels = map(labels);
+                if let Some(d) = owner {
+                    let hash = update::compute_hash(&d.spec.as_ref().unwrap().template, None);
+                    labels.insert(CONTROLLER_REVISION_HASH_LABEL.to_string(), hash);
+                }
+                let pod = Pod {
+                    metadata: ObjectMeta {
+                        name: Some(name.clone()),
+                        namespace: Some("default".to_string()),
+                        labels: Some(labels),
+                        owner_references: owner.map(|d| vec![new_controller_ref(d)]),
+                        ..Default::default()
+                    },
+                    spec: Some(PodSpec {
+                        node_name: Some(node.to_string()),
+                        containers: vec![Container {
+                            name: "foo".to_string(),
+                            image: Some("foo/bar".to_string()),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    }),
+                    status: None,
+                };
+                self.c.create(Object::Pod(pod)).unwrap();
+                name
+            })
+            .collect()
+    }
+
+    fn update_pod(&mut self, name: &str, f: impl FnOnce(&mut Pod)) {
+        let mut p = self.c.store().pod("default", name).unwrap().clone();
+        f(&mut p);
+        self.c.apply_action(Action::Update(Object::Pod(p)));
+    }
+
+    fn pod_names(&self) -> Vec<String> {
+        self.c
+            .store()
+            .pods()
+            .map(|p| pod_name(p).to_string())
+            .collect()
+    }
+
+    /// Upstream `markPodsReady`: every pod bound to its target node, Running and Ready now.
+    fn mark_pods_ready(&mut self) {
+        let now = self.c.now();
+        for name in self.pod_names() {
+            self.update_pod(&name, |p| set_ready(p, now));
+        }
+    }
+
+    fn sync_at(&mut self, now: SimTime) -> Outcome {
+        self.ctrl.sync(self.c.store(), now)
+    }
+
+    fn sync(&mut self) -> Outcome {
+        let now = self.c.now();
+        self.sync_at(now)
+    }
+
+    /// Applies the actions; pods being deleted finish terminating at once (the fake pod
+    /// control of upstream's tests removes them from the store).
+    fn apply(&mut self, out: &Outcome) {
+        for a in &out.actions {
+            self.c.apply_action(a.clone());
+        }
+        let deleted: Vec<(ObjectKey, String)> = self
+            .c
+            .store()
+            .pods()
+            .filter(|p| is_deleted(p))
+            .map(|p| {
+                (
+                    ObjectKey::new(Kind::Pod, "default", pod_name(p)),
+                    p.metadata.uid.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        for (key, uid) in deleted {
+            self.c.apply_action(Action::Remove { key, uid });
+        }
+    }
+
+    fn sync_apply(&mut self) -> Outcome {
+        let out = self.sync();
+        self.apply(&out);
+        out
+    }
+
+    /// Syncs and applies until a sync writes nothing; that last, empty sync is the
+    /// "second reconcile of an unchanged cluster does nothing" check.
+    fn settle(&mut self) {
+        for _ in 0..20 {
+            let out = self.sync();
+            if out.is_noop() {
+                return;
+            }
+            self.apply(&out);
+        }
+        panic!("controller did not settle");
+    }
+
+    fn status(&self, name: &str) -> DaemonSetStatus {
+        self.get_ds(name).status.unwrap_or_default()
+    }
+}
+
+fn set_ready(p: &mut Pod, now: SimTime) {
+    let target = target_node_name(p);
+    let spec = p.spec.get_or_insert_with(Default::default);
+    if spec.node_name.is_none() {
+        spec.node_name = target;
+    }
+    let status = p.status.get_or_insert_with(Default::default);
+    status.phase = Some("Running".to_string());
+    status.conditions = Some(vec![PodCondition {
+        type_: "Ready".to_string(),
+        status: "True".to_string(),
+        last_transition_time: Some(now.to_k8s()),
+        ..Default::default()
+    }]);
+}
+
+fn created_nodes(out: &Outcome) -> Vec<String> {
+    out.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Create {
+                object: Object::Pod(p),
+                ..
+            } => target_node_name(p),
+            _ => None,
+        })
+        .collect()
+}
+
+fn deleted_pods(out: &Outcome) -> Vec<String> {
+    out.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Delete { key, .. } if key.kind == Kind::Pod => Some(key.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Events other than the per-pod SuccessfulDelete ones: (reason, message).
+fn events(out: &Outcome) -> Vec<(String, String)> {
+    out.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Event(e) if e.reason != "SuccessfulDelete" => {
+                Some((e.reason.clone(), e.message.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// syncAndValidateDaemonSets tables
+// ---------------------------------------------------------------------------------------------
+
+struct Case {
+    name: &'static str,
+    setup: fn(&mut Harness),
+    want_creates: usize,
+    want_deletes: usize,
+    want_events: usize,
+}
+
+fn check(c: &Case) {
+    let mut h = Harness::new();
+    (c.setup)(&mut h);
+    let out = h.sync();
+    assert_eq!(
+        created_nodes(&out).len(),
+        c.want_creates,
+        "{}: creates",
+        c.name
+    );
+    assert_eq!(
+        deleted_pods(&out).len(),
+        c.want_deletes,
+        "{}: deletes",
+        c.name
+    );
+    assert_eq!(
+        events(&out).len(),
+        c.want_events,
+        "{}: events {:?}",
+        c.name,
+        events(&out)
+    );
+    h.apply(&out);
+    h.settle();
+    // After settling, exactly one live daemon pod per node that should run one.
+    let d = h.get_ds("foo");
+    for n in h.c.store().nodes() {
+        let p = node_should_run_daemon_pod(n, &d);
+        let name = n.metadata.name.clone().unwrap_or_default();
+        let live =
+            h.c.store()
+                .pods()
+                .filter(|pod| {
+                    controller_ref(&pod.metadata)
+                        .is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref())
+                        && target_node_name(pod).as_deref() == Some(name.as_str())
+                        && !is_deleted(pod)
+                })
+                .count();
+        if p.should_run {
+            assert_eq!(live, 1, "{}: node {name}", c.name);
+        }
+        if !p.should_continue_running {
+            assert_eq!(live, 0, "{}: node {name}", c.name);
+        }
+    }
+}
+
+#[test]
+fn test_sync_tables() {
+    let cases = [
+        Case {
+            name: "TestSimpleDaemonSetLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 5,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNoNodesDoesNothing",
+            setup: |h| {
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestOneNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(node("only-node"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDealsWithExistingPods",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 2);
+                h.add_pods("node-3", SIMPLE_DS_LABEL, Some(&d), 5);
+                h.add_pods("node-4", SIMPLE_DS_LABEL2, Some(&d), 2);
+            },
+            want_creates: 2,
+            want_deletes: 5,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSelectorDaemonLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(ds("foo").node_selector(SIMPLE_NODE_LABEL));
+            },
+            want_creates: 3,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSelectorDaemonDeletesUnselectedPods",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                h.add_nodes(5, 5, SIMPLE_NODE_LABEL);
+                let d = h.add_ds(ds("foo").node_selector(SIMPLE_NODE_LABEL));
+                h.add_pods("node-0", SIMPLE_DS_LABEL2, Some(&d), 2);
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 3);
+                h.add_pods("node-1", SIMPLE_DS_LABEL2, Some(&d), 1);
+                h.add_pods("node-4", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 5,
+            want_deletes: 4,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSelectorDaemonDealsWithExistingPods",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                h.add_nodes(5, 5, SIMPLE_NODE_LABEL);
+                let d = h.add_ds(ds("foo").node_selector(SIMPLE_NODE_LABEL));
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 3);
+                h.add_pods("node-1", SIMPLE_DS_LABEL2, Some(&d), 2);
+                h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 4);
+                h.add_pods("node-6", SIMPLE_DS_LABEL, Some(&d), 13);
+                h.add_pods("node-7", SIMPLE_DS_LABEL2, Some(&d), 4);
+                h.add_pods("node-9", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-9", SIMPLE_DS_LABEL2, Some(&d), 1);
+            },
+            want_creates: 3,
+            want_deletes: 20,
+            want_events: 0,
+        },
+        Case {
+            name: "TestBadSelectorDaemonDoesNothing",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(ds("foo").node_selector(&[("color", "red")]));
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNameDaemonSetLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                h.add_ds(ds("foo").node_name("node-0"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestBadNameDaemonSetDoesNothing",
+            setup: |h| {
+                h.add_nodes(0, 5, &[]);
+                h.add_ds(ds("foo").node_name("node-10"));
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNodeAffinityDaemonLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(ds("foo").required_affinity("color", "In", &["blue"], false));
+            },
+            want_creates: 3,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestTaintedNodeDaemonDoesNotLaunchIntolerantPods",
+            setup: |h| {
+                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestTaintedNodeDaemonLaunchesToleratePod",
+            setup: |h| {
+                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                h.add_ds(ds("foo").toleration(tol("dedicated", "Equal", "gpu", "NoSchedule")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNotReadyNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(node("not-ready").taint(crate::engine::api::taints::TAINT_NOT_READY, "", "NoExecute"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestUnreachableNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(node("unreachable").taint(crate::engine::api::taints::TAINT_UNREACHABLE, "", "NoExecute"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestUnschedulableNodeDaemonDoesLaunchPod",
+            setup: |h| {
+                h.add_node(node("cordoned").unschedulable());
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestTaintPressureNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(
+                    node("pressure")
+                        .taint(placement::TAINT_DISK_PRESSURE, "", "NoSchedule")
+                        .taint(placement::TAINT_MEMORY_PRESSURE, "", "NoSchedule")
+                        .taint(placement::TAINT_PID_PRESSURE, "", "NoSchedule"),
+                );
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNetworkUnavailableNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(node("net").taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"));
+                h.add_ds(ds("foo").host_network());
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNetworkUnavailableNodeDaemonDoesNotLaunchPodWithoutHostNetwork",
+            setup: |h| {
+                h.add_node(node("net").taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNoScheduleTaintedDoesntEvicitRunningIntolerantPod",
+            setup: |h| {
+                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("tainted", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNoExecuteTaintedDoesEvicitRunningIntolerantPod",
+            setup: |h| {
+                h.add_node(node("tainted").taint("dedicated", "gpu", "NoExecute"));
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("tainted", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 1,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/1 failed pod (kill 1), 3 normal pods (kill 2)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                let failed = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.update_pod(&failed[0], |p| {
+                    p.status.get_or_insert_with(Default::default).phase = Some("Failed".into())
+                });
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 3);
+            },
+            want_creates: 0,
+            want_deletes: 3,
+            want_events: 1,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/1 failed pod (kill 1), 0 normal pod (create 0; will create in the next sync)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                let failed = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.update_pod(&failed[0], |p| {
+                    p.status.get_or_insert_with(Default::default).phase = Some("Failed".into())
+                });
+            },
+            want_creates: 0,
+            want_deletes: 1,
+            want_events: 1,
+        },
+        Case {
+            name: "TestDaemonKillSucceededPods",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                let done = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.update_pod(&done[0], |p| {
+                    p.status.get_or_insert_with(Default::default).phase = Some("Succeeded".into())
+                });
+            },
+            want_creates: 0,
+            want_deletes: 1,
+            want_events: 1,
+        },
+        Case {
+            name: "TestDeleteUnscheduledPodForNotExistingNode",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                // A pending pod aimed (by affinity) at a node that is gone.
+                let names = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.update_pod(&names[0], |p| {
+                    let spec = p.spec.get_or_insert_with(Default::default);
+                    spec.node_name = None;
+                    spec.affinity = Some(replace_daemon_set_pod_node_name_node_affinity(
+                        None, "node-gone",
+                    ));
+                });
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 1,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSufficientCapacityWithTerminatedPodsDaemonLaunchesPod",
+            setup: |h| {
+                // Resources are the scheduler's business: a full node is still desired.
+                h.add_node(node("full"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+    ];
+    for c in &cases {
+        check(c);
+    }
+}
+
+#[test]
+fn test_simple_daemon_set_pods_carry_what_upstream_puts_on_them() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 2, &[]);
+    let d = h.add_ds(ds("foo").toleration(tol(
+        "node.kubernetes.io/not-ready",
+        "Exists",
+        "",
+        "NoExecute",
+    )));
+    let out = h.sync_apply();
+    let hash = update::compute_hash(&d.spec.as_ref().unwrap().template, None);
+    let pods: Vec<Pod> = h.c.store().pods().cloned().collect();
+    assert_eq!(pods.len(), 2);
+    for p in &pods {
+        assert!(pod_name(p).starts_with("foo-"));
+        let labels = p.metadata.labels.clone().unwrap();
+        assert_eq!(labels.get(CONTROLLER_REVISION_HASH_LABEL), Some(&hash));
+        assert_eq!(
+            labels.get(TEMPLATE_GENERATION_LABEL).map(String::as_str),
+            Some("1")
+        );
+        let r = controller_ref(&p.metadata).unwrap();
+        assert_eq!(
+            (r.kind.as_str(), r.block_owner_deletion),
+            ("DaemonSet", Some(true))
+        );
+        let tols = p.spec.as_ref().unwrap().tolerations.clone().unwrap();
+        // Six daemon tolerations; the user's not-ready one is the same toleration (no dup).
+        let not_ready: Vec<_> = tols
+            .iter()
+            .filter(|t| t.key.as_deref() == Some("node.kubernetes.io/not-ready"))
+            .collect();
+        assert_eq!(not_ready.len(), 1, "{tols:?}");
+        assert!(tols
+            .iter()
+            .any(|t| t.key.as_deref() == Some("node.kubernetes.io/pid-pressure")));
+        assert!(!tols
+            .iter()
+            .any(|t| t.key.as_deref() == Some(placement::TAINT_NETWORK_UNAVAILABLE)));
+        assert!(p.spec.as_ref().unwrap().node_name.is_none());
+    }
+    let mut targets: Vec<String> = pods.iter().filter_map(target_node_name).collect();
+    targets.sort();
+    assert_eq!(targets, ["node-0", "node-1"]);
+    // The ControllerRevision is created in the same sync.
+    let revs: Vec<&Object> = h.c.store().list(Kind::ControllerRevision).collect();
+    assert_eq!(revs.len(), 1);
+    assert_eq!(revs[0].name(), format!("foo-{hash}"));
+    assert!(out
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::Update(Object::DaemonSet(_)))));
+    h.settle();
+    let st = h.status("foo");
+    assert_eq!(
+        (st.desired_number_scheduled, st.current_number_scheduled),
+        (2, 2)
+    );
+    assert_eq!(st.observed_generation, Some(1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// TestNodeShouldRunDaemonPod
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn test_node_should_run_daemon_pod() {
+    struct PCase {
+        name: &'static str,
+        node: NodeB,
+        ds: DsB,
+        should_run: bool,
+        should_continue_running: bool,
+        reason: &'static str,
+    }
+    fn reason_name(r: &PlacementReason) -> &'static str {
+        match r {
+            PlacementReason::Eligible => "Eligible",
+            PlacementReason::NodeNameMismatch { .. } => "NodeNameMismatch",
+            PlacementReason::NodeSelectorMismatch { .. } => "NodeSelectorMismatch",
+            PlacementReason::NodeAffinityMismatch { .. } => "NodeAffinityMismatch",
+            PlacementReason::UntoleratedTaint { .. } => "UntoleratedTaint",
+        }
+    }
+    let n = || node("test-node").labels(&[("kubernetes.io/hostname", "test-node")]);
+    let cases = vec![
+        PCase {
+            name: "ShouldRunDaemonPod",
+            node: n(),
+            ds: ds("foo"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "InsufficientCapacity (not checked)",
+            node: n(),
+            ds: ds("foo"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeSelectorMatches",
+            node: n().labels(SIMPLE_NODE_LABEL),
+            ds: ds("foo").node_selector(SIMPLE_NODE_LABEL),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeSelectorDoesNotMatch",
+            node: n(),
+            ds: ds("foo").node_selector(SIMPLE_NODE_LABEL),
+            should_run: false,
+            should_continue_running: false,
+            reason: "NodeSelectorMismatch",
+        },
+        PCase {
+            name: "NodeNameMatches",
+            node: n(),
+            ds: ds("foo").node_name("test-node"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeNameDoesNotMatch",
+            node: n(),
+            ds: ds("foo").node_name("other-node"),
+            should_run: false,
+            should_continue_running: false,
+            reason: "NodeNameMismatch",
+        },
+        PCase {
+            name: "NodeAffinityMatches",
+            node: n().labels(&[("type", "production")]),
+            ds: ds("foo").required_affinity("type", "In", &["production"], false),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeAffinityDoesNotMatch",
+            node: n().labels(&[("type", "test")]),
+            ds: ds("foo").required_affinity("type", "In", &["production"], false),
+            should_run: false,
+            should_continue_running: false,
+            reason: "NodeAffinityMismatch",
+        },
+        PCase {
+            name: "NodeAffinityNotInMatchesMissingLabel",
+            node: n(),
+            ds: ds("foo").required_affinity("type", "NotIn", &["production"], false),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeAffinityGt",
+            node: n().labels(&[("cores", "8")]),
+            ds: ds("foo").required_affinity("cores", "Gt", &["4"], false),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeAffinityMatchFieldsMatches",
+            node: n(),
+            ds: ds("foo").required_affinity("metadata.name", "In", &["test-node"], true),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NodeAffinityMatchFieldsDoesNotMatch",
+            node: n(),
+            ds: ds("foo").required_affinity("metadata.name", "In", &["other"], true),
+            should_run: false,
+            should_continue_running: false,
+            reason: "NodeAffinityMismatch",
+        },
+        PCase {
+            name: "ShouldNotRunOnNoScheduleTaint",
+            node: n().taint("key", "value", "NoSchedule"),
+            ds: ds("foo"),
+            should_run: false,
+            should_continue_running: true,
+            reason: "UntoleratedTaint",
+        },
+        PCase {
+            name: "ShouldNotRunOrContinueOnNoExecuteTaint",
+            node: n().taint("key", "value", "NoExecute"),
+            ds: ds("foo"),
+            should_run: false,
+            should_continue_running: false,
+            reason: "UntoleratedTaint",
+        },
+        PCase {
+            name: "NoExecuteWinsOverNoSchedule",
+            node: n().taint("a", "", "NoSchedule").taint("b", "", "NoExecute"),
+            ds: ds("foo"),
+            should_run: false,
+            should_continue_running: false,
+            reason: "UntoleratedTaint",
+        },
+        PCase {
+            name: "PreferNoScheduleIgnored",
+            node: n().taint("key", "value", "PreferNoSchedule"),
+            ds: ds("foo"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "ToleratedTaint",
+            node: n().taint("key", "value", "NoSchedule"),
+            ds: ds("foo").toleration(tol("key", "Equal", "value", "NoSchedule")),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NotReadyNoExecuteToleratedAutomatically",
+            node: n().taint(crate::engine::api::taints::TAINT_NOT_READY, "", "NoExecute"),
+            ds: ds("foo"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NotReadyNoScheduleNotTolerated",
+            node: n().taint(
+                crate::engine::api::taints::TAINT_NOT_READY,
+                "",
+                "NoSchedule",
+            ),
+            ds: ds("foo"),
+            should_run: false,
+            should_continue_running: true,
+            reason: "UntoleratedTaint",
+        },
+        PCase {
+            name: "UnschedulableToleratedAutomatically",
+            node: n().unschedulable(),
+            ds: ds("foo"),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NetworkUnavailableHostNetwork",
+            node: n().taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"),
+            ds: ds("foo").host_network(),
+            should_run: true,
+            should_continue_running: true,
+            reason: "Eligible",
+        },
+        PCase {
+            name: "NetworkUnavailableNoHostNetwork",
+            node: n().taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"),
+            ds: ds("foo"),
+            should_run: false,
+            should_continue_running: true,
+            reason: "UntoleratedTaint",
+        },
+        PCase {
+            name: "NodeSelectorBeforeTaints",
+            node: n().taint("key", "", "NoExecute"),
+            ds: ds("foo").node_selector(SIMPLE_NODE_LABEL),
+            should_run: false,
+            should_continue_running: false,
+            reason: "NodeSelectorMismatch",
+        },
+    ];
+    for c in cases {
+        let p = node_should_run_daemon_pod(&c.node.0, &c.ds.0);
+        assert_eq!(
+            (
+                p.should_run,
+                p.should_continue_running,
+                reason_name(&p.reason)
+            ),
+            (c.should_run, c.should_continue_running, c.reason),
+            "{}",
+            c.name
+        );
+        assert!(!p.reason.message().is_empty());
+    }
+    // The deciding value is reported.
+    let p = node_should_run_daemon_pod(
+        &node("n").labels(&[("color", "red")]).0,
+        &ds("foo").node_selector(&[("color", "blue")]).0,
+    );
+    assert_eq!(
+        p.reason.message(),
+        "nodeSelector color=blue does not match: node has color=red"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failed-pod back-off
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn test_daemon_kill_failed_pods_backoff() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 1, &[]);
+    let d = h.add_ds(ds("foo"));
+    h.settle();
+    let d = h.get_ds(&d.metadata.name.clone().unwrap());
+    let failed = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+    // Remove the controller's own pod so the failed one is the node's only pod.
+    for name in h.pod_names() {
+        if name != failed[0] {
+            let uid =
+                h.c.store()
+                    .pod("default", &name)
+                    .unwrap()
+                    .metadata
+                    .uid
+                    .clone()
+                    .unwrap();
+            h.c.apply_action(Action::Remove {
+                key: ObjectKey::new(Kind::Pod, "default", &name),
+                uid,
+            });
+        }
+    }
+    h.update_pod(&failed[0], |p| {
+        p.status.get_or_insert_with(Default::default).phase = Some("Failed".into())
+    });
+    let key = failed_pods_backoff_key(&d, "node-0");
+    let t0 = h.c.now();
+    // First sync deletes the pod and starts the back-off at 1 s.
+    let out = h.sync_at(t0);
+    assert_eq!(deleted_pods(&out), failed);
+    assert_eq!(
+        events(&out),
+        [(
+            "FailedDaemonPod".to_string(),
+            format!(
+                "Found failed daemon pod default/{} on node node-0, will try to kill it",
+                failed[0]
+            )
+        )]
+    );
+    assert_eq!(h.ctrl.failed_pods_backoff.get(&key), SECOND);
+    // Immediate second sync (the pod is still there) is limited by the back-off.
+    let out = h.sync_at(t0);
+    assert!(deleted_pods(&out).is_empty());
+    assert_eq!(out.requeue_at, Some(t0.plus(SECOND)));
+    assert_eq!(h.ctrl.failed_pods_backoff.get(&key), SECOND);
+    assert!(h
+        .ctrl
+        .failed_pods_backoff
+        .is_in_backoff_since_update(&key, t0.plus(SECOND - 1)));
+    assert!(!h
+        .ctrl
+        .failed_pods_backoff
+        .is_in_backoff_since_update(&key, t0.plus(SECOND)));
+    // After the back-off it deletes again and doubles the delay.
+    let out = h.sync_at(t0.plus(SECOND));
+    assert_eq!(deleted_pods(&out), failed);
+    assert_eq!(h.ctrl.failed_pods_backoff.get(&key), 2 * SECOND);
+    // Doubling is capped at 15 minutes.
+    let mut t = t0.plus(SECOND);
+    for _ in 0..20 {
+        t = t.plus(h.ctrl.failed_pods_backoff.get(&key));
+        h.sync_at(t);
+    }
+    assert_eq!(h.ctrl.failed_pods_backoff.get(&key), FAILED_POD_BACKOFF_MAX);
+    // Applying the delete lets the next sync create the replacement.
+    let out = h.sync_at(t.plus(FAILED_POD_BACKOFF_MAX));
+    h.apply(&out);
+    let out = h.sync();
+    assert_eq!(created_nodes(&out), ["node-0"]);
+    h.apply(&out);
+    h.settle();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn test_status_counts() {
+    struct SCase {
+        name: &'static str,
+        setup: fn(&mut Harness),
+        want: StatusCounts,
+    }
+    let cases = [
+        SCase {
+            name: "TestNumberReadyStatus/not ready",
+            setup: |h| {
+                h.add_nodes(0, 2, &[]);
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want: StatusCounts {
+                desired_number_scheduled: 2,
+                current_number_scheduled: 2,
+                updated_number_scheduled: 2,
+                number_unavailable: 2,
+                ..Default::default()
+            },
+        },
+        SCase {
+            name: "TestNumberReadyStatus/ready",
+            setup: |h| {
+                h.add_nodes(0, 2, &[]);
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.mark_pods_ready();
+            },
+            want: StatusCounts {
+                desired_number_scheduled: 2,
+                current_number_scheduled: 2,
+                number_ready: 2,
+                updated_number_scheduled: 2,
+                number_available: 2,
+                ..Default::default()
+            },
+        },
+        SCase {
+            name: "TestNoScheduleTaintedDoesntEvicitRunningIntolerantPod/misscheduled",
+            setup: |h| {
+                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                h.add_node(node("plain"));
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("tainted", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("plain", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.mark_pods_ready();
+            },
+            want: StatusCounts {
+                desired_number_scheduled: 1,
+                current_number_scheduled: 1,
+                number_misscheduled: 1,
+                number_ready: 1,
+                updated_number_scheduled: 1,
+                number_available: 1,
+                ..Default::default()
+            },
+        },
+    ];
+    for c in &cases {
+        let mut h = Harness::new();
+        (c.setup)(&mut h);
+        h.settle();
+        let d = h.get_ds("foo");
+        let claimed: Vec<&Pod> = h.c.store().pods().collect();
+        let hash = update::compute_hash(&d.spec.as_ref().unwrap().template, None);
+        let view = DaemonSetView::new(h.c.store(), &d, &claimed, hash, h.c.now());
+        assert_eq!(compute_status(&view), c.want, "{}", c.name);
+        let st = h.status("foo");
+        assert_eq!(
+            (
+                st.desired_number_scheduled,
+                st.current_number_scheduled,
+                st.number_misscheduled,
+                st.number_ready,
+                st.number_available.unwrap_or(0),
+                st.number_unavailable.unwrap_or(0)
+            ),
+            (
+                c.want.desired_number_scheduled,
+                c.want.current_number_scheduled,
+                c.want.number_misscheduled,
+                c.want.number_ready,
+                c.want.number_available,
+                c.want.number_unavailable
+            ),
+            "{}: stored status",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn test_min_ready_seconds_availability_requeues() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 1, &[]);
+    h.add_ds(ds("foo").min_ready_seconds(10));
+    h.settle();
+    h.mark_pods_ready();
+    let t0 = h.c.now();
+    let out = h.sync_apply();
+    assert_eq!(out.requeue_at, Some(t0.plus(10 * SECOND + 1)));
+    let st = h.status("foo");
+    assert_eq!((st.number_ready, st.number_available), (1, None));
+    h.settle();
+    let out = h.sync_at(t0.plus(10 * SECOND + 1));
+    h.apply(&out);
+    let st = h.status("foo");
+    assert_eq!(
+        (st.number_available, st.number_unavailable),
+        (Some(1), None)
+    );
+    assert!(h.sync_at(t0.plus(10 * SECOND + 1)).is_noop());
+}
+
+#[test]
+fn test_observed_generation() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 1, &[]);
+    h.add_ds(ds("foo"));
+    h.settle();
+    assert_eq!(h.status("foo").observed_generation, Some(1));
+    h.update_ds("foo", |d| {
+        d.spec.as_mut().unwrap().min_ready_seconds = Some(5);
+    });
+    assert_eq!(h.get_ds("foo").metadata.generation, Some(2));
+    h.settle();
+    assert_eq!(h.status("foo").observed_generation, Some(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rolling update (update_test.go)
+// ---------------------------------------------------------------------------------------------
+
+/// One step of an update table: sync, check creates/deletes, apply, maybe mark pods ready.
+struct Step {
+    creates: usize,
+    deletes: usize,
+    mark_ready: bool,
+}
+
+const fn step(creates: usize, deletes: usize, mark_ready: bool) -> Step {
+    Step {
+        creates,
+        deletes,
+        mark_ready,
+    }
+}
+
+struct UCase {
+    name: &'static str,
+    nodes: usize,
+    initial: fn() -> DsB,
+    update: fn(&mut DaemonSet),
+    steps: Vec<Step>,
+}
+
+fn new_image(d: &mut DaemonSet) {
+    d.spec
+        .as_mut()
+        .unwrap()
+        .template
+        .spec
+        .as_mut()
+        .unwrap()
+        .containers[0]
+        .image = Some("foo2/bar2".into());
+}
+
+fn check_update(c: UCase) {
+    let mut h = Harness::new();
+    h.add_nodes(0, c.nodes, &[]);
+    h.add_ds((c.initial)());
+    let out = h.sync_apply();
+    assert_eq!(
+        created_nodes(&out).len(),
+        c.nodes,
+        "{}: initial creates",
+        c.name
+    );
+    h.settle();
+    h.mark_pods_ready();
+    h.settle();
+    h.update_ds("foo", c.update);
+    for (i, s) in c.steps.iter().enumerate() {
+        let out = h.sync();
+        assert_eq!(
+            (created_nodes(&out).len(), deleted_pods(&out).len()),
+            (s.creates, s.deletes),
+            "{}: step {i}",
+            c.name
+        );
+        h.apply(&out);
+        if s.mark_ready {
+            h.mark_pods_ready();
+        }
+    }
+    h.settle();
+    let d = h.get_ds("foo");
+    let hash = update::compute_hash(&d.spec.as_ref().unwrap().template, None);
+    let pods: Vec<&Pod> = h.c.store().pods().collect();
+    assert_eq!(pods.len(), c.nodes, "{}: one pod per node", c.name);
+    assert!(
+        pods.iter()
+            .all(|p| pod_label(p, CONTROLLER_REVISION_HASH_LABEL) == Some(&hash)),
+        "{}: every pod updated",
+        c.name
+    );
+    assert_eq!(
+        h.status("foo").updated_number_scheduled,
+        Some(c.nodes as i32)
+    );
+}
+
+#[test]
+fn test_rolling_update_tables() {
+    let cases = vec![
+        UCase {
+            name: "TestDaemonSetUpdatesPods",
+            nodes: 5,
+            initial: || ds("foo"),
+            update: |d| {
+                new_image(d);
+                d.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+                    type_: Some("RollingUpdate".into()),
+                    rolling_update: Some(RollingUpdateDaemonSet {
+                        max_unavailable: Some(IntOrString::Int(2)),
+                        max_surge: Some(IntOrString::Int(0)),
+                    }),
+                });
+            },
+            steps: vec![
+                step(0, 2, false),
+                step(2, 0, true),
+                step(0, 2, false),
+                step(2, 0, true),
+                step(0, 1, false),
+                step(1, 0, true),
+                step(0, 0, false),
+            ],
+        },
+        UCase {
+            name: "TestDaemonSetUpdatesPodsWithMaxSurge",
+            nodes: 5,
+            initial: || ds("foo"),
+            update: |d| {
+                new_image(d);
+                d.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+                    type_: Some("RollingUpdate".into()),
+                    rolling_update: Some(RollingUpdateDaemonSet {
+                        max_unavailable: Some(IntOrString::Int(0)),
+                        max_surge: Some(IntOrString::Int(2)),
+                    }),
+                });
+            },
+            steps: vec![
+                step(2, 0, false),
+                step(0, 0, true),
+                step(2, 2, false),
+                step(0, 0, true),
+                step(1, 2, false),
+                step(0, 0, true),
+                step(0, 1, false),
+                step(0, 0, false),
+            ],
+        },
+        UCase {
+            name: "TestDaemonSetUpdatesWhenNewPosIsNotReady",
+            nodes: 5,
+            initial: || ds("foo"),
+            update: |d| {
+                new_image(d);
+                d.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+                    type_: Some("RollingUpdate".into()),
+                    rolling_update: Some(RollingUpdateDaemonSet {
+                        max_unavailable: Some(IntOrString::Int(3)),
+                        max_surge: Some(IntOrString::Int(0)),
+                    }),
+                });
+            },
+            steps: vec![
+                step(0, 3, false),
+                step(3, 0, false),
+                // New pods are not ready: numUnavailable == maxUnavailable, nothing moves.
+                step(0, 0, true),
+                step(0, 2, false),
+                step(2, 0, true),
+            ],
+        },
+        UCase {
+            name: "TestDaemonSetUpdatesPodsWithPercentMaxUnavailable (30% of 5 rounds up to 2)",
+            nodes: 5,
+            initial: || ds("foo"),
+            update: |d| {
+                new_image(d);
+                d.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+                    type_: Some("RollingUpdate".into()),
+                    rolling_update: Some(RollingUpdateDaemonSet {
+                        max_unavailable: Some(IntOrString::String("30%".into())),
+                        max_surge: Some(IntOrString::Int(0)),
+                    }),
+                });
+            },
+            steps: vec![
+                step(0, 2, false),
+                step(2, 0, true),
+                step(0, 2, false),
+                step(2, 0, true),
+                step(0, 1, false),
+                step(1, 0, true),
+            ],
+        },
+    ];
+    for c in cases {
+        check_update(c);
+    }
+}
+
+#[test]
+fn test_daemon_set_updates_all_old_pods_not_ready() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 5, &[]);
+    h.add_ds(ds("foo").strategy(IntOrString::Int(3), IntOrString::Int(0)));
+    h.settle();
+    h.update_ds("foo", new_image);
+    // Old pods are not available: all are deleted at once regardless of maxUnavailable.
+    let out = h.sync_apply();
+    assert_eq!(deleted_pods(&out).len(), 5);
+    let out = h.sync_apply();
+    assert_eq!(created_nodes(&out).len(), 5);
+    h.settle();
+}
+
+#[test]
+fn test_on_delete_leaves_old_pods() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 3, &[]);
+    h.add_ds(ds("foo").on_delete());
+    h.settle();
+    h.mark_pods_ready();
+    h.settle();
+    h.update_ds("foo", new_image);
+    h.settle();
+    assert_eq!(h.status("foo").updated_number_scheduled, None);
+    // Deleting one pod by hand gets a pod from the new template.
+    let victim = h.pod_names()[0].clone();
+    let uid =
+        h.c.store()
+            .pod("default", &victim)
+            .unwrap()
+            .metadata
+            .uid
+            .clone()
+            .unwrap();
+    h.c.apply_action(Action::Remove {
+        key: ObjectKey::new(Kind::Pod, "default", &victim),
+        uid,
+    });
+    let out = h.sync_apply();
+    assert_eq!(created_nodes(&out).len(), 1);
+    h.settle();
+    assert_eq!(h.status("foo").updated_number_scheduled, Some(1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+// ---------------------------------------------------------------------------------------------
+
+fn revisions(h: &Harness) -> Vec<(String, i64)> {
+    h.c.store()
+        .list(Kind::ControllerRevision)
+        .filter_map(|o| match o {
+            Object::ControllerRevision(c) => Some((c.metadata.name.clone().unwrap(), c.revision)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn test_controller_revisions_rollback_reuses_and_bumps() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 1, &[]);
+    h.add_ds(ds("foo"));
+    h.settle();
+    let d1 = h.get_ds("foo");
+    let hash1 = update::compute_hash(&d1.spec.as_ref().unwrap().template, None);
+    assert_eq!(revisions(&h), [(format!("foo-{hash1}"), 1)]);
+    let rev = match h.c.store().list(Kind::ControllerRevision).next().unwrap() {
+        Object::ControllerRevision(c) => c.clone(),
+        _ => unreachable!(),
+    };
+    assert_eq!(rev.data.as_ref().unwrap().0, update::get_patch(&d1));
+    assert_eq!(
+        rev.data.as_ref().unwrap().0["spec"]["template"]["$patch"],
+        "replace"
+    );
+    assert_eq!(
+        controller_ref(&rev.metadata).unwrap().uid,
+        d1.metadata.uid.clone().unwrap()
+    );
+    h.update_ds("foo", new_image);
+    h.settle();
+    let d2 = h.get_ds("foo");
+    assert_eq!(
+        d2.metadata.annotations.as_ref().unwrap()[TEMPLATE_GENERATION_ANNOTATION],
+        "2"
+    );
+    let hash2 = update::compute_hash(&d2.spec.as_ref().unwrap().template, None);
+    let mut want = vec![(format!("foo-{hash1}"), 1), (format!("foo-{hash2}"), 2)];
+    want.sort();
+    assert_eq!(revisions(&h), want);
+    // Back to the first template: its revision is reused and bumped to 3.
+    h.update_ds("foo", |d| {
+        d.spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .containers[0]
+            .image = Some("foo/bar".into());
+    });
+    h.settle();
+    let mut want = vec![(format!("foo-{hash1}"), 3), (format!("foo-{hash2}"), 2)];
+    want.sort();
+    assert_eq!(revisions(&h), want);
+}
+
+#[test]
+fn test_cleanup_history_keeps_live_revisions() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 1, &[]);
+    h.add_ds(ds("foo").history_limit(1).on_delete());
+    h.settle();
+    for img in ["a", "b", "c"] {
+        h.update_ds("foo", |d| {
+            d.spec
+                .as_mut()
+                .unwrap()
+                .template
+                .spec
+                .as_mut()
+                .unwrap()
+                .containers[0]
+                .image = Some(img.into());
+        });
+        h.settle();
+    }
+    // OnDelete: the first pod still carries revision 1's hash, so 1 survives although it is the
+    // oldest; 2 and 3 go (limit 1 is used up by 1); 4 is current.
+    let revs: Vec<i64> = {
+        let mut r: Vec<i64> = revisions(&h).into_iter().map(|(_, n)| n).collect();
+        r.sort();
+        r
+    };
+    assert_eq!(revs, [1, 4]);
+}
+
+#[test]
+fn test_hash_is_stable_and_encoded() {
+    let t = ds("foo").0.spec.unwrap().template;
+    let a = update::compute_hash(&t, None);
+    assert_eq!(a, update::compute_hash(&t, None));
+    assert_ne!(a, update::compute_hash(&t, Some(1)));
+    assert!(a
+        .bytes()
+        .all(|b| crate::engine::rng::NAME_ALPHABET.contains(&b)));
+    // '0' is byte 48, 48 % 27 = 21 -> '4', and so on.
+    assert_eq!(update::safe_encode_string("0123"), "4567");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orphaning and adoption (§1.11)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn test_adopts_matching_orphans_and_releases_relabelled_pods() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 2, &[]);
+    h.add_pods("node-0", SIMPLE_DS_LABEL, None, 1);
+    let d = h.add_ds(ds("foo"));
+    let out = h.sync();
+    // The orphan on node-0 is adopted, node-1 gets a new pod.
+    let adopted: Vec<&Pod> = out
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Update(Object::Pod(p)) => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(adopted.len(), 1);
+    assert_eq!(
+        controller_ref(&adopted[0].metadata).unwrap().uid,
+        d.metadata.uid.clone().unwrap()
+    );
+    assert_eq!(created_nodes(&out), ["node-1"]);
+    h.apply(&out);
+    h.settle();
+    // Relabelling an owned pod releases it; the node gets a new pod. (The adopted pod had no
+    // hash and was not ready, so the rolling update has replaced it by now.)
+    let p0 =
+        h.c.store()
+            .pods()
+            .find(|p| target_node_name(p).as_deref() == Some("node-0"))
+            .map(|p| pod_name(p).to_string())
+            .unwrap();
+    h.update_pod(&p0, |p| {
+        p.metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .insert("type".into(), "debug".into());
+    });
+    let out = h.sync_apply();
+    assert_eq!(created_nodes(&out), ["node-0"]);
+    let released = h.c.store().pod("default", &p0).unwrap();
+    assert!(controller_ref(&released.metadata).is_none());
+    h.settle();
+}
+
+#[test]
+fn test_orphaned_pods_are_adopted_by_a_new_daemon_set() {
+    struct OCase {
+        name: &'static str,
+        strategy_on_delete: bool,
+        /// The old DaemonSet's template was updated once, so its pods carry generation 2.
+        old_generation: i64,
+        want_replaced: bool,
+    }
+    let cases = [
+        OCase {
+            name: "RollingUpdate replaces pods of another template",
+            strategy_on_delete: false,
+            old_generation: 2,
+            want_replaced: true,
+        },
+        OCase {
+            name: "OnDelete leaves them",
+            strategy_on_delete: true,
+            old_generation: 2,
+            want_replaced: false,
+        },
+        // util.IsPodUpdated also accepts a matching pod-template-generation label: pods of a
+        // never-updated DaemonSet look updated to a new DaemonSet (generation 1 both).
+        OCase {
+            name: "same template generation counts as updated (upstream quirk)",
+            strategy_on_delete: false,
+            old_generation: 1,
+            want_replaced: false,
+        },
+    ];
+    for c in cases {
+        let mut h = Harness::new();
+        h.add_nodes(0, 2, &[]);
+        for n in ["node-0", "node-1"] {
+            let names = h.add_pods(n, SIMPLE_DS_LABEL, None, 1);
+            h.update_pod(&names[0], |p| {
+                let l = p.metadata.labels.as_mut().unwrap();
+                l.insert(CONTROLLER_REVISION_HASH_LABEL.into(), "oldhash".into());
+                l.insert(
+                    TEMPLATE_GENERATION_LABEL.into(),
+                    c.old_generation.to_string(),
+                );
+            });
+        }
+        h.mark_pods_ready();
+        let before: Vec<String> = h.pod_names();
+        let b = ds("foo");
+        h.add_ds(if c.strategy_on_delete {
+            b.on_delete()
+        } else {
+            b
+        });
+        h.settle();
+        h.mark_pods_ready();
+        h.settle();
+        let after = h.pod_names();
+        assert_eq!(after.len(), 2, "{}", c.name);
+        let replaced = after.iter().all(|n| !before.contains(n));
+        assert_eq!(
+            replaced, c.want_replaced,
+            "{}: {before:?} -> {after:?}",
+            c.name
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Burst, slow start, SelectingAll
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn test_burst_replicas_and_slow_start() {
+    assert_eq!(slow_start_batches(0), Vec::<usize>::new());
+    assert_eq!(slow_start_batches(1), [1]);
+    assert_eq!(slow_start_batches(10), [1, 2, 4, 3]);
+    let mut h = Harness::new();
+    h.add_nodes(0, 260, &[]);
+    h.add_ds(ds("foo"));
+    let out = h.sync_apply();
+    assert_eq!(created_nodes(&out).len(), BURST_REPLICAS);
+    let out = h.sync_apply();
+    assert_eq!(created_nodes(&out).len(), 10);
+    h.settle();
+}
+
+#[test]
+fn test_selecting_all_event_once() {
+    let mut d = ds("foo").0;
+    d.metadata.uid = Some("u1".into());
+    d.metadata.generation = Some(1);
+    d.spec.as_mut().unwrap().selector = LabelSelector::default();
+    // Stored directly: the API server rejects an empty selector.
+    let mut ctrl = DaemonSetController::default();
+    let mut s = Store::new();
+    s.put(Object::DaemonSet(d));
+    let out = ctrl.sync(&s, SimTime::ZERO);
+    assert_eq!(
+        events(&out),
+        [(
+            "SelectingAll".into(),
+            "This daemon set is selecting all pods. A non-empty selector is required.".into()
+        )]
+    );
+    assert!(ctrl.sync(&s, SimTime::ZERO).is_noop());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: after settling, one daemon pod per eligible node and status matches.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Op {
+    Add(u8, bool, Option<&'static str>),
+    Remove(u8),
+    Relabel(u8, bool),
+    Taint(u8, Option<&'static str>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let effect = prop_oneof![
+        Just(None),
+        Just(Some("NoSchedule")),
+        Just(Some("NoExecute")),
+        Just(Some("PreferNoSchedule"))
+    ];
+    prop_oneof![
+        (0u8..6, any::<bool>(), effect.clone()).prop_map(|(i, l, e)| Op::Add(i, l, e)),
+        (0u8..6).prop_map(Op::Remove),
+        (0u8..6, any::<bool>()).prop_map(|(i, l)| Op::Relabel(i, l)),
+        (0u8..6, effect).prop_map(|(i, e)| Op::Taint(i, e)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn prop_one_daemon_pod_per_eligible_node(ops in proptest::collection::vec(op(), 1..12)) {
+        let mut h = Harness::new();
+        h.add_ds(ds("foo").node_selector(&[("role", "worker")]));
+        for o in ops {
+            let name = |i: u8| format!("n{i}");
+            let exists = |h: &Harness, i: u8| h.c.store().node(&name(i)).is_some();
+            match o {
+                Op::Add(i, l, e) if !exists(&h, i) => {
+                    let mut b = node(&name(i));
+                    if l { b = b.labels(&[("role", "worker")]); }
+                    if let Some(e) = e { b = b.taint("k", "", e); }
+                    h.add_node(b);
+                }
+                Op::Remove(i) if exists(&h, i) => h.remove_node(&name(i)),
+                Op::Relabel(i, l) if exists(&h, i) => h.update_node(&name(i), |n| {
+                    let labels = n.metadata.labels.get_or_insert_with(Default::default);
+                    if l { labels.insert("role".into(), "worker".into()); } else { labels.remove("role"); }
+                }),
+                Op::Taint(i, e) if exists(&h, i) => h.update_node(&name(i), |n| {
+                    let spec = n.spec.get_or_insert_with(Default::default);
+                    spec.taints = e.map(|e| vec![Taint { key: "k".into(), value: None, effect: e.into(), time_added: None }]);
+                }),
+                _ => {}
+            }
+            h.settle();
+            let d = h.get_ds("foo");
+            let mut want = StatusCounts::default();
+            for n in h.c.store().nodes() {
+                let p = node_should_run_daemon_pod(n, &d);
+                let nn = n.metadata.name.clone().unwrap();
+                let live = h.c.store().pods().filter(|pod| target_node_name(pod).as_deref() == Some(nn.as_str()) && !is_deleted(pod)).count();
+                if p.should_run {
+                    prop_assert_eq!(live, 1);
+                    want.desired_number_scheduled += 1;
+                    want.current_number_scheduled += 1;
+                } else {
+                    prop_assert!(live <= 1);
+                    if !p.should_continue_running { prop_assert_eq!(live, 0); }
+                    if live == 1 { want.number_misscheduled += 1; }
+                }
+            }
+            // No pod aims at a node that does not exist.
+            for pod in h.c.store().pods() {
+                let t = target_node_name(pod).unwrap();
+                prop_assert!(h.c.store().node(&t).is_some());
+            }
+            let st = h.status("foo");
+            prop_assert_eq!(
+                (st.desired_number_scheduled, st.current_number_scheduled, st.number_misscheduled),
+                (want.desired_number_scheduled, want.current_number_scheduled, want.number_misscheduled)
+            );
+        }
+    }
+}
+
+#[test]
+fn test_cluster_runs_the_controller_and_goes_idle() {
+    let mut c = Cluster::new(3);
+    for n in ["n1", "n2"] {
+        c.create(Object::Node(node(n).0)).unwrap();
+    }
+    c.create(Object::DaemonSet(ds("foo").0)).unwrap();
+    assert!(c.run_until_idle(60 * SECOND));
+    let pods: Vec<&Pod> = c.store().pods().collect();
+    assert_eq!(pods.len(), 2);
+    let created: Vec<String> = c
+        .store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(e) if e.reason.as_deref() == Some("SuccessfulCreate") => {
+                e.message.clone()
+            }
+            _ => None,
+        })
+        .collect();
+    let mut want: Vec<String> = pods
+        .iter()
+        .map(|p| format!("Created pod: {}", pod_name(p)))
+        .collect();
+    let mut got = created;
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}

@@ -1,0 +1,2161 @@
+//! [`Command`] → [`Cluster`]: what each kubectl verb does against the simulated API server and
+//! what it prints, after `k8s.io/kubectl/pkg/cmd/{get,apply,create,replace,delete,label,
+//! annotate,taint,drain,patch,logs,wait,rollout,set}`.
+//!
+//! Simplifications: client-side apply only; `delete`, `wait`, `drain` and `rollout status`
+//! advance simulated time instead of watching (bounded, so a stuck object ends the command with
+//! kubectl's timeout error instead of hanging); `explain` knows a few common paths only.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::core::v1::{
+    Container, Node, NodeSpec, NodeStatus, PodSpec, PodTemplateSpec, Taint,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::{json, Value};
+
+use crate::engine::api::{Kind, Object, ObjectKey, KINDS};
+use crate::engine::clock::{human_duration, Millis, SimTime, SECOND};
+use crate::engine::controller::DeleteOptions;
+use crate::engine::error::ApiError;
+use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
+
+use super::jsonpath::{self, JsonPath};
+use super::parse::*;
+use super::print::{self, describe, table, yaml};
+use super::{CommandOutput, FileSource};
+use crate::engine::decode;
+use crate::engine::selector::{self, FieldSelector, Selector as LabelSelector};
+
+/// Accumulates what a command prints.
+#[derive(Debug, Default)]
+struct Out {
+    stdout: String,
+    stderr: String,
+    failed: bool,
+}
+
+impl Out {
+    fn out(&mut self, s: impl AsRef<str>) {
+        self.stdout.push_str(s.as_ref());
+        if !self.stdout.ends_with('\n') {
+            self.stdout.push('\n');
+        }
+    }
+
+    fn raw(&mut self, s: impl AsRef<str>) {
+        self.stdout.push_str(s.as_ref());
+    }
+
+    fn warn(&mut self, s: impl AsRef<str>) {
+        self.stderr.push_str(s.as_ref());
+        if !self.stderr.ends_with('\n') {
+            self.stderr.push('\n');
+        }
+    }
+
+    fn fail(&mut self, s: impl AsRef<str>) {
+        self.warn(s);
+        self.failed = true;
+    }
+
+    fn api(&mut self, e: &ApiError) {
+        self.fail(e.kubectl_message());
+    }
+
+    fn done(self) -> CommandOutput {
+        CommandOutput {
+            stdout: self.stdout,
+            stderr: self.stderr,
+            ok: !self.failed,
+        }
+    }
+}
+
+/// The maximum simulated time `delete` waits for objects to disappear beyond their grace period.
+const DELETE_WAIT_MS: Millis = 60 * SECOND;
+/// The maximum simulated time `rollout status` and `drain` wait without `--timeout`.
+const DEFAULT_WATCH_MS: Millis = 10 * 60 * SECOND;
+
+/// Runs a parsed command. `sim seed` is handled by the session, not here.
+pub fn execute(
+    cluster: &mut Cluster,
+    cmd: &Command,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+) -> CommandOutput {
+    let mut out = Out::default();
+    match cmd {
+        Command::Nothing => {}
+        Command::Help => out.raw(help_text()),
+        Command::VerbHelp(v) => out.raw(format!(
+            "{}.\n\nUsage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n",
+            v.summary(),
+            v.usage()
+        )),
+        Command::Version => out.raw(
+            "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
+        ),
+        Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
+        Command::Explain(path) => explain(&mut out, path),
+        Command::Get(g) => get(cluster, g, stdin, files, &mut out),
+        Command::Describe(d) => describe_cmd(cluster, d, &mut out),
+        Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
+        Command::CreateJob(c) => create_job(cluster, c, &mut out),
+        Command::Delete(d) => delete(cluster, d, stdin, files, &mut out),
+        Command::Label(l) => label(cluster, l, &mut out),
+        Command::Taint(t) => taint(cluster, t, &mut out),
+        Command::Cordon { nodes, cordon } => {
+            for n in nodes {
+                cordon_node(cluster, n, *cordon, &mut out);
+            }
+        }
+        Command::Drain(d) => drain(cluster, d, &mut out),
+        Command::Patch(p) => patch(cluster, p, &mut out),
+        Command::Logs(l) => logs(cluster, l, &mut out),
+        Command::Wait(w) => wait(cluster, w, &mut out),
+        Command::Rollout(r) => rollout(cluster, r, &mut out),
+        Command::SetImage(s) => set_image(cluster, s, &mut out),
+        Command::Sim(s) => sim(cluster, s, &mut out),
+    }
+    out.done()
+}
+
+fn help_text() -> String {
+    let mut s = String::from(
+        "kubeplay: kubectl against a simulated cluster. Commands (the `kubectl` prefix is optional):\n\n",
+    );
+    let rows: Vec<Vec<String>> = VERBS
+        .iter()
+        .map(|v| vec![format!("  {}", v.as_str()), v.summary().to_string()])
+        .collect();
+    s.push_str(&print::tabwrite_with(&rows, 0, 2));
+    s.push_str("\nsim subcommands:\n");
+    let sim_rows: Vec<Vec<String>> = [
+        ("sim advance DURATION", "Move simulated time forward (90s, 5m, 1h30m)"),
+        ("sim time", "Print the simulated time"),
+        ("sim seed N", "Reseed the simulation (only before anything ran)"),
+        ("sim node add NAME [--labels k=v,…] [--taints k=v:Effect,…] [--cpu N] [--memory Q] [--pods N]", "Add a node"),
+        ("sim node down|up NAME", "Stop or start a node's kubelet"),
+        ("sim pod fail NAME [--exit-code N] [--reason R]", "Make a pod's containers fail"),
+        ("sim pod succeed NAME", "Make a pod succeed"),
+        ("sim image remove|add IMAGE", "Make an image unpullable or pullable again"),
+    ]
+    .iter()
+    .map(|(a, b)| vec![format!("  {a}"), b.to_string()])
+    .collect();
+    s.push_str(&print::tabwrite_with(&sim_rows, 0, 2));
+    s
+}
+
+fn api_resources(out: &mut Out, wide: bool, namespaced: Option<bool>) {
+    let mut header = vec!["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
+    if wide {
+        header.extend(["VERBS", "CATEGORIES"]);
+    }
+    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for k in KINDS {
+        if namespaced.is_some_and(|n| n != k.namespaced) {
+            continue;
+        }
+        let mut row = vec![
+            k.plural.to_string(),
+            k.short_names.join(","),
+            k.kind.api_version(),
+            k.namespaced.to_string(),
+            k.name.to_string(),
+        ];
+        if wide {
+            row.push(format!("[{}]", k.verbs.replace(',', " ")));
+            row.push(
+                match k.kind {
+                    Kind::Pod | Kind::Service | Kind::DaemonSet | Kind::Job => "all",
+                    _ => "",
+                }
+                .to_string(),
+            );
+        }
+        rows.push(row);
+    }
+    out.raw(print::tabwrite(&rows));
+}
+
+// -------------------------------------------------------------------------------------------
+// Reading objects from files
+// -------------------------------------------------------------------------------------------
+
+/// One decoded manifest and where it came from (`f.yaml`, `STDIN`).
+struct Manifest {
+    object: Object,
+    source: String,
+}
+
+fn read_sources(
+    paths: &[String],
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+    out: &mut Out,
+) -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    for p in paths {
+        if p == "-" {
+            texts.push(("STDIN".to_string(), stdin.unwrap_or_default().to_string()));
+        } else {
+            match files.read(p) {
+                Ok(t) => texts.push((p.clone(), t)),
+                Err(e) => out.fail(e),
+            }
+        }
+    }
+    texts
+}
+
+fn decode_as(
+    kind: Kind,
+    doc: &decode::Document,
+    text: &str,
+) -> Result<Object, decode::StrictError> {
+    use decode::decode_strict as d;
+    Ok(match kind {
+        Kind::Namespace => Object::Namespace(d(doc, text)?),
+        Kind::Node => Object::Node(d(doc, text)?),
+        Kind::Pod => Object::Pod(d(doc, text)?),
+        Kind::Service => Object::Service(d(doc, text)?),
+        Kind::EndpointSlice => Object::EndpointSlice(d(doc, text)?),
+        Kind::DaemonSet => Object::DaemonSet(d(doc, text)?),
+        Kind::ControllerRevision => Object::ControllerRevision(d(doc, text)?),
+        Kind::Job => Object::Job(d(doc, text)?),
+        Kind::Event => Object::Event(d(doc, text)?),
+    })
+}
+
+fn decode_manifests(
+    sources: &[(String, String)],
+    namespace: Option<&str>,
+    out: &mut Out,
+) -> Vec<Manifest> {
+    let mut manifests = Vec::new();
+    for (source, text) in sources {
+        let docs = match decode::parse_documents(text) {
+            Ok(d) => d,
+            Err(e) => {
+                out.fail(format!("error: error parsing {source}: {e}"));
+                continue;
+            }
+        };
+        for doc in docs {
+            let (av, kind_name) = match decode::type_meta(&doc) {
+                Ok(tm) => tm,
+                Err(e) => {
+                    out.fail(format!(
+                        "error: error validating \"{source}\": {e}; if you choose to ignore these errors, turn validation off with --validate=false"
+                    ));
+                    continue;
+                }
+            };
+            let (av, kind_name) = (av.as_str(), kind_name.as_str());
+            let name = doc
+                .value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let doc_ns = doc
+                .value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let doc_ns = doc_ns.as_str();
+            let Some(kind) = Kind::from_type_meta(av, kind_name) else {
+                out.fail(format!(
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{av}\"\nensure CRDs are installed first"
+                ));
+                continue;
+            };
+            if kind.namespaced() {
+                if let Some(ns) = namespace {
+                    if !doc_ns.is_empty() && doc_ns != ns {
+                        out.fail(format!(
+                            "error: the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{ns}\". You must pass '--namespace={doc_ns}' to perform this operation."
+                        ));
+                        continue;
+                    }
+                }
+            }
+            let mut object = match decode_as(kind, &doc, text) {
+                Ok(o) => o,
+                Err(e) => {
+                    out.fail(format!(
+                        "Error from server (BadRequest): error when creating \"{source}\": {e}"
+                    ));
+                    continue;
+                }
+            };
+            if kind.namespaced() && doc_ns.is_empty() {
+                object.meta_mut().namespace = Some(namespace.unwrap_or("default").to_string());
+            }
+            manifests.push(Manifest {
+                object,
+                source: source.clone(),
+            });
+        }
+    }
+    manifests
+}
+
+fn ref_name(obj: &Object) -> String {
+    format!("{}/{}", obj.kind().singular_group(), obj.name())
+}
+
+fn key_ref(key: &ObjectKey) -> String {
+    format!("{}/{}", key.kind.singular_group(), key.name)
+}
+
+fn file_cmd(
+    cluster: &mut Cluster,
+    f: &FileCmd,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+    out: &mut Out,
+) {
+    let sources = read_sources(&f.files, stdin, files, out);
+    let manifests = decode_manifests(&sources, f.namespace.as_deref(), out);
+    if manifests.is_empty() && !out.failed {
+        let verb = match f.verb {
+            FileVerb::Apply => "apply",
+            FileVerb::Create => "create",
+            FileVerb::Replace => "replace",
+        };
+        out.fail(format!("error: no objects passed to {verb}"));
+        return;
+    }
+    for m in manifests {
+        let obj = m.object;
+        let key = obj.key();
+        let src = m.source;
+        match f.verb {
+            FileVerb::Apply => {
+                let existing = cluster.store().get(&key).cloned();
+                match cluster.apply(obj.clone()) {
+                    Ok((stored, res)) => out.out(format!("{} {}", ref_name(&stored), res.as_str())),
+                    Err(e) => match existing {
+                        None => out.fail(format!(
+                            "Error from server ({}): error when creating \"{src}\": {}",
+                            e.reason.as_str(),
+                            e.message
+                        )),
+                        Some(live) => {
+                            let patch = apply_patch_text(&live, &obj);
+                            let kind = key.kind;
+                            let info = kind.info();
+                            out.fail(format!(
+                                "Error from server ({}): error when applying patch:\n{patch}\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}, Kind={}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{src}\": error when patching \"{src}\": {}",
+                                e.reason.as_str(),
+                                info.group,
+                                info.version,
+                                info.plural,
+                                kind.api_version(),
+                                info.name,
+                                key.name,
+                                key.namespace,
+                                e.message
+                            ));
+                        }
+                    },
+                }
+            }
+            FileVerb::Create | FileVerb::Replace => {
+                let res = if f.verb == FileVerb::Create {
+                    cluster.create(obj)
+                } else {
+                    cluster.replace(obj)
+                };
+                let (word, verb) = if f.verb == FileVerb::Create {
+                    ("created", "creating")
+                } else {
+                    ("replaced", "replacing")
+                };
+                match res {
+                    Ok(stored) => out.out(format!("{} {word}", ref_name(&stored))),
+                    Err(e) => match e.kubectl_invalid_message() {
+                        Some(m) => out.fail(m),
+                        None => out.fail(format!(
+                            "Error from server ({}): error when {verb} \"{src}\": {}",
+                            e.reason.as_str(),
+                            e.message
+                        )),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// The patch client-side apply sends: the three-way diff plus the new last-applied annotation.
+fn apply_patch_text(live: &Object, new: &Object) -> String {
+    let mut manifest = new.to_json();
+    if let Some(a) = manifest
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.remove(LAST_APPLIED);
+    }
+    let text = serde_json::to_string(&manifest).unwrap_or_default();
+    let last: Value = live
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(LAST_APPLIED))
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null);
+    let mut p = crate::engine::patch::three_way(&last, &manifest);
+    if let Some(m) = p.as_object_mut() {
+        let meta = m.entry("metadata").or_insert_with(|| json!({}));
+        if let Some(meta) = meta.as_object_mut() {
+            let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(LAST_APPLIED.to_string(), Value::String(format!("{text}\n")));
+            }
+        }
+    }
+    serde_json::to_string(&p).unwrap_or_default()
+}
+
+fn create_job(cluster: &mut Cluster, c: &CreateJobCmd, out: &mut Out) {
+    let job = Job {
+        metadata: ObjectMeta {
+            name: Some(c.name.clone()),
+            namespace: Some(c.namespace.clone().unwrap_or_else(|| "default".to_string())),
+            ..Default::default()
+        },
+        spec: Some(JobSpec {
+            template: PodTemplateSpec {
+                metadata: None,
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: c.name.clone(),
+                        image: Some(c.image.clone()),
+                        command: if c.command.is_empty() {
+                            None
+                        } else {
+                            Some(c.command.clone())
+                        },
+                        ..Default::default()
+                    }],
+                    restart_policy: Some("Never".to_string()),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    };
+    match cluster.create(Object::Job(job)) {
+        Ok(o) => out.out(format!("{} created", ref_name(&o))),
+        Err(e) => match e.kubectl_invalid_message() {
+            Some(m) => out.fail(m),
+            None => out.api(&e),
+        },
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// Resolving resource arguments
+// -------------------------------------------------------------------------------------------
+
+/// The namespace a command works in.
+fn ns_of(ns: &Option<String>) -> String {
+    ns.clone().unwrap_or_else(|| "default".to_string())
+}
+
+struct Resolve<'a> {
+    namespace: String,
+    all_namespaces: bool,
+    selector: Option<&'a str>,
+    field_selector: Option<&'a str>,
+}
+
+/// Objects named by `args`, in argument order; missing named objects become errors (printed
+/// in the order kubectl prints them: after the objects found).
+fn resolve(
+    cluster: &Cluster,
+    args: &[ResourceArg],
+    r: &Resolve,
+    out: &mut Out,
+) -> Result<(Vec<Object>, Vec<ApiError>), ()> {
+    let label_sel = match r.selector.map(LabelSelector::parse) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            out.fail(format!("error: {e}"));
+            return Err(());
+        }
+        None => None,
+    };
+    let field_sel = match r.field_selector.map(FieldSelector::parse) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            out.fail(format!("error: {e}"));
+            return Err(());
+        }
+        None => None,
+    };
+    let mut objs = Vec::new();
+    let mut errors = Vec::new();
+    for a in args {
+        match a {
+            ResourceArg::Named(kind, name) => {
+                if r.all_namespaces && kind.namespaced() {
+                    out.fail("error: a resource cannot be retrieved by name across all namespaces");
+                    return Err(());
+                }
+                let key = ObjectKey::new(*kind, &r.namespace, name);
+                match cluster.get(&key) {
+                    Ok(o) => objs.push(o.clone()),
+                    Err(e) => errors.push(e),
+                }
+            }
+            ResourceArg::Kind(kind) => {
+                if let Some(fs) = &field_sel {
+                    if let Err(e) = fs.check_supported(kind.as_str()) {
+                        let info = kind.info();
+                        out.fail(format!(
+                            "Error from server (BadRequest): Unable to find {{\"{}\", \"{}\", \"{}\"}} that match label selector \"{}\", field selector \"{}\": {e}",
+                            info.group,
+                            info.version,
+                            info.plural,
+                            r.selector.unwrap_or(""),
+                            r.field_selector.unwrap_or("")
+                        ));
+                        return Err(());
+                    }
+                }
+                let list: Vec<&Object> = if !kind.namespaced() || r.all_namespaces {
+                    cluster.store().list(*kind).collect()
+                } else {
+                    cluster.store().list_ns(*kind, &r.namespace).collect()
+                };
+                for o in list {
+                    if let Some(ls) = &label_sel {
+                        if !ls.matches(&o.meta().labels.clone().unwrap_or_default()) {
+                            continue;
+                        }
+                    }
+                    if let Some(fs) = &field_sel {
+                        if !fs.matches(&selector::object_fields(kind.as_str(), &o.to_json())) {
+                            continue;
+                        }
+                    }
+                    objs.push(o.clone());
+                }
+            }
+        }
+    }
+    Ok((objs, errors))
+}
+
+// -------------------------------------------------------------------------------------------
+// get
+// -------------------------------------------------------------------------------------------
+
+fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSource, out: &mut Out) {
+    let namespace = ns_of(&g.namespace);
+    let mut resources = g.resources.clone();
+    if !g.files.is_empty() {
+        let sources = read_sources(&g.files, stdin, files, out);
+        for m in decode_manifests(&sources, g.namespace.as_deref(), out) {
+            resources.push(ResourceArg::Named(
+                m.object.kind(),
+                m.object.name().to_string(),
+            ));
+        }
+    }
+    if g.selector.is_some()
+        && resources
+            .iter()
+            .any(|r| matches!(r, ResourceArg::Named(..)))
+    {
+        out.fail("error: name cannot be provided when a selector is specified");
+        return;
+    }
+    let r = Resolve {
+        namespace: namespace.clone(),
+        all_namespaces: g.all_namespaces,
+        selector: g.selector.as_deref(),
+        field_selector: g.field_selector.as_deref(),
+    };
+    let Ok((mut objs, errors)) = resolve(cluster, &resources, &r, out) else {
+        return;
+    };
+    if let Some(sort) = &g.sort_by {
+        if let Err(e) = sort_objects(&mut objs, sort) {
+            out.fail(e);
+            return;
+        }
+    }
+    let single = resources.len() == 1
+        && matches!(resources.first(), Some(ResourceArg::Named(..)))
+        && g.files.is_empty();
+    let now = cluster.now();
+    match &g.output {
+        OutputFormat::Table | OutputFormat::Wide => {
+            print_tables(&objs, g, now, out);
+            if objs.is_empty() && errors.is_empty() {
+                let all_cluster = resources.iter().all(|r| !r.kind().namespaced());
+                if g.all_namespaces || all_cluster {
+                    out.warn("No resources found");
+                } else {
+                    out.warn(format!("No resources found in {namespace} namespace."));
+                }
+            }
+        }
+        OutputFormat::Yaml | OutputFormat::Json => {
+            if !(single && objs.is_empty()) {
+                let v = if single && objs.len() == 1 {
+                    objs.first().map(Object::to_json).unwrap_or(Value::Null)
+                } else {
+                    yaml::list(objs.iter().map(Object::to_json).collect())
+                };
+                out.raw(if g.output == OutputFormat::Yaml {
+                    yaml::to_yaml(&v)
+                } else {
+                    yaml::to_json(&v)
+                });
+            }
+        }
+        OutputFormat::Name => {
+            for o in &objs {
+                out.out(ref_name(o));
+            }
+        }
+        OutputFormat::JsonPath(t) => {
+            let parsed = match JsonPath::parse(t) {
+                Ok(p) => p,
+                Err(e) => {
+                    out.fail(format!("error: error parsing jsonpath {t}, {e}"));
+                    return;
+                }
+            };
+            if !(single && objs.is_empty()) {
+                let v = if single && objs.len() == 1 {
+                    objs.first().map(Object::to_json).unwrap_or(Value::Null)
+                } else {
+                    yaml::list(objs.iter().map(Object::to_json).collect())
+                };
+                match parsed.execute(&v) {
+                    Ok(s) => out.raw(s),
+                    Err(e) => out.fail(format!("error: error executing jsonpath {t:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{t}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n", serde_json::to_string(&v).unwrap_or_default())),
+                }
+            }
+        }
+        OutputFormat::CustomColumns(spec) => {
+            if let Err(e) = custom_columns(&objs, spec, out) {
+                out.fail(e);
+                return;
+            }
+            if objs.is_empty() && errors.is_empty() {
+                out.warn(format!("No resources found in {namespace} namespace."));
+            }
+        }
+    }
+    for e in errors {
+        out.api(&e);
+    }
+}
+
+fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
+    let path = jsonpath::relaxed(field)
+        .and_then(|t| JsonPath::parse(&t))
+        .map_err(|e| format!("error: couldn't parse --sort-by {field}: {e}"))?;
+    let mut keyed: Vec<(Value, usize, Object)> = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        let s = path.execute(&o.to_json()).unwrap_or_default();
+        let v = match s.parse::<f64>() {
+            Ok(n) => json!(n),
+            Err(_) => Value::String(s),
+        };
+        keyed.push((v, i, o.clone()));
+    }
+    keyed.sort_by(|a, b| {
+        let ord = match (&a.0, &b.0) {
+            (Value::Number(x), Value::Number(y)) => x
+                .as_f64()
+                .unwrap_or(0.0)
+                .total_cmp(&y.as_f64().unwrap_or(0.0)),
+            (Value::Number(_), _) => std::cmp::Ordering::Less,
+            (_, Value::Number(_)) => std::cmp::Ordering::Greater,
+            (x, y) => x.as_str().unwrap_or("").cmp(y.as_str().unwrap_or("")),
+        };
+        ord.then(a.1.cmp(&b.1))
+    });
+    for (slot, (_, _, o)) in objs.iter_mut().zip(keyed) {
+        *slot = o;
+    }
+    Ok(())
+}
+
+fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), String> {
+    let mut cols = Vec::new();
+    for part in spec.split(',') {
+        let Some((name, path)) = part.split_once(':') else {
+            return Err(format!(
+                "error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            ));
+        };
+        let jp = jsonpath::relaxed(path)
+            .and_then(|t| JsonPath::parse(&t))
+            .map_err(|e| format!("error: {e}"))?;
+        cols.push((name.to_string(), jp));
+    }
+    let mut rows = vec![cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()];
+    for o in objs {
+        let v = o.to_json();
+        rows.push(
+            cols.iter()
+                .map(|(_, jp)| match jp.execute(&v) {
+                    Ok(s) if !s.is_empty() => s,
+                    _ => "<none>".to_string(),
+                })
+                .collect(),
+        );
+    }
+    out.raw(print::tabwrite(&rows));
+    Ok(())
+}
+
+fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for o in objs {
+        if !kinds.contains(&o.kind()) {
+            kinds.push(o.kind());
+        }
+    }
+    let with_kind = kinds.len() > 1;
+    let ctx = table::RowCtx {
+        now,
+        wide: g.output == OutputFormat::Wide,
+    };
+    let mut first = true;
+    let mut i = 0;
+    while let Some(o) = objs.get(i) {
+        let kind = o.kind();
+        let group: Vec<&Object> = objs
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|x| x.kind() == kind)
+            .collect();
+        i += group.len();
+        if !first {
+            out.raw("\n");
+        }
+        first = false;
+        let show_ns = g.all_namespaces && kind.namespaced();
+        let mut rows = Vec::new();
+        let mut header: Vec<String> = Vec::new();
+        if show_ns {
+            header.push("NAMESPACE".to_string());
+        }
+        header.extend(table::headers(kind, ctx.wide).iter().map(|s| s.to_string()));
+        if g.show_labels {
+            header.push("LABELS".to_string());
+        }
+        rows.push(header);
+        for o in group {
+            let mut cells = Vec::new();
+            if show_ns {
+                cells.push(o.namespace().to_string());
+            }
+            let mut r = table::row(o, ctx);
+            if with_kind && table::has_name_column(kind) {
+                if let Some(name) = r.first_mut() {
+                    *name = format!("{}/{}", kind.singular_group(), name);
+                }
+            }
+            cells.append(&mut r);
+            if g.show_labels {
+                cells.push(table::format_labels(o.meta().labels.as_ref()));
+            }
+            rows.push(cells);
+        }
+        out.raw(print::tabwrite(&rows));
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// describe
+// -------------------------------------------------------------------------------------------
+
+fn describe_cmd(cluster: &Cluster, d: &DescribeCmd, out: &mut Out) {
+    let namespace = ns_of(&d.namespace);
+    let mut objs = Vec::new();
+    let mut errors = Vec::new();
+    for a in &d.resources {
+        match a {
+            ResourceArg::Named(kind, name) => {
+                let key = ObjectKey::new(*kind, &namespace, name);
+                match cluster.get(&key) {
+                    Ok(o) => objs.push(o.clone()),
+                    Err(e) => {
+                        // A bare name is also a name prefix.
+                        let prefixed: Vec<Object> =
+                            list_kind(cluster, *kind, &namespace, d.all_namespaces)
+                                .into_iter()
+                                .filter(|o| o.name().starts_with(name.as_str()))
+                                .collect();
+                        if prefixed.is_empty() {
+                            errors.push(e);
+                        } else {
+                            objs.extend(prefixed);
+                        }
+                    }
+                }
+            }
+            ResourceArg::Kind(kind) => {
+                let sel = match d.selector.as_deref().map(LabelSelector::parse) {
+                    Some(Ok(s)) => Some(s),
+                    Some(Err(e)) => {
+                        out.fail(format!("error: {e}"));
+                        return;
+                    }
+                    None => None,
+                };
+                objs.extend(
+                    list_kind(cluster, *kind, &namespace, d.all_namespaces)
+                        .into_iter()
+                        .filter(|o| {
+                            sel.as_ref().is_none_or(|s| {
+                                s.matches(&o.meta().labels.clone().unwrap_or_default())
+                            })
+                        }),
+                );
+            }
+        }
+    }
+    let texts: Vec<String> = objs
+        .iter()
+        .map(|o| describe::describe(cluster, o))
+        .collect();
+    out.raw(texts.join("\n\n"));
+    if objs.is_empty() && errors.is_empty() {
+        out.warn(format!("No resources found in {namespace} namespace."));
+    }
+    for e in errors {
+        out.api(&e);
+    }
+}
+
+fn list_kind(cluster: &Cluster, kind: Kind, namespace: &str, all: bool) -> Vec<Object> {
+    if !kind.namespaced() || all {
+        cluster.store().list(kind).cloned().collect()
+    } else {
+        cluster.store().list_ns(kind, namespace).cloned().collect()
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// delete
+// -------------------------------------------------------------------------------------------
+
+fn delete(
+    cluster: &mut Cluster,
+    d: &DeleteCmd,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+    out: &mut Out,
+) {
+    let namespace = ns_of(&d.namespace);
+    let mut targets: Vec<(ObjectKey, Option<String>)> = Vec::new();
+    if !d.files.is_empty() {
+        let sources = read_sources(&d.files, stdin, files, out);
+        for m in decode_manifests(&sources, d.namespace.as_deref(), out) {
+            targets.push((m.object.key(), Some(m.source)));
+        }
+    } else {
+        let r = Resolve {
+            namespace: namespace.clone(),
+            all_namespaces: d.all_namespaces,
+            selector: d.selector.as_deref(),
+            field_selector: None,
+        };
+        let Ok((objs, errors)) = resolve(cluster, &d.resources, &r, out) else {
+            return;
+        };
+        for o in objs {
+            targets.push((o.key(), None));
+        }
+        for e in errors {
+            out.api(&e);
+        }
+        if targets.is_empty()
+            && !out.failed
+            && d.resources
+                .iter()
+                .all(|r| matches!(r, ResourceArg::Kind(_)))
+        {
+            out.out("No resources found");
+            return;
+        }
+    }
+    if d.force && d.grace_period == Some(0) {
+        out.warn("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+    }
+    let options = DeleteOptions {
+        propagation: d.cascade,
+        grace_period_seconds: d.grace_period,
+        uid_precondition: None,
+    };
+    let mut waiting: Vec<(ObjectKey, String)> = Vec::new();
+    let mut max_grace: Millis = 0;
+    for (key, source) in targets {
+        match cluster.delete(&key, &options) {
+            Ok(obj) => {
+                let verb = if d.force && d.grace_period == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                out.out(format!(
+                    "{} \"{}\" {verb}",
+                    key.kind.singular_group(),
+                    key.name
+                ));
+                if let Some(g) = obj.meta().deletion_grace_period_seconds {
+                    max_grace = max_grace.max(u64::try_from(g).unwrap_or(0) * SECOND);
+                }
+                if let Object::Pod(p) = &obj {
+                    let g = d
+                        .grace_period
+                        .or(p
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.termination_grace_period_seconds))
+                        .unwrap_or(30);
+                    max_grace = max_grace.max(u64::try_from(g).unwrap_or(0) * SECOND);
+                }
+                waiting.push((key, obj.uid().to_string()));
+            }
+            Err(e) => match source {
+                Some(src) => out.fail(format!(
+                    "Error from server ({}): error when deleting \"{src}\": {}",
+                    e.reason.as_str(),
+                    e.message
+                )),
+                None => out.api(&e),
+            },
+        }
+    }
+    if !d.wait || waiting.is_empty() {
+        return;
+    }
+    cluster.settle();
+    let gone = |c: &Cluster, (key, uid): &(ObjectKey, String)| {
+        c.store().get(key).is_none_or(|o| o.uid() != uid)
+    };
+    let deadline = cluster.now().plus(max_grace + DELETE_WAIT_MS);
+    advance_until(cluster, deadline, |c| waiting.iter().all(|w| gone(c, w)));
+    for w in &waiting {
+        if !gone(cluster, w) {
+            out.fail(format!(
+                "error: timed out waiting for the condition on {}/{}",
+                w.0.kind.info().plural,
+                w.0.name
+            ));
+        }
+    }
+}
+
+/// Advances simulated time timer by timer until `done` holds or `deadline` passes. Returns
+/// whether `done` held.
+fn advance_until(
+    cluster: &mut Cluster,
+    deadline: SimTime,
+    mut done: impl FnMut(&Cluster) -> bool,
+) -> bool {
+    cluster.settle();
+    // Bounded: every iteration moves the clock forward or returns.
+    for _ in 0..100_000 {
+        if done(cluster) {
+            return true;
+        }
+        let now = cluster.now();
+        if now >= deadline {
+            return false;
+        }
+        // Poll at least once a second, as kubectl's watches would see changes.
+        let step_to = match cluster.next_wake() {
+            Some(t) if t > now => t.min(deadline),
+            _ => now.plus(SECOND).min(deadline),
+        };
+        cluster.advance_to(step_to);
+    }
+    done(cluster)
+}
+
+// -------------------------------------------------------------------------------------------
+// label / annotate
+// -------------------------------------------------------------------------------------------
+
+fn label(cluster: &mut Cluster, l: &LabelCmd, out: &mut Out) {
+    let r = Resolve {
+        namespace: ns_of(&l.namespace),
+        all_namespaces: false,
+        selector: l.selector.as_deref(),
+        field_selector: None,
+    };
+    let has_kind_only = l
+        .resources
+        .iter()
+        .any(|r| matches!(r, ResourceArg::Kind(_)));
+    if has_kind_only && !l.all && l.selector.is_none() {
+        out.fail("error: resource(s) were provided, but no name was specified");
+        return;
+    }
+    let Ok((objs, errors)) = resolve(cluster, &l.resources, &r, out) else {
+        return;
+    };
+    for e in &errors {
+        out.api(e);
+    }
+    let (word, past, not) = match l.field {
+        MetaField::Labels => ("label", "labeled", "not labeled"),
+        MetaField::Annotations => ("annotation", "annotated", "annotated"),
+    };
+    for o in objs {
+        let current = match l.field {
+            MetaField::Labels => o.meta().labels.clone(),
+            MetaField::Annotations => o.meta().annotations.clone(),
+        }
+        .unwrap_or_default();
+        if !l.overwrite {
+            if let Some((k, _)) = l
+                .set
+                .iter()
+                .find(|(k, v)| current.get(k).is_some_and(|cur| cur != v))
+            {
+                let cur = current.get(k).cloned().unwrap_or_default();
+                out.fail(format!(
+                    "error: '{k}' already has a value ({cur}), and --overwrite is false"
+                ));
+                continue;
+            }
+        }
+        let mut new = current.clone();
+        let mut changes = serde_json::Map::new();
+        for k in &l.remove {
+            if !new.contains_key(k) {
+                out.out(format!("{word} {k:?} not found."));
+            } else {
+                changes.insert(k.clone(), Value::Null);
+            }
+            new.remove(k);
+        }
+        for (k, v) in &l.set {
+            new.insert(k.clone(), v.clone());
+            changes.insert(k.clone(), Value::String(v.clone()));
+        }
+        let field = match l.field {
+            MetaField::Labels => "labels",
+            MetaField::Annotations => "annotations",
+        };
+        let msg = if new == current {
+            not
+        } else if l.field == MetaField::Labels && !l.overwrite && new.len() < current.len() {
+            "unlabeled"
+        } else {
+            past
+        };
+        if new != current {
+            let p = json!({ "metadata": { field: Value::Object(changes) } });
+            if let Err(e) = cluster.patch(&o.key(), PatchType::Merge, &p) {
+                match e.kubectl_invalid_message() {
+                    Some(m) => out.fail(m),
+                    None => out.api(&e),
+                }
+                continue;
+            }
+        }
+        out.out(format!("{} {msg}", ref_name(&o)));
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// taint / cordon / drain
+// -------------------------------------------------------------------------------------------
+
+fn taint_string(t: &TaintArg) -> String {
+    let mut s = t.key.clone();
+    if !t.value.is_empty() {
+        s.push('=');
+        s.push_str(&t.value);
+    }
+    if !t.effect.is_empty() {
+        s.push(':');
+        s.push_str(&t.effect);
+    }
+    s
+}
+
+fn taint(cluster: &mut Cluster, t: &TaintCmd, out: &mut Out) {
+    for name in &t.nodes {
+        let key = ObjectKey::new(Kind::Node, "", name);
+        let node = match cluster.get(&key) {
+            Ok(Object::Node(n)) => n.clone(),
+            Ok(_) => continue,
+            Err(e) => {
+                out.api(&e);
+                continue;
+            }
+        };
+        let old: Vec<Taint> = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.clone())
+            .unwrap_or_default();
+        let to_add: Vec<Taint> = t
+            .taints
+            .iter()
+            .filter(|x| !x.remove)
+            .map(|x| Taint {
+                key: x.key.clone(),
+                value: if x.value.is_empty() {
+                    None
+                } else {
+                    Some(x.value.clone())
+                },
+                effect: x.effect.clone(),
+                time_added: None,
+            })
+            .collect();
+        if !t.overwrite {
+            if let Some(a) = to_add
+                .iter()
+                .find(|a| old.iter().any(|o| o.key == a.key && o.effect == a.effect))
+            {
+                out.fail(format!(
+                    "error: node {name} already has {} taint(s) with same effect(s) and --overwrite is false",
+                    a.key
+                ));
+                continue;
+            }
+        }
+        // reorganizeTaints: new taints first, then the old ones they do not replace.
+        let mut new = to_add.clone();
+        for o in &old {
+            if !new.iter().any(|n| n.key == o.key && n.effect == o.effect) {
+                new.push(o.clone());
+            }
+        }
+        let added = old.len() != new.len();
+        let mut deleted = false;
+        let mut errs = Vec::new();
+        for r in t.taints.iter().filter(|x| x.remove) {
+            let before = new.len();
+            new.retain(|n| !(n.key == r.key && (r.effect.is_empty() || n.effect == r.effect)));
+            let removed = new.len() != before;
+            deleted = removed;
+            if !removed {
+                errs.push(format!("taint {:?} not found", taint_string(r)));
+            }
+        }
+        let op = if (added && deleted) || t.overwrite {
+            "modified"
+        } else if added {
+            "tainted"
+        } else {
+            "untainted"
+        };
+        if !errs.is_empty() {
+            out.fail(format!("error: {}", errs.join(", ")));
+            continue;
+        }
+        let p = json!({ "spec": { "taints": if new.is_empty() { Value::Null } else { serde_json::to_value(&new).unwrap_or(Value::Null) } } });
+        match cluster.patch(&key, PatchType::Merge, &p) {
+            Ok(_) => out.out(format!("node/{name} {op}")),
+            Err(e) => out.api(&e),
+        }
+    }
+}
+
+fn cordon_node(cluster: &mut Cluster, name: &str, cordon: bool, out: &mut Out) {
+    let key = ObjectKey::new(Kind::Node, "", name);
+    let node = match cluster.get(&key) {
+        Ok(Object::Node(n)) => n.clone(),
+        Ok(_) => return,
+        Err(e) => {
+            out.api(&e);
+            return;
+        }
+    };
+    let word = if cordon { "cordoned" } else { "uncordoned" };
+    let is = node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+    if is == cordon {
+        out.out(format!("node/{name} already {word}"));
+        return;
+    }
+    let p = json!({ "spec": { "unschedulable": if cordon { Value::Bool(true) } else { Value::Null } } });
+    match cluster.patch(&key, PatchType::Merge, &p) {
+        Ok(_) => out.out(format!("node/{name} {word}")),
+        Err(e) => out.api(&e),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DrainProblem {
+    DaemonSet,
+    LocalStorage,
+    Unreplicated,
+}
+
+impl DrainProblem {
+    fn error(self) -> &'static str {
+        match self {
+            DrainProblem::DaemonSet => "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
+            DrainProblem::LocalStorage => {
+                "Pods with local storage (use --delete-emptydir-data to override)"
+            }
+            DrainProblem::Unreplicated => {
+                "Pods that declare no controller (use --force to override)"
+            }
+        }
+    }
+}
+
+fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
+    let node_key = ObjectKey::new(Kind::Node, "", &d.node);
+    if let Err(e) = cluster.get(&node_key) {
+        out.api(&e);
+        return;
+    }
+    cordon_node(cluster, &d.node, true, out);
+    cluster.settle();
+    let pods: Vec<k8s_openapi::api::core::v1::Pod> = cluster
+        .store()
+        .pods()
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(d.node.as_str()))
+        .cloned()
+        .collect();
+    let mut errors: BTreeMap<DrainProblem, Vec<String>> = BTreeMap::new();
+    let mut ignored_ds = Vec::new();
+    let mut unreplicated_forced = Vec::new();
+    let mut to_evict = Vec::new();
+    for p in &pods {
+        let id = format!(
+            "{}/{}",
+            p.metadata.namespace.clone().unwrap_or_default(),
+            p.metadata.name.clone().unwrap_or_default()
+        );
+        if p.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let terminal = matches!(
+            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+        let cref = crate::engine::api::controller_ref(&p.metadata);
+        if cref.is_some_and(|r| r.kind == "DaemonSet") {
+            if d.ignore_daemonsets {
+                ignored_ds.push(id);
+            } else {
+                errors.entry(DrainProblem::DaemonSet).or_default().push(id);
+            }
+            continue;
+        }
+        if p.metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key("kubernetes.io/config.mirror"))
+        {
+            continue;
+        }
+        let local = p
+            .spec
+            .as_ref()
+            .and_then(|s| s.volumes.as_ref())
+            .is_some_and(|vs| vs.iter().any(|v| v.empty_dir.is_some()));
+        if local && !terminal && !d.delete_emptydir_data {
+            errors
+                .entry(DrainProblem::LocalStorage)
+                .or_default()
+                .push(id);
+            continue;
+        }
+        if cref.is_none() && !terminal {
+            if d.force {
+                unreplicated_forced.push(id.clone());
+            } else {
+                errors
+                    .entry(DrainProblem::Unreplicated)
+                    .or_default()
+                    .push(id);
+                continue;
+            }
+        }
+        to_evict.push(p.clone());
+    }
+    if !errors.is_empty() {
+        let msgs: Vec<String> = errors
+            .iter()
+            .map(|(k, pods)| format!("cannot delete {}: {}", k.error(), pods.join(", ")))
+            .collect();
+        let agg = if msgs.len() == 1 {
+            msgs.join("")
+        } else {
+            format!("[{}]", msgs.join(", "))
+        };
+        out.fail(format!(
+            "error: unable to drain node {:?} due to error: {agg}, continuing command...\nThere are pending nodes to be drained:\n {}\n{}",
+            d.node,
+            d.node,
+            msgs.join("\n")
+        ));
+        return;
+    }
+    let mut warnings = Vec::new();
+    if !ignored_ds.is_empty() {
+        warnings.push(format!(
+            "ignoring DaemonSet-managed Pods: {}",
+            ignored_ds.join(", ")
+        ));
+    }
+    if !unreplicated_forced.is_empty() {
+        warnings.push(format!(
+            "deleting Pods that declare no controller: {}",
+            unreplicated_forced.join(", ")
+        ));
+    }
+    if !warnings.is_empty() {
+        out.warn(format!("Warning: {}", warnings.join("; ")));
+    }
+    let options = DeleteOptions {
+        grace_period_seconds: d.grace_period,
+        ..Default::default()
+    };
+    let mut waiting = Vec::new();
+    for p in &to_evict {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let name = p.metadata.name.clone().unwrap_or_default();
+        out.out(format!("evicting pod {ns}/{name}"));
+        let key = ObjectKey::new(Kind::Pod, &ns, &name);
+        match cluster.delete(&key, &options) {
+            Ok(_) => waiting.push((key, p.metadata.uid.clone().unwrap_or_default())),
+            Err(e) => out.api(&e),
+        }
+    }
+    let deadline = cluster.now().plus(DEFAULT_WATCH_MS);
+    let gone = |c: &Cluster, (key, uid): &(ObjectKey, String)| {
+        c.store().get(key).is_none_or(|o| o.uid() != uid)
+    };
+    advance_until(cluster, deadline, |c| waiting.iter().all(|w| gone(c, w)));
+    let mut all_gone = true;
+    for w in &waiting {
+        if gone(cluster, w) {
+            out.out(format!("pod/{} evicted", w.0.name));
+        } else {
+            all_gone = false;
+        }
+    }
+    if all_gone {
+        out.out(format!("node/{} drained", d.node));
+    } else {
+        out.fail(format!(
+            "error: unable to drain node {:?} due to error: [error when waiting for pod eviction: global timeout reached: 10m0s], continuing command...\nThere are pending nodes to be drained:\n {}",
+            d.node, d.node
+        ));
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// patch / set image / rollout
+// -------------------------------------------------------------------------------------------
+
+fn patch(cluster: &mut Cluster, p: &PatchCmd, out: &mut Out) {
+    let value: Value = match serde_yaml::from_str::<Value>(&p.patch) {
+        Ok(v) => v,
+        Err(e) => {
+            out.fail(format!(
+                "error: unable to parse {:?}: yaml: {}",
+                p.patch,
+                e.to_string().split(" at line").next().unwrap_or_default()
+            ));
+            return;
+        }
+    };
+    let (kind, name) = &p.target;
+    let key = ObjectKey::new(*kind, &ns_of(&p.namespace), name);
+    let before = match cluster.get(&key) {
+        Ok(o) => o.meta().resource_version.clone(),
+        Err(e) => {
+            out.api(&e);
+            return;
+        }
+    };
+    match cluster.patch(&key, p.patch_type, &value) {
+        Ok(o) => {
+            let same = o.meta().resource_version == before;
+            out.out(format!(
+                "{} patched{}",
+                ref_name(&o),
+                if same { " (no change)" } else { "" }
+            ))
+        }
+        Err(e) => match e.kubectl_invalid_message() {
+            Some(m) => out.fail(m),
+            None => out.api(&e),
+        },
+    }
+}
+
+fn set_image(cluster: &mut Cluster, s: &SetImageCmd, out: &mut Out) {
+    let r = Resolve {
+        namespace: ns_of(&s.namespace),
+        all_namespaces: false,
+        selector: None,
+        field_selector: None,
+    };
+    let Ok((objs, errors)) = resolve(cluster, &s.resources, &r, out) else {
+        return;
+    };
+    for e in &errors {
+        out.api(e);
+    }
+    for o in objs {
+        let mut v = o.to_json();
+        let pointer = match o.kind() {
+            Kind::Pod => "/spec/containers",
+            Kind::DaemonSet | Kind::Job => "/spec/template/spec/containers",
+            _ => {
+                out.fail(format!(
+                    "error: {} is not supported by set image",
+                    ref_name(&o)
+                ));
+                continue;
+            }
+        };
+        let Some(containers) = v.pointer_mut(pointer).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let mut missing = Vec::new();
+        for (cname, image) in &s.images {
+            let mut found = false;
+            for c in containers.iter_mut() {
+                if cname == "*" || c.get("name").and_then(Value::as_str) == Some(cname.as_str()) {
+                    if let Some(m) = c.as_object_mut() {
+                        m.insert("image".to_string(), Value::String(image.clone()));
+                    }
+                    found = true;
+                }
+            }
+            if !found {
+                missing.push(cname.clone());
+            }
+        }
+        if let Some(c) = missing.first() {
+            out.fail(format!("error: unable to find container named \"{c}\""));
+            continue;
+        }
+        let Ok(mut new) = Object::from_json(o.kind(), v) else {
+            continue;
+        };
+        new.meta_mut().resource_version = None;
+        match cluster.replace(new) {
+            Ok(stored) => out.out(format!("{} image updated", ref_name(&stored))),
+            Err(e) => match e.kubectl_invalid_message() {
+                Some(m) => out.fail(m),
+                None => out.api(&e),
+            },
+        }
+    }
+}
+
+fn owned_revisions(
+    cluster: &Cluster,
+    ds: &Object,
+) -> Vec<k8s_openapi::api::apps::v1::ControllerRevision> {
+    let mut revs: Vec<_> = cluster
+        .store()
+        .list_ns(Kind::ControllerRevision, ds.namespace())
+        .filter_map(|o| match o {
+            Object::ControllerRevision(cr) => Some(cr.clone()),
+            _ => None,
+        })
+        .filter(|cr| {
+            crate::engine::api::controller_ref(&cr.metadata).is_some_and(|r| r.uid == ds.uid())
+        })
+        .collect();
+    revs.sort_by(|a, b| {
+        a.revision
+            .cmp(&b.revision)
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
+    revs
+}
+
+fn daemonset_rollout_status(
+    ds: &k8s_openapi::api::apps::v1::DaemonSet,
+) -> Result<(String, bool), String> {
+    let spec = ds.spec.clone().unwrap_or_default();
+    let strategy = spec
+        .update_strategy
+        .and_then(|s| s.type_)
+        .unwrap_or_else(|| "RollingUpdate".to_string());
+    if strategy != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".to_string(),
+        );
+    }
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let st = ds.status.clone().unwrap_or_default();
+    let generation = ds.metadata.generation.unwrap_or(0);
+    if generation <= st.observed_generation.unwrap_or(0) {
+        let updated = st.updated_number_scheduled.unwrap_or(0);
+        let available = st.number_available.unwrap_or(0);
+        if updated < st.desired_number_scheduled {
+            return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {updated} out of {} new pods have been updated...", st.desired_number_scheduled), false));
+        }
+        if available < st.desired_number_scheduled {
+            return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {available} of {} updated pods are available...", st.desired_number_scheduled), false));
+        }
+        return Ok((format!("daemon set {name:?} successfully rolled out"), true));
+    }
+    Ok((
+        "Waiting for daemon set spec update to be observed...".to_string(),
+        false,
+    ))
+}
+
+fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
+    let res = Resolve {
+        namespace: ns_of(&r.namespace),
+        all_namespaces: false,
+        selector: None,
+        field_selector: None,
+    };
+    let Ok((objs, errors)) = resolve(cluster, &r.resources, &res, out) else {
+        return;
+    };
+    for e in &errors {
+        out.api(e);
+    }
+    for o in objs {
+        let key = o.key();
+        match r.action {
+            RolloutAction::Status => {
+                let deadline = cluster
+                    .now()
+                    .plus(r.timeout.filter(|t| *t > 0).unwrap_or(DEFAULT_WATCH_MS));
+                rollout_status_transcript(cluster, &key, deadline, out);
+            }
+            RolloutAction::History => {
+                let revs = owned_revisions(cluster, &o);
+                if r.revision > 0 {
+                    let Some(cr) = revs.iter().find(|c| c.revision == r.revision) else {
+                        out.fail("error: unable to find the specified revision");
+                        continue;
+                    };
+                    let tmpl = cr
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.0.pointer("/spec/template").cloned())
+                        .unwrap_or(Value::Null);
+                    let tmpl: PodTemplateSpec = serde_json::from_value(tmpl).unwrap_or_default();
+                    out.out(format!(
+                        "{} with revision #{}\n{}",
+                        ref_name(&o),
+                        r.revision,
+                        describe::pod_template(&tmpl)
+                    ));
+                    continue;
+                }
+                if revs.is_empty() {
+                    out.raw(format!("{} \nNo rollout history found.\n", ref_name(&o)));
+                    continue;
+                }
+                let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+                for cr in &revs {
+                    let cause = cr
+                        .metadata
+                        .annotations
+                        .as_ref()
+                        .and_then(|a| a.get("kubernetes.io/change-cause"))
+                        .cloned()
+                        .unwrap_or_else(|| "<none>".to_string());
+                    rows.push(vec![cr.revision.to_string(), cause]);
+                }
+                // NamePrinter adds a newline after the tabbed history, hence the blank line.
+                out.raw(format!(
+                    "{} \n{}\n",
+                    ref_name(&o),
+                    print::tabwrite_with(&rows, 0, 2)
+                ));
+            }
+            RolloutAction::Undo => {
+                let revs = owned_revisions(cluster, &o);
+                let target = if r.revision > 0 {
+                    match revs.iter().find(|c| c.revision == r.revision) {
+                        Some(c) => c.clone(),
+                        None => {
+                            out.fail(format!(
+                                "error: unable to find specified revision {} in history",
+                                r.revision
+                            ));
+                            continue;
+                        }
+                    }
+                } else {
+                    match revs.iter().rev().nth(1) {
+                        Some(c) => c.clone(),
+                        None => {
+                            out.fail("error: no last revision to roll back to");
+                            continue;
+                        }
+                    }
+                };
+                let Some(tmpl) = target
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.0.pointer("/spec/template").cloned())
+                else {
+                    out.fail("error: unable to find the revision's pod template");
+                    continue;
+                };
+                let mut tmpl = tmpl;
+                if let Some(m) = tmpl.as_object_mut() {
+                    m.remove("$patch");
+                }
+                let mut v = o.to_json();
+                let current = v.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                let mut cur_cmp = current.clone();
+                strip_revision_hash(&mut cur_cmp);
+                let mut tmpl_cmp = tmpl.clone();
+                strip_revision_hash(&mut tmpl_cmp);
+                if cur_cmp == tmpl_cmp {
+                    out.out(format!(
+                        "{} skipped rollback (current template already matches revision {})",
+                        ref_name(&o),
+                        target.revision
+                    ));
+                    continue;
+                }
+                if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.insert("template".to_string(), tmpl);
+                }
+                let Ok(mut new) = Object::from_json(o.kind(), v) else {
+                    continue;
+                };
+                new.meta_mut().resource_version = None;
+                match cluster.replace(new) {
+                    Ok(_) => out.out(format!("{} rolled back", ref_name(&o))),
+                    Err(e) => out.api(&e),
+                }
+            }
+            RolloutAction::Restart => {
+                let p = json!({ "spec": { "template": { "metadata": { "annotations": {
+                    "kubectl.kubernetes.io/restartedAt": cluster.now().rfc3339()
+                } } } } });
+                match cluster.patch(&key, PatchType::Strategic, &p) {
+                    Ok(_) => out.out(format!("{} restarted", ref_name(&o))),
+                    Err(e) => out.api(&e),
+                }
+            }
+        }
+    }
+}
+
+fn strip_revision_hash(tmpl: &mut Value) {
+    if let Some(l) = tmpl
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.remove("controller-revision-hash");
+    }
+}
+
+/// Re-runs the status viewer while time advances, printing each new message once, as
+/// `kubectl rollout status` does while it watches.
+fn rollout_status_transcript(
+    cluster: &mut Cluster,
+    key: &ObjectKey,
+    deadline: SimTime,
+    out: &mut Out,
+) {
+    let mut last = String::new();
+    let mut error: Option<String> = None;
+    let done = advance_until(cluster, deadline, |c| {
+        let Some(Object::DaemonSet(ds)) = c.store().get(key) else {
+            error = Some(ApiError::not_found(key.kind, &key.name).kubectl_message());
+            return true;
+        };
+        match daemonset_rollout_status(ds) {
+            Ok((msg, done)) => {
+                if msg != last {
+                    out.stdout.push_str(&msg);
+                    out.stdout.push('\n');
+                    last = msg;
+                }
+                done
+            }
+            Err(e) => {
+                error = Some(e);
+                true
+            }
+        }
+    });
+    if let Some(e) = error {
+        out.fail(e);
+    } else if !done {
+        out.fail("error: timed out waiting for the condition");
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// logs / wait
+// -------------------------------------------------------------------------------------------
+
+fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::core::v1::Pod> {
+    let mut pods: Vec<_> = cluster
+        .store()
+        .list_ns(Kind::Pod, obj.namespace())
+        .filter_map(Object::as_pod)
+        .filter(|p| {
+            crate::engine::api::controller_ref(&p.metadata).is_some_and(|r| r.uid == obj.uid())
+        })
+        .cloned()
+        .collect();
+    // kubectl's `GetFirstPod` prefers running pods, then the oldest.
+    pods.sort_by(|a, b| {
+        let running = |p: &k8s_openapi::api::core::v1::Pod| {
+            p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running")
+        };
+        running(a)
+            .cmp(&running(b))
+            .then(
+                a.metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .map(SimTime::from_k8s)
+                    .cmp(
+                        &b.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map(SimTime::from_k8s),
+                    ),
+            )
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
+    pods
+}
+
+fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
+    let namespace = ns_of(&l.namespace);
+    let ResourceArg::Named(kind, name) = &l.target else {
+        return;
+    };
+    let pod_name = if *kind == Kind::Pod {
+        name.clone()
+    } else {
+        let key = ObjectKey::new(*kind, &namespace, name);
+        let obj = match cluster.get(&key) {
+            Ok(o) => o.clone(),
+            Err(e) => {
+                out.api(&e);
+                return;
+            }
+        };
+        let pods = pods_selected_by(cluster, &obj);
+        let Some(first) = pods.first() else {
+            out.fail("error: timed out waiting for the condition");
+            return;
+        };
+        if pods.len() > 1 {
+            out.warn(format!(
+                "Found {} pods, using pod/{}",
+                pods.len(),
+                first.metadata.name.clone().unwrap_or_default()
+            ));
+        }
+        first.metadata.name.clone().unwrap_or_default()
+    };
+    let key = ObjectKey::new(Kind::Pod, &namespace, &pod_name);
+    let container = match &l.container {
+        Some(c) => Some(c.clone()),
+        None => match cluster.store().pod(&namespace, &pod_name) {
+            Some(p) => {
+                let cs = p
+                    .spec
+                    .as_ref()
+                    .map(|s| s.containers.clone())
+                    .unwrap_or_default();
+                if cs.len() > 1 {
+                    let first = cs.first().map(|c| c.name.clone()).unwrap_or_default();
+                    out.warn(format!(
+                        "Defaulted container {first:?} out of: {}",
+                        cs.iter()
+                            .map(|c| c.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    Some(first)
+                } else {
+                    None
+                }
+            }
+            None => None,
+        },
+    };
+    match cluster.logs(&key, container.as_deref(), l.previous) {
+        Ok(text) => {
+            if l.tail >= 0 {
+                let lines: Vec<&str> = text.lines().collect();
+                let n = usize::try_from(l.tail).unwrap_or(0);
+                let start = lines.len().saturating_sub(n);
+                for line in lines.get(start..).unwrap_or_default() {
+                    out.out(line);
+                }
+            } else {
+                out.raw(text);
+            }
+        }
+        Err(e) => out.api(&e),
+    }
+}
+
+fn condition_met(obj: &Object, name: &str, value: &str) -> bool {
+    let v = obj.to_json();
+    v.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                c.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                    && c.get("status")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(value))
+            })
+        })
+}
+
+fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
+    let namespace = ns_of(&w.namespace);
+    let r = Resolve {
+        namespace: namespace.clone(),
+        all_namespaces: false,
+        selector: w.selector.as_deref(),
+        field_selector: None,
+    };
+    let kind_only = w
+        .resources
+        .iter()
+        .any(|r| matches!(r, ResourceArg::Kind(_)));
+    if kind_only && !w.all && w.selector.is_none() {
+        out.fail("error: resource(s) were provided, but no name was specified");
+        return;
+    }
+    let Ok((objs, errors)) = resolve(cluster, &w.resources, &r, out) else {
+        return;
+    };
+    if w.for_ != WaitFor::Delete {
+        for e in &errors {
+            out.api(e);
+        }
+        if !errors.is_empty() {
+            return;
+        }
+    }
+    if objs.is_empty() && errors.is_empty() {
+        out.fail("error: no matching resources found");
+        return;
+    }
+    let jp = match &w.for_ {
+        WaitFor::JsonPath { path, .. } => {
+            match jsonpath::relaxed(path).and_then(|t| JsonPath::parse(&t)) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    out.fail(format!("error: {e}"));
+                    return;
+                }
+            }
+        }
+        _ => None,
+    };
+    let deadline = cluster.now().plus(w.timeout);
+    for o in objs {
+        let key = o.key();
+        let uid = o.uid().to_string();
+        let met = advance_until(cluster, deadline, |c| {
+            let cur = c.store().get(&key).filter(|x| x.uid() == uid);
+            match (&w.for_, cur) {
+                (WaitFor::Delete, None) => true,
+                (WaitFor::Delete, Some(_)) => false,
+                (_, None) => false,
+                (WaitFor::Condition { name, value }, Some(x)) => condition_met(x, name, value),
+                (WaitFor::JsonPath { value, .. }, Some(x)) => match &jp {
+                    Some(p) => match p.execute(&x.to_json()) {
+                        Ok(s) => value.as_ref().is_none_or(|v| *v == s),
+                        Err(_) => false,
+                    },
+                    None => false,
+                },
+            }
+        });
+        if met {
+            out.out(format!("{} condition met", key_ref(&key)));
+        } else {
+            out.fail(format!(
+                "error: timed out waiting for the condition on {}/{}",
+                key.kind.info().plural,
+                key.name
+            ));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// explain
+// -------------------------------------------------------------------------------------------
+
+struct FieldDoc {
+    path: &'static str,
+    type_: &'static str,
+    doc: &'static str,
+}
+
+const FIELD_DOCS: &[FieldDoc] = &[
+    FieldDoc { path: "pods", type_: "Pod", doc: "Pod is a collection of containers that can run on a host. This resource is\ncreated by clients and scheduled onto hosts." },
+    FieldDoc { path: "pods.spec", type_: "PodSpec", doc: "Specification of the desired behavior of the pod." },
+    FieldDoc { path: "pods.spec.containers", type_: "[]Container", doc: "List of containers belonging to the pod. Containers cannot currently be added\nor removed. There must be at least one container in a Pod. Cannot be updated." },
+    FieldDoc { path: "pods.spec.nodeSelector", type_: "map[string]string", doc: "NodeSelector is a selector which must be true for the pod to fit on a node.\nSelector which must match a node's labels for the pod to be scheduled on that\nnode." },
+    FieldDoc { path: "pods.spec.tolerations", type_: "[]Toleration", doc: "If specified, the pod's tolerations." },
+    FieldDoc { path: "pods.spec.restartPolicy", type_: "string", doc: "Restart policy for all containers within the pod. One of Always, OnFailure,\nNever. In some contexts, only a subset of those values may be permitted.\nDefault to Always." },
+    FieldDoc { path: "pods.spec.nodeName", type_: "string", doc: "NodeName indicates in which node this pod is scheduled. If empty, this pod is\na candidate for scheduling by the scheduler defined in schedulerName." },
+    FieldDoc { path: "nodes", type_: "Node", doc: "Node is a worker node in Kubernetes. Each node will have a unique identifier\nin the cache (i.e. in etcd)." },
+    FieldDoc { path: "nodes.spec.taints", type_: "[]Taint", doc: "If specified, the node's taints." },
+    FieldDoc { path: "nodes.spec.unschedulable", type_: "boolean", doc: "Unschedulable controls node schedulability of new pods. By default, node is\nschedulable." },
+    FieldDoc { path: "daemonsets", type_: "DaemonSet", doc: "DaemonSet represents the configuration of a daemon set." },
+    FieldDoc { path: "daemonsets.spec", type_: "DaemonSetSpec", doc: "The desired behavior of this daemon set." },
+    FieldDoc { path: "daemonsets.spec.selector", type_: "LabelSelector", doc: "A label query over pods that are managed by the daemon set. Must match in\norder to be controlled. It must match the pod template's labels." },
+    FieldDoc { path: "daemonsets.spec.template", type_: "PodTemplateSpec", doc: "An object that describes the pod that will be created. The DaemonSet will\ncreate exactly one copy of this pod on every node that matches the template's\nnode selector (or on every node if no node selector is specified). The only\nallowed template.spec.restartPolicy value is \"Always\"." },
+    FieldDoc { path: "daemonsets.spec.updateStrategy", type_: "DaemonSetUpdateStrategy", doc: "An update strategy to replace existing DaemonSet pods with new pods." },
+    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxUnavailable", type_: "IntOrString", doc: "The maximum number of DaemonSet pods that can be unavailable during the\nupdate. Value can be an absolute number (ex: 5) or a percentage of total\nnumber of DaemonSet pods at the start of the update (ex: 10%). Absolute number\nis calculated from percentage by rounding up. This cannot be 0 if MaxSurge is\n0 Default value is 1." },
+    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxSurge", type_: "IntOrString", doc: "The maximum number of nodes with an existing available DaemonSet pod that can\nhave an updated DaemonSet pod during during an update. Value can be an\nabsolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can\nnot be 0 if MaxUnavailable is 0. Default value is 0." },
+    FieldDoc { path: "daemonsets.spec.minReadySeconds", type_: "integer", doc: "The minimum number of seconds for which a newly created DaemonSet pod should\nbe ready without any of its container crashing, for it to be considered\navailable. Defaults to 0 (pod will be considered available as soon as it is\nready)." },
+    FieldDoc { path: "daemonsets.spec.revisionHistoryLimit", type_: "integer", doc: "The number of old history to retain to allow rollback. This is a pointer to\ndistinguish between explicit zero and not specified. Defaults to 10." },
+    FieldDoc { path: "jobs", type_: "Job", doc: "Job represents the configuration of a single job." },
+    FieldDoc { path: "jobs.spec", type_: "JobSpec", doc: "Specification of the desired behavior of a job." },
+    FieldDoc { path: "jobs.spec.backoffLimit", type_: "integer", doc: "Specifies the number of retries before marking this job failed. Defaults to 6,\nunless backoffLimitPerIndex (only Indexed Job) is specified. When\nbackoffLimitPerIndex is specified, backoffLimit defaults to 2147483647." },
+    FieldDoc { path: "jobs.spec.completions", type_: "integer", doc: "Specifies the desired number of successfully finished pods the job should be\nrun with.  Setting to null means that the success of any pod signals the\nsuccess of all pods, and allows parallelism to have any positive value.\nSetting to 1 means that parallelism is limited to 1 and the success of that\npod signals the success of the job." },
+    FieldDoc { path: "jobs.spec.parallelism", type_: "integer", doc: "Specifies the maximum desired number of pods the job should run at any given\ntime. The actual number of pods running in steady state will be less than\nthis number when ((.spec.completions - .status.successful) <\n.spec.parallelism), i.e. when the work left to do is less than max\nparallelism." },
+    FieldDoc { path: "jobs.spec.activeDeadlineSeconds", type_: "integer", doc: "Specifies the duration in seconds relative to the startTime that the job may\nbe continuously active before the system tries to terminate it; value must be\npositive integer. If a Job is suspended (at creation or through an update),\nthis timer will effectively be stopped and reset when the Job is resumed\nagain." },
+    FieldDoc { path: "jobs.spec.completionMode", type_: "string", doc: "completionMode specifies how Pod completions are tracked. It can be\n`NonIndexed` (default) or `Indexed`." },
+    FieldDoc { path: "jobs.spec.suspend", type_: "boolean", doc: "suspend specifies whether the Job controller should create Pods or not." },
+    FieldDoc { path: "jobs.spec.ttlSecondsAfterFinished", type_: "integer", doc: "ttlSecondsAfterFinished limits the lifetime of a Job that has finished\nexecution (either Complete or Failed)." },
+    FieldDoc { path: "jobs.spec.podFailurePolicy", type_: "PodFailurePolicy", doc: "Specifies the policy of handling failed pods. In particular, it allows to\nspecify the set of actions and conditions which need to be satisfied to take\nthe associated action." },
+];
+
+fn explain(out: &mut Out, path: &str) {
+    let (res, rest) = match path.split_once('.') {
+        Some((r, rest)) => (r, Some(rest)),
+        None => (path, None),
+    };
+    let Some(kind) = Kind::from_resource(res) else {
+        out.fail(format!(
+            "error: the server doesn't have a resource type \"{res}\""
+        ));
+        return;
+    };
+    let plural = kind.info().plural;
+    let full = match rest {
+        Some(r) => format!("{plural}.{r}"),
+        None => plural.to_string(),
+    };
+    let Some(doc) = FIELD_DOCS.iter().find(|d| d.path == full) else {
+        let field = rest.unwrap_or_default();
+        out.fail(format!(
+            "error: field \"{}\" does not exist",
+            field.rsplit('.').next().unwrap_or(field)
+        ));
+        return;
+    };
+    let mut s = format!(
+        "GROUP:      {}\nKIND:       {}\nVERSION:    {}\n\n",
+        kind.info().group,
+        kind.as_str(),
+        kind.info().version
+    );
+    if kind.info().group.is_empty() {
+        s = format!(
+            "KIND:       {}\nVERSION:    {}\n\n",
+            kind.as_str(),
+            kind.info().version
+        );
+    }
+    if let Some(r) = rest {
+        let last = r.rsplit('.').next().unwrap_or(r);
+        s.push_str(&format!("FIELD: {last} <{}>\n\n", doc.type_));
+    }
+    s.push_str("DESCRIPTION:\n");
+    for line in doc.doc.lines() {
+        s.push_str(&format!("    {line}\n"));
+    }
+    let prefix = format!("{full}.");
+    let children: Vec<&FieldDoc> = FIELD_DOCS
+        .iter()
+        .filter(|d| {
+            d.path
+                .strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('.'))
+        })
+        .collect();
+    if !children.is_empty() {
+        s.push_str("    \nFIELDS:\n");
+        for c in children {
+            let name = c.path.rsplit('.').next().unwrap_or(c.path);
+            s.push_str(&format!("  {name}\t<{}>\n", c.type_));
+            if let Some(first) = c.doc.lines().next() {
+                s.push_str(&format!("    {first}\n"));
+            }
+            s.push('\n');
+        }
+    }
+    out.raw(s);
+}
+
+// -------------------------------------------------------------------------------------------
+// sim
+// -------------------------------------------------------------------------------------------
+
+/// `sim time` output.
+pub fn time_line(cluster: &Cluster) -> String {
+    let now = cluster.now();
+    format!(
+        "simulated time: {} (+{} since start)",
+        now.rfc3339(),
+        human_duration(now.millis())
+    )
+}
+
+fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
+    match s {
+        SimCmd::Advance(ms) => {
+            cluster.advance(*ms);
+            out.out(time_line(cluster));
+        }
+        SimCmd::Time => out.out(time_line(cluster)),
+        SimCmd::Seed(_) => {}
+        SimCmd::NodeAdd(n) => {
+            let mut capacity = BTreeMap::new();
+            capacity.insert(
+                "cpu".to_string(),
+                Quantity(
+                    n.cpu
+                        .clone()
+                        .unwrap_or_else(|| kubelet::DEFAULT_NODE_CPU.to_string()),
+                ),
+            );
+            capacity.insert(
+                "memory".to_string(),
+                Quantity(
+                    n.memory
+                        .clone()
+                        .unwrap_or_else(|| kubelet::DEFAULT_NODE_MEMORY.to_string()),
+                ),
+            );
+            capacity.insert(
+                "pods".to_string(),
+                Quantity(
+                    n.pods
+                        .clone()
+                        .unwrap_or_else(|| kubelet::DEFAULT_NODE_PODS.to_string()),
+                ),
+            );
+            let taints: Vec<Taint> = n
+                .taints
+                .iter()
+                .map(|t| Taint {
+                    key: t.key.clone(),
+                    value: if t.value.is_empty() {
+                        None
+                    } else {
+                        Some(t.value.clone())
+                    },
+                    effect: t.effect.clone(),
+                    time_added: None,
+                })
+                .collect();
+            let node = Node {
+                metadata: ObjectMeta {
+                    name: Some(n.name.clone()),
+                    labels: if n.labels.is_empty() {
+                        None
+                    } else {
+                        Some(n.labels.iter().cloned().collect())
+                    },
+                    ..Default::default()
+                },
+                spec: Some(NodeSpec {
+                    taints: if taints.is_empty() {
+                        None
+                    } else {
+                        Some(taints)
+                    },
+                    ..Default::default()
+                }),
+                status: Some(NodeStatus {
+                    capacity: Some(capacity),
+                    ..Default::default()
+                }),
+            };
+            match cluster.create(Object::Node(node)) {
+                Ok(o) => out.out(format!("{} created", ref_name(&o))),
+                Err(e) => match e.kubectl_invalid_message() {
+                    Some(m) => out.fail(m),
+                    None => out.api(&e),
+                },
+            }
+        }
+        SimCmd::NodeUp { name, up } => match cluster.set_node_up(name, *up) {
+            Ok(()) => out.out(format!(
+                "node/{name} kubelet {}",
+                if *up { "started" } else { "stopped" }
+            )),
+            Err(e) => out.api(&e),
+        },
+        SimCmd::PodFail {
+            name,
+            exit_code,
+            reason,
+            namespace,
+        } => {
+            let key = ObjectKey::new(Kind::Pod, &ns_of(namespace), name);
+            let fault = match reason {
+                Some(r) => kubelet::Fault::PodFailed(r.clone()),
+                None => kubelet::Fault::Exit(*exit_code),
+            };
+            match cluster.inject(&key, fault) {
+                Ok(()) => out.out(format!("pod/{name} failed")),
+                Err(e) => out.api(&e),
+            }
+        }
+        SimCmd::PodSucceed { name, namespace } => {
+            let key = ObjectKey::new(Kind::Pod, &ns_of(namespace), name);
+            match cluster.inject(&key, kubelet::Fault::PodSucceeded) {
+                Ok(()) => out.out(format!("pod/{name} succeeded")),
+                Err(e) => out.api(&e),
+            }
+        }
+        SimCmd::Image { image, available } => {
+            cluster.set_image_available(image, *available);
+            out.out(format!(
+                "image {image:?} {}",
+                if *available {
+                    "is pullable"
+                } else {
+                    "removed from the registry"
+                }
+            ));
+        }
+    }
+}

@@ -1,0 +1,2131 @@
+//! Text → [`Command`]: a shell-like tokenizer and cobra/pflag-style flag parsing, mirroring how
+//! kubectl (`k8s.io/kubectl/pkg/cmd/*`, `spf13/pflag`) reads its command line.
+//!
+//! Simplifications: only the verbs and flags kubeplay implements exist (unknown ones get kubectl's
+//! `unknown command` / `unknown flag` errors); there are no global flags besides `-n`; the
+//! tokenizer understands quotes and backslashes but no variables, globs or pipes.
+
+use crate::engine::api::Kind;
+use crate::engine::clock::{parse_duration, Millis};
+use crate::engine::controller::Propagation;
+use crate::engine::PatchType;
+
+/// A parse failure: the exact text kubectl prints (without a trailing newline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError(msg.into()))
+}
+
+// -------------------------------------------------------------------------------------------
+// Tokenizer
+// -------------------------------------------------------------------------------------------
+
+/// Splits a command line into words like a POSIX shell: whitespace separates, `'…'` is literal,
+/// `"…"` keeps spaces and honours `\"` and `\\`, a bare `\` escapes the next character.
+pub fn tokenize(line: &str) -> Result<Vec<String>, ParseError> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(x) => cur.push(x),
+                        None => return err("error: unterminated quoted string"),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.peek() {
+                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
+                                cur.push(n);
+                                chars.next();
+                            }
+                            _ => cur.push('\\'),
+                        },
+                        Some(x) => cur.push(x),
+                        None => return err("error: unterminated quoted string"),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+// -------------------------------------------------------------------------------------------
+// Verbs and flags
+// -------------------------------------------------------------------------------------------
+
+/// Every top-level command kubeplay understands, in the order `kubectl --help` lists them
+/// (cobra suggests in this order), then kubeplay's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verb {
+    /// `kubectl create`.
+    Create,
+    /// `kubectl set`.
+    Set,
+    /// `kubectl explain`.
+    Explain,
+    /// `kubectl get`.
+    Get,
+    /// `kubectl delete`.
+    Delete,
+    /// `kubectl rollout`.
+    Rollout,
+    /// `kubectl cordon`.
+    Cordon,
+    /// `kubectl uncordon`.
+    Uncordon,
+    /// `kubectl drain`.
+    Drain,
+    /// `kubectl taint`.
+    Taint,
+    /// `kubectl describe`.
+    Describe,
+    /// `kubectl logs`.
+    Logs,
+    /// `kubectl apply`.
+    Apply,
+    /// `kubectl patch`.
+    Patch,
+    /// `kubectl replace`.
+    Replace,
+    /// `kubectl wait`.
+    Wait,
+    /// `kubectl label`.
+    Label,
+    /// `kubectl annotate`.
+    Annotate,
+    /// `kubectl api-resources`.
+    ApiResources,
+    /// `kubectl version`.
+    Version,
+    /// kubeplay's simulation controls.
+    Sim,
+    /// The command list.
+    Help,
+}
+
+/// Every verb, in suggestion order.
+pub const VERBS: &[Verb] = &[
+    Verb::Create,
+    Verb::Set,
+    Verb::Explain,
+    Verb::Get,
+    Verb::Delete,
+    Verb::Rollout,
+    Verb::Cordon,
+    Verb::Uncordon,
+    Verb::Drain,
+    Verb::Taint,
+    Verb::Describe,
+    Verb::Logs,
+    Verb::Apply,
+    Verb::Patch,
+    Verb::Replace,
+    Verb::Wait,
+    Verb::Label,
+    Verb::Annotate,
+    Verb::ApiResources,
+    Verb::Version,
+    Verb::Sim,
+    Verb::Help,
+];
+
+impl Verb {
+    /// The command word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Create => "create",
+            Verb::Set => "set",
+            Verb::Explain => "explain",
+            Verb::Get => "get",
+            Verb::Delete => "delete",
+            Verb::Rollout => "rollout",
+            Verb::Cordon => "cordon",
+            Verb::Uncordon => "uncordon",
+            Verb::Drain => "drain",
+            Verb::Taint => "taint",
+            Verb::Describe => "describe",
+            Verb::Logs => "logs",
+            Verb::Apply => "apply",
+            Verb::Patch => "patch",
+            Verb::Replace => "replace",
+            Verb::Wait => "wait",
+            Verb::Label => "label",
+            Verb::Annotate => "annotate",
+            Verb::ApiResources => "api-resources",
+            Verb::Version => "version",
+            Verb::Sim => "sim",
+            Verb::Help => "help",
+        }
+    }
+
+    /// One line, as `kubectl --help` describes the command.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Verb::Create => "Create a resource from a file or from stdin",
+            Verb::Set => "Set specific features on objects",
+            Verb::Explain => "Get documentation for a resource",
+            Verb::Get => "Display one or many resources",
+            Verb::Delete => "Delete resources by file names, stdin, resources and names, or by resources and label selector",
+            Verb::Rollout => "Manage the rollout of a resource",
+            Verb::Cordon => "Mark node as unschedulable",
+            Verb::Uncordon => "Mark node as schedulable",
+            Verb::Drain => "Drain node in preparation for maintenance",
+            Verb::Taint => "Update the taints on one or more nodes",
+            Verb::Describe => "Show details of a specific resource or group of resources",
+            Verb::Logs => "Print the logs for a container in a pod",
+            Verb::Apply => "Apply a configuration to a resource by file name or stdin",
+            Verb::Patch => "Update fields of a resource",
+            Verb::Replace => "Replace a resource by file name or stdin",
+            Verb::Wait => "Experimental: Wait for a specific condition on one or many resources",
+            Verb::Label => "Update the labels on a resource",
+            Verb::Annotate => "Update the annotations on a resource",
+            Verb::ApiResources => "Print the supported API resources on the server",
+            Verb::Version => "Print the client and server version information",
+            Verb::Sim => "Control the simulation (time, nodes, faults, images)",
+            Verb::Help => "List the commands",
+        }
+    }
+
+    /// The `Usage:` line of `kubectl <verb> --help`.
+    pub fn usage(self) -> &'static str {
+        match self {
+            Verb::Create => "kubectl create -f FILENAME [options]\n  kubectl create job NAME --image=image [-- COMMAND [args...]]",
+            Verb::Set => "kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
+            Verb::Explain => "kubectl explain TYPE[.FIELD...] [options]",
+            Verb::Get => "kubectl get [(-o|--output=)json|yaml|name|jsonpath|custom-columns|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+            Verb::Delete => "kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]",
+            Verb::Rollout => "kubectl rollout status|history|undo|restart TYPE/NAME [options]",
+            Verb::Cordon => "kubectl cordon NODE [options]",
+            Verb::Uncordon => "kubectl uncordon NODE [options]",
+            Verb::Drain => "kubectl drain NODE [options]",
+            Verb::Taint => "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]",
+            Verb::Describe => "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
+            Verb::Logs => "kubectl logs [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
+            Verb::Apply => "kubectl apply -f FILENAME [options]",
+            Verb::Patch => "kubectl patch TYPE NAME [-p PATCH] [--type merge|json|strategic] [options]",
+            Verb::Replace => "kubectl replace -f FILENAME [options]",
+            Verb::Wait => "kubectl wait (resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
+            Verb::Label => "kubectl label [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
+            Verb::Annotate => "kubectl annotate [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
+            Verb::ApiResources => "kubectl api-resources [flags] [options]",
+            Verb::Version => "kubectl version [flags] [options]",
+            Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE",
+            Verb::Help => "help",
+        }
+    }
+
+    fn from_word(w: &str) -> Option<Verb> {
+        VERBS.iter().copied().find(|v| v.as_str() == w)
+    }
+
+    /// The flags this verb accepts (besides `-h/--help`).
+    fn flags(self) -> &'static [Flag] {
+        use Flag::*;
+        match self {
+            Verb::Get => &[
+                Namespace,
+                AllNamespaces,
+                Selector,
+                FieldSelector,
+                Output,
+                ShowLabels,
+                SortBy,
+                Filename,
+            ],
+            Verb::Describe => &[Namespace, AllNamespaces, Selector, Filename],
+            Verb::Apply | Verb::Replace => &[Namespace, Filename],
+            Verb::Create => &[Namespace, Filename, Image],
+            Verb::Delete => &[
+                Namespace,
+                AllNamespaces,
+                Filename,
+                Selector,
+                All,
+                Cascade,
+                GracePeriod,
+                Now,
+                Force,
+                WaitFlag,
+            ],
+            Verb::Label | Verb::Annotate => &[Namespace, Overwrite, Selector, All],
+            Verb::Taint => &[Overwrite],
+            Verb::Cordon | Verb::Uncordon => &[],
+            Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
+            Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
+            Verb::Logs => &[Namespace, Container, Previous, Tail],
+            Verb::Wait => &[Namespace, For, Timeout, Selector, All],
+            Verb::Explain => &[Recursive],
+            Verb::ApiResources => &[Output, Namespaced],
+            Verb::Version => &[],
+            Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
+            Verb::Set => &[Namespace],
+            Verb::Sim => &[
+                Namespace, Labels, Taints, Cpu, Memory, Pods, ExitCode, Reason,
+            ],
+            Verb::Help => &[],
+        }
+    }
+}
+
+/// Every flag any verb accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flag {
+    /// `-n, --namespace`.
+    Namespace,
+    /// `-A, --all-namespaces`.
+    AllNamespaces,
+    /// `-l, --selector`.
+    Selector,
+    /// `--field-selector`.
+    FieldSelector,
+    /// `-o, --output`.
+    Output,
+    /// `--show-labels`.
+    ShowLabels,
+    /// `--sort-by`.
+    SortBy,
+    /// `-f, --filename`.
+    Filename,
+    /// `--all`.
+    All,
+    /// `--cascade`.
+    Cascade,
+    /// `--grace-period`.
+    GracePeriod,
+    /// `--now`.
+    Now,
+    /// `--force`.
+    Force,
+    /// `--wait`.
+    WaitFlag,
+    /// `--overwrite`.
+    Overwrite,
+    /// `--ignore-daemonsets`.
+    IgnoreDaemonsets,
+    /// `--delete-emptydir-data`.
+    DeleteEmptydirData,
+    /// `--type`.
+    TypeFlag,
+    /// `-p, --patch`.
+    PatchFlag,
+    /// `-c, --container`.
+    Container,
+    /// `-p, --previous`.
+    Previous,
+    /// `--tail`.
+    Tail,
+    /// `--for`.
+    For,
+    /// `--timeout`.
+    Timeout,
+    /// `--recursive`.
+    Recursive,
+    /// `--namespaced`.
+    Namespaced,
+    /// `--to-revision`.
+    ToRevision,
+    /// `--revision`.
+    Revision,
+    /// `--image`.
+    Image,
+    /// `--labels` (sim node add).
+    Labels,
+    /// `--taints` (sim node add).
+    Taints,
+    /// `--cpu` (sim node add).
+    Cpu,
+    /// `--memory` (sim node add).
+    Memory,
+    /// `--pods` (sim node add).
+    Pods,
+    /// `--exit-code` (sim pod fail).
+    ExitCode,
+    /// `--reason` (sim pod fail).
+    Reason,
+    /// `-h, --help`.
+    Help,
+}
+
+impl Flag {
+    /// The long name, without dashes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Namespace => "namespace",
+            Flag::AllNamespaces => "all-namespaces",
+            Flag::Selector => "selector",
+            Flag::FieldSelector => "field-selector",
+            Flag::Output => "output",
+            Flag::ShowLabels => "show-labels",
+            Flag::SortBy => "sort-by",
+            Flag::Filename => "filename",
+            Flag::All => "all",
+            Flag::Cascade => "cascade",
+            Flag::GracePeriod => "grace-period",
+            Flag::Now => "now",
+            Flag::Force => "force",
+            Flag::WaitFlag => "wait",
+            Flag::Overwrite => "overwrite",
+            Flag::IgnoreDaemonsets => "ignore-daemonsets",
+            Flag::DeleteEmptydirData => "delete-emptydir-data",
+            Flag::TypeFlag => "type",
+            Flag::PatchFlag => "patch",
+            Flag::Container => "container",
+            Flag::Previous => "previous",
+            Flag::Tail => "tail",
+            Flag::For => "for",
+            Flag::Timeout => "timeout",
+            Flag::Recursive => "recursive",
+            Flag::Namespaced => "namespaced",
+            Flag::ToRevision => "to-revision",
+            Flag::Revision => "revision",
+            Flag::Image => "image",
+            Flag::Labels => "labels",
+            Flag::Taints => "taints",
+            Flag::Cpu => "cpu",
+            Flag::Memory => "memory",
+            Flag::Pods => "pods",
+            Flag::ExitCode => "exit-code",
+            Flag::Reason => "reason",
+            Flag::Help => "help",
+        }
+    }
+
+    fn short(self) -> Option<char> {
+        match self {
+            Flag::Namespace => Some('n'),
+            Flag::AllNamespaces => Some('A'),
+            Flag::Selector => Some('l'),
+            Flag::Output => Some('o'),
+            Flag::Filename => Some('f'),
+            Flag::PatchFlag | Flag::Previous => Some('p'),
+            Flag::Container => Some('c'),
+            Flag::Help => Some('h'),
+            _ => None,
+        }
+    }
+
+    fn is_bool(self) -> bool {
+        matches!(
+            self,
+            Flag::AllNamespaces
+                | Flag::ShowLabels
+                | Flag::All
+                | Flag::Now
+                | Flag::Force
+                | Flag::WaitFlag
+                | Flag::Overwrite
+                | Flag::IgnoreDaemonsets
+                | Flag::DeleteEmptydirData
+                | Flag::Previous
+                | Flag::Recursive
+                | Flag::Namespaced
+                | Flag::Help
+        )
+    }
+}
+
+/// The result of flag parsing: flag values in order, positional words, and words after `--`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Parsed {
+    flags: Vec<(Flag, String)>,
+    args: Vec<String>,
+    after_dash: Vec<String>,
+}
+
+impl Parsed {
+    fn last(&self, f: Flag) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(x, _)| *x == f)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, f: Flag) -> Vec<String> {
+        self.flags
+            .iter()
+            .filter(|(x, _)| *x == f)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn bool(&self, f: Flag) -> Result<bool, ParseError> {
+        match self.last(f) {
+            None => Ok(false),
+            Some(v) => parse_bool(v, f),
+        }
+    }
+
+    fn namespace(&self) -> Option<String> {
+        self.last(Flag::Namespace).map(str::to_string)
+    }
+}
+
+fn parse_bool(v: &str, f: Flag) -> Result<bool, ParseError> {
+    match v {
+        "true" | "1" | "t" | "T" | "TRUE" | "True" => Ok(true),
+        "false" | "0" | "f" | "F" | "FALSE" | "False" => Ok(false),
+        _ => err(format!(
+            "error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax",
+            f.as_str()
+        )),
+    }
+}
+
+/// pflag over the verb's flag set. `cmd_path` names the command in errors (`kubectl get`).
+fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Parsed, ParseError> {
+    let see = format!("See '{cmd_path} --help' for usage.");
+    let find_long = |name: &str| -> Option<Flag> {
+        allowed
+            .iter()
+            .copied()
+            .chain(std::iter::once(Flag::Help))
+            .find(|f| f.as_str() == name)
+    };
+    let find_short = |c: char| -> Option<Flag> {
+        allowed
+            .iter()
+            .copied()
+            .chain(std::iter::once(Flag::Help))
+            .find(|f| f.short() == Some(c))
+    };
+    let mut out = Parsed::default();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        i += 1;
+        if w == "--" {
+            out.after_dash = words.get(i..).unwrap_or_default().to_vec();
+            break;
+        }
+        if let Some(long) = w.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let Some(flag) = find_long(name) else {
+                return err(format!("error: unknown flag: --{name}\n{see}"));
+            };
+            let value = match inline {
+                Some(v) => v,
+                None if flag.is_bool() => "true".to_string(),
+                None => match words.get(i) {
+                    Some(v) => {
+                        i += 1;
+                        v.clone()
+                    }
+                    None => return err(format!("error: flag needs an argument: --{name}\n{see}")),
+                },
+            };
+            out.flags.push((flag, value));
+        } else if w.len() > 1 && w.starts_with('-') && w != "-" {
+            let shorts: Vec<char> = w.chars().skip(1).collect();
+            let mut j = 0;
+            while let Some(&c) = shorts.get(j) {
+                j += 1;
+                let Some(flag) = find_short(c) else {
+                    return err(format!(
+                        "error: unknown shorthand flag: '{c}' in {w}\n{see}"
+                    ));
+                };
+                if flag.is_bool() {
+                    if shorts.get(j) == Some(&'=') {
+                        let v: String = shorts.get(j + 1..).unwrap_or_default().iter().collect();
+                        out.flags.push((flag, v));
+                        break;
+                    }
+                    out.flags.push((flag, "true".to_string()));
+                    continue;
+                }
+                let rest: String = shorts.get(j..).unwrap_or_default().iter().collect();
+                let value = if !rest.is_empty() {
+                    rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                } else {
+                    match words.get(i) {
+                        Some(v) => {
+                            i += 1;
+                            v.clone()
+                        }
+                        None => {
+                            return err(format!(
+                                "error: flag needs an argument: '{c}' in -{c}\n{see}"
+                            ))
+                        }
+                    }
+                };
+                out.flags.push((flag, value));
+                break;
+            }
+        } else {
+            out.args.push(w.clone());
+        }
+    }
+    Ok(out)
+}
+
+// -------------------------------------------------------------------------------------------
+// Commands
+// -------------------------------------------------------------------------------------------
+
+/// How `get` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// The default table.
+    Table,
+    /// `-o wide`.
+    Wide,
+    /// `-o yaml`.
+    Yaml,
+    /// `-o json`.
+    Json,
+    /// `-o name`.
+    Name,
+    /// `-o jsonpath=TEMPLATE`.
+    JsonPath(String),
+    /// `-o custom-columns=SPEC`.
+    CustomColumns(String),
+}
+
+fn parse_output(v: &str) -> Result<OutputFormat, ParseError> {
+    let (name, arg) = match v.split_once('=') {
+        Some((n, a)) => (n, Some(a)),
+        None => (v, None),
+    };
+    Ok(match (name, arg) {
+        ("" | "table", None) => OutputFormat::Table,
+        ("wide", None) => OutputFormat::Wide,
+        ("yaml", None) => OutputFormat::Yaml,
+        ("json", None) => OutputFormat::Json,
+        ("name", None) => OutputFormat::Name,
+        ("jsonpath", Some(t)) => OutputFormat::JsonPath(t.to_string()),
+        ("jsonpath", None) => {
+            return err("error: template format specified but no template given")
+        }
+        ("custom-columns", Some(t)) => OutputFormat::CustomColumns(t.to_string()),
+        ("custom-columns", None) => {
+            return err("error: custom-columns format specified but no custom columns given")
+        }
+        _ => {
+            return err(format!(
+                "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml"
+            ))
+        }
+    })
+}
+
+/// One resource a command names: a whole kind, or one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceArg {
+    /// Every object of a kind (`get pods`).
+    Kind(Kind),
+    /// One object (`get pod x`, `pod/x`).
+    Named(Kind, String),
+}
+
+impl ResourceArg {
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            ResourceArg::Kind(k) | ResourceArg::Named(k, _) => *k,
+        }
+    }
+}
+
+/// Resolves a resource type word, with kubectl's error for unknown ones.
+pub fn resolve_kind(word: &str) -> Result<Kind, ParseError> {
+    Kind::from_resource(word).ok_or_else(|| {
+        ParseError(format!(
+            "error: the server doesn't have a resource type \"{word}\""
+        ))
+    })
+}
+
+/// `TYPE[,TYPE] [NAME…]` or `TYPE/NAME…` (`resource.Builder.ResourceTypeOrNameArgs`).
+fn resource_args(args: &[String]) -> Result<Vec<ResourceArg>, ParseError> {
+    let Some(first) = args.first() else {
+        return Ok(Vec::new());
+    };
+    if first.contains('/') {
+        let mut out = Vec::new();
+        for a in args {
+            let Some((t, n)) = a.split_once('/') else {
+                return err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+            };
+            if n.is_empty() || t.is_empty() {
+                return err(
+                    "error: arguments in resource/name form must have a single resource and name",
+                );
+            }
+            out.push(ResourceArg::Named(resolve_kind(t)?, n.to_string()));
+        }
+        return Ok(out);
+    }
+    let mut kinds = Vec::new();
+    for t in first.split(',') {
+        if t.is_empty() {
+            continue;
+        }
+        kinds.push(resolve_kind(t)?);
+    }
+    let names = args.get(1..).unwrap_or_default();
+    if names.iter().any(|n| n.contains('/')) {
+        return err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+    }
+    if names.is_empty() {
+        return Ok(kinds.into_iter().map(ResourceArg::Kind).collect());
+    }
+    let mut out = Vec::new();
+    for k in kinds {
+        for n in names {
+            out.push(ResourceArg::Named(k, n.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// `kubectl get`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetCmd {
+    /// What to list.
+    pub resources: Vec<ResourceArg>,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-l`.
+    pub selector: Option<String>,
+    /// `--field-selector`.
+    pub field_selector: Option<String>,
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `--show-labels`.
+    pub show_labels: bool,
+    /// `--sort-by`.
+    pub sort_by: Option<String>,
+    /// `-f` files whose objects to get.
+    pub files: Vec<String>,
+}
+
+/// `kubectl describe`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescribeCmd {
+    /// What to describe (a bare name is a name prefix, as upstream).
+    pub resources: Vec<ResourceArg>,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-l`.
+    pub selector: Option<String>,
+}
+
+/// `apply`, `create` or `replace` with `-f`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileVerb {
+    /// `kubectl apply -f`.
+    Apply,
+    /// `kubectl create -f`.
+    Create,
+    /// `kubectl replace -f`.
+    Replace,
+}
+
+/// `kubectl apply|create|replace -f`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCmd {
+    /// Which verb.
+    pub verb: FileVerb,
+    /// `-f` paths (`-` is stdin).
+    pub files: Vec<String>,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl create job NAME --image=IMG -- CMD…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateJobCmd {
+    /// Job name.
+    pub name: String,
+    /// Container image.
+    pub image: String,
+    /// Command after `--`.
+    pub command: Vec<String>,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl delete`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteCmd {
+    /// What to delete.
+    pub resources: Vec<ResourceArg>,
+    /// `-f` files.
+    pub files: Vec<String>,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-l`.
+    pub selector: Option<String>,
+    /// `--all`.
+    pub all: bool,
+    /// `--cascade`.
+    pub cascade: Propagation,
+    /// `--grace-period` (`--now` = 1, `--force` with 0).
+    pub grace_period: Option<i64>,
+    /// `--force`.
+    pub force: bool,
+    /// `--wait` (default true).
+    pub wait: bool,
+}
+
+/// Labels or annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaField {
+    /// `kubectl label`.
+    Labels,
+    /// `kubectl annotate`.
+    Annotations,
+}
+
+/// `kubectl label|annotate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelCmd {
+    /// Labels or annotations.
+    pub field: MetaField,
+    /// Objects.
+    pub resources: Vec<ResourceArg>,
+    /// `key=value` sets.
+    pub set: Vec<(String, String)>,
+    /// `key-` removals.
+    pub remove: Vec<String>,
+    /// `--overwrite`.
+    pub overwrite: bool,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `-l`.
+    pub selector: Option<String>,
+    /// `--all`.
+    pub all: bool,
+}
+
+/// One `key[=value]:Effect[-]` argument of `kubectl taint`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaintArg {
+    /// Key.
+    pub key: String,
+    /// Value ("" if none).
+    pub value: String,
+    /// Effect ("" only for removals of every effect).
+    pub effect: String,
+    /// Trailing `-`: remove.
+    pub remove: bool,
+}
+
+/// `kubectl taint nodes NODE …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaintCmd {
+    /// Node names.
+    pub nodes: Vec<String>,
+    /// Taints to add or remove.
+    pub taints: Vec<TaintArg>,
+    /// `--overwrite`.
+    pub overwrite: bool,
+}
+
+/// `kubectl drain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrainCmd {
+    /// The node.
+    pub node: String,
+    /// `--ignore-daemonsets`.
+    pub ignore_daemonsets: bool,
+    /// `--force`.
+    pub force: bool,
+    /// `--delete-emptydir-data`.
+    pub delete_emptydir_data: bool,
+    /// `--grace-period` (-1 = the pod's own).
+    pub grace_period: Option<i64>,
+}
+
+/// `kubectl patch`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchCmd {
+    /// The object.
+    pub target: (Kind, String),
+    /// `--type` (default strategic).
+    pub patch_type: PatchType,
+    /// `-p` text.
+    pub patch: String,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl logs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogsCmd {
+    /// `POD` or `TYPE/NAME`.
+    pub target: ResourceArg,
+    /// `-c`.
+    pub container: Option<String>,
+    /// `-p`.
+    pub previous: bool,
+    /// `--tail` (-1 = all).
+    pub tail: i64,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// What `kubectl wait --for` waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitFor {
+    /// `--for=delete`.
+    Delete,
+    /// `--for=condition=X[=value]` (value default `True`).
+    Condition {
+        /// Condition type.
+        name: String,
+        /// Wanted status.
+        value: String,
+    },
+    /// `--for=jsonpath='{…}'=value` (no value: the path exists).
+    JsonPath {
+        /// The template.
+        path: String,
+        /// The wanted value.
+        value: Option<String>,
+    },
+}
+
+/// `kubectl wait`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitCmd {
+    /// Objects.
+    pub resources: Vec<ResourceArg>,
+    /// The condition.
+    pub for_: WaitFor,
+    /// `--timeout` (default 30s).
+    pub timeout: Millis,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `-l`.
+    pub selector: Option<String>,
+    /// `--all`.
+    pub all: bool,
+}
+
+/// `kubectl rollout` subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutAction {
+    /// `rollout status`.
+    Status,
+    /// `rollout history`.
+    History,
+    /// `rollout undo`.
+    Undo,
+    /// `rollout restart`.
+    Restart,
+}
+
+impl RolloutAction {
+    /// The subcommand word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutAction::Status => "status",
+            RolloutAction::History => "history",
+            RolloutAction::Undo => "undo",
+            RolloutAction::Restart => "restart",
+        }
+    }
+}
+
+/// `kubectl rollout …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutCmd {
+    /// Subcommand.
+    pub action: RolloutAction,
+    /// Objects.
+    pub resources: Vec<ResourceArg>,
+    /// `--to-revision` / `--revision` (0 = latest / previous).
+    pub revision: i64,
+    /// `--timeout` for status (0 = forever, bounded by the simulation).
+    pub timeout: Option<Millis>,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl set image`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetImageCmd {
+    /// Objects.
+    pub resources: Vec<ResourceArg>,
+    /// `container=image` pairs (`*` for all containers).
+    pub images: Vec<(String, String)>,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
+/// `sim node add` options.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NodeAdd {
+    /// Node name.
+    pub name: String,
+    /// `--labels k=v,…`.
+    pub labels: Vec<(String, String)>,
+    /// `--taints k=v:Effect,…`.
+    pub taints: Vec<TaintArg>,
+    /// `--cpu`.
+    pub cpu: Option<String>,
+    /// `--memory`.
+    pub memory: Option<String>,
+    /// `--pods`.
+    pub pods: Option<String>,
+}
+
+/// kubeplay's own `sim` verbs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimCmd {
+    /// `sim advance DURATION`.
+    Advance(Millis),
+    /// `sim time`.
+    Time,
+    /// `sim seed N`.
+    Seed(u64),
+    /// `sim node add …`.
+    NodeAdd(NodeAdd),
+    /// `sim node down|up NAME`.
+    NodeUp {
+        /// Node name.
+        name: String,
+        /// Up or down.
+        up: bool,
+    },
+    /// `sim pod fail NAME [--exit-code N] [--reason R]`.
+    PodFail {
+        /// Pod name.
+        name: String,
+        /// Exit code (default 1).
+        exit_code: i32,
+        /// Pod-level failure reason.
+        reason: Option<String>,
+        /// `-n`.
+        namespace: Option<String>,
+    },
+    /// `sim pod succeed NAME`.
+    PodSucceed {
+        /// Pod name.
+        name: String,
+        /// `-n`.
+        namespace: Option<String>,
+    },
+    /// `sim image remove|add IMAGE`.
+    Image {
+        /// The image.
+        image: String,
+        /// Add (pullable) or remove.
+        available: bool,
+    },
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// `get`.
+    Get(GetCmd),
+    /// `describe`.
+    Describe(DescribeCmd),
+    /// `apply|create|replace -f`.
+    File(FileCmd),
+    /// `create job`.
+    CreateJob(CreateJobCmd),
+    /// `delete`.
+    Delete(DeleteCmd),
+    /// `label|annotate`.
+    Label(LabelCmd),
+    /// `taint`.
+    Taint(TaintCmd),
+    /// `cordon` (true) / `uncordon` (false).
+    Cordon {
+        /// Node names.
+        nodes: Vec<String>,
+        /// Cordon or uncordon.
+        cordon: bool,
+    },
+    /// `drain`.
+    Drain(DrainCmd),
+    /// `patch`.
+    Patch(PatchCmd),
+    /// `logs`.
+    Logs(LogsCmd),
+    /// `wait`.
+    Wait(WaitCmd),
+    /// `explain PATH`.
+    Explain(String),
+    /// `api-resources`.
+    ApiResources {
+        /// `-o wide`.
+        wide: bool,
+        /// `--namespaced=`.
+        namespaced: Option<bool>,
+    },
+    /// `version`.
+    Version,
+    /// `rollout`.
+    Rollout(RolloutCmd),
+    /// `set image`.
+    SetImage(SetImageCmd),
+    /// `sim …`.
+    Sim(SimCmd),
+    /// `help`.
+    Help,
+    /// `VERB --help`.
+    VerbHelp(Verb),
+    /// An empty line or comment.
+    Nothing,
+}
+
+impl Command {
+    /// Whether the command may change the cluster (the session settles after these).
+    pub fn mutates(&self) -> bool {
+        !matches!(
+            self,
+            Command::Get(_)
+                | Command::Describe(_)
+                | Command::Logs(_)
+                | Command::Explain(_)
+                | Command::ApiResources { .. }
+                | Command::Version
+                | Command::Help
+                | Command::VerbHelp(_)
+                | Command::Nothing
+        )
+    }
+}
+
+/// cobra's `SuggestionsFor`: commands within Levenshtein distance 2, or with the typed prefix.
+pub fn suggestions(typed: &str) -> Vec<&'static str> {
+    let t = typed.to_ascii_lowercase();
+    VERBS
+        .iter()
+        .map(|v| v.as_str())
+        .filter(|name| levenshtein(&t, name) <= 2 || name.starts_with(&t))
+        .collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// Parses one command line (an optional leading `kubectl` is dropped).
+pub fn parse(line: &str) -> Result<Command, ParseError> {
+    let words = tokenize(line)?;
+    parse_words(&words)
+}
+
+/// Parses already split words.
+pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
+    let mut words = words;
+    if words.first().map(String::as_str) == Some("kubectl") {
+        words = words.get(1..).unwrap_or_default();
+    }
+    let Some(first) = words.first() else {
+        return Ok(Command::Nothing);
+    };
+    if first.starts_with('#') {
+        return Ok(Command::Nothing);
+    }
+    if first == "-h" || first == "--help" {
+        return Ok(Command::Help);
+    }
+    let Some(verb) = Verb::from_word(first) else {
+        if first.starts_with('-') {
+            return err(format!(
+                "error: unknown flag: {first}\nSee 'kubectl --help' for usage."
+            ));
+        }
+        let mut msg = format!("error: unknown command \"{first}\" for \"kubectl\"");
+        let sugg = suggestions(first);
+        if !sugg.is_empty() {
+            msg.push_str("\n\nDid you mean this?");
+            for s in sugg {
+                msg.push_str(&format!("\n\t{s}"));
+            }
+        }
+        msg.push_str("\n\nRun 'kubectl --help' for usage.");
+        return err(msg);
+    };
+    let rest = words.get(1..).unwrap_or_default();
+    let sub = rest.first().map(String::as_str);
+    let cmd_path = match (verb, sub) {
+        (Verb::Create, Some("job")) => "kubectl create job".to_string(),
+        (Verb::Set, Some("image")) => "kubectl set image".to_string(),
+        (Verb::Rollout, Some(s @ ("status" | "history" | "undo" | "restart"))) => {
+            format!("kubectl rollout {s}")
+        }
+        (Verb::Sim | Verb::Help, _) => verb.as_str().to_string(),
+        _ => format!("kubectl {}", verb.as_str()),
+    };
+    let p = parse_flags(rest, verb.flags(), &cmd_path)?;
+    if p.bool(Flag::Help)? {
+        return Ok(if verb == Verb::Help {
+            Command::Help
+        } else {
+            Command::VerbHelp(verb)
+        });
+    }
+    match verb {
+        Verb::Get => parse_get(p),
+        Verb::Describe => parse_describe(p),
+        Verb::Apply => parse_file(p, FileVerb::Apply),
+        Verb::Replace => parse_file(p, FileVerb::Replace),
+        Verb::Create => parse_create(p),
+        Verb::Delete => parse_delete(p),
+        Verb::Label => parse_label(p, MetaField::Labels),
+        Verb::Annotate => parse_label(p, MetaField::Annotations),
+        Verb::Taint => parse_taint(p),
+        Verb::Cordon | Verb::Uncordon => {
+            if p.args.is_empty() {
+                return err(format!(
+                    "error: USAGE: {} NODE [flags]\nSee 'kubectl {} -h' for help and examples",
+                    verb.as_str(),
+                    verb.as_str()
+                ));
+            }
+            Ok(Command::Cordon {
+                nodes: p.args,
+                cordon: verb == Verb::Cordon,
+            })
+        }
+        Verb::Drain => parse_drain(p),
+        Verb::Patch => parse_patch(p),
+        Verb::Logs => parse_logs(p),
+        Verb::Wait => parse_wait(p),
+        Verb::Explain => match p.args.as_slice() {
+            [path] => Ok(Command::Explain(path.clone())),
+            [] => err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
+            _ => err("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"),
+        },
+        Verb::ApiResources => {
+            let wide = match p.last(Flag::Output) {
+                None => false,
+                Some("wide") => true,
+                Some(o) => {
+                    return err(format!(
+                        "error: --output {o} is not available"
+                    ))
+                }
+            };
+            let namespaced = match p.last(Flag::Namespaced) {
+                None => None,
+                Some(v) => Some(parse_bool(v, Flag::Namespaced)?),
+            };
+            Ok(Command::ApiResources { wide, namespaced })
+        }
+        Verb::Version => Ok(Command::Version),
+        Verb::Rollout => parse_rollout(p),
+        Verb::Set => parse_set(p),
+        Verb::Sim => parse_sim(p),
+        Verb::Help => Ok(Command::Help),
+    }
+}
+
+fn no_resources() -> ParseError {
+    ParseError(String::from(
+        "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+    ))
+}
+
+fn check_ns_flags(p: &Parsed) -> Result<(), ParseError> {
+    if p.last(Flag::Namespace) == Some("") {
+        return err("error: the namespace from the provided object \"\" does not match the namespace \"\". You must pass '--namespace=' to perform this operation.");
+    }
+    Ok(())
+}
+
+fn parse_get(p: Parsed) -> Result<Command, ParseError> {
+    check_ns_flags(&p)?;
+    let files = p.all(Flag::Filename);
+    let resources = resource_args(&p.args)?;
+    if resources.is_empty() && files.is_empty() {
+        return err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+    }
+    Ok(Command::Get(GetCmd {
+        resources,
+        namespace: p.namespace(),
+        all_namespaces: p.bool(Flag::AllNamespaces)?,
+        selector: p.last(Flag::Selector).map(str::to_string),
+        field_selector: p.last(Flag::FieldSelector).map(str::to_string),
+        output: parse_output(p.last(Flag::Output).unwrap_or(""))?,
+        show_labels: p.bool(Flag::ShowLabels)?,
+        sort_by: p.last(Flag::SortBy).map(str::to_string),
+        files,
+    }))
+}
+
+fn parse_describe(p: Parsed) -> Result<Command, ParseError> {
+    let resources = resource_args(&p.args)?;
+    if resources.is_empty() {
+        return err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
+    }
+    Ok(Command::Describe(DescribeCmd {
+        resources,
+        namespace: p.namespace(),
+        all_namespaces: p.bool(Flag::AllNamespaces)?,
+        selector: p.last(Flag::Selector).map(str::to_string),
+    }))
+}
+
+fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
+    let files = p.all(Flag::Filename);
+    if files.is_empty() {
+        return err(match verb {
+            FileVerb::Apply => "error: must specify one of -f and -k",
+            FileVerb::Create => "error: must specify one of -f and -k",
+            FileVerb::Replace => "error: must specify --filename to replace",
+        });
+    }
+    if !p.args.is_empty() {
+        return err(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl {} -h' for help and examples",
+            p.args.join(" "),
+            match verb {
+                FileVerb::Apply => "apply",
+                FileVerb::Create => "create",
+                FileVerb::Replace => "replace",
+            }
+        ));
+    }
+    Ok(Command::File(FileCmd {
+        verb,
+        files,
+        namespace: p.namespace(),
+    }))
+}
+
+fn parse_create(p: Parsed) -> Result<Command, ParseError> {
+    if p.args.first().map(String::as_str) == Some("job") {
+        let names = p.args.get(1..).unwrap_or_default();
+        let [name] = names else {
+            return err(format!(
+                "error: exactly one NAME is required, got {}\nSee 'kubectl create job -h' for help and examples",
+                names.len()
+            ));
+        };
+        let Some(image) = p.last(Flag::Image).filter(|i| !i.is_empty()) else {
+            return err("error: either --image or --from must be specified");
+        };
+        return Ok(Command::CreateJob(CreateJobCmd {
+            name: name.clone(),
+            image: image.to_string(),
+            command: p.after_dash.clone(),
+            namespace: p.namespace(),
+        }));
+    }
+    if let Some(sub) = p.args.first() {
+        if p.all(Flag::Filename).is_empty() {
+            return err(format!(
+                "error: unknown command \"{sub}\" for \"kubectl create\"\n\nRun 'kubectl create --help' for usage."
+            ));
+        }
+    }
+    if p.last(Flag::Image).is_some() {
+        return err("error: unknown flag: --image\nSee 'kubectl create --help' for usage.");
+    }
+    parse_file(p, FileVerb::Create)
+}
+
+fn parse_cascade(v: &str) -> Result<Propagation, ParseError> {
+    match v {
+        "background" | "true" => Ok(Propagation::Background),
+        "foreground" => Ok(Propagation::Foreground),
+        "orphan" | "false" => Ok(Propagation::Orphan),
+        _ => err(format!(
+            "error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\""
+        )),
+    }
+}
+
+fn parse_int<T: std::str::FromStr>(v: &str, f: Flag) -> Result<T, ParseError> {
+    v.parse().map_err(|_| {
+        ParseError(format!(
+            "error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax",
+            f.as_str()
+        ))
+    })
+}
+
+fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
+    let files = p.all(Flag::Filename);
+    let resources = resource_args(&p.args)?;
+    let all = p.bool(Flag::All)?;
+    let selector = p.last(Flag::Selector).map(str::to_string);
+    if resources.is_empty() && files.is_empty() {
+        return Err(no_resources());
+    }
+    if !files.is_empty() && !resources.is_empty() {
+        return err("error: Unexpected args: [".to_string()
+            + &p.args.join(" ")
+            + "]\nSee 'kubectl delete -h' for help and examples");
+    }
+    let bare_kinds = resources.iter().all(|r| matches!(r, ResourceArg::Kind(_)));
+    if files.is_empty() && bare_kinds && !all && selector.is_none() {
+        return err("error: resource(s) were provided, but no name was specified");
+    }
+    let now = p.bool(Flag::Now)?;
+    let force = p.bool(Flag::Force)?;
+    let mut grace = match p.last(Flag::GracePeriod) {
+        Some(v) => Some(parse_int::<i64>(v, Flag::GracePeriod)?),
+        None => None,
+    };
+    if now {
+        if grace.is_some_and(|g| g >= 0) {
+            return err("error: --now and --grace-period cannot be specified together");
+        }
+        grace = Some(1);
+    }
+    if grace.is_some_and(|g| g < 0) {
+        grace = None;
+    }
+    if force && grace.is_none() {
+        grace = Some(0);
+    }
+    if grace == Some(0) && !force {
+        // kubectl turns an explicit zero into 1 unless --force is given.
+        grace = Some(1);
+    }
+    let wait = match p.last(Flag::WaitFlag) {
+        None => true,
+        Some(v) => parse_bool(v, Flag::WaitFlag)?,
+    };
+    Ok(Command::Delete(DeleteCmd {
+        resources,
+        files,
+        namespace: p.namespace(),
+        all_namespaces: p.bool(Flag::AllNamespaces)?,
+        selector,
+        all,
+        cascade: parse_cascade(p.last(Flag::Cascade).unwrap_or("background"))?,
+        grace_period: grace,
+        force,
+        wait,
+    }))
+}
+
+fn parse_label(p: Parsed, field: MetaField) -> Result<Command, ParseError> {
+    let what = match field {
+        MetaField::Labels => "label",
+        MetaField::Annotations => "annotation",
+    };
+    let mut res_words = Vec::new();
+    let mut set = Vec::new();
+    let mut remove = Vec::new();
+    for a in &p.args {
+        if let Some((k, v)) = a.split_once('=') {
+            set.push((k.to_string(), v.to_string()));
+        } else if let Some(k) = a.strip_suffix('-').filter(|_| !res_words.is_empty()) {
+            remove.push(k.to_string());
+        } else {
+            if !set.is_empty() || !remove.is_empty() {
+                return err(format!("error: invalid {what} spec: {a}"));
+            }
+            res_words.push(a.clone());
+        }
+    }
+    if set.is_empty() && remove.is_empty() {
+        return err(format!("error: at least one {what} update is required"));
+    }
+    let resources = resource_args(&res_words)?;
+    if resources.is_empty() {
+        return Err(no_resources());
+    }
+    for (k, _) in &set {
+        if k.is_empty() {
+            return err(format!("error: invalid {what} spec: ={}", ""));
+        }
+    }
+    Ok(Command::Label(LabelCmd {
+        field,
+        resources,
+        set,
+        remove,
+        overwrite: p.bool(Flag::Overwrite)?,
+        namespace: p.namespace(),
+        selector: p.last(Flag::Selector).map(str::to_string),
+        all: p.bool(Flag::All)?,
+    }))
+}
+
+/// Parses `key[=value]:Effect[-]` or `key[-]` (`kubectl taint` / `sim node add --taints`).
+pub fn parse_taint_arg(s: &str) -> Result<TaintArg, ParseError> {
+    let (body, remove) = match s.strip_suffix('-') {
+        Some(b) => (b, true),
+        None => (s, false),
+    };
+    let (kv, effect) = match body.rsplit_once(':') {
+        Some((kv, e)) => (kv, e.to_string()),
+        None if remove => (body, String::new()),
+        None => return err(format!("error: invalid taint spec: {s}")),
+    };
+    let (key, value) = match kv.split_once('=') {
+        Some((k, v)) => (k.to_string(), v.to_string()),
+        None => (kv.to_string(), String::new()),
+    };
+    if key.is_empty() {
+        return err(format!("error: invalid taint spec: {s}"));
+    }
+    if !effect.is_empty()
+        && !matches!(
+            effect.as_str(),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute"
+        )
+    {
+        return err(format!(
+            "error: invalid taint effect: {effect}, unsupported taint effect"
+        ));
+    }
+    if !remove && effect.is_empty() {
+        return err(format!("error: invalid taint spec: {s}"));
+    }
+    Ok(TaintArg {
+        key,
+        value,
+        effect,
+        remove,
+    })
+}
+
+fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
+    let mut args = p.args.iter();
+    let Some(kind_word) = args.next() else {
+        return err("error: one or more resources must be specified as <resource> <name>");
+    };
+    let mut nodes = Vec::new();
+    let mut rest: Vec<&String> = Vec::new();
+    if let Some((t, n)) = kind_word.split_once('/') {
+        if resolve_kind(t)? != Kind::Node {
+            return err(format!(
+                "error: invalid resource type {t}, only node types are supported"
+            ));
+        }
+        nodes.push(n.to_string());
+        rest.extend(args);
+    } else {
+        if resolve_kind(kind_word)? != Kind::Node {
+            return err(format!(
+                "error: invalid resource type {kind_word}, only node types are supported"
+            ));
+        }
+        for a in args {
+            if a.contains(':') || a.contains('=') || (a.ends_with('-') && !nodes.is_empty()) {
+                rest.push(a);
+            } else if rest.is_empty() {
+                nodes.push(a.clone());
+            } else {
+                rest.push(a);
+            }
+        }
+    }
+    if nodes.is_empty() {
+        return err("error: one or more resources must be specified as <resource> <name>");
+    }
+    if rest.is_empty() {
+        return err("error: at least one taint update is required");
+    }
+    let taints = rest
+        .into_iter()
+        .map(|a| parse_taint_arg(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Command::Taint(TaintCmd {
+        nodes,
+        taints,
+        overwrite: p.bool(Flag::Overwrite)?,
+    }))
+}
+
+fn parse_drain(p: Parsed) -> Result<Command, ParseError> {
+    let [node] = p.args.as_slice() else {
+        return err(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+        );
+    };
+    let grace = match p.last(Flag::GracePeriod) {
+        Some(v) => Some(parse_int::<i64>(v, Flag::GracePeriod)?).filter(|g| *g >= 0),
+        None => None,
+    };
+    Ok(Command::Drain(DrainCmd {
+        node: node.clone(),
+        ignore_daemonsets: p.bool(Flag::IgnoreDaemonsets)?,
+        force: p.bool(Flag::Force)?,
+        delete_emptydir_data: p.bool(Flag::DeleteEmptydirData)?,
+        grace_period: grace,
+    }))
+}
+
+fn single_named(args: &[String], verb: &str) -> Result<(Kind, String), ParseError> {
+    let res = resource_args(args)?;
+    match res.as_slice() {
+        [ResourceArg::Named(k, n)] => Ok((*k, n.clone())),
+        [] => Err(no_resources()),
+        [ResourceArg::Kind(_)] => err(format!(
+            "error: resource(s) were provided, but no name was specified\nSee 'kubectl {verb} -h' for help and examples"
+        )),
+        _ => err(format!(
+            "error: only one resource may be specified\nSee 'kubectl {verb} -h' for help and examples"
+        )),
+    }
+}
+
+fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
+    let target = single_named(&p.args, "patch")?;
+    let Some(patch) = p.last(Flag::PatchFlag) else {
+        return err(
+            "error: must specify --patch or --patch-file containing the contents of the patch",
+        );
+    };
+    let patch_type = match p.last(Flag::TypeFlag).unwrap_or("strategic") {
+        "strategic" => PatchType::Strategic,
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        other => {
+            return err(format!(
+                "error: --type must be one of [json merge strategic], not \"{other}\"\nSee 'kubectl patch -h' for help and examples"
+            ))
+        }
+    };
+    Ok(Command::Patch(PatchCmd {
+        target,
+        patch_type,
+        patch: patch.to_string(),
+        namespace: p.namespace(),
+    }))
+}
+
+fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
+    let target = match p.args.as_slice() {
+        [] => return err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"),
+        [one] => match one.split_once('/') {
+            Some((t, n)) => ResourceArg::Named(resolve_kind(t)?, n.to_string()),
+            None => ResourceArg::Named(Kind::Pod, one.clone()),
+        },
+        [pod, container] if !pod.contains('/') && p.last(Flag::Container).is_none() => {
+            return Ok(Command::Logs(LogsCmd {
+                target: ResourceArg::Named(Kind::Pod, pod.clone()),
+                container: Some(container.clone()),
+                previous: p.bool(Flag::Previous)?,
+                tail: tail(&p)?,
+                namespace: p.namespace(),
+            }))
+        }
+        _ => return err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"),
+    };
+    Ok(Command::Logs(LogsCmd {
+        target,
+        container: p.last(Flag::Container).map(str::to_string),
+        previous: p.bool(Flag::Previous)?,
+        tail: tail(&p)?,
+        namespace: p.namespace(),
+    }))
+}
+
+fn tail(p: &Parsed) -> Result<i64, ParseError> {
+    match p.last(Flag::Tail) {
+        Some(v) => parse_int(v, Flag::Tail),
+        None => Ok(-1),
+    }
+}
+
+fn parse_timeout(v: &str) -> Result<Millis, ParseError> {
+    parse_duration(v).map_err(|_| {
+        ParseError(format!(
+            "error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\""
+        ))
+    })
+}
+
+fn parse_wait(p: Parsed) -> Result<Command, ParseError> {
+    let for_text = p.last(Flag::For).unwrap_or("");
+    let for_ = if for_text == "delete" {
+        WaitFor::Delete
+    } else if let Some(c) = for_text.strip_prefix("condition=") {
+        let (name, value) = match c.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (c.to_string(), "True".to_string()),
+        };
+        if name.is_empty() {
+            return err(format!("error: unrecognized condition: \"{for_text}\""));
+        }
+        WaitFor::Condition { name, value }
+    } else if let Some(j) = for_text.strip_prefix("jsonpath=") {
+        // `{.status.phase}=Running`: the value follows the closing brace.
+        let (path, value) = match j.rfind('}') {
+            Some(end) => {
+                let (path, rest) = j.split_at(end + 1);
+                let value = rest.strip_prefix('=').map(str::to_string);
+                (path.to_string(), value)
+            }
+            None => match j.split_once('=') {
+                Some((p, v)) => (p.to_string(), Some(v.to_string())),
+                None => (j.to_string(), None),
+            },
+        };
+        if path.is_empty() {
+            return err("error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'");
+        }
+        WaitFor::JsonPath { path, value }
+    } else {
+        return err(format!("error: unrecognized condition: \"{for_text}\""));
+    };
+    let resources = resource_args(&p.args)?;
+    if resources.is_empty() {
+        return Err(no_resources());
+    }
+    let timeout = match p.last(Flag::Timeout) {
+        Some(v) => parse_timeout(v)?,
+        None => 30_000,
+    };
+    Ok(Command::Wait(WaitCmd {
+        resources,
+        for_,
+        timeout,
+        namespace: p.namespace(),
+        selector: p.last(Flag::Selector).map(str::to_string),
+        all: p.bool(Flag::All)?,
+    }))
+}
+
+fn parse_rollout(p: Parsed) -> Result<Command, ParseError> {
+    let Some(sub) = p.args.first() else {
+        return Ok(Command::VerbHelp(Verb::Rollout));
+    };
+    let action = match sub.as_str() {
+        "status" => RolloutAction::Status,
+        "history" => RolloutAction::History,
+        "undo" => RolloutAction::Undo,
+        "restart" => RolloutAction::Restart,
+        other => {
+            return err(format!(
+                "error: unknown command \"{other}\" for \"kubectl rollout\"\n\nRun 'kubectl rollout --help' for usage."
+            ))
+        }
+    };
+    let resources = resource_args(p.args.get(1..).unwrap_or_default())?;
+    if resources.is_empty() {
+        return err("error: required resource not specified");
+    }
+    for r in &resources {
+        if r.kind() != Kind::DaemonSet {
+            return err(format!(
+                "error: no {} found for {}",
+                match action {
+                    RolloutAction::Status => "status viewer",
+                    RolloutAction::History => "history viewer",
+                    RolloutAction::Undo => "rollbacker",
+                    RolloutAction::Restart => "restarter",
+                },
+                r.kind().resource_group()
+            ))
+            .map_err(|e: ParseError| {
+                if action == RolloutAction::Restart {
+                    ParseError(format!(
+                        "error: {}s \"{}\" restarting is not supported",
+                        r.kind().kind_group(),
+                        match r {
+                            ResourceArg::Named(_, n) => n.as_str(),
+                            ResourceArg::Kind(_) => "",
+                        }
+                    ))
+                } else {
+                    e
+                }
+            });
+        }
+    }
+    let rev_flag = match action {
+        RolloutAction::Undo => p.last(Flag::ToRevision),
+        _ => p.last(Flag::Revision),
+    };
+    let revision = match rev_flag {
+        Some(v) => parse_int(v, Flag::Revision)?,
+        None => 0,
+    };
+    let timeout = match p.last(Flag::Timeout) {
+        Some(v) => Some(parse_timeout(v)?),
+        None => None,
+    };
+    Ok(Command::Rollout(RolloutCmd {
+        action,
+        resources,
+        revision,
+        timeout,
+        namespace: p.namespace(),
+    }))
+}
+
+fn parse_set(p: Parsed) -> Result<Command, ParseError> {
+    match p.args.first().map(String::as_str) {
+        Some("image") => {}
+        Some(other) => {
+            return err(format!(
+                "error: unknown command \"{other}\" for \"kubectl set\"\n\nRun 'kubectl set --help' for usage."
+            ))
+        }
+        None => return Ok(Command::VerbHelp(Verb::Set)),
+    }
+    let mut res_words = Vec::new();
+    let mut images = Vec::new();
+    for a in p.args.get(1..).unwrap_or_default() {
+        match a.split_once('=') {
+            Some((c, i)) => images.push((c.to_string(), i.to_string())),
+            None => res_words.push(a.clone()),
+        }
+    }
+    let resources = resource_args(&res_words)?;
+    if resources.is_empty() {
+        return Err(no_resources());
+    }
+    if images.is_empty() {
+        return err("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
+    }
+    Ok(Command::SetImage(SetImageCmd {
+        resources,
+        images,
+        namespace: p.namespace(),
+    }))
+}
+
+fn sim_usage() -> ParseError {
+    ParseError(format!("error: usage: {}", Verb::Sim.usage()))
+}
+
+fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
+    let args: Vec<&str> = p.args.iter().map(String::as_str).collect();
+    let sim = match args.as_slice() {
+        ["advance", d] => {
+            SimCmd::Advance(parse_duration(d).map_err(|e| ParseError(format!("error: {e}")))?)
+        }
+        ["time"] => SimCmd::Time,
+        ["seed", n] => SimCmd::Seed(
+            n.parse()
+                .map_err(|_| ParseError(format!("error: invalid seed \"{n}\"")))?,
+        ),
+        ["node", "add", name] => {
+            let mut labels = Vec::new();
+            for kv in p.all(Flag::Labels).iter().flat_map(|l| {
+                l.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            }) {
+                let Some((k, v)) = kv.split_once('=') else {
+                    return err(format!("error: invalid label spec: {kv}"));
+                };
+                labels.push((k.to_string(), v.to_string()));
+            }
+            let mut taints = Vec::new();
+            for t in p.all(Flag::Taints).iter().flat_map(|l| {
+                l.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            }) {
+                let t = parse_taint_arg(&t)?;
+                if t.remove {
+                    return err(format!("error: invalid taint spec: {}-", t.key));
+                }
+                taints.push(t);
+            }
+            SimCmd::NodeAdd(NodeAdd {
+                name: name.to_string(),
+                labels,
+                taints,
+                cpu: p.last(Flag::Cpu).map(str::to_string),
+                memory: p.last(Flag::Memory).map(str::to_string),
+                pods: p.last(Flag::Pods).map(str::to_string),
+            })
+        }
+        ["node", updown @ ("up" | "down"), name] => SimCmd::NodeUp {
+            name: name.to_string(),
+            up: *updown == "up",
+        },
+        ["pod", "fail", name] => SimCmd::PodFail {
+            name: name.to_string(),
+            exit_code: match p.last(Flag::ExitCode) {
+                Some(v) => parse_int(v, Flag::ExitCode)?,
+                None => 1,
+            },
+            reason: p.last(Flag::Reason).map(str::to_string),
+            namespace: p.namespace(),
+        },
+        ["pod", "succeed", name] => SimCmd::PodSucceed {
+            name: name.to_string(),
+            namespace: p.namespace(),
+        },
+        ["image", ar @ ("add" | "remove"), image] => SimCmd::Image {
+            image: image.to_string(),
+            available: *ar == "add",
+        },
+        _ => return Err(sim_usage()),
+    };
+    Ok(Command::Sim(sim))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Case {
+        name: &'static str,
+        line: &'static str,
+        want: Result<Command, &'static str>,
+    }
+
+    fn get(resources: Vec<ResourceArg>) -> GetCmd {
+        GetCmd {
+            resources,
+            namespace: None,
+            all_namespaces: false,
+            selector: None,
+            field_selector: None,
+            output: OutputFormat::Table,
+            show_labels: false,
+            sort_by: None,
+            files: Vec::new(),
+        }
+    }
+
+    fn check(case: &Case) {
+        let got = parse(case.line).map_err(|e| e.0);
+        let want = case.want.clone().map_err(str::to_string);
+        assert_eq!(got, want, "case {} ({})", case.name, case.line);
+    }
+
+    #[test]
+    fn parse_table() {
+        use ResourceArg::*;
+        let cases = vec![
+            Case {
+                name: "get_pods",
+                line: "kubectl get pods",
+                want: Ok(Command::Get(get(vec![Kind(crate::engine::api::Kind::Pod)]))),
+            },
+            Case {
+                name: "get_short_name_and_output_attached",
+                line: "get po web -oyaml",
+                want: Ok(Command::Get(GetCmd {
+                    output: OutputFormat::Yaml,
+                    ..get(vec![Named(crate::engine::api::Kind::Pod, "web".into())])
+                })),
+            },
+            Case {
+                name: "get_flag_equals_and_separate",
+                line: "get ds --namespace=kube-system -l app=x -o wide",
+                want: Ok(Command::Get(GetCmd {
+                    namespace: Some("kube-system".into()),
+                    selector: Some("app=x".into()),
+                    output: OutputFormat::Wide,
+                    ..get(vec![Kind(crate::engine::api::Kind::DaemonSet)])
+                })),
+            },
+            Case {
+                name: "get_multiple_kinds",
+                line: "get pods,ds -A",
+                want: Ok(Command::Get(GetCmd {
+                    all_namespaces: true,
+                    ..get(vec![
+                        Kind(crate::engine::api::Kind::Pod),
+                        Kind(crate::engine::api::Kind::DaemonSet),
+                    ])
+                })),
+            },
+            Case {
+                name: "get_type_slash_name",
+                line: "get ds/x pod/y -n=a",
+                want: Ok(Command::Get(GetCmd {
+                    namespace: Some("a".into()),
+                    ..get(vec![
+                        Named(crate::engine::api::Kind::DaemonSet, "x".into()),
+                        Named(crate::engine::api::Kind::Pod, "y".into()),
+                    ])
+                })),
+            },
+            Case {
+                name: "get_jsonpath_quoted",
+                line: "get pods -o jsonpath='{.items[*].metadata.name}'",
+                want: Ok(Command::Get(GetCmd {
+                    output: OutputFormat::JsonPath("{.items[*].metadata.name}".into()),
+                    ..get(vec![Kind(crate::engine::api::Kind::Pod)])
+                })),
+            },
+            Case {
+                name: "unknown_command_suggests",
+                line: "kubectl gett pods",
+                want: Err("error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n\nRun 'kubectl --help' for usage."),
+            },
+            Case {
+                name: "unknown_flag",
+                line: "get pods --foo",
+                want: Err("error: unknown flag: --foo\nSee 'kubectl get --help' for usage."),
+            },
+            Case {
+                name: "unknown_shorthand",
+                line: "get pods -z",
+                want: Err("error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage."),
+            },
+            Case {
+                name: "unknown_resource_type",
+                line: "get foos",
+                want: Err("error: the server doesn't have a resource type \"foos\""),
+            },
+            Case {
+                name: "flag_needs_argument",
+                line: "get pods -n",
+                want: Err("error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."),
+            },
+            Case {
+                name: "bad_cascade",
+                line: "delete pod x --cascade=foo",
+                want: Err("error: invalid cascade value (foo). Must be \"background\", \"foreground\", or \"orphan\""),
+            },
+            Case {
+                name: "delete_without_args",
+                line: "delete",
+                want: Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"),
+            },
+            Case {
+                name: "label_needs_update",
+                line: "label pods",
+                want: Err("error: at least one label update is required"),
+            },
+            Case {
+                name: "create_job_with_command",
+                line: "create job pi --image=perl:5.34 -- perl -e 'print 1'",
+                want: Ok(Command::CreateJob(CreateJobCmd {
+                    name: "pi".into(),
+                    image: "perl:5.34".into(),
+                    command: vec!["perl".into(), "-e".into(), "print 1".into()],
+                    namespace: None,
+                })),
+            },
+            Case {
+                name: "taint_add_and_remove",
+                line: "taint nodes n1 dedicated=gpu:NoSchedule gone-",
+                want: Ok(Command::Taint(TaintCmd {
+                    nodes: vec!["n1".into()],
+                    taints: vec![
+                        TaintArg {
+                            key: "dedicated".into(),
+                            value: "gpu".into(),
+                            effect: "NoSchedule".into(),
+                            remove: false,
+                        },
+                        TaintArg {
+                            key: "gone".into(),
+                            value: String::new(),
+                            effect: String::new(),
+                            remove: true,
+                        },
+                    ],
+                    overwrite: false,
+                })),
+            },
+            Case {
+                name: "sim_advance",
+                line: "sim advance 1m30s",
+                want: Ok(Command::Sim(SimCmd::Advance(90_000))),
+            },
+            Case {
+                name: "wait_condition",
+                line: "wait --for=condition=complete job/pi --timeout=60s",
+                want: Ok(Command::Wait(WaitCmd {
+                    resources: vec![Named(crate::engine::api::Kind::Job, "pi".into())],
+                    for_: WaitFor::Condition {
+                        name: "complete".into(),
+                        value: "True".into(),
+                    },
+                    timeout: 60_000,
+                    namespace: None,
+                    selector: None,
+                    all: false,
+                })),
+            },
+            Case {
+                name: "unterminated_quote",
+                line: "get pods -l 'app=x",
+                want: Err("error: unterminated quoted string"),
+            },
+            Case {
+                name: "comment",
+                line: "# nothing",
+                want: Ok(Command::Nothing),
+            },
+        ];
+        for c in &cases {
+            check(c);
+        }
+    }
+
+    #[test]
+    fn tokenizer_handles_quotes_and_escapes() {
+        assert_eq!(
+            tokenize(r#"a "b c" 'd "e"' f\ g "h\"i""#).ok(),
+            Some(vec![
+                "a".to_string(),
+                "b c".into(),
+                "d \"e\"".into(),
+                "f g".into(),
+                "h\"i".into()
+            ])
+        );
+    }
+}

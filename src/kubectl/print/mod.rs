@@ -1,0 +1,125 @@
+//! Printers: kubectl's table (`printers/tablegenerator` + `internalversion/printers.go`), YAML/JSON
+//! and `describe` output, all aligned by a port of Go's `text/tabwriter`.
+
+pub mod describe;
+pub mod table;
+pub mod yaml;
+
+/// Aligns rows of cells like kubectl's table printer (`printers.GetNewTabWriter`: minwidth 6,
+/// padding 3, pad char ' '); the last cell of each row is not padded.
+pub fn tabwrite(rows: &[Vec<String>]) -> String {
+    tabwrite_with(rows, 6, 3)
+}
+
+/// Rows of cells through [`tabwriter`] with the given minimum width and padding.
+pub fn tabwrite_with(rows: &[Vec<String>], min_width: usize, padding: usize) -> String {
+    let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
+    tabwriter(&text, min_width, padding)
+}
+
+/// Go's `text/tabwriter` (flags 0, pad char ' '): cells are tab-terminated; a column block is a
+/// run of consecutive lines that have a cell in that column; each block is as wide as its widest
+/// cell plus `padding` (at least `min_width`). The text after a line's last tab is not aligned.
+pub fn tabwriter(text: &str, min_width: usize, padding: usize) -> String {
+    let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
+    let mut out = String::new();
+    let mut widths = Vec::new();
+    format_block(
+        &lines,
+        0,
+        lines.len(),
+        &mut widths,
+        min_width,
+        padding,
+        &mut out,
+    );
+    out
+}
+
+fn cell_width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn format_block(
+    lines: &[Vec<&str>],
+    line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    min_width: usize,
+    padding: usize,
+    out: &mut String,
+) {
+    let column = widths.len();
+    let mut start = line0;
+    let mut this = line0;
+    while this < line1 {
+        let n_cells = lines.get(this).map_or(0, Vec::len);
+        if column + 1 >= n_cells {
+            this += 1;
+            continue;
+        }
+        write_lines(lines, start, this, widths, out);
+        start = this;
+        let mut width = min_width;
+        while this < line1 {
+            let Some(line) = lines.get(this) else { break };
+            if column + 1 >= line.len() {
+                break;
+            }
+            let w = line.get(column).map_or(0, |c| cell_width(c)) + padding;
+            width = width.max(w);
+            this += 1;
+        }
+        widths.push(width);
+        format_block(lines, start, this, widths, min_width, padding, out);
+        widths.pop();
+        start = this;
+    }
+    write_lines(lines, start, line1, widths, out);
+}
+
+fn write_lines(
+    lines: &[Vec<&str>],
+    line0: usize,
+    line1: usize,
+    widths: &[usize],
+    out: &mut String,
+) {
+    for i in line0..line1 {
+        let Some(line) = lines.get(i) else { continue };
+        for (j, cell) in line.iter().enumerate() {
+            out.push_str(cell);
+            if let Some(w) = widths.get(j) {
+                for _ in cell_width(cell)..*w {
+                    out.push(' ');
+                }
+            }
+        }
+        if i + 1 != lines.len() {
+            out.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabwrite_pads_like_kubectl() {
+        let rows = vec![
+            vec!["NAME".to_string(), "READY".into(), "AGE".into()],
+            vec!["a".to_string(), "1/1".into(), "5s".into()],
+        ];
+        assert_eq!(tabwrite(&rows), "NAME   READY   AGE\na      1/1     5s\n");
+    }
+
+    #[test]
+    fn tabwriter_blocks_end_at_lines_without_cells() {
+        let text = "Name:\tx\nService Account:\ty\nIPs:\n  IP:\t1\n";
+        assert_eq!(
+            tabwriter(text, 0, 2),
+            "Name:             x\nService Account:  y\nIPs:\n  IP:  1\n"
+        );
+    }
+}

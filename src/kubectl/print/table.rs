@@ -1,0 +1,624 @@
+//! The columns `kubectl get` prints per kind, after `pkg/printers/internalversion/printers.go`
+//! (`printPod`, `printNode`, `printDaemonSet`, `printJob`, `printEvent`, `printNamespace`,
+//! `printControllerRevision`, `printService`, `printEndpointSlice`).
+//!
+//! Simplifications: no sidecar (restartable init container) accounting, no readiness gates,
+//! services print `<none>` external IPs.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod, PodSpec, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
+
+use crate::engine::api::{Kind, Object};
+use crate::engine::clock::{human_duration, SimTime};
+
+/// What a row needs besides the object.
+#[derive(Debug, Clone, Copy)]
+pub struct RowCtx {
+    /// The simulated clock (for ages).
+    pub now: SimTime,
+    /// `-o wide`.
+    pub wide: bool,
+}
+
+/// `translateTimestampSince`: the age of a timestamp, `<unknown>` if unset.
+pub fn age(t: Option<&Time>, now: SimTime) -> String {
+    match t {
+        Some(t) => human_duration(now.since(SimTime::from_k8s(t))),
+        None => "<unknown>".to_string(),
+    }
+}
+
+/// The header row for a kind.
+pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    let (base, extra): (&[&str], &[&str]) = match kind {
+        Kind::Pod => (
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        Kind::Node => (
+            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
+        Kind::DaemonSet => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::Job => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::Event => (
+            &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            &["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"],
+        ),
+        Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
+        Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
+        Kind::Service => (
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            &["SELECTOR"],
+        ),
+        Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
+    };
+    let mut h = base.to_vec();
+    if wide {
+        h.extend_from_slice(extra);
+    }
+    h
+}
+
+/// The cells of one row; the first is the name (events: LAST SEEN; no name column).
+pub fn row(obj: &Object, ctx: RowCtx) -> Vec<String> {
+    let mut cells = match obj {
+        Object::Pod(p) => pod_row(p, ctx),
+        Object::Node(n) => node_row(n, ctx),
+        Object::DaemonSet(ds) => daemonset_row(ds, ctx),
+        Object::Job(j) => job_row(j, ctx),
+        Object::Event(e) => event_row(e, ctx),
+        Object::Namespace(ns) => namespace_row(ns, ctx),
+        Object::ControllerRevision(cr) => revision_row(cr, ctx),
+        Object::Service(s) => service_row(s, ctx),
+        Object::EndpointSlice(es) => endpointslice_row(es, ctx),
+    };
+    let want = headers(obj.kind(), ctx.wide).len();
+    cells.resize(want, String::new());
+    cells
+}
+
+/// Whether the kind's first column is the object name (events have none).
+pub fn has_name_column(kind: Kind) -> bool {
+    kind != Kind::Event
+}
+
+/// `k=v,k2=v2` in key order, or `<none>`.
+pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
+    match labels {
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => "<none>".to_string(),
+    }
+}
+
+/// `metav1.FormatLabelSelector`, `<none>` when unset.
+pub fn format_label_selector(sel: Option<&LabelSelector>) -> String {
+    match sel {
+        Some(s) => crate::engine::selector::format_label_selector(s),
+        None => "<none>".to_string(),
+    }
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() {
+        "<none>".to_string()
+    } else {
+        s
+    }
+}
+
+/// READY, STATUS and RESTARTS of a pod, as `printPod` derives them.
+pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let status = pod.status.clone().unwrap_or_default();
+    let total = spec.containers.len();
+    let mut ready = 0;
+    let mut restarts: i32 = 0;
+    let mut last_restart: Option<SimTime> = None;
+    let phase = status.phase.clone().unwrap_or_default();
+    let mut reason = match status.reason.as_deref() {
+        Some(r) if !r.is_empty() => r.to_string(),
+        _ => phase.clone(),
+    };
+    for c in status.conditions.iter().flatten() {
+        if c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated") {
+            reason = "SchedulingGated".to_string();
+        }
+    }
+    let note_restart = |last: &mut Option<SimTime>, t: Option<&Time>| {
+        if let Some(t) = t {
+            let t = SimTime::from_k8s(t);
+            if last.is_none_or(|l| l < t) {
+                *last = Some(t);
+            }
+        }
+    };
+    let n_init = spec.init_containers.as_ref().map_or(0, Vec::len);
+    let mut initializing = false;
+    for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
+        restarts += c.restart_count;
+        if let Some(t) = c.last_state.as_ref().and_then(|s| s.terminated.as_ref()) {
+            note_restart(&mut last_restart, t.finished_at.as_ref());
+        }
+        let st = c.state.clone().unwrap_or_default();
+        match (&st.terminated, &st.waiting) {
+            (Some(t), _) if t.exit_code == 0 => continue,
+            (Some(t), _) => {
+                reason = match t.reason.as_deref() {
+                    Some(r) if !r.is_empty() => format!("Init:{r}"),
+                    _ => match t.signal {
+                        Some(s) if s != 0 => format!("Init:Signal:{s}"),
+                        _ => format!("Init:ExitCode:{}", t.exit_code),
+                    },
+                };
+            }
+            (None, Some(w))
+                if w.reason
+                    .as_deref()
+                    .is_some_and(|r| !r.is_empty() && r != "PodInitializing") =>
+            {
+                reason = format!("Init:{}", w.reason.clone().unwrap_or_default());
+            }
+            _ => reason = format!("Init:{i}/{n_init}"),
+        }
+        initializing = true;
+        break;
+    }
+    let initialized = status
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "Initialized" && c.status == "True");
+    if !initializing || initialized {
+        restarts = 0;
+        last_restart = None;
+        let mut has_running = false;
+        for c in status.container_statuses.iter().flatten().rev() {
+            restarts += c.restart_count;
+            if let Some(t) = c.last_state.as_ref().and_then(|s| s.terminated.as_ref()) {
+                note_restart(&mut last_restart, t.finished_at.as_ref());
+            }
+            let st = c.state.clone().unwrap_or_default();
+            if let Some(r) = st
+                .waiting
+                .as_ref()
+                .and_then(|w| w.reason.clone())
+                .filter(|r| !r.is_empty())
+            {
+                reason = r;
+            } else if let Some(t) = &st.terminated {
+                reason = match t.reason.as_deref() {
+                    Some(r) if !r.is_empty() => r.to_string(),
+                    _ => match t.signal {
+                        Some(s) if s != 0 => format!("Signal:{s}"),
+                        _ => format!("ExitCode:{}", t.exit_code),
+                    },
+                };
+            } else if c.ready && st.running.is_some() {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            let pod_ready = status
+                .conditions
+                .iter()
+                .flatten()
+                .any(|c| c.type_ == "Ready" && c.status == "True");
+            reason = if pod_ready { "Running" } else { "NotReady" }.to_string();
+        }
+    }
+    let terminal = matches!(phase.as_str(), "Succeeded" | "Failed");
+    if pod.metadata.deletion_timestamp.is_some() {
+        if status.reason.as_deref() == Some("NodeLost") {
+            reason = "Unknown".to_string();
+        } else if !terminal {
+            reason = "Terminating".to_string();
+        }
+    }
+    let restarts_str = match last_restart {
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", human_duration(now.since(t))),
+        _ => restarts.to_string(),
+    };
+    (format!("{ready}/{total}"), reason, restarts_str)
+}
+
+fn pod_row(pod: &Pod, ctx: RowCtx) -> Vec<String> {
+    let (ready, reason, restarts) = pod_status(pod, ctx.now);
+    let mut cells = vec![
+        pod.metadata.name.clone().unwrap_or_default(),
+        ready,
+        reason,
+        restarts,
+        age(pod.metadata.creation_timestamp.as_ref(), ctx.now),
+    ];
+    if ctx.wide {
+        let status = pod.status.clone().unwrap_or_default();
+        let ip = status
+            .pod_ips
+            .as_ref()
+            .and_then(|ips| ips.first())
+            .map(|i| i.ip.clone())
+            .or(status.pod_ip.clone())
+            .unwrap_or_default();
+        cells.push(none_if_empty(ip));
+        cells.push(none_if_empty(
+            pod.spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default(),
+        ));
+        cells.push(none_if_empty(
+            status.nominated_node_name.unwrap_or_default(),
+        ));
+        cells.push("<none>".to_string());
+    }
+    cells
+}
+
+/// The STATUS column of a node (`Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled`).
+pub fn node_status(node: &Node) -> String {
+    let mut status: Vec<String> = Vec::new();
+    if let Some(c) = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+    {
+        status.push(
+            if c.status == "True" {
+                "Ready"
+            } else {
+                "NotReady"
+            }
+            .to_string(),
+        );
+    }
+    if status.is_empty() {
+        status.push("Unknown".to_string());
+    }
+    if node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
+        status.push("SchedulingDisabled".to_string());
+    }
+    status.join(",")
+}
+
+/// The ROLES column of a node.
+pub fn node_roles(node: &Node) -> String {
+    let mut roles: Vec<String> = Vec::new();
+    for (k, v) in node.metadata.labels.iter().flatten() {
+        if let Some(r) = k.strip_prefix("node-role.kubernetes.io/") {
+            if !r.is_empty() {
+                roles.push(r.to_string());
+            }
+        } else if k == "kubernetes.io/role" && !v.is_empty() {
+            roles.push(v.clone());
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        "<none>".to_string()
+    } else {
+        roles.join(",")
+    }
+}
+
+fn node_row(node: &Node, ctx: RowCtx) -> Vec<String> {
+    let status = node.status.clone().unwrap_or_default();
+    let info = status.node_info.clone().unwrap_or_default();
+    let mut cells = vec![
+        node.metadata.name.clone().unwrap_or_default(),
+        node_status(node),
+        node_roles(node),
+        age(node.metadata.creation_timestamp.as_ref(), ctx.now),
+        info.kubelet_version.clone(),
+    ];
+    if ctx.wide {
+        let addr = |t: &str| {
+            status
+                .addresses
+                .iter()
+                .flatten()
+                .find(|a| a.type_ == t)
+                .map(|a| a.address.clone())
+                .unwrap_or_else(|| "<none>".to_string())
+        };
+        cells.push(addr("InternalIP"));
+        cells.push(addr("ExternalIP"));
+        cells.push(none_if_empty(info.os_image.clone()));
+        cells.push(none_if_empty(info.kernel_version.clone()));
+        cells.push(none_if_empty(info.container_runtime_version.clone()));
+    }
+    cells
+}
+
+fn containers_images(spec: Option<&PodSpec>) -> (String, String) {
+    let cs = spec.map(|s| s.containers.clone()).unwrap_or_default();
+    (
+        cs.iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+            .join(","),
+        cs.iter()
+            .map(|c| c.image.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+}
+
+fn daemonset_row(ds: &DaemonSet, ctx: RowCtx) -> Vec<String> {
+    let st = ds.status.clone().unwrap_or_default();
+    let spec = ds.spec.clone().unwrap_or_default();
+    let node_selector = format_labels(
+        spec.template
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_selector.as_ref()),
+    );
+    let mut cells = vec![
+        ds.metadata.name.clone().unwrap_or_default(),
+        st.desired_number_scheduled.to_string(),
+        st.current_number_scheduled.to_string(),
+        st.number_ready.to_string(),
+        st.updated_number_scheduled.unwrap_or(0).to_string(),
+        st.number_available.unwrap_or(0).to_string(),
+        node_selector,
+        age(ds.metadata.creation_timestamp.as_ref(), ctx.now),
+    ];
+    if ctx.wide {
+        let (c, i) = containers_images(spec.template.spec.as_ref());
+        cells.push(c);
+        cells.push(i);
+        cells.push(format_label_selector(Some(&spec.selector)));
+    }
+    cells
+}
+
+/// The STATUS column of a job (1.30+).
+pub fn job_status(job: &Job) -> String {
+    let conds = job
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.clone())
+        .unwrap_or_default();
+    let has = |t: &str| conds.iter().any(|c| c.type_ == t && c.status == "True");
+    if has("Complete") {
+        "Complete"
+    } else if has("Failed") {
+        "Failed"
+    } else if job.metadata.deletion_timestamp.is_some() {
+        "Terminating"
+    } else if has("Suspended") {
+        "Suspended"
+    } else if has("FailureTarget") {
+        "FailureTarget"
+    } else if has("SuccessCriteriaMet") {
+        "SuccessCriteriaMet"
+    } else {
+        "Running"
+    }
+    .to_string()
+}
+
+/// The COMPLETIONS column of a job.
+pub fn job_completions(job: &Job) -> String {
+    let spec = job.spec.clone().unwrap_or_default();
+    let succeeded = job.status.as_ref().and_then(|s| s.succeeded).unwrap_or(0);
+    match spec.completions {
+        Some(c) => format!("{succeeded}/{c}"),
+        None => {
+            let p = spec.parallelism.unwrap_or(1);
+            if p > 1 {
+                format!("{succeeded}/1 of {p}")
+            } else {
+                format!("{succeeded}/1")
+            }
+        }
+    }
+}
+
+/// The DURATION column of a job.
+pub fn job_duration(job: &Job, now: SimTime) -> String {
+    let st = job.status.clone().unwrap_or_default();
+    let Some(start) = st.start_time.as_ref() else {
+        return String::new();
+    };
+    let start = SimTime::from_k8s(start);
+    match st.completion_time.as_ref() {
+        Some(end) => human_duration(SimTime::from_k8s(end).since(start)),
+        None => human_duration(now.since(start)),
+    }
+}
+
+fn job_row(job: &Job, ctx: RowCtx) -> Vec<String> {
+    let mut cells = vec![
+        job.metadata.name.clone().unwrap_or_default(),
+        job_status(job),
+        job_completions(job),
+        job_duration(job, ctx.now),
+        age(job.metadata.creation_timestamp.as_ref(), ctx.now),
+    ];
+    if ctx.wide {
+        let spec = job.spec.clone().unwrap_or_default();
+        let (c, i) = containers_images(spec.template.spec.as_ref());
+        cells.push(c);
+        cells.push(i);
+        cells.push(format_label_selector(spec.selector.as_ref()));
+    }
+    cells
+}
+
+fn event_row(ev: &Event, ctx: RowCtx) -> Vec<String> {
+    let first = age(ev.first_timestamp.as_ref(), ctx.now);
+    let mut last = match ev.last_timestamp.as_ref() {
+        Some(t) => age(Some(t), ctx.now),
+        None => first.clone(),
+    };
+    let count = ev.count.unwrap_or(1);
+    if count > 1 {
+        last = format!("{last} (x{count} over {first})");
+    }
+    let obj = &ev.involved_object;
+    let object = format!(
+        "{}/{}",
+        obj.kind.clone().unwrap_or_default().to_ascii_lowercase(),
+        obj.name.clone().unwrap_or_default()
+    );
+    let mut cells = vec![
+        last,
+        ev.type_.clone().unwrap_or_default(),
+        ev.reason.clone().unwrap_or_default(),
+        object,
+        ev.message.clone().unwrap_or_default().trim().to_string(),
+    ];
+    if ctx.wide {
+        let src = ev.source.clone().unwrap_or_default();
+        let source = match (src.component.as_deref(), src.host.as_deref()) {
+            (Some(c), Some(h)) if !h.is_empty() => format!("{c}, {h}"),
+            (Some(c), _) => c.to_string(),
+            _ => String::new(),
+        };
+        cells.push(obj.field_path.clone().unwrap_or_default());
+        cells.push(source);
+        cells.push(first);
+        cells.push(count.to_string());
+        cells.push(ev.metadata.name.clone().unwrap_or_default());
+    }
+    cells
+}
+
+fn namespace_row(ns: &Namespace, ctx: RowCtx) -> Vec<String> {
+    vec![
+        ns.metadata.name.clone().unwrap_or_default(),
+        ns.status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default(),
+        age(ns.metadata.creation_timestamp.as_ref(), ctx.now),
+    ]
+}
+
+fn revision_row(cr: &ControllerRevision, ctx: RowCtx) -> Vec<String> {
+    let controller = match crate::engine::api::controller_ref(&cr.metadata) {
+        Some(r) => {
+            let group = r.api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
+            let kind = r.kind.to_ascii_lowercase();
+            if group.is_empty() {
+                format!("{kind}/{}", r.name)
+            } else {
+                format!("{kind}.{group}/{}", r.name)
+            }
+        }
+        None => "<none>".to_string(),
+    };
+    vec![
+        cr.metadata.name.clone().unwrap_or_default(),
+        controller,
+        cr.revision.to_string(),
+        age(cr.metadata.creation_timestamp.as_ref(), ctx.now),
+    ]
+}
+
+fn service_row(svc: &Service, ctx: RowCtx) -> Vec<String> {
+    let spec = svc.spec.clone().unwrap_or_default();
+    let ports: Vec<String> = spec
+        .ports
+        .iter()
+        .flatten()
+        .map(|p| {
+            let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
+            match p.node_port {
+                Some(np) => format!("{}:{np}/{proto}", p.port),
+                None => format!("{}/{proto}", p.port),
+            }
+        })
+        .collect();
+    let mut cells = vec![
+        svc.metadata.name.clone().unwrap_or_default(),
+        spec.type_
+            .clone()
+            .unwrap_or_else(|| "ClusterIP".to_string()),
+        none_if_empty(spec.cluster_ip.clone().unwrap_or_default()),
+        "<none>".to_string(),
+        none_if_empty(ports.join(",")),
+        age(svc.metadata.creation_timestamp.as_ref(), ctx.now),
+    ];
+    if ctx.wide {
+        cells.push(format_labels(spec.selector.as_ref()));
+    }
+    cells
+}
+
+fn endpointslice_row(es: &EndpointSlice, ctx: RowCtx) -> Vec<String> {
+    let ports: Vec<String> = es
+        .ports
+        .iter()
+        .flatten()
+        .filter_map(|p| p.port.map(|n| n.to_string()))
+        .collect();
+    let addrs: Vec<String> = es
+        .endpoints
+        .iter()
+        .flat_map(|e| e.addresses.iter().cloned())
+        .collect();
+    let endpoints = if addrs.is_empty() {
+        "<unset>".to_string()
+    } else if addrs.len() > 3 {
+        format!(
+            "{} + {} more...",
+            addrs.get(..3).unwrap_or_default().join(","),
+            addrs.len() - 3
+        )
+    } else {
+        addrs.join(",")
+    };
+    vec![
+        es.metadata.name.clone().unwrap_or_default(),
+        es.address_type.clone(),
+        if ports.is_empty() {
+            "<unset>".to_string()
+        } else {
+            ports.join(",")
+        },
+        endpoints,
+        age(es.metadata.creation_timestamp.as_ref(), ctx.now),
+    ]
+}

@@ -8,5 +8,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("kubeplay-web is the browser build; run it with `scripts/serve.sh`, or use `kubeplay`.");
+    eprintln!(
+        "kubeplay-web is the browser build; run it with `scripts/serve.sh`, or use `kubeplay`."
+    );
 }

@@ -195,7 +195,7 @@ fn is_shell(argv0: &str) -> bool {
 }
 
 fn seconds_str(ms: Millis) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{}.{:03}s", ms / 1000, ms % 1000)
@@ -972,14 +972,7 @@ fn plan_run(
     }
     let command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
-    let command: Vec<String> = command
-        .iter()
-        .map(|s| sh::expand_k8s_vars(s, rt_env))
-        .collect();
-    let args: Vec<String> = args
-        .iter()
-        .map(|s| sh::expand_k8s_vars(s, rt_env))
-        .collect();
+    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself.
     let mut run = sh::run(
         &command,
         &args,

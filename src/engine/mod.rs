@@ -245,7 +245,8 @@ impl Cluster {
             }
         }
         default_object(&mut obj);
-        let mut errs = validation::validate_object_meta(obj.meta(), kind.namespaced());
+        let mut errs =
+            validation::validate_object_meta(obj.meta(), kind.namespaced(), name_rule(kind));
         errs.extend(validate_kind(&obj, None));
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, obj.name(), errs));
@@ -290,7 +291,11 @@ impl Cluster {
         default_object(&mut obj);
         keep_server_fields(&mut obj, &old);
         prepare_for_update(&mut obj, &old);
-        let mut errs = validation::validate_object_meta(obj.meta(), key.kind.namespaced());
+        let mut errs = validation::validate_object_meta(
+            obj.meta(),
+            key.kind.namespaced(),
+            name_rule(key.kind),
+        );
         errs.extend(validate_kind(&obj, Some(&old)));
         if !errs.is_empty() {
             return Err(ApiError::invalid(key.kind, &key.name, errs));
@@ -879,6 +884,14 @@ impl Cluster {
         self.kubelet
             .logs(pod, container, previous, self.now)
             .map_err(ApiError::bad_request)
+    }
+}
+
+/// The name rule of each kind's registry strategy.
+fn name_rule(kind: Kind) -> validation::NameRule {
+    match kind {
+        Kind::Namespace | Kind::Service => validation::NameRule::DnsLabel,
+        _ => validation::NameRule::DnsSubdomain,
     }
 }
 

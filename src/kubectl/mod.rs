@@ -2,6 +2,8 @@
 //! what kubectl 1.3x prints, over the engine. The native CLI and the page both go through
 //! [`Session::run`]; neither reimplements any of it.
 
+pub mod jsonpath;
+
 use crate::engine::Cluster;
 
 /// Where `-f PATH` reads files from: the file system for the CLI, nothing (or an in-memory map)
@@ -53,7 +55,12 @@ impl Session {
 
     /// Runs one command line (`kubectl get pods`, `get pods`, `sim advance 10s`, `help`);
     /// `stdin` feeds `-f -`.
-    pub fn run(&mut self, line: &str, stdin: Option<&str>, files: &dyn FileSource) -> CommandOutput {
+    pub fn run(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+    ) -> CommandOutput {
         self.log.push((line.to_string(), stdin.map(str::to_string)));
         let _ = files;
         CommandOutput {

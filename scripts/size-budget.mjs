@@ -1,0 +1,21 @@
+// Measures the first-load size of dist/ (html + js + wasm + css, gzip -9) and fails above the
+// budget from issue 5 (450 KB). Prints one line per file and the total.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const dir = process.argv[2] ?? 'dist';
+const BUDGET = 450 * 1024;
+let total = 0;
+for (const name of readdirSync(dir).sort()) {
+  if (!/\.(html|js|wasm|css)$/.test(name)) continue;
+  const raw = readFileSync(join(dir, name));
+  const gz = gzipSync(raw, { level: 9 }).length;
+  total += gz;
+  console.log(`${name.padEnd(48)} ${String(raw.length).padStart(9)} B  ${String(gz).padStart(8)} B gzip`);
+}
+console.log(`total first load: ${(total / 1024).toFixed(1)} KB gzip (budget ${BUDGET / 1024} KB)`);
+if (total > BUDGET) {
+  console.error(`size budget exceeded: ${total} > ${BUDGET} bytes`);
+  process.exit(1);
+}

@@ -34,7 +34,13 @@ pub enum Pane {
 }
 
 impl Pane {
-    const ALL: [Pane; 5] = [Pane::Cluster, Pane::Editor, Pane::Objects, Pane::Console, Pane::Events];
+    const ALL: [Pane; 5] = [
+        Pane::Cluster,
+        Pane::Editor,
+        Pane::Objects,
+        Pane::Console,
+        Pane::Events,
+    ];
 
     /// Button text and heading.
     pub fn as_str(self) -> &'static str {
@@ -110,8 +116,15 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
                 EventListener::new(&doc, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                    if e.key() == " " && !e.ctrl_key() && !e.meta_key() && !e.alt_key() && !is_typing_target(e) {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.key() == " "
+                        && !e.ctrl_key()
+                        && !e.meta_key()
+                        && !e.alt_key()
+                        && !is_typing_target(e)
+                    {
                         e.prevent_default();
                         dispatcher.dispatch(UiAction::TogglePlay);
                     }
@@ -123,11 +136,14 @@ pub fn app() -> Html {
     // Autosave. While playing, the script is saved once a second (every tenth tick).
     {
         let s = state.clone();
-        use_effect_with((state.generation, state.playing), move |(generation, playing)| {
-            if persist && (!*playing || generation % 10 == 0) {
-                storage::save_scenario(&scenario::from_session(&s.session, &s.editor));
-            }
-        });
+        use_effect_with(
+            (state.generation, state.playing),
+            move |(generation, playing)| {
+                if persist && (!*playing || generation.is_multiple_of(10)) {
+                    storage::save_scenario(&scenario::from_session(&s.session, &s.editor));
+                }
+            },
+        );
     }
     {
         let text = state.editor.clone();
@@ -154,7 +170,13 @@ pub fn app() -> Html {
                 onclick={Callback::from(move |_| pane.set(p))}>{ p.as_str() }</button>
         }
     });
-    let cls = |p: Pane| classes!("pane", format!("pane-{}", p.as_str().to_ascii_lowercase()), (*pane == p).then_some("active"));
+    let cls = |p: Pane| {
+        classes!(
+            "pane",
+            format!("pane-{}", p.as_str().to_ascii_lowercase()),
+            (*pane == p).then_some("active")
+        )
+    };
     html! {
         <ContextProvider<PlaygroundHandle> context={state.clone()}>
             <div class={classes!("app", params.embed.then_some("embed"))}>

@@ -11,7 +11,7 @@ use crate::engine::store::Store;
 
 /// `sim advance` for a number of milliseconds, in the largest exact unit.
 pub fn advance(ms: Millis) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("sim advance {}s", ms / 1000)
     } else {
         format!("sim advance {ms}ms")
@@ -138,7 +138,10 @@ pub fn resource_words() -> Vec<&'static str> {
 }
 
 fn names_of(store: &Store, kind: Kind) -> Vec<String> {
-    let mut names: Vec<String> = store.list(kind).map(|o: &Object| o.name().to_string()).collect();
+    let mut names: Vec<String> = store
+        .list(kind)
+        .map(|o: &Object| o.name().to_string())
+        .collect();
     names.sort_unstable();
     names.dedup();
     names
@@ -159,7 +162,11 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
         return Vec::new();
     }
     // Positional words typed so far (flags and their values left out).
-    let args: Vec<&str> = words.iter().copied().filter(|w| !w.starts_with('-')).collect();
+    let args: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
     let pool: Vec<String> = match args.as_slice() {
         [] => VERBS.iter().map(|s| s.to_string()).collect(),
         ["sim"] => SIM_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
@@ -188,7 +195,9 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
         },
         _ => Vec::new(),
     };
-    pool.into_iter().filter(|c| c.starts_with(current)).collect()
+    pool.into_iter()
+        .filter(|c| c.starts_with(current))
+        .collect()
 }
 
 /// What Tab does: the new line and, when several words fit, the list to show.
@@ -306,10 +315,16 @@ mod tests {
                 want_choices: &["delete", "describe"],
             },
             Case {
-                name: "kind after get",
+                name: "kind after get: singular and plural both fit",
                 line: "get daemons",
-                want_line: "get daemonsets ",
-                want_choices: &[],
+                want_line: "get daemonset",
+                want_choices: &["daemonset", "daemonsets"],
+            },
+            Case {
+                name: "short name",
+                line: "get d",
+                want_line: "get d",
+                want_choices: &["daemonset", "daemonsets", "ds"],
             },
             Case {
                 name: "node names for cordon",
@@ -367,14 +382,20 @@ mod tests {
         };
         assert_eq!(
             add_node(&form),
-            Ok("sim node add n4 --labels a=b --taints gpu=true:NoSchedule --cpu 2 --pods 10".into())
+            Ok(
+                "sim node add n4 --labels a=b --taints gpu=true:NoSchedule --cpu 2 --pods 10"
+                    .into()
+            )
         );
         let bad = NodeForm {
             name: "n 4".into(),
             ..Default::default()
         };
         assert_eq!(add_node(&bad), Err("name must not contain spaces".into()));
-        assert_eq!(add_node(&NodeForm::default()), Err("name is required".into()));
+        assert_eq!(
+            add_node(&NodeForm::default()),
+            Err("name is required".into())
+        );
     }
 
     #[test]
@@ -383,9 +404,15 @@ mod tests {
         assert_eq!(advance(50), "sim advance 50ms");
         assert_eq!(advance(2500), "sim advance 2500ms");
         assert_eq!(label_node("n1", "a", None), "kubectl label node n1 a-");
-        assert_eq!(label_node("n1", "a", Some("b")), "kubectl label node n1 a=b");
+        assert_eq!(
+            label_node("n1", "a", Some("b")),
+            "kubectl label node n1 a=b"
+        );
         assert_eq!(split_label(" a = b "), Some(("a".into(), "b".into())));
         assert_eq!(split_label("novalue"), None);
-        assert_eq!(taint_node("n1", "k:NoSchedule-"), "kubectl taint node n1 k:NoSchedule-");
+        assert_eq!(
+            taint_node("n1", "k:NoSchedule-"),
+            "kubectl taint node n1 k:NoSchedule-"
+        );
     }
 }

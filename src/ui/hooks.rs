@@ -58,7 +58,11 @@ pub fn url_params() -> UrlParams {
 /// Whether the user asked for reduced motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
         .is_some_and(|m| m.matches())
 }
 
@@ -165,7 +169,13 @@ mod tests {
                 play: Some(false),
             }
         );
-        assert_eq!(parse_query("?embed"), UrlParams { embed: true, ..Default::default() });
-        assert_eq!(parse_query("?embed=0&x=1").embed, false);
+        assert_eq!(
+            parse_query("?embed"),
+            UrlParams {
+                embed: true,
+                ..Default::default()
+            }
+        );
+        assert!(!parse_query("?embed=0&x=1").embed);
     }
 }

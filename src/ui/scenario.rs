@@ -260,7 +260,11 @@ pub fn export_yaml(session: &Session, editor: &str) -> String {
                 .spec
                 .as_ref()
                 .and_then(|s| s.taints.as_ref())
-                .map(|ts| ts.iter().map(crate::engine::api::taints::format_taint).collect())
+                .map(|ts| {
+                    ts.iter()
+                        .map(crate::engine::api::taints::format_taint)
+                        .collect()
+                })
                 .unwrap_or_default(),
             capacity: n
                 .status
@@ -336,7 +340,12 @@ mod tests {
         let got: Vec<String> = compact(&l).into_iter().map(|e| e.command).collect();
         assert_eq!(
             got,
-            vec!["sim node add n1", "sim advance 1s", "apply -f -", "sim advance 2250ms"]
+            vec![
+                "sim node add n1",
+                "sim advance 1s",
+                "apply -f -",
+                "sim advance 2250ms"
+            ]
         );
     }
 
@@ -351,7 +360,11 @@ mod tests {
         let d = default_scenario();
         assert_eq!(d.seed, DEFAULT_SEED);
         assert_eq!(d.script.len(), 4);
-        let applied = d.script.get(3).and_then(|e| e.stdin.clone()).unwrap_or_default();
+        let applied = d
+            .script
+            .get(3)
+            .and_then(|e| e.stdin.clone())
+            .unwrap_or_default();
         assert!(applied.contains("kind: DaemonSet") && applied.contains("name: pi"));
         assert_eq!(d.editor.as_deref(), Some(applied.as_str()));
         assert_eq!(named("empty").map(|s| s.script.len()), Some(0));

@@ -320,13 +320,17 @@ impl Playground {
                 let editor = std::mem::take(&mut self.editor);
                 let history = std::mem::take(&mut self.history);
                 let generation = self.generation + 1;
-                *self = Playground::from_scenario(&scenario::default_scenario(), history, Some(editor));
+                *self =
+                    Playground::from_scenario(&scenario::default_scenario(), history, Some(editor));
                 self.generation = generation;
                 self.notice = Some("The cluster was reset to the default scenario.".into());
             }
             UiAction::Load(sc) => {
                 let history = std::mem::take(&mut self.history);
-                let editor = sc.editor.clone().unwrap_or_else(|| std::mem::take(&mut self.editor));
+                let editor = sc
+                    .editor
+                    .clone()
+                    .unwrap_or_else(|| std::mem::take(&mut self.editor));
                 let generation = self.generation + 1;
                 let previous = std::mem::take(&mut self.editor);
                 *self = Playground::from_scenario(&sc, history, Some(editor));
@@ -334,7 +338,10 @@ impl Playground {
                     self.editor_previous = Some(previous);
                 }
                 self.generation = generation;
-                self.notice = Some(format!("Loaded a scenario of {} commands.", sc.script.len()));
+                self.notice = Some(format!(
+                    "Loaded a scenario of {} commands.",
+                    sc.script.len()
+                ));
             }
             UiAction::Notice(n) => self.notice = n,
             UiAction::Page(p) => self.page = p,

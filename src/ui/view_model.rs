@@ -219,36 +219,12 @@ fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) ->
     meta.name.clone().unwrap_or_default()
 }
 
-/// Parses a Kubernetes quantity to a number of base units (`500m` → 0.5, `1Gi` → 1073741824).
-// TODO(merge): use engine::quantity::Quantity once it lands.
+/// Parses a Kubernetes quantity to a number of base units (`500m` → 0.5, `1Gi` → 1073741824), for
+/// display (bars and their text).
 pub fn parse_quantity(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(s.len());
-    let (num, suffix) = s.split_at(split);
-    let base: f64 = num.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        "Pi" => 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        "Ei" => 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => {
-            let exp: i32 = suffix.strip_prefix(['e', 'E'])?.parse().ok()?;
-            10f64.powi(exp)
-        }
-    };
-    Some(base * factor)
+    let q = crate::engine::quantity::Quantity::parse(s).ok()?;
+    // Display only: f64 keeps three significant milli digits for any real capacity.
+    Some(q.milli_value() as f64 / 1000.0)
 }
 
 /// cpu as kubectl describe prints it: `250m`, `2`, `1500m`.
@@ -453,7 +429,11 @@ fn node_readiness(node: &Node) -> Readiness {
     }
 }
 
-const WELL_KNOWN_PREFIXES: [&str; 3] = ["kubernetes.io/", "beta.kubernetes.io/", "node.kubernetes.io/"];
+const WELL_KNOWN_PREFIXES: [&str; 3] = [
+    "kubernetes.io/",
+    "beta.kubernetes.io/",
+    "node.kubernetes.io/",
+];
 
 fn allocatable(node: &Node, resource: &str) -> f64 {
     node.status
@@ -530,7 +510,11 @@ pub fn node_card(node: &Node, pods: &[&Pod], down: bool) -> NodeCard {
         labels,
         taints,
         bars,
-        pods: pods.iter().take(PODS_PER_NODE).map(|p| pod_chip(p)).collect(),
+        pods: pods
+            .iter()
+            .take(PODS_PER_NODE)
+            .map(|p| pod_chip(p))
+            .collect(),
         more_pods: pods.len().saturating_sub(PODS_PER_NODE),
     }
 }
@@ -718,7 +702,9 @@ pub struct WorkloadRow {
 }
 
 fn conditions_of<T>(conds: Option<&Vec<T>>, f: impl Fn(&T) -> ConditionRow) -> Vec<ConditionRow> {
-    conds.map(|cs| cs.iter().map(f).collect()).unwrap_or_default()
+    conds
+        .map(|cs| cs.iter().map(f).collect())
+        .unwrap_or_default()
 }
 
 /// A DaemonSet as `kubectl get ds` lists it, with rollout progress.
@@ -762,8 +748,14 @@ pub fn daemonset_row(ds: &DaemonSet, store: &Store, now: SimTime) -> WorkloadRow
         },
         segments: vec![
             ("available", available),
-            ("ready, not yet available", (st.number_ready - available).max(0)),
-            ("scheduled, not ready", (st.current_number_scheduled - st.number_ready).max(0)),
+            (
+                "ready, not yet available",
+                (st.number_ready - available).max(0),
+            ),
+            (
+                "scheduled, not ready",
+                (st.current_number_scheduled - st.number_ready).max(0),
+            ),
         ],
         target: desired,
         conditions: conditions_of(st.conditions.as_ref(), |c| ConditionRow {
@@ -819,9 +811,7 @@ pub fn job_row(job: &Job, store: &Store, now: SimTime) -> WorkloadRow {
     };
     let target = spec.completions.unwrap_or(1).max(1);
     let duration = match (st.start_time.as_ref(), st.completion_time.as_ref()) {
-        (Some(s), Some(c)) => {
-            human_duration(SimTime::from_k8s(c).since(SimTime::from_k8s(s)))
-        }
+        (Some(s), Some(c)) => human_duration(SimTime::from_k8s(c).since(SimTime::from_k8s(s))),
         (Some(s), None) => human_duration(now.since(SimTime::from_k8s(s))),
         _ => String::new(),
     };

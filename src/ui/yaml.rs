@@ -44,14 +44,20 @@ pub fn highlight_line(line: &str) -> Vec<(Tok, String)> {
     let trimmed = line.trim_start();
     let indent = line.len() - trimmed.len();
     if indent > 0 {
-        out.push((Tok::Plain, line.get(..indent).unwrap_or_default().to_string()));
+        out.push((
+            Tok::Plain,
+            line.get(..indent).unwrap_or_default().to_string(),
+        ));
     }
     if indent == 0 && (trimmed.starts_with("---") || trimmed.starts_with("...")) {
         out.push((Tok::Doc, trimmed.to_string()));
         return out;
     }
     let mut rest = trimmed;
-    while let Some(after) = rest.strip_prefix("- ").or(if rest == "-" { Some("") } else { None }) {
+    while let Some(after) = rest
+        .strip_prefix("- ")
+        .or(if rest == "-" { Some("") } else { None })
+    {
         out.push((Tok::Dash, "-".into()));
         let spaces = after.len() - after.trim_start().len();
         out.push((Tok::Plain, " ".repeat(spaces + usize::from(rest != "-"))));
@@ -158,7 +164,8 @@ pub fn error_position(msg: &str) -> Option<Position> {
     }
     let bytes = lower.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
-        let starts_number = b.is_ascii_digit() && (i == 0 || !bytes.get(i - 1).is_some_and(u8::is_ascii_digit));
+        let starts_number =
+            b.is_ascii_digit() && (i == 0 || !bytes.get(i - 1).is_some_and(u8::is_ascii_digit));
         if !starts_number {
             continue;
         }
@@ -244,7 +251,13 @@ mod tests {
     fn highlight_table() {
         assert_eq!(
             kinds("  name: pi"),
-            vec![(Tok::Plain, "  "), (Tok::Key, "name"), (Tok::Plain, ":"), (Tok::Plain, " "), (Tok::Plain, "pi")]
+            vec![
+                (Tok::Plain, "  "),
+                (Tok::Key, "name"),
+                (Tok::Plain, ":"),
+                (Tok::Plain, " "),
+                (Tok::Plain, "pi")
+            ]
         );
         assert_eq!(
             kinds("- name: main # c"),
@@ -262,14 +275,36 @@ mod tests {
         assert_eq!(kinds("# hi"), vec![(Tok::Comment, "# hi")]);
         assert_eq!(
             kinds("  backoffLimit: 4"),
-            vec![(Tok::Plain, "  "), (Tok::Key, "backoffLimit"), (Tok::Plain, ":"), (Tok::Plain, " "), (Tok::Lit, "4")]
+            vec![
+                (Tok::Plain, "  "),
+                (Tok::Key, "backoffLimit"),
+                (Tok::Plain, ":"),
+                (Tok::Plain, " "),
+                (Tok::Lit, "4")
+            ]
         );
         assert_eq!(
             kinds("command: [\"sh\", \"-c\"]"),
-            vec![(Tok::Key, "command"), (Tok::Plain, ":"), (Tok::Plain, " "), (Tok::Plain, "[\"sh\", \"-c\"]")]
+            vec![
+                (Tok::Key, "command"),
+                (Tok::Plain, ":"),
+                (Tok::Plain, " "),
+                (Tok::Plain, "[\"sh\", \"-c\"]")
+            ]
         );
-        assert_eq!(kinds("- -c"), vec![(Tok::Dash, "-"), (Tok::Plain, " "), (Tok::Plain, "-c")]);
-        assert_eq!(kinds("image: \"a:b\""), vec![(Tok::Key, "image"), (Tok::Plain, ":"), (Tok::Plain, " "), (Tok::Str, "\"a:b\"")]);
+        assert_eq!(
+            kinds("- -c"),
+            vec![(Tok::Dash, "-"), (Tok::Plain, " "), (Tok::Plain, "-c")]
+        );
+        assert_eq!(
+            kinds("image: \"a:b\""),
+            vec![
+                (Tok::Key, "image"),
+                (Tok::Plain, ":"),
+                (Tok::Plain, " "),
+                (Tok::Str, "\"a:b\"")
+            ]
+        );
         assert_eq!(kinds(""), vec![]);
     }
 }

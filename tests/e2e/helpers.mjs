@@ -2,9 +2,8 @@
 // playwright-core (from tools/node_modules; never `playwright install`).
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,16 +53,15 @@ export async function serve() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Headless Chromium with the flags that work as root here. */
+/** Headless Chromium with the flags that work as root here (playwright gives it a fresh profile). */
 export async function launch() {
   const { chromium } = require('playwright-core');
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'kubeplay-e2e-'));
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${userDataDir}`,
+      '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
 }

@@ -11,7 +11,9 @@ use crate::ui::view_model::{self, Bar, NodeCard, PendingPod, PodChip};
 /// The cluster pane.
 #[function_component(ClusterPane)]
 pub fn cluster_pane() -> Html {
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let vm = {
         let s = state.clone();
         use_memo((state.generation, state.page), move |(_, page)| {
@@ -239,7 +241,14 @@ fn inline_add(p: &InlineAddProps) -> Html {
         };
     }
     let onsubmit = {
-        let (text, error, open, run, what, node) = (text.clone(), error.clone(), open.clone(), p.on_run.clone(), p.what, node.clone());
+        let (text, error, open, run, what, node) = (
+            text.clone(),
+            error.clone(),
+            open.clone(),
+            p.on_run.clone(),
+            p.what,
+            node.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let line = match what {
@@ -314,7 +323,11 @@ fn add_node(p: &AddNodeProps) -> Html {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
     };
-    let field = |label: &'static str, hint: &'static str, get: fn(&NodeForm) -> &String, set: fn(&mut NodeForm, String), node_ref: Option<NodeRef>| {
+    let field = |label: &'static str,
+                 hint: &'static str,
+                 get: fn(&NodeForm) -> &String,
+                 set: fn(&mut NodeForm, String),
+                 node_ref: Option<NodeRef>| {
         let f = form.clone();
         let oninput = Callback::from(move |e: InputEvent| {
             let mut next = (*f).clone();
@@ -328,7 +341,8 @@ fn add_node(p: &AddNodeProps) -> Html {
         }
     };
     let onsubmit = {
-        let (form, error, open, run) = (form.clone(), error.clone(), open.clone(), p.on_run.clone());
+        let (form, error, open, run) =
+            (form.clone(), error.clone(), open.clone(), p.on_run.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match commands::add_node(&form) {

@@ -10,7 +10,9 @@ use crate::ui::state::UiAction;
 /// The console pane.
 #[function_component(ConsolePane)]
 pub fn console_pane() -> Html {
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let log = use_node_ref();
     {
         let log = log.clone();

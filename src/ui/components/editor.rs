@@ -26,10 +26,16 @@ fn offset_of(text: &str, line: u32, column: u32) -> u32 {
 /// The editor pane.
 #[function_component(EditorPane)]
 pub fn editor_pane() -> Html {
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let area = use_node_ref();
     let text = state.editor.clone();
-    let err_line = state.feedback.as_ref().and_then(|f| f.position).map(|p| p.line);
+    let err_line = state
+        .feedback
+        .as_ref()
+        .and_then(|f| f.position)
+        .map(|p| p.line);
     let n_lines = yaml::line_count(&text);
 
     let oninput = {

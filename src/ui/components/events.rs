@@ -15,12 +15,17 @@ const SHOWN: usize = 200;
 /// The events pane.
 #[function_component(EventsPane)]
 pub fn events_pane() -> Html {
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let rows = {
         let s = state.clone();
-        use_memo((state.generation, state.event_filter.clone()), move |(_, f)| {
-            view_model::events_vm(s.session.cluster.store(), s.session.cluster.now(), f)
-        })
+        use_memo(
+            (state.generation, state.event_filter.clone()),
+            move |(_, f)| {
+                view_model::events_vm(s.session.cluster.store(), s.session.cluster.now(), f)
+            },
+        )
     };
     // The newest event already announced, so only new ones are read out.
     let announced = use_mut_ref(|| RefCell::new(None::<String>));

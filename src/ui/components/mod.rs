@@ -43,7 +43,10 @@ pub fn input_value(e: &Event) -> String {
         .and_then(|t| {
             t.dyn_ref::<web_sys::HtmlInputElement>()
                 .map(|i| i.value())
-                .or_else(|| t.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|i| i.value()))
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(|i| i.value())
+                })
                 .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|i| i.value()))
         })
         .unwrap_or_default()

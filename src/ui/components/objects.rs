@@ -11,7 +11,9 @@ use crate::ui::view_model::{self, WorkloadRow};
 /// The objects pane.
 #[function_component(ObjectsPane)]
 pub fn objects_pane() -> Html {
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let rows = {
         let s = state.clone();
         use_memo(state.generation, move |_| {

@@ -12,7 +12,9 @@ use crate::ui::view_model;
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
     let dialog = use_node_ref();
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let act = |a: UiAction| {
         let s = state.clone();
         Callback::from(move |_| s.dispatch(a.clone()))

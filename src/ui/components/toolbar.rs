@@ -19,7 +19,9 @@ pub fn toolbar() -> Html {
     {
         use_effect_with((*theme).clone(), |t| hooks::apply_theme(t));
     }
-    let Some(state) = use_playground() else { return html! {} };
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
     let on_theme = {
         let theme = theme.clone();
         Callback::from(move |e: Event| {
@@ -46,8 +48,15 @@ pub fn toolbar() -> Html {
     let on_file = {
         let s = state.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
             input.set_value("");
             let file = gloo::file::File::from(file);
             let s = s.clone();

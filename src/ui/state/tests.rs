@@ -128,7 +128,15 @@ fn history_browses_up_and_down() {
     }
     assert_eq!(
         seen,
-        vec!["get ds", "get nodes", "get pods", "get pods", "get nodes", "get ds", ""]
+        vec![
+            "get ds",
+            "get nodes",
+            "get pods",
+            "get pods",
+            "get nodes",
+            "get ds",
+            ""
+        ]
     );
 }
 

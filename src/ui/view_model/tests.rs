@@ -62,9 +62,12 @@ impl PodB {
         if let Some(c) = self.0.spec.as_mut().and_then(|s| s.containers.first_mut()) {
             c.resources = Some(ResourceRequirements {
                 requests: Some(
-                    [("cpu".to_string(), Quantity(cpu.into())), ("memory".to_string(), Quantity(mem.into()))]
-                        .into_iter()
-                        .collect(),
+                    [
+                        ("cpu".to_string(), Quantity(cpu.into())),
+                        ("memory".to_string(), Quantity(mem.into())),
+                    ]
+                    .into_iter()
+                    .collect(),
                 ),
                 ..Default::default()
             });
@@ -151,37 +154,57 @@ fn test_print_pod_status() {
         },
         StatusCase {
             name: "waiting reason wins",
-            pod: pod("a").phase("Pending").container(waiting("ContainerCreating"), false, 0).0,
+            pod: pod("a")
+                .phase("Pending")
+                .container(waiting("ContainerCreating"), false, 0)
+                .0,
             want: "ContainerCreating",
             health: Health::Progress,
         },
         StatusCase {
             name: "crash loop",
-            pod: pod("a").phase("Running").container(waiting("CrashLoopBackOff"), false, 3).0,
+            pod: pod("a")
+                .phase("Running")
+                .container(waiting("CrashLoopBackOff"), false, 3)
+                .0,
             want: "CrashLoopBackOff",
             health: Health::Bad,
         },
         StatusCase {
             name: "terminated with reason",
-            pod: pod("a").phase("Succeeded").container(terminated(0, Some("Completed")), false, 0).0,
+            pod: pod("a")
+                .phase("Succeeded")
+                .container(terminated(0, Some("Completed")), false, 0)
+                .0,
             want: "Completed",
             health: Health::Done,
         },
         StatusCase {
             name: "terminated without reason prints the exit code",
-            pod: pod("a").phase("Failed").container(terminated(2, None), false, 0).0,
+            pod: pod("a")
+                .phase("Failed")
+                .container(terminated(2, None), false, 0)
+                .0,
             want: "ExitCode:2",
             health: Health::Bad,
         },
         StatusCase {
             name: "deleting a running pod",
-            pod: pod("a").phase("Running").container(running(), true, 0).deleting().0,
+            pod: pod("a")
+                .phase("Running")
+                .container(running(), true, 0)
+                .deleting()
+                .0,
             want: "Terminating",
             health: Health::Terminating,
         },
         StatusCase {
             name: "deleting a finished pod keeps its status",
-            pod: pod("a").phase("Failed").container(terminated(1, Some("Error")), false, 0).deleting().0,
+            pod: pod("a")
+                .phase("Failed")
+                .container(terminated(1, Some("Error")), false, 0)
+                .deleting()
+                .0,
             want: "Error",
             health: Health::Bad,
         },
@@ -211,14 +234,38 @@ fn quantities() {
         want: Option<f64>,
     }
     for q in [
-        Q { s: "500m", want: Some(0.5) },
-        Q { s: "4", want: Some(4.0) },
-        Q { s: "1Gi", want: Some(1073741824.0) },
-        Q { s: "200Mi", want: Some(209715200.0) },
-        Q { s: "1e3", want: Some(1000.0) },
-        Q { s: "1.5k", want: Some(1500.0) },
-        Q { s: "abc", want: None },
-        Q { s: "1Zi", want: None },
+        Q {
+            s: "500m",
+            want: Some(0.5),
+        },
+        Q {
+            s: "4",
+            want: Some(4.0),
+        },
+        Q {
+            s: "1Gi",
+            want: Some(1073741824.0),
+        },
+        Q {
+            s: "200Mi",
+            want: Some(209715200.0),
+        },
+        Q {
+            s: "1e3",
+            want: Some(1000.0),
+        },
+        Q {
+            s: "1.5k",
+            want: Some(1500.0),
+        },
+        Q {
+            s: "abc",
+            want: None,
+        },
+        Q {
+            s: "1Zi",
+            want: None,
+        },
     ] {
         assert_eq!(parse_quantity(q.s), q.want, "{}", q.s);
     }
@@ -233,7 +280,11 @@ fn node(name: &str) -> Node {
     Node {
         metadata: ObjectMeta {
             name: Some(name.into()),
-            labels: Some([("disktype".to_string(), "ssd".to_string())].into_iter().collect()),
+            labels: Some(
+                [("disktype".to_string(), "ssd".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
             ..Default::default()
         },
         spec: Some(NodeSpec {
@@ -254,13 +305,20 @@ fn node_card_counts_requests_of_active_pods_only() {
     let mut c = Cluster::new(1);
     c.create(Object::Node(node("n1"))).expect("node");
     let n = c.store().node("n1").cloned().expect("stored node");
-    let a = pod("a").phase("Running").requests("250m", "256Mi").on("n1").0;
+    let a = pod("a")
+        .phase("Running")
+        .requests("250m", "512Mi")
+        .on("n1")
+        .0;
     let b = pod("b").phase("Running").requests("500m", "1Gi").on("n1").0;
     let done = pod("c").phase("Succeeded").requests("1", "1Gi").on("n1").0;
     let card = node_card(&n, &[&a, &b, &done], false);
     assert_eq!(card.name, "n1");
     assert_eq!(card.readiness, Readiness::Ready);
-    assert_eq!(card.labels.first().map(|l| l.key.as_str()), Some("disktype"));
+    assert_eq!(
+        card.labels.first().map(|l| l.key.as_str()),
+        Some("disktype")
+    );
     assert!(card.labels.iter().skip(1).all(|l| l.well_known));
     assert_eq!(
         card.taints,
@@ -270,7 +328,7 @@ fn node_card_counts_requests_of_active_pods_only() {
         }]
     );
     let texts: Vec<&str> = card.bars.iter().map(|b| b.text.as_str()).collect();
-    assert_eq!(texts, vec!["750m / 4", "1.3Gi / 8Gi", "2 / 110"]);
+    assert_eq!(texts, vec!["750m / 4", "1.5Gi / 8Gi", "2 / 110"]);
     assert_eq!(card.pods.len(), 3);
     assert_eq!(card.more_pods, 0);
 }
@@ -279,17 +337,23 @@ fn node_card_counts_requests_of_active_pods_only() {
 fn cluster_vm_groups_pods_pages_nodes_and_lists_pending_with_reason() {
     let mut c = Cluster::new(1);
     for i in 0..(NODES_PER_PAGE + 2) {
-        c.create(Object::Node(node(&format!("n{i:02}")))).expect("node");
+        c.create(Object::Node(node(&format!("n{i:02}"))))
+            .expect("node");
     }
     let msg = "0/26 nodes are available: 26 node(s) had untolerated taint {gpu: true}.";
     let pending = pod("p").phase("Pending").unschedulable(msg).0;
+    assert_eq!(scheduled_message(&pending), msg);
+    // The API server drops status on create: the tray then says it waits for the scheduler.
     c.create(Object::Pod(pending)).expect("pod");
     let vm = cluster_vm(c.store(), 0, &|_| false);
     assert_eq!(vm.n_nodes, NODES_PER_PAGE + 2);
     assert_eq!(vm.pages, 2);
     assert_eq!(vm.nodes.len(), NODES_PER_PAGE);
     assert_eq!(vm.pending.len(), 1);
-    assert_eq!(vm.pending.first().map(|p| p.reason.as_str()), Some(msg));
+    assert_eq!(
+        vm.pending.first().map(|p| p.reason.as_str()),
+        Some("waiting for the scheduler")
+    );
     let last = cluster_vm(c.store(), 99, &|n| n == "n25");
     assert_eq!(last.page, 1);
     assert_eq!(last.nodes.len(), 2);
@@ -335,14 +399,27 @@ fn test_print_job() {
     let cases = [
         JobCase {
             name: "running, no completions set",
-            job: job(JobSpec::default(), JobStatus { active: Some(1), start_time: t(0), ..Default::default() }),
+            job: job(
+                JobSpec::default(),
+                JobStatus {
+                    active: Some(1),
+                    start_time: t(0),
+                    ..Default::default()
+                },
+            ),
             status: "Running",
             completions: "0/1",
             target: 1,
         },
         JobCase {
             name: "parallel work queue",
-            job: job(JobSpec { parallelism: Some(3), ..Default::default() }, JobStatus::default()),
+            job: job(
+                JobSpec {
+                    parallelism: Some(3),
+                    ..Default::default()
+                },
+                JobStatus::default(),
+            ),
             status: "Running",
             completions: "0/1 of 3",
             target: 1,
@@ -350,8 +427,17 @@ fn test_print_job() {
         JobCase {
             name: "complete",
             job: job(
-                JobSpec { completions: Some(5), ..Default::default() },
-                JobStatus { succeeded: Some(5), conditions: Some(vec![cond("Complete")]), start_time: t(0), completion_time: t(30), ..Default::default() },
+                JobSpec {
+                    completions: Some(5),
+                    ..Default::default()
+                },
+                JobStatus {
+                    succeeded: Some(5),
+                    conditions: Some(vec![cond("Complete")]),
+                    start_time: t(0),
+                    completion_time: t(30),
+                    ..Default::default()
+                },
             ),
             status: "Complete",
             completions: "5/5",
@@ -360,8 +446,15 @@ fn test_print_job() {
         JobCase {
             name: "failed",
             job: job(
-                JobSpec { completions: Some(1), ..Default::default() },
-                JobStatus { failed: Some(3), conditions: Some(vec![cond("FailureTarget"), cond("Failed")]), ..Default::default() },
+                JobSpec {
+                    completions: Some(1),
+                    ..Default::default()
+                },
+                JobStatus {
+                    failed: Some(3),
+                    conditions: Some(vec![cond("FailureTarget"), cond("Failed")]),
+                    ..Default::default()
+                },
             ),
             status: "Failed",
             completions: "0/1",
@@ -371,18 +464,38 @@ fn test_print_job() {
     for c in cases {
         let row = job_row(&c.job, &store, SimTime(60_000));
         assert_eq!(row.status, c.status, "{}", c.name);
-        let col = |h: &str| row.columns.iter().find(|(k, _)| *k == h).map(|(_, v)| v.clone());
+        let col = |h: &str| {
+            row.columns
+                .iter()
+                .find(|(k, _)| *k == h)
+                .map(|(_, v)| v.clone())
+        };
         assert_eq!(col("STATUS").as_deref(), Some(c.status), "{}", c.name);
-        assert_eq!(col("COMPLETIONS").as_deref(), Some(c.completions), "{}", c.name);
+        assert_eq!(
+            col("COMPLETIONS").as_deref(),
+            Some(c.completions),
+            "{}",
+            c.name
+        );
         assert_eq!(row.target, c.target, "{}", c.name);
         assert_eq!(col("AGE").as_deref(), Some("60s"), "{}", c.name);
     }
     let done = job(
         JobSpec::default(),
-        JobStatus { start_time: t(0), completion_time: t(30), ..Default::default() },
+        JobStatus {
+            start_time: t(0),
+            completion_time: t(30),
+            ..Default::default()
+        },
     );
     let row = job_row(&done, &store, SimTime(60_000));
-    assert_eq!(row.columns.iter().find(|(k, _)| *k == "DURATION").map(|(_, v)| v.as_str()), Some("30s"));
+    assert_eq!(
+        row.columns
+            .iter()
+            .find(|(k, _)| *k == "DURATION")
+            .map(|(_, v)| v.as_str()),
+        Some("30s")
+    );
 }
 
 #[test]

@@ -279,7 +279,7 @@ pub fn pod_requests(pod: &Pod, resource: &str) -> f64 {
             .and_then(|q| parse_quantity(&q.0))
             .unwrap_or(0.0)
     };
-    let sum: f64 = spec.containers.iter().map(req).sum();
+    let sum: f64 = spec.containers.iter().map(req).fold(0.0, |a, b| a + b);
     let init = spec
         .init_containers
         .iter()
@@ -473,8 +473,15 @@ pub fn node_card(node: &Node, pods: &[&Pod], down: bool) -> NodeCard {
         })
         .unwrap_or_default();
     let active: Vec<&&Pod> = pods.iter().filter(|p| pod_is_active(p)).collect();
-    let cpu_used: f64 = active.iter().map(|p| pod_requests(p, "cpu")).sum();
-    let mem_used: f64 = active.iter().map(|p| pod_requests(p, "memory")).sum();
+    // fold from +0.0: an empty f64 `sum()` is -0.0, which prints as "-0".
+    let cpu_used = active
+        .iter()
+        .map(|p| pod_requests(p, "cpu"))
+        .fold(0.0, |a, b| a + b);
+    let mem_used = active
+        .iter()
+        .map(|p| pod_requests(p, "memory"))
+        .fold(0.0, |a, b| a + b);
     let cpu_total = allocatable(node, "cpu");
     let mem_total = allocatable(node, "memory");
     let pods_total = allocatable(node, "pods");

@@ -330,6 +330,9 @@ fn node_card_counts_requests_of_active_pods_only() {
     let texts: Vec<&str> = card.bars.iter().map(|b| b.text.as_str()).collect();
     assert_eq!(texts, vec!["750m / 4", "1.5Gi / 8Gi", "2 / 110"]);
     assert_eq!(card.pods.len(), 3);
+    let empty = node_card(&n, &[], false);
+    let texts: Vec<&str> = empty.bars.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts, vec!["0 / 4", "0 / 8Gi", "0 / 110"]);
     assert_eq!(card.more_pods, 0);
 }
 

@@ -275,12 +275,13 @@ impl Cluster {
         }
         prepare_for_create(&mut obj, self.now);
         if let Object::Service(svc) = &mut obj {
-            let allocated = api::service::allocated_offsets(
-                self.store.list(Kind::Service).filter_map(|o| match o {
-                    Object::Service(s) => Some(s),
-                    _ => None,
-                }),
-            );
+            let allocated =
+                api::service::allocated_offsets(self.store.list(Kind::Service).filter_map(|o| {
+                    match o {
+                        Object::Service(s) => Some(s),
+                        _ => None,
+                    }
+                }));
             api::service::allocate(svc, &allocated, &mut self.next_cluster_ip)
                 .map_err(|e| ApiError::invalid(kind, &key.name, vec![e]))?;
         }

@@ -80,7 +80,10 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
         ips.dedup();
         ips
     } else {
-        cluster_ip(service).map(str::to_string).into_iter().collect()
+        cluster_ip(service)
+            .map(str::to_string)
+            .into_iter()
+            .collect()
     };
     if addresses.is_empty() {
         return nx(&fqdn);
@@ -288,7 +291,10 @@ pub fn curl(
         return answer_from(pod, &b.ip, target_port).unwrap_or(refused);
     }
     // A node's InternalIP: a hostPort (or a hostNetwork pod's port) on that node.
-    if let Some(node) = store.nodes().find(|n| node_ip(n).as_deref() == Some(ip.as_str())) {
+    if let Some(node) = store
+        .nodes()
+        .find(|n| node_ip(n).as_deref() == Some(ip.as_str()))
+    {
         let node_name = node.metadata.name.clone().unwrap_or_default();
         let listener = running_pods(store)
             .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&node_name))
@@ -386,7 +392,11 @@ pub fn parse_target(target: &str) -> Option<(String, i32)> {
         }
         None => Some((
             hostport.to_string(),
-            if target.starts_with("https://") { 443 } else { 80 },
+            if target.starts_with("https://") {
+                443
+            } else {
+                80
+            },
         )),
     }
 }
@@ -411,7 +421,13 @@ impl<'a> NetHost<'a> {
 
     fn connect(&mut self, url: &str) -> Option<CurlResult> {
         let (host, port) = parse_target(url)?;
-        Some(curl(self.store, &mut self.rng, &host, port, &self.namespace))
+        Some(curl(
+            self.store,
+            &mut self.rng,
+            &host,
+            port,
+            &self.namespace,
+        ))
     }
 }
 
@@ -452,16 +468,22 @@ impl sh::Host for NetHost<'_> {
                 let Some(res) = self.connect(url) else {
                     return Some(result(
                         String::new(),
-                        format!("curl: (3) URL rejected: Bad hostname"),
+                        "curl: (3) URL rejected: Bad hostname\n".to_string(),
                         3,
                     ));
                 };
                 let silent = flags.contains('s') && !flags.contains('S');
                 Some(match &res {
-                    CurlResult::Answer { body, .. } => result(format!("{body}\n"), String::new(), 0),
+                    CurlResult::Answer { body, .. } => {
+                        result(format!("{body}\n"), String::new(), 0)
+                    }
                     _ => result(
                         String::new(),
-                        if silent { String::new() } else { format!("{}\n", res.curl_error()) },
+                        if silent {
+                            String::new()
+                        } else {
+                            format!("{}\n", res.curl_error())
+                        },
                         res.exit_code(),
                     ),
                 })
@@ -469,10 +491,16 @@ impl sh::Host for NetHost<'_> {
             "wget" => {
                 let url = operands.first()?;
                 let Some(res) = self.connect(url) else {
-                    return Some(result(String::new(), format!("wget: bad address '{url}'\n"), 1));
+                    return Some(result(
+                        String::new(),
+                        format!("wget: bad address '{url}'\n"),
+                        1,
+                    ));
                 };
                 Some(match &res {
-                    CurlResult::Answer { body, .. } => result(format!("{body}\n"), String::new(), 0),
+                    CurlResult::Answer { body, .. } => {
+                        result(format!("{body}\n"), String::new(), 0)
+                    }
                     _ => result(String::new(), format!("{}\n", res.wget_error()), 1),
                 })
             }
@@ -491,7 +519,11 @@ impl sh::Host for NetHost<'_> {
                 Some(match (&res, flags.contains('z')) {
                     (CurlResult::Answer { .. }, true) => result(
                         String::new(),
-                        if verbose { format!("{host} ({port}) open\n") } else { String::new() },
+                        if verbose {
+                            format!("{host} ({port}) open\n")
+                        } else {
+                            String::new()
+                        },
                         0,
                     ),
                     (CurlResult::Answer { body, .. }, false) => {
@@ -502,7 +534,11 @@ impl sh::Host for NetHost<'_> {
                     }
                     (CurlResult::Refused { .. }, _) => result(
                         String::new(),
-                        if verbose { format!("nc: {host} ({port}): Connection refused\n") } else { String::new() },
+                        if verbose {
+                            format!("nc: {host} ({port}): Connection refused\n")
+                        } else {
+                            String::new()
+                        },
                         1,
                     ),
                 })

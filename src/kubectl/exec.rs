@@ -2170,7 +2170,7 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
         }
         SimCmd::Curl { target, namespace } => {
             let Some((host, port)) = network::parse_target(target) else {
-                out.fail(format!("curl: (3) URL rejected: Bad hostname"));
+                out.fail("curl: (3) URL rejected: Bad hostname");
                 return;
             };
             let ns = ns_of(namespace);

@@ -407,7 +407,12 @@ mod tests {
             let res = allocate(&mut s, &allocated, &mut next);
             match case.want_err {
                 Some(want) => {
-                    assert_eq!(res.map_err(|e| e.to_string()), Err(want.to_string()), "{}", case.name)
+                    assert_eq!(
+                        res.map_err(|e| e.to_string()),
+                        Err(want.to_string()),
+                        "{}",
+                        case.name
+                    )
                 }
                 None => {
                     assert!(res.is_ok(), "{}", case.name);
@@ -419,8 +424,18 @@ mod tests {
                         "{}",
                         case.name
                     );
-                    assert_eq!(spec.ip_family_policy.as_deref(), case.want_policy, "{}", case.name);
-                    assert_eq!(spec.ip_families, Some(vec!["IPv4".to_string()]), "{}", case.name);
+                    assert_eq!(
+                        spec.ip_family_policy.as_deref(),
+                        case.want_policy,
+                        "{}",
+                        case.name
+                    );
+                    assert_eq!(
+                        spec.ip_families,
+                        Some(vec!["IPv4".to_string()]),
+                        "{}",
+                        case.name
+                    );
                 }
             }
         }
@@ -428,7 +443,9 @@ mod tests {
 
     #[test]
     fn set_defaults_service() {
-        let mut s = svc(serde_json::json!({"spec": {"ports": [{"port": 8080}, {"port": 53, "protocol": "UDP", "targetPort": "dns"}]}}));
+        let mut s = svc(
+            serde_json::json!({"spec": {"ports": [{"port": 8080}, {"port": 53, "protocol": "UDP", "targetPort": "dns"}]}}),
+        );
         default(&mut s);
         let spec = s.spec.unwrap();
         assert_eq!(spec.type_.as_deref(), Some("ClusterIP"));
@@ -438,7 +455,10 @@ mod tests {
         assert_eq!(ports[0].protocol.as_deref(), Some("TCP"));
         assert_eq!(ports[0].target_port, Some(IntOrString::Int(8080)));
         assert_eq!(ports[1].protocol.as_deref(), Some("UDP"));
-        assert_eq!(ports[1].target_port, Some(IntOrString::String("dns".to_string())));
+        assert_eq!(
+            ports[1].target_port,
+            Some(IntOrString::String("dns".to_string()))
+        );
     }
 
     #[test]

@@ -75,12 +75,20 @@ pub fn sync(store: &Store, _now: SimTime) -> Outcome {
                 Object::EndpointSlice(es) => Some(es),
                 _ => None,
             })
-            .filter(|es| is_managed_slice_of(es, svc.metadata.name.as_deref().unwrap_or_default(), uid))
+            .filter(|es| {
+                is_managed_slice_of(es, svc.metadata.name.as_deref().unwrap_or_default(), uid)
+            })
             .collect();
         // Oldest first, then by name: keep the first, delete the rest.
         owned.sort_by(|a, b| {
-            (&a.metadata.creation_timestamp.as_ref().map(|t| t.0), &a.metadata.name)
-                .cmp(&(&b.metadata.creation_timestamp.as_ref().map(|t| t.0), &b.metadata.name))
+            (
+                &a.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                &a.metadata.name,
+            )
+                .cmp(&(
+                    &b.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                    &b.metadata.name,
+                ))
         });
         let mut owned = owned.into_iter();
         match owned.next() {

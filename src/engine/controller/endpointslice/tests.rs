@@ -11,7 +11,8 @@ fn obj(json: serde_json::Value) -> Object {
 }
 
 fn service(name: &str, selector: Option<(&str, &str)>, headless: bool) -> Object {
-    let mut spec = serde_json::json!({"ports": [{"name": "metrics", "port": 80, "targetPort": "metrics"}]});
+    let mut spec =
+        serde_json::json!({"ports": [{"name": "metrics", "port": 80, "targetPort": "metrics"}]});
     if let Some((k, v)) = selector {
         spec["selector"] = serde_json::json!({ k: v });
     }
@@ -33,8 +34,21 @@ struct PodB {
     terminating: bool,
 }
 
-fn pod(name: &'static str, app: &'static str, node: &'static str, ip: Option<&'static str>) -> PodB {
-    PodB { name, app, node, ip, ready: true, phase: "Running", terminating: false }
+fn pod(
+    name: &'static str,
+    app: &'static str,
+    node: &'static str,
+    ip: Option<&'static str>,
+) -> PodB {
+    PodB {
+        name,
+        app,
+        node,
+        ip,
+        ready: true,
+        phase: "Running",
+        terminating: false,
+    }
 }
 
 impl PodB {
@@ -61,7 +75,9 @@ fn add_pod(c: &mut Cluster, p: &PodB) {
             "spec": {"nodeName": p.node, "containers": [{"name": "c", "image": "busybox",
                 "ports": [{"name": "metrics", "containerPort": 9100}]}]}})))
         .unwrap();
-    let Object::Pod(mut pod) = created else { panic!() };
+    let Object::Pod(mut pod) = created else {
+        panic!()
+    };
     let status = pod.status.get_or_insert_with(Default::default);
     status.phase = Some(p.phase.to_string());
     status.pod_ip = p.ip.map(str::to_string);
@@ -96,7 +112,15 @@ fn slices_of<'a>(c: &'a Cluster, svc: &str) -> Vec<&'a EndpointSlice> {
             Object::EndpointSlice(es) => Some(es),
             _ => None,
         })
-        .filter(|es| es.metadata.labels.as_ref().unwrap().get(SERVICE_NAME_LABEL).map(String::as_str) == Some(svc))
+        .filter(|es| {
+            es.metadata
+                .labels
+                .as_ref()
+                .unwrap()
+                .get(SERVICE_NAME_LABEL)
+                .map(String::as_str)
+                == Some(svc)
+        })
         .collect()
 }
 
@@ -119,12 +143,30 @@ fn check(case: Case) {
             Some(want) => {
                 assert_eq!(slices.len(), 1, "{}: {svc}", case.name);
                 let es = slices[0];
-                assert!(es.metadata.name.as_deref().unwrap().starts_with(&format!("{svc}-")), "{}", case.name);
+                assert!(
+                    es.metadata
+                        .name
+                        .as_deref()
+                        .unwrap()
+                        .starts_with(&format!("{svc}-")),
+                    "{}",
+                    case.name
+                );
                 assert_eq!(es.address_type, "IPv4");
                 let owner = &es.metadata.owner_references.as_ref().unwrap()[0];
-                assert_eq!((owner.kind.as_str(), owner.name.as_str()), ("Service", svc), "{}", case.name);
                 assert_eq!(
-                    es.metadata.labels.as_ref().unwrap().get(MANAGED_BY_LABEL).map(String::as_str),
+                    (owner.kind.as_str(), owner.name.as_str()),
+                    ("Service", svc),
+                    "{}",
+                    case.name
+                );
+                assert_eq!(
+                    es.metadata
+                        .labels
+                        .as_ref()
+                        .unwrap()
+                        .get(MANAGED_BY_LABEL)
+                        .map(String::as_str),
                     Some(CONTROLLER_NAME)
                 );
                 let ports = es.ports.as_ref().unwrap();
@@ -132,7 +174,12 @@ fn check(case: Case) {
                     // A named targetPort resolves on no pod: the placeholder slice has no ports.
                     assert!(ports.is_empty(), "{}", case.name);
                 } else {
-                    assert_eq!(ports[0].port, Some(9100), "{}: named targetPort resolved", case.name);
+                    assert_eq!(
+                        ports[0].port,
+                        Some(9100),
+                        "{}: named targetPort resolved",
+                        case.name
+                    );
                     assert_eq!(ports[0].name.as_deref(), Some("metrics"));
                 }
                 let got: Vec<Want> = es
@@ -143,7 +190,13 @@ fn check(case: Case) {
                         let name = e.target_ref.as_ref().unwrap().name.clone().unwrap();
                         let name: &'static str = case_str(&name);
                         let node: &'static str = case_str(e.node_name.as_deref().unwrap());
-                        (name, cond.ready.unwrap(), cond.serving.unwrap(), cond.terminating.unwrap(), node)
+                        (
+                            name,
+                            cond.ready.unwrap(),
+                            cond.serving.unwrap(),
+                            cond.terminating.unwrap(),
+                            node,
+                        )
                     })
                     .collect();
                 assert_eq!(got, want, "{}", case.name);
@@ -152,7 +205,12 @@ fn check(case: Case) {
     }
     // A second sync of the unchanged cluster does nothing.
     let again = sync(c.store(), c.now());
-    assert!(again.actions.is_empty(), "{}: second sync wrote {:?}", case.name, again.actions);
+    assert!(
+        again.actions.is_empty(),
+        "{}: second sync wrote {:?}",
+        case.name,
+        again.actions
+    );
 }
 
 fn case_str(s: &str) -> &'static str {
@@ -170,10 +228,13 @@ fn endpointslice_sync_table() {
                 pod("exp-b", "exp", "n2", Some("10.244.2.2")),
                 pod("other", "web", "n1", Some("10.244.1.3")),
             ],
-            want: vec![("exporter", Some(vec![
-                ("exp-a", true, true, false, "n1"),
-                ("exp-b", true, true, false, "n2"),
-            ]))],
+            want: vec![(
+                "exporter",
+                Some(vec![
+                    ("exp-a", true, true, false, "n1"),
+                    ("exp-b", true, true, false, "n2"),
+                ]),
+            )],
         },
         Case {
             name: "TestSyncServiceMissingSelector",
@@ -197,11 +258,14 @@ fn endpointslice_sync_table() {
                 pod("no-ip", "exp", "n1", None),
                 pod("finished", "exp", "n1", Some("10.244.1.9")).phase("Succeeded"),
             ],
-            want: vec![("exporter", Some(vec![
-                ("not-ready", false, false, false, "n2"),
-                ("ready", true, true, false, "n1"),
-                ("terminating", false, true, true, "n3"),
-            ]))],
+            want: vec![(
+                "exporter",
+                Some(vec![
+                    ("not-ready", false, false, false, "n2"),
+                    ("ready", true, true, false, "n1"),
+                    ("terminating", false, true, true, "n3"),
+                ]),
+            )],
         },
     ];
     for case in cases {
@@ -212,7 +276,8 @@ fn endpointslice_sync_table() {
 #[test]
 fn endpointslice_follows_pod_changes_and_gc_removes_it() {
     let mut c = Cluster::new(3);
-    c.create(service("exporter", Some(("app", "exp")), false)).unwrap();
+    c.create(service("exporter", Some(("app", "exp")), false))
+        .unwrap();
     add_pod(&mut c, &pod("exp-a", "exp", "n1", Some("10.244.1.2")));
     c.settle();
     assert_eq!(slices_of(&c, "exporter")[0].endpoints.len(), 1);

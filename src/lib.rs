@@ -10,4 +10,5 @@
 
 pub mod engine;
 pub mod kubectl;
+pub mod lessons;
 pub mod ui;

@@ -774,7 +774,9 @@ pub fn decode_strict<T: serde::de::DeserializeOwned + serde::Serialize>(
         .map(|v| v.rsplit('/').next().unwrap_or(v).to_string())
         .unwrap_or_default();
 
-    let typed = match T::deserialize(&doc.value) {
+    // Deserialize from an owned Value, as `Object::from_json` does: one instantiation of every
+    // k8s-openapi visitor instead of two (by-reference and by-value), which halves that code in wasm.
+    let typed = match T::deserialize(doc.value.clone()) {
         Ok(t) => t,
         Err(e) => return Err(type_error::<T>(doc, source, kind, version, &e)),
     };
@@ -862,7 +864,7 @@ fn value_at_mut<'v>(v: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
 }
 
 fn decode_message<T: serde::de::DeserializeOwned>(v: &Value) -> Option<String> {
-    T::deserialize(v).err().map(|e| e.to_string())
+    T::deserialize(v.clone()).err().map(|e| e.to_string())
 }
 
 /// Finds the path of the value that makes decoding fail: descend into the child whose removal

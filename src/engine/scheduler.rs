@@ -563,7 +563,8 @@ fn scheduling_signature(pod: &Pod) -> String {
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref());
-    serde_json::to_string(&(
+    // `to_value` first: the page then carries one copy of these serializers, not two.
+    serde_json::to_value((
         containers,
         init,
         &spec.overhead,
@@ -573,6 +574,7 @@ fn scheduling_signature(pod: &Pod) -> String {
         spec.priority,
         &spec.preemption_policy,
     ))
+    .map(|v| v.to_string())
     .unwrap_or_default()
 }
 

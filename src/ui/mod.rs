@@ -1,35 +1,19 @@
-//! The playground page (Yew, client-side rendering). A thin view over [`crate::kubectl`]: it adds no
-//! cluster logic.
+//! The playground page (Yew, client-side rendering): a thin view over [`crate::kubectl`]. Every
+//! button runs the command line a learner could type in the console, through
+//! [`crate::kubectl::Session::run`]; the page adds no cluster logic.
+//!
+//! - [`state`]: the [`state::Playground`] reducer; [`view_model`], [`commands`], [`yaml`],
+//!   [`scenario`]: pure functions, tested natively.
+//! - [`app`] and [`components`]: the view; [`hooks`] and [`storage`]: browser plumbing.
 
-use yew::prelude::*;
+pub mod app;
+pub mod commands;
+pub mod components;
+pub mod hooks;
+pub mod scenario;
+pub mod state;
+pub mod storage;
+pub mod view_model;
+pub mod yaml;
 
-use crate::kubectl::{NoFiles, Session};
-
-/// The page root.
-#[function_component(App)]
-pub fn app() -> Html {
-    let session = use_memo((), |_| {
-        let mut s = Session::new(1);
-        for line in [
-            "sim node add node-1 --labels disktype=ssd",
-            "sim node add node-2",
-            "sim node add node-3",
-        ] {
-            s.run(line, None, &NoFiles);
-        }
-        s
-    });
-    let nodes: Vec<String> = session
-        .cluster
-        .store()
-        .nodes()
-        .map(|n| n.metadata.name.clone().unwrap_or_default())
-        .collect();
-    html! {
-        <main>
-            <h1>{ "kubeplay" }</h1>
-            <h2>{ "Nodes" }</h2>
-            <ul>{ for nodes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
-        </main>
-    }
-}
+pub use app::App;

@@ -19,6 +19,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use crate::engine::api::taints;
+use crate::engine::quantity;
 
 /// The request upstream assumes for a container without a cpu request, for scoring only
 /// (`schedutil.DefaultMilliCPURequest`).
@@ -27,83 +28,22 @@ pub(crate) const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
 /// (`schedutil.DefaultMemoryRequest`, 200 MiB).
 pub(crate) const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
 
-/// Parses a resource quantity into thousandths of its unit, rounding up as
-/// `Quantity.MilliValue` does. `None` for text that is not a quantity.
-// TODO(merge): use engine::quantity::Quantity once it lands on main.
-pub(crate) fn parse_quantity_milli(s: &str) -> Option<i128> {
-    let s = s.trim();
-    let (negative, rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let num_end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(rest.len());
-    let (num, suffix) = rest.split_at(num_end);
-    if num.is_empty() || num == "." || num.matches('.').count() > 1 {
-        return None;
-    }
-    let (int_part, frac_part) = num.split_once('.').unwrap_or((num, ""));
-    let digits = format!("{int_part}{frac_part}");
-    if digits.len() > 30 {
-        return None;
-    }
-    let mantissa: i128 = digits.parse().ok()?;
-    // value = mantissa * 10^exp10 * 2^exp2
-    let mut exp10: i32 = -i32::try_from(frac_part.len()).ok()?;
-    let mut exp2: u32 = 0;
-    match suffix {
-        "" => {}
-        "Ki" => exp2 = 10,
-        "Mi" => exp2 = 20,
-        "Gi" => exp2 = 30,
-        "Ti" => exp2 = 40,
-        "Pi" => exp2 = 50,
-        "Ei" => exp2 = 60,
-        "n" => exp10 -= 9,
-        "u" => exp10 -= 6,
-        "m" => exp10 -= 3,
-        "k" => exp10 += 3,
-        "M" => exp10 += 6,
-        "G" => exp10 += 9,
-        "T" => exp10 += 12,
-        "P" => exp10 += 15,
-        "E" => exp10 += 18,
-        other => {
-            let e = other
-                .strip_prefix('e')
-                .or_else(|| other.strip_prefix('E'))?;
-            let e: i32 = e.parse().ok()?;
-            if !(-40..=40).contains(&e) {
-                return None;
-            }
-            exp10 += e;
-        }
-    }
-    // Thousandths: one more factor of 10^3.
-    exp10 += 3;
-    let mut value = mantissa.checked_mul(1i128.checked_shl(exp2)?)?;
-    if exp10 >= 0 {
-        value = value.checked_mul(10i128.checked_pow(u32::try_from(exp10).ok()?)?)?;
-    } else {
-        let div = 10i128.checked_pow(u32::try_from(-exp10).ok()?)?;
-        // Round up (away from zero for positive values), as MilliValue does.
-        value = (value + div - 1) / div;
-    }
-    Some(if negative { -value } else { value })
-}
-
 /// Milli-units of a quantity, clamped into i64 (0 if it does not parse).
 fn milli(q: &Quantity) -> i64 {
-    parse_quantity_milli(&q.0)
-        .map(|v| i64::try_from(v.clamp(0, i128::from(i64::MAX))).unwrap_or(i64::MAX))
+    quantity::Quantity::from_k8s(q)
+        .map(|v| clamp_i64(v.milli_value()))
         .unwrap_or(0)
 }
 
-/// Whole units of a quantity, rounded up as `Quantity.Value` does.
+/// Whole units of a quantity, rounded up as `Quantity.Value` does (0 if it does not parse).
 fn units(q: &Quantity) -> i64 {
-    let m = milli(q);
-    m / 1000 + i64::from(m % 1000 != 0)
+    quantity::Quantity::from_k8s(q)
+        .map(|v| clamp_i64(v.value()))
+        .unwrap_or(0)
+}
+
+fn clamp_i64(v: i128) -> i64 {
+    i64::try_from(v.clamp(0, i128::from(i64::MAX))).unwrap_or(i64::MAX)
 }
 
 /// The well-known resources `NodeResourcesFit` checks by name; every other name is a scalar
@@ -586,33 +526,5 @@ fn prefilter(required: Option<&[NodeSelectorTerm]>) -> PreFilter<'_> {
         PreFilter::Conflict
     } else {
         PreFilter::Nodes(names)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_quantities_like_resource_quantity() {
-        let cases = [
-            ("100m", Some(100)),
-            ("1", Some(1000)),
-            ("0.5", Some(500)),
-            ("1.5", Some(1500)),
-            ("2Gi", Some(2 * 1024 * 1024 * 1024 * 1000)),
-            ("128Mi", Some(128 * 1024 * 1024 * 1000)),
-            ("1k", Some(1_000_000)),
-            ("1M", Some(1_000_000_000)),
-            ("1e3", Some(1_000_000)),
-            ("1n", Some(1)),
-            ("0.0001", Some(1)),
-            ("", None),
-            ("abc", None),
-            ("1Qi", None),
-        ];
-        for (text, want) in cases {
-            assert_eq!(parse_quantity_milli(text), want, "{text}");
-        }
     }
 }

@@ -61,7 +61,11 @@ fn fnv32a(bytes: &[u8]) -> u32 {
 /// `controller.ComputeHash`: FNV-32a of the template (JSON here) and, if set, the collision count
 /// (little-endian), the decimal sum encoded with [`safe_encode_string`].
 pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+    // Through `to_value` (sorted keys, the serializer every object already uses) rather than
+    // `to_vec`, which would compile a second copy of every pod-spec serializer into the page.
+    let mut bytes = serde_json::to_value(template)
+        .map(|v| v.to_string().into_bytes())
+        .unwrap_or_default();
     if let Some(c) = collision_count {
         bytes.extend_from_slice(&c.to_le_bytes());
     }

@@ -1,0 +1,259 @@
+//! Lessons: guided steps over a live cluster. A lesson is data — a YAML file beside this one —
+//! with a setup script and steps; each step says what to do and carries *checks*: read-only
+//! kubectl queries whose output must match. Checking is pure: it runs the queries on a clone of
+//! the learner's session, so it never changes their cluster.
+//!
+//! Every built-in lesson also carries, per step, a `solution` script; the tests replay them and
+//! require each step to be pending before its solution and done after it, so a lesson cannot
+//! silently rot when the engine changes.
+
+use serde::Deserialize;
+
+use crate::kubectl::script::run_script;
+use crate::kubectl::{NoFiles, Session};
+
+/// One lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// Stable id, used in URLs (`?lesson=daemonsets`).
+    pub id: String,
+    /// Title shown to the learner.
+    pub title: String,
+    /// One-paragraph introduction.
+    pub summary: String,
+    /// Seed of the lesson's cluster.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// A kubeplay script (the `kubeplay run` format) that builds the starting cluster.
+    #[serde(default)]
+    pub setup: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Short title.
+    pub title: String,
+    /// What to do and why, in plain text.
+    pub text: String,
+    /// An optional hint (typically the command to type).
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// Every check must pass for the step to be done.
+    pub checks: Vec<Check>,
+    /// A script that completes the step (used by the tests and by a "show me" button).
+    #[serde(default)]
+    pub solution: String,
+}
+
+/// A read-only kubectl query and what its output must be.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// The command, e.g. `get ds fluentd -o jsonpath={.status.numberReady}`.
+    pub query: String,
+    /// Output (trimmed) equal to this.
+    #[serde(default)]
+    pub equals: Option<String>,
+    /// Output containing this.
+    #[serde(default)]
+    pub contains: Option<String>,
+}
+
+/// Where a learner is on a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Every check passes.
+    Done,
+    /// A check fails: the query and what it printed, to explain why.
+    Pending {
+        /// The failing query.
+        query: String,
+        /// Its output (stdout, or stderr if it failed).
+        got: String,
+    },
+}
+
+/// Errors in lesson data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LessonError {
+    /// The YAML does not describe a lesson.
+    #[error("lesson {file}: {message}")]
+    Parse {
+        /// Which file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A check uses a verb that could change the cluster.
+    #[error("lesson {lesson}: check {query:?} is not a read-only query (use get, describe, logs)")]
+    NotReadOnly {
+        /// Which lesson.
+        lesson: String,
+        /// The offending query.
+        query: String,
+    },
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("daemonsets.yaml", include_str!("daemonsets.yaml")),
+    ("jobs.yaml", include_str!("jobs.yaml")),
+];
+
+const READ_ONLY_VERBS: &[&str] = &["get", "describe", "logs", "sim time", "sim dns"];
+
+/// Parses one lesson file and checks its queries are read-only.
+pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
+    let lesson: Lesson = serde_yaml::from_str(text).map_err(|e| LessonError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    for step in &lesson.steps {
+        for c in &step.checks {
+            let q = c.query.trim().trim_start_matches("kubectl ").trim_start();
+            if !READ_ONLY_VERBS.iter().any(|v| q.starts_with(v)) {
+                return Err(LessonError::NotReadOnly {
+                    lesson: lesson.id.clone(),
+                    query: c.query.clone(),
+                });
+            }
+        }
+    }
+    Ok(lesson)
+}
+
+/// The built-in lessons, in order. Lesson files are checked by the tests, so this never fails
+/// in a release; a broken file is skipped rather than taking the page down.
+pub fn builtin() -> Vec<Lesson> {
+    BUILTIN
+        .iter()
+        .filter_map(|(file, text)| parse(file, text).ok())
+        .collect()
+}
+
+impl Lesson {
+    /// A fresh session with the lesson's setup script run.
+    pub fn start(&self) -> Session {
+        let mut session = Session::new(self.seed);
+        // Setup errors show up in the lesson tests; a learner still gets the cluster as far as
+        // it got.
+        let _ = run_script(&mut session, &self.setup, false, &NoFiles);
+        session
+    }
+}
+
+/// Checks one step against the learner's session, without changing it.
+pub fn check(session: &Session, step: &Step) -> StepStatus {
+    let mut probe = session.clone();
+    for c in &step.checks {
+        let out = probe.run(&c.query, None, &NoFiles);
+        let got = if out.ok { out.stdout } else { out.stderr };
+        let trimmed = got.trim();
+        let pass = out.ok
+            && c.equals
+                .as_deref()
+                .is_none_or(|want| trimmed == want.trim())
+            && c.contains
+                .as_deref()
+                .is_none_or(|want| trimmed.contains(want));
+        if !pass {
+            return StepStatus::Pending {
+                query: c.query.clone(),
+                got: trimmed.to_string(),
+            };
+        }
+    }
+    StepStatus::Done
+}
+
+/// Moves a learner on from step `current`: past every step that is now done, stopping at the
+/// first that is not (`steps.len()` when the lesson is finished). Earlier steps are not
+/// re-checked: a later step may legitimately undo what an earlier one checked (adding a node
+/// changes how many daemon pods are ready).
+pub fn advance(session: &Session, lesson: &Lesson, current: usize) -> usize {
+    let mut i = current;
+    while let Some(step) = lesson.steps.get(i) {
+        if check(session, step) != StepStatus::Done {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_lesson_parses() {
+        for (file, text) in BUILTIN {
+            parse(file, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(builtin().len(), BUILTIN.len());
+    }
+
+    #[test]
+    fn each_step_is_pending_before_its_solution_and_done_after() {
+        for lesson in builtin() {
+            let mut session = lesson.start();
+            assert!(
+                !lesson.steps.is_empty(),
+                "lesson {} has no steps",
+                lesson.id
+            );
+            for (i, step) in lesson.steps.iter().enumerate() {
+                assert!(
+                    matches!(check(&session, step), StepStatus::Pending { .. }),
+                    "lesson {} step {i} ({}) is done before its solution",
+                    lesson.id,
+                    step.title
+                );
+                let out = run_script(&mut session, &step.solution, true, &NoFiles).unwrap();
+                assert!(
+                    out.ok,
+                    "lesson {} step {i} solution failed:\n{}",
+                    lesson.id, out.stdout
+                );
+                assert_eq!(
+                    check(&session, step),
+                    StepStatus::Done,
+                    "lesson {} step {i} ({}) not done after its solution:\n{}",
+                    lesson.id,
+                    step.title,
+                    out.stdout
+                );
+            }
+            assert_eq!(
+                advance(&session, &lesson, lesson.steps.len() - 1),
+                lesson.steps.len()
+            );
+        }
+    }
+
+    #[test]
+    fn checks_must_be_read_only() {
+        let text = "id: x\ntitle: X\nsummary: s\nsteps:\n- title: t\n  text: t\n  checks:\n  - query: delete pods --all\n";
+        assert!(matches!(
+            parse("x.yaml", text),
+            Err(LessonError::NotReadOnly { .. })
+        ));
+    }
+
+    #[test]
+    fn checking_does_not_change_the_cluster() {
+        let lesson = builtin().into_iter().next().unwrap();
+        let session = lesson.start();
+        let before = session.cluster.store().revision();
+        assert_eq!(advance(&session, &lesson, 0), 0);
+        assert_eq!(session.cluster.store().revision(), before);
+    }
+}

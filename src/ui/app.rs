@@ -1,0 +1,206 @@
+//! The page root: builds the [`Playground`] (URL scenario, saved session or the default),
+//! provides it to the panes, runs the play timer, autosaves, and lays the panes out (a grid on
+//! wide screens, one pane at a time behind toggle buttons on narrow ones).
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::components::{
+    cluster::ClusterPane, console::ConsolePane, editor::EditorPane, events::EventsPane,
+    objects::ObjectsPane, timebar::TimeBar, toolbar::Toolbar,
+};
+use super::hooks::{self, TickStart, UrlParams};
+use super::scenario;
+use super::state::{Playground, UiAction};
+use super::storage;
+
+/// The reducer handle every pane reads from the context.
+pub type PlaygroundHandle = UseReducerHandle<Playground>;
+
+/// The panes, in narrow-screen tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Nodes and pods.
+    Cluster,
+    /// The YAML editor.
+    Editor,
+    /// DaemonSets and Jobs.
+    Objects,
+    /// The kubectl console.
+    Console,
+    /// The event stream.
+    Events,
+}
+
+impl Pane {
+    const ALL: [Pane; 5] = [
+        Pane::Cluster,
+        Pane::Editor,
+        Pane::Objects,
+        Pane::Console,
+        Pane::Events,
+    ];
+
+    /// Button text and heading.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pane::Cluster => "Cluster",
+            Pane::Editor => "Editor",
+            Pane::Objects => "Objects",
+            Pane::Console => "Console",
+            Pane::Events => "Events",
+        }
+    }
+}
+
+fn initial(params: &UrlParams) -> Playground {
+    let named = params.scenario.as_deref().and_then(scenario::named);
+    let mut pg = match named {
+        Some(sc) => Playground::from_scenario(&sc, Vec::new(), None),
+        None => {
+            let saved = storage::load();
+            let sc = saved.scenario.unwrap_or_else(scenario::default_scenario);
+            Playground::from_scenario(&sc, saved.history, saved.editor)
+        }
+    };
+    pg.playing = params.play.unwrap_or(true);
+    pg
+}
+
+fn is_typing_target(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "textarea" | "select" | "button" | "summary" | "a" | "option"
+            )
+        })
+}
+
+/// The page root.
+#[function_component(App)]
+pub fn app() -> Html {
+    let params = use_memo((), |_| hooks::url_params());
+    let state = {
+        let params = params.clone();
+        use_reducer(move || initial(&params))
+    };
+    // A named scenario in the URL is a demo: do not overwrite the learner's own saved session.
+    let persist = params.scenario.is_none();
+    let pane = use_state(|| Pane::Cluster);
+    let tick_start: TickStart = use_memo((), |_| std::cell::Cell::new(None));
+
+    {
+        let state = state.clone();
+        let start = tick_start.clone();
+        hooks::use_interval(
+            state.playing,
+            Callback::from(move |_| {
+                start.set(Some(hooks::perf_now()));
+                state.dispatch(UiAction::Tick(u64::from(hooks::TICK_MS)));
+            }),
+        );
+    }
+    {
+        let start = tick_start.clone();
+        use_effect(move || {
+            if let Some(t) = start.take() {
+                hooks::record_frame(hooks::perf_now() - t);
+            }
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                EventListener::new(&doc, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.key() == " "
+                        && !e.ctrl_key()
+                        && !e.meta_key()
+                        && !e.alt_key()
+                        && !is_typing_target(e)
+                    {
+                        e.prevent_default();
+                        dispatcher.dispatch(UiAction::TogglePlay);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Autosave. While playing, the script is saved once a second (every tenth tick).
+    {
+        let s = state.clone();
+        use_effect_with(
+            (state.generation, state.playing),
+            move |(generation, playing)| {
+                if persist && (!*playing || generation.is_multiple_of(10)) {
+                    storage::save_scenario(&scenario::from_session(&s.session, &s.editor));
+                }
+            },
+        );
+    }
+    {
+        let text = state.editor.clone();
+        use_effect_with(text, move |text| {
+            if persist {
+                storage::save_editor(text);
+            }
+        });
+    }
+    {
+        let history = state.history.clone();
+        use_effect_with(history, move |history| {
+            if persist {
+                storage::save_history(history);
+            }
+        });
+    }
+
+    let tabs = Pane::ALL.iter().map(|p| {
+        let p = *p;
+        let pane = pane.clone();
+        html! {
+            <button type="button" aria-pressed={(*pane == p).to_string()}
+                onclick={Callback::from(move |_| pane.set(p))}>{ p.as_str() }</button>
+        }
+    });
+    let cls = |p: Pane| {
+        classes!(
+            "pane",
+            format!("pane-{}", p.as_str().to_ascii_lowercase()),
+            (*pane == p).then_some("active")
+        )
+    };
+    html! {
+        <ContextProvider<PlaygroundHandle> context={state.clone()}>
+            <div class={classes!("app", params.embed.then_some("embed"))}>
+                <a class="skip" href="#console-input">{ "Skip to the console" }</a>
+                <header class="top">
+                    <h1>{ "kubeplay" }</h1>
+                    <TimeBar />
+                    if !params.embed { <Toolbar /> }
+                </header>
+                if let Some(n) = state.notice.clone() {
+                    <p class="notice" role="status">{ n }
+                        <button type="button" class="link" aria-label="Dismiss message"
+                            onclick={let s = state.clone(); Callback::from(move |_| s.dispatch(UiAction::Notice(None)))}>{ "×" }</button>
+                    </p>
+                }
+                <nav class="tabs" aria-label="Panes">{ for tabs }</nav>
+                <main class="grid">
+                    <section class={cls(Pane::Cluster)} aria-labelledby="h-cluster"><ClusterPane /></section>
+                    <section class={cls(Pane::Editor)} aria-labelledby="h-editor"><EditorPane /></section>
+                    <section class={cls(Pane::Objects)} aria-labelledby="h-objects"><ObjectsPane /></section>
+                    <section class={cls(Pane::Console)} aria-labelledby="h-console"><ConsolePane /></section>
+                    <section class={cls(Pane::Events)} aria-labelledby="h-events"><EventsPane /></section>
+                </main>
+            </div>
+        </ContextProvider<PlaygroundHandle>>
+    }
+}

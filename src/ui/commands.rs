@@ -1,0 +1,418 @@
+//! The command lines the page's buttons run (the same ones a learner could type in the console),
+//! and Tab completion for the console. Pure: tested natively.
+//!
+//! Completion is a static list of kubectl verbs and resource names plus object names read from
+//! the store (kubectl's `__complete` asks the API server the same way). Simplification: flags
+//! are not completed.
+
+use crate::engine::api::{Kind, Object};
+use crate::engine::clock::Millis;
+use crate::engine::store::Store;
+
+/// `sim advance` for a number of milliseconds, in the largest exact unit.
+pub fn advance(ms: Millis) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("sim advance {}s", ms / 1000)
+    } else {
+        format!("sim advance {ms}ms")
+    }
+}
+
+/// What the "Add node" form collects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeForm {
+    /// Node name.
+    pub name: String,
+    /// `k=v,k2=v2`.
+    pub labels: String,
+    /// `k=v:NoSchedule,k2:NoExecute`.
+    pub taints: String,
+    /// cpu capacity (`4`, `2500m`); empty for the default.
+    pub cpu: String,
+    /// memory capacity (`8Gi`); empty for the default.
+    pub memory: String,
+    /// pod capacity (`110`); empty for the default.
+    pub pods: String,
+}
+
+fn no_space(field: &str, v: &str) -> Result<String, String> {
+    let v = v.trim();
+    if v.chars().any(char::is_whitespace) {
+        Err(format!("{field} must not contain spaces"))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// `sim node add NAME --labels .. --taints .. --cpu .. --memory .. --pods ..`, or what is wrong
+/// with the form. The API server validates the values themselves.
+pub fn add_node(form: &NodeForm) -> Result<String, String> {
+    let name = no_space("name", &form.name)?;
+    if name.is_empty() {
+        return Err("name is required".into());
+    }
+    let mut line = format!("sim node add {name}");
+    for (flag, field, value) in [
+        ("--labels", "labels", &form.labels),
+        ("--taints", "taints", &form.taints),
+        ("--cpu", "cpu", &form.cpu),
+        ("--memory", "memory", &form.memory),
+        ("--pods", "pods", &form.pods),
+    ] {
+        let v = no_space(field, value)?;
+        if !v.is_empty() {
+            line.push_str(&format!(" {flag} {v}"));
+        }
+    }
+    Ok(line)
+}
+
+/// `kubectl label node N k=v` / `k-`.
+pub fn label_node(node: &str, key: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("kubectl label node {node} {key}={v}"),
+        None => format!("kubectl label node {node} {key}-"),
+    }
+}
+
+/// `kubectl taint node N key=value:Effect` (or the `key:Effect-` removal form).
+pub fn taint_node(node: &str, taint: &str) -> String {
+    format!("kubectl taint node {node} {taint}")
+}
+
+/// Splits `k=v` into its parts; a label chip's "add" input.
+pub fn split_label(text: &str) -> Option<(String, String)> {
+    let (k, v) = text.trim().split_once('=')?;
+    let (k, v) = (k.trim(), v.trim());
+    if k.is_empty() || k.contains(char::is_whitespace) || v.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((k.to_string(), v.to_string()))
+}
+
+/// kubectl verbs the console completes (and `sim`, kubeplay's own).
+pub const VERBS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "apply",
+    "cordon",
+    "create",
+    "delete",
+    "describe",
+    "drain",
+    "edit",
+    "explain",
+    "get",
+    "help",
+    "label",
+    "logs",
+    "patch",
+    "rollout",
+    "run",
+    "scale",
+    "sim",
+    "taint",
+    "uncordon",
+    "version",
+];
+
+/// `sim` subcommands.
+pub const SIM_SUBCOMMANDS: &[&str] = &["advance", "node", "run-until-idle"];
+
+/// `sim node` subcommands.
+pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "down", "up"];
+
+/// Resource words kubectl accepts: plural, singular and short names of every served kind.
+pub fn resource_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Kind::all()
+        .flat_map(|k| {
+            let info = k.info();
+            [info.plural, info.singular]
+                .into_iter()
+                .chain(info.short_names.iter().copied())
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+fn names_of(store: &Store, kind: Kind) -> Vec<String> {
+    let mut names: Vec<String> = store
+        .list(kind)
+        .map(|o: &Object| o.name().to_string())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Candidates for the word being typed at the end of `line`.
+pub fn candidates(line: &str, store: &Store) -> Vec<String> {
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    if words.first() == Some(&"kubectl") {
+        words.remove(0);
+    }
+    let current = if line.ends_with(char::is_whitespace) || line.is_empty() {
+        ""
+    } else {
+        words.pop().unwrap_or("")
+    };
+    if current.starts_with('-') {
+        return Vec::new();
+    }
+    // Positional words typed so far (flags and their values left out).
+    let args: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let pool: Vec<String> = match args.as_slice() {
+        [] => VERBS.iter().map(|s| s.to_string()).collect(),
+        ["sim"] => SIM_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
+        ["sim", "node"] => SIM_NODE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
+        ["sim", "node", "down" | "up"] => names_of(store, Kind::Node),
+        ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node),
+        ["logs"] => names_of(store, Kind::Pod),
+        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "edit" | "explain"
+        | "patch" | "scale"] => {
+            if let Some((res, _)) = current.split_once('/') {
+                return match Kind::from_resource(res) {
+                    Some(kind) => names_of(store, kind)
+                        .into_iter()
+                        .map(|n| format!("{res}/{n}"))
+                        .filter(|c| c.starts_with(current))
+                        .collect(),
+                    None => Vec::new(),
+                };
+            }
+            resource_words().into_iter().map(str::to_string).collect()
+        }
+        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "edit" | "patch"
+        | "scale", res, ..] => match Kind::from_resource(res) {
+            Some(kind) => names_of(store, kind),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    pool.into_iter()
+        .filter(|c| c.starts_with(current))
+        .collect()
+}
+
+/// What Tab does: the new line and, when several words fit, the list to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The line after completing as far as the candidates agree.
+    pub line: String,
+    /// All candidates when more than one fits (shown under the prompt).
+    pub choices: Vec<String>,
+}
+
+/// Tab completion: a single candidate completes with a trailing space; several complete to
+/// their common prefix and are listed.
+pub fn complete(line: &str, store: &Store) -> Completion {
+    let cands = candidates(line, store);
+    let current_len = if line.ends_with(char::is_whitespace) {
+        0
+    } else {
+        line.split_whitespace().last().map_or(0, str::len)
+    };
+    let stem = line.get(..line.len() - current_len).unwrap_or(line);
+    match cands.as_slice() {
+        [] => Completion {
+            line: line.to_string(),
+            choices: Vec::new(),
+        },
+        [one] => Completion {
+            line: format!("{stem}{one} "),
+            choices: Vec::new(),
+        },
+        many => {
+            let prefix = common_prefix(many);
+            Completion {
+                line: format!("{stem}{prefix}"),
+                choices: many.to_vec(),
+            }
+        }
+    }
+}
+
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for w in words {
+        len = len.min(
+            first
+                .char_indices()
+                .zip(w.chars())
+                .take_while(|((_, a), b)| a == b)
+                .map(|((i, a), _)| i + a.len_utf8())
+                .last()
+                .unwrap_or(0),
+        );
+    }
+    first.get(..len).unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Cluster;
+    use k8s_openapi::api::core::v1::Node;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn cluster_with_nodes(names: &[&str]) -> Cluster {
+        let mut c = Cluster::new(1);
+        for n in names {
+            let node = Node {
+                metadata: ObjectMeta {
+                    name: Some(n.to_string()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            c.create(Object::Node(node)).expect("create node");
+        }
+        c
+    }
+
+    struct Case {
+        name: &'static str,
+        line: &'static str,
+        want_line: &'static str,
+        want_choices: &'static [&'static str],
+    }
+
+    #[test]
+    fn complete_table() {
+        let c = cluster_with_nodes(&["n1", "n2", "worker"]);
+        let cases = [
+            Case {
+                name: "unique verb",
+                line: "cor",
+                want_line: "cordon ",
+                want_choices: &[],
+            },
+            Case {
+                name: "kubectl prefix kept",
+                line: "kubectl desc",
+                want_line: "kubectl describe ",
+                want_choices: &[],
+            },
+            Case {
+                name: "ambiguous verbs list choices",
+                line: "d",
+                want_line: "d",
+                want_choices: &["delete", "describe", "drain"],
+            },
+            Case {
+                name: "common prefix",
+                line: "de",
+                want_line: "de",
+                want_choices: &["delete", "describe"],
+            },
+            Case {
+                name: "kind after get: singular and plural both fit",
+                line: "get daemons",
+                want_line: "get daemonset",
+                want_choices: &["daemonset", "daemonsets"],
+            },
+            Case {
+                name: "short name",
+                line: "get d",
+                want_line: "get d",
+                want_choices: &["daemonset", "daemonsets", "ds"],
+            },
+            Case {
+                name: "node names for cordon",
+                line: "cordon ",
+                want_line: "cordon ",
+                want_choices: &["n1", "n2", "worker"],
+            },
+            Case {
+                name: "node name after kind",
+                line: "label node w",
+                want_line: "label node worker ",
+                want_choices: &[],
+            },
+            Case {
+                name: "kind/name form",
+                line: "describe nodes/n",
+                want_line: "describe nodes/n",
+                want_choices: &["nodes/n1", "nodes/n2"],
+            },
+            Case {
+                name: "sim subcommands",
+                line: "sim node d",
+                want_line: "sim node down ",
+                want_choices: &[],
+            },
+            Case {
+                name: "flags are not completed",
+                line: "get pods -",
+                want_line: "get pods -",
+                want_choices: &[],
+            },
+            Case {
+                name: "unknown kind gives nothing",
+                line: "get widgets ",
+                want_line: "get widgets ",
+                want_choices: &[],
+            },
+        ];
+        for case in cases {
+            let got = complete(case.line, c.store());
+            assert_eq!(got.line, case.want_line, "{}", case.name);
+            assert_eq!(got.choices, case.want_choices, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn add_node_builds_the_sim_command() {
+        let form = NodeForm {
+            name: "n4".into(),
+            labels: "a=b".into(),
+            taints: "gpu=true:NoSchedule".into(),
+            cpu: "2".into(),
+            memory: String::new(),
+            pods: " 10 ".into(),
+        };
+        assert_eq!(
+            add_node(&form),
+            Ok(
+                "sim node add n4 --labels a=b --taints gpu=true:NoSchedule --cpu 2 --pods 10"
+                    .into()
+            )
+        );
+        let bad = NodeForm {
+            name: "n 4".into(),
+            ..Default::default()
+        };
+        assert_eq!(add_node(&bad), Err("name must not contain spaces".into()));
+        assert_eq!(
+            add_node(&NodeForm::default()),
+            Err("name is required".into())
+        );
+    }
+
+    #[test]
+    fn small_builders() {
+        assert_eq!(advance(1000), "sim advance 1s");
+        assert_eq!(advance(50), "sim advance 50ms");
+        assert_eq!(advance(2500), "sim advance 2500ms");
+        assert_eq!(label_node("n1", "a", None), "kubectl label node n1 a-");
+        assert_eq!(
+            label_node("n1", "a", Some("b")),
+            "kubectl label node n1 a=b"
+        );
+        assert_eq!(split_label(" a = b "), Some(("a".into(), "b".into())));
+        assert_eq!(split_label("novalue"), None);
+        assert_eq!(
+            taint_node("n1", "k:NoSchedule-"),
+            "kubectl taint node n1 k:NoSchedule-"
+        );
+    }
+}

@@ -1,0 +1,379 @@
+//! The cluster view: node cards (readiness, labels and taints as chips with inline edits,
+//! cordon/down/remove, capacity bars, pods as chips) and the tray of unscheduled pods.
+
+use yew::prelude::*;
+
+use super::{input_value, runner, status_badge, use_playground};
+use crate::ui::commands::{self, NodeForm};
+use crate::ui::state::UiAction;
+use crate::ui::view_model::{self, Bar, NodeCard, PendingPod, PodChip};
+
+/// The cluster pane.
+#[function_component(ClusterPane)]
+pub fn cluster_pane() -> Html {
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
+    let vm = {
+        let s = state.clone();
+        use_memo((state.generation, state.page), move |(_, page)| {
+            let session = &s.session;
+            view_model::cluster_vm(session.cluster.store(), *page, &|n| {
+                session.cluster.kubelet.agent(n).is_some_and(|a| !a.up)
+            })
+        })
+    };
+    let run = runner(&state);
+    let pager = (vm.pages > 1).then(|| {
+        let go = |p: usize| {
+            let s = state.clone();
+            Callback::from(move |_| s.dispatch(UiAction::Page(p)))
+        };
+        html! {
+            <nav class="pager" aria-label="Node pages">
+                <button type="button" disabled={vm.page == 0} onclick={go(vm.page.saturating_sub(1))}>{ "Previous nodes" }</button>
+                <span>{ format!("Page {} of {}", vm.page + 1, vm.pages) }</span>
+                <button type="button" disabled={vm.page + 1 >= vm.pages} onclick={go(vm.page + 1)}>{ "Next nodes" }</button>
+            </nav>
+        }
+    });
+    html! {
+        <>
+            <div class="pane-head">
+                <h2 id="h-cluster">{ "Cluster" }</h2>
+                <span class="muted">{ format!("{} nodes, {} pods", vm.n_nodes, vm.n_pods) }</span>
+                <AddNode on_run={run.clone()} />
+            </div>
+            if vm.n_nodes == 0 {
+                <p class="muted">{ "No nodes yet. Add one, or type " }<code>{ "sim node add n1" }</code>{ " in the console." }</p>
+            }
+            { for pager.clone() }
+            <ul class="nodes" aria-label="Nodes">
+                { for vm.nodes.iter().map(|n| html! { <NodeCardView key={n.name.clone()} card={n.clone()} on_run={run.clone()} /> }) }
+            </ul>
+            { for pager }
+            <PendingTray pods={vm.pending.clone()} />
+        </>
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct CardProps {
+    card: NodeCard,
+    on_run: Callback<String>,
+}
+
+#[function_component(NodeCardView)]
+fn node_card_view(p: &CardProps) -> Html {
+    let c = &p.card;
+    let name = c.name.clone();
+    let cmd = |line: String| {
+        let r = p.on_run.clone();
+        Callback::from(move |_| r.emit(line.clone()))
+    };
+    let user_labels: Vec<_> = c.labels.iter().filter(|l| !l.well_known).collect();
+    let n_well_known = c.labels.len() - user_labels.len();
+    let mut flags = Vec::new();
+    if c.unschedulable {
+        flags.push("SchedulingDisabled");
+    }
+    if c.down {
+        flags.push("kubelet stopped");
+    }
+    html! {
+        <li class={classes!("node", c.down.then_some("down"), c.unschedulable.then_some("cordoned"))} aria-label={format!("Node {name}")}>
+            <div class="node-head">
+                <h3>{ &name }</h3>
+                { status_badge(c.readiness.health(), c.readiness.as_str()) }
+                { for flags.iter().map(|f| html! { <span class="flag">{ *f }</span> }) }
+            </div>
+            <div class="node-actions">
+                if c.unschedulable {
+                    <button type="button" onclick={cmd(format!("kubectl uncordon {name}"))} aria-label={format!("Uncordon {name}")}>{ "Uncordon" }</button>
+                } else {
+                    <button type="button" onclick={cmd(format!("kubectl cordon {name}"))} aria-label={format!("Cordon {name}")}>{ "Cordon" }</button>
+                }
+                if c.down {
+                    <button type="button" onclick={cmd(format!("sim node up {name}"))} aria-label={format!("Bring {name} up")}>{ "Bring up" }</button>
+                } else {
+                    <button type="button" onclick={cmd(format!("sim node down {name}"))} aria-label={format!("Take {name} down")}>{ "Take down" }</button>
+                }
+                <button type="button" class="danger" onclick={cmd(format!("kubectl delete node {name}"))} aria-label={format!("Remove node {name}")}>{ "Remove" }</button>
+            </div>
+            <div class="chips" aria-label={format!("Labels of {name}")} role="group">
+                { for user_labels.iter().map(|l| {
+                    let text = format!("{}={}", l.key, l.value);
+                    html! {
+                        <span class="chip label" key={l.key.clone()}>{ &text }
+                            <button type="button" class="x" aria-label={format!("Remove label {text} from {name}")}
+                                onclick={cmd(commands::label_node(&name, &l.key, None))}>{ "×" }</button>
+                        </span>
+                    }
+                }) }
+                if n_well_known > 0 {
+                    <span class="muted small" title={c.labels.iter().filter(|l| l.well_known).map(|l| format!("{}={}", l.key, l.value)).collect::<Vec<_>>().join("\n")}>
+                        { format!("+{n_well_known} kubernetes.io labels") }</span>
+                }
+                <InlineAdd node={name.clone()} what={AddWhat::Label} on_run={p.on_run.clone()} />
+            </div>
+            <div class="chips" aria-label={format!("Taints of {name}")} role="group">
+                { for c.taints.iter().map(|t| html! {
+                    <span class="chip taint" key={t.text.clone()}>{ &t.text }
+                        <button type="button" class="x" aria-label={format!("Remove taint {} from {name}", t.text)}
+                            onclick={cmd(commands::taint_node(&name, &t.remove_arg))}>{ "×" }</button>
+                    </span>
+                }) }
+                <InlineAdd node={name.clone()} what={AddWhat::Taint} on_run={p.on_run.clone()} />
+            </div>
+            <div class="bars">{ for c.bars.iter().map(|b| bar(&name, b)) }</div>
+            <ul class="pods" aria-label={format!("Pods on {name}")}>
+                { for c.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} /> }) }
+                if c.more_pods > 0 { <li class="more">{ format!("and {} more pods", c.more_pods) }</li> }
+            </ul>
+        </li>
+    }
+}
+
+fn bar(node: &str, b: &Bar) -> Html {
+    let pct = b.percent();
+    html! {
+        <div class="bar-row">
+            <span class="bar-label">{ b.resource }</span>
+            <div class="bar" role="meter" aria-label={format!("{} requested on {node}", b.resource)}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()} aria-valuetext={b.text.clone()}>
+                <div class={classes!("fill", (pct >= 90).then_some("high"))} style={format!("width:{pct}%")}></div>
+            </div>
+            <span class="bar-text">{ &b.text }</span>
+        </div>
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct PodProps {
+    pod: PodChip,
+}
+
+#[function_component(PodChipView)]
+fn pod_chip_view(p: &PodProps) -> Html {
+    let pod = &p.pod;
+    let title = format!(
+        "{}/{}\nstatus: {}\nrestarts: {}\nowner: {}",
+        pod.namespace,
+        pod.name,
+        pod.status,
+        pod.restarts,
+        pod.owner.as_deref().unwrap_or("none")
+    );
+    html! {
+        <li class={classes!("pod", format!("h-{}", pod.health.as_str()))} title={title}>
+            <span class="pod-name">{ &pod.name }</span>
+            { status_badge(pod.health, &pod.status) }
+            if pod.restarts > 0 { <span class="restarts">{ format!("↻ {} restarts", pod.restarts) }</span> }
+            if let Some(o) = pod.owner.clone() { <span class="owner">{ o }</span> }
+        </li>
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct PendingProps {
+    pods: Vec<PendingPod>,
+}
+
+#[function_component(PendingTray)]
+fn pending_tray(p: &PendingProps) -> Html {
+    html! {
+        <section class="pending" aria-labelledby="h-pending">
+            <h3 id="h-pending">{ format!("Unscheduled pods ({})", p.pods.len()) }</h3>
+            if p.pods.is_empty() {
+                <p class="muted small">{ "Every pod has a node." }</p>
+            } else {
+                <ul class="pods">
+                    { for p.pods.iter().map(|pp| html! {
+                        <li class="pending-pod" key={format!("{}/{}", pp.pod.namespace, pp.pod.name)}>
+                            <ul class="pods inline"><PodChipView pod={pp.pod.clone()} /></ul>
+                            <span class="reason">{ &pp.reason }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AddWhat {
+    Label,
+    Taint,
+}
+
+#[derive(PartialEq, Properties)]
+struct InlineAddProps {
+    node: String,
+    what: AddWhat,
+    on_run: Callback<String>,
+}
+
+/// "+ label" / "+ taint": a small form that runs `kubectl label|taint node ...`.
+#[function_component(InlineAdd)]
+fn inline_add(p: &InlineAddProps) -> Html {
+    let open = use_state(|| false);
+    let text = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let input = use_node_ref();
+    {
+        let input = input.clone();
+        use_effect_with(*open, move |open| {
+            if *open {
+                crate::ui::hooks::focus(&input);
+            }
+        });
+    }
+    let (word, placeholder) = match p.what {
+        AddWhat::Label => ("label", "key=value"),
+        AddWhat::Taint => ("taint", "key=value:NoSchedule"),
+    };
+    let node = p.node.clone();
+    if !*open {
+        let open = open.clone();
+        return html! {
+            <button type="button" class="chip add" aria-label={format!("Add {word} to {node}")}
+                onclick={Callback::from(move |_| open.set(true))}>{ format!("+ {word}") }</button>
+        };
+    }
+    let onsubmit = {
+        let (text, error, open, run, what, node) = (
+            text.clone(),
+            error.clone(),
+            open.clone(),
+            p.on_run.clone(),
+            p.what,
+            node.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let line = match what {
+                AddWhat::Label => commands::split_label(&text)
+                    .map(|(k, v)| commands::label_node(&node, &k, Some(&v)))
+                    .ok_or("write it as key=value"),
+                AddWhat::Taint => {
+                    let t = text.trim();
+                    if t.is_empty() || t.contains(char::is_whitespace) || !t.contains(':') {
+                        Err("write it as key=value:Effect (NoSchedule, PreferNoSchedule or NoExecute)")
+                    } else {
+                        Ok(commands::taint_node(&node, t))
+                    }
+                }
+            };
+            match line {
+                Ok(l) => {
+                    run.emit(l);
+                    text.set(String::new());
+                    error.set(None);
+                    open.set(false);
+                }
+                Err(msg) => error.set(Some(msg.to_string())),
+            }
+        })
+    };
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(input_value(&e)))
+    };
+    let onkeydown = {
+        let open = open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                open.set(false);
+            }
+        })
+    };
+    let err_id = format!("err-{word}-{node}");
+    html! {
+        <form class="inline-add" onsubmit={onsubmit}>
+            <input ref={input} value={(*text).clone()} {oninput} {onkeydown} placeholder={placeholder}
+                aria-label={format!("New {word} for {node}")} aria-describedby={err_id.clone()} size="18" />
+            <button type="submit">{ format!("Add {word}") }</button>
+            <button type="button" onclick={let o = open.clone(); Callback::from(move |_| o.set(false))}>{ "Cancel" }</button>
+            <span id={err_id} class="error small" role="alert">{ (*error).clone().unwrap_or_default() }</span>
+        </form>
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct AddNodeProps {
+    on_run: Callback<String>,
+}
+
+/// "Add node": name, labels, taints and capacity, run as `sim node add ...`.
+#[function_component(AddNode)]
+fn add_node(p: &AddNodeProps) -> Html {
+    let open = use_state(|| false);
+    let form = use_state(NodeForm::default);
+    let error = use_state(|| None::<String>);
+    let first = use_node_ref();
+    {
+        let first = first.clone();
+        use_effect_with(*open, move |open| {
+            if *open {
+                crate::ui::hooks::focus(&first);
+            }
+        });
+    }
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let field = |label: &'static str,
+                 hint: &'static str,
+                 get: fn(&NodeForm) -> &String,
+                 set: fn(&mut NodeForm, String),
+                 node_ref: Option<NodeRef>| {
+        let f = form.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut next = (*f).clone();
+            set(&mut next, input_value(&e));
+            f.set(next);
+        });
+        html! {
+            <label>{ label }
+                <input ref={node_ref.unwrap_or_default()} value={get(&form).clone()} {oninput} placeholder={hint} />
+            </label>
+        }
+    };
+    let onsubmit = {
+        let (form, error, open, run) =
+            (form.clone(), error.clone(), open.clone(), p.on_run.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match commands::add_node(&form) {
+                Ok(line) => {
+                    run.emit(line);
+                    form.set(NodeForm::default());
+                    error.set(None);
+                    open.set(false);
+                }
+                Err(msg) => error.set(Some(msg)),
+            }
+        })
+    };
+    html! {
+        <div class="add-node">
+            <button type="button" aria-expanded={open.to_string()} aria-controls="add-node-form" onclick={toggle}>{ "Add node" }</button>
+            if *open {
+                <form id="add-node-form" class="add-node-form" aria-label="Add node" onsubmit={onsubmit}>
+                    { field("Name", "n4", |f| &f.name, |f, v| f.name = v, Some(first.clone())) }
+                    { field("Labels", "disktype=ssd,zone=a", |f| &f.labels, |f, v| f.labels = v, None) }
+                    { field("Taints", "gpu=true:NoSchedule", |f| &f.taints, |f, v| f.taints = v, None) }
+                    { field("CPU", "4", |f| &f.cpu, |f, v| f.cpu = v, None) }
+                    { field("Memory", "8Gi", |f| &f.memory, |f, v| f.memory = v, None) }
+                    { field("Max pods", "110", |f| &f.pods, |f, v| f.pods = v, None) }
+                    <div class="row">
+                        <button type="submit" class="primary">{ "Create node" }</button>
+                        <button type="button" onclick={let o = open.clone(); Callback::from(move |_| o.set(false))}>{ "Cancel" }</button>
+                    </div>
+                    <p class="error small" role="alert">{ (*error).clone().unwrap_or_default() }</p>
+                </form>
+            }
+        </div>
+    }
+}

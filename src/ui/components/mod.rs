@@ -1,0 +1,53 @@
+//! The panes. Each reads the [`super::app::PlaygroundHandle`] from the context, renders view
+//! models from [`super::view_model`], and dispatches [`super::state::UiAction`]s.
+
+pub mod cluster;
+pub mod console;
+pub mod editor;
+pub mod events;
+pub mod objects;
+pub mod timebar;
+pub mod toolbar;
+
+use yew::prelude::*;
+
+use super::app::PlaygroundHandle;
+use super::state::UiAction;
+use super::view_model::Health;
+
+/// The context handle (present under `App`'s provider).
+#[hook]
+pub fn use_playground() -> Option<PlaygroundHandle> {
+    use_context::<PlaygroundHandle>()
+}
+
+/// A callback running a command line through the session, as the console would.
+pub fn runner(state: &PlaygroundHandle) -> Callback<String> {
+    let s = state.clone();
+    Callback::from(move |line: String| s.dispatch(UiAction::Run { line, stdin: None }))
+}
+
+/// An icon (hidden from screen readers) and the word that says the same.
+pub fn status_badge(health: Health, text: &str) -> Html {
+    html! {
+        <span class={classes!("badge", format!("h-{}", health.as_str()))}>
+            <span class="icon" aria-hidden="true">{ health.icon() }</span>{ text.to_string() }
+        </span>
+    }
+}
+
+/// The value of the input or textarea an event came from.
+pub fn input_value(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| {
+            t.dyn_ref::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(|i| i.value())
+                })
+                .or_else(|| t.dyn_ref::<web_sys::HtmlSelectElement>().map(|i| i.value()))
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,88 @@
+//! Theme switch and scenario Export/Import.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::{input_value, use_playground};
+use crate::ui::scenario;
+use crate::ui::state::UiAction;
+use crate::ui::{hooks, storage};
+
+/// Theme, Export, Import.
+#[function_component(Toolbar)]
+pub fn toolbar() -> Html {
+    let theme = use_state(|| storage::load_theme().unwrap_or_else(|| "system".into()));
+    let file_input = use_node_ref();
+    let reader = use_mut_ref(|| RefCell::new(None::<gloo::file::callbacks::FileReader>));
+    {
+        use_effect_with((*theme).clone(), |t| hooks::apply_theme(t));
+    }
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            let t = input_value(&e);
+            storage::save_theme(&t);
+            theme.set(t);
+        })
+    };
+    let export = {
+        let s = state.clone();
+        Callback::from(move |_| {
+            let text = scenario::export_yaml(&s.session, &s.editor);
+            hooks::download("kubeplay-scenario.yaml", &text, "application/yaml");
+        })
+    };
+    let pick = {
+        let f = file_input.clone();
+        Callback::from(move |_| {
+            if let Some(i) = f.cast::<web_sys::HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let on_file = {
+        let s = state.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            let s = s.clone();
+            let task = gloo::file::callbacks::read_as_text(&file, move |res| match res {
+                Ok(text) => match scenario::import_yaml(&text) {
+                    Ok(sc) => s.dispatch(UiAction::Load(sc)),
+                    Err(msg) => s.dispatch(UiAction::Notice(Some(format!("Import failed: {msg}")))),
+                },
+                Err(err) => s.dispatch(UiAction::Notice(Some(format!("Import failed: {err}")))),
+            });
+            *reader.borrow().borrow_mut() = Some(task);
+        })
+    };
+    html! {
+        <div class="toolbar">
+            <label class="inline">{ "Theme " }
+                <select onchange={on_theme} aria-label="Theme">
+                    { for [("system", "System"), ("light", "Light"), ("dark", "Dark")].iter().map(|(v, t)| html! {
+                        <option value={*v} selected={*theme == *v}>{ *t }</option>
+                    }) }
+                </select>
+            </label>
+            <button type="button" onclick={export}>{ "Export" }</button>
+            <button type="button" onclick={pick}>{ "Import…" }</button>
+            <input type="file" ref={file_input} class="visually-hidden" accept=".yaml,.yml,text/yaml"
+                aria-label="Import scenario file" tabindex="-1" onchange={on_file} />
+        </div>
+    }
+}

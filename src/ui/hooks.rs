@@ -1,0 +1,181 @@
+//! Browser plumbing the components use: the play timer, URL parameters, the theme, file
+//! download/upload and frame timing. Nothing here decides anything about the cluster.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// Real milliseconds between play ticks.
+pub const TICK_MS: u32 = 100;
+
+/// Calls `on_tick` every [`TICK_MS`] while `active`.
+#[hook]
+pub fn use_interval(active: bool, on_tick: Callback<()>) {
+    use_effect_with(active, move |active| {
+        let timer = active.then(|| Interval::new(TICK_MS, move || on_tick.emit(())));
+        move || drop(timer)
+    });
+}
+
+/// Page options from the URL (`?scenario=default&embed=1&play=0`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlParams {
+    /// A built-in scenario to start from instead of the saved one.
+    pub scenario: Option<String>,
+    /// Compact layout for iframes.
+    pub embed: bool,
+    /// Start playing (default) or paused.
+    pub play: Option<bool>,
+}
+
+/// Parses a query string (pure; tested natively).
+pub fn parse_query(search: &str) -> UrlParams {
+    let mut p = UrlParams::default();
+    for pair in search.trim_start_matches('?').split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = v.replace('+', " ");
+        match k {
+            "scenario" if !v.is_empty() => p.scenario = Some(v),
+            "embed" => p.embed = v != "0" && v != "false",
+            "play" => p.play = Some(v != "0" && v != "false"),
+            _ => {}
+        }
+    }
+    p
+}
+
+/// The page's URL parameters.
+pub fn url_params() -> UrlParams {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    parse_query(&search)
+}
+
+/// Whether the user asked for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Sets `data-theme` on `<html>` (`light`, `dark`; `system` removes it).
+pub fn apply_theme(theme: &str) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = if theme == "system" {
+        root.remove_attribute("data-theme")
+    } else {
+        root.set_attribute("data-theme", theme)
+    };
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// `performance.now()` in ms (0 where unavailable).
+pub fn perf_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Records how long one tick took from dispatch to the rendered DOM, into
+/// `window.__kubeplayFrames` (read by the performance test).
+pub fn record_frame(ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let key = JsValue::from_str("__kubeplayFrames");
+    let arr = match js_sys::Reflect::get(&w, &key) {
+        Ok(v) if v.is_instance_of::<js_sys::Array>() => v.unchecked_into::<js_sys::Array>(),
+        _ => {
+            let a = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&w, &key, &a);
+            a
+        }
+    };
+    if arr.length() >= 10_000 {
+        arr.shift();
+    }
+    arr.push(&JsValue::from_f64(ms));
+}
+
+/// A shared cell holding the time a tick was dispatched.
+pub type TickStart = Rc<Cell<Option<f64>>>;
+
+/// Opens a `<dialog>` as a modal (focus trapped, Esc closes).
+pub fn show_modal(node: &NodeRef) {
+    if let Some(d) = node.cast::<web_sys::HtmlDialogElement>() {
+        let _ = d.show_modal();
+    }
+}
+
+/// Closes a `<dialog>`.
+pub fn close_dialog(node: &NodeRef) {
+    if let Some(d) = node.cast::<web_sys::HtmlDialogElement>() {
+        d.close();
+    }
+}
+
+/// Focuses an element.
+pub fn focus(node: &NodeRef) {
+    if let Some(e) = node.cast::<web_sys::HtmlElement>() {
+        let _ = e.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_query_table() {
+        assert_eq!(parse_query(""), UrlParams::default());
+        assert_eq!(
+            parse_query("?scenario=indexed-job&embed=1&play=0"),
+            UrlParams {
+                scenario: Some("indexed-job".into()),
+                embed: true,
+                play: Some(false),
+            }
+        );
+        assert_eq!(
+            parse_query("?embed"),
+            UrlParams {
+                embed: true,
+                ..Default::default()
+            }
+        );
+        assert!(!parse_query("?embed=0&x=1").embed);
+    }
+}

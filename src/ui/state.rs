@@ -1,0 +1,364 @@
+//! The page's state: one [`Playground`] reduced over [`UiAction`]s (yew `function_todomvc` shape).
+//! Every cluster change goes through [`Session::run`] with the command line a learner could type;
+//! the reducer adds no cluster logic. Natively tested.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::engine::clock::Millis;
+use crate::kubectl::{NoFiles, Session};
+
+use super::commands;
+use super::scenario::{self, Scenario};
+use super::yaml::{self, Position};
+
+/// One command shown in the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleEntry {
+    /// What ran (as typed, or as a button ran it).
+    pub command: String,
+    /// Its stdout.
+    pub stdout: String,
+    /// Its stderr.
+    pub stderr: String,
+    /// Whether it succeeded.
+    pub ok: bool,
+}
+
+/// The result of the last Apply/Delete, shown beside the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorFeedback {
+    /// Whether the command succeeded.
+    pub ok: bool,
+    /// Its output (stdout then stderr).
+    pub text: String,
+    /// Where the error points, when it says.
+    pub position: Option<Position>,
+}
+
+/// Simulation speeds offered (multiples of real time).
+pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
+
+/// Console lines kept on screen (older ones scroll away; history keeps every command).
+pub const CONSOLE_KEEP: usize = 200;
+
+/// Everything on the page.
+#[derive(Debug, Clone)]
+pub struct Playground {
+    /// The cluster and its command log. Behind an `Rc` so actions that leave the cluster alone
+    /// (typing in the editor or the console) do not copy it.
+    pub session: Rc<Session>,
+    /// Editor text.
+    pub editor: String,
+    /// Editor text before the last example replaced it ("edits are never lost").
+    pub editor_previous: Option<String>,
+    /// Outcome of the last Apply/Delete.
+    pub feedback: Option<EditorFeedback>,
+    /// Console transcript.
+    pub console: Vec<ConsoleEntry>,
+    /// Console input.
+    pub prompt: String,
+    /// Completion choices shown under the prompt.
+    pub choices: Vec<String>,
+    /// Commands typed, oldest first.
+    pub history: Vec<String>,
+    /// Index into `history` while browsing with ↑/↓.
+    pub history_pos: Option<usize>,
+    /// Whether time runs.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed_idx: usize,
+    /// Cluster view page.
+    pub page: usize,
+    /// Events filter (`pod/`, a name).
+    pub event_filter: String,
+    /// Bumps on every change to the session (keys autosave and redraws).
+    pub generation: u64,
+    /// A message for the status line (import errors, resets).
+    pub notice: Option<String>,
+}
+
+impl PartialEq for Playground {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation
+            && self.editor == other.editor
+            && self.editor_previous == other.editor_previous
+            && self.feedback == other.feedback
+            && self.console == other.console
+            && self.prompt == other.prompt
+            && self.choices == other.choices
+            && self.history == other.history
+            && self.history_pos == other.history_pos
+            && self.playing == other.playing
+            && self.speed_idx == other.speed_idx
+            && self.page == other.page
+            && self.event_filter == other.event_filter
+            && self.notice == other.notice
+    }
+}
+
+/// What the page can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiAction {
+    /// A button's command (shown in the console as if typed).
+    Run {
+        /// The command line.
+        line: String,
+        /// Stdin for `-f -`.
+        stdin: Option<String>,
+    },
+    /// The console input changed.
+    Prompt(String),
+    /// Enter in the console.
+    Submit,
+    /// ↑ in the console.
+    HistoryPrev,
+    /// ↓ in the console.
+    HistoryNext,
+    /// Tab in the console.
+    Complete,
+    /// Clears the console transcript.
+    ClearConsole,
+    /// The editor text changed.
+    Edit(String),
+    /// Replaces the editor text with an example (keeping the old text to restore).
+    LoadExample(String),
+    /// Puts back the text an example replaced.
+    RestoreEditor,
+    /// `kubectl apply -f -` with the editor text.
+    Apply,
+    /// `kubectl delete -f -` with the editor text.
+    Delete,
+    /// Wall-clock tick while playing: advance `ms` of real time × speed.
+    Tick(Millis),
+    /// Play/pause.
+    SetPlaying(bool),
+    /// Space: play if paused, pause if playing.
+    TogglePlay,
+    /// Pick a speed (index into [`SPEEDS`]).
+    SetSpeed(usize),
+    /// Advance one second.
+    Step,
+    /// Advance to the next timer.
+    NextEvent,
+    /// Start over from the default scenario (the editor text stays).
+    Reset,
+    /// Load a scenario (import, URL).
+    Load(Scenario),
+    /// Show a message.
+    Notice(Option<String>),
+    /// Cluster view page.
+    Page(usize),
+    /// Events filter text.
+    FilterEvents(String),
+}
+
+impl Playground {
+    /// A page over a replayed scenario.
+    pub fn from_scenario(s: &Scenario, history: Vec<String>, editor: Option<String>) -> Self {
+        Playground {
+            session: Rc::new(scenario::replay(s)),
+            editor: editor.or_else(|| s.editor.clone()).unwrap_or_default(),
+            editor_previous: None,
+            feedback: None,
+            console: Vec::new(),
+            prompt: String::new(),
+            choices: Vec::new(),
+            history,
+            history_pos: None,
+            playing: false,
+            speed_idx: 1,
+            page: 0,
+            event_filter: String::new(),
+            generation: 0,
+            notice: None,
+        }
+    }
+
+    /// Current speed multiplier.
+    pub fn speed(&self) -> f64 {
+        SPEEDS.get(self.speed_idx).copied().unwrap_or(1.0)
+    }
+
+    fn exec(&mut self, line: &str, stdin: Option<&str>, echo: bool) -> ConsoleEntry {
+        let out = Rc::make_mut(&mut self.session).run(line, stdin, &NoFiles);
+        self.generation += 1;
+        let entry = ConsoleEntry {
+            command: line.to_string(),
+            stdout: out.stdout,
+            stderr: out.stderr,
+            ok: out.ok,
+        };
+        if echo {
+            self.console.push(entry.clone());
+            let excess = self.console.len().saturating_sub(CONSOLE_KEEP);
+            self.console.drain(..excess);
+        }
+        entry
+    }
+
+    fn editor_command(&mut self, line: &str) {
+        let text = self.editor.clone();
+        let e = self.exec(line, Some(&text), true);
+        let both = format!("{}{}", e.stdout, e.stderr);
+        self.feedback = Some(EditorFeedback {
+            ok: e.ok,
+            position: if e.ok {
+                None
+            } else {
+                yaml::error_position(&e.stderr)
+            },
+            text: both.trim_end().to_string(),
+        });
+    }
+
+    fn browse_history(&mut self, older: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        let last = self.history.len() - 1;
+        let pos = match (self.history_pos, older) {
+            (None, true) => Some(last),
+            (None, false) => None,
+            (Some(p), true) => Some(p.saturating_sub(1)),
+            (Some(p), false) if p >= last => None,
+            (Some(p), false) => Some(p + 1),
+        };
+        self.history_pos = pos;
+        self.prompt = pos
+            .and_then(|p| self.history.get(p).cloned())
+            .unwrap_or_default();
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: UiAction) {
+        match action {
+            UiAction::Run { line, stdin } => {
+                self.exec(&line, stdin.as_deref(), true);
+            }
+            UiAction::Prompt(p) => {
+                self.prompt = p;
+                self.choices.clear();
+            }
+            UiAction::Submit => {
+                let line = self.prompt.trim().to_string();
+                self.prompt.clear();
+                self.choices.clear();
+                self.history_pos = None;
+                if line.is_empty() {
+                    return;
+                }
+                if line == "clear" {
+                    self.console.clear();
+                } else {
+                    self.exec(&line, None, true);
+                }
+                if self.history.last() != Some(&line) {
+                    self.history.push(line);
+                }
+            }
+            UiAction::HistoryPrev => self.browse_history(true),
+            UiAction::HistoryNext => self.browse_history(false),
+            UiAction::Complete => {
+                let c = commands::complete(&self.prompt, self.session.cluster.store());
+                self.prompt = c.line;
+                self.choices = c.choices;
+            }
+            UiAction::ClearConsole => self.console.clear(),
+            UiAction::Edit(text) => self.editor = text,
+            UiAction::LoadExample(id) => {
+                if let Some(ex) = scenario::example(&id) {
+                    if self.editor.trim() != ex.yaml.trim() {
+                        let old = std::mem::replace(&mut self.editor, ex.yaml.to_string());
+                        if !old.trim().is_empty() {
+                            self.editor_previous = Some(old);
+                        }
+                    }
+                    self.feedback = None;
+                }
+            }
+            UiAction::RestoreEditor => {
+                if let Some(prev) = self.editor_previous.take() {
+                    self.editor_previous = Some(std::mem::replace(&mut self.editor, prev));
+                }
+            }
+            UiAction::Apply => self.editor_command("kubectl apply -f -"),
+            UiAction::Delete => self.editor_command("kubectl delete -f -"),
+            UiAction::Tick(ms) => {
+                if self.playing {
+                    // Rounded to whole milliseconds; the log stays exact.
+                    let sim = (ms as f64 * self.speed()).round() as Millis;
+                    if sim > 0 {
+                        self.exec(&commands::advance(sim), None, false);
+                    }
+                }
+            }
+            UiAction::SetPlaying(p) => self.playing = p,
+            UiAction::TogglePlay => self.playing = !self.playing,
+            UiAction::SetSpeed(i) => {
+                if i < SPEEDS.len() {
+                    self.speed_idx = i;
+                }
+            }
+            UiAction::Step => {
+                self.exec(&commands::advance(1000), None, true);
+            }
+            UiAction::NextEvent => {
+                let now = self.session.cluster.now();
+                match self.session.cluster.next_wake() {
+                    Some(t) if t > now => {
+                        self.exec(&commands::advance(t.since(now)), None, true);
+                    }
+                    Some(_) => {
+                        self.exec(&commands::advance(1), None, true);
+                    }
+                    None => self.notice = Some("Nothing is scheduled: the cluster is idle.".into()),
+                }
+            }
+            UiAction::Reset => {
+                let editor = std::mem::take(&mut self.editor);
+                let history = std::mem::take(&mut self.history);
+                let generation = self.generation + 1;
+                *self =
+                    Playground::from_scenario(&scenario::default_scenario(), history, Some(editor));
+                self.generation = generation;
+                self.notice = Some("The cluster was reset to the default scenario.".into());
+            }
+            UiAction::Load(sc) => {
+                let history = std::mem::take(&mut self.history);
+                let editor = sc
+                    .editor
+                    .clone()
+                    .unwrap_or_else(|| std::mem::take(&mut self.editor));
+                let generation = self.generation + 1;
+                let previous = std::mem::take(&mut self.editor);
+                *self = Playground::from_scenario(&sc, history, Some(editor));
+                if !previous.trim().is_empty() && previous != self.editor {
+                    self.editor_previous = Some(previous);
+                }
+                self.generation = generation;
+                self.notice = Some(format!(
+                    "Loaded a scenario of {} commands.",
+                    sc.script.len()
+                ));
+            }
+            UiAction::Notice(n) => self.notice = n,
+            UiAction::Page(p) => self.page = p,
+            UiAction::FilterEvents(f) => self.event_filter = f,
+        }
+    }
+}
+
+impl Reducible for Playground {
+    type Action = UiAction;
+
+    fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.apply(action);
+        next.into()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! Reducer tables: each action's effect on the page state and on the session's command log (the
+//! command a button runs is exactly what the console would run).
+
+use super::*;
+use crate::ui::scenario::Scenario;
+
+fn empty() -> Playground {
+    let sc = Scenario {
+        seed: 1,
+        script: Vec::new(),
+        editor: Some("kind: Job\n".into()),
+    };
+    Playground::from_scenario(&sc, Vec::new(), None)
+}
+
+fn log_lines(p: &Playground) -> Vec<String> {
+    p.session.log.iter().map(|(l, _)| l.clone()).collect()
+}
+
+struct Case {
+    name: &'static str,
+    actions: Vec<UiAction>,
+    want_log: Vec<(&'static str, Option<&'static str>)>,
+    want_console: Vec<&'static str>,
+}
+
+#[test]
+fn actions_run_the_console_command_lines() {
+    let cases = [
+        Case {
+            name: "button runs echo into the console",
+            actions: vec![UiAction::Run {
+                line: "sim node add n4 --labels a=b".into(),
+                stdin: None,
+            }],
+            want_log: vec![("sim node add n4 --labels a=b", None)],
+            want_console: vec!["sim node add n4 --labels a=b"],
+        },
+        Case {
+            name: "apply sends the editor text as stdin",
+            actions: vec![UiAction::Edit("kind: Pod\n".into()), UiAction::Apply],
+            want_log: vec![("kubectl apply -f -", Some("kind: Pod\n"))],
+            want_console: vec!["kubectl apply -f -"],
+        },
+        Case {
+            name: "delete sends the editor text as stdin",
+            actions: vec![UiAction::Delete],
+            want_log: vec![("kubectl delete -f -", Some("kind: Job\n"))],
+            want_console: vec!["kubectl delete -f -"],
+        },
+        Case {
+            name: "ticks advance silently only while playing",
+            actions: vec![
+                UiAction::Tick(100),
+                UiAction::SetPlaying(true),
+                UiAction::SetSpeed(5),
+                UiAction::Tick(100),
+                UiAction::SetSpeed(0),
+                UiAction::Tick(100),
+            ],
+            want_log: vec![("sim advance 2s", None), ("sim advance 50ms", None)],
+            want_console: vec![],
+        },
+        Case {
+            name: "step is one second, echoed",
+            actions: vec![UiAction::Step],
+            want_log: vec![("sim advance 1s", None)],
+            want_console: vec!["sim advance 1s"],
+        },
+        Case {
+            name: "typed commands run as typed; blank and clear do not run",
+            actions: vec![
+                UiAction::Prompt("  get pods  ".into()),
+                UiAction::Submit,
+                UiAction::Prompt("   ".into()),
+                UiAction::Submit,
+                UiAction::Prompt("clear".into()),
+                UiAction::Submit,
+                UiAction::Prompt("get nodes".into()),
+                UiAction::Submit,
+            ],
+            want_log: vec![("get pods", None), ("get nodes", None)],
+            want_console: vec!["get nodes"],
+        },
+        Case {
+            name: "an idle cluster has no next event",
+            actions: vec![UiAction::NextEvent],
+            want_log: vec![],
+            want_console: vec![],
+        },
+    ];
+    for case in cases {
+        let mut p = empty();
+        for a in case.actions {
+            p.apply(a);
+        }
+        let want: Vec<(String, Option<String>)> = case
+            .want_log
+            .iter()
+            .map(|(l, s)| (l.to_string(), s.map(str::to_string)))
+            .collect();
+        assert_eq!(p.session.log, want, "{}", case.name);
+        let console: Vec<&str> = p.console.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(console, case.want_console, "{}", case.name);
+    }
+}
+
+#[test]
+fn history_browses_up_and_down() {
+    let mut p = empty();
+    for cmd in ["get pods", "get nodes", "get nodes", "get ds"] {
+        p.apply(UiAction::Prompt(cmd.into()));
+        p.apply(UiAction::Submit);
+    }
+    assert_eq!(p.history, vec!["get pods", "get nodes", "get ds"]);
+    let mut seen = Vec::new();
+    for a in [
+        UiAction::HistoryPrev,
+        UiAction::HistoryPrev,
+        UiAction::HistoryPrev,
+        UiAction::HistoryPrev,
+        UiAction::HistoryNext,
+        UiAction::HistoryNext,
+        UiAction::HistoryNext,
+    ] {
+        p.apply(a);
+        seen.push(p.prompt.clone());
+    }
+    assert_eq!(
+        seen,
+        vec![
+            "get ds",
+            "get nodes",
+            "get pods",
+            "get pods",
+            "get nodes",
+            "get ds",
+            ""
+        ]
+    );
+}
+
+#[test]
+fn complete_fills_the_prompt() {
+    let mut p = empty();
+    p.apply(UiAction::Prompt("desc".into()));
+    p.apply(UiAction::Complete);
+    assert_eq!(p.prompt, "describe ");
+    assert!(p.choices.is_empty());
+    p.apply(UiAction::Prompt("d".into()));
+    p.apply(UiAction::Complete);
+    assert_eq!(p.choices, vec!["delete", "describe", "drain"]);
+    p.apply(UiAction::Prompt("de".into()));
+    assert!(p.choices.is_empty(), "typing hides the choices");
+}
+
+#[test]
+fn examples_never_lose_edits() {
+    let mut p = empty();
+    p.apply(UiAction::Edit("my own text".into()));
+    p.apply(UiAction::LoadExample("pi-job".into()));
+    assert!(p.editor.contains("name: pi"));
+    assert_eq!(p.editor_previous.as_deref(), Some("my own text"));
+    p.apply(UiAction::RestoreEditor);
+    assert_eq!(p.editor, "my own text");
+    p.apply(UiAction::LoadExample("no-such-example".into()));
+    assert_eq!(p.editor, "my own text");
+}
+
+#[test]
+fn failed_apply_keeps_the_text_and_reports() {
+    let mut p = empty();
+    p.apply(UiAction::Edit("kind: [".into()));
+    p.apply(UiAction::Apply);
+    assert_eq!(p.editor, "kind: [");
+    let fb = p.feedback.clone().expect("feedback after apply");
+    let last = p.console.last().expect("apply is echoed");
+    assert_eq!(fb.ok, last.ok);
+    if !fb.ok {
+        assert_eq!(fb.position, crate::ui::yaml::error_position(&last.stderr));
+    }
+}
+
+#[test]
+fn reset_keeps_editor_and_history() {
+    let mut p = empty();
+    p.apply(UiAction::Edit("keep me".into()));
+    p.apply(UiAction::Prompt("get pods".into()));
+    p.apply(UiAction::Submit);
+    let before = p.generation;
+    p.apply(UiAction::Reset);
+    assert_eq!(p.editor, "keep me");
+    assert_eq!(p.history, vec!["get pods"]);
+    assert!(p.console.is_empty());
+    assert!(p.generation > before);
+    let want: Vec<String> = crate::ui::scenario::default_scenario()
+        .script
+        .into_iter()
+        .map(|e| e.command)
+        .collect();
+    assert_eq!(log_lines(&p), want);
+}
+
+#[test]
+fn load_replays_the_script_and_offers_the_old_text_back() {
+    let mut p = empty();
+    p.apply(UiAction::Edit("mine".into()));
+    let sc = crate::ui::scenario::named("nodes").expect("nodes scenario");
+    p.apply(UiAction::Load(sc.clone()));
+    let want: Vec<String> = sc.script.into_iter().map(|e| e.command).collect();
+    assert_eq!(log_lines(&p), want);
+    assert_eq!(p.editor, "");
+    assert_eq!(p.editor_previous.as_deref(), Some("mine"));
+}
+
+#[test]
+fn typing_does_not_copy_the_cluster() {
+    let p = Rc::new(empty());
+    let before = Rc::as_ptr(&p.session);
+    let keep = p.clone();
+    let next = p.reduce(UiAction::Edit("x".into()));
+    assert_eq!(Rc::as_ptr(&next.session), before);
+    assert_eq!(keep.editor, "kind: Job\n");
+}
+
+#[test]
+fn speed_out_of_range_is_ignored() {
+    let mut p = empty();
+    p.apply(UiAction::SetSpeed(99));
+    assert_eq!(p.speed(), 1.0);
+    p.apply(UiAction::SetSpeed(5));
+    assert_eq!(p.speed(), 20.0);
+}

@@ -1,0 +1,67 @@
+//! localStorage autosave: the scenario (seed + compacted command log), the editor text, the
+//! console history and the theme. Every read tolerates a missing or corrupt value (a private
+//! window, an old format): the page then starts fresh instead of failing.
+
+use gloo::storage::{LocalStorage, Storage};
+
+use super::scenario::Scenario;
+
+const SCENARIO: &str = "kubeplay.v1.scenario";
+const EDITOR: &str = "kubeplay.v1.editor";
+const HISTORY: &str = "kubeplay.v1.history";
+const THEME: &str = "kubeplay.v1.theme";
+
+/// Console history entries kept across reloads.
+pub const HISTORY_KEEP: usize = 500;
+
+/// What a previous visit left.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Saved {
+    /// The cluster, as a script.
+    pub scenario: Option<Scenario>,
+    /// Editor text.
+    pub editor: Option<String>,
+    /// Console history.
+    pub history: Vec<String>,
+}
+
+/// Reads what was saved.
+pub fn load() -> Saved {
+    Saved {
+        scenario: LocalStorage::get(SCENARIO).ok(),
+        editor: LocalStorage::get(EDITOR).ok(),
+        history: LocalStorage::get(HISTORY).unwrap_or_default(),
+    }
+}
+
+/// Saves the cluster script.
+pub fn save_scenario(s: &Scenario) {
+    // A full or disabled storage only loses the autosave; the page keeps working.
+    let _ = LocalStorage::set(SCENARIO, s);
+}
+
+/// Saves the editor text.
+pub fn save_editor(text: &str) {
+    let _ = LocalStorage::set(EDITOR, text);
+}
+
+/// Saves the console history (the newest [`HISTORY_KEEP`]).
+pub fn save_history(history: &[String]) {
+    let skip = history.len().saturating_sub(HISTORY_KEEP);
+    let kept: Vec<&String> = history.iter().skip(skip).collect();
+    let _ = LocalStorage::set(HISTORY, kept);
+}
+
+/// The saved theme (`light`, `dark`), if one was picked.
+pub fn load_theme() -> Option<String> {
+    LocalStorage::get(THEME).ok()
+}
+
+/// Saves the theme; `system` forgets the choice.
+pub fn save_theme(theme: &str) {
+    if theme == "system" {
+        LocalStorage::delete(THEME);
+    } else {
+        let _ = LocalStorage::set(THEME, theme);
+    }
+}

@@ -1,0 +1,509 @@
+//! View-model tables. Fixtures are built through the engine's API server (`Cluster::create`), so
+//! nodes carry what a kubelet registers.
+
+use k8s_openapi::api::batch::v1::{Job, JobCondition, JobSpec, JobStatus};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
+    Node, NodeSpec, Pod, PodCondition, PodSpec, PodStatus, ResourceRequirements, Taint,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
+
+use super::*;
+use crate::engine::Cluster;
+
+struct PodB(Pod);
+
+fn pod(name: &str) -> PodB {
+    PodB(Pod {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("default".into()),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            containers: vec![Container {
+                name: "main".into(),
+                image: Some("busybox".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        status: Some(PodStatus::default()),
+    })
+}
+
+impl PodB {
+    fn phase(mut self, p: &str) -> Self {
+        self.status_mut().phase = Some(p.into());
+        self
+    }
+    fn status_mut(&mut self) -> &mut PodStatus {
+        self.0.status.get_or_insert_with(Default::default)
+    }
+    fn container(mut self, state: ContainerState, ready: bool, restarts: i32) -> Self {
+        let st = self.status_mut();
+        st.container_statuses
+            .get_or_insert_with(Vec::new)
+            .push(ContainerStatus {
+                name: "main".into(),
+                state: Some(state),
+                ready,
+                restart_count: restarts,
+                ..Default::default()
+            });
+        self
+    }
+    fn deleting(mut self) -> Self {
+        self.0.metadata.deletion_timestamp = Some(SimTime(5).to_k8s());
+        self
+    }
+    fn requests(mut self, cpu: &str, mem: &str) -> Self {
+        if let Some(c) = self.0.spec.as_mut().and_then(|s| s.containers.first_mut()) {
+            c.resources = Some(ResourceRequirements {
+                requests: Some(
+                    [
+                        ("cpu".to_string(), Quantity(cpu.into())),
+                        ("memory".to_string(), Quantity(mem.into())),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+                ..Default::default()
+            });
+        }
+        self
+    }
+    fn on(mut self, node: &str) -> Self {
+        if let Some(s) = self.0.spec.as_mut() {
+            s.node_name = Some(node.into());
+        }
+        self
+    }
+    fn owned_by(mut self, kind: &str, name: &str) -> Self {
+        self.0.metadata.owner_references = Some(vec![OwnerReference {
+            api_version: "apps/v1".into(),
+            kind: kind.into(),
+            name: name.into(),
+            uid: "u".into(),
+            controller: Some(true),
+            ..Default::default()
+        }]);
+        self
+    }
+    fn unschedulable(mut self, msg: &str) -> Self {
+        self.status_mut().conditions = Some(vec![PodCondition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            reason: Some("Unschedulable".into()),
+            message: Some(msg.into()),
+            ..Default::default()
+        }]);
+        self
+    }
+}
+
+fn running() -> ContainerState {
+    ContainerState {
+        running: Some(Default::default()),
+        ..Default::default()
+    }
+}
+fn waiting(reason: &str) -> ContainerState {
+    ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+fn terminated(code: i32, reason: Option<&str>) -> ContainerState {
+    ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: reason.map(str::to_string),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+struct StatusCase {
+    name: &'static str,
+    pod: Pod,
+    want: &'static str,
+    health: Health,
+}
+
+/// Mirrors the cases of `TestPrintPod` (pkg/printers/internalversion/printers_test.go).
+#[test]
+fn test_print_pod_status() {
+    let cases = [
+        StatusCase {
+            name: "pending with no statuses",
+            pod: pod("a").phase("Pending").0,
+            want: "Pending",
+            health: Health::Progress,
+        },
+        StatusCase {
+            name: "running and ready",
+            pod: pod("a").phase("Running").container(running(), true, 0).0,
+            want: "Running",
+            health: Health::Good,
+        },
+        StatusCase {
+            name: "waiting reason wins",
+            pod: pod("a")
+                .phase("Pending")
+                .container(waiting("ContainerCreating"), false, 0)
+                .0,
+            want: "ContainerCreating",
+            health: Health::Progress,
+        },
+        StatusCase {
+            name: "crash loop",
+            pod: pod("a")
+                .phase("Running")
+                .container(waiting("CrashLoopBackOff"), false, 3)
+                .0,
+            want: "CrashLoopBackOff",
+            health: Health::Bad,
+        },
+        StatusCase {
+            name: "terminated with reason",
+            pod: pod("a")
+                .phase("Succeeded")
+                .container(terminated(0, Some("Completed")), false, 0)
+                .0,
+            want: "Completed",
+            health: Health::Done,
+        },
+        StatusCase {
+            name: "terminated without reason prints the exit code",
+            pod: pod("a")
+                .phase("Failed")
+                .container(terminated(2, None), false, 0)
+                .0,
+            want: "ExitCode:2",
+            health: Health::Bad,
+        },
+        StatusCase {
+            name: "deleting a running pod",
+            pod: pod("a")
+                .phase("Running")
+                .container(running(), true, 0)
+                .deleting()
+                .0,
+            want: "Terminating",
+            health: Health::Terminating,
+        },
+        StatusCase {
+            name: "deleting a finished pod keeps its status",
+            pod: pod("a")
+                .phase("Failed")
+                .container(terminated(1, Some("Error")), false, 0)
+                .deleting()
+                .0,
+            want: "Error",
+            health: Health::Bad,
+        },
+    ];
+    for c in cases {
+        assert_eq!(pod_status(&c.pod), c.want, "{}", c.name);
+        assert_eq!(pod_chip(&c.pod).health, c.health, "{}", c.name);
+    }
+}
+
+#[test]
+fn pod_chip_has_restarts_and_owner() {
+    let p = pod("fluentd-x")
+        .phase("Running")
+        .container(running(), true, 2)
+        .owned_by("DaemonSet", "fluentd")
+        .0;
+    let chip = pod_chip(&p);
+    assert_eq!(chip.restarts, 2);
+    assert_eq!(chip.owner.as_deref(), Some("DaemonSet/fluentd"));
+}
+
+#[test]
+fn quantities() {
+    struct Q {
+        s: &'static str,
+        want: Option<f64>,
+    }
+    for q in [
+        Q {
+            s: "500m",
+            want: Some(0.5),
+        },
+        Q {
+            s: "4",
+            want: Some(4.0),
+        },
+        Q {
+            s: "1Gi",
+            want: Some(1073741824.0),
+        },
+        Q {
+            s: "200Mi",
+            want: Some(209715200.0),
+        },
+        Q {
+            s: "1e3",
+            want: Some(1000.0),
+        },
+        Q {
+            s: "1.5k",
+            want: Some(1500.0),
+        },
+        Q {
+            s: "abc",
+            want: None,
+        },
+        Q {
+            s: "1Zi",
+            want: None,
+        },
+    ] {
+        assert_eq!(parse_quantity(q.s), q.want, "{}", q.s);
+    }
+    assert_eq!(format_cpu(0.25), "250m");
+    assert_eq!(format_cpu(4.0), "4");
+    assert_eq!(format_bytes(200.0 * 1024.0 * 1024.0), "200Mi");
+    assert_eq!(format_bytes(8.0 * 1024.0 * 1024.0 * 1024.0), "8Gi");
+    assert_eq!(format_bytes(1.5 * 1024.0 * 1024.0 * 1024.0), "1.5Gi");
+}
+
+fn node(name: &str) -> Node {
+    Node {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            labels: Some(
+                [("disktype".to_string(), "ssd".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        },
+        spec: Some(NodeSpec {
+            taints: Some(vec![Taint {
+                key: "gpu".into(),
+                value: Some("true".into()),
+                effect: "NoSchedule".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn node_card_counts_requests_of_active_pods_only() {
+    let mut c = Cluster::new(1);
+    c.create(Object::Node(node("n1"))).expect("node");
+    let n = c.store().node("n1").cloned().expect("stored node");
+    let a = pod("a")
+        .phase("Running")
+        .requests("250m", "512Mi")
+        .on("n1")
+        .0;
+    let b = pod("b").phase("Running").requests("500m", "1Gi").on("n1").0;
+    let done = pod("c").phase("Succeeded").requests("1", "1Gi").on("n1").0;
+    let card = node_card(&n, &[&a, &b, &done], false);
+    assert_eq!(card.name, "n1");
+    assert_eq!(card.readiness, Readiness::Ready);
+    assert_eq!(
+        card.labels.first().map(|l| l.key.as_str()),
+        Some("disktype")
+    );
+    assert!(card.labels.iter().skip(1).all(|l| l.well_known));
+    assert_eq!(
+        card.taints,
+        vec![TaintChip {
+            text: "gpu=true:NoSchedule".into(),
+            remove_arg: "gpu:NoSchedule-".into()
+        }]
+    );
+    let texts: Vec<&str> = card.bars.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts, vec!["750m / 4", "1.5Gi / 8Gi", "2 / 110"]);
+    assert_eq!(card.pods.len(), 3);
+    let empty = node_card(&n, &[], false);
+    let texts: Vec<&str> = empty.bars.iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(texts, vec!["0 / 4", "0 / 8Gi", "0 / 110"]);
+    assert_eq!(card.more_pods, 0);
+}
+
+#[test]
+fn cluster_vm_groups_pods_pages_nodes_and_lists_pending_with_reason() {
+    let mut c = Cluster::new(1);
+    for i in 0..(NODES_PER_PAGE + 2) {
+        c.create(Object::Node(node(&format!("n{i:02}"))))
+            .expect("node");
+    }
+    let msg = "0/26 nodes are available: 26 node(s) had untolerated taint {gpu: true}.";
+    let pending = pod("p").phase("Pending").unschedulable(msg).0;
+    assert_eq!(scheduled_message(&pending), msg);
+    // The API server drops status on create: the tray then says it waits for the scheduler.
+    c.create(Object::Pod(pending)).expect("pod");
+    let vm = cluster_vm(c.store(), 0, &|_| false);
+    assert_eq!(vm.n_nodes, NODES_PER_PAGE + 2);
+    assert_eq!(vm.pages, 2);
+    assert_eq!(vm.nodes.len(), NODES_PER_PAGE);
+    assert_eq!(vm.pending.len(), 1);
+    assert_eq!(
+        vm.pending.first().map(|p| p.reason.as_str()),
+        Some("waiting for the scheduler")
+    );
+    let last = cluster_vm(c.store(), 99, &|n| n == "n25");
+    assert_eq!(last.page, 1);
+    assert_eq!(last.nodes.len(), 2);
+    assert!(last.nodes.iter().any(|n| n.down && n.name == "n25"));
+}
+
+fn job(spec: JobSpec, status: JobStatus) -> Job {
+    Job {
+        metadata: ObjectMeta {
+            name: Some("pi".into()),
+            namespace: Some("default".into()),
+            creation_timestamp: Some(SimTime(0).to_k8s()),
+            ..Default::default()
+        },
+        spec: Some(spec),
+        status: Some(status),
+    }
+}
+
+fn cond(type_: &str) -> JobCondition {
+    JobCondition {
+        type_: type_.into(),
+        status: "True".into(),
+        reason: Some("BackoffLimitExceeded".into()),
+        message: Some("Job has reached the specified backoff limit".into()),
+        ..Default::default()
+    }
+}
+
+struct JobCase {
+    name: &'static str,
+    job: Job,
+    status: &'static str,
+    completions: &'static str,
+    target: i32,
+}
+
+/// Mirrors `TestPrintJob` (printers_test.go) for STATUS and COMPLETIONS.
+#[test]
+fn test_print_job() {
+    let store = Store::new();
+    let t = |s: u64| Some(Time(SimTime(s * 1000).to_k8s().0));
+    let cases = [
+        JobCase {
+            name: "running, no completions set",
+            job: job(
+                JobSpec::default(),
+                JobStatus {
+                    active: Some(1),
+                    start_time: t(0),
+                    ..Default::default()
+                },
+            ),
+            status: "Running",
+            completions: "0/1",
+            target: 1,
+        },
+        JobCase {
+            name: "parallel work queue",
+            job: job(
+                JobSpec {
+                    parallelism: Some(3),
+                    ..Default::default()
+                },
+                JobStatus::default(),
+            ),
+            status: "Running",
+            completions: "0/1 of 3",
+            target: 1,
+        },
+        JobCase {
+            name: "complete",
+            job: job(
+                JobSpec {
+                    completions: Some(5),
+                    ..Default::default()
+                },
+                JobStatus {
+                    succeeded: Some(5),
+                    conditions: Some(vec![cond("Complete")]),
+                    start_time: t(0),
+                    completion_time: t(30),
+                    ..Default::default()
+                },
+            ),
+            status: "Complete",
+            completions: "5/5",
+            target: 5,
+        },
+        JobCase {
+            name: "failed",
+            job: job(
+                JobSpec {
+                    completions: Some(1),
+                    ..Default::default()
+                },
+                JobStatus {
+                    failed: Some(3),
+                    conditions: Some(vec![cond("FailureTarget"), cond("Failed")]),
+                    ..Default::default()
+                },
+            ),
+            status: "Failed",
+            completions: "0/1",
+            target: 1,
+        },
+    ];
+    for c in cases {
+        let row = job_row(&c.job, &store, SimTime(60_000));
+        assert_eq!(row.status, c.status, "{}", c.name);
+        let col = |h: &str| {
+            row.columns
+                .iter()
+                .find(|(k, _)| *k == h)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(col("STATUS").as_deref(), Some(c.status), "{}", c.name);
+        assert_eq!(
+            col("COMPLETIONS").as_deref(),
+            Some(c.completions),
+            "{}",
+            c.name
+        );
+        assert_eq!(row.target, c.target, "{}", c.name);
+        assert_eq!(col("AGE").as_deref(), Some("60s"), "{}", c.name);
+    }
+    let done = job(
+        JobSpec::default(),
+        JobStatus {
+            start_time: t(0),
+            completion_time: t(30),
+            ..Default::default()
+        },
+    );
+    let row = job_row(&done, &store, SimTime(60_000));
+    assert_eq!(
+        row.columns
+            .iter()
+            .find(|(k, _)| *k == "DURATION")
+            .map(|(_, v)| v.as_str()),
+        Some("30s")
+    );
+}
+
+#[test]
+fn clock_text_formats() {
+    assert_eq!(clock_text(SimTime(0)), "00:00.000");
+    assert_eq!(clock_text(SimTime(65_250)), "01:05.250");
+    assert_eq!(clock_text(SimTime(3_661_001)), "1:01:01.001");
+}

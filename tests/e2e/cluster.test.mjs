@@ -1,0 +1,54 @@
+// The cluster view: adding a labeled node gives the DaemonSet a pod there; removing it takes the
+// pod away. Everything through the page's buttons, found by role and accessible name.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, advance, runInConsole } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+test('default scenario draws three nodes, n1 labeled disktype=ssd', async () => {
+  const page = await env.open('?play=0');
+  const nodes = page.getByRole('list', { name: 'Nodes' });
+  for (const n of ['n1', 'n2', 'n3']) {
+    await nodes.getByRole('listitem', { name: `Node ${n}` }).waitFor();
+  }
+  await page.getByRole('group', { name: 'Labels of n1' }).getByText('disktype=ssd').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goes', async () => {
+  const page = await env.open('?play=0');
+  await page.getByRole('button', { name: 'Add node' }).click();
+  const form = page.getByRole('form', { name: 'Add node' });
+  await form.getByRole('textbox', { name: 'Name' }).fill('n4');
+  await form.getByRole('textbox', { name: 'Labels' }).fill('a=b');
+  await form.getByRole('button', { name: 'Create node' }).click();
+  const card = page.getByRole('listitem', { name: 'Node n4' });
+  await card.waitFor();
+  await page.getByRole('group', { name: 'Labels of n4' }).getByText('a=b').waitFor();
+  // The console shows the command the button ran.
+  await page.getByRole('log', { name: 'Console output' }).getByText('sim node add n4 --labels a=b').waitFor();
+
+  await advance(page, '30s');
+  const pods = page.getByRole('list', { name: 'Pods on n4' });
+  const chip = pods.getByRole('listitem').filter({ hasText: 'fluentd-elasticsearch' });
+  await chip.waitFor();
+  const podName = (await chip.locator('.pod-name').textContent()).trim();
+  assert.match(podName, /^fluentd-elasticsearch-/);
+
+  await page.getByRole('button', { name: 'Remove node n4' }).click();
+  await card.waitFor({ state: 'detached' });
+  await advance(page, '2m');
+  const { stdout, stderr } = await runInConsole(page, 'kubectl get pods -n kube-system -o wide');
+  assert.ok(!stdout.includes(podName), `${podName} should be gone:\n${stdout}${stderr}`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('label chip removal runs kubectl label node n1 disktype-', async () => {
+  const page = await env.open('?play=0');
+  await page.getByRole('button', { name: 'Remove label disktype=ssd from n1' }).click();
+  await page.getByRole('log', { name: 'Console output' }).getByText('kubectl label node n1 disktype-').waitFor();
+  await page.getByRole('group', { name: 'Labels of n1' }).getByText('disktype=ssd').waitFor({ state: 'detached' });
+});

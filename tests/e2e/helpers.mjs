@@ -1,0 +1,121 @@
+// Shared e2e plumbing: a tiny static server over dist/ and a headless Chromium driven by
+// playwright-core (from tools/node_modules; never `playwright install`).
+import { createServer } from 'node:http';
+import { readFile, stat, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dist = path.join(root, 'dist');
+export const artifacts = path.join(root, 'tests/e2e/artifacts');
+
+const require = createRequire(path.join(root, 'tools/package.json'));
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.yaml': 'application/yaml',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export function requireDist() {
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`dist/ is missing (${dist}). Build the page first: trunk build --release`);
+  }
+}
+
+/** Serves dist/ on 127.0.0.1 (a random port). */
+export async function serve() {
+  requireDist();
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      let file = path.join(dist, decodeURIComponent(url.pathname));
+      if (!file.startsWith(dist)) throw new Error('outside dist');
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Headless Chromium with the flags that work as root here (playwright gives it a fresh profile). */
+export async function launch() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/** Server + browser for one test file; `open(query)` gives a page in a fresh context. */
+export async function setup() {
+  const server = await serve();
+  const browser = await launch();
+  const contexts = [];
+  return {
+    server,
+    browser,
+    async open(query = '?play=0', options = {}) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.errors = errors;
+      await page.goto(server.url + query);
+      await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Runs a command in the console and waits for its transcript entry. */
+export async function runInConsole(page, line) {
+  const log = page.getByRole('log', { name: 'Console output' });
+  const before = await log.locator('.entry').count();
+  const input = page.getByRole('textbox', { name: 'kubectl command' });
+  await input.fill(line);
+  await input.press('Enter');
+  await log.locator('.entry').nth(before).waitFor();
+  const entry = log.locator('.entry').nth(before);
+  const out = await entry.locator('pre.out').allTextContents();
+  const err = await entry.locator('pre.err').allTextContents();
+  return { stdout: out.join(''), stderr: err.join('') };
+}
+
+/** Advances simulated time through the console (exactly as a learner would). */
+export async function advance(page, duration) {
+  return runInConsole(page, `sim advance ${duration}`);
+}
+
+export async function screenshot(page, name) {
+  await mkdir(artifacts, { recursive: true });
+  const file = path.join(artifacts, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,47 @@
+// A reload keeps the cluster (replayed from the saved command log), the editor text and the
+// console history.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, runInConsole, advance } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+test('a reload keeps everything', async () => {
+  const page = await env.open('?play=0');
+  await runInConsole(page, 'sim node add n9 --labels zone=b');
+  await advance(page, '20s');
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  await editor.fill('# my notes\nkind: Job\n');
+  const clock = await page.getByRole('timer', { name: 'Simulated clock' }).textContent();
+  const pods = await runInConsole(page, 'kubectl get pods -A');
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+  await page.getByRole('listitem', { name: 'Node n9' }).waitFor();
+  assert.equal(await page.getByRole('timer', { name: 'Simulated clock' }).textContent(), clock);
+  assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), '# my notes\nkind: Job\n');
+  const again = await runInConsole(page, 'kubectl get pods -A');
+  assert.equal(again.stdout, pods.stdout, 'same pods, same names, same ages');
+  const input = page.getByRole('textbox', { name: 'kubectl command' });
+  await input.press('ArrowUp');
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'kubectl get pods -A');
+  assert.deepEqual(page.errors, []);
+});
+
+test('reset asks first, then restores the default scenario and keeps the editor', async () => {
+  const page = await env.open('?play=0');
+  await runInConsole(page, 'sim node add n7');
+  await page.getByRole('textbox', { name: 'Manifest YAML' }).fill('kept: true\n');
+  await page.getByRole('button', { name: 'Reset…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Reset the cluster?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('listitem', { name: 'Node n7' }).waitFor();
+  await page.getByRole('button', { name: 'Reset…' }).click();
+  await dialog.getByRole('button', { name: 'Reset cluster' }).click();
+  await page.getByRole('listitem', { name: 'Node n7' }).waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), 'kept: true\n');
+});

@@ -1,0 +1,45 @@
+// Editor + objects: a failing Job retries with back-off and ends BackoffLimitExceeded; invalid
+// YAML is marked at its line and nothing typed is lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, advance } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+test('a Job with a failing command retries with back-off and ends BackoffLimitExceeded', async () => {
+  const page = await env.open('?scenario=nodes&play=0');
+  await page.getByRole('combobox', { name: 'Examples' }).selectOption('failing-job');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.locator('#editor-feedback').getByText('job.batch/always-fails created').waitFor();
+  await advance(page, '5m');
+  const row = page.locator('.workload').filter({ hasText: 'job.batch/always-fails' });
+  await row.getByText('Failed', { exact: true }).first().waitFor();
+  await row.locator('summary').click();
+  await row.getByRole('cell', { name: 'BackoffLimitExceeded' }).first().waitFor();
+  // Three pods were created (backoffLimit 2 = two retries), with growing gaps between them.
+  const events = page.getByRole('region', { name: 'Event list' });
+  await page.getByRole('textbox', { name: 'Filter events by object' }).fill('job/always-fails');
+  const created = await events.getByRole('row').filter({ hasText: 'SuccessfulCreate' }).count();
+  assert.equal(created, 3, 'one pod per attempt');
+  await events.getByRole('row').filter({ hasText: 'BackoffLimitExceeded' }).first().waitFor();
+});
+
+test('invalid YAML: error marked at its line, the text kept, across a reload', async () => {
+  const page = await env.open('?play=0');
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  const text = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: broken\n   bad: [\n';
+  await editor.fill(text);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  const feedback = page.locator('#editor-feedback');
+  await feedback.locator('.error').waitFor();
+  const where = await feedback.locator('.where').textContent();
+  const m = /Line (\d+)/.exec(where ?? '');
+  assert.ok(m, `a line is named: ${where}`);
+  assert.ok(Number(m[1]) >= 4 && Number(m[1]) <= 6, `points near the bad line: ${where}`);
+  assert.equal(await editor.inputValue(), text);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), text);
+});

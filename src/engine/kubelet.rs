@@ -724,6 +724,7 @@ impl Kubelet {
                     &unavailable,
                     &env,
                     &ids,
+                    store,
                     config,
                     now,
                     out,
@@ -934,6 +935,7 @@ fn plan_run(
     c: &Container,
     restart_policy: &str,
     restart_count: i32,
+    store: &Store,
     config: &Config,
 ) -> sh::Run {
     let unknown = if restart_policy == "Always" {
@@ -972,13 +974,17 @@ fn plan_run(
     }
     let command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
-    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself.
+    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself. Network
+    // programs see the store as it is now, when the container starts (see `network`).
+    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+    let net_seed = hash64(&[&uid, &c.name, &restart_count.to_string(), "net"]);
+    let mut host = crate::engine::network::NetHost::new(store, &namespace, net_seed);
     let mut run = sh::run(
         &command,
         &args,
         rt_env,
         unknown,
-        &mut sh::NoHost,
+        &mut host,
         &sh::Limits::default(),
     );
     if fails {
@@ -999,6 +1005,7 @@ fn step_container(
     unavailable: &BTreeSet<String>,
     base_env: &BTreeMap<String, String>,
     ids: &PodIds,
+    store: &Store,
     config: &Config,
     now: SimTime,
     out: &mut Outcome,
@@ -1125,7 +1132,15 @@ fn step_container(
             }
             c.pull_backoff_ms = 0;
             let env = container_env(pod, ids, &cspec, base_env);
-            let run = plan_run(pod, &env, &cspec, restart_policy, c.restart_count, config);
+            let run = plan_run(
+                pod,
+                &env,
+                &cspec,
+                restart_policy,
+                c.restart_count,
+                store,
+                config,
+            );
             out.event(ev(
                 "Created",
                 EventType::Normal,

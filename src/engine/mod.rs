@@ -18,6 +18,7 @@ pub mod controller;
 pub mod decode;
 pub mod error;
 pub mod kubelet;
+pub mod network;
 pub mod patch;
 pub mod quantity;
 pub mod rng;
@@ -141,6 +142,8 @@ pub struct Cluster {
     settled_revision: Option<u64>,
     event_seq: u64,
     event_index: BTreeMap<(String, String, String, String), ObjectKey>,
+    /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
+    next_cluster_ip: u32,
 }
 
 /// Rounds of the component loop one settle may run before giving up (a safety net against two
@@ -166,6 +169,7 @@ impl Cluster {
             settled_revision: None,
             event_seq: 0,
             event_index: BTreeMap::new(),
+            next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(Namespace {
@@ -178,6 +182,7 @@ impl Cluster {
             // Creating the built-in namespaces cannot fail on an empty store.
             let _ = c.create(obj);
         }
+        let _ = c.create(Object::Service(api::service::kubernetes_service()));
         c
     }
 
@@ -269,6 +274,17 @@ impl Cluster {
             m.self_link = None;
         }
         prepare_for_create(&mut obj, self.now);
+        if let Object::Service(svc) = &mut obj {
+            let allocated =
+                api::service::allocated_offsets(self.store.list(Kind::Service).filter_map(|o| {
+                    match o {
+                        Object::Service(s) => Some(s),
+                        _ => None,
+                    }
+                }));
+            api::service::allocate(svc, &allocated, &mut self.next_cluster_ip)
+                .map_err(|e| ApiError::invalid(kind, &key.name, vec![e]))?;
+        }
         if let Object::Node(node) = &mut obj {
             self.kubelet.register_node(node);
         }
@@ -938,6 +954,7 @@ fn default_object(obj: &mut Object) {
             }
             api::job::default(job);
         }
+        Object::Service(svc) => api::service::default(svc),
         _ => {}
     }
 }
@@ -960,6 +977,7 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
         (Object::DaemonSet(ds), _) => api::daemonset::validate(ds),
         (Object::Job(j), Some(Object::Job(o))) => api::job::validate_update(j, o),
         (Object::Job(j), _) => api::job::validate(j),
+        (Object::Service(s), _) => api::service::validate(s),
         _ => Vec::new(),
     }
 }
@@ -1032,6 +1050,12 @@ fn keep_server_fields(obj: &mut Object, old: &Object) {
                 if ns.cluster_ip.is_none() {
                     ns.cluster_ip = os.cluster_ip.clone();
                     ns.cluster_ips = os.cluster_ips.clone();
+                }
+                if ns.ip_families.is_none() {
+                    ns.ip_families = os.ip_families.clone();
+                }
+                if ns.ip_family_policy.is_none() {
+                    ns.ip_family_policy = os.ip_family_policy.clone();
                 }
             }
         }

@@ -27,6 +27,7 @@ use super::parse::*;
 use super::print::{self, describe, table, yaml};
 use super::{CommandOutput, FileSource};
 use crate::engine::decode;
+use crate::engine::network;
 use crate::engine::selector::{self, FieldSelector, Selector as LabelSelector};
 
 /// Accumulates what a command prints.
@@ -142,6 +143,8 @@ fn help_text() -> String {
         ("sim pod fail NAME [--exit-code N] [--reason R]", "Make a pod's containers fail"),
         ("sim pod succeed NAME", "Make a pod succeed"),
         ("sim image remove|add IMAGE", "Make an image unpullable or pullable again"),
+        ("sim dns NAME [-n NS]", "Resolve a name as nslookup in a pod of the namespace would"),
+        ("sim curl TARGET[:PORT] [-n NS]", "Connect as curl in a pod would (node IP + hostPort, Service, pod IP)"),
     ]
     .iter()
     .map(|(a, b)| vec![format!("  {a}"), b.to_string()])
@@ -2156,6 +2159,29 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
                     "removed from the registry"
                 }
             ));
+        }
+        SimCmd::Dns { name, namespace } => {
+            let answer = network::dns(cluster.store(), name, &ns_of(namespace));
+            let (text, ok) = network::format_nslookup(&answer);
+            out.raw(text);
+            if !ok {
+                out.failed = true;
+            }
+        }
+        SimCmd::Curl { target, namespace } => {
+            let Some((host, port)) = network::parse_target(target) else {
+                out.fail("curl: (3) URL rejected: Bad hostname");
+                return;
+            };
+            let ns = ns_of(namespace);
+            // The store is borrowed while the rng is used: draw from a copy, then store it back.
+            let mut rng = cluster.rng().clone();
+            let res = network::curl(cluster.store(), &mut rng, &host, port, &ns);
+            *cluster.rng() = rng;
+            match res {
+                network::CurlResult::Answer { body, .. } => out.out(body),
+                res => out.fail(res.curl_error()),
+            }
         }
     }
 }

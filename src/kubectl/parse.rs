@@ -220,7 +220,7 @@ impl Verb {
             Verb::Annotate => "Update the annotations on a resource",
             Verb::ApiResources => "Print the supported API resources on the server",
             Verb::Version => "Print the client and server version information",
-            Verb::Sim => "Control the simulation (time, nodes, faults, images)",
+            Verb::Sim => "Control the simulation (time, nodes, faults, images, network probes)",
             Verb::Help => "List the commands",
         }
     }
@@ -248,7 +248,7 @@ impl Verb {
             Verb::Annotate => "kubectl annotate [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
             Verb::ApiResources => "kubectl api-resources [flags] [options]",
             Verb::Version => "kubectl version [flags] [options]",
-            Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE",
+            Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]",
             Verb::Help => "help",
         }
     }
@@ -1062,6 +1062,20 @@ pub enum SimCmd {
         image: String,
         /// Add (pullable) or remove.
         available: bool,
+    },
+    /// `sim dns NAME [-n NS]`: what `nslookup NAME` prints in a pod of the namespace.
+    Dns {
+        /// The name to resolve.
+        name: String,
+        /// `-n`: the asking pod's namespace.
+        namespace: Option<String>,
+    },
+    /// `sim curl TARGET[:PORT] [-n NS]`: what `curl` prints in a pod of the namespace.
+    Curl {
+        /// Host (IP or name) and port, as typed.
+        target: String,
+        /// `-n`: the asking pod's namespace.
+        namespace: Option<String>,
     },
 }
 
@@ -1914,6 +1928,14 @@ fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
         ["image", ar @ ("add" | "remove"), image] => SimCmd::Image {
             image: image.to_string(),
             available: *ar == "add",
+        },
+        ["dns", name] => SimCmd::Dns {
+            name: name.to_string(),
+            namespace: p.namespace(),
+        },
+        ["curl", target] => SimCmd::Curl {
+            target: target.to_string(),
+            namespace: p.namespace(),
         },
         _ => return Err(sim_usage()),
     };

@@ -1,0 +1,560 @@
+//! The cluster network, answered from the store: what CoreDNS (`plugin/kubernetes`) answers for a
+//! Service name, and where a connection lands (kube-proxy's Service rules, a `hostPort` on a
+//! node, a pod IP). This is how the DaemonSet docs' "Communicating with Daemon Pods" ways are
+//! shown: push (a daemon's own `curl`/`wget`), NodeIP + hostPort, DNS of a headless Service, and
+//! a ClusterIP Service that picks any ready endpoint.
+//!
+//! [`NetHost`] is the [`sh::Host`] the kubelet gives a container: `curl`, `wget`, `nslookup` and
+//! `nc` inside a container use the functions here. Because the interpreter evaluates a
+//! container's whole run when it starts, the host sees the store as it was at container start:
+//! a loop that pushes every ten seconds reports the same target for every iteration.
+//!
+//! Simplifications: every server is a simulated one that answers any request with one line
+//! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens exactly on the
+//! `containerPort`s it declares (and, with `hostNetwork`, on the node's IP); a connection that
+//! would time out (an unknown address, a port a Service does not expose) is refused at once;
+//! DNS knows Services only (no pod A records, no ExternalName CNAMEs, no `hostname`/`subdomain`
+//! records); the search path is `NS.svc.cluster.local svc.cluster.local cluster.local`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Pod, Service};
+
+use crate::engine::api::service::{cluster_ip, is_headless, DNS_SERVER_IP};
+use crate::engine::api::{Kind, Object};
+use crate::engine::controller::endpointslice::SERVICE_NAME_LABEL;
+use crate::engine::rng::SimRng;
+use crate::engine::sh;
+use crate::engine::store::Store;
+
+/// The cluster domain.
+pub const CLUSTER_DOMAIN: &str = "cluster.local";
+
+/// What the DNS server answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsAnswer {
+    /// A records for the fully qualified name.
+    Records {
+        /// The fully qualified name that matched.
+        fqdn: String,
+        /// The addresses, sorted.
+        addresses: Vec<String>,
+    },
+    /// No such name.
+    NxDomain {
+        /// The fully qualified name asked for (the first search-path expansion).
+        fqdn: String,
+    },
+}
+
+/// Resolves `name` as a pod in `client_namespace` would (`NAME`, `NAME.NS`, `NAME.NS.svc`,
+/// `NAME.NS.svc.cluster.local`): a headless Service gives the A records of its ready endpoints
+/// (NXDOMAIN when there are none, as CoreDNS answers), another Service its ClusterIP.
+pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let suffix = format!(".svc.{CLUSTER_DOMAIN}");
+    let labels: Vec<&str> = name.split('.').collect();
+    let (svc, ns) = match labels.as_slice() {
+        [svc] => (*svc, client_namespace),
+        [svc, ns] | [svc, ns, "svc"] => (*svc, *ns),
+        _ if name.ends_with(&suffix) => {
+            let head = name.trim_end_matches(&suffix);
+            match head.split('.').collect::<Vec<_>>().as_slice() {
+                [svc, ns] => (*svc, *ns),
+                _ => return nx(&name),
+            }
+        }
+        _ => return nx(&name),
+    };
+    let fqdn = format!("{svc}.{ns}{suffix}");
+    let Some(service) = service(store, ns, svc) else {
+        let asked = if labels.len() == 1 { fqdn } else { name };
+        return nx(&asked);
+    };
+    let addresses = if is_headless(service) {
+        let mut ips: Vec<String> = ready_endpoints(store, ns, svc)
+            .into_iter()
+            .map(|e| e.ip)
+            .collect();
+        ips.sort_by_key(|ip| crate::engine::api::service::parse_ipv4(ip));
+        ips.dedup();
+        ips
+    } else {
+        cluster_ip(service)
+            .map(str::to_string)
+            .into_iter()
+            .collect()
+    };
+    if addresses.is_empty() {
+        return nx(&fqdn);
+    }
+    DnsAnswer::Records { fqdn, addresses }
+}
+
+fn nx(fqdn: &str) -> DnsAnswer {
+    DnsAnswer::NxDomain {
+        fqdn: fqdn.to_string(),
+    }
+}
+
+/// Prints an answer as busybox `nslookup` does; the bool is false for NXDOMAIN (exit status 1).
+pub fn format_nslookup(answer: &DnsAnswer) -> (String, bool) {
+    let mut out = format!("Server:\t\t{DNS_SERVER_IP}\nAddress:\t{DNS_SERVER_IP}:53\n\n");
+    match answer {
+        DnsAnswer::Records { fqdn, addresses } => {
+            for a in addresses {
+                out.push_str(&format!("Name:\t{fqdn}\nAddress: {a}\n"));
+            }
+            (out, true)
+        }
+        DnsAnswer::NxDomain { fqdn } => {
+            out.push_str(&format!("** server can't find {fqdn}: NXDOMAIN\n"));
+            (out, false)
+        }
+    }
+}
+
+/// One endpoint a connection can land on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Backend {
+    pod: String,
+    node: String,
+    ip: String,
+}
+
+fn service<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Service> {
+    match store.get(&crate::engine::api::ObjectKey::new(Kind::Service, ns, name)) {
+        Some(Object::Service(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The ready endpoints of the Service's EndpointSlices, by pod name.
+fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
+    let mut out: Vec<Backend> = store
+        .list_ns(Kind::EndpointSlice, ns)
+        .filter_map(|o| match o {
+            Object::EndpointSlice(es) => Some(es),
+            _ => None,
+        })
+        .filter(|es| {
+            es.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(SERVICE_NAME_LABEL))
+                .map(String::as_str)
+                == Some(svc)
+        })
+        .flat_map(|es| es.endpoints.iter())
+        .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
+        .flat_map(|e| {
+            e.addresses.iter().map(|ip| Backend {
+                pod: e
+                    .target_ref
+                    .as_ref()
+                    .and_then(|r| r.name.clone())
+                    .unwrap_or_default(),
+                node: e.node_name.clone().unwrap_or_default(),
+                ip: ip.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.pod, &a.ip).cmp(&(&b.pod, &b.ip)));
+    out.dedup();
+    out
+}
+
+/// What a connection attempt did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurlResult {
+    /// A server answered.
+    Answer {
+        /// The pod that answered.
+        pod: String,
+        /// Its node.
+        node: String,
+        /// The response body (one line, no newline).
+        body: String,
+    },
+    /// The host name did not resolve (curl exit 6).
+    CouldNotResolve {
+        /// The name.
+        host: String,
+    },
+    /// Nothing listens there (curl exit 7).
+    Refused {
+        /// The address dialled.
+        ip: String,
+        /// The port dialled.
+        port: i32,
+    },
+}
+
+impl CurlResult {
+    /// curl's exit status.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CurlResult::Answer { .. } => 0,
+            CurlResult::CouldNotResolve { .. } => 6,
+            CurlResult::Refused { .. } => 7,
+        }
+    }
+
+    /// curl's error line (empty on success).
+    pub fn curl_error(&self) -> String {
+        match self {
+            CurlResult::Answer { .. } => String::new(),
+            CurlResult::CouldNotResolve { host } => {
+                format!("curl: (6) Could not resolve host: {host}")
+            }
+            CurlResult::Refused { ip, port } => format!(
+                "curl: (7) Failed to connect to {ip} port {port} after 0 ms: Couldn't connect to server"
+            ),
+        }
+    }
+
+    /// busybox wget's error line (empty on success).
+    pub fn wget_error(&self) -> String {
+        match self {
+            CurlResult::Answer { .. } => String::new(),
+            CurlResult::CouldNotResolve { host } => format!("wget: bad address '{host}'"),
+            CurlResult::Refused { ip, .. } => {
+                format!("wget: can't connect to remote host ({ip}): Connection refused")
+            }
+        }
+    }
+}
+
+/// Connects to `target:port` from a pod in `client_namespace`. `target` is an IP or a name. A
+/// node's InternalIP reaches the pod on that node with that `hostPort`; a ClusterIP (or a
+/// Service name) reaches one ready endpoint picked with `rng`, on whatever node it runs; a pod
+/// IP reaches that pod on a `containerPort` it declares.
+pub fn curl(
+    store: &Store,
+    rng: &mut SimRng,
+    target: &str,
+    port: i32,
+    client_namespace: &str,
+) -> CurlResult {
+    let ip = if crate::engine::api::service::parse_ipv4(target).is_some() {
+        target.to_string()
+    } else {
+        match dns(store, target, client_namespace) {
+            DnsAnswer::Records { addresses, .. } => {
+                let idx = rng.below(addresses.len() as u64) as usize;
+                addresses.get(idx).cloned().unwrap_or_default()
+            }
+            DnsAnswer::NxDomain { .. } => {
+                return CurlResult::CouldNotResolve {
+                    host: target.to_string(),
+                }
+            }
+        }
+    };
+    let refused = CurlResult::Refused {
+        ip: ip.clone(),
+        port,
+    };
+    // A Service's virtual IP: kube-proxy picks a ready endpoint at random.
+    if let Some((svc, ns, name)) = store.list(Kind::Service).find_map(|o| match o {
+        Object::Service(s) if cluster_ip(s) == Some(ip.as_str()) => {
+            Some((s, o.namespace().to_string(), o.name().to_string()))
+        }
+        _ => None,
+    }) {
+        let Some(sp) = svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.ports.as_ref())
+            .and_then(|ports| ports.iter().find(|p| p.port == port))
+        else {
+            return refused;
+        };
+        let backends = ready_endpoints(store, &ns, &name);
+        let idx = rng.below(backends.len() as u64) as usize;
+        let Some(b) = backends.get(idx) else {
+            return refused;
+        };
+        let Some(pod) = store.pod(&ns, &b.pod) else {
+            return refused;
+        };
+        let target_port = match &sp.target_port {
+            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n)) => *n,
+            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => {
+                match named_port(pod, s) {
+                    Some(n) => n,
+                    None => return refused,
+                }
+            }
+            None => port,
+        };
+        return answer_from(pod, &b.ip, target_port).unwrap_or(refused);
+    }
+    // A node's InternalIP: a hostPort (or a hostNetwork pod's port) on that node.
+    if let Some(node) = store
+        .nodes()
+        .find(|n| node_ip(n).as_deref() == Some(ip.as_str()))
+    {
+        let node_name = node.metadata.name.clone().unwrap_or_default();
+        let listener = running_pods(store)
+            .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&node_name))
+            .find_map(|p| {
+                let host_network = p.spec.as_ref().and_then(|s| s.host_network) == Some(true);
+                ports(p)
+                    .find(|cp| {
+                        cp.host_port == Some(port) || (host_network && cp.container_port == port)
+                    })
+                    .map(|cp| (p, cp.container_port))
+            });
+        return match listener {
+            Some((pod, container_port)) => {
+                answer_from(pod, &pod_ip(pod), container_port).unwrap_or(refused)
+            }
+            None => refused,
+        };
+    }
+    // A pod IP.
+    running_pods(store)
+        .find(|p| pod_ip(p) == ip)
+        .and_then(|p| answer_from(p, &ip, port))
+        .unwrap_or(refused)
+}
+
+fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {
+    if !ports(pod).any(|cp| cp.container_port == port) {
+        return None;
+    }
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .unwrap_or_default();
+    Some(CurlResult::Answer {
+        body: format!("Hello from {name} on {node} ({ip}:{port})"),
+        pod: name,
+        node,
+    })
+}
+
+fn running_pods(store: &Store) -> impl Iterator<Item = &Pod> {
+    store.pods().filter(|p| {
+        p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+            && !pod_ip(p).is_empty()
+    })
+}
+
+fn pod_ip(pod: &Pod) -> String {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.pod_ip.clone())
+        .unwrap_or_default()
+}
+
+fn ports(pod: &Pod) -> impl Iterator<Item = &k8s_openapi::api::core::v1::ContainerPort> {
+    pod.spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.ports.iter().flatten())
+}
+
+fn named_port(pod: &Pod, name: &str) -> Option<i32> {
+    ports(pod)
+        .find(|p| p.name.as_deref() == Some(name))
+        .map(|p| p.container_port)
+}
+
+/// A node's InternalIP.
+pub fn node_ip(node: &k8s_openapi::api::core::v1::Node) -> Option<String> {
+    node.status
+        .as_ref()?
+        .addresses
+        .as_ref()?
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.clone())
+}
+
+/// Splits `HOST[:PORT]`, `http://HOST[:PORT]/path` into host and port (default 80).
+pub fn parse_target(target: &str) -> Option<(String, i32)> {
+    let rest = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+        .unwrap_or(target);
+    let hostport = rest.split('/').next().unwrap_or_default();
+    if hostport.is_empty() {
+        return None;
+    }
+    match hostport.rsplit_once(':') {
+        Some((host, port)) => {
+            let port: i32 = port.parse().ok().filter(|p| (1..=65535).contains(p))?;
+            (!host.is_empty()).then(|| (host.to_string(), port))
+        }
+        None => Some((
+            hostport.to_string(),
+            if target.starts_with("https://") {
+                443
+            } else {
+                80
+            },
+        )),
+    }
+}
+
+/// The [`sh::Host`] of a container: network programs answered from a store snapshot (see the
+/// module header), with its own RNG so the kubelet's choices stay deterministic.
+pub struct NetHost<'a> {
+    store: &'a Store,
+    namespace: String,
+    rng: SimRng,
+}
+
+impl<'a> NetHost<'a> {
+    /// A host for a container of a pod in `namespace`; `seed` drives Service endpoint picks.
+    pub fn new(store: &'a Store, namespace: &str, seed: u64) -> Self {
+        NetHost {
+            store,
+            namespace: namespace.to_string(),
+            rng: SimRng::new(seed),
+        }
+    }
+
+    fn connect(&mut self, url: &str) -> Option<CurlResult> {
+        let (host, port) = parse_target(url)?;
+        Some(curl(
+            self.store,
+            &mut self.rng,
+            &host,
+            port,
+            &self.namespace,
+        ))
+    }
+}
+
+fn result(stdout: String, stderr: String, code: i32) -> sh::ExternalResult {
+    sh::ExternalResult {
+        stdout,
+        stderr,
+        code,
+        duration_ms: if code == 0 { 3 } else { 1 },
+    }
+}
+
+impl sh::Host for NetHost<'_> {
+    fn external(&mut self, argv: &[String], _at_ms: u64) -> Option<sh::ExternalResult> {
+        let program = argv.first()?.rsplit('/').next().unwrap_or_default();
+        let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+        // Options that take a value, so their value is not taken for the URL.
+        let takes_value = ["-o", "-O", "-m", "--max-time", "-H", "-X", "-d", "-w", "-T"];
+        let mut operands = Vec::new();
+        let mut flags = String::new();
+        let mut skip = false;
+        for a in &args {
+            if skip {
+                skip = false;
+                continue;
+            }
+            if takes_value.contains(a) {
+                skip = true;
+            } else if let Some(f) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
+                flags.push_str(f);
+            } else {
+                operands.push(*a);
+            }
+        }
+        match program {
+            "curl" => {
+                let url = operands.first()?;
+                let Some(res) = self.connect(url) else {
+                    return Some(result(
+                        String::new(),
+                        "curl: (3) URL rejected: Bad hostname\n".to_string(),
+                        3,
+                    ));
+                };
+                let silent = flags.contains('s') && !flags.contains('S');
+                Some(match &res {
+                    CurlResult::Answer { body, .. } => {
+                        result(format!("{body}\n"), String::new(), 0)
+                    }
+                    _ => result(
+                        String::new(),
+                        if silent {
+                            String::new()
+                        } else {
+                            format!("{}\n", res.curl_error())
+                        },
+                        res.exit_code(),
+                    ),
+                })
+            }
+            "wget" => {
+                let url = operands.first()?;
+                let Some(res) = self.connect(url) else {
+                    return Some(result(
+                        String::new(),
+                        format!("wget: bad address '{url}'\n"),
+                        1,
+                    ));
+                };
+                Some(match &res {
+                    CurlResult::Answer { body, .. } => {
+                        result(format!("{body}\n"), String::new(), 0)
+                    }
+                    _ => result(String::new(), format!("{}\n", res.wget_error()), 1),
+                })
+            }
+            "nslookup" => {
+                let name = operands.first()?;
+                let (text, ok) = format_nslookup(&dns(self.store, name, &self.namespace));
+                Some(result(text, String::new(), if ok { 0 } else { 1 }))
+            }
+            "nc" => {
+                let (host, port) = match operands.as_slice() {
+                    [host, port] => (*host, port.parse::<i32>().ok()?),
+                    _ => return None,
+                };
+                let res = curl(self.store, &mut self.rng, host, port, &self.namespace);
+                let verbose = flags.contains('v');
+                Some(match (&res, flags.contains('z')) {
+                    (CurlResult::Answer { .. }, true) => result(
+                        String::new(),
+                        if verbose {
+                            format!("{host} ({port}) open\n")
+                        } else {
+                            String::new()
+                        },
+                        0,
+                    ),
+                    (CurlResult::Answer { body, .. }, false) => {
+                        result(format!("{body}\n"), String::new(), 0)
+                    }
+                    (CurlResult::CouldNotResolve { .. }, _) => {
+                        result(String::new(), format!("nc: bad address '{host}'\n"), 1)
+                    }
+                    (CurlResult::Refused { .. }, _) => result(
+                        String::new(),
+                        if verbose {
+                            format!("nc: {host} ({port}): Connection refused\n")
+                        } else {
+                            String::new()
+                        },
+                        1,
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Pods behind each ready endpoint of a Service, by name (for tests and the UI).
+pub fn service_backends(store: &Store, namespace: &str, service: &str) -> BTreeMap<String, String> {
+    ready_endpoints(store, namespace, service)
+        .into_iter()
+        .map(|b| (b.pod, b.node))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

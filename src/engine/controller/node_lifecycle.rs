@@ -13,7 +13,7 @@
 //! Simplification: only the kubelet stopping (`sim node down`) makes a node unhealthy; pressure
 //! conditions are not simulated.
 
-use k8s_openapi::api::core::v1::{Node, PodCondition, Taint};
+use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint};
 
 use crate::engine::api::taints::{
     tolerates, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
@@ -46,6 +46,14 @@ impl NodeLifecycle {
         now: SimTime,
     ) -> Outcome {
         let mut out = Outcome::none();
+        // Pods by node, built once per pass: looking them up per node would make a pass
+        // O(nodes × pods).
+        let mut pods_by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
+        for pod in store.pods() {
+            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                pods_by_node.entry(node).or_default().push(pod);
+            }
+        }
         for node in store.nodes() {
             let name = node.metadata.name.clone().unwrap_or_default();
             let mut n = node.clone();
@@ -117,7 +125,11 @@ impl NodeLifecycle {
             if n != *node {
                 out.push(Action::Update(Object::Node(n.clone())));
             }
-            self.sync_pods_on(&n, unknown, store, now, &mut out);
+            let pods = pods_by_node
+                .get(name.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            self.sync_pods_on(&n, unknown, pods, now, &mut out);
         }
         out
     }
@@ -126,11 +138,10 @@ impl NodeLifecycle {
         &self,
         node: &Node,
         unknown: bool,
-        store: &Store,
+        pods: &[&Pod],
         now: SimTime,
         out: &mut Outcome,
     ) {
-        let name = node.metadata.name.clone().unwrap_or_default();
         let taints: Vec<Taint> = node
             .spec
             .as_ref()
@@ -139,10 +150,7 @@ impl NodeLifecycle {
             .into_iter()
             .filter(|t| t.effect == "NoExecute")
             .collect();
-        for pod in store.pods() {
-            if pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(name.as_str()) {
-                continue;
-            }
+        for &pod in pods {
             let phase = pod
                 .status
                 .as_ref()

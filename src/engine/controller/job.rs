@@ -561,21 +561,47 @@ impl JobCtx {
 /// `getPodsForJob`: every pod in the namespace this Job controls and whose labels still match,
 /// releasing owned pods that stopped matching and adopting matching orphans (with the tracking
 /// finalizer). Returns the claimed pods as the controller sees them after claiming.
-fn claim_pods(job: &Job, store: &Store, ctx_updates: &mut BTreeMap<String, Pod>) -> Vec<Pod> {
+///
+/// Finished pods that no longer carry the tracking finalizer and are not in
+/// `uncountedTerminatedPods` are already counted and play no further part in a sync (except in
+/// `getFailJobMessage`, so they are kept when the Job has a `podFailurePolicy`): they are claimed
+/// but not copied, which keeps a sync proportional to the Job's live pods, not to every pod it
+/// ever ran.
+fn claim_pods(
+    job: &Job,
+    store: &Store,
+    uncounted: &BTreeSet<String>,
+    ctx_updates: &mut BTreeMap<String, Pod>,
+) -> Vec<Pod> {
     let ns = job.metadata.namespace.as_deref().unwrap_or_default();
     let uid = job.metadata.uid.as_deref().unwrap_or_default();
-    let selector = spec_of(job).selector.clone();
+    let spec = spec_of(job);
+    let selector = spec
+        .selector
+        .as_ref()
+        .and_then(|s| Selector::from_label_selector(s).ok());
+    let keep_done = spec.pod_failure_policy.is_some();
+    let empty = BTreeMap::new();
+    let matches = |p: &Pod| {
+        selector
+            .as_ref()
+            .is_some_and(|s| s.matches(p.metadata.labels.as_ref().unwrap_or(&empty)))
+    };
     let deleting = job.metadata.deletion_timestamp.is_some();
     let mut claimed = Vec::new();
     for obj in store.list_ns(Kind::Pod, ns) {
         let Some(p) = obj.as_pod() else {
             continue;
         };
-        let matches = selector_matches(selector.as_ref(), &pod_labels(p));
         match crate::engine::api::controller_ref(&p.metadata) {
             Some(r) if r.uid == uid => {
-                if matches {
-                    claimed.push(p.clone());
+                if matches(p) {
+                    let done = is_terminal(p)
+                        && !has_job_tracking_finalizer(p)
+                        && !uncounted.contains(pod_uid(p));
+                    if !done || keep_done {
+                        claimed.push(p.clone());
+                    }
                 } else if !deleting {
                     // Release: drop our owner reference; the pod keeps running as an orphan.
                     let mut released = p.clone();
@@ -590,7 +616,7 @@ fn claim_pods(job: &Job, store: &Store, ctx_updates: &mut BTreeMap<String, Pod>)
             }
             Some(_) => {}
             None => {
-                if deleting || !matches || p.metadata.deletion_timestamp.is_some() {
+                if deleting || p.metadata.deletion_timestamp.is_some() || !matches(p) {
                     continue;
                 }
                 let mut adopted = p.clone();
@@ -635,7 +661,14 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         .get_or_insert_with(UncountedTerminatedPods::default)
         .clone();
     let mut pod_updates = BTreeMap::new();
-    let pods = claim_pods(&job, store, &mut pod_updates);
+    let uncounted_uids: BTreeSet<String> = uncounted
+        .succeeded
+        .iter()
+        .flatten()
+        .chain(uncounted.failed.iter().flatten())
+        .cloned()
+        .collect();
+    let pods = claim_pods(&job, store, &uncounted_uids, &mut pod_updates);
     let active_pods: Vec<Pod> = pods.iter().filter(|p| is_pod_active(p)).cloned().collect();
     let ready = i32::try_from(active_pods.iter().filter(|p| is_pod_ready(p)).count()).unwrap_or(0);
     let terminating =
@@ -1021,6 +1054,9 @@ fn past_active_deadline(job: &Job, now: SimTime) -> bool {
 /// `activePodsForRemoval`: for Indexed Jobs pods with a missing, out-of-range or repeated index
 /// first, then by deletion preference until at least `rm_at_least` are chosen.
 fn active_pods_for_removal(job: &Job, pods: &[Pod], rm_at_least: usize) -> Vec<Pod> {
+    if rm_at_least == 0 && !is_indexed_job(job) {
+        return Vec::new();
+    }
     let (mut rm, mut left) = if is_indexed_job(job) {
         indexed::duplicated_index_pods_for_removal(pods, spec_of(job).completions.unwrap_or(0))
     } else {
@@ -1278,7 +1314,8 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
     let now = ctx.now;
     let indexed = is_indexed_job(&ctx.job);
     let completions = ctx.completions();
-    let mut pods = ctx.pods.clone();
+    // Taken out of the context for the loop (which only reads the context) and put back after.
+    let mut pods = std::mem::take(&mut ctx.pods);
     if indexed {
         pods.sort_by(indexed::by_completion_index);
     }
@@ -1348,6 +1385,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
             break;
         }
     }
+    ctx.pods = pods;
     if indexed {
         new_succeeded_indexes.sort_unstable();
         ctx.succeeded_indexes = ctx

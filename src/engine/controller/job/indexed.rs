@@ -405,8 +405,10 @@ fn add_completion_index_env_variable(c: &mut Container) {
         name: COMPLETION_INDEX_ENV_NAME.to_string(),
         value: None,
         value_from: Some(EnvVarSource {
+            // `apiVersion: v1` is the API server's default for a fieldRef (the stored pod shows
+            // it); set here because pods are created from this template as stored.
             field_ref: Some(ObjectFieldSelector {
-                api_version: None,
+                api_version: Some("v1".to_string()),
                 field_path: format!("metadata.labels['{JOB_COMPLETION_INDEX_ANNOTATION}']"),
             }),
             ..Default::default()

@@ -402,6 +402,8 @@ struct Want {
     start_time_set: bool,
     /// A sync either deletes or creates: pods the second sync creates after deletions.
     then_creates: usize,
+    /// The status of each condition, in order, when given.
+    condition_status: Vec<&'static str>,
 }
 
 struct Case {
@@ -504,6 +506,15 @@ fn check(c: Case) {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(conds, want_conds, "{name}: conditions");
+    if !c.want.condition_status.is_empty() {
+        let status: Vec<&str> = st
+            .conditions
+            .iter()
+            .flatten()
+            .map(|c| c.status.as_str())
+            .collect();
+        assert_eq!(status, c.want.condition_status, "{name}: condition status");
+    }
     assert_eq!(
         st.completed_indexes.as_deref().unwrap_or_default(),
         c.want.completed_indexes,
@@ -1213,29 +1224,225 @@ fn test_controller_sync_job() {
             )
         },
         {
+            let job = job("foobar").parallelism(1).completions(1).build();
+            let mut ps = pods(&job, "a", 1, running);
+            ps.extend(pods(&job, "f", 1, |b| b.failed(t(10))));
+            ps.extend(pods(&job, "t", 1, PodB::deleted));
+            case(
+                "WQ job: turn on PodReplacementPolicy but not set PodReplacementPolicy",
+                job,
+                ps,
+                Want {
+                    active: 1,
+                    failed: 2,
+                    terminating: 1,
+                    pod_patches: 2,
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .pod_failure_policy(vec![])
+                .build();
+            let mut ps = pods(&job, "a", 2, running);
+            ps.extend(pods(&job, "t", 4, PodB::deleted));
+            case(
+                "more terminating pods than parallelism; PodFailurePolicy used",
+                job,
+                ps,
+                Want {
+                    active: 1,
+                    terminating: 5,
+                    deletions: 1,
+                    pod_patches: 1,
+                    ..w()
+                },
+            )
+        },
+        case(
+            "too many active pods; PodReplacementPolicy enabled",
+            j25.clone(),
+            pods(&j25, "a", 3, running),
+            Want {
+                deletions: 1,
+                active: 2,
+                terminating: 1,
+                pod_patches: 1,
+                ..w()
+            },
+        ),
+        {
+            let job = job("foobar")
+                .parallelism(2)
+                .completions(4)
+                .suspend(true)
+                .build();
+            let ps = pods(&job, "a", 2, PodB::ready);
+            case(
+                "count ready pods when suspending a job with satisfied expectations",
+                job,
+                ps,
+                Want {
+                    deletions: 2,
+                    terminating: 2,
+                    pod_patches: 2,
+                    conditions: vec![("Suspended", "JobSuspended")],
+                    events: vec!["Suspended"],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(2)
+                .completions(4)
+                .suspend(true)
+                .deleting()
+                .build();
+            let ps = pods(&job, "a", 2, running);
+            case(
+                "suspending a deleted job",
+                job,
+                ps,
+                Want {
+                    active: 2,
+                    pod_patches: 2,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .active(1)
+                .started(t(0))
+                .condition("FailureTarget", "False", "ConditionAddedManually")
+                .build();
+            let ps = pods(&job, "a", 1, PodB::ready);
+            case(
+                "FailureTarget=False condition added manually is ignored",
+                job,
+                ps,
+                Want {
+                    active: 1,
+                    ready: 1,
+                    conditions: vec![("FailureTarget", "ConditionAddedManually")],
+                    condition_status: vec!["False"],
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .active(1)
+                .started(t(0))
+                .condition("SuccessCriteriaMet", "False", "ConditionAddedManually")
+                .build();
+            let ps = pods(&job, "a", 1, PodB::ready);
+            case(
+                "SuccessCriteriaMet=False condition added manually is ignored",
+                job,
+                ps,
+                Want {
+                    active: 1,
+                    ready: 1,
+                    conditions: vec![("SuccessCriteriaMet", "ConditionAddedManually")],
+                    condition_status: vec!["False"],
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(8)
+                .completions(20)
+                .indexed()
+                .build();
+            let ps = vec![
+                pod(&job, "i0").index("0").build(),
+                pod(&job, "i2").index("2").succeeded(t(10)).build(),
+                pod(&job, "i3").index("3").pending().build(),
+                pod(&job, "i4").index("4").succeeded(t(10)).build(),
+                pod(&job, "i5").index("5").succeeded(t(10)).build(),
+                pod(&job, "i7").index("7").succeeded(t(10)).build(),
+                pod(&job, "i8").index("8").succeeded(t(10)).build(),
+                pod(&job, "i9").index("9").succeeded(t(10)).build(),
+            ];
+            case(
+                "indexed job some running and completed pods",
+                job,
+                ps,
+                Want {
+                    creations: 6,
+                    created_indexes: vec![1, 6, 10, 11, 12, 13],
+                    active: 8,
+                    succeeded: 6,
+                    completed_indexes: "2,4,5,7-9",
+                    pod_patches: 6,
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(3)
+                .completions(4)
+                .indexed()
+                .build();
+            let ps = vec![
+                pod(&job, "i0").index("0").failed(t(10)).build(),
+                pod(&job, "i1").index("1").pending().build(),
+                pod(&job, "i2").index("2").failed(t(10)).build(),
+            ];
+            case(
+                "indexed job some failed pods",
+                job,
+                ps,
+                Want {
+                    creations: 2,
+                    created_indexes: vec![0, 2],
+                    active: 3,
+                    failed: 2,
+                    pod_patches: 2,
+                    ..w()
+                },
+            )
+        },
+        {
             let job = job("foobar")
                 .parallelism(2)
                 .completions(5)
                 .indexed()
                 .build();
-            let ps = vec![
-                pod(&job, "bad").index("invalid").build(),
+            let mut ps = pods(&job, "a", 1, running);
+            ps.extend(pods(&job, "s", 1, |b| b.succeeded(t(10))));
+            ps.extend(pods(&job, "f", 1, |b| b.failed(t(10))));
+            ps.extend([
+                pod(&job, "bad-r").index("invalid").build(),
+                pod(&job, "bad-s").index("invalid").succeeded(t(10)).build(),
+                pod(&job, "bad-f").index("invalid").failed(t(10)).build(),
+                pod(&job, "bad-p").index("invalid").pending().build(),
                 pod(&job, "i0").index("0").succeeded(t(10)).build(),
                 pod(&job, "i1").index("1").build(),
-                pod(&job, "none").build(),
-            ];
+                pod(&job, "i2").index("2").build(),
+            ]);
             case(
                 "indexed job some pods without index",
                 job,
                 ps,
                 Want {
-                    deletions: 2,
-                    active: 1,
+                    deletions: 3,
+                    active: 2,
                     succeeded: 1,
                     completed_indexes: "0",
-                    terminating: 2,
-                    pod_patches: 3,
-                    then_creates: 1,
+                    terminating: 3,
+                    pod_patches: 8,
                     ..w()
                 },
             )
@@ -1246,24 +1453,26 @@ fn test_controller_sync_job() {
                 .completions(5)
                 .indexed()
                 .build();
-            let ps = vec![
+            let mut ps = pods(&job, "s", 1, |b| b.succeeded(t(10)));
+            ps.extend(pods(&job, "f", 1, |b| b.failed(t(10))));
+            ps.extend([
+                pod(&job, "bad").index("invalid").build(),
                 pod(&job, "i0").index("0").succeeded(t(10)).build(),
-                pod(&job, "i1a").index("1").ready().build(),
-                pod(&job, "i1b").index("1").build(),
-                pod(&job, "i2").index("2").pending().build(),
-            ];
+                pod(&job, "i1").index("1").build(),
+                pod(&job, "i2a").index("2").build(),
+                pod(&job, "i2b").index("2").pending().build(),
+            ]);
             case(
                 "indexed job repeated indexes",
                 job,
                 ps,
                 Want {
-                    deletions: 1,
+                    deletions: 2,
                     active: 2,
-                    ready: 1,
                     succeeded: 1,
                     completed_indexes: "0",
-                    terminating: 1,
-                    pod_patches: 2,
+                    terminating: 2,
+                    pod_patches: 5,
                     then_creates: 2,
                     ..w()
                 },
@@ -1276,21 +1485,22 @@ fn test_controller_sync_job() {
                 .indexed()
                 .build();
             let ps = vec![
-                pod(&job, "i2").index("2").succeeded(t(10)).build(),
+                pod(&job, "i0").index("0").succeeded(t(10)).build(),
                 pod(&job, "i5").index("5").build(),
                 pod(&job, "i6").index("6").succeeded(t(10)).build(),
-                pod(&job, "i7").index("7").failed(t(10)).build(),
+                pod(&job, "i7").index("7").pending().build(),
+                pod(&job, "i8").index("8").failed(t(10)).build(),
             ];
             case(
                 "indexed job with indexes outside of range",
                 job,
                 ps,
                 Want {
-                    deletions: 1,
+                    deletions: 2,
                     succeeded: 1,
-                    completed_indexes: "2",
-                    terminating: 1,
-                    pod_patches: 4,
+                    completed_indexes: "0",
+                    terminating: 2,
+                    pod_patches: 5,
                     then_creates: 2,
                     ..w()
                 },

@@ -7,7 +7,13 @@
 //! allocator hands out the next free address in order (upstream picks at random) starting at
 //! `10.96.0.11`: `10.96.0.1` is the `kubernetes` Service and `10.96.0.10` is the cluster DNS
 //! server (the kube-dns Service itself is not simulated). NodePort allocation, LoadBalancer
-//! status and the `externalIPs`/`externalName` checks are not done.
+//! status and the `externalIPs` checks are not done. On update, `spec.clusterIP` is immutable as
+//! upstream words it (`spec.clusterIPs[0]: Invalid value: []string{"…"}: may not change once
+//! set`, after `normalizeClusterIPs` synced the list with the changed field).
+//!
+//! `internalTrafficPolicy` is stored, defaulted and validated, but `sim curl SERVICE:PORT` has no
+//! client node (it models a client outside any pod, like `kubectl run` would not), so `Local`
+//! does not narrow its endpoint pick; see `engine/network.rs`.
 
 use std::collections::BTreeSet;
 
@@ -996,5 +1002,43 @@ mod tests {
             let got: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
             assert_eq!(got, c.want, "{}", c.name);
         }
+    }
+
+    /// Through the API server: `kubectl apply` of a changed clusterIP is refused with upstream's
+    /// message; leaving it out keeps the allocated one.
+    #[test]
+    fn api_server_refuses_cluster_ip_change() {
+        use crate::engine::api::Object;
+        let mut c = crate::engine::Cluster::new(1);
+        let created = c
+            .create(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}
+            }))))
+            .unwrap();
+        let Object::Service(created) = created else {
+            panic!("not a Service")
+        };
+        let ip = created.spec.as_ref().unwrap().cluster_ip.clone().unwrap();
+        let err = c
+            .replace(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"clusterIP": "10.96.0.99", "selector": {"app": "web"}, "ports": [{"port": 80}]}
+            }))))
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set"
+        );
+        let kept = c
+            .replace(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 8080}]}
+            }))))
+            .unwrap();
+        let Object::Service(kept) = kept else {
+            panic!("not a Service")
+        };
+        assert_eq!(kept.spec.unwrap().cluster_ips, Some(vec![ip]));
     }
 }

@@ -3,9 +3,13 @@
 //! `dedupCurHistories`, `cleanupHistory`, `snapshot`, `getPatch`, `Match`) and
 //! `util.SurgeCount` / `util.UnavailableCount`.
 //!
-//! Simplifications: the template hash is FNV-32a over the template's JSON (upstream hashes a
-//! `spew` dump of the Go struct), so hash values differ from a real cluster's but are stable and
-//! deterministic; they are encoded with upstream's `rand.SafeEncodeString` alphabet. Nodes are
+//! Simplifications: the template hash is FNV-32a over the template's JSON (upstream's
+//! `hashutil.DeepHashObject` hashes a `spew` dump of the internal Go struct, every field of the
+//! Kubernetes version's PodTemplateSpec in declaration order, which cannot be reproduced without
+//! that exact struct), so hash values differ from a real cluster's but are stable and
+//! deterministic. Everything around it is upstream's: the collision count appended as a `uint32`
+//! in an 8-byte little-endian buffer, the decimal `Sum32` encoded with `rand.SafeEncodeString`
+//! (alphabet `bcdfghjklmnpqrstvwxz2456789`), names `<ds>-<up to 10 characters>`. Nodes are
 //! visited in name order (upstream: map order).
 
 use std::collections::{BTreeMap, BTreeSet};

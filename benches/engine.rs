@@ -3,19 +3,22 @@
 //!
 //! - 5,000 nodes and 5,000 bare pods, from apply to all Running;
 //! - one step of the settled cluster with nothing to do;
-//! - a Job with 100,000 completions and parallelism 1,000 whose pods exit after one second, from
-//!   create to `Complete` (`job_100k`).
+//! - a DaemonSet over 5,000 nodes from apply to all daemon pods Running, one DaemonSet sync
+//!   with nothing to do, then a rolling update (new image) across all nodes;
+//! - `engine job [N]`: a Job with N (default 100,000) completions and parallelism 1,000 whose pods
+//!   exit after one second, from create to `Complete`.
 // A benchmark measures wall time on purpose, and may stop at the first failure.
 #![allow(clippy::disallowed_methods, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
-use std::collections::BTreeMap;
-
+use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, Node, Pod, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay::engine::api::{Kind, Object, ObjectKey};
+use kubeplay::engine::controller::daemonset::DaemonSetController;
 use kubeplay::engine::kubelet::{EXIT_CODE_ANNOTATION, RUN_SECONDS_ANNOTATION};
 use kubeplay::engine::Cluster;
 
@@ -66,6 +69,102 @@ fn nodes_and_pods(n: usize) -> (f64, usize, f64) {
     let idle = idle_start.elapsed().as_secs_f64() / f64::from(rounds);
     let _ = c.store().count(Kind::Pod);
     (total, running, idle)
+}
+
+/// Timings of the DaemonSet benchmark, in seconds.
+struct DaemonSetTimes {
+    placement: f64,
+    running: usize,
+    idle_sync: f64,
+    rollout: f64,
+    updated: usize,
+}
+
+fn running_with_image(c: &Cluster, image: &str) -> usize {
+    c.store()
+        .pods()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+        .filter(|p| {
+            p.spec
+                .as_ref()
+                .and_then(|s| s.containers.first())
+                .and_then(|c| c.image.as_deref())
+                == Some(image)
+        })
+        .count()
+}
+
+fn daemon_set(n: usize) -> DaemonSetTimes {
+    let mut c = Cluster::new(1);
+    for i in 0..n {
+        let node = Node {
+            metadata: meta(&format!("node-{i:05}")),
+            ..Default::default()
+        };
+        c.create(Object::Node(node)).expect("node");
+    }
+    c.run_until_idle(60 * 1000);
+    let ds: DaemonSet = serde_json::from_value(serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": "agent", "namespace": "default"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "updateStrategy": {"rollingUpdate": {"maxUnavailable": "10%"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {"containers": [{"name": "agent", "image": "agent:1"}]}
+            }
+        }
+    }))
+    .expect("daemonset");
+    let start = Instant::now();
+    c.apply(Object::DaemonSet(ds)).expect("apply");
+    c.run_until_idle(60 * 60 * 1000);
+    let placement = start.elapsed().as_secs_f64();
+    let running = running_with_image(&c, "agent:1");
+
+    // A fresh controller each round, so every round is a full reconcile (a controller that
+    // already synced skips until a watched kind changes).
+    let rounds = 20;
+    let idle_start = Instant::now();
+    for _ in 0..rounds {
+        let out = DaemonSetController::default().sync(c.store(), c.now());
+        assert!(
+            out.actions.is_empty(),
+            "idle sync wrote {:?}",
+            out.actions.first()
+        );
+    }
+    let idle_sync = idle_start.elapsed().as_secs_f64() / f64::from(rounds);
+
+    let key = ObjectKey::new(Kind::DaemonSet, "default", "agent");
+    let mut next = match c.get(&key).cloned() {
+        Ok(Object::DaemonSet(ds)) => Some(ds),
+        _ => None,
+    }
+    .expect("daemonset");
+    if let Some(container) = next
+        .spec
+        .as_mut()
+        .and_then(|s| s.template.spec.as_mut())
+        .and_then(|s| s.containers.first_mut())
+    {
+        container.image = Some("agent:2".into());
+    }
+    let start = Instant::now();
+    c.replace(Object::DaemonSet(next)).expect("replace");
+    c.run_until_idle(24 * 60 * 60 * 1000);
+    let rollout = start.elapsed().as_secs_f64();
+    let updated = running_with_image(&c, "agent:2");
+    DaemonSetTimes {
+        placement,
+        running,
+        idle_sync,
+        rollout,
+        updated,
+    }
 }
 
 /// What the Job benchmark measured.
@@ -185,4 +284,17 @@ fn main() {
     let (total, running, idle) = nodes_and_pods(n);
     println!("{n} nodes + {n} pods, apply → all Running: {total:.3} s ({running} Running)");
     println!("idle step (nothing to do): {:.2} µs", idle * 1e6);
+    let t = daemon_set(n);
+    println!(
+        "DaemonSet over {n} nodes, apply → all daemon pods Running: {:.3} s ({} Running)",
+        t.placement, t.running
+    );
+    println!(
+        "DaemonSet sync with nothing to do: {:.2} ms",
+        t.idle_sync * 1e3
+    );
+    println!(
+        "DaemonSet rolling update (maxUnavailable 10%) across {n} nodes: {:.3} s ({} updated and Running)",
+        t.rollout, t.updated
+    );
 }

@@ -977,6 +977,11 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
         (Object::DaemonSet(ds), _) => api::daemonset::validate(ds),
         (Object::Job(j), Some(Object::Job(o))) => api::job::validate_update(j, o),
         (Object::Job(j), _) => api::job::validate(j),
+        (Object::Service(s), Some(Object::Service(o))) => {
+            let mut errs = api::service::validate_update(s, o);
+            errs.extend(api::service::validate(s));
+            errs
+        }
         (Object::Service(s), _) => api::service::validate(s),
         _ => Vec::new(),
     }
@@ -1100,6 +1105,7 @@ fn prepare_for_update(obj: &mut Object, old: &Object) {
     match (obj, old) {
         (Object::DaemonSet(n), Object::DaemonSet(o)) => api::daemonset::prepare_for_update(n, o),
         (Object::Job(n), Object::Job(o)) => api::job::prepare_for_update(n, o),
+        (Object::Service(n), Object::Service(o)) => api::service::prepare_for_update(n, o),
         _ => {}
     }
 }

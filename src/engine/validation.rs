@@ -335,7 +335,8 @@ fn go_opt_string_map(map: Option<&BTreeMap<String, String>>) -> String {
     }
 }
 
-fn go_string_slice(values: Option<&Vec<String>>) -> String {
+/// Go's `%#v` of a `[]string`: `[]string{"a", "b"}`, `[]string(nil)` for nil.
+pub fn go_string_slice(values: Option<&Vec<String>>) -> String {
     match values {
         Some(v) => {
             let q: Vec<String> = v.iter().map(|s| go_quote(s)).collect();

@@ -255,12 +255,17 @@ fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
     errs
 }
 
-/// An IntOrString as Go's `Stringer` prints it (unquoted).
+/// An `intstr.IntOrString` value as a field error prints it: its `String` method has a pointer
+/// receiver, so the value falls back to Go's `%#v`
+/// (`intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}`).
 fn int_or_string_value(v: &IntOrString) -> ErrorValue {
-    match v {
-        IntOrString::Int(i) => ErrorValue::Raw(i.to_string()),
-        IntOrString::String(s) => ErrorValue::Raw(s.clone()),
-    }
+    ErrorValue::Raw(match v {
+        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        IntOrString::String(s) => format!(
+            "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+            validation::go_quote(s)
+        ),
+    })
 }
 
 /// `getPercentValue`: the number of a valid `N%` string.
@@ -492,7 +497,7 @@ mod tests {
             Case {
                 name: "maxSurge and maxUnavailable both set",
                 mutate: |d| rolling(d, IntOrString::Int(1), IntOrString::Int(1)),
-                want: &["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero"],
+                want: &["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: may not be set when maxUnavailable is non-zero"],
             },
             Case {
                 name: "both zero",
@@ -507,7 +512,7 @@ mod tests {
             Case {
                 name: "percent over 100",
                 mutate: |d| rolling(d, IntOrString::String("150%".into()), IntOrString::Int(0)),
-                want: &["spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 150%: must not be greater than 100%"],
+                want: &["spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%"],
             },
             Case {
                 name: "surge only is fine",
@@ -555,7 +560,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                format!("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: abc: {percent_msg}"),
+                format!("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"abc\"}}: {percent_msg}"),
                 "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".to_string(),
             ]
         );

@@ -7,7 +7,13 @@
 //! allocator hands out the next free address in order (upstream picks at random) starting at
 //! `10.96.0.11`: `10.96.0.1` is the `kubernetes` Service and `10.96.0.10` is the cluster DNS
 //! server (the kube-dns Service itself is not simulated). NodePort allocation, LoadBalancer
-//! status and the `externalIPs`/`externalName` checks are not done.
+//! status and the `externalIPs` checks are not done. On update, `spec.clusterIP` is immutable as
+//! upstream words it (`spec.clusterIPs[0]: Invalid value: []string{"…"}: may not change once
+//! set`, after `normalizeClusterIPs` synced the list with the changed field).
+//!
+//! `internalTrafficPolicy` is stored, defaulted and validated, but `sim curl SERVICE:PORT` has no
+//! client node (it models a client outside any pod, like `kubectl run` would not), so `Local`
+//! does not narrow its endpoint pick; see `engine/network.rs`.
 
 use std::collections::BTreeSet;
 
@@ -136,35 +142,251 @@ pub fn default(svc: &mut Service) {
     }
 }
 
-/// Validation basics of `ValidateService`: type, ports (required unless headless, range, unique
-/// names, names required when there are several, protocol) and the ClusterIP's syntax.
+/// `ValidateService` (spec part), in upstream's order: ports required (unless headless or
+/// ExternalName); `None` refused for NodePort and LoadBalancer; ExternalName's `externalName`;
+/// each port; selector labels; sessionAffinity; the ClusterIP fields
+/// (`ValidateServiceClusterIPsRelatedFields`, single-stack IPv4); type; nodePort refused for
+/// ClusterIP; duplicate (protocol, port) pairs; externalTrafficPolicy; internalTrafficPolicy.
+/// Not checked: externalIPs, load-balancer source ranges and class, session-affinity config,
+/// healthCheckNodePort, trafficDistribution.
 pub fn validate(svc: &Service) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let Some(spec) = svc.spec.as_ref() else {
         return vec![FieldError::required("spec", "")];
     };
-    let type_ = spec.type_.as_deref().unwrap_or("ClusterIP");
-    if ServiceType::parse(type_).is_none() {
-        let supported: Vec<&str> = ServiceType::ALL.iter().map(|t| t.as_str()).collect();
-        errs.push(FieldError::not_supported("spec.type", type_, &supported));
-    }
+    let type_ = spec.type_.as_deref().unwrap_or_default();
     let ports = spec.ports.as_deref().unwrap_or_default();
-    let headless = spec.cluster_ip.as_deref() == Some(HEADLESS);
-    if ports.is_empty() && !headless && type_ != ServiceType::ExternalName.as_str() {
+    let cluster_ips = spec.cluster_ips.clone().unwrap_or_default();
+    // isHeadlessService looks at clusterIPs; before allocation only clusterIP may be set.
+    let headless = if cluster_ips.is_empty() {
+        spec.cluster_ip.as_deref() == Some(HEADLESS)
+    } else {
+        cluster_ips.len() == 1 && cluster_ips.first().map(String::as_str) == Some(HEADLESS)
+    };
+    let external_name = type_ == ServiceType::ExternalName.as_str();
+    if ports.is_empty() && !headless && !external_name {
         errs.push(FieldError::required("spec.ports", ""));
+    }
+    match ServiceType::parse(type_) {
+        Some(t @ (ServiceType::NodePort | ServiceType::LoadBalancer)) if headless => {
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs[0]",
+                HEADLESS,
+                format!("may not be set to 'None' for {} services", t.as_str()),
+            ));
+        }
+        Some(ServiceType::ExternalName) => {
+            if !cluster_ips.is_empty() {
+                errs.push(FieldError::forbidden(
+                    "spec.clusterIPs",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_families.as_ref().is_some_and(|f| !f.is_empty()) {
+                errs.push(FieldError::forbidden(
+                    "spec.ipFamilies",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_family_policy.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.ipFamilyPolicy",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            let name = spec.external_name.as_deref().unwrap_or_default();
+            let cname = name.strip_suffix('.').unwrap_or(name);
+            if cname.is_empty() {
+                errs.push(FieldError::required("spec.externalName", ""));
+            } else {
+                for msg in validation::is_dns1123_subdomain(cname) {
+                    errs.push(FieldError::invalid("spec.externalName", cname, msg));
+                }
+            }
+        }
+        _ => {}
     }
     let mut names = BTreeSet::new();
     for (i, p) in ports.iter().enumerate() {
         errs.extend(validate_port(p, i, ports.len() > 1, &mut names));
     }
-    if let Some(ip) = spec.cluster_ip.as_deref() {
-        if !ip.is_empty() && ip != HEADLESS && parse_ipv4(ip).is_none() {
+    if let Some(selector) = spec.selector.as_ref() {
+        errs.extend(validation::validate_labels(selector, "spec.selector"));
+    }
+    match spec.session_affinity.as_deref().unwrap_or_default() {
+        "" => errs.push(FieldError::required("spec.sessionAffinity", "")),
+        "ClientIP" | "None" => {}
+        other => errs.push(FieldError::not_supported(
+            "spec.sessionAffinity",
+            other,
+            &["ClientIP", "None"],
+        )),
+    }
+    if !external_name {
+        errs.extend(validate_cluster_ips(spec));
+    }
+    match type_ {
+        "" => errs.push(FieldError::required("spec.type", "")),
+        t if ServiceType::parse(t).is_none() => {
+            let mut supported: Vec<&str> = ServiceType::ALL.iter().map(|t| t.as_str()).collect();
+            supported.sort_unstable();
+            errs.push(FieldError::not_supported("spec.type", t, &supported));
+        }
+        _ => {}
+    }
+    if type_ == ServiceType::ClusterIP.as_str() {
+        for (i, p) in ports.iter().enumerate() {
+            if p.node_port.is_some_and(|n| n != 0) {
+                errs.push(FieldError::forbidden(
+                    format!("spec.ports[{i}].nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
+            }
+        }
+    }
+    let mut node_ports = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let Some(n) = p.node_port.filter(|n| *n != 0) else {
+            continue;
+        };
+        if !node_ports.insert((p.protocol.clone().unwrap_or_default(), n)) {
+            errs.push(FieldError::duplicate(
+                format!("spec.ports[{i}].nodePort"),
+                ErrorValue::Int(i64::from(n)),
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let protocol = p.protocol.clone().unwrap_or_default();
+        if !seen.insert((protocol.clone(), p.port)) {
+            // Go's %#v of the core.ServicePort key {Protocol, Port}.
+            errs.push(FieldError::duplicate(
+                format!("spec.ports[{i}]"),
+                ErrorValue::Raw(format!(
+                    "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+                    validation::go_quote(&protocol),
+                    p.port
+                )),
+            ));
+        }
+    }
+    let externally_accessible = matches!(
+        ServiceType::parse(type_),
+        Some(ServiceType::NodePort | ServiceType::LoadBalancer)
+    );
+    let etp = spec.external_traffic_policy.as_deref().unwrap_or_default();
+    if !externally_accessible {
+        if !etp.is_empty() {
             errs.push(FieldError::invalid(
-                "spec.clusterIPs[0]",
-                ip,
+                "spec.externalTrafficPolicy",
+                etp,
+                "may only be set for externally-accessible services",
+            ));
+        }
+    } else if etp.is_empty() {
+        errs.push(FieldError::required("spec.externalTrafficPolicy", ""));
+    } else if !["Cluster", "Local"].contains(&etp) {
+        errs.push(FieldError::not_supported(
+            "spec.externalTrafficPolicy",
+            etp,
+            &["Cluster", "Local"],
+        ));
+    }
+    match spec.internal_traffic_policy.as_deref() {
+        None if matches!(
+            ServiceType::parse(type_),
+            Some(ServiceType::ClusterIP | ServiceType::NodePort | ServiceType::LoadBalancer)
+        ) =>
+        {
+            errs.push(FieldError::required("spec.internalTrafficPolicy", ""));
+        }
+        Some(itp) if !["Cluster", "Local"].contains(&itp) => {
+            errs.push(FieldError::not_supported(
+                "spec.internalTrafficPolicy",
+                itp,
+                &["Cluster", "Local"],
+            ));
+        }
+        _ => {}
+    }
+    errs
+}
+
+/// `ValidateServiceClusterIPsRelatedFields` for a single-stack IPv4 cluster: `clusterIPs`
+/// agrees with `clusterIP`, each entry is an IP (or a lone `None`), at most two, IPv4 only.
+fn validate_cluster_ips(spec: &ServiceSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let ip = spec.cluster_ip.as_deref().unwrap_or_default();
+    let ips = spec.cluster_ips.clone().unwrap_or_default();
+    let shown = || ErrorValue::Raw(validation::go_string_slice(spec.cluster_ips.as_ref()));
+    // Before allocation (this engine validates a created Service before the allocator runs, so
+    // `clusterIPs` is still empty) the list mirrors `clusterIP`.
+    let ips = if ips.is_empty() && !ip.is_empty() && spec.cluster_ips.is_none() {
+        vec![ip.to_string()]
+    } else {
+        if !ip.is_empty() {
+            if ips.is_empty() {
+                errs.push(FieldError::required("spec.clusterIPs", ""));
+            } else if ips.first().map(String::as_str) != Some(ip) {
+                errs.push(FieldError::invalid(
+                    "spec.clusterIPs",
+                    shown(),
+                    "first value must match `clusterIP`",
+                ));
+            }
+        } else if !ips.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs",
+                shown(),
+                "must be empty when `clusterIP` is not specified",
+            ));
+        }
+        ips
+    };
+    for (i, family) in spec.ip_families.iter().flatten().enumerate() {
+        if family != "IPv4" && family != "IPv6" {
+            errs.push(FieldError::not_supported(
+                format!("spec.ipFamilies[{i}]"),
+                family.as_str(),
+                &["IPv4", "IPv6"],
+            ));
+        }
+    }
+    if let Some(policy) = spec.ip_family_policy.as_deref() {
+        if !["PreferDualStack", "RequireDualStack", "SingleStack"].contains(&policy) {
+            errs.push(FieldError::not_supported(
+                "spec.ipFamilyPolicy",
+                policy,
+                &["PreferDualStack", "RequireDualStack", "SingleStack"],
+            ));
+        }
+    }
+    for (i, value) in ips.iter().enumerate() {
+        if i == 0 && value == HEADLESS {
+            if ips.len() > 1 {
+                errs.push(FieldError::invalid(
+                    "spec.clusterIPs",
+                    shown(),
+                    "'None' must be the first and only value",
+                ));
+            }
+            continue;
+        }
+        if parse_ipv4(value).is_none() {
+            errs.push(FieldError::invalid(
+                format!("spec.clusterIPs[{i}]"),
+                value.as_str(),
                 "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
             ));
         }
+    }
+    if ips.len() > 2 {
+        errs.push(FieldError::invalid(
+            "spec.clusterIPs",
+            shown(),
+            "may only hold up to 2 values",
+        ));
     }
     errs
 }
@@ -220,6 +442,112 @@ fn validate_port(
             }
         }
         None => {}
+    }
+    errs
+}
+
+/// What the Service REST storage does to an update before validation (`beginUpdate` in
+/// `pkg/registry/core/service/storage/storage.go`): `patchAllocatedValues` keeps the allocated
+/// ClusterIPs when the new object leaves them out (the caller already copies both when
+/// `spec.clusterIP` is omitted), then `normalizeClusterIPs` syncs `spec.clusterIPs` with a
+/// changed `spec.clusterIP` when the client sent the old `clusterIPs` (or none).
+pub fn prepare_for_update(new: &mut Service, old: &Service) {
+    let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
+        return;
+    };
+    let external = |t: Option<&str>| t == Some(ServiceType::ExternalName.as_str());
+    // patchAllocatedValues
+    if !external(ns.type_.as_deref()) && !external(os.type_.as_deref()) {
+        if ns.cluster_ip.as_deref().unwrap_or_default().is_empty() {
+            ns.cluster_ip = os.cluster_ip.clone();
+        }
+        if ns.cluster_ips.as_ref().is_none_or(Vec::is_empty)
+            && os.cluster_ips.as_ref().is_some_and(|v| !v.is_empty())
+        {
+            // Only when the new clusterIP agrees; otherwise normalizeClusterIPs decides.
+            if ns.cluster_ip == os.cluster_ip {
+                ns.cluster_ips = os.cluster_ips.clone();
+            }
+        }
+    }
+    // normalizeClusterIPs, update branch
+    let old_ip = os.cluster_ip.clone().unwrap_or_default();
+    let new_ip = ns.cluster_ip.clone().unwrap_or_default();
+    let old_ips = os.cluster_ips.clone().unwrap_or_default();
+    let new_ips = ns.cluster_ips.clone().unwrap_or_default();
+    if !old_ips.is_empty() && new_ips.is_empty() && old_ip == new_ip {
+        ns.cluster_ips = os.cluster_ips.clone();
+    }
+    if old_ip != new_ip {
+        // sameClusterIPs: the client sent the old list, or none at all.
+        let same = new_ips.is_empty() || new_ips == old_ips;
+        if !old_ip.is_empty() && new_ip.is_empty() {
+            if same {
+                ns.cluster_ips = None;
+            }
+        } else if same {
+            ns.cluster_ips = Some(vec![new_ip]);
+        }
+    }
+}
+
+/// `ValidateServiceUpdate`'s own checks (then [`validate`] runs): `validateUpgradeDowngradeClusterIPs`
+/// on a single-stack cluster — a set primary ClusterIP may not change or be unset (both
+/// ExternalName, or both headless, are exempt).
+pub fn validate_update(new: &Service, old: &Service) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let spec_type = |s: &Service| s.spec.as_ref().and_then(|s| s.type_.clone());
+    let external = Some(ServiceType::ExternalName.as_str().to_string());
+    if spec_type(new) == external || spec_type(old) == external {
+        return errs;
+    }
+    let ips = |s: &Service| {
+        s.spec
+            .as_ref()
+            .and_then(|s| s.cluster_ips.clone())
+            .unwrap_or_default()
+    };
+    let headless = |v: &[String]| v.len() == 1 && v.first().map(String::as_str) == Some(HEADLESS);
+    let (new_ips, old_ips) = (ips(new), ips(old));
+    if headless(&new_ips) && headless(&old_ips) {
+        return errs;
+    }
+    let shown = || {
+        ErrorValue::Raw(validation::go_string_slice(
+            new.spec.as_ref().and_then(|s| s.cluster_ips.as_ref()),
+        ))
+    };
+    if new_ips.len() == old_ips.len() {
+        for (i, (o, n)) in old_ips.iter().zip(&new_ips).enumerate() {
+            if o != n {
+                errs.push(FieldError::invalid(
+                    format!("spec.clusterIPs[{i}]"),
+                    shown(),
+                    "may not change once set",
+                ));
+            }
+        }
+    } else if old_ips.len() > new_ips.len() {
+        if new_ips.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs[0]",
+                shown(),
+                "primary clusterIP can not be unset",
+            ));
+        }
+        if new_ips.first().is_some_and(|n| Some(n) != old_ips.first()) {
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs[0]",
+                shown(),
+                "may not change once set",
+            ));
+        }
+    } else if old_ips.first().is_some_and(|o| Some(o) != new_ips.first()) {
+        errs.push(FieldError::invalid(
+            "spec.clusterIPs[0]",
+            shown(),
+            "may not change once set",
+        ));
     }
     errs
 }
@@ -461,29 +789,256 @@ mod tests {
         );
     }
 
+    fn defaulted(json: serde_json::Value) -> Service {
+        let mut s = svc(json);
+        default(&mut s);
+        s
+    }
+
+    struct ValidateCase {
+        name: &'static str,
+        input: serde_json::Value,
+        want: Vec<&'static str>,
+    }
+
+    /// Cases from upstream `TestValidateServiceCreate` (pkg/apis/core/validation), after
+    /// defaulting as the API server does.
     #[test]
-    fn validate_service_basics() {
-        let cases: Vec<(&str, serde_json::Value, Vec<&str>)> = vec![
-            ("TestValidateServiceOK", serde_json::json!({"spec": {"ports": [{"port": 80}]}}), vec![]),
-            ("TestValidateHeadlessNoPorts", serde_json::json!({"spec": {"clusterIP": "None"}}), vec![]),
-            ("TestValidateMissingPorts", serde_json::json!({"spec": {}}), vec!["spec.ports: Required value"]),
-            (
-                "TestValidateBadPortAndType",
-                serde_json::json!({"spec": {"type": "Foo", "ports": [{"port": 0}]}}),
-                vec![
-                    "spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
+    fn validate_service_create() {
+        let cases = vec![
+            ValidateCase { name: "TestValidateServiceOK", input: serde_json::json!({"spec": {"ports": [{"port": 80}]}}), want: vec![] },
+            ValidateCase { name: "valid headless, no ports", input: serde_json::json!({"spec": {"clusterIP": "None"}}), want: vec![] },
+            ValidateCase { name: "missing ports", input: serde_json::json!({"spec": {}}), want: vec!["spec.ports: Required value"] },
+            ValidateCase {
+                name: "invalid port and type (ports before type)",
+                input: serde_json::json!({"spec": {"type": "Foo", "ports": [{"port": 0}]}}),
+                want: vec![
                     "spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                    // Defaulting copied the port into targetPort.
+                    "spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive",
+                    "spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
                 ],
-            ),
-            (
-                "TestValidateMultiPortNeedsNames",
-                serde_json::json!({"spec": {"ports": [{"port": 80}, {"name": "b", "port": 81}]}}),
-                vec!["spec.ports[0].name: Required value"],
-            ),
+            },
+            ValidateCase {
+                name: "missing port name (multi-port)",
+                input: serde_json::json!({"spec": {"ports": [{"port": 80}, {"name": "b", "port": 81}]}}),
+                want: vec!["spec.ports[0].name: Required value"],
+            },
+            ValidateCase {
+                name: "dup port name",
+                input: serde_json::json!({"spec": {"ports": [{"name": "p", "port": 80}, {"name": "p", "port": 81}]}}),
+                want: vec!["spec.ports[1].name: Duplicate value: \"p\""],
+            },
+            ValidateCase {
+                name: "invalid port name",
+                input: serde_json::json!({"spec": {"ports": [{"name": "INVALID", "port": 80}]}}),
+                want: vec!["spec.ports[0].name: Invalid value: \"INVALID\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+            },
+            ValidateCase {
+                name: "invalid protocol",
+                input: serde_json::json!({"spec": {"ports": [{"port": 80, "protocol": "INVALID"}]}}),
+                want: vec!["spec.ports[0].protocol: Unsupported value: \"INVALID\": supported values: \"SCTP\", \"TCP\", \"UDP\""],
+            },
+            ValidateCase {
+                name: "invalid cluster ip",
+                input: serde_json::json!({"spec": {"clusterIP": "invalid", "ports": [{"port": 80}]}}),
+                want: vec!["spec.clusterIPs[0]: Invalid value: \"invalid\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"],
+            },
+            ValidateCase {
+                name: "dup port",
+                input: serde_json::json!({"spec": {"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80}]}}),
+                want: vec!["spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"],
+            },
+            ValidateCase {
+                name: "valid dup port, different protocols",
+                input: serde_json::json!({"spec": {"ports": [{"name": "a", "port": 53}, {"name": "b", "port": 53, "protocol": "UDP"}]}}),
+                want: vec![],
+            },
+            ValidateCase {
+                name: "invalid nodePort with ClusterIP",
+                input: serde_json::json!({"spec": {"ports": [{"port": 80, "nodePort": 30080}]}}),
+                want: vec!["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"],
+            },
+            ValidateCase {
+                name: "invalid headless NodePort",
+                input: serde_json::json!({"spec": {"type": "NodePort", "clusterIP": "None", "ports": [{"port": 80}]}}),
+                want: vec!["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"],
+            },
+            ValidateCase {
+                name: "invalid session affinity",
+                input: serde_json::json!({"spec": {"sessionAffinity": "Foo", "ports": [{"port": 80}]}}),
+                want: vec!["spec.sessionAffinity: Unsupported value: \"Foo\": supported values: \"ClientIP\", \"None\""],
+            },
+            ValidateCase {
+                name: "invalid internalTrafficPolicy",
+                input: serde_json::json!({"spec": {"internalTrafficPolicy": "Foo", "ports": [{"port": 80}]}}),
+                want: vec!["spec.internalTrafficPolicy: Unsupported value: \"Foo\": supported values: \"Cluster\", \"Local\""],
+            },
+            ValidateCase {
+                name: "externalTrafficPolicy on ClusterIP",
+                input: serde_json::json!({"spec": {"externalTrafficPolicy": "Local", "ports": [{"port": 80}]}}),
+                want: vec!["spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services"],
+            },
+            ValidateCase {
+                name: "invalid selector label value",
+                input: serde_json::json!({"spec": {"selector": {"app": "-bad"}, "ports": [{"port": 80}]}}),
+                want: vec!["spec.selector: Invalid value: \"-bad\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"],
+            },
+            ValidateCase {
+                name: "valid ExternalName",
+                input: serde_json::json!({"spec": {"type": "ExternalName", "externalName": "foo.bar.example.com."}}),
+                want: vec![],
+            },
+            ValidateCase {
+                name: "missing externalName",
+                input: serde_json::json!({"spec": {"type": "ExternalName"}}),
+                want: vec!["spec.externalName: Required value"],
+            },
         ];
-        for (name, json, want) in cases {
-            let got: Vec<String> = validate(&svc(json)).iter().map(|e| e.to_string()).collect();
-            assert_eq!(got, want, "{name}");
+        for c in cases {
+            let got: Vec<String> = validate(&defaulted(c.input))
+                .iter()
+                .map(|e| e.to_string())
+                .collect();
+            assert_eq!(got, c.want, "{}", c.name);
         }
+    }
+
+    struct UpdateCase {
+        name: &'static str,
+        old: serde_json::Value,
+        new: serde_json::Value,
+        want_ips: Option<Vec<&'static str>>,
+        want: Vec<&'static str>,
+    }
+
+    fn allocated(json: serde_json::Value) -> Service {
+        let mut s = defaulted(json);
+        let mut next = FIRST_DYNAMIC_OFFSET;
+        allocate(&mut s, &BTreeSet::new(), &mut next).unwrap();
+        s
+    }
+
+    /// Cases from upstream `TestValidateServiceUpdate` (clusterIP/clusterIPs) and
+    /// `TestNormalizeClusterIPs` (pkg/registry/core/service/storage).
+    #[test]
+    fn validate_service_update() {
+        let base =
+            serde_json::json!({"spec": {"clusterIP": "10.96.0.20", "ports": [{"port": 80}]}});
+        let cases = vec![
+            UpdateCase {
+                name: "no change",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20"], "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["10.96.0.20"]),
+                want: vec![],
+            },
+            UpdateCase {
+                name: "change ClusterIP (old client: only clusterIP)",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"clusterIP": "10.96.0.50", "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["10.96.0.50"]),
+                want: vec!["spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.50\"}: may not change once set"],
+            },
+            UpdateCase {
+                name: "change ClusterIP, same ClusterIPs (synced from clusterIP)",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"clusterIP": "10.96.0.50", "clusterIPs": ["10.96.0.20"], "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["10.96.0.50"]),
+                want: vec!["spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.50\"}: may not change once set"],
+            },
+            UpdateCase {
+                name: "change to headless",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"clusterIP": "None", "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["None"]),
+                want: vec!["spec.clusterIPs[0]: Invalid value: []string{\"None\"}: may not change once set"],
+            },
+            UpdateCase {
+                name: "clusterIP omitted keeps the allocated one",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"ports": [{"port": 81}]}}),
+                want_ips: Some(vec!["10.96.0.20"]),
+                want: vec![],
+            },
+            UpdateCase {
+                name: "headless stays headless",
+                old: serde_json::json!({"spec": {"clusterIP": "None"}}),
+                new: serde_json::json!({"spec": {"clusterIP": "None", "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["None"]),
+                want: vec![],
+            },
+            UpdateCase {
+                name: "change ClusterIPs only",
+                old: base.clone(),
+                new: serde_json::json!({"spec": {"clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.21"], "ports": [{"port": 80}]}}),
+                want_ips: Some(vec!["10.96.0.21"]),
+                want: vec![
+                    "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.21\"}: may not change once set",
+                    "spec.clusterIPs: Invalid value: []string{\"10.96.0.21\"}: first value must match `clusterIP`",
+                ],
+            },
+        ];
+        for c in cases {
+            let old = allocated(c.old);
+            let mut new = defaulted(c.new);
+            // What the cluster keeps from the live object when the client leaves fields out.
+            if let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) {
+                if ns.cluster_ip.is_none() {
+                    ns.cluster_ip = os.cluster_ip.clone();
+                    ns.cluster_ips = os.cluster_ips.clone();
+                }
+                ns.ip_families = os.ip_families.clone();
+                ns.ip_family_policy = os.ip_family_policy.clone();
+            }
+            prepare_for_update(&mut new, &old);
+            let ips: Option<Vec<String>> = new.spec.as_ref().and_then(|s| s.cluster_ips.clone());
+            let want_ips = c
+                .want_ips
+                .map(|v| v.iter().map(|s| s.to_string()).collect());
+            assert_eq!(ips, want_ips, "{}: clusterIPs", c.name);
+            let mut errs = validate_update(&new, &old);
+            errs.extend(validate(&new));
+            let got: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+            assert_eq!(got, c.want, "{}", c.name);
+        }
+    }
+
+    /// Through the API server: `kubectl apply` of a changed clusterIP is refused with upstream's
+    /// message; leaving it out keeps the allocated one.
+    #[test]
+    fn api_server_refuses_cluster_ip_change() {
+        use crate::engine::api::Object;
+        let mut c = crate::engine::Cluster::new(1);
+        let created = c
+            .create(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}
+            }))))
+            .unwrap();
+        let Object::Service(created) = created else {
+            panic!("not a Service")
+        };
+        let ip = created.spec.as_ref().unwrap().cluster_ip.clone().unwrap();
+        let err = c
+            .replace(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"clusterIP": "10.96.0.99", "selector": {"app": "web"}, "ports": [{"port": 80}]}
+            }))))
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set"
+        );
+        let kept = c
+            .replace(Object::Service(svc(serde_json::json!({
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 8080}]}
+            }))))
+            .unwrap();
+        let Object::Service(kept) = kept else {
+            panic!("not a Service")
+        };
+        assert_eq!(kept.spec.unwrap().cluster_ips, Some(vec![ip]));
     }
 }

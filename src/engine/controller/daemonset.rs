@@ -7,7 +7,9 @@
 //! plans the writes as pure functions; nothing remembered is truth except the failed-pod back-off
 //! and the create-failure rate limit, as upstream. Simplifications, each deliberate:
 //! - No informers or work queue: [`DaemonSetController::sync`] runs every DaemonSet on every
-//!   step. Upstream's event filters only decide *when* to sync, not *what* a sync does.
+//!   step. Upstream's event filters only decide *when* to sync, not *what* a sync does. As a
+//!   stand-in for "no informer event", a sync that wrote nothing is not repeated until a watched
+//!   kind (DaemonSet, Pod, Node, ControllerRevision) changes or its wake-up time comes.
 //! - Expectations: actions are applied synchronously right after the sync returns, so the next
 //!   sync always observes them and expectations are satisfied at the start of every sync
 //!   (`observedGeneration` is always bumped). As in upstream's unit tests, whose fake pod control
@@ -36,6 +38,7 @@ use crate::engine::api::daemonset::TEMPLATE_GENERATION_ANNOTATION;
 use crate::engine::api::{controller_ref, Kind, Object, ObjectKey};
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
 use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
+use crate::engine::selector::Selector;
 use crate::engine::store::Store;
 
 pub mod placement;
@@ -180,12 +183,33 @@ struct CreateExpectations {
     retry_at: SimTime,
 }
 
+/// The store revisions of the kinds the controller watches (its informers).
+type WatchedRevisions = [u64; 4];
+
+fn watched_revisions(store: &Store) -> WatchedRevisions {
+    [
+        store.kind_revision(Kind::DaemonSet),
+        store.kind_revision(Kind::Pod),
+        store.kind_revision(Kind::Node),
+        store.kind_revision(Kind::ControllerRevision),
+    ]
+}
+
+/// A sync that wrote nothing: until a watched kind changes or its wake-up time comes, the
+/// next sync would decide the same nothing (upstream is not even woken: no informer event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdleSync {
+    revisions: WatchedRevisions,
+    requeue_at: Option<SimTime>,
+}
+
 /// Controller state that survives between syncs (back-off caches, expectations).
 #[derive(Debug, Clone)]
 pub struct DaemonSetController {
     failed_pods_backoff: Backoff,
     expectations: BTreeMap<String, CreateExpectations>,
     selecting_all_reported: BTreeSet<(String, i64)>,
+    idle: Option<IdleSync>,
 }
 
 impl Default for DaemonSetController {
@@ -194,6 +218,7 @@ impl Default for DaemonSetController {
             failed_pods_backoff: Backoff::new(FAILED_POD_BACKOFF_INITIAL, FAILED_POD_BACKOFF_MAX),
             expectations: BTreeMap::new(),
             selecting_all_reported: BTreeSet::new(),
+            idle: None,
         }
     }
 }
@@ -201,6 +226,25 @@ impl Default for DaemonSetController {
 impl DaemonSetController {
     /// Reconciles every DaemonSet against the observed cluster.
     pub fn sync(&mut self, store: &Store, now: SimTime) -> Outcome {
+        let revisions = watched_revisions(store);
+        if let Some(idle) = self.idle {
+            if idle.revisions == revisions && idle.requeue_at.is_none_or(|t| now < t) {
+                return Outcome {
+                    actions: Vec::new(),
+                    requeue_at: idle.requeue_at,
+                };
+            }
+        }
+        let out = self.sync_all(store, now);
+        self.idle = out.actions.is_empty().then_some(IdleSync {
+            revisions,
+            requeue_at: out.requeue_at,
+        });
+        out
+    }
+
+    /// Syncs every DaemonSet.
+    fn sync_all(&mut self, store: &Store, now: SimTime) -> Outcome {
         let mut out = Outcome::none();
         self.failed_pods_backoff.gc(now);
         let mut live = BTreeSet::new();
@@ -531,9 +575,15 @@ impl<'a> DaemonSetView<'a> {
         now: SimTime,
     ) -> Self {
         let nodes: Vec<&Node> = store.nodes().collect();
+        let predicates = placement::DaemonPodPredicates::new(ds);
         let placements = nodes
             .iter()
-            .map(|n| (node_name(n).to_string(), node_should_run_daemon_pod(n, ds)))
+            .map(|n| {
+                (
+                    node_name(n).to_string(),
+                    predicates.node_should_run_daemon_pod(n),
+                )
+            })
             .collect();
         let mut node_to_pods: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
         for &pod in claimed {
@@ -632,10 +682,9 @@ pub fn new_controller_ref(ds: &DaemonSet) -> OwnerReference {
 
 /// `ClaimObject` on one object's metadata: `Some(true)` = claimed as is, `Some(false)` = adopt,
 /// `None` = not ours (after releasing it if it was).
-fn claim(meta: &ObjectMeta, ds: &DaemonSet, uid: &str) -> Claim {
-    let labels = meta.labels.clone().unwrap_or_default();
-    let selector = ds.spec.as_ref().map(|s| &s.selector);
-    let matches = selector.is_some_and(|s| placement::label_selector_matches(s, &labels));
+fn claim(meta: &ObjectMeta, selector: &Selector, uid: &str) -> Claim {
+    let empty = BTreeMap::new();
+    let matches = selector.matches(meta.labels.as_ref().unwrap_or(&empty));
     match controller_ref(meta) {
         Some(r) if r.uid != uid => Claim::Ignore,
         Some(_) if matches => Claim::Owned,
@@ -643,6 +692,14 @@ fn claim(meta: &ObjectMeta, ds: &DaemonSet, uid: &str) -> Claim {
         None if !matches || meta.deletion_timestamp.is_some() => Claim::Ignore,
         None => Claim::Adopt,
     }
+}
+
+/// The DaemonSet's selector, parsed once per sync (an invalid one matches nothing).
+pub(crate) fn ds_selector(ds: &DaemonSet) -> Selector {
+    ds.spec
+        .as_ref()
+        .and_then(|s| Selector::from_label_selector(&s.selector).ok())
+        .unwrap_or_else(Selector::nothing)
 }
 
 /// The outcome of `ClaimObject`.
@@ -685,8 +742,9 @@ fn claim_pods<'a>(store: &'a Store, ds: &'a DaemonSet, out: &mut Outcome) -> Vec
     let ns = ds.metadata.namespace.as_deref().unwrap_or_default();
     let uid = ds.metadata.uid.as_deref().unwrap_or_default();
     let mut claimed = Vec::new();
+    let selector = ds_selector(ds);
     for pod in store.list_ns(Kind::Pod, ns).filter_map(Object::as_pod) {
-        match claim(&pod.metadata, ds, uid) {
+        match claim(&pod.metadata, &selector, uid) {
             Claim::Ignore => {}
             Claim::Owned => claimed.push(pod),
             Claim::Release => {
@@ -1025,8 +1083,9 @@ pub fn target_node_name(pod: &Pod) -> Option<String> {
 /// `util.IsPodUpdated`: the pod's hash label is the current hash, or its template-generation
 /// label is the current template generation.
 pub fn is_pod_updated(pod: &Pod, hash: &str, generation: Option<i64>) -> bool {
-    let template_matches = generation
-        .is_some_and(|g| pod_label(pod, TEMPLATE_GENERATION_LABEL) == Some(&g.to_string()));
+    let template_matches = generation.is_some_and(|g| {
+        pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| l.parse::<i64>() == Ok(g))
+    });
     let hash_matches = !hash.is_empty()
         && pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str) == Some(hash);
     hash_matches || template_matches

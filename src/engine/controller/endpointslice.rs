@@ -211,7 +211,8 @@ fn should_pod_be_in_endpoints(pod: &Pod) -> bool {
     has_ip && phase != "Succeeded" && phase != "Failed"
 }
 
-/// `podToEndpoint`.
+/// `podToEndpoint`: serving is the pod's readiness; ready is serving and not terminating,
+/// unless the Service publishes not-ready addresses.
 fn pod_to_endpoint(pod: &Pod, publish_not_ready: bool) -> Endpoint {
     let ready = is_pod_ready(pod);
     let terminating = pod.metadata.deletion_timestamp.is_some();
@@ -223,7 +224,7 @@ fn pod_to_endpoint(pod: &Pod, publish_not_ready: bool) -> Endpoint {
             .unwrap_or_default()],
         conditions: Some(EndpointConditions {
             ready: Some(publish_not_ready || (ready && !terminating)),
-            serving: Some(publish_not_ready || ready),
+            serving: Some(ready),
             terminating: Some(terminating),
         }),
         node_name: pod.spec.as_ref().and_then(|s| s.node_name.clone()),

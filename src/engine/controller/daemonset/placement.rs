@@ -176,48 +176,74 @@ pub fn add_or_update_daemon_pod_tolerations(spec: &mut PodSpec) {
 /// affinity, then NoSchedule/NoExecute taints. Resources, ports, cordon and readiness are the
 /// scheduler's business and are not checked.
 pub fn node_should_run_daemon_pod(node: &Node, ds: &DaemonSet) -> Placement {
-    let node_name = node.metadata.name.as_deref().unwrap_or_default();
-    let mut spec = ds
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.spec.clone())
-        .unwrap_or_default();
-    let never = |reason| Placement {
-        should_run: false,
-        should_continue_running: false,
-        reason,
-    };
-    if let Some(want) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
-        if want != node_name {
-            return never(PlacementReason::NodeNameMismatch {
-                node_name: want.to_string(),
-            });
+    DaemonPodPredicates::new(ds).node_should_run_daemon_pod(node)
+}
+
+/// The parts of the hypothetical daemon pod (`NewPod`) that placement looks at, built once per
+/// sync: upstream builds the pod for every node, which would make a sync over N nodes clone the
+/// template N times.
+#[derive(Debug, Clone)]
+pub struct DaemonPodPredicates<'a> {
+    spec: Option<&'a PodSpec>,
+    tolerations: Vec<Toleration>,
+}
+
+impl<'a> DaemonPodPredicates<'a> {
+    /// The template's placement fields and its tolerations plus the daemon ones.
+    pub fn new(ds: &'a DaemonSet) -> Self {
+        let spec = ds.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        let mut t = PodSpec {
+            tolerations: spec.and_then(|s| s.tolerations.clone()),
+            host_network: spec.and_then(|s| s.host_network),
+            ..Default::default()
+        };
+        add_or_update_daemon_pod_tolerations(&mut t);
+        DaemonPodPredicates {
+            spec,
+            tolerations: t.tolerations.unwrap_or_default(),
         }
     }
-    if let Some(reason) = required_node_affinity_mismatch(&spec, node) {
-        return never(reason);
-    }
-    add_or_update_daemon_pod_tolerations(&mut spec);
-    let tolerations = spec.tolerations.clone().unwrap_or_default();
-    let taints = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.clone())
-        .unwrap_or_default();
-    if let Some(t) = find_untolerated(&taints, &tolerations, &["NoExecute"]) {
-        return never(PlacementReason::UntoleratedTaint { taint: t.clone() });
-    }
-    if let Some(t) = find_untolerated(&taints, &tolerations, &["NoSchedule"]) {
-        return Placement {
+
+    /// [`node_should_run_daemon_pod`] for one node.
+    pub fn node_should_run_daemon_pod(&self, node: &Node) -> Placement {
+        let node_name = node.metadata.name.as_deref().unwrap_or_default();
+        let never = |reason| Placement {
             should_run: false,
-            should_continue_running: true,
-            reason: PlacementReason::UntoleratedTaint { taint: t.clone() },
+            should_continue_running: false,
+            reason,
         };
-    }
-    Placement {
-        should_run: true,
-        should_continue_running: true,
-        reason: PlacementReason::Eligible,
+        if let Some(spec) = self.spec {
+            if let Some(want) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+                if want != node_name {
+                    return never(PlacementReason::NodeNameMismatch {
+                        node_name: want.to_string(),
+                    });
+                }
+            }
+            if let Some(reason) = required_node_affinity_mismatch(spec, node) {
+                return never(reason);
+            }
+        }
+        let taints = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_deref())
+            .unwrap_or_default();
+        if let Some(t) = find_untolerated(taints, &self.tolerations, &["NoExecute"]) {
+            return never(PlacementReason::UntoleratedTaint { taint: t.clone() });
+        }
+        if let Some(t) = find_untolerated(taints, &self.tolerations, &["NoSchedule"]) {
+            return Placement {
+                should_run: false,
+                should_continue_running: true,
+                reason: PlacementReason::UntoleratedTaint { taint: t.clone() },
+            };
+        }
+        Placement {
+            should_run: true,
+            should_continue_running: true,
+            reason: PlacementReason::Eligible,
+        }
     }
 }
 
@@ -232,7 +258,8 @@ pub fn tolerates_all(tolerations: &[Toleration], taints: &[Taint]) -> bool {
 /// `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`: `nodeSelector` and the required
 /// node affinity must both match. Returns the deciding mismatch, if any.
 fn required_node_affinity_mismatch(spec: &PodSpec, node: &Node) -> Option<PlacementReason> {
-    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let empty = BTreeMap::new();
+    let labels = node.metadata.labels.as_ref().unwrap_or(&empty);
     for (key, want) in spec.node_selector.iter().flatten() {
         let got = labels.get(key);
         if got != Some(want) {
@@ -252,13 +279,13 @@ fn required_node_affinity_mismatch(spec: &PodSpec, node: &Node) -> Option<Placem
                 .as_ref()
         })?;
     let name = node.metadata.name.as_deref().unwrap_or_default();
-    if node_selector_matches(required, &labels, name) {
+    if node_selector_matches(required, labels, name) {
         return None;
     }
     let requirement = required
         .node_selector_terms
         .first()
-        .and_then(|term| first_failing_requirement(term, &labels, name));
+        .and_then(|term| first_failing_requirement(term, labels, name));
     Some(PlacementReason::NodeAffinityMismatch { requirement })
 }
 

@@ -638,6 +638,91 @@ fn test_sync_tables() {
             want_events: 0,
         },
         Case {
+            name: "TestNameAndSelectorDaemonSetLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(
+                    ds("foo")
+                        .node_selector(SIMPLE_NODE_LABEL)
+                        .node_name("node-6"),
+                );
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestInconsistentNameSelectorDaemonSetDoesNothing",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(
+                    ds("foo")
+                        .node_selector(SIMPLE_NODE_LABEL)
+                        .node_name("node-0"),
+                );
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonSetRespectsTermination",
+            setup: |h| {
+                h.add_nodes(0, 1, SIMPLE_NODE_LABEL);
+                let d = h.add_ds(ds("foo"));
+                let names = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                for name in names {
+                    // Graceful deletion: the pod stays, with a deletionTimestamp.
+                    let key = ObjectKey::new(Kind::Pod, "default", &name);
+                    h.c.delete(&key, &DeleteOptions::default()).unwrap();
+                    assert!(is_deleted(h.c.store().pod("default", &name).unwrap()));
+                }
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestPortConflictWithSameDaemonPodDoesNotDeletePod",
+            setup: |h| {
+                h.add_node(node("port-conflict"));
+                let mut d = ds("foo");
+                d.0.spec.as_mut().unwrap().template.spec.as_mut().unwrap().containers[0].ports =
+                    Some(vec![k8s_openapi::api::core::v1::ContainerPort {
+                        container_port: 666,
+                        host_port: Some(666),
+                        ..Default::default()
+                    }]);
+                let d = h.add_ds(d);
+                h.add_pods("port-conflict", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNoPortConflictNodeDaemonLaunchesPod",
+            setup: |h| {
+                h.add_node(node("no-port-conflict"));
+                // A pod of no DaemonSet holds another hostPort: no conflict, and the controller
+                // leaves ports to the scheduler anyway.
+                h.add_pods("no-port-conflict", &[("other", "pod")], None, 1);
+                let mut d = ds("foo");
+                d.0.spec.as_mut().unwrap().template.spec.as_mut().unwrap().containers[0].ports =
+                    Some(vec![k8s_openapi::api::core::v1::ContainerPort {
+                        container_port: 6662,
+                        host_port: Some(6662),
+                        ..Default::default()
+                    }]);
+                h.add_ds(d);
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
             name: "TestNodeAffinityDaemonLaunchesPods",
             setup: |h| {
                 h.add_nodes(0, 4, &[]);
@@ -1443,6 +1528,22 @@ fn check_update(c: UCase) {
 fn test_rolling_update_tables() {
     let cases = vec![
         UCase {
+            name: "TestDaemonSetUpdatesNoTemplateChanged",
+            nodes: 5,
+            initial: || ds("foo"),
+            update: |d| {
+                // Only the strategy changes: no pod is replaced.
+                d.spec.as_mut().unwrap().update_strategy = Some(DaemonSetUpdateStrategy {
+                    type_: Some("RollingUpdate".into()),
+                    rolling_update: Some(RollingUpdateDaemonSet {
+                        max_unavailable: Some(IntOrString::Int(3)),
+                        max_surge: Some(IntOrString::Int(0)),
+                    }),
+                });
+            },
+            steps: vec![step(0, 0, false)],
+        },
+        UCase {
             name: "TestDaemonSetUpdatesPods",
             nodes: 5,
             initial: || ds("foo"),
@@ -1695,6 +1796,22 @@ fn test_hash_is_stable_and_encoded() {
         .all(|b| crate::engine::rng::NAME_ALPHABET.contains(&b)));
     // '0' is byte 48, 48 % 27 = 21 -> '4', and so on.
     assert_eq!(update::safe_encode_string("0123"), "4567");
+    // A decimal uint32 has at most 10 digits: names are `<ds>-<at most 10 characters>`.
+    assert!(a.len() <= 10);
+}
+
+/// `controller.ComputeHash` (pkg/controller/controller_utils.go): FNV-32a, then the collision
+/// count as a uint32 little-endian in an 8-byte buffer.
+#[test]
+fn test_compute_hash_collision_count_bytes() {
+    assert_eq!(update::fnv32a(b""), 0x811c_9dc5);
+    assert_eq!(update::fnv32a(b"a"), 0xe40c_292c);
+    assert_eq!(update::fnv32a(b"foobar"), 0xbf9c_f968);
+    let t = ds("foo").0.spec.unwrap().template;
+    let mut bytes = serde_json::to_value(&t).unwrap().to_string().into_bytes();
+    bytes.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0, 0]);
+    let want = update::safe_encode_string(&update::fnv32a(&bytes).to_string());
+    assert_eq!(update::compute_hash(&t, Some(3)), want);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1852,6 +1969,58 @@ fn test_selecting_all_event_once() {
         )]
     );
     assert!(ctrl.sync(&s, SimTime::ZERO).is_noop());
+}
+
+/// Upstream `TestPodIsNotDeletedByDaemonsetWithEmptyLabelSelector`: an empty selector selects
+/// every pod, so the controller must not manage (delete) any: only the SelectingAll warning.
+#[test]
+fn test_pod_is_not_deleted_by_daemonset_with_empty_label_selector() {
+    let mut d = ds("foo").0;
+    d.metadata.uid = Some("u1".into());
+    d.metadata.namespace = Some("default".into());
+    d.spec.as_mut().unwrap().selector = LabelSelector::default();
+    let mut s = Store::new();
+    s.put(Object::Node(node("node1").0));
+    s.put(Object::Pod(Pod {
+        metadata: ObjectMeta {
+            name: Some("bar".into()),
+            namespace: Some("default".into()),
+            labels: Some(map(&[("bang", "boom")])),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            node_name: Some("node1".into()),
+            ..Default::default()
+        }),
+        status: None,
+    }));
+    s.put(Object::DaemonSet(d));
+    let mut ctrl = DaemonSetController::default();
+    let out = ctrl.sync(&s, SimTime::ZERO);
+    assert!(created_nodes(&out).is_empty());
+    assert!(deleted_pods(&out).is_empty());
+    assert_eq!(events(&out).len(), 1);
+    // A fresh controller (no remembered state) also writes no pod.
+    let again = DaemonSetController::default().sync(&s, SimTime::ZERO);
+    assert!(created_nodes(&again).is_empty() && deleted_pods(&again).is_empty());
+}
+
+/// Upstream `TestDontDoAnythingIfBeingDeleted`: a DaemonSet with a deletionTimestamp creates
+/// nothing, and a second sync does nothing either.
+#[test]
+fn test_dont_do_anything_if_being_deleted() {
+    let mut d = ds("foo").0;
+    d.metadata.uid = Some("u1".into());
+    d.metadata.namespace = Some("default".into());
+    d.metadata.deletion_timestamp = Some(SimTime::ZERO.to_k8s());
+    // Stored directly: the cluster would finish a delete without finalizers at once.
+    let mut s = Store::new();
+    for i in 0..3 {
+        s.put(Object::Node(node(&format!("node-{i}")).0));
+    }
+    s.put(Object::DaemonSet(d));
+    let out = DaemonSetController::default().sync(&s, SimTime::ZERO);
+    assert!(out.is_noop(), "{:?}", out.actions);
 }
 
 // ---------------------------------------------------------------------------------------------

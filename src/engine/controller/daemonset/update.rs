@@ -3,9 +3,13 @@
 //! `dedupCurHistories`, `cleanupHistory`, `snapshot`, `getPatch`, `Match`) and
 //! `util.SurgeCount` / `util.UnavailableCount`.
 //!
-//! Simplifications: the template hash is FNV-32a over the template's JSON (upstream hashes a
-//! `spew` dump of the Go struct), so hash values differ from a real cluster's but are stable and
-//! deterministic; they are encoded with upstream's `rand.SafeEncodeString` alphabet. Nodes are
+//! Simplifications: the template hash is FNV-32a over the template's JSON (upstream's
+//! `hashutil.DeepHashObject` hashes a `spew` dump of the internal Go struct, every field of the
+//! Kubernetes version's PodTemplateSpec in declaration order, which cannot be reproduced without
+//! that exact struct), so hash values differ from a real cluster's but are stable and
+//! deterministic. Everything around it is upstream's: the collision count appended as a `uint32`
+//! in an 8-byte little-endian buffer, the decimal `Sum32` encoded with `rand.SafeEncodeString`
+//! (alphabet `bcdfghjklmnpqrstvwxz2456789`), names `<ds>-<up to 10 characters>`. Nodes are
 //! visited in name order (upstream: map order).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,8 +21,8 @@ use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{
-    adopted_meta, claim, is_pod_available, new_controller_ref, pod_label, pod_name, released_meta,
-    Claim, DaemonSetView, NodePlan, UpdateStrategy, CONTROLLER_REVISION_HASH_LABEL,
+    adopted_meta, claim, ds_selector, is_pod_available, new_controller_ref, pod_label, pod_name,
+    released_meta, Claim, DaemonSetView, NodePlan, UpdateStrategy, CONTROLLER_REVISION_HASH_LABEL,
 };
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::controller::{Action, DeleteOptions, Outcome};
@@ -51,15 +55,16 @@ pub fn safe_encode_string(s: &str) -> String {
         .collect()
 }
 
-/// FNV-1a, 32 bit.
-fn fnv32a(bytes: &[u8]) -> u32 {
+/// FNV-1a, 32 bit (`hash/fnv.New32a`).
+pub fn fnv32a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
     })
 }
 
 /// `controller.ComputeHash`: FNV-32a of the template (JSON here) and, if set, the collision count
-/// (little-endian), the decimal sum encoded with [`safe_encode_string`].
+/// (as upstream: a `uint32` little-endian in an 8-byte buffer, so four zero bytes follow), the
+/// decimal sum encoded with [`safe_encode_string`] (at most 10 characters).
 pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
     // Through `to_value` (sorted keys, the serializer every object already uses) rather than
     // `to_vec`, which would compile a second copy of every pod-spec serializer into the page.
@@ -67,7 +72,11 @@ pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) ->
         .map(|v| v.to_string().into_bytes())
         .unwrap_or_default();
     if let Some(c) = collision_count {
-        bytes.extend_from_slice(&c.to_le_bytes());
+        let mut buf = [0u8; 8];
+        for (dst, src) in buf.iter_mut().zip(c.to_le_bytes()) {
+            *dst = src;
+        }
+        bytes.extend_from_slice(&buf);
     }
     safe_encode_string(&fnv32a(&bytes).to_string())
 }
@@ -111,6 +120,7 @@ pub fn construct_history(
     let ns = ds.metadata.namespace.as_deref().unwrap_or_default();
     let uid = ds.metadata.uid.as_deref().unwrap_or_default();
     let patch = get_patch(ds);
+    let selector = ds_selector(ds);
     let mut current: Vec<ControllerRevision> = Vec::new();
     let mut old: Vec<ControllerRevision> = Vec::new();
     for obj in store.list_ns(Kind::ControllerRevision, ns) {
@@ -118,7 +128,7 @@ pub fn construct_history(
             continue;
         };
         let mut cr = cr.clone();
-        match claim(&cr.metadata, ds, uid) {
+        match claim(&cr.metadata, &selector, uid) {
             Claim::Ignore => continue,
             Claim::Release => {
                 cr.metadata = released_meta(&cr.metadata, uid);
@@ -372,12 +382,16 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
     let now = view.now;
     let mrs = view.min_ready_seconds;
     // updatedDesiredNodeCounts: desired nodes without pods count too.
-    let mut node_to_pods: BTreeMap<String, Vec<&Pod>> = view.node_to_pods.clone();
+    let mut node_to_pods: BTreeMap<&str, &[&Pod]> = view
+        .node_to_pods
+        .iter()
+        .map(|(name, pods)| (name.as_str(), pods.as_slice()))
+        .collect();
     let mut desired = 0;
     for (name, p) in &view.placements {
         if p.should_run {
             desired += 1;
-            node_to_pods.entry(name.clone()).or_default();
+            node_to_pods.entry(name.as_str()).or_insert(&[]);
         }
     }
     let mut max_unavailable = unavailable_count(view.ds, desired);
@@ -428,7 +442,7 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
     let mut allowed_new_nodes: Vec<String> = Vec::new();
     let mut num_surge = 0;
     let mut num_available: usize = 0;
-    for (node, pods) in &node_to_pods {
+    for (&node, &pods) in &node_to_pods {
         let Some((new_pod, old_pod)) = find_updated_pods_on_node(view, pods) else {
             num_surge += 1;
             continue;
@@ -446,7 +460,7 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
                         old_to_delete.push(pod_name(old).to_string());
                         continue;
                     }
-                    allowed_new_nodes.push(node.clone());
+                    allowed_new_nodes.push(node.to_string());
                 } else {
                     if !should_run(node) {
                         should_not_run_to_delete.push(pod_name(old).to_string());
@@ -455,7 +469,7 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
                     if num_surge >= max_surge {
                         continue;
                     }
-                    candidate_new_nodes.push(node.clone());
+                    candidate_new_nodes.push(node.to_string());
                 }
             }
             (Some(old), Some(new)) => {

@@ -267,6 +267,31 @@ fn endpointslice_sync_table() {
                 ]),
             )],
         },
+        Case {
+            // Upstream podToEndpoint: publishNotReadyAddresses makes every endpoint ready, but
+            // serving stays the pod's readiness.
+            name: "TestPodToEndpointConditions/publishNotReadyAddresses",
+            services: vec![{
+                let mut s = service("exporter", Some(("app", "exp")), true);
+                if let Object::Service(svc) = &mut s {
+                    svc.spec.as_mut().unwrap().publish_not_ready_addresses = Some(true);
+                }
+                s
+            }],
+            pods: vec![
+                pod("ready", "exp", "n1", Some("10.244.1.2")),
+                pod("not-ready", "exp", "n2", Some("10.244.2.2")).not_ready(),
+                pod("terminating", "exp", "n3", Some("10.244.3.2")).terminating(),
+            ],
+            want: vec![(
+                "exporter",
+                Some(vec![
+                    ("not-ready", true, false, false, "n2"),
+                    ("ready", true, true, false, "n1"),
+                    ("terminating", true, true, true, "n3"),
+                ]),
+            )],
+        },
     ];
     for case in cases {
         check(case);

@@ -96,6 +96,7 @@ pub fn execute(
             v.summary(),
             v.usage()
         )),
+        Command::Top => out.fail("error: Metrics API not available"),
         Command::Version => out.raw(
             "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
         ),
@@ -728,6 +729,12 @@ fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), Stri
     Ok(())
 }
 
+/// A `-L` column's header: the key's last path segment, upper-cased, as
+/// `printers.HumanReadablePrinter` prints label columns.
+fn label_column_header(key: &str) -> String {
+    key.rsplit('/').next().unwrap_or(key).to_uppercase()
+}
+
 fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
     let mut kinds: Vec<Kind> = Vec::new();
     for o in objs {
@@ -762,6 +769,7 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
             header.push("NAMESPACE".to_string());
         }
         header.extend(table::headers(kind, ctx.wide).iter().map(|s| s.to_string()));
+        header.extend(g.label_columns.iter().map(|k| label_column_header(k)));
         if g.show_labels {
             header.push("LABELS".to_string());
         }
@@ -778,6 +786,16 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
                 }
             }
             cells.append(&mut r);
+            for k in &g.label_columns {
+                cells.push(
+                    o.meta()
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(k))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
             if g.show_labels {
                 cells.push(table::format_labels(o.meta().labels.as_ref()));
             }
@@ -881,7 +899,7 @@ fn delete(
             namespace: namespace.clone(),
             all_namespaces: d.all_namespaces,
             selector: d.selector.as_deref(),
-            field_selector: None,
+            field_selector: d.field_selector.as_deref(),
         };
         let Ok((objs, errors)) = resolve(cluster, &d.resources, &r, out) else {
             return;

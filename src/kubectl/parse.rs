@@ -136,6 +136,8 @@ pub enum Verb {
     ApiResources,
     /// `kubectl version`.
     Version,
+    /// `kubectl top` (there is no metrics-server in the simulated cluster).
+    Top,
     /// kubeplay's simulation controls.
     Sim,
     /// The command list.
@@ -164,6 +166,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Annotate,
     Verb::ApiResources,
     Verb::Version,
+    Verb::Top,
     Verb::Sim,
     Verb::Help,
 ];
@@ -192,6 +195,7 @@ impl Verb {
             Verb::Annotate => "annotate",
             Verb::ApiResources => "api-resources",
             Verb::Version => "version",
+            Verb::Top => "top",
             Verb::Sim => "sim",
             Verb::Help => "help",
         }
@@ -220,6 +224,7 @@ impl Verb {
             Verb::Annotate => "Update the annotations on a resource",
             Verb::ApiResources => "Print the supported API resources on the server",
             Verb::Version => "Print the client and server version information",
+            Verb::Top => "Display resource (CPU/memory) usage",
             Verb::Sim => "Control the simulation (time, nodes, faults, images, network probes)",
             Verb::Help => "List the commands",
         }
@@ -248,6 +253,7 @@ impl Verb {
             Verb::Annotate => "kubectl annotate [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
             Verb::ApiResources => "kubectl api-resources [flags] [options]",
             Verb::Version => "kubectl version [flags] [options]",
+            Verb::Top => "kubectl top [flags] [options]",
             Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]",
             Verb::Help => "help",
         }
@@ -268,6 +274,7 @@ impl Verb {
                 FieldSelector,
                 Output,
                 ShowLabels,
+                LabelColumns,
                 SortBy,
                 Filename,
             ],
@@ -279,6 +286,7 @@ impl Verb {
                 AllNamespaces,
                 Filename,
                 Selector,
+                FieldSelector,
                 All,
                 Cascade,
                 GracePeriod,
@@ -296,6 +304,7 @@ impl Verb {
             Verb::Explain => &[Recursive],
             Verb::ApiResources => &[Output, Namespaced],
             Verb::Version => &[],
+            Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
             Verb::Set => &[Namespace],
             Verb::Sim => &[
@@ -321,6 +330,8 @@ pub enum Flag {
     Output,
     /// `--show-labels`.
     ShowLabels,
+    /// `-L, --label-columns`.
+    LabelColumns,
     /// `--sort-by`.
     SortBy,
     /// `-f, --filename`.
@@ -395,6 +406,7 @@ impl Flag {
             Flag::FieldSelector => "field-selector",
             Flag::Output => "output",
             Flag::ShowLabels => "show-labels",
+            Flag::LabelColumns => "label-columns",
             Flag::SortBy => "sort-by",
             Flag::Filename => "filename",
             Flag::All => "all",
@@ -439,6 +451,7 @@ impl Flag {
             Flag::PatchFlag | Flag::Previous => Some('p'),
             Flag::Container => Some('c'),
             Flag::Help => Some('h'),
+            Flag::LabelColumns => Some('L'),
             _ => None,
         }
     }
@@ -738,6 +751,8 @@ pub struct GetCmd {
     pub output: OutputFormat,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-L, --label-columns`: one extra column per label key, in order.
+    pub label_columns: Vec<String>,
     /// `--sort-by`.
     pub sort_by: Option<String>,
     /// `-f` files whose objects to get.
@@ -805,6 +820,8 @@ pub struct DeleteCmd {
     pub all_namespaces: bool,
     /// `-l`.
     pub selector: Option<String>,
+    /// `--field-selector`.
+    pub field_selector: Option<String>,
     /// `--all`.
     pub all: bool,
     /// `--cascade`.
@@ -1122,6 +1139,8 @@ pub enum Command {
     },
     /// `version`.
     Version,
+    /// `top node|pod`: always kubectl's answer without a metrics-server.
+    Top,
     /// `rollout`.
     Rollout(RolloutCmd),
     /// `set image`.
@@ -1147,6 +1166,7 @@ impl Command {
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
                 | Command::Version
+                | Command::Top
                 | Command::Help
                 | Command::VerbHelp(_)
                 | Command::Nothing
@@ -1287,6 +1307,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             Ok(Command::ApiResources { wide, namespaced })
         }
         Verb::Version => Ok(Command::Version),
+        Verb::Top => match p.args.first().map(String::as_str) {
+            None => Ok(Command::VerbHelp(Verb::Top)),
+            Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => Ok(Command::Top),
+            Some(other) => err(format!(
+                "error: unknown command \"{other}\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."
+            )),
+        },
         Verb::Rollout => parse_rollout(p),
         Verb::Set => parse_set(p),
         Verb::Sim => parse_sim(p),
@@ -1322,6 +1349,13 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
         field_selector: p.last(Flag::FieldSelector).map(str::to_string),
         output: parse_output(p.last(Flag::Output).unwrap_or(""))?,
         show_labels: p.bool(Flag::ShowLabels)?,
+        label_columns: p
+            .all(Flag::LabelColumns)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect(),
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
     }))
@@ -1424,6 +1458,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
     let resources = resource_args(&p.args)?;
     let all = p.bool(Flag::All)?;
     let selector = p.last(Flag::Selector).map(str::to_string);
+    let field_selector = p.last(Flag::FieldSelector).map(str::to_string);
     if resources.is_empty() && files.is_empty() {
         return Err(no_resources());
     }
@@ -1433,7 +1468,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
             + "]\nSee 'kubectl delete -h' for help and examples");
     }
     let bare_kinds = resources.iter().all(|r| matches!(r, ResourceArg::Kind(_)));
-    if files.is_empty() && bare_kinds && !all && selector.is_none() {
+    if files.is_empty() && bare_kinds && !all && selector.is_none() && field_selector.is_none() {
         return err("error: resource(s) were provided, but no name was specified");
     }
     let now = p.bool(Flag::Now)?;
@@ -1468,6 +1503,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
         namespace: p.namespace(),
         all_namespaces: p.bool(Flag::AllNamespaces)?,
         selector,
+        field_selector,
         all,
         cascade: parse_cascade(p.last(Flag::Cascade).unwrap_or("background"))?,
         grace_period: grace,
@@ -1961,6 +1997,7 @@ mod tests {
             field_selector: None,
             output: OutputFormat::Table,
             show_labels: false,
+            label_columns: Vec::new(),
             sort_by: None,
             files: Vec::new(),
         }
@@ -2120,6 +2157,45 @@ mod tests {
                     selector: None,
                     all: false,
                 })),
+            },
+            Case {
+                name: "get_label_columns_repeated_and_comma_separated",
+                line: "get nodes -L disktype -L=a,kubernetes.io/hostname",
+                want: Ok(Command::Get(GetCmd {
+                    label_columns: vec![
+                        "disktype".into(),
+                        "a".into(),
+                        "kubernetes.io/hostname".into(),
+                    ],
+                    ..get(vec![Kind(crate::engine::api::Kind::Node)])
+                })),
+            },
+            Case {
+                name: "delete_field_selector_needs_no_name",
+                line: "delete pods --field-selector=status.phase=Failed",
+                want: Ok(Command::Delete(DeleteCmd {
+                    resources: vec![Kind(crate::engine::api::Kind::Pod)],
+                    files: Vec::new(),
+                    namespace: None,
+                    all_namespaces: false,
+                    selector: None,
+                    field_selector: Some("status.phase=Failed".into()),
+                    all: false,
+                    cascade: Propagation::Background,
+                    grace_period: None,
+                    force: false,
+                    wait: true,
+                })),
+            },
+            Case {
+                name: "top_nodes",
+                line: "kubectl top nodes",
+                want: Ok(Command::Top),
+            },
+            Case {
+                name: "top_unknown_subcommand",
+                line: "kubectl top deployments",
+                want: Err("error: unknown command \"deployments\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."),
             },
             Case {
                 name: "unterminated_quote",

@@ -1769,9 +1769,44 @@ fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::co
     pods
 }
 
+/// `kubectl logs -l SEL`: the logs of every matching pod in name order, one after another
+/// (kubectl's `--max-log-requests` limit of 5 concurrent streams does not apply here).
+fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut Out) {
+    let sel = match l.selector.as_deref().map(LabelSelector::parse) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            out.fail(format!("error: {e}"));
+            return;
+        }
+        None => return,
+    };
+    let pods: Vec<ObjectKey> = cluster
+        .store()
+        .list_ns(Kind::Pod, namespace)
+        .filter(|o| sel.matches(&o.meta().labels.clone().unwrap_or_default()))
+        .map(Object::key)
+        .collect();
+    if pods.is_empty() {
+        out.warn(format!("No resources found in {namespace} namespace."));
+        return;
+    }
+    for key in pods {
+        let one = LogsCmd {
+            target: ResourceArg::Named(Kind::Pod, key.name.clone()),
+            selector: None,
+            container: l.container.clone(),
+            previous: l.previous,
+            tail: l.tail,
+            namespace: Some(namespace.to_string()),
+        };
+        logs(cluster, &one, out);
+    }
+}
+
 fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
     let namespace = ns_of(&l.namespace);
     let ResourceArg::Named(kind, name) = &l.target else {
+        logs_by_selector(cluster, l, &namespace, out);
         return;
     };
     let pod_name = if *kind == Kind::Pod {

@@ -299,7 +299,7 @@ impl Verb {
             Verb::Cordon | Verb::Uncordon => &[],
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
-            Verb::Logs => &[Namespace, Container, Previous, Tail],
+            Verb::Logs => &[Namespace, Container, Previous, Tail, Selector],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[Recursive],
             Verb::ApiResources => &[Output, Namespaced],
@@ -919,8 +919,10 @@ pub struct PatchCmd {
 /// `kubectl logs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogsCmd {
-    /// `POD` or `TYPE/NAME`.
+    /// `POD` or `TYPE/NAME`; with `-l`, every pod (`ResourceArg::Kind(Kind::Pod)`).
     pub target: ResourceArg,
+    /// `-l`.
+    pub selector: Option<String>,
     /// `-c`.
     pub container: Option<String>,
     /// `-p`.
@@ -1702,6 +1704,23 @@ fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
+    if let Some(sel) = p.last(Flag::Selector) {
+        if !p.args.is_empty() {
+            return err("error: only one of selector or a resource name may be specified");
+        }
+        return Ok(Command::Logs(LogsCmd {
+            target: ResourceArg::Kind(Kind::Pod),
+            selector: Some(sel.to_string()),
+            container: p.last(Flag::Container).map(str::to_string),
+            previous: p.bool(Flag::Previous)?,
+            tail: match p.last(Flag::Tail) {
+                Some(v) => parse_int(v, Flag::Tail)?,
+                // kubectl shows the last 10 lines per pod when selecting by label.
+                None => 10,
+            },
+            namespace: p.namespace(),
+        }));
+    }
     let target = match p.args.as_slice() {
         [] => return err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"),
         [one] => match one.split_once('/') {
@@ -1711,6 +1730,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
         [pod, container] if !pod.contains('/') && p.last(Flag::Container).is_none() => {
             return Ok(Command::Logs(LogsCmd {
                 target: ResourceArg::Named(Kind::Pod, pod.clone()),
+                selector: None,
                 container: Some(container.clone()),
                 previous: p.bool(Flag::Previous)?,
                 tail: tail(&p)?,
@@ -1721,6 +1741,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
     };
     Ok(Command::Logs(LogsCmd {
         target,
+        selector: None,
         container: p.last(Flag::Container).map(str::to_string),
         previous: p.bool(Flag::Previous)?,
         tail: tail(&p)?,

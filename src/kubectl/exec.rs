@@ -667,7 +667,14 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
     for e in errors {
         out.api(&e);
     }
+    if g.watch {
+        out.warn(WATCH_NOTE);
+    }
 }
+
+/// What `get -w` adds: a command line here cannot block on a watch (a script would never go on),
+/// so kubeplay prints the current state once and says how to see what comes next.
+const WATCH_NOTE: &str = "kubeplay: --watch printed the current state only: simulated time moves with `sim advance DURATION` or `kubectl wait`; run get again to see what changed";
 
 fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     let path = jsonpath::relaxed(field)

@@ -275,6 +275,7 @@ impl Verb {
                 Output,
                 ShowLabels,
                 LabelColumns,
+                Watch,
                 SortBy,
                 Filename,
             ],
@@ -332,6 +333,8 @@ pub enum Flag {
     ShowLabels,
     /// `-L, --label-columns`.
     LabelColumns,
+    /// `-w, --watch`.
+    Watch,
     /// `--sort-by`.
     SortBy,
     /// `-f, --filename`.
@@ -407,6 +410,7 @@ impl Flag {
             Flag::Output => "output",
             Flag::ShowLabels => "show-labels",
             Flag::LabelColumns => "label-columns",
+            Flag::Watch => "watch",
             Flag::SortBy => "sort-by",
             Flag::Filename => "filename",
             Flag::All => "all",
@@ -452,6 +456,7 @@ impl Flag {
             Flag::Container => Some('c'),
             Flag::Help => Some('h'),
             Flag::LabelColumns => Some('L'),
+            Flag::Watch => Some('w'),
             _ => None,
         }
     }
@@ -472,6 +477,7 @@ impl Flag {
                 | Flag::Recursive
                 | Flag::Namespaced
                 | Flag::Help
+                | Flag::Watch
         )
     }
 }
@@ -753,6 +759,8 @@ pub struct GetCmd {
     pub show_labels: bool,
     /// `-L, --label-columns`: one extra column per label key, in order.
     pub label_columns: Vec<String>,
+    /// `-w, --watch`: prints the current state and a note (a script cannot block on a watch).
+    pub watch: bool,
     /// `--sort-by`.
     pub sort_by: Option<String>,
     /// `-f` files whose objects to get.
@@ -1358,6 +1366,7 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
             .filter(|k| !k.is_empty())
             .map(str::to_string)
             .collect(),
+        watch: p.bool(Flag::Watch)?,
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
     }))
@@ -2019,6 +2028,7 @@ mod tests {
             output: OutputFormat::Table,
             show_labels: false,
             label_columns: Vec::new(),
+            watch: false,
             sort_by: None,
             files: Vec::new(),
         }
@@ -2206,6 +2216,26 @@ mod tests {
                     grace_period: None,
                     force: false,
                     wait: true,
+                })),
+            },
+            Case {
+                name: "get_watch_shorthand",
+                line: "get pods -w",
+                want: Ok(Command::Get(GetCmd {
+                    watch: true,
+                    ..get(vec![Kind(crate::engine::api::Kind::Pod)])
+                })),
+            },
+            Case {
+                name: "logs_selector",
+                line: "logs -l app=x --tail=2",
+                want: Ok(Command::Logs(LogsCmd {
+                    target: Kind(crate::engine::api::Kind::Pod),
+                    selector: Some("app=x".into()),
+                    container: None,
+                    previous: false,
+                    tail: 2,
+                    namespace: None,
                 })),
             },
             Case {

@@ -96,6 +96,7 @@ pub fn execute(
             v.summary(),
             v.usage()
         )),
+        Command::Top => out.fail("error: Metrics API not available"),
         Command::Version => out.raw(
             "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
         ),
@@ -666,7 +667,14 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
     for e in errors {
         out.api(&e);
     }
+    if g.watch {
+        out.warn(WATCH_NOTE);
+    }
 }
+
+/// What `get -w` adds: a command line here cannot block on a watch (a script would never go on),
+/// so kubeplay prints the current state once and says how to see what comes next.
+const WATCH_NOTE: &str = "kubeplay: --watch printed the current state only: simulated time moves with `sim advance DURATION` or `kubectl wait`; run get again to see what changed";
 
 fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     let path = jsonpath::relaxed(field)
@@ -728,6 +736,12 @@ fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), Stri
     Ok(())
 }
 
+/// A `-L` column's header: the key's last path segment, upper-cased, as
+/// `printers.HumanReadablePrinter` prints label columns.
+fn label_column_header(key: &str) -> String {
+    key.rsplit('/').next().unwrap_or(key).to_uppercase()
+}
+
 fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
     let mut kinds: Vec<Kind> = Vec::new();
     for o in objs {
@@ -762,6 +776,7 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
             header.push("NAMESPACE".to_string());
         }
         header.extend(table::headers(kind, ctx.wide).iter().map(|s| s.to_string()));
+        header.extend(g.label_columns.iter().map(|k| label_column_header(k)));
         if g.show_labels {
             header.push("LABELS".to_string());
         }
@@ -778,6 +793,16 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
                 }
             }
             cells.append(&mut r);
+            for k in &g.label_columns {
+                cells.push(
+                    o.meta()
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(k))
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
             if g.show_labels {
                 cells.push(table::format_labels(o.meta().labels.as_ref()));
             }
@@ -881,7 +906,7 @@ fn delete(
             namespace: namespace.clone(),
             all_namespaces: d.all_namespaces,
             selector: d.selector.as_deref(),
-            field_selector: None,
+            field_selector: d.field_selector.as_deref(),
         };
         let Ok((objs, errors)) = resolve(cluster, &d.resources, &r, out) else {
             return;
@@ -1751,9 +1776,44 @@ fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::co
     pods
 }
 
+/// `kubectl logs -l SEL`: the logs of every matching pod in name order, one after another
+/// (kubectl's `--max-log-requests` limit of 5 concurrent streams does not apply here).
+fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut Out) {
+    let sel = match l.selector.as_deref().map(LabelSelector::parse) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            out.fail(format!("error: {e}"));
+            return;
+        }
+        None => return,
+    };
+    let pods: Vec<ObjectKey> = cluster
+        .store()
+        .list_ns(Kind::Pod, namespace)
+        .filter(|o| sel.matches(&o.meta().labels.clone().unwrap_or_default()))
+        .map(Object::key)
+        .collect();
+    if pods.is_empty() {
+        out.warn(format!("No resources found in {namespace} namespace."));
+        return;
+    }
+    for key in pods {
+        let one = LogsCmd {
+            target: ResourceArg::Named(Kind::Pod, key.name.clone()),
+            selector: None,
+            container: l.container.clone(),
+            previous: l.previous,
+            tail: l.tail,
+            namespace: Some(namespace.to_string()),
+        };
+        logs(cluster, &one, out);
+    }
+}
+
 fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
     let namespace = ns_of(&l.namespace);
     let ResourceArg::Named(kind, name) = &l.target else {
+        logs_by_selector(cluster, l, &namespace, out);
         return;
     };
     let pod_name = if *kind == Kind::Pod {

@@ -67,6 +67,7 @@ impl Session {
     /// `stdin` feeds `-f -`. After a command that may change the cluster, the cluster settles
     /// at the current instant (a real cluster reacts within milliseconds); simulated time only
     /// moves with `sim advance`, `wait`, `rollout status`, `drain` and `delete`'s wait.
+    /// `get -w` does not block: it prints the current state and a note on stderr.
     pub fn run(
         &mut self,
         line: &str,

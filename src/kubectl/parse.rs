@@ -136,6 +136,8 @@ pub enum Verb {
     ApiResources,
     /// `kubectl version`.
     Version,
+    /// `kubectl top` (there is no metrics-server in the simulated cluster).
+    Top,
     /// kubeplay's simulation controls.
     Sim,
     /// The command list.
@@ -164,6 +166,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Annotate,
     Verb::ApiResources,
     Verb::Version,
+    Verb::Top,
     Verb::Sim,
     Verb::Help,
 ];
@@ -192,6 +195,7 @@ impl Verb {
             Verb::Annotate => "annotate",
             Verb::ApiResources => "api-resources",
             Verb::Version => "version",
+            Verb::Top => "top",
             Verb::Sim => "sim",
             Verb::Help => "help",
         }
@@ -220,6 +224,7 @@ impl Verb {
             Verb::Annotate => "Update the annotations on a resource",
             Verb::ApiResources => "Print the supported API resources on the server",
             Verb::Version => "Print the client and server version information",
+            Verb::Top => "Display resource (CPU/memory) usage",
             Verb::Sim => "Control the simulation (time, nodes, faults, images, network probes)",
             Verb::Help => "List the commands",
         }
@@ -248,6 +253,7 @@ impl Verb {
             Verb::Annotate => "kubectl annotate [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
             Verb::ApiResources => "kubectl api-resources [flags] [options]",
             Verb::Version => "kubectl version [flags] [options]",
+            Verb::Top => "kubectl top [flags] [options]",
             Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]",
             Verb::Help => "help",
         }
@@ -268,6 +274,8 @@ impl Verb {
                 FieldSelector,
                 Output,
                 ShowLabels,
+                LabelColumns,
+                Watch,
                 SortBy,
                 Filename,
             ],
@@ -279,6 +287,7 @@ impl Verb {
                 AllNamespaces,
                 Filename,
                 Selector,
+                FieldSelector,
                 All,
                 Cascade,
                 GracePeriod,
@@ -291,11 +300,12 @@ impl Verb {
             Verb::Cordon | Verb::Uncordon => &[],
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
-            Verb::Logs => &[Namespace, Container, Previous, Tail],
+            Verb::Logs => &[Namespace, Container, Previous, Tail, Selector],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[Recursive],
             Verb::ApiResources => &[Output, Namespaced],
             Verb::Version => &[],
+            Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
             Verb::Set => &[Namespace],
             Verb::Sim => &[
@@ -321,6 +331,10 @@ pub enum Flag {
     Output,
     /// `--show-labels`.
     ShowLabels,
+    /// `-L, --label-columns`.
+    LabelColumns,
+    /// `-w, --watch`.
+    Watch,
     /// `--sort-by`.
     SortBy,
     /// `-f, --filename`.
@@ -395,6 +409,8 @@ impl Flag {
             Flag::FieldSelector => "field-selector",
             Flag::Output => "output",
             Flag::ShowLabels => "show-labels",
+            Flag::LabelColumns => "label-columns",
+            Flag::Watch => "watch",
             Flag::SortBy => "sort-by",
             Flag::Filename => "filename",
             Flag::All => "all",
@@ -439,6 +455,8 @@ impl Flag {
             Flag::PatchFlag | Flag::Previous => Some('p'),
             Flag::Container => Some('c'),
             Flag::Help => Some('h'),
+            Flag::LabelColumns => Some('L'),
+            Flag::Watch => Some('w'),
             _ => None,
         }
     }
@@ -459,6 +477,7 @@ impl Flag {
                 | Flag::Recursive
                 | Flag::Namespaced
                 | Flag::Help
+                | Flag::Watch
         )
     }
 }
@@ -738,6 +757,10 @@ pub struct GetCmd {
     pub output: OutputFormat,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-L, --label-columns`: one extra column per label key, in order.
+    pub label_columns: Vec<String>,
+    /// `-w, --watch`: prints the current state and a note (a script cannot block on a watch).
+    pub watch: bool,
     /// `--sort-by`.
     pub sort_by: Option<String>,
     /// `-f` files whose objects to get.
@@ -805,6 +828,8 @@ pub struct DeleteCmd {
     pub all_namespaces: bool,
     /// `-l`.
     pub selector: Option<String>,
+    /// `--field-selector`.
+    pub field_selector: Option<String>,
     /// `--all`.
     pub all: bool,
     /// `--cascade`.
@@ -902,8 +927,10 @@ pub struct PatchCmd {
 /// `kubectl logs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogsCmd {
-    /// `POD` or `TYPE/NAME`.
+    /// `POD` or `TYPE/NAME`; with `-l`, every pod (`ResourceArg::Kind(Kind::Pod)`).
     pub target: ResourceArg,
+    /// `-l`.
+    pub selector: Option<String>,
     /// `-c`.
     pub container: Option<String>,
     /// `-p`.
@@ -1122,6 +1149,8 @@ pub enum Command {
     },
     /// `version`.
     Version,
+    /// `top node|pod`: always kubectl's answer without a metrics-server.
+    Top,
     /// `rollout`.
     Rollout(RolloutCmd),
     /// `set image`.
@@ -1147,6 +1176,7 @@ impl Command {
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
                 | Command::Version
+                | Command::Top
                 | Command::Help
                 | Command::VerbHelp(_)
                 | Command::Nothing
@@ -1287,6 +1317,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             Ok(Command::ApiResources { wide, namespaced })
         }
         Verb::Version => Ok(Command::Version),
+        Verb::Top => match p.args.first().map(String::as_str) {
+            None => Ok(Command::VerbHelp(Verb::Top)),
+            Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => Ok(Command::Top),
+            Some(other) => err(format!(
+                "error: unknown command \"{other}\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."
+            )),
+        },
         Verb::Rollout => parse_rollout(p),
         Verb::Set => parse_set(p),
         Verb::Sim => parse_sim(p),
@@ -1322,6 +1359,14 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
         field_selector: p.last(Flag::FieldSelector).map(str::to_string),
         output: parse_output(p.last(Flag::Output).unwrap_or(""))?,
         show_labels: p.bool(Flag::ShowLabels)?,
+        label_columns: p
+            .all(Flag::LabelColumns)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect(),
+        watch: p.bool(Flag::Watch)?,
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
     }))
@@ -1424,6 +1469,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
     let resources = resource_args(&p.args)?;
     let all = p.bool(Flag::All)?;
     let selector = p.last(Flag::Selector).map(str::to_string);
+    let field_selector = p.last(Flag::FieldSelector).map(str::to_string);
     if resources.is_empty() && files.is_empty() {
         return Err(no_resources());
     }
@@ -1433,7 +1479,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
             + "]\nSee 'kubectl delete -h' for help and examples");
     }
     let bare_kinds = resources.iter().all(|r| matches!(r, ResourceArg::Kind(_)));
-    if files.is_empty() && bare_kinds && !all && selector.is_none() {
+    if files.is_empty() && bare_kinds && !all && selector.is_none() && field_selector.is_none() {
         return err("error: resource(s) were provided, but no name was specified");
     }
     let now = p.bool(Flag::Now)?;
@@ -1468,6 +1514,7 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
         namespace: p.namespace(),
         all_namespaces: p.bool(Flag::AllNamespaces)?,
         selector,
+        field_selector,
         all,
         cascade: parse_cascade(p.last(Flag::Cascade).unwrap_or("background"))?,
         grace_period: grace,
@@ -1666,6 +1713,23 @@ fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
+    if let Some(sel) = p.last(Flag::Selector) {
+        if !p.args.is_empty() {
+            return err("error: only one of selector or a resource name may be specified");
+        }
+        return Ok(Command::Logs(LogsCmd {
+            target: ResourceArg::Kind(Kind::Pod),
+            selector: Some(sel.to_string()),
+            container: p.last(Flag::Container).map(str::to_string),
+            previous: p.bool(Flag::Previous)?,
+            tail: match p.last(Flag::Tail) {
+                Some(v) => parse_int(v, Flag::Tail)?,
+                // kubectl shows the last 10 lines per pod when selecting by label.
+                None => 10,
+            },
+            namespace: p.namespace(),
+        }));
+    }
     let target = match p.args.as_slice() {
         [] => return err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"),
         [one] => match one.split_once('/') {
@@ -1675,6 +1739,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
         [pod, container] if !pod.contains('/') && p.last(Flag::Container).is_none() => {
             return Ok(Command::Logs(LogsCmd {
                 target: ResourceArg::Named(Kind::Pod, pod.clone()),
+                selector: None,
                 container: Some(container.clone()),
                 previous: p.bool(Flag::Previous)?,
                 tail: tail(&p)?,
@@ -1685,6 +1750,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
     };
     Ok(Command::Logs(LogsCmd {
         target,
+        selector: None,
         container: p.last(Flag::Container).map(str::to_string),
         previous: p.bool(Flag::Previous)?,
         tail: tail(&p)?,
@@ -1961,6 +2027,8 @@ mod tests {
             field_selector: None,
             output: OutputFormat::Table,
             show_labels: false,
+            label_columns: Vec::new(),
+            watch: false,
             sort_by: None,
             files: Vec::new(),
         }
@@ -2120,6 +2188,65 @@ mod tests {
                     selector: None,
                     all: false,
                 })),
+            },
+            Case {
+                name: "get_label_columns_repeated_and_comma_separated",
+                line: "get nodes -L disktype -L=a,kubernetes.io/hostname",
+                want: Ok(Command::Get(GetCmd {
+                    label_columns: vec![
+                        "disktype".into(),
+                        "a".into(),
+                        "kubernetes.io/hostname".into(),
+                    ],
+                    ..get(vec![Kind(crate::engine::api::Kind::Node)])
+                })),
+            },
+            Case {
+                name: "delete_field_selector_needs_no_name",
+                line: "delete pods --field-selector=status.phase=Failed",
+                want: Ok(Command::Delete(DeleteCmd {
+                    resources: vec![Kind(crate::engine::api::Kind::Pod)],
+                    files: Vec::new(),
+                    namespace: None,
+                    all_namespaces: false,
+                    selector: None,
+                    field_selector: Some("status.phase=Failed".into()),
+                    all: false,
+                    cascade: Propagation::Background,
+                    grace_period: None,
+                    force: false,
+                    wait: true,
+                })),
+            },
+            Case {
+                name: "get_watch_shorthand",
+                line: "get pods -w",
+                want: Ok(Command::Get(GetCmd {
+                    watch: true,
+                    ..get(vec![Kind(crate::engine::api::Kind::Pod)])
+                })),
+            },
+            Case {
+                name: "logs_selector",
+                line: "logs -l app=x --tail=2",
+                want: Ok(Command::Logs(LogsCmd {
+                    target: Kind(crate::engine::api::Kind::Pod),
+                    selector: Some("app=x".into()),
+                    container: None,
+                    previous: false,
+                    tail: 2,
+                    namespace: None,
+                })),
+            },
+            Case {
+                name: "top_nodes",
+                line: "kubectl top nodes",
+                want: Ok(Command::Top),
+            },
+            Case {
+                name: "top_unknown_subcommand",
+                line: "kubectl top deployments",
+                want: Err("error: unknown command \"deployments\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."),
             },
             Case {
                 name: "unterminated_quote",

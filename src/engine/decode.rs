@@ -761,6 +761,37 @@ pub fn decode_strict<T: serde::de::DeserializeOwned + serde::Serialize>(
     doc: &Document,
     source: &str,
 ) -> Result<T, StrictError> {
+    strict(doc, source, &|v| T::deserialize(v), &|t| {
+        serde_json::to_value(t).unwrap_or(Value::Null)
+    })
+}
+
+/// [`decode_strict`] into an [`Object`](crate::engine::api::Object) of a known kind. Every kind
+/// shares one copy of the strict-decoding machinery (the generic version is compiled once per
+/// type, which the page pays for in bytes).
+pub fn decode_strict_object(
+    kind: crate::engine::api::Kind,
+    doc: &Document,
+    source: &str,
+) -> Result<crate::engine::api::Object, StrictError> {
+    strict(
+        doc,
+        source,
+        &|v| crate::engine::api::Object::from_json(kind, v),
+        &crate::engine::api::Object::to_json,
+    )
+}
+
+/// Decodes a JSON value into `T` (owned, the one deserializer every object goes through).
+type Decode<'a, T> = &'a dyn Fn(Value) -> Result<T, serde_json::Error>;
+
+/// The body of [`decode_strict`]: `decode` turns a value into `T`, `encode` turns it back.
+fn strict<T>(
+    doc: &Document,
+    source: &str,
+    decode: Decode<'_, T>,
+    encode: &dyn Fn(&T) -> Value,
+) -> Result<T, StrictError> {
     let kind = doc
         .value
         .get("kind")
@@ -776,11 +807,14 @@ pub fn decode_strict<T: serde::de::DeserializeOwned + serde::Serialize>(
 
     // Deserialize from an owned Value, as `Object::from_json` does: one instantiation of every
     // k8s-openapi visitor instead of two (by-reference and by-value), which halves that code in wasm.
-    let typed = match T::deserialize(doc.value.clone()) {
+    let typed = match decode(doc.value.clone()) {
         Ok(t) => t,
-        Err(e) => return Err(type_error::<T>(doc, source, kind, version, &e)),
+        Err(e) => {
+            let message = |v: &Value| decode(v.clone()).err().map(|e| e.to_string());
+            return Err(type_error(doc, source, kind, version, &e, &message));
+        }
     };
-    let round = serde_json::to_value(&typed).unwrap_or(Value::Null);
+    let round = encode(&typed);
     let mut unknown = Vec::new();
     diff_unknown(&doc.value, &round, &mut Vec::new(), &mut unknown);
 
@@ -863,13 +897,12 @@ fn value_at_mut<'v>(v: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
     Some(cur)
 }
 
-fn decode_message<T: serde::de::DeserializeOwned>(v: &Value) -> Option<String> {
-    T::deserialize(v.clone()).err().map(|e| e.to_string())
-}
+/// The decoding error message for a value, if decoding it fails.
+type Message<'a> = &'a dyn Fn(&Value) -> Option<String>;
 
 /// Finds the path of the value that makes decoding fail: descend into the child whose removal
 /// changes the error (serde stops at the first error, so removing an innocent sibling does not).
-fn find_culprit<T: serde::de::DeserializeOwned>(root: &Value, msg: &str) -> Vec<Seg> {
+fn find_culprit(root: &Value, msg: &str, message: Message<'_>) -> Vec<Seg> {
     let mut path: Vec<Seg> = Vec::new();
     // Depth is bounded by the parsers' recursion limits (128).
     for _ in 0..256 {
@@ -895,7 +928,7 @@ fn find_culprit<T: serde::de::DeserializeOwned>(root: &Value, msg: &str) -> Vec<
                     _ => {}
                 }
             }
-            if decode_message::<T>(&copy).as_deref() != Some(msg) {
+            if message(&copy).as_deref() != Some(msg) {
                 next = Some(child);
                 break;
             }
@@ -909,11 +942,11 @@ fn find_culprit<T: serde::de::DeserializeOwned>(root: &Value, msg: &str) -> Vec<
 }
 
 /// What serde says is expected at `path` when given a value it cannot take (`PodSpec`, `i64`).
-fn expected_at<T: serde::de::DeserializeOwned>(root: &Value, path: &[Seg]) -> Option<String> {
+fn expected_at(root: &Value, path: &[Seg], message: Message<'_>) -> Option<String> {
     let mut copy = root.clone();
     let slot = value_at_mut(&mut copy, path)?;
     *slot = Value::Bool(true);
-    let msg = decode_message::<T>(&copy)?;
+    let msg = message(&copy)?;
     let exp = msg.split(", expected ").nth(1)?;
     Some(strip_position(exp))
 }
@@ -954,15 +987,16 @@ fn json_kind(v: Option<&Value>) -> String {
     }
 }
 
-fn type_error<T: serde::de::DeserializeOwned>(
+fn type_error(
     doc: &Document,
     source: &str,
     kind: String,
     version: String,
     err: &serde_json::Error,
+    message_of: Message<'_>,
 ) -> StrictError {
     let msg = err.to_string();
-    let path = find_culprit::<T>(&doc.value, &msg);
+    let path = find_culprit(&doc.value, &msg, message_of);
     let (line, column) = locate(source, doc, &path);
     let serde_expected = msg
         .split(", expected ")
@@ -985,7 +1019,7 @@ fn type_error<T: serde::de::DeserializeOwned>(
         for (i, seg) in path.iter().enumerate() {
             if let Seg::Key(k) = seg {
                 let parent = path.get(..i).unwrap_or(&[]);
-                let parent_exp = expected_at::<T>(&doc.value, parent).unwrap_or_default();
+                let parent_exp = expected_at(&doc.value, parent, message_of).unwrap_or_default();
                 if parent_exp == "a map" {
                     continue;
                 }

@@ -221,18 +221,7 @@ fn decode_as(
     doc: &decode::Document,
     text: &str,
 ) -> Result<Object, decode::StrictError> {
-    use decode::decode_strict as d;
-    Ok(match kind {
-        Kind::Namespace => Object::Namespace(d(doc, text)?),
-        Kind::Node => Object::Node(d(doc, text)?),
-        Kind::Pod => Object::Pod(d(doc, text)?),
-        Kind::Service => Object::Service(d(doc, text)?),
-        Kind::EndpointSlice => Object::EndpointSlice(d(doc, text)?),
-        Kind::DaemonSet => Object::DaemonSet(d(doc, text)?),
-        Kind::ControllerRevision => Object::ControllerRevision(d(doc, text)?),
-        Kind::Job => Object::Job(d(doc, text)?),
-        Kind::Event => Object::Event(d(doc, text)?),
-    })
+    decode::decode_strict_object(kind, doc, text)
 }
 
 fn decode_manifests(

@@ -1620,7 +1620,11 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
             CState::Running { since } => {
                 any_running = true;
                 any_started = true;
-                let r = now >= ready_at(&spec, &c.name, rt.started, *since) && !c.killing;
+                // A terminating container stays ready while it runs: the prober keeps probing
+                // readiness during the grace period and a container without a readiness probe
+                // is ready whenever it runs (`prober_manager.go` `UpdatePodStatus`), so kubectl
+                // shows `1/1 Terminating`.
+                let r = now >= ready_at(&spec, &c.name, rt.started, *since);
                 (
                     ContainerState {
                         running: Some(ContainerStateRunning {

@@ -505,3 +505,14 @@ fn unreachable_node_marks_pods_not_ready_and_evicts_after_300s() {
         .deletion_timestamp
         .is_none());
 }
+
+#[test]
+fn a_terminating_container_stays_ready_until_it_stops() {
+    let mut c = cluster_with(vec![pod("t", "busybox", &["sleep", "3600"]).build()]);
+    c.advance(5_000);
+    let key = ObjectKey::new(Kind::Pod, "default", "t");
+    c.delete(&key, &Default::default()).unwrap();
+    c.advance(10_000);
+    assert!(ctr_status(&c, "t").ready);
+    assert_eq!(condition(&c, "t", "Ready").as_deref(), Some("True"));
+}

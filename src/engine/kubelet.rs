@@ -1568,6 +1568,25 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
             hex_id(&[&c.image], 64)
         );
         let (state, ready, started) = match &c.state {
+            // Restarting: until the new instance runs, the newest instance the runtime knows
+            // is the one that exited, so kubectl shows its reason (`Error`, `OOMKilled`).
+            CState::Pulling { .. } | CState::Starting { .. }
+                if !c.init && c.last_term.is_some() =>
+            {
+                let prev_cid = format!(
+                    "containerd://{}",
+                    hex_id(&[&uid, &c.name, &(c.restart_count - 1).to_string()], 64)
+                );
+                let term = c.last_term.as_ref().map(|t| k8s_term(t, &prev_cid));
+                (
+                    ContainerState {
+                        terminated: term,
+                        ..Default::default()
+                    },
+                    false,
+                    false,
+                )
+            }
             CState::Pulling { .. } | CState::Starting { .. } => {
                 let reason = if c.restart_count > 0
                     || c.last_term.is_some()

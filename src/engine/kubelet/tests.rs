@@ -516,3 +516,17 @@ fn a_terminating_container_stays_ready_until_it_stops() {
     assert!(ctr_status(&c, "t").ready);
     assert_eq!(condition(&c, "t", "Ready").as_deref(), Some("True"));
 }
+
+#[test]
+fn a_restarting_container_shows_its_last_termination_until_it_runs() {
+    let mut c = cluster_with(vec![pod("r", "busybox:1.36", &["sleep", "3600"]).build()]);
+    c.advance(5_000);
+    let key = ObjectKey::new(Kind::Pod, "default", "r");
+    c.inject(&key, Fault::PodFailed(OOM_KILLED.to_string()))
+        .unwrap();
+    let s = ctr_status(&c, "r");
+    let t = s.state.unwrap().terminated.unwrap();
+    assert_eq!(t.reason.as_deref(), Some("OOMKilled"));
+    c.advance(CONTAINER_START_MS);
+    assert!(ctr_status(&c, "r").state.unwrap().running.is_some());
+}

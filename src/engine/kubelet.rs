@@ -6,10 +6,14 @@
 //! Mirrors `pkg/kubelet` only in its observable behaviour. Deliberate simplifications:
 //! - Init containers run to completion one after another before the app containers, with no
 //!   image pull of their own (their images count as pulled with the first app container).
-//! - Readiness probes are not executed: a container with a `readinessProbe` turns ready
-//!   `initialDelaySeconds` after it started; liveness and startup probes are ignored.
-//! - On deletion, a container whose command is a shell script ignores SIGTERM (it is PID 1) and
-//!   is killed when the grace period ends (exit 137); any other program exits at once (exit 143).
+//! - Fixed latencies: sandbox creation [`SANDBOX_CREATE_MS`], container create→start
+//!   [`CONTAINER_START_MS`]; no PLEG relist delay, so a crash shows `CrashLoopBackOff` at once
+//!   (a real kubelet shows the terminated reason for about a second first).
+//! - Readiness probes are timed as the prober worker does (`ready_at`) but always pass;
+//!   liveness and startup probes are ignored.
+//! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
+//!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
+//!   TERM trap in a script is found textually and assumed to run at once.
 //! - Node heartbeats are not written every 10 s (that would churn the store); the node's `Ready`
 //!   condition changes only when the kubelet stops or starts.
 
@@ -37,6 +41,17 @@ pub const EXIT_CODE_ANNOTATION: &str = "kubeplay.dev/exit-code";
 /// the pod's uid, so it is reproducible for a seed.
 pub const FAIL_RATE_ANNOTATION: &str = "kubeplay.dev/fail-rate";
 
+/// How long the container runtime takes to create a pod's sandbox (pause container, network
+/// namespace, IP) before the first image is looked at.
+pub const SANDBOX_CREATE_MS: Millis = 1_000;
+/// How long `CreateContainer` + `StartContainer` take once the image is present: the `Created`
+/// event comes when the image is ready, `Started` this long after.
+pub const CONTAINER_START_MS: Millis = 500;
+
+/// The terminated reason of a container the kernel's OOM killer ended (`sim pod fail --reason
+/// OOMKilled`).
+pub const OOM_KILLED: &str = "OOMKilled";
+
 /// Default node capacity for `sim node add` and Node manifests without a status.
 pub const DEFAULT_NODE_CPU: &str = "4";
 /// Default node memory.
@@ -51,7 +66,8 @@ pub const KUBELET_VERSION: &str = "v1.34.1";
 pub enum Fault {
     /// Every running container exits with this code; the restart policy applies as for a crash.
     Exit(i32),
-    /// The whole pod fails with this reason (`Evicted`), phase Failed, no restart.
+    /// The whole pod fails with this reason (`Evicted`), phase Failed, no restart. `OOMKilled`
+    /// instead ends every running container with exit 137 and that reason, as the OOM killer.
     PodFailed(String),
     /// The whole pod ends with phase Succeeded, whatever its restart policy.
     PodSucceeded,
@@ -89,6 +105,8 @@ enum CState {
         retry_at: SimTime,
         shown: bool,
     },
+    /// Created, starting; `Started` and running at `until`.
+    Starting { until: SimTime },
     /// Running since `since`.
     Running { since: SimTime },
     /// Exited, waiting to restart at `until` (CrashLoopBackOff while waiting).
@@ -110,6 +128,9 @@ struct Ctr {
     restart_backoff_ms: Millis,
     pull_backoff_ms: Millis,
     killing: bool,
+    /// The terminated reason of the current run when it is not derived from the exit code
+    /// (`OOMKilled`).
+    exit_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -386,6 +407,12 @@ impl Kubelet {
         let Some(rt) = self.pods.get_mut(&uid) else {
             return Err(format!("pod {name} is not running on a node yet"));
         };
+        // The OOM killer ends containers, not the pod: exit 137, reason OOMKilled, and the
+        // restart policy applies as for any crash.
+        let (fault, exit_reason) = match fault {
+            Fault::PodFailed(r) if r == OOM_KILLED => (Fault::Exit(137), Some(r)),
+            other => (other, None),
+        };
         match fault {
             Fault::Exit(code) => {
                 let mut any = false;
@@ -397,6 +424,7 @@ impl Kubelet {
                             run.output.retain(|l| l.at_ms <= at);
                             run.end = sh::End::Exit { at_ms: at, code };
                         }
+                        c.exit_reason = exit_reason.clone();
                         let _ = since;
                         any = true;
                     }
@@ -608,7 +636,7 @@ impl Kubelet {
             rt.kill = Some((now, deadline));
             for c in rt.ctrs.iter_mut() {
                 c.killing = true;
-                let running = matches!(c.state, CState::Running { .. });
+                let running = matches!(c.state, CState::Running { .. } | CState::Starting { .. });
                 if running {
                     out.event(ev(
                         "Killing",
@@ -618,24 +646,31 @@ impl Kubelet {
                     ));
                 }
                 match &c.state {
-                    CState::Running { since } => {
-                        let since = *since;
-                        let shell = container_argv(&spec, &c.name)
-                            .first()
-                            .map(|a| is_shell(a))
-                            .unwrap_or(false);
+                    CState::Running { .. } | CState::Starting { .. } => {
+                        if let CState::Starting { until } = c.state {
+                            // Stopped right after it started.
+                            c.state = CState::Running { since: until };
+                        }
+                        let response = sigterm_response(
+                            &container_argv(&spec, &c.name),
+                            spec.share_process_namespace == Some(true),
+                        );
                         if let Some((start, run)) = c.run.as_mut() {
                             let natural = match run.end {
                                 sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
                                 sh::End::Forever => None,
                             };
-                            let (stop_at, code) = if shell {
-                                match natural {
+                            // SIGTERM goes out now (or when a starting process starts).
+                            let term_at = now.max(*start);
+                            let (stop_at, code) = match response {
+                                TermResponse::Ignores => match natural {
                                     Some(t) if t <= deadline => (t, None),
-                                    _ => (deadline, Some(137)),
-                                }
-                            } else {
-                                (now, Some(143))
+                                    _ => (deadline.max(term_at), Some(137)),
+                                },
+                                TermResponse::Exits(code) => match natural {
+                                    Some(t) if t <= term_at => (t, None),
+                                    _ => (term_at, Some(code)),
+                                },
                             };
                             let at = stop_at.since(*start);
                             run.output.retain(|l| l.at_ms <= at);
@@ -643,7 +678,6 @@ impl Kubelet {
                                 run.end = sh::End::Exit { at_ms: at, code };
                             }
                         }
-                        let _ = since;
                     }
                     CState::BackOff { term, .. } => c.state = CState::Done(term.clone()),
                     CState::Pulling { .. } | CState::PullFailed { .. } => {
@@ -678,7 +712,10 @@ impl Kubelet {
                     });
                 } else if let CState::BackOff { term, .. } = &c.state {
                     c.state = CState::Done(term.clone());
-                } else if matches!(c.state, CState::Pulling { .. } | CState::PullFailed { .. }) {
+                } else if matches!(
+                    c.state,
+                    CState::Pulling { .. } | CState::PullFailed { .. } | CState::Starting { .. }
+                ) {
                     c.state = CState::Done(Term {
                         started: now,
                         finished: now,
@@ -799,8 +836,9 @@ impl Kubelet {
                 image: c.image.clone().unwrap_or_default(),
                 init,
                 restart_count: 0,
+                // The sandbox comes first: no container is looked at before it exists.
                 state: CState::Pulling {
-                    until: now,
+                    until: now.plus(SANDBOX_CREATE_MS),
                     first_pull: true,
                 },
                 last_term: None,
@@ -809,6 +847,7 @@ impl Kubelet {
                 restart_backoff_ms: 0,
                 pull_backoff_ms: 0,
                 killing: false,
+                exit_reason: None,
             });
         }
         PodRuntime {
@@ -1023,7 +1062,7 @@ fn step_container(
             if c.killing {
                 return false;
             }
-            if until == now
+            if until <= now
                 && first_pull
                 && c.run.is_none()
                 && c.restart_count == 0
@@ -1147,14 +1186,23 @@ fn step_container(
                 format!("Created container: {}", c.name),
                 &c.name,
             ));
+            // The process starts when `StartContainer` returns; its timeline begins then.
+            let start = now.plus(CONTAINER_START_MS);
+            c.run = Some((start, run));
+            c.state = CState::Starting { until: start };
+            true
+        }
+        CState::Starting { until } => {
+            if until > now {
+                return false;
+            }
             out.event(ev(
                 "Started",
                 EventType::Normal,
                 format!("Started container {}", c.name),
                 &c.name,
             ));
-            c.run = Some((now, run));
-            c.state = CState::Running { since: now };
+            c.state = CState::Running { since: until };
             true
         }
         CState::PullFailed {
@@ -1211,12 +1259,16 @@ fn step_container(
             if finished > now {
                 return false;
             }
-            let reason = if code == 0 { "Completed" } else { "Error" };
+            let reason = match c.exit_reason.take() {
+                Some(r) => r,
+                None if code == 0 => "Completed".to_string(),
+                None => "Error".to_string(),
+            };
             let term = Term {
                 started: since,
                 finished,
                 code,
-                reason: reason.to_string(),
+                reason,
                 message: None,
             };
             let restart = !c.killing
@@ -1300,6 +1352,106 @@ fn step_container(
     }
 }
 
+/// What PID 1 of a container does with the SIGTERM the kubelet sends on deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermResponse {
+    /// No handler: PID 1 gets no default signal action, so the signal is ignored and the
+    /// process runs until its natural end or the SIGKILL at the end of the grace period (137).
+    Ignores,
+    /// A handler: the process exits at once with this code.
+    Exits(i32),
+}
+
+/// The documented rule for SIGTERM (see `docs/design.md`, "Termination"):
+/// - a shell script (`sh -c`, `bash -c`, ...) ignores it unless it sets a TERM trap; with one it
+///   exits promptly, with the trap's `exit N` or else 143;
+/// - the interpreter's own programs (`sleep`, `tail -f`, `cat`, ...) and language runtimes
+///   without a default handler (`python`, `node`, `perl`, `ruby`, `php`) ignore it;
+/// - `java` runs its shutdown hooks and exits 143;
+/// - anything else (the image's own entrypoint, `nginx`, `httpd`, `redis-server`, `fluentd`, a
+///   server binary) is taken to be a well-behaved server: it exits 0 at once.
+///
+/// With `shareProcessNamespace: true` the pause container is PID 1, so a program without a
+/// handler gets the default action and dies with 143 at once.
+fn sigterm_response(argv: &[String], shared_pid_namespace: bool) -> TermResponse {
+    let Some(argv0) = argv.first() else {
+        return TermResponse::Exits(0);
+    };
+    let program = argv0.rsplit('/').next().unwrap_or(argv0);
+    let ignores = if is_shell(program) {
+        let script = argv.iter().skip(1).cloned().collect::<Vec<_>>().join(" ");
+        if let Some(code) = term_trap_exit_code(&script) {
+            return TermResponse::Exits(code);
+        }
+        true
+    } else if program == "java" {
+        return TermResponse::Exits(143);
+    } else {
+        sh::is_builtin_program(program)
+            || matches!(
+                program,
+                "python" | "python3" | "python2" | "node" | "perl" | "ruby" | "php"
+            )
+    };
+    match (ignores, shared_pid_namespace) {
+        (true, false) => TermResponse::Ignores,
+        (true, true) => TermResponse::Exits(143),
+        (false, _) => TermResponse::Exits(0),
+    }
+}
+
+/// The exit code of a script that traps TERM (`trap 'exit 0' TERM`): the trap action's
+/// `exit N`, else 143 (a `wait` interrupted by the signal returns 128+15 and the script ends).
+/// `None` when the script sets no TERM trap. A textual check: the trap is assumed to be set
+/// before the signal comes and to run at once (a real shell runs it only when the foreground
+/// command returns, which is why `sleep N & wait` is the idiom).
+fn term_trap_exit_code(script: &str) -> Option<i32> {
+    let mut rest = script;
+    while let Some(pos) = rest.find("trap") {
+        let after = rest.get(pos + 4..).unwrap_or_default();
+        let stmt_end = after.find(['\n', ';']).unwrap_or(after.len());
+        // The action is usually quoted and may contain `;`: take it whole.
+        let trimmed = after.trim_start();
+        let (action, tail) = match trimmed.chars().next() {
+            Some(q @ ('\'' | '"')) => {
+                let body = trimmed.get(1..).unwrap_or_default();
+                match body.find(q) {
+                    Some(end) => (
+                        body.get(..end).unwrap_or_default(),
+                        body.get(end + 1..).unwrap_or_default(),
+                    ),
+                    None => (body, ""),
+                }
+            }
+            _ => {
+                let stmt = after.get(..stmt_end).unwrap_or_default().trim_start();
+                let word_end = stmt.find(char::is_whitespace).unwrap_or(stmt.len());
+                (
+                    stmt.get(..word_end).unwrap_or_default(),
+                    stmt.get(word_end..).unwrap_or_default(),
+                )
+            }
+        };
+        let sigs_end = tail.find(['\n', ';', '&', '|']).unwrap_or(tail.len());
+        let traps_term = tail
+            .get(..sigs_end)
+            .unwrap_or_default()
+            .split_whitespace()
+            .any(|w| matches!(w, "TERM" | "SIGTERM" | "15"));
+        if traps_term && !action.trim().is_empty() && action.trim() != "-" {
+            let code = action
+                .split_whitespace()
+                .skip_while(|w| *w != "exit")
+                .nth(1)
+                .and_then(|n| n.trim_end_matches(';').parse::<i32>().ok())
+                .unwrap_or(143);
+            return Some(code);
+        }
+        rest = after;
+    }
+    None
+}
+
 /// What field references can read about a running pod.
 struct PodIds {
     node: String,
@@ -1307,11 +1459,38 @@ struct PodIds {
     host_ip: String,
 }
 
-fn ready_delay(spec: &k8s_openapi::api::core::v1::PodSpec, name: &str) -> Millis {
-    container_spec(spec, name)
-        .and_then(|c| c.readiness_probe.as_ref())
-        .map(|p| u64::try_from(p.initial_delay_seconds.unwrap_or(0).max(0)).unwrap_or(0) * SECOND)
-        .unwrap_or(0)
+/// When a container that started at `since` turns ready, as the kubelet's prober decides it
+/// (`pkg/kubelet/prober/worker.go`): without a readiness probe at once; with one, the prober's
+/// worker ticks every `periodSeconds` from when the pod was added (`worker_start`), and the
+/// container's start triggers one extra probe. Probes during `initialDelaySeconds` are skipped;
+/// the container is ready after `successThreshold` passing probes in a row. Probes always pass.
+fn ready_at(
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    name: &str,
+    worker_start: SimTime,
+    since: SimTime,
+) -> SimTime {
+    let Some(probe) = container_spec(spec, name).and_then(|c| c.readiness_probe.as_ref()) else {
+        return since;
+    };
+    let secs = |v: Option<i32>, default: i32, min: i32| {
+        u64::try_from(v.unwrap_or(default).max(min)).unwrap_or(0)
+    };
+    let period = secs(probe.period_seconds, 10, 1) * SECOND;
+    let delay = secs(probe.initial_delay_seconds, 0, 0) * SECOND;
+    let needed = secs(probe.success_threshold, 1, 1);
+    // The probe the container's start triggers passes only without an initial delay.
+    let mut passed = u64::from(delay == 0);
+    if passed >= needed {
+        return since;
+    }
+    // The first tick after the start that is past the initial delay.
+    let from = since.plus(delay).max(since.plus(1));
+    let ticks = from.since(worker_start).div_ceil(period).max(1);
+    let mut t = worker_start.plus(ticks * period);
+    passed += 1;
+    t = t.plus((needed - passed) * period);
+    t
 }
 
 fn next_wake(
@@ -1339,14 +1518,14 @@ fn next_wake(
                 consider(*retry_at);
             }
             CState::Running { since } => {
-                consider(since.plus(ready_delay(spec, &c.name)));
+                consider(ready_at(spec, &c.name, rt.started, *since));
                 if let Some((start, run)) = &c.run {
                     if let sh::End::Exit { at_ms, .. } = run.end {
                         consider(start.plus(at_ms));
                     }
                 }
             }
-            CState::BackOff { until, .. } => consider(*until),
+            CState::BackOff { until, .. } | CState::Starting { until } => consider(*until),
             CState::Done(_) => {}
         }
     }
@@ -1389,7 +1568,26 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
             hex_id(&[&c.image], 64)
         );
         let (state, ready, started) = match &c.state {
-            CState::Pulling { .. } => {
+            // Restarting: until the new instance runs, the newest instance the runtime knows
+            // is the one that exited, so kubectl shows its reason (`Error`, `OOMKilled`).
+            CState::Pulling { .. } | CState::Starting { .. }
+                if !c.init && c.last_term.is_some() =>
+            {
+                let prev_cid = format!(
+                    "containerd://{}",
+                    hex_id(&[&uid, &c.name, &(c.restart_count - 1).to_string()], 64)
+                );
+                let term = c.last_term.as_ref().map(|t| k8s_term(t, &prev_cid));
+                (
+                    ContainerState {
+                        terminated: term,
+                        ..Default::default()
+                    },
+                    false,
+                    false,
+                )
+            }
+            CState::Pulling { .. } | CState::Starting { .. } => {
                 let reason = if c.restart_count > 0
                     || c.last_term.is_some()
                     || c.init
@@ -1441,7 +1639,11 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
             CState::Running { since } => {
                 any_running = true;
                 any_started = true;
-                let r = now >= since.plus(ready_delay(&spec, &c.name)) && !c.killing;
+                // A terminating container stays ready while it runs: the prober keeps probing
+                // readiness during the grace period and a container without a readiness probe
+                // is ready whenever it runs (`prober_manager.go` `UpdatePodStatus`), so kubectl
+                // shows `1/1 Terminating`.
+                let r = now >= ready_at(&spec, &c.name, rt.started, *since);
                 (
                     ContainerState {
                         running: Some(ContainerStateRunning {
@@ -1548,7 +1750,11 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
         "Failed".to_string()
     } else if app_done && !app.is_empty() {
         if app_failed { "Failed" } else { "Succeeded" }.to_string()
-    } else if any_running || app.iter().any(|c| c.run.is_some() || c.last_term.is_some()) {
+    } else if any_running
+        || app.iter().any(|c| {
+            c.last_term.is_some() || c.run.is_some() && !matches!(c.state, CState::Starting { .. })
+        })
+    {
         "Running".to_string()
     } else {
         "Pending".to_string()
@@ -1750,3 +1956,6 @@ pub fn node_conditions(ready: bool, at: SimTime) -> Vec<NodeCondition> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -284,6 +284,54 @@ pub fn expand_k8s_vars(s: &str, env: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// Whether `name` is one of the programs the interpreter runs itself (`sleep`, `tail`, `cat`,
+/// ...). None of them installs a SIGTERM handler, which matters when one is a container's PID 1.
+pub fn is_builtin_program(name: &str) -> bool {
+    matches!(
+        name,
+        "echo"
+            | "printf"
+            | "sleep"
+            | "true"
+            | "false"
+            | ":"
+            | "test"
+            | "["
+            | "env"
+            | "printenv"
+            | "hostname"
+            | "date"
+            | "cat"
+            | "head"
+            | "tail"
+            | "wc"
+            | "grep"
+            | "egrep"
+            | "fgrep"
+            | "tee"
+            | "expr"
+            | "seq"
+            | "basename"
+            | "dirname"
+            | "pwd"
+            | "whoami"
+            | "id"
+            | "uname"
+            | "nohup"
+            | "mkdir"
+            | "touch"
+            | "rm"
+            | "cp"
+            | "mv"
+            | "ln"
+            | "chmod"
+            | "chown"
+            | "kill"
+            | "sync"
+            | "busybox"
+    )
+}
+
 /// Evaluates the container's process (`command ++ args`) into a timeline.
 pub fn run(
     command: &[String],

@@ -3,7 +3,10 @@
 //!
 //! - A node whose kubelet stopped posting for the node-monitor grace period (50 s) gets
 //!   `Ready=Unknown` and the `node.kubernetes.io/unreachable` NoSchedule + NoExecute taints; its
-//!   pods are marked not ready. When the kubelet is back the taints go.
+//!   pods are marked not ready (`MarkPodsNotReady`: only the pod's `Ready` condition turns
+//!   False, with a `NodeNotReady` event; the containers' `ready` fields stay as the kubelet last
+//!   reported them, so `kubectl get pods` still prints `1/1 Running`, as on a real cluster, while
+//!   EndpointSlices drop the pod). When the kubelet is back the taints go.
 //! - `spec.unschedulable` is mirrored by the `node.kubernetes.io/unschedulable:NoSchedule` taint.
 //! - Pods that do not tolerate a NoExecute taint of their node are evicted at once; pods that
 //!   tolerate it for `tolerationSeconds` are evicted when that runs out (the DefaultTolerationSeconds
@@ -177,6 +180,14 @@ impl NodeLifecycle {
                 }
                 if changed {
                     out.push(Action::Update(Object::Pod(p)));
+                    // `MarkPodsNotReady` records this after the status update.
+                    out.event(EventRecord::new(
+                        &Object::Pod(pod.clone()),
+                        EventType::Warning,
+                        "NodeNotReady",
+                        "Node is not ready".to_string(),
+                        "node-controller",
+                    ));
                 }
             }
             if pod.metadata.deletion_timestamp.is_some() || taints.is_empty() {

@@ -2624,7 +2624,8 @@ mod e2e {
     fn deleting_a_running_pod_counts_as_failed() {
         let mut c = cluster();
         create(&mut c, manifest("d", 600, 0).0);
-        run(&mut c, 3);
+        // Running from 3.5 s: sandbox 1 s, image pull 2 s, start 0.5 s.
+        run(&mut c, 5);
         let Some(j) = get_job(&c, "d") else {
             panic!("job gone");
         };
@@ -2693,7 +2694,8 @@ mod e2e {
     fn injected_exit_fails_the_pod() {
         let mut c = cluster();
         create(&mut c, manifest("inj", 600, 0).0);
-        run(&mut c, 3);
+        // Running from 3.5 s: sandbox 1 s, image pull 2 s, start 0.5 s.
+        run(&mut c, 5);
         let Some(j) = get_job(&c, "inj") else {
             panic!("job gone");
         };

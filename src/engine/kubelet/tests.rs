@@ -1,0 +1,532 @@
+use super::*;
+use crate::engine::api::ObjectKey;
+use crate::engine::Cluster;
+use k8s_openapi::api::core::v1::{PodSpec, Probe};
+
+fn obj(json: serde_json::Value) -> Object {
+    let kind = Kind::from_type_meta(
+        json["apiVersion"].as_str().unwrap(),
+        json["kind"].as_str().unwrap(),
+    )
+    .unwrap();
+    Object::from_json(kind, json).unwrap()
+}
+
+fn node(name: &str) -> Object {
+    obj(serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}}))
+}
+
+/// A pod builder: one container `c` with `image` and `command`, bound to `n1`.
+struct PodB(serde_json::Value);
+
+fn pod(name: &str, image: &str, command: &[&str]) -> PodB {
+    PodB(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": image,
+            "command": command}]}}))
+}
+
+impl PodB {
+    fn restart(mut self, policy: &str) -> Self {
+        self.0["spec"]["restartPolicy"] = serde_json::json!(policy);
+        self
+    }
+    fn readiness(mut self, probe: serde_json::Value) -> Self {
+        self.0["spec"]["containers"][0]["readinessProbe"] = probe;
+        self
+    }
+    fn tolerate_unreachable_forever(mut self) -> Self {
+        self.0["spec"]["tolerations"] = serde_json::json!([{"key": "node.kubernetes.io/unreachable",
+            "operator": "Exists", "effect": "NoExecute"}]);
+        self
+    }
+    fn build(self) -> Object {
+        obj(self.0)
+    }
+}
+
+fn cluster_with(pods: Vec<Object>) -> Cluster {
+    let mut c = Cluster::new(7);
+    c.create(node("n1")).unwrap();
+    for p in pods {
+        c.create(p).unwrap();
+    }
+    c.settle();
+    c
+}
+
+fn get_pod(c: &Cluster, name: &str) -> Option<Pod> {
+    c.store().pod("default", name).cloned()
+}
+
+fn ctr_status(c: &Cluster, name: &str) -> ContainerStatus {
+    get_pod(c, name)
+        .unwrap()
+        .status
+        .unwrap()
+        .container_statuses
+        .unwrap()
+        .remove(0)
+}
+
+fn waiting_reason(s: &ContainerStatus) -> Option<String> {
+    s.state.as_ref()?.waiting.as_ref()?.reason.clone()
+}
+
+fn condition(c: &Cluster, name: &str, type_: &str) -> Option<String> {
+    get_pod(c, name)?
+        .status?
+        .conditions?
+        .into_iter()
+        .find(|x| x.type_ == type_)
+        .map(|x| x.status)
+}
+
+fn event_times(c: &Cluster, reason: &str) -> Vec<u64> {
+    c.store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(e) if e.reason.as_deref() == Some(reason) => e
+                .first_timestamp
+                .as_ref()
+                .map(|t| SimTime::from_k8s(t).millis()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn probe_spec(delay: i32, period: i32, success: i32) -> PodSpec {
+    PodSpec {
+        containers: vec![Container {
+            name: "c".to_string(),
+            readiness_probe: Some(Probe {
+                initial_delay_seconds: Some(delay),
+                period_seconds: Some(period),
+                success_threshold: Some(success),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+struct ReadyCase {
+    name: &'static str,
+    spec: PodSpec,
+    worker_start_ms: u64,
+    started_ms: u64,
+    want_ready_ms: u64,
+}
+
+/// Mirrors `pkg/kubelet/prober/worker_test.go` (`TestInitialDelay`, `TestSuccessThreshold`) and
+/// the manual trigger of `prober_manager.go` `UpdatePodStatus`.
+#[test]
+fn ready_at_follows_the_prober_worker() {
+    let cases = [
+        ReadyCase {
+            name: "no readiness probe: ready at start",
+            spec: PodSpec {
+                containers: vec![Container {
+                    name: "c".to_string(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            worker_start_ms: 0,
+            started_ms: 1_500,
+            want_ready_ms: 1_500,
+        },
+        ReadyCase {
+            name: "TestInitialDelay: no delay, the start-triggered probe passes",
+            spec: probe_spec(0, 10, 1),
+            worker_start_ms: 0,
+            started_ms: 1_500,
+            want_ready_ms: 1_500,
+        },
+        ReadyCase {
+            name: "TestInitialDelay: 5s delay waits for the first tick after it",
+            spec: probe_spec(5, 10, 1),
+            worker_start_ms: 0,
+            started_ms: 1_500,
+            want_ready_ms: 10_000,
+        },
+        ReadyCase {
+            name: "TestInitialDelay: delay ending exactly on a tick",
+            spec: probe_spec(3, 2, 1),
+            worker_start_ms: 1_000,
+            started_ms: 2_000,
+            want_ready_ms: 5_000,
+        },
+        ReadyCase {
+            name: "TestSuccessThreshold: 3 passes in a row without delay",
+            spec: probe_spec(0, 5, 3),
+            worker_start_ms: 0,
+            started_ms: 1_500,
+            want_ready_ms: 10_000,
+        },
+        ReadyCase {
+            name: "TestSuccessThreshold: 2 passes after a delay",
+            spec: probe_spec(5, 5, 2),
+            worker_start_ms: 0,
+            started_ms: 1_500,
+            want_ready_ms: 15_000,
+        },
+    ];
+    for case in cases {
+        let got = ready_at(
+            &case.spec,
+            "c",
+            SimTime::ZERO.plus(case.worker_start_ms),
+            SimTime::ZERO.plus(case.started_ms),
+        );
+        assert_eq!(got.millis(), case.want_ready_ms, "{}", case.name);
+    }
+}
+
+struct TermCase {
+    name: &'static str,
+    argv: &'static [&'static str],
+    shared_pid_namespace: bool,
+    want: TermResponse,
+}
+
+#[test]
+fn sigterm_response_follows_pid_1_rules() {
+    let cases = [
+        TermCase {
+            name: "image entrypoint handles SIGTERM",
+            argv: &[],
+            shared_pid_namespace: false,
+            want: TermResponse::Exits(0),
+        },
+        TermCase {
+            name: "nginx exits at once",
+            argv: &["nginx", "-g", "daemon off;"],
+            shared_pid_namespace: false,
+            want: TermResponse::Exits(0),
+        },
+        TermCase {
+            name: "busybox sleep as PID 1 ignores it",
+            argv: &["sleep", "3600"],
+            shared_pid_namespace: false,
+            want: TermResponse::Ignores,
+        },
+        TermCase {
+            name: "sleep with a shared PID namespace dies of it",
+            argv: &["sleep", "3600"],
+            shared_pid_namespace: true,
+            want: TermResponse::Exits(143),
+        },
+        TermCase {
+            name: "sh -c without a trap ignores it",
+            argv: &["sh", "-c", "while true; do echo hi; sleep 5; done"],
+            shared_pid_namespace: false,
+            want: TermResponse::Ignores,
+        },
+        TermCase {
+            name: "sh -c with trap 'exit 0' TERM",
+            argv: &["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"],
+            shared_pid_namespace: false,
+            want: TermResponse::Exits(0),
+        },
+        TermCase {
+            name: "sh -c with a trap that does not exit: wait returns 143",
+            argv: &[
+                "/bin/sh",
+                "-c",
+                "trap \"echo bye\" SIGTERM\nsleep 3600 & wait",
+            ],
+            shared_pid_namespace: false,
+            want: TermResponse::Exits(143),
+        },
+        TermCase {
+            name: "a trap on INT only does not count",
+            argv: &["sh", "-c", "trap 'exit 0' INT; sleep 3600"],
+            shared_pid_namespace: false,
+            want: TermResponse::Ignores,
+        },
+        TermCase {
+            name: "python as PID 1 has no handler",
+            argv: &["python3", "app.py"],
+            shared_pid_namespace: false,
+            want: TermResponse::Ignores,
+        },
+        TermCase {
+            name: "java exits 143",
+            argv: &["java", "-jar", "app.jar"],
+            shared_pid_namespace: false,
+            want: TermResponse::Exits(143),
+        },
+    ];
+    for case in cases {
+        let argv: Vec<String> = case.argv.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            sigterm_response(&argv, case.shared_pid_namespace),
+            case.want,
+            "{}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn a_cached_image_still_takes_sandbox_and_start_time() {
+    let mut c = cluster_with(vec![pod("a", "nginx:1.27", &[]).build()]);
+    c.run_until_idle(60_000);
+    // Second pod on the same node: the image is cached (a tag, so IfNotPresent).
+    c.create(pod("b", "nginx:1.27", &[]).build()).unwrap();
+    c.settle();
+    let t0 = c.now().millis();
+    assert_eq!(
+        waiting_reason(&ctr_status(&c, "b")).as_deref(),
+        Some("ContainerCreating")
+    );
+    c.advance(SANDBOX_CREATE_MS);
+    // Created, not yet started.
+    assert_eq!(
+        waiting_reason(&ctr_status(&c, "b")).as_deref(),
+        Some("ContainerCreating")
+    );
+    assert_eq!(condition(&c, "b", "Ready").as_deref(), Some("False"));
+    c.advance(CONTAINER_START_MS);
+    let s = ctr_status(&c, "b");
+    assert!(s.state.clone().unwrap().running.is_some(), "{s:?}");
+    assert!(s.ready);
+    let started = event_times(&c, "Started");
+    assert!(
+        started.contains(&(t0 + SANDBOX_CREATE_MS + CONTAINER_START_MS)),
+        "{started:?}"
+    );
+    let created = event_times(&c, "Created");
+    assert!(created.contains(&(t0 + SANDBOX_CREATE_MS)), "{created:?}");
+}
+
+#[test]
+fn readiness_probe_gates_ready() {
+    let mut c = cluster_with(vec![pod("web", "nginx", &[])
+        .readiness(serde_json::json!({"httpGet": {"path": "/", "port": 80},
+            "initialDelaySeconds": 5, "periodSeconds": 10}))
+        .build()]);
+    // Pull 1 s after sandbox, 2 s pull, start 0.5 s: running at 3.5 s, first probe tick at 10 s.
+    c.advance(9_000);
+    assert!(ctr_status(&c, "web").state.unwrap().running.is_some());
+    assert!(!ctr_status(&c, "web").ready);
+    assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("False"));
+    c.advance(1_000);
+    assert!(ctr_status(&c, "web").ready);
+    assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("True"));
+}
+
+struct StopCase {
+    name: &'static str,
+    image: &'static str,
+    command: &'static [&'static str],
+    /// Seconds after the delete at which the pod object is gone.
+    gone_after_s: u64,
+}
+
+#[test]
+fn deletion_honours_pid_1_signal_handling() {
+    let cases = [
+        StopCase {
+            name: "sleep 3600 is SIGKILLed at the end of the grace period",
+            image: "busybox",
+            command: &["sleep", "3600"],
+            gone_after_s: 30,
+        },
+        StopCase {
+            name: "a shell loop without trap is SIGKILLed too",
+            image: "busybox",
+            command: &["sh", "-c", "while true; do sleep 1; done"],
+            gone_after_s: 30,
+        },
+        StopCase {
+            name: "a shell that traps TERM exits at once",
+            image: "busybox",
+            command: &["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"],
+            gone_after_s: 0,
+        },
+        StopCase {
+            name: "nginx's entrypoint exits at once",
+            image: "nginx",
+            command: &[],
+            gone_after_s: 0,
+        },
+        StopCase {
+            name: "a script that ends within the grace period ends naturally",
+            image: "busybox",
+            command: &["sh", "-c", "sleep 16.5"],
+            gone_after_s: 15,
+        },
+    ];
+    for case in cases {
+        let mut c = cluster_with(vec![pod("p", case.image, case.command).build()]);
+        c.advance(5_000);
+        let key = ObjectKey::new(Kind::Pod, "default", "p");
+        c.delete(&key, &Default::default()).unwrap();
+        c.settle();
+        if case.gone_after_s > 0 {
+            c.advance(case.gone_after_s * SECOND - 1);
+            assert!(get_pod(&c, "p").is_some(), "{}: gone too early", case.name);
+            c.advance(1);
+        }
+        assert!(get_pod(&c, "p").is_none(), "{}: still there", case.name);
+    }
+}
+
+#[test]
+fn oom_killed_container_restarts_with_reason() {
+    let mut c = cluster_with(vec![pod("m", "busybox", &["sleep", "3600"]).build()]);
+    c.advance(5_000);
+    let key = ObjectKey::new(Kind::Pod, "default", "m");
+    c.inject(&key, Fault::PodFailed(OOM_KILLED.to_string()))
+        .unwrap();
+    c.advance(1_000);
+    let s = ctr_status(&c, "m");
+    assert_eq!(s.restart_count, 1);
+    let last = s.last_state.unwrap().terminated.unwrap();
+    assert_eq!(last.reason.as_deref(), Some("OOMKilled"));
+    assert_eq!(last.exit_code, 137);
+    assert_eq!(
+        get_pod(&c, "m").unwrap().status.unwrap().phase.as_deref(),
+        Some("Running")
+    );
+}
+
+struct CrashCase {
+    name: &'static str,
+    command: &'static [&'static str],
+    policy: &'static str,
+    want_reason: &'static str,
+    want_code: i32,
+}
+
+#[test]
+fn terminated_reason_follows_exit_code() {
+    let cases = [
+        CrashCase {
+            name: "exit 0 under Never: Completed",
+            command: &["sh", "-c", "exit 0"],
+            policy: "Never",
+            want_reason: "Completed",
+            want_code: 0,
+        },
+        CrashCase {
+            name: "exit 3 under Never: Error",
+            command: &["sh", "-c", "exit 3"],
+            policy: "Never",
+            want_reason: "Error",
+            want_code: 3,
+        },
+    ];
+    for case in cases {
+        let mut c = cluster_with(vec![pod("j", "busybox", case.command)
+            .restart(case.policy)
+            .build()]);
+        c.run_until_idle(60_000);
+        let t = ctr_status(&c, "j").state.unwrap().terminated.unwrap();
+        assert_eq!(t.reason.as_deref(), Some(case.want_reason), "{}", case.name);
+        assert_eq!(t.exit_code, case.want_code, "{}", case.name);
+    }
+}
+
+/// `pkg/kubelet/kuberuntime` `doBackOff` with `flowcontrol.NewBackOff(10s, 300s)`: the first
+/// restart is immediate, then 10 s doubling up to 5 min.
+#[test]
+fn crash_loop_back_off_doubles_to_five_minutes() {
+    let mut c = cluster_with(vec![
+        pod("crash", "busybox", &["sh", "-c", "exit 1"]).build()
+    ]);
+    let mut restarts_at = Vec::new();
+    let mut last = 0;
+    let mut saw_crash_loop = false;
+    for _ in 0..(20 * 60) {
+        c.advance(SECOND);
+        let s = ctr_status(&c, "crash");
+        if waiting_reason(&s).as_deref() == Some("CrashLoopBackOff") {
+            saw_crash_loop = true;
+        }
+        if s.restart_count != last {
+            last = s.restart_count;
+            restarts_at.push(c.now().millis() / 1000);
+        }
+    }
+    assert!(saw_crash_loop);
+    let gaps: Vec<u64> = restarts_at.windows(2).map(|w| w[1] - w[0]).collect();
+    // Each cycle also takes the 0.5 s container start, so gaps are the delay + 1 s of ticks.
+    let delays: Vec<u64> = gaps.iter().map(|g| g.saturating_sub(1)).collect();
+    assert_eq!(&delays[..6], &[10, 20, 40, 80, 160, 300], "{gaps:?}");
+}
+
+#[test]
+fn unreachable_node_marks_pods_not_ready_and_evicts_after_300s() {
+    let mut c = cluster_with(vec![
+        pod("web", "nginx", &[]).build(),
+        pod("daemon", "nginx", &[])
+            .tolerate_unreachable_forever()
+            .build(),
+    ]);
+    c.advance(5_000);
+    assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("True"));
+    c.set_node_up("n1", false).unwrap();
+    c.advance(49_000);
+    assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("True"));
+    c.advance(1_000);
+    // MarkPodsNotReady: the Ready condition only; the container statuses keep `ready`.
+    assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("False"));
+    assert!(ctr_status(&c, "web").ready);
+    assert!(!event_times(&c, "NodeNotReady").is_empty());
+    let n1 = c.store().node("n1").unwrap().clone();
+    let taints = n1.spec.unwrap().taints.unwrap();
+    assert!(taints
+        .iter()
+        .any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect == "NoExecute"));
+    assert!(taints
+        .iter()
+        .any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect == "NoSchedule"));
+    c.advance(300 * SECOND - 1);
+    assert!(get_pod(&c, "web")
+        .unwrap()
+        .metadata
+        .deletion_timestamp
+        .is_none());
+    c.advance(1);
+    // Evicted, but it stays Terminating while its kubelet is unreachable.
+    assert!(get_pod(&c, "web")
+        .unwrap()
+        .metadata
+        .deletion_timestamp
+        .is_some());
+    c.advance(3_600 * SECOND);
+    assert!(get_pod(&c, "daemon")
+        .unwrap()
+        .metadata
+        .deletion_timestamp
+        .is_none());
+}
+
+#[test]
+fn a_terminating_container_stays_ready_until_it_stops() {
+    let mut c = cluster_with(vec![pod("t", "busybox", &["sleep", "3600"]).build()]);
+    c.advance(5_000);
+    let key = ObjectKey::new(Kind::Pod, "default", "t");
+    c.delete(&key, &Default::default()).unwrap();
+    c.advance(10_000);
+    assert!(ctr_status(&c, "t").ready);
+    assert_eq!(condition(&c, "t", "Ready").as_deref(), Some("True"));
+}
+
+#[test]
+fn a_restarting_container_shows_its_last_termination_until_it_runs() {
+    let mut c = cluster_with(vec![pod("r", "busybox:1.36", &["sleep", "3600"]).build()]);
+    c.advance(5_000);
+    let key = ObjectKey::new(Kind::Pod, "default", "r");
+    c.inject(&key, Fault::PodFailed(OOM_KILLED.to_string()))
+        .unwrap();
+    let s = ctr_status(&c, "r");
+    let t = s.state.unwrap().terminated.unwrap();
+    assert_eq!(t.reason.as_deref(), Some("OOMKilled"));
+    c.advance(CONTAINER_START_MS);
+    assert!(ctr_status(&c, "r").state.unwrap().running.is_some());
+}

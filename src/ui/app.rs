@@ -2,7 +2,7 @@
 //! provides it to the panes, runs the play timer, autosaves, and lays the panes out (a grid on
 //! wide screens, one pane at a time behind toggle buttons on narrow ones).
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -115,7 +115,9 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                EventListener::new(&doc, "keydown", move |e| {
+                // Not passive: Space must not also scroll the page.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&doc, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
@@ -140,7 +142,7 @@ pub fn app() -> Html {
             (state.generation, state.playing),
             move |(generation, playing)| {
                 if persist && (!*playing || generation.is_multiple_of(10)) {
-                    storage::save_scenario(&scenario::from_session(&s.session, &s.editor));
+                    storage::save_scenario(&scenario::from_session(&s.session.borrow(), &s.editor));
                 }
             },
         );

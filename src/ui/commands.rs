@@ -122,16 +122,13 @@ pub const SIM_SUBCOMMANDS: &[&str] = &["advance", "node", "run-until-idle"];
 /// `sim node` subcommands.
 pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "down", "up"];
 
-/// Resource words kubectl accepts: plural, singular and short names of every served kind.
+/// Resource words Tab offers: the plural name of every served kind, as kubectl's completion
+/// offers `kubectl api-resources -o name` (`compGetResourceList` in
+/// `staging/src/k8s.io/kubectl/pkg/cmd/get/get.go`). Simplification: kubectl suffixes non-core
+/// kinds with their group (`daemonsets.apps`); the plain plural is offered, which kubectl accepts
+/// just the same. Singular and short names are accepted when typed, not offered.
 pub fn resource_words() -> Vec<&'static str> {
-    let mut words: Vec<&'static str> = Kind::all()
-        .flat_map(|k| {
-            let info = k.info();
-            [info.plural, info.singular]
-                .into_iter()
-                .chain(info.short_names.iter().copied())
-        })
-        .collect();
+    let mut words: Vec<&'static str> = Kind::all().map(|k| k.info().plural).collect();
     words.sort_unstable();
     words.dedup();
     words
@@ -315,16 +312,16 @@ mod tests {
                 want_choices: &["delete", "describe"],
             },
             Case {
-                name: "kind after get: singular and plural both fit",
+                name: "kind after get: the plural, as kubectl api-resources names it",
                 line: "get daemons",
-                want_line: "get daemonset",
-                want_choices: &["daemonset", "daemonsets"],
+                want_line: "get daemonsets ",
+                want_choices: &[],
             },
             Case {
-                name: "short name",
-                line: "get d",
-                want_line: "get d",
-                want_choices: &["daemonset", "daemonsets", "ds"],
+                name: "a short name typed is not a candidate: no completes to nodes",
+                line: "kubectl describe no",
+                want_line: "kubectl describe nodes ",
+                want_choices: &[],
             },
             Case {
                 name: "node names for cordon",

@@ -2,12 +2,13 @@
 //! Every cluster change goes through [`Session::run`] with the command line a learner could type;
 //! the reducer adds no cluster logic. Natively tested.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::Reducible;
 
 use crate::engine::clock::Millis;
-use crate::kubectl::{NoFiles, Session};
+use crate::kubectl::{CommandOutput, NoFiles, Session};
 
 use super::commands;
 use super::scenario::{self, Scenario};
@@ -16,6 +17,9 @@ use super::yaml::{self, Position};
 /// One command shown in the console.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleEntry {
+    /// Position among every entry ever shown (keys the view; survives the trimming to
+    /// [`CONSOLE_KEEP`]).
+    pub seq: u64,
     /// What ran (as typed, or as a button ran it).
     pub command: String,
     /// Its stdout.
@@ -46,9 +50,11 @@ pub const CONSOLE_KEEP: usize = 200;
 /// Everything on the page.
 #[derive(Debug, Clone)]
 pub struct Playground {
-    /// The cluster and its command log. Behind an `Rc` so actions that leave the cluster alone
-    /// (typing in the editor or the console) do not copy it.
-    pub session: Rc<Session>,
+    /// The cluster and its command log, shared by every copy of the page state and changed in
+    /// place: the reducer copies the state on every action, and copying a cluster of thousands of
+    /// pods and events on every play tick costs far more than a frame. Views key their redraws
+    /// on [`Playground::generation`], which every change bumps.
+    pub session: Rc<RefCell<Session>>,
     /// Editor text.
     pub editor: String,
     /// Editor text before the last example replaced it ("edits are never lost").
@@ -57,6 +63,8 @@ pub struct Playground {
     pub feedback: Option<EditorFeedback>,
     /// Console transcript.
     pub console: Vec<ConsoleEntry>,
+    /// Entries ever pushed to the console (the next entry's `seq`).
+    pub console_seq: u64,
     /// Console input.
     pub prompt: String,
     /// Completion choices shown under the prompt.
@@ -86,6 +94,7 @@ impl PartialEq for Playground {
             && self.editor_previous == other.editor_previous
             && self.feedback == other.feedback
             && self.console == other.console
+            && self.console_seq == other.console_seq
             && self.prompt == other.prompt
             && self.choices == other.choices
             && self.history == other.history
@@ -158,11 +167,12 @@ impl Playground {
     /// A page over a replayed scenario.
     pub fn from_scenario(s: &Scenario, history: Vec<String>, editor: Option<String>) -> Self {
         Playground {
-            session: Rc::new(scenario::replay(s)),
+            session: Rc::new(RefCell::new(scenario::replay(s))),
             editor: editor.or_else(|| s.editor.clone()).unwrap_or_default(),
             editor_previous: None,
             feedback: None,
             console: Vec::new(),
+            console_seq: 0,
             prompt: String::new(),
             choices: Vec::new(),
             history,
@@ -182,15 +192,25 @@ impl Playground {
     }
 
     fn exec(&mut self, line: &str, stdin: Option<&str>, echo: bool) -> ConsoleEntry {
-        let out = Rc::make_mut(&mut self.session).run(line, stdin, &NoFiles);
+        let out = match self.session.try_borrow_mut() {
+            Ok(mut session) => session.run(line, stdin, &NoFiles),
+            // Unreachable on the page's single thread (views borrow only while they draw).
+            Err(_) => CommandOutput {
+                stdout: String::new(),
+                stderr: "error: the cluster is busy; try again\n".into(),
+                ok: false,
+            },
+        };
         self.generation += 1;
         let entry = ConsoleEntry {
+            seq: self.console_seq,
             command: line.to_string(),
             stdout: out.stdout,
             stderr: out.stderr,
             ok: out.ok,
         };
         if echo {
+            self.console_seq += 1;
             self.console.push(entry.clone());
             let excess = self.console.len().saturating_sub(CONSOLE_KEEP);
             self.console.drain(..excess);
@@ -261,7 +281,7 @@ impl Playground {
             UiAction::HistoryPrev => self.browse_history(true),
             UiAction::HistoryNext => self.browse_history(false),
             UiAction::Complete => {
-                let c = commands::complete(&self.prompt, self.session.cluster.store());
+                let c = commands::complete(&self.prompt, self.session.borrow().cluster.store());
                 self.prompt = c.line;
                 self.choices = c.choices;
             }
@@ -305,8 +325,11 @@ impl Playground {
                 self.exec(&commands::advance(1000), None, true);
             }
             UiAction::NextEvent => {
-                let now = self.session.cluster.now();
-                match self.session.cluster.next_wake() {
+                let (now, wake) = {
+                    let session = self.session.borrow();
+                    (session.cluster.now(), session.cluster.next_wake())
+                };
+                match wake {
                     Some(t) if t > now => {
                         self.exec(&commands::advance(t.since(now)), None, true);
                     }
@@ -319,10 +342,11 @@ impl Playground {
             UiAction::Reset => {
                 let editor = std::mem::take(&mut self.editor);
                 let history = std::mem::take(&mut self.history);
-                let generation = self.generation + 1;
+                let (generation, console_seq) = (self.generation + 1, self.console_seq);
                 *self =
                     Playground::from_scenario(&scenario::default_scenario(), history, Some(editor));
                 self.generation = generation;
+                self.console_seq = console_seq;
                 self.notice = Some("The cluster was reset to the default scenario.".into());
             }
             UiAction::Load(sc) => {
@@ -331,9 +355,10 @@ impl Playground {
                     .editor
                     .clone()
                     .unwrap_or_else(|| std::mem::take(&mut self.editor));
-                let generation = self.generation + 1;
+                let (generation, console_seq) = (self.generation + 1, self.console_seq);
                 let previous = std::mem::take(&mut self.editor);
                 *self = Playground::from_scenario(&sc, history, Some(editor));
+                self.console_seq = console_seq;
                 if !previous.trim().is_empty() && previous != self.editor {
                     self.editor_previous = Some(previous);
                 }

@@ -633,54 +633,102 @@ fn age(now: SimTime, t: Option<&Time>) -> String {
         .unwrap_or_else(|| "<unknown>".into())
 }
 
+/// `kind/name` as kubectl's OBJECT column prints an event's involved object (`pod/pi-abcde`).
+fn event_object(e: &Event) -> String {
+    let kind = e
+        .involved_object
+        .kind
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    format!(
+        "{kind}/{}",
+        e.involved_object.name.as_deref().unwrap_or_default()
+    )
+}
+
+fn event_row(e: &Event, object: String, now: SimTime) -> EventRow {
+    EventRow {
+        key: name_of(&e.metadata),
+        last_seen: human_duration(now.since(event_time(e))),
+        type_: e.type_.clone().unwrap_or_default(),
+        reason: e.reason.clone().unwrap_or_default(),
+        object,
+        message: e.message.clone().unwrap_or_default(),
+        count: e.count.unwrap_or(1),
+    }
+}
+
+/// Events oldest first (last seen, then name; names are unique per namespace, then namespace).
+fn sort_events(evs: &mut [(SimTime, &Event)]) {
+    evs.sort_by(|(ta, a), (tb, b)| {
+        ta.cmp(tb)
+            .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+            .then_with(|| a.metadata.namespace.cmp(&b.metadata.namespace))
+    });
+}
+
 /// Events, oldest first (last seen, then name), filtered by an `kind/name` or name substring.
 pub fn events_vm(store: &Store, now: SimTime, filter: &str) -> Vec<EventRow> {
+    events_newest(store, now, filter, usize::MAX)
+}
+
+/// The newest `limit` rows of [`events_vm`], oldest first. Only those rows are formatted, so the
+/// event stream of a large cluster (thousands of events) stays cheap to redraw on every tick.
+pub fn events_newest(store: &Store, now: SimTime, filter: &str, limit: usize) -> Vec<EventRow> {
     let filter = filter.trim().to_ascii_lowercase();
-    let mut evs: Vec<&Event> = store
+    let mut evs: Vec<(SimTime, &Event)> = store
         .list(Kind::Event)
         .filter_map(|o| match o {
             Object::Event(e) => Some(e),
             _ => None,
         })
+        .filter(|e| filter.is_empty() || event_object(e).to_ascii_lowercase().contains(&filter))
+        .map(|e| (event_time(e), e))
         .collect();
-    evs.sort_by(|a, b| {
-        event_time(a)
-            .cmp(&event_time(b))
-            .then_with(|| a.metadata.name.cmp(&b.metadata.name))
-    });
+    sort_events(&mut evs);
+    let skip = evs.len().saturating_sub(limit);
     evs.into_iter()
-        .map(|e| {
-            let kind = e
-                .involved_object
-                .kind
-                .as_deref()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let object = format!(
-                "{kind}/{}",
-                e.involved_object.name.as_deref().unwrap_or_default()
-            );
-            EventRow {
-                key: name_of(&e.metadata),
-                last_seen: human_duration(now.since(event_time(e))),
-                type_: e.type_.clone().unwrap_or_default(),
-                reason: e.reason.clone().unwrap_or_default(),
-                object,
-                message: e.message.clone().unwrap_or_default(),
-                count: e.count.unwrap_or(1),
-            }
-        })
-        .filter(|r| filter.is_empty() || r.object.to_ascii_lowercase().contains(&filter))
+        .skip(skip)
+        .map(|(_, e)| event_row(e, event_object(e), now))
         .collect()
 }
 
-/// Events about one object, oldest first.
-fn events_for(store: &Store, now: SimTime, kind: Kind, name: &str) -> Vec<EventRow> {
-    let object = format!("{}/{name}", kind.as_str().to_ascii_lowercase());
-    events_vm(store, now, "")
-        .into_iter()
-        .filter(|r| r.object == object)
-        .collect()
+/// Events grouped by involved object (`daemonset/fluentd`), each group oldest first: built once
+/// per redraw so that each workload row does not scan every event again.
+struct EventIndex<'a> {
+    by_object: BTreeMap<String, Vec<(SimTime, &'a Event)>>,
+}
+
+impl<'a> EventIndex<'a> {
+    fn new(store: &'a Store) -> Self {
+        let mut by_object: BTreeMap<String, Vec<(SimTime, &'a Event)>> = BTreeMap::new();
+        for o in store.list(Kind::Event) {
+            if let Object::Event(e) = o {
+                by_object
+                    .entry(event_object(e))
+                    .or_default()
+                    .push((event_time(e), e));
+            }
+        }
+        for evs in by_object.values_mut() {
+            sort_events(evs);
+        }
+        EventIndex { by_object }
+    }
+
+    /// Events about one object, oldest first.
+    fn rows(&self, now: SimTime, kind: Kind, name: &str) -> Vec<EventRow> {
+        let object = format!("{}/{name}", kind.as_str().to_ascii_lowercase());
+        self.by_object
+            .get(&object)
+            .map(|evs| {
+                evs.iter()
+                    .map(|(_, e)| event_row(e, object.clone(), now))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// A workload row with its progress.
@@ -716,6 +764,10 @@ fn conditions_of<T>(conds: Option<&Vec<T>>, f: impl Fn(&T) -> ConditionRow) -> V
 
 /// A DaemonSet as `kubectl get ds` lists it, with rollout progress.
 pub fn daemonset_row(ds: &DaemonSet, store: &Store, now: SimTime) -> WorkloadRow {
+    daemonset_row_with(ds, &EventIndex::new(store), now)
+}
+
+fn daemonset_row_with(ds: &DaemonSet, events: &EventIndex, now: SimTime) -> WorkloadRow {
     let st = ds.status.clone().unwrap_or_default();
     let selector = ds
         .spec
@@ -771,7 +823,7 @@ pub fn daemonset_row(ds: &DaemonSet, store: &Store, now: SimTime) -> WorkloadRow
             reason: c.reason.clone().unwrap_or_default(),
             message: c.message.clone().unwrap_or_default(),
         }),
-        events: events_for(store, now, Kind::DaemonSet, &name),
+        events: events.rows(now, Kind::DaemonSet, &name),
         namespace: ns,
         name,
     }
@@ -805,6 +857,10 @@ pub fn job_status(job: &Job) -> &'static str {
 
 /// A Job as `kubectl get jobs` lists it, with a progress bar.
 pub fn job_row(job: &Job, store: &Store, now: SimTime) -> WorkloadRow {
+    job_row_with(job, &EventIndex::new(store), now)
+}
+
+fn job_row_with(job: &Job, events: &EventIndex, now: SimTime) -> WorkloadRow {
     let st = job.status.clone().unwrap_or_default();
     let spec = job.spec.clone().unwrap_or_default();
     let succeeded = st.succeeded.unwrap_or(0);
@@ -853,7 +909,7 @@ pub fn job_row(job: &Job, store: &Store, now: SimTime) -> WorkloadRow {
             reason: c.reason.clone().unwrap_or_default(),
             message: c.message.clone().unwrap_or_default(),
         }),
-        events: events_for(store, now, Kind::Job, &name),
+        events: events.rows(now, Kind::Job, &name),
         namespace: ns,
         name,
     }
@@ -861,12 +917,13 @@ pub fn job_row(job: &Job, store: &Store, now: SimTime) -> WorkloadRow {
 
 /// DaemonSets then Jobs, each in store order (namespace, name).
 pub fn workloads_vm(store: &Store, now: SimTime) -> Vec<WorkloadRow> {
+    let events = EventIndex::new(store);
     let ds = store.list(Kind::DaemonSet).filter_map(|o| match o {
-        Object::DaemonSet(d) => Some(daemonset_row(d, store, now)),
+        Object::DaemonSet(d) => Some(daemonset_row_with(d, &events, now)),
         _ => None,
     });
     let jobs = store.list(Kind::Job).filter_map(|o| match o {
-        Object::Job(j) => Some(job_row(j, store, now)),
+        Object::Job(j) => Some(job_row_with(j, &events, now)),
         _ => None,
     });
     ds.chain(jobs).collect()

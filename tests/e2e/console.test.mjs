@@ -2,15 +2,11 @@
 // script. History and Tab completion work from the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setup, runInConsole, root } from './helpers.mjs';
-
-// Written against the stub kubectl layer; fails since the real one landed (see the issue 5
-// notes). Skipped, visibly, until fixed: remove the skip to work on it.
-const PENDING = 'pending: fails against the real kubectl layer, see issue 5 notes';
+import { setup, runInConsole, root, artifacts } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -29,22 +25,21 @@ const SCRIPT = [
   'kubectl describe node n1',
 ];
 
-/** The native CLI's output for a script: `kubeplay run FILE` (built by cargo if needed). */
+/**
+ * The native CLI's output for a script: `kubeplay run FILE` (built by cargo if needed, so never a
+ * stale binary), its stdout and its stderr. The CLI buffers stdout, so the two streams are
+ * compared separately rather than interleaved.
+ */
 function cliOutput(lines) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubeplay-cli-'));
   const file = path.join(dir, 'script.txt');
   writeFileSync(file, lines.join('\n') + '\n');
-  const target = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
-  const bin = path.join(target, 'debug', 'kubeplay');
-  const run = existsSync(bin)
-    ? () => execFileSync(bin, ['run', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    : () => execFileSync('cargo', ['run', '-q', '--bin', 'kubeplay', '--', 'run', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    return run();
-  } catch (e) {
-    // A failing command makes kubeplay exit non-zero; its output is still the transcript.
-    return `${e.stdout ?? ''}${e.stderr ?? ''}`;
-  }
+  // A failing command makes kubeplay exit non-zero; its output is still the transcript.
+  const res = spawnSync('cargo', ['run', '-q', '--bin', 'kubeplay', '--', 'run', file], {
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.ok(res.status !== null, `kubeplay ran: ${res.error ?? res.signal}`);
+  return { stdout: res.stdout, stderr: res.stderr };
 }
 
 /** Drops `$ command` echo lines the CLI may print between outputs. */
@@ -52,18 +47,26 @@ function withoutEchoes(text) {
   return text.split('\n').filter((l) => !l.startsWith('$ ')).join('\n').trim();
 }
 
-test('console output for a script equals the CLI output', { skip: PENDING }, async () => {
+test('console output for a script equals the CLI output', async () => {
   const page = await env.open('?scenario=empty&play=0');
-  let transcript = '';
+  const got = { stdout: '', stderr: '' };
   for (const line of SCRIPT) {
     const { stdout, stderr } = await runInConsole(page, line);
-    transcript += stdout + stderr;
+    got.stdout += stdout;
+    got.stderr += stderr;
   }
   const cli = cliOutput(SCRIPT);
-  assert.equal(withoutEchoes(transcript), withoutEchoes(cli));
+  mkdirSync(artifacts, { recursive: true });
+  for (const stream of ['stdout', 'stderr']) {
+    writeFileSync(path.join(artifacts, `console-page.${stream}.txt`), got[stream]);
+    writeFileSync(path.join(artifacts, `console-cli.${stream}.txt`), cli[stream]);
+    assert.equal(withoutEchoes(got[stream]), withoutEchoes(cli[stream]), `${stream}: see artifacts/console-*.${stream}.txt`);
+  }
+  assert.match(got.stderr, /unknown command "gett"/, 'the typo reached the console');
+  assert.deepEqual(page.errors, []);
 });
 
-test('history with arrow keys and Tab completion', { skip: PENDING }, async () => {
+test('history with arrow keys and Tab completion', async () => {
   const page = await env.open('?play=0');
   const input = page.getByRole('textbox', { name: 'kubectl command' });
   await runInConsole(page, 'kubectl get nodes');

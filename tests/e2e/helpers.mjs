@@ -11,7 +11,22 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const dist = path.join(root, 'dist');
 export const artifacts = path.join(root, 'tests/e2e/artifacts');
 
-const require = createRequire(path.join(root, 'tools/package.json'));
+/**
+ * Resolves an npm tool (playwright-core, axe-core): from tools/node_modules (scripts/setup.sh
+ * installs it there), else through NODE_PATH.
+ */
+export function resolveTool(request) {
+  for (const base of [path.join(root, 'tools/package.json'), fileURLToPath(import.meta.url)]) {
+    try {
+      return createRequire(base).resolve(request);
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error(`${request} is not installed: run scripts/setup.sh (tools/node_modules) or set NODE_PATH`);
+}
+
+const require = createRequire(import.meta.url);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -55,7 +70,7 @@ export async function serve() {
 
 /** Headless Chromium with the flags that work as root here (playwright gives it a fresh profile). */
 export async function launch() {
-  const { chromium } = require('playwright-core');
+  const { chromium } = require(resolveTool('playwright-core'));
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -97,12 +112,13 @@ export async function setup() {
 /** Runs a command in the console and waits for its transcript entry. */
 export async function runInConsole(page, line) {
   const log = page.getByRole('log', { name: 'Console output' });
-  const before = await log.locator('.entry').count();
+  // Entries are numbered (data-seq) across the trimming of old ones and "Clear console".
+  const seq = await log.getAttribute('data-next-seq');
   const input = page.getByRole('textbox', { name: 'kubectl command' });
   await input.fill(line);
   await input.press('Enter');
-  await log.locator('.entry').nth(before).waitFor();
-  const entry = log.locator('.entry').nth(before);
+  const entry = log.locator(`.entry[data-seq="${seq}"]`);
+  await entry.waitFor();
   const out = await entry.locator('pre.out').allTextContents();
   const err = await entry.locator('pre.err').allTextContents();
   return { stdout: out.join(''), stderr: err.join('') };

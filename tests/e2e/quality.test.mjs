@@ -5,14 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { setup, screenshot, artifacts, dist, root, runInConsole } from './helpers.mjs';
+import { setup, screenshot, artifacts, dist, root, runInConsole, resolveTool } from './helpers.mjs';
 
-// Written against the stub kubectl layer; fails since the real one landed (see the issue 5
-// notes). Skipped, visibly, until fixed: remove the skip to work on it.
-const PENDING = 'pending: fails against the real kubectl layer, see issue 5 notes';
-
-const require = createRequire(path.join(root, 'tools/package.json'));
 let env;
 const budgets = {};
 before(async () => { env = await setup(); });
@@ -22,7 +16,7 @@ after(async () => {
   writeFileSync(path.join(artifacts, 'budgets.json'), JSON.stringify(budgets, null, 2) + '\n');
 });
 
-test('keyboard only: play with Space, run a command, add a node, apply', { skip: PENDING }, async () => {
+test('keyboard only: play with Space, run a command, add a node, apply', async () => {
   const page = await env.open('?play=0');
   const clock = page.getByRole('timer', { name: 'Simulated clock' });
   const t0 = await clock.textContent();
@@ -66,15 +60,29 @@ test('keyboard only: play with Space, run a command, add a node, apply', { skip:
   assert.deepEqual(page.errors, []);
 });
 
+/**
+ * The first-load ceiling and target of scripts/size-budget.mjs (`const BUDGET = 900 * 1024;`), read
+ * from its source so that the script and this test can never disagree.
+ */
+function sizeBudget() {
+  const text = readFileSync(path.join(root, 'scripts/size-budget.mjs'), 'utf8');
+  const value = (name) => {
+    const m = new RegExp(`const ${name} = ([0-9 *]+);`).exec(text);
+    assert.ok(m, `scripts/size-budget.mjs defines ${name} as a product of numbers`);
+    return m[1].split('*').reduce((acc, n) => acc * Number(n.trim()), 1);
+  };
+  return { ceiling: value('BUDGET'), target: value('TARGET') };
+}
+
 async function axe(page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  await page.addScriptTag({ path: resolveTool('axe-core/axe.min.js') });
   const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('axe-core: no serious or critical violations, light and dark, desktop and narrow', { skip: PENDING }, async () => {
+test('axe-core: no serious or critical violations, light and dark, desktop and narrow', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const page = await env.open('?play=0', { colorScheme });
     await runInConsole(page, 'sim advance 20s');
@@ -89,7 +97,7 @@ test('axe-core: no serious or critical violations, light and dark, desktop and n
   }
 });
 
-test('budgets: first load size, first cluster drawn, frame time with 200 nodes / 2000 pods', { skip: PENDING }, async () => {
+test('budgets: first load size and first cluster drawn', async () => {
   // First load: html + js + wasm + css, gzip -9.
   let gz = 0;
   const files = {};
@@ -101,20 +109,36 @@ test('budgets: first load size, first cluster drawn, frame time with 200 nodes /
   }
   budgets.firstLoadGzipBytes = gz;
   budgets.files = files;
-  assert.ok(gz <= 450 * 1024, `first load ${gz} B gzip > 450 KB`);
+  const { ceiling, target } = sizeBudget();
+  budgets.firstLoadCeilingBytes = ceiling;
+  budgets.firstLoadTargetBytes = target;
+  assert.ok(gz <= ceiling, `first load ${gz} B gzip > ${ceiling} B (the ceiling in scripts/size-budget.mjs)`);
 
-  // First cluster drawn after navigation.
-  const page = await env.open('?play=0');
-  await page.reload();
-  await page.getByRole('listitem', { name: 'Node n1' }).waitFor();
-  const drawn = await page.evaluate(() => {
-    const nav = performance.getEntriesByType('navigation')[0];
-    const mark = performance.now();
-    return { sinceNavigation: mark - (nav?.startTime ?? 0) };
-  });
-  budgets.firstClusterDrawnMs = Math.round(drawn.sinceNavigation);
-  assert.ok(drawn.sinceNavigation < 1000, `first cluster drawn after ${drawn.sinceNavigation} ms`);
+  // First cluster drawn: from navigation start to the first node card in the DOM, read inside the
+  // page on every animation frame (a fresh context: nothing cached, nothing saved).
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  try {
+    const first = await context.newPage();
+    await first.goto(env.server.url + '?play=0', { waitUntil: 'commit' });
+    const handle = await first.waitForFunction(
+      () => document.querySelector('[aria-label="Node n1"]') && performance.now(),
+      null,
+      { polling: 'raf', timeout: 10_000 },
+    );
+    const drawnMs = await handle.jsonValue();
+    budgets.firstClusterDrawnMs = Math.round(drawnMs);
+    assert.ok(drawnMs < 1000, `first cluster drawn after ${drawnMs} ms`);
+  } finally {
+    await context.close();
+  }
 
+});
+
+// Unmet so far: 231 ms median / 308 ms p95 per tick measured at 20x before the shared-session
+// change (state.rs: the reducer no longer deep-copies the cluster per tick); not re-measured yet.
+const FRAME_PENDING = 'pending: frame budget not yet re-measured after the shared-session fix (was 231 ms median)';
+
+test('budgets: frame time while playing with 200 nodes / 2000 pods', { skip: FRAME_PENDING }, async () => {
   // 200 nodes and 2000 pods (a DaemonSet per node x 10), then play at 20x.
   const big = await env.open('?scenario=empty&play=0');
   const yaml = Array.from({ length: 10 }, (_, i) => `apiVersion: apps/v1
@@ -142,18 +166,40 @@ spec:
   await big.getByRole('textbox', { name: 'Manifest YAML' }).fill(yaml);
   await big.getByRole('button', { name: 'Apply', exact: true }).click();
   await runInConsole(big, 'sim advance 30s');
-  const pods = await big.locator('.pane-cluster .muted').first().textContent();
-  budgets.bigCluster = pods;
-  await big.evaluate(() => { window.__kubeplayFrames = []; });
+  const counts = await big.locator('.pane-cluster .pane-head .muted').textContent();
+  budgets.bigCluster = counts;
+  assert.equal(counts, '200 nodes, 2000 pods');
+  // Two measures while playing at 20x: the work of one tick (dispatch → DOM updated, recorded by
+  // the page into window.__kubeplayFrames) and the gaps between animation frames (what a learner
+  // sees as jank: includes style, layout and paint).
+  await big.evaluate(() => {
+    window.__kubeplayFrames = [];
+    window.__rafGaps = [];
+    let last = performance.now();
+    const loop = (t) => {
+      window.__rafGaps.push(t - last);
+      last = t;
+      if (!window.__rafStop) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
   await big.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '20×' });
   await big.getByRole('button', { name: 'Play' }).click();
   await big.waitForTimeout(4000);
   await big.getByRole('button', { name: 'Pause' }).click();
-  const frames = await big.evaluate(() => window.__kubeplayFrames ?? []);
-  frames.sort((a, b) => a - b);
-  const p = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))] ?? null;
-  budgets.playFrames = { count: frames.length, medianMs: p(0.5), p95Ms: p(0.95), maxMs: frames.at(-1) ?? null };
+  const { frames, gaps } = await big.evaluate(() => {
+    window.__rafStop = true;
+    return { frames: window.__kubeplayFrames ?? [], gaps: window.__rafGaps.slice(1) };
+  });
+  const stats = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    const q = (f) => v[Math.min(v.length - 1, Math.floor(f * v.length))] ?? null;
+    const r = (x) => (x === null ? null : Math.round(x * 10) / 10);
+    return { count: v.length, medianMs: r(q(0.5)), p95Ms: r(q(0.95)), maxMs: r(v.at(-1) ?? null) };
+  };
+  budgets.playTicks = stats(frames);
+  budgets.playFrameGaps = stats(gaps);
   await screenshot(big, 'desktop-200-nodes.png');
   assert.ok(frames.length > 10, 'ticks were measured');
-  assert.ok(p(0.5) <= 16, `median frame ${p(0.5)} ms > 16 ms`);
+  assert.ok(budgets.playTicks.p95Ms <= 16, `tick work p95 ${budgets.playTicks.p95Ms} ms > 16 ms`);
 });

@@ -17,7 +17,7 @@ pub fn cluster_pane() -> Html {
     let vm = {
         let s = state.clone();
         use_memo((state.generation, state.page), move |(_, page)| {
-            let session = &s.session;
+            let session = s.session.borrow();
             view_model::cluster_vm(session.cluster.store(), *page, &|n| {
                 session.cluster.kubelet.agent(n).is_some_and(|a| !a.up)
             })
@@ -94,9 +94,9 @@ fn node_card_view(p: &CardProps) -> Html {
                     <button type="button" onclick={cmd(format!("kubectl cordon {name}"))} aria-label={format!("Cordon {name}")}>{ "Cordon" }</button>
                 }
                 if c.down {
-                    <button type="button" onclick={cmd(format!("sim node up {name}"))} aria-label={format!("Bring {name} up")}>{ "Bring up" }</button>
+                    <button type="button" onclick={cmd(format!("sim node up {name}"))} aria-label={format!("Bring up {name}")}>{ "Bring up" }</button>
                 } else {
-                    <button type="button" onclick={cmd(format!("sim node down {name}"))} aria-label={format!("Take {name} down")}>{ "Take down" }</button>
+                    <button type="button" onclick={cmd(format!("sim node down {name}"))} aria-label={format!("Take down {name}")}>{ "Take down" }</button>
                 }
                 <button type="button" class="danger" onclick={cmd(format!("kubectl delete node {name}"))} aria-label={format!("Remove node {name}")}>{ "Remove" }</button>
             </div>

@@ -62,12 +62,13 @@ pub fn console_pane() -> Html {
                 <span class="muted small">{ "kubectl commands and sim verbs; ↑/↓ history, Tab completes" }</span>
                 <button type="button" onclick={clear}>{ "Clear console" }</button>
             </div>
-            <div class="transcript" role="log" aria-label="Console output" tabindex="0" ref={log}>
+            <div class="transcript" role="log" aria-label="Console output" tabindex="0" ref={log}
+                data-next-seq={state.console_seq.to_string()}>
                 if state.console.is_empty() {
                     <p class="muted small">{ "Try: get pods -A, get nodes --show-labels, describe ds -n kube-system, sim advance 30s, help" }</p>
                 }
                 { for state.console.iter().map(|e| html! {
-                    <div class={classes!("entry", (!e.ok).then_some("failed"))}>
+                    <div key={e.seq} data-seq={e.seq.to_string()} class={classes!("entry", (!e.ok).then_some("failed"))}>
                         <div class="cmd"><span aria-hidden="true">{ "$ " }</span>{ &e.command }</div>
                         if !e.stdout.is_empty() { <pre class="out">{ &e.stdout }</pre> }
                         if !e.stderr.is_empty() { <pre class="err">{ &e.stderr }</pre> }

@@ -23,7 +23,8 @@ pub fn events_pane() -> Html {
         use_memo(
             (state.generation, state.event_filter.clone()),
             move |(_, f)| {
-                view_model::events_vm(s.session.cluster.store(), s.session.cluster.now(), f)
+                let session = s.session.borrow();
+                view_model::events_newest(session.cluster.store(), session.cluster.now(), f, SHOWN)
             },
         )
     };

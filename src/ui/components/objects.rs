@@ -17,7 +17,8 @@ pub fn objects_pane() -> Html {
     let rows = {
         let s = state.clone();
         use_memo(state.generation, move |_| {
-            view_model::workloads_vm(s.session.cluster.store(), s.session.cluster.now())
+            let session = s.session.borrow();
+            view_model::workloads_vm(session.cluster.store(), session.cluster.now())
         })
     };
     html! {

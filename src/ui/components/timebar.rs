@@ -58,7 +58,7 @@ pub fn time_bar() -> Html {
             </label>
             <button type="button" onclick={act(UiAction::Step)}>{ "Step 1s" }</button>
             <button type="button" onclick={act(UiAction::NextEvent)}>{ "Next event" }</button>
-            <span class="clock" role="timer" aria-label="Simulated clock">{ view_model::clock_text(state.session.cluster.now()) }</span>
+            <span class="clock" role="timer" aria-label="Simulated clock">{ view_model::clock_text(state.session.borrow().cluster.now()) }</span>
             <button type="button" class="danger" onclick={open_reset}>{ "Reset…" }</button>
             <dialog ref={dialog} aria-labelledby="reset-title" aria-describedby="reset-desc">
                 <h2 id="reset-title">{ "Reset the cluster?" }</h2>

@@ -33,7 +33,7 @@ pub fn toolbar() -> Html {
     let export = {
         let s = state.clone();
         Callback::from(move |_| {
-            let text = scenario::export_yaml(&s.session, &s.editor);
+            let text = scenario::export_yaml(&s.session.borrow(), &s.editor);
             hooks::download("kubeplay-scenario.yaml", &text, "application/yaml");
         })
     };

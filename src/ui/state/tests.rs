@@ -14,7 +14,12 @@ fn empty() -> Playground {
 }
 
 fn log_lines(p: &Playground) -> Vec<String> {
-    p.session.log.iter().map(|(l, _)| l.clone()).collect()
+    p.session
+        .borrow()
+        .log
+        .iter()
+        .map(|(l, _)| l.clone())
+        .collect()
 }
 
 struct Case {
@@ -99,7 +104,7 @@ fn actions_run_the_console_command_lines() {
             .iter()
             .map(|(l, s)| (l.to_string(), s.map(str::to_string)))
             .collect();
-        assert_eq!(p.session.log, want, "{}", case.name);
+        assert_eq!(p.session.borrow().log, want, "{}", case.name);
         let console: Vec<&str> = p.console.iter().map(|e| e.command.as_str()).collect();
         assert_eq!(console, case.want_console, "{}", case.name);
     }
@@ -230,4 +235,52 @@ fn speed_out_of_range_is_ignored() {
     assert_eq!(p.speed(), 1.0);
     p.apply(UiAction::SetSpeed(5));
     assert_eq!(p.speed(), 20.0);
+}
+
+#[test]
+fn console_entries_are_numbered_across_trimming_clear_and_reset() {
+    let mut p = empty();
+    for i in 0..CONSOLE_KEEP + 3 {
+        p.apply(UiAction::Prompt(format!("sim advance {i}ms")));
+        p.apply(UiAction::Submit);
+    }
+    let seqs: Vec<u64> = p.console.iter().map(|e| e.seq).collect();
+    let want: Vec<u64> = (3..CONSOLE_KEEP as u64 + 3).collect();
+    assert_eq!(
+        seqs, want,
+        "the oldest three were trimmed, the numbers kept"
+    );
+    assert_eq!(p.console_seq, CONSOLE_KEEP as u64 + 3);
+    p.apply(UiAction::ClearConsole);
+    p.apply(UiAction::Step);
+    assert_eq!(
+        p.console.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![CONSOLE_KEEP as u64 + 3]
+    );
+    p.apply(UiAction::Reset);
+    assert!(p.console.is_empty());
+    p.apply(UiAction::Step);
+    assert_eq!(
+        p.console.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![CONSOLE_KEEP as u64 + 4]
+    );
+}
+
+#[test]
+fn a_tick_does_not_copy_the_cluster() {
+    let mut p = empty();
+    p.apply(UiAction::SetPlaying(true));
+    let p = Rc::new(p);
+    let before = Rc::as_ptr(&p.session);
+    let keep = p.clone();
+    let next = p.reduce(UiAction::Tick(100));
+    assert_eq!(
+        Rc::as_ptr(&next.session),
+        before,
+        "the cluster is changed in place"
+    );
+    assert!(
+        next.generation > keep.generation,
+        "and the change is announced"
+    );
 }

@@ -507,3 +507,59 @@ fn clock_text_formats() {
     assert_eq!(clock_text(SimTime(65_250)), "01:05.250");
     assert_eq!(clock_text(SimTime(3_661_001)), "1:01:01.001");
 }
+
+/// A cluster with events about two DaemonSets, their pods and the nodes.
+fn session_with_events() -> crate::kubectl::Session {
+    let mut s = crate::kubectl::Session::new(1);
+    let ds = include_str!("../examples/ssd-daemonset.yaml");
+    let other = ds.replace("ssd-monitor", "ssd-monitor-b");
+    for (line, stdin) in [
+        ("sim node add n1 --labels disktype=ssd", None),
+        ("sim node add n2 --labels disktype=ssd", None),
+        ("kubectl apply -f -", Some(ds)),
+        ("kubectl apply -f -", Some(other.as_str())),
+        ("sim advance 30s", None),
+    ] {
+        let out = s.run(line, stdin, &crate::kubectl::NoFiles);
+        assert!(out.ok, "{line}: {}", out.stderr);
+    }
+    s
+}
+
+#[test]
+fn events_newest_is_the_tail_of_events_vm() {
+    let s = session_with_events();
+    let (store, now) = (s.cluster.store(), s.cluster.now());
+    let all = events_vm(store, now, "");
+    assert!(all.len() > 10, "enough events to cut: {}", all.len());
+    for (filter, limit) in [("", 5), ("", usize::MAX), ("pod/", 3), ("DaemonSet/ssd", 1)] {
+        let want: Vec<EventRow> = {
+            let rows = events_vm(store, now, filter);
+            let skip = rows.len().saturating_sub(limit);
+            rows.into_iter().skip(skip).collect()
+        };
+        assert!(!want.is_empty(), "{filter}");
+        assert_eq!(
+            events_newest(store, now, filter, limit),
+            want,
+            "{filter} {limit}"
+        );
+    }
+}
+
+#[test]
+fn workload_rows_carry_exactly_their_own_events() {
+    let s = session_with_events();
+    let (store, now) = (s.cluster.store(), s.cluster.now());
+    let rows = workloads_vm(store, now);
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        let object = format!("daemonset/{}", r.name);
+        let want: Vec<EventRow> = events_vm(store, now, &object)
+            .into_iter()
+            .filter(|e| e.object == object)
+            .collect();
+        assert_eq!(want.len(), 2, "one SuccessfulCreate per node for {object}");
+        assert_eq!(r.events, want, "{object}");
+    }
+}

@@ -78,6 +78,7 @@
 //!   burning the step budget. The result is the same as running it out, only cheaper.
 //! * Error messages follow dash: `sh: 1: Syntax error: ...` with exit 2.
 
+mod perl;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -3834,7 +3835,19 @@ impl<'h> Shell<'h> {
                 self.err(&res.stderr);
                 Ok(res.code)
             }
-            None => self.run_unknown(),
+            None => match perl::run(argv) {
+                // A known program: it ends even where unknown ones run forever.
+                Some(stdout) => {
+                    let ms = match self.unknown {
+                        UnknownProgram::RunFor { ms } => ms,
+                        UnknownProgram::Forever => perl::RUN_MS,
+                    };
+                    self.advance(ms)?;
+                    self.out(&stdout);
+                    Ok(0)
+                }
+                None => self.run_unknown(),
+            },
         }
     }
 
@@ -5136,9 +5149,18 @@ mod tests {
     fn kubernetes_examples() {
         let cases = [
             Case {
-                name: "pi job: perl is unknown and runs for the configured time",
-                command: &["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"],
+                name: "pi job (20 digits): prints pi when the configured time is up",
+                command: &["perl", "-Mbignum=bpi", "-wle", "print bpi(20)"],
                 unknown: UnknownProgram::RunFor { ms: 8_000 },
+                out: &[(8_000, O, "3.1415926535897932385")],
+                end: exit(8_000, 0),
+                ..BASE
+            },
+            Case {
+                name: "pi job under restartPolicy Always: still ends (a known program)",
+                command: &["perl", "-Mbignum=bpi", "-wle", "print bpi(3)"],
+                unknown: UnknownProgram::Forever,
+                out: &[(8_000, O, "3.14")],
                 end: exit(8_000, 0),
                 ..BASE
             },

@@ -8,9 +8,10 @@ use yew::prelude::*;
 
 use super::components::{
     cluster::ClusterPane, console::ConsolePane, editor::EditorPane, events::EventsPane,
-    objects::ObjectsPane, timebar::TimeBar, toolbar::Toolbar,
+    lesson::LessonPane, objects::ObjectsPane, timebar::TimeBar, toolbar::Toolbar,
 };
 use super::hooks::{self, TickStart, UrlParams};
+use super::lesson;
 use super::scenario;
 use super::state::{Playground, UiAction};
 use super::storage;
@@ -55,6 +56,12 @@ impl Pane {
 }
 
 fn initial(params: &UrlParams) -> Playground {
+    if let Some(l) = params.lesson.as_deref().and_then(lesson::find) {
+        let saved = storage::load_lesson(&l.id);
+        let mut pg = Playground::from_lesson(l, saved);
+        pg.playing = params.play.unwrap_or(true);
+        return pg;
+    }
     let named = params.scenario.as_deref().and_then(scenario::named);
     let mut pg = match named {
         Some(sc) => Playground::from_scenario(&sc, Vec::new(), None),
@@ -87,8 +94,9 @@ pub fn app() -> Html {
         let params = params.clone();
         use_reducer(move || initial(&params))
     };
-    // A named scenario in the URL is a demo: do not overwrite the learner's own saved session.
-    let persist = params.scenario.is_none();
+    // A named scenario in the URL is a demo, and a lesson keeps its own cluster: neither
+    // overwrites the learner's own saved session.
+    let persist = params.scenario.is_none() && state.lesson.is_none();
     let pane = use_state(|| Pane::Cluster);
     let tick_start: TickStart = use_memo((), |_| std::cell::Cell::new(None));
 
@@ -139,10 +147,21 @@ pub fn app() -> Html {
     {
         let s = state.clone();
         use_effect_with(
-            (state.generation, state.playing),
-            move |(generation, playing)| {
-                if persist && (!*playing || generation.is_multiple_of(10)) {
-                    storage::save_scenario(&scenario::from_session(&s.session.borrow(), &s.editor));
+            (
+                state.generation,
+                state.playing,
+                state.lesson.as_ref().map(|l| l.current),
+            ),
+            move |(generation, playing, _)| {
+                if !*playing || generation.is_multiple_of(10) {
+                    if persist {
+                        storage::save_scenario(&scenario::from_session(
+                            &s.session.borrow(),
+                            &s.editor,
+                        ));
+                    } else if let Some((id, saved)) = s.lesson_save() {
+                        storage::save_lesson(&id, &saved);
+                    }
                 }
             },
         );
@@ -194,6 +213,7 @@ pub fn app() -> Html {
                             onclick={let s = state.clone(); Callback::from(move |_| s.dispatch(UiAction::Notice(None)))}>{ "×" }</button>
                     </p>
                 }
+                <LessonPane />
                 <nav class="tabs" aria-label="Panes">{ for tabs }</nav>
                 <main class="grid">
                     <section class={cls(Pane::Cluster)} aria-labelledby="h-cluster"><ClusterPane /></section>

@@ -29,6 +29,8 @@ pub struct UrlParams {
     pub embed: bool,
     /// Start playing (default) or paused.
     pub play: Option<bool>,
+    /// A built-in lesson to follow (`?lesson=daemonsets`).
+    pub lesson: Option<String>,
 }
 
 /// Parses a query string (pure; tested natively).
@@ -39,6 +41,7 @@ pub fn parse_query(search: &str) -> UrlParams {
         let v = v.replace('+', " ");
         match k {
             "scenario" if !v.is_empty() => p.scenario = Some(v),
+            "lesson" if !v.is_empty() => p.lesson = Some(v),
             "embed" => p.embed = v != "0" && v != "false",
             "play" => p.play = Some(v != "0" && v != "false"),
             _ => {}
@@ -167,8 +170,14 @@ mod tests {
                 scenario: Some("indexed-job".into()),
                 embed: true,
                 play: Some(false),
+                lesson: None,
             }
         );
+        assert_eq!(
+            parse_query("?lesson=daemonsets").lesson.as_deref(),
+            Some("daemonsets")
+        );
+        assert_eq!(parse_query("?lesson=").lesson, None);
         assert_eq!(
             parse_query("?embed"),
             UrlParams {

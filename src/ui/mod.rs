@@ -10,6 +10,7 @@ pub mod app;
 pub mod commands;
 pub mod components;
 pub mod hooks;
+pub mod lesson;
 pub mod scenario;
 pub mod state;
 pub mod storage;

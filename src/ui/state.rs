@@ -8,9 +8,12 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::engine::clock::Millis;
+use crate::kubectl::script::run_script;
 use crate::kubectl::{CommandOutput, NoFiles, Session};
+use crate::lessons::Lesson;
 
 use super::commands;
+use super::lesson::{LessonState, SavedLesson};
 use super::scenario::{self, Scenario};
 use super::yaml::{self, Position};
 
@@ -85,6 +88,8 @@ pub struct Playground {
     pub generation: u64,
     /// A message for the status line (import errors, resets).
     pub notice: Option<String>,
+    /// The lesson being followed, if the page was opened on one (`?lesson=ID`).
+    pub lesson: Option<LessonState>,
 }
 
 impl PartialEq for Playground {
@@ -104,6 +109,7 @@ impl PartialEq for Playground {
             && self.page == other.page
             && self.event_filter == other.event_filter
             && self.notice == other.notice
+            && self.lesson == other.lesson
     }
 }
 
@@ -161,6 +167,10 @@ pub enum UiAction {
     Page(usize),
     /// Events filter text.
     FilterEvents(String),
+    /// "Check my work" on the current lesson step.
+    CheckLesson,
+    /// Runs the current lesson step's solution script (shown in the console).
+    RunSolution,
 }
 
 impl Playground {
@@ -183,7 +193,93 @@ impl Playground {
             event_filter: String::new(),
             generation: 0,
             notice: None,
+            lesson: None,
         }
+    }
+
+    /// A page over a lesson: its saved cluster (`saved`, with the step reached) or its setup.
+    pub fn from_lesson(lesson: Lesson, saved: Option<SavedLesson>) -> Self {
+        let mut st = LessonState::new(lesson);
+        let mut pg = match saved {
+            Some(saved) => {
+                st.current = saved.step.min(st.lesson.steps.len());
+                Playground::from_scenario(&saved.scenario, Vec::new(), None)
+            }
+            None => {
+                let mut pg = Playground::from_scenario(
+                    &Scenario {
+                        seed: st.lesson.seed,
+                        script: Vec::new(),
+                        editor: None,
+                    },
+                    Vec::new(),
+                    None,
+                );
+                pg.session = Rc::new(RefCell::new(st.lesson.start()));
+                pg
+            }
+        };
+        pg.lesson = Some(st);
+        pg
+    }
+
+    /// What to save of the lesson in progress.
+    pub fn lesson_save(&self) -> Option<(String, SavedLesson)> {
+        let st = self.lesson.as_ref()?;
+        Some((
+            st.lesson.id.clone(),
+            SavedLesson {
+                scenario: scenario::from_session(&self.session.borrow(), &self.editor),
+                step: st.current,
+            },
+        ))
+    }
+
+    /// After a change to the cluster: move the lesson past the steps now done.
+    fn follow_lesson(&mut self, explicit: bool) {
+        let Some(mut st) = self.lesson.take() else {
+            return;
+        };
+        let done = match self.session.try_borrow() {
+            Ok(session) if explicit => st.check(&session),
+            Ok(session) => st.follow(&session),
+            Err(_) => Vec::new(),
+        };
+        if let Some(msg) = st.announce(&done) {
+            self.notice = Some(msg);
+        }
+        self.lesson = Some(st);
+    }
+
+    fn run_solution(&mut self) {
+        let Some(step) = self
+            .lesson
+            .as_ref()
+            .and_then(|st| st.lesson.steps.get(st.current).cloned())
+        else {
+            return;
+        };
+        let out = match self.session.try_borrow_mut() {
+            Ok(mut session) => {
+                run_script(&mut session, &step.solution, true, &NoFiles).map_err(|e| e.to_string())
+            }
+            Err(_) => Err("error: the cluster is busy; try again".into()),
+        };
+        self.generation += 1;
+        let (stdout, ok) = match out {
+            Ok(o) => (o.stdout, o.ok),
+            Err(e) => (format!("{e}\n"), false),
+        };
+        self.console.push(ConsoleEntry {
+            seq: self.console_seq,
+            command: format!("# solution of step: {}", step.title),
+            stdout,
+            stderr: String::new(),
+            ok,
+        });
+        self.console_seq += 1;
+        let excess = self.console.len().saturating_sub(CONSOLE_KEEP);
+        self.console.drain(..excess);
     }
 
     /// Current speed multiplier.
@@ -251,8 +347,45 @@ impl Playground {
             .unwrap_or_default();
     }
 
-    /// Applies one action.
+    /// Applies one action; a lesson then moves past the steps the cluster now satisfies.
     pub fn apply(&mut self, action: UiAction) {
+        let follow = match &action {
+            UiAction::Run { .. }
+            | UiAction::Submit
+            | UiAction::Apply
+            | UiAction::Delete
+            | UiAction::Step
+            | UiAction::NextEvent
+            | UiAction::RunSolution => Some(false),
+            // While playing, checked about once a second (every tenth tick).
+            UiAction::Tick(_) => {
+                (self.playing && (self.generation + 1).is_multiple_of(10)).then_some(false)
+            }
+            UiAction::CheckLesson => Some(true),
+            _ => None,
+        };
+        if action == UiAction::Reset {
+            if let Some(st) = &self.lesson {
+                let lesson = (*st.lesson).clone();
+                let (generation, console_seq) = (self.generation + 1, self.console_seq);
+                let history = std::mem::take(&mut self.history);
+                let editor = std::mem::take(&mut self.editor);
+                *self = Playground::from_lesson(lesson, None);
+                self.history = history;
+                self.editor = editor;
+                self.generation = generation;
+                self.console_seq = console_seq;
+                self.notice = Some("The lesson starts again from its first step.".into());
+                return;
+            }
+        }
+        self.apply_action(action);
+        if let Some(explicit) = follow {
+            self.follow_lesson(explicit);
+        }
+    }
+
+    fn apply_action(&mut self, action: UiAction) {
         match action {
             UiAction::Run { line, stdin } => {
                 self.exec(&line, stdin.as_deref(), true);
@@ -371,6 +504,8 @@ impl Playground {
             UiAction::Notice(n) => self.notice = n,
             UiAction::Page(p) => self.page = p,
             UiAction::FilterEvents(f) => self.event_filter = f,
+            UiAction::CheckLesson => {}
+            UiAction::RunSolution => self.run_solution(),
         }
     }
 }

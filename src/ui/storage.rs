@@ -4,12 +4,14 @@
 
 use gloo::storage::{LocalStorage, Storage};
 
+use super::lesson::SavedLesson;
 use super::scenario::Scenario;
 
 const SCENARIO: &str = "kubeplay.v1.scenario";
 const EDITOR: &str = "kubeplay.v1.editor";
 const HISTORY: &str = "kubeplay.v1.history";
 const THEME: &str = "kubeplay.v1.theme";
+const LESSON_PREFIX: &str = "kubeplay.v1.lesson.";
 
 /// Console history entries kept across reloads.
 pub const HISTORY_KEEP: usize = 500;
@@ -64,4 +66,20 @@ pub fn save_theme(theme: &str) {
     } else {
         let _ = LocalStorage::set(THEME, theme);
     }
+}
+
+/// A lesson in progress, saved under its id (each lesson keeps its own cluster, apart from the
+/// learner's own session).
+pub fn load_lesson(id: &str) -> Option<SavedLesson> {
+    LocalStorage::get(format!("{LESSON_PREFIX}{id}")).ok()
+}
+
+/// Saves a lesson in progress.
+pub fn save_lesson(id: &str, saved: &SavedLesson) {
+    let _ = LocalStorage::set(format!("{LESSON_PREFIX}{id}"), saved);
+}
+
+/// Forgets a lesson's progress (starting it again).
+pub fn forget_lesson(id: &str) {
+    LocalStorage::delete(format!("{LESSON_PREFIX}{id}"));
 }

@@ -135,3 +135,12 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** axe-core's serious and critical violations on the page (empty when it passes). */
+export async function axe(page) {
+  await page.addScriptTag({ path: resolveTool('axe-core/axe.min.js') });
+  const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return res.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { setup, screenshot, artifacts, dist, root, runInConsole, resolveTool } from './helpers.mjs';
+import { setup, screenshot, artifacts, dist, root, runInConsole, axe } from './helpers.mjs';
 
 let env;
 const budgets = {};
@@ -72,14 +72,6 @@ function sizeBudget() {
     return m[1].split('*').reduce((acc, n) => acc * Number(n.trim()), 1);
   };
   return { ceiling: value('BUDGET'), target: value('TARGET') };
-}
-
-async function axe(page) {
-  await page.addScriptTag({ path: resolveTool('axe-core/axe.min.js') });
-  const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  return res.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('axe-core: no serious or critical violations, light and dark, desktop and narrow', async () => {

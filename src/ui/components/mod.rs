@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod console;
 pub mod editor;
 pub mod events;
+pub mod lesson;
 pub mod objects;
 pub mod timebar;
 pub mod toolbar;

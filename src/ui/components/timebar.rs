@@ -62,7 +62,11 @@ pub fn time_bar() -> Html {
             <button type="button" class="danger" onclick={open_reset}>{ "Reset…" }</button>
             <dialog ref={dialog} aria-labelledby="reset-title" aria-describedby="reset-desc">
                 <h2 id="reset-title">{ "Reset the cluster?" }</h2>
-                <p id="reset-desc">{ "The cluster goes back to the default scenario (three nodes, a DaemonSet and a Job). Your editor text and console history stay." }</p>
+                <p id="reset-desc">{ if state.lesson.is_some() {
+                    "The lesson starts again from its first step, on a freshly built cluster. Your editor text and console history stay."
+                } else {
+                    "The cluster goes back to the default scenario (three nodes, a DaemonSet and a Job). Your editor text and console history stay."
+                } }</p>
                 <div class="row">
                     <button type="button" class="danger" onclick={confirm}>{ "Reset cluster" }</button>
                     <button type="button" onclick={cancel} autofocus=true>{ "Cancel" }</button>

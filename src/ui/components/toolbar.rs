@@ -6,9 +6,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{input_value, use_playground};
-use crate::ui::scenario;
 use crate::ui::state::UiAction;
 use crate::ui::{hooks, storage};
+use crate::ui::{lesson, scenario};
 
 /// Theme, Export, Import.
 #[function_component(Toolbar)]
@@ -70,8 +70,27 @@ pub fn toolbar() -> Html {
             *reader.borrow().borrow_mut() = Some(task);
         })
     };
+    let on_lesson = Callback::from(|e: Event| {
+        let id = input_value(&e);
+        if let Some(loc) = web_sys::window().map(|w| w.location()) {
+            let _ = loc.set_search(&if id.is_empty() {
+                String::new()
+            } else {
+                format!("lesson={id}")
+            });
+        }
+    });
+    let current_lesson = state.lesson.as_ref().map(|l| l.lesson.id.clone());
     html! {
         <div class="toolbar">
+            <label class="inline">{ "Lesson " }
+                <select onchange={on_lesson} aria-label="Lesson">
+                    <option value="" selected={current_lesson.is_none()}>{ "Free play (your cluster)" }</option>
+                    { for lesson::menu().into_iter().map(|(id, title)| html! {
+                        <option selected={current_lesson.as_deref() == Some(id.as_str())} value={id.clone()}>{ title }</option>
+                    }) }
+                </select>
+            </label>
             <label class="inline">{ "Theme " }
                 <select onchange={on_theme} aria-label="Theme">
                     { for [("system", "System"), ("light", "Light"), ("dark", "Dark")].iter().map(|(v, t)| html! {

@@ -284,3 +284,78 @@ fn a_tick_does_not_copy_the_cluster() {
         "and the change is announced"
     );
 }
+
+fn in_lesson(id: &str) -> Playground {
+    let lesson = crate::ui::lesson::find(id).unwrap_or_else(|| panic!("builtin lesson {id}"));
+    Playground::from_lesson(lesson, None)
+}
+
+fn lesson_step(p: &Playground) -> usize {
+    p.lesson.as_ref().map_or(usize::MAX, |l| l.current)
+}
+
+#[test]
+fn lesson_check_run_solution_and_restart() {
+    let mut p = in_lesson("daemonsets");
+    assert_eq!(lesson_step(&p), 0);
+    // The setup built the lesson's cluster with its seed.
+    assert!(!log_lines(&p).is_empty());
+
+    p.apply(UiAction::CheckLesson);
+    assert!(
+        matches!(
+            p.lesson.as_ref().and_then(|l| l.verdict.clone()),
+            Some(crate::lessons::StepStatus::Pending { .. })
+        ),
+        "a fresh cluster does not pass step 1"
+    );
+    assert_eq!(lesson_step(&p), 0);
+
+    p.apply(UiAction::RunSolution);
+    assert_eq!(lesson_step(&p), 1, "the solution completes step 1");
+    assert!(p
+        .console
+        .last()
+        .is_some_and(|e| e.command.starts_with("# solution of step:") && e.ok));
+    assert!(p
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.starts_with("Step done:")));
+
+    // A typed command that completes the next step moves the lesson on by itself.
+    let step2 = p
+        .lesson
+        .as_ref()
+        .and_then(|l| l.lesson.steps.get(1).cloned())
+        .unwrap_or_else(|| panic!("step 2"));
+    for line in step2.solution.lines().filter(|l| !l.trim().is_empty()) {
+        p.apply(UiAction::Prompt(line.to_string()));
+        p.apply(UiAction::Submit);
+    }
+    assert_eq!(lesson_step(&p), 2);
+
+    // Saved progress restores the cluster and the step.
+    let (id, saved) = p.lesson_save().unwrap_or_else(|| panic!("in a lesson"));
+    assert_eq!(id, "daemonsets");
+    let restored = Playground::from_lesson(
+        crate::ui::lesson::find(&id).unwrap_or_else(|| panic!("lesson")),
+        Some(saved),
+    );
+    assert_eq!(lesson_step(&restored), 2);
+    assert_eq!(log_lines(&restored), log_lines(&p));
+
+    // Reset in a lesson starts the lesson again (not the default scenario).
+    p.apply(UiAction::Reset);
+    assert_eq!(lesson_step(&p), 0);
+    assert_eq!(log_lines(&p), log_lines(&in_lesson("daemonsets")));
+}
+
+#[test]
+fn outside_a_lesson_lesson_actions_do_nothing() {
+    let mut p = empty();
+    p.apply(UiAction::CheckLesson);
+    p.apply(UiAction::RunSolution);
+    assert!(p.lesson.is_none());
+    assert!(p.console.is_empty());
+    assert!(log_lines(&p).is_empty());
+}

@@ -1,0 +1,130 @@
+//! The lesson panel (`?lesson=ID`): the steps with their state in words and icons, the current
+//! step's text, a hint and the solution behind disclosure widgets, "Check my work" with the
+//! failing query's output when a step is not done yet, and the way out. It only dispatches
+//! actions; the checks are [`crate::lessons`].
+
+use yew::prelude::*;
+
+use super::use_playground;
+use crate::lessons::StepStatus;
+use crate::ui::lesson::next_after;
+use crate::ui::state::UiAction;
+
+fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
+/// The lesson panel; empty outside a lesson.
+#[function_component(LessonPane)]
+pub fn lesson_pane() -> Html {
+    let Some(state) = use_playground() else {
+        return html! {};
+    };
+    let Some(st) = state.lesson.clone() else {
+        return html! {};
+    };
+    let lesson = st.lesson.clone();
+    let total = lesson.steps.len();
+    let act = |a: UiAction| {
+        let s = state.clone();
+        Callback::from(move |_| s.dispatch(a.clone()))
+    };
+    let restart = {
+        let s = state.clone();
+        Callback::from(move |_| {
+            if confirm("Start the lesson again from its first step? Its cluster is rebuilt.") {
+                s.dispatch(UiAction::Reset);
+            }
+        })
+    };
+    let steps = lesson.steps.iter().enumerate().map(|(i, step)| {
+        let (icon, word, class) = match i.cmp(&st.current) {
+            std::cmp::Ordering::Less => ("✓", "done", "done"),
+            std::cmp::Ordering::Equal => ("→", "current", "current"),
+            std::cmp::Ordering::Greater => ("○", "to do", "todo"),
+        };
+        html! {
+            <li class={classes!("lesson-step", class)}
+                aria-current={(i == st.current).then_some("step")}>
+                <span class="icon" aria-hidden="true">{ icon }</span>
+                <span class="visually-hidden">{ format!("{word}: ") }</span>
+                { step.title.clone() }
+            </li>
+        }
+    });
+    let summary_text = if st.finished() {
+        format!("Lesson: {} — complete", lesson.title)
+    } else {
+        format!(
+            "Lesson: {} — step {} of {total}",
+            lesson.title,
+            st.current + 1
+        )
+    };
+    let body = match lesson.steps.get(st.current) {
+        Some(step) => {
+            let verdict = match &st.verdict {
+                Some(StepStatus::Pending { query, got }) => html! {
+                    <div class="lesson-verdict">
+                        <p><span aria-hidden="true">{ "✗ " }</span>{ "Not done yet. " }
+                            <code>{ query.clone() }</code>{ " printed:" }</p>
+                        <pre tabindex="0">{ if got.is_empty() { "(nothing)".to_string() } else { got.clone() } }</pre>
+                    </div>
+                },
+                Some(StepStatus::Done) | None => html! {},
+            };
+            // Keyed by step, so the hint and solution start closed on every new step.
+            html! {
+                <div key={format!("step-{}", st.current)}>
+                    <h3>{ format!("Step {} of {total}: {}", st.current + 1, step.title) }</h3>
+                    <p class="lesson-text">{ step.text.clone() }</p>
+                    if let Some(hint) = step.hint.clone() {
+                        <details class="lesson-hint">
+                            <summary>{ "Hint" }</summary>
+                            <p><code>{ hint }</code></p>
+                        </details>
+                    }
+                    if !step.solution.trim().is_empty() {
+                        <details class="lesson-solution">
+                            <summary>{ "Solution" }</summary>
+                            <pre tabindex="0">{ step.solution.trim_end().to_string() }</pre>
+                            <button type="button" onclick={act(UiAction::RunSolution)}>
+                                { "Run the solution" }
+                            </button>
+                        </details>
+                    }
+                    <div class="row">
+                        <button type="button" class="primary" onclick={act(UiAction::CheckLesson)}>
+                            { "Check my work" }
+                        </button>
+                    </div>
+                    <div aria-live="polite">{ verdict }</div>
+                </div>
+            }
+        }
+        None => html! {
+            <>
+                <p class="lesson-done"><span aria-hidden="true">{ "✓ " }</span>
+                    { "Lesson complete: every step is done. Keep exploring this cluster, or go on." }</p>
+                if let Some((id, title)) = next_after(&lesson.id) {
+                    <p><a href={format!("?lesson={id}")}>{ format!("Next lesson: {title}") }</a></p>
+                }
+            </>
+        },
+    };
+    html! {
+        <section class="lesson" aria-labelledby="h-lesson">
+                <h2 id="h-lesson">{ summary_text }</h2>
+                <p class="lesson-summary">{ lesson.summary.clone() }</p>
+                <ol class="lesson-steps" aria-label="Steps">{ for steps }</ol>
+                { body }
+                <p class="lesson-exit">
+                    <button type="button" class="link" onclick={restart}>{ "Start the lesson again" }</button>
+                    { " · " }
+                    <a href="?">{ "Leave the lesson (back to your own cluster)" }</a>
+                </p>
+        </section>
+    }
+}

@@ -1,0 +1,193 @@
+//! A lesson in the page: which built-in lesson runs, the step the learner is on, and the last
+//! check's verdict. The checking itself is [`crate::lessons`] (read-only queries on a copy of the
+//! session); this only keeps the learner's place. Pure: tested natively.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::kubectl::Session;
+use crate::lessons::{self, Lesson, StepStatus};
+
+use super::scenario::Scenario;
+
+/// The learner's place in a lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonState {
+    /// The lesson (shared: it never changes while the page runs).
+    pub lesson: Rc<Lesson>,
+    /// Index of the current step (`steps.len()` once every step is done).
+    pub current: usize,
+    /// The verdict of the last "Check my work", if the learner asked since the step began.
+    pub verdict: Option<StepStatus>,
+}
+
+/// What the page saves of a lesson in progress (its cluster as a script, and the step).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedLesson {
+    /// The lesson's cluster.
+    pub scenario: Scenario,
+    /// The step reached.
+    pub step: usize,
+}
+
+/// The built-in lesson with this id.
+pub fn find(id: &str) -> Option<Lesson> {
+    lessons::builtin().into_iter().find(|l| l.id == id)
+}
+
+/// `(id, title)` of every built-in lesson, in order (the lessons menu).
+pub fn menu() -> Vec<(String, String)> {
+    lessons::builtin()
+        .into_iter()
+        .map(|l| (l.id, l.title))
+        .collect()
+}
+
+/// The lesson after this one, if any.
+pub fn next_after(id: &str) -> Option<(String, String)> {
+    let all = menu();
+    let pos = all.iter().position(|(i, _)| i == id)?;
+    all.into_iter().nth(pos + 1)
+}
+
+impl LessonState {
+    /// At the first step.
+    pub fn new(lesson: Lesson) -> Self {
+        LessonState {
+            lesson: Rc::new(lesson),
+            current: 0,
+            verdict: None,
+        }
+    }
+
+    /// Whether every step is done.
+    pub fn finished(&self) -> bool {
+        self.current >= self.lesson.steps.len()
+    }
+
+    /// Moves past every step the cluster now satisfies. Returns the titles of the steps just
+    /// completed, for the status line.
+    pub fn follow(&mut self, session: &Session) -> Vec<String> {
+        let next = lessons::advance(session, &self.lesson, self.current);
+        let done = self
+            .lesson
+            .steps
+            .iter()
+            .skip(self.current)
+            .take(next.saturating_sub(self.current))
+            .map(|s| s.title.clone())
+            .collect();
+        if next != self.current {
+            self.current = next;
+            self.verdict = None;
+        }
+        done
+    }
+
+    /// "Check my work": the current step's verdict, moving on if it is done.
+    pub fn check(&mut self, session: &Session) -> Vec<String> {
+        let Some(step) = self.lesson.steps.get(self.current) else {
+            return Vec::new();
+        };
+        match lessons::check(session, step) {
+            StepStatus::Done => self.follow(session),
+            pending => {
+                self.verdict = Some(pending);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The status line after steps were completed.
+    pub fn announce(&self, done: &[String]) -> Option<String> {
+        let last = done.last()?;
+        Some(if self.finished() {
+            format!("Step done: {last}. Lesson complete!")
+        } else {
+            format!(
+                "Step done: {last}. Next: step {} of {}.",
+                self.current + 1,
+                self.lesson.steps.len()
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::script::run_script;
+    use crate::kubectl::NoFiles;
+
+    fn daemonsets() -> LessonState {
+        LessonState::new(find("daemonsets").unwrap_or_else(|| panic!("builtin lesson")))
+    }
+
+    #[test]
+    fn menu_lists_the_builtin_lessons_in_order() {
+        let ids: Vec<String> = menu().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["daemonsets", "jobs"]);
+        assert_eq!(
+            next_after("daemonsets").map(|n| n.0).as_deref(),
+            Some("jobs")
+        );
+        assert_eq!(next_after("jobs"), None);
+        assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn check_reports_why_then_follows_the_solution() {
+        let mut st = daemonsets();
+        let mut session = st.lesson.start();
+        assert!(st.check(&session).is_empty());
+        let Some(StepStatus::Pending { query, .. }) = st.verdict.clone() else {
+            panic!(
+                "the first step is pending on a fresh cluster: {:?}",
+                st.verdict
+            );
+        };
+        assert_eq!(query, st.lesson.steps[0].checks[0].query);
+        assert_eq!(st.current, 0);
+
+        let solution = st.lesson.steps[0].solution.clone();
+        let out = run_script(&mut session, &solution, false, &NoFiles);
+        assert!(out.is_ok_and(|o| o.ok));
+        let done = st.follow(&session);
+        assert_eq!(done, [st.lesson.steps[0].title.clone()]);
+        assert_eq!(st.current, 1);
+        assert_eq!(st.verdict, None, "a new step starts without a verdict");
+        assert_eq!(
+            st.announce(&done).as_deref(),
+            Some(
+                format!(
+                    "Step done: {}. Next: step 2 of {}.",
+                    st.lesson.steps[0].title,
+                    st.lesson.steps.len()
+                )
+                .as_str()
+            )
+        );
+        // Following again with nothing new changes nothing.
+        assert!(st.follow(&session).is_empty());
+        assert_eq!(st.current, 1);
+    }
+
+    #[test]
+    fn every_solution_in_turn_finishes_the_lesson() {
+        for (id, _) in menu() {
+            let mut st = LessonState::new(find(&id).unwrap_or_else(|| panic!("{id}")));
+            let mut session = st.lesson.start();
+            let steps = st.lesson.steps.clone();
+            for step in &steps {
+                let _ = run_script(&mut session, &step.solution, false, &NoFiles);
+                st.follow(&session);
+            }
+            assert!(st.finished(), "{id}: stopped at step {}", st.current);
+            assert!(st
+                .announce(&["x".into()])
+                .is_some_and(|a| a.ends_with("Lesson complete!")));
+            assert!(st.check(&session).is_empty(), "{id}: nothing left to check");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// Lessons in the page: ?lesson=ID shows the steps, "Check my work" says why a step is not done,
+// the solution can be run, a typed command completes a step by itself, progress survives a
+// reload, and leaving the lesson returns to the learner's own cluster.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, runInConsole, axe, screenshot } from './helpers.mjs';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.close(); });
+
+test('a lesson: check, run the solution, type the next step, reload, leave', async () => {
+  const page = await env.open('?lesson=daemonsets&play=0');
+  const lesson = page.getByRole('region', { name: /^Lesson: DaemonSets/ });
+  await lesson.getByRole('heading', { name: /step 1 of \d+$/ }).waitFor();
+  // The lesson's setup built its cluster: three nodes.
+  await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+  assert.match(await page.locator('.pane-cluster').textContent(), /3 nodes/);
+
+  await lesson.getByRole('button', { name: 'Check my work' }).click();
+  await lesson.getByText('Not done yet.').waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Steps' }).locator('[aria-current="step"]').count(), 1);
+
+  await lesson.getByText('Solution', { exact: true }).click();
+  await lesson.getByRole('button', { name: 'Run the solution' }).click();
+  await lesson.getByRole('heading', { name: /step 2 of \d+$/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: /^Step done: Run a daemon on every node/ }).waitFor();
+
+  // Step 2 by typing, as the hint says: the lesson follows the cluster by itself.
+  await runInConsole(page, 'sim node add node-4');
+  await runInConsole(page, 'sim advance 10s');
+  await lesson.getByRole('heading', { name: /step 3 of \d+$/ }).waitFor();
+  assert.deepEqual(await axe(page), [], 'lesson page');
+  await screenshot(page, 'lesson.png');
+
+  await page.reload();
+  await page.getByRole('region', { name: /^Lesson: DaemonSets/ })
+    .getByRole('heading', { name: /step 3 of \d+$/ }).waitFor();
+  assert.match(await page.locator('.pane-cluster').textContent(), /4 nodes/);
+
+  await page.getByRole('link', { name: /Leave the lesson/ }).click();
+  await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: /^Lesson:/ }).count(), 0);
+  // The toolbar lists the lessons.
+  const menu = page.getByRole('combobox', { name: 'Lesson' });
+  assert.ok((await menu.locator('option').count()) >= 3, 'free play and the built-in lessons');
+  assert.deepEqual(page.errors, []);
+});

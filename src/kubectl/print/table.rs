@@ -2,7 +2,7 @@
 //! (`printPod`, `printNode`, `printDaemonSet`, `printJob`, `printEvent`, `printNamespace`,
 //! `printControllerRevision`, `printService`, `printEndpointSlice`).
 //!
-//! Simplifications: no sidecar (restartable init container) accounting, no readiness gates,
+//! Simplifications: no readiness gates,
 //! services print `<none>` external IPs.
 
 use std::collections::BTreeMap;
@@ -148,7 +148,21 @@ fn none_if_empty(s: String) -> String {
 pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.clone().unwrap_or_default();
-    let total = spec.containers.len();
+    // Sidecars (init containers with restartPolicy Always) count as containers of the pod, as in
+    // upstream printPod.
+    let is_sidecar = |name: &str| {
+        spec.init_containers
+            .iter()
+            .flatten()
+            .any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always"))
+    };
+    let total = spec.containers.len()
+        + spec
+            .init_containers
+            .iter()
+            .flatten()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+            .count();
     let mut ready = 0;
     let mut restarts: i32 = 0;
     let mut last_restart: Option<SimTime> = None;
@@ -172,14 +186,28 @@ pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
     };
     let n_init = spec.init_containers.as_ref().map_or(0, Vec::len);
     let mut initializing = false;
+    let mut sidecar_restarts: i32 = 0;
+    let mut sidecar_last_restart: Option<SimTime> = None;
     for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
         restarts += c.restart_count;
         if let Some(t) = c.last_state.as_ref().and_then(|s| s.terminated.as_ref()) {
             note_restart(&mut last_restart, t.finished_at.as_ref());
         }
         let st = c.state.clone().unwrap_or_default();
+        if is_sidecar(&c.name) {
+            if let Some(t) = c.last_state.as_ref().and_then(|s| s.terminated.as_ref()) {
+                note_restart(&mut sidecar_last_restart, t.finished_at.as_ref());
+            }
+            sidecar_restarts += c.restart_count;
+        }
         match (&st.terminated, &st.waiting) {
             (Some(t), _) if t.exit_code == 0 => continue,
+            _ if is_sidecar(&c.name) && c.started == Some(true) => {
+                if c.ready {
+                    ready += 1;
+                }
+                continue;
+            }
             (Some(t), _) => {
                 reason = match t.reason.as_deref() {
                     Some(r) if !r.is_empty() => format!("Init:{r}"),
@@ -207,8 +235,8 @@ pub fn pod_status(pod: &Pod, now: SimTime) -> (String, String, String) {
         .flatten()
         .any(|c| c.type_ == "Initialized" && c.status == "True");
     if !initializing || initialized {
-        restarts = 0;
-        last_restart = None;
+        restarts = sidecar_restarts;
+        last_restart = sidecar_last_restart;
         let mut has_running = false;
         for c in status.container_statuses.iter().flatten().rev() {
             restarts += c.restart_count;
@@ -621,4 +649,49 @@ fn endpointslice_row(es: &EndpointSlice, ctx: RowCtx) -> Vec<String> {
         endpoints,
         age(es.metadata.creation_timestamp.as_ref(), ctx.now),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(yaml: &str) -> Pod {
+        serde_yaml::from_str(yaml).expect("pod yaml")
+    }
+
+    /// printPod: a started sidecar counts as a ready container and does not hold the pod in
+    /// `Init:0/1`; a plain init container still running does.
+    #[test]
+    fn print_pod_counts_started_sidecars() {
+        let sidecar = pod(r#"
+metadata: {name: web}
+spec:
+  initContainers: [{name: log, image: busybox, restartPolicy: Always}]
+  containers: [{name: app, image: nginx}]
+status:
+  phase: Running
+  conditions: [{type: Initialized, status: "True"}, {type: Ready, status: "True"}]
+  initContainerStatuses:
+  - {name: log, image: busybox, imageID: "", ready: true, started: true, restartCount: 2, state: {running: {}}}
+  containerStatuses:
+  - {name: app, image: nginx, imageID: "", ready: true, started: true, restartCount: 0, state: {running: {}}}
+"#);
+        let (ready, status, restarts) = pod_status(&sidecar, SimTime::ZERO);
+        assert_eq!((ready.as_str(), status.as_str(), restarts.as_str()), ("2/2", "Running", "2"));
+
+        let init = pod(r#"
+metadata: {name: web}
+spec:
+  initContainers: [{name: setup, image: busybox}]
+  containers: [{name: app, image: nginx}]
+status:
+  phase: Pending
+  initContainerStatuses:
+  - {name: setup, image: busybox, imageID: "", ready: false, restartCount: 0, state: {running: {}}}
+  containerStatuses:
+  - {name: app, image: nginx, imageID: "", ready: false, restartCount: 0, state: {waiting: {reason: PodInitializing}}}
+"#);
+        let (ready, status, _) = pod_status(&init, SimTime::ZERO);
+        assert_eq!((ready.as_str(), status.as_str()), ("0/1", "Init:0/1"));
+    }
 }

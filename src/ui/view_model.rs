@@ -5,8 +5,8 @@
 //! and event columns (`k8s.io/kubernetes/pkg/printers/internalversion/printers.go`), and the
 //! scheduler's resource accounting (`pkg/scheduler/framework/types.go` `computePodResourceRequest`:
 //! the larger of the containers' sum and the biggest init container).
-//! Simplifications: no pod overhead, no sidecar (restartable init) special case in the status text
-//! beyond skipping started sidecars; quantities are parsed to `f64` (display only).
+//! The pod STATUS word is not re-derived here: it is kubectl's own `print::table::pod_status`.
+//! Simplifications: no pod overhead; quantities are parsed to `f64` (display only).
 
 use std::collections::BTreeMap;
 
@@ -289,97 +289,16 @@ pub fn pod_requests(pod: &Pod, resource: &str) -> f64 {
     sum.max(init)
 }
 
-/// kubectl's STATUS column for a pod (`printPod`).
+/// kubectl's STATUS column for a pod: the value `kubectl get pods` prints
+/// (`crate::kubectl::print::table::pod_status`, mirroring `printPod`). STATUS does not depend
+/// on the clock, so any `now` gives the same word; a pod with no phase yet reads `Pending`.
 pub fn pod_status(pod: &Pod) -> String {
-    let status = pod.status.clone().unwrap_or_default();
-    let mut reason = status.phase.clone().unwrap_or_else(|| "Pending".into());
-    if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
-        reason = r.to_string();
+    let (_, reason, _) = crate::kubectl::print::table::pod_status(pod, SimTime::default());
+    if reason.is_empty() {
+        "Pending".to_string()
+    } else {
+        reason
     }
-    let spec = pod.spec.clone().unwrap_or_default();
-    let n_init = spec.init_containers.as_ref().map_or(0, Vec::len);
-    let mut initializing = false;
-    for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
-        let state = c.state.clone().unwrap_or_default();
-        if let Some(t) = state.terminated.as_ref() {
-            if t.exit_code == 0 {
-                continue;
-            }
-            reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
-                Some(r) => format!("Init:{r}"),
-                None if t.signal.unwrap_or(0) != 0 => {
-                    format!("Init:Signal:{}", t.signal.unwrap_or(0))
-                }
-                None => format!("Init:ExitCode:{}", t.exit_code),
-            };
-        } else if c.started == Some(true) && state.running.is_some() && is_sidecar(pod, &c.name) {
-            continue;
-        } else if let Some(w) = state
-            .waiting
-            .as_ref()
-            .and_then(|w| w.reason.as_deref())
-            .filter(|r| !r.is_empty() && *r != "PodInitializing")
-        {
-            reason = format!("Init:{w}");
-        } else {
-            reason = format!("Init:{i}/{n_init}");
-        }
-        initializing = true;
-        break;
-    }
-    let initialized = status
-        .conditions
-        .iter()
-        .flatten()
-        .any(|c| c.type_ == "Initialized" && c.status == "True");
-    if !initializing || initialized {
-        let mut has_running = false;
-        for c in status.container_statuses.iter().flatten().rev() {
-            let state = c.state.clone().unwrap_or_default();
-            let waiting = state.waiting.as_ref().and_then(|w| w.reason.clone());
-            let term = state.terminated.as_ref();
-            if let Some(w) = waiting.filter(|r| !r.is_empty()) {
-                reason = w;
-            } else if let Some(r) = term
-                .and_then(|t| t.reason.clone())
-                .filter(|r| !r.is_empty())
-            {
-                reason = r;
-            } else if let Some(t) = term {
-                reason = match t.signal.filter(|s| *s != 0) {
-                    Some(s) => format!("Signal:{s}"),
-                    None => format!("ExitCode:{}", t.exit_code),
-                };
-            } else if c.ready && state.running.is_some() {
-                has_running = true;
-            }
-        }
-        if reason == "Completed" && has_running {
-            let ready = status
-                .conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == "Ready" && c.status == "True");
-            reason = if ready { "Running" } else { "NotReady" }.into();
-        }
-    }
-    let terminal = matches!(status.phase.as_deref(), Some("Succeeded") | Some("Failed"));
-    if pod.metadata.deletion_timestamp.is_some() {
-        if status.reason.as_deref() == Some("NodeLost") {
-            reason = "Unknown".into();
-        } else if !terminal {
-            reason = "Terminating".into();
-        }
-    }
-    reason
-}
-
-fn is_sidecar(pod: &Pod, name: &str) -> bool {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.init_containers.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.name == name))
-        .is_some_and(|c| c.restart_policy.as_deref() == Some("Always"))
 }
 
 /// The icon class for a kubectl status word.

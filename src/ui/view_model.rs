@@ -727,11 +727,11 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventIndex, now: SimTime) -> Work
         segments: vec![
             ("available", available),
             (
-                "ready, not yet available",
+                "ready (not yet available)",
                 (st.number_ready - available).max(0),
             ),
             (
-                "scheduled, not ready",
+                "scheduled (not ready)",
                 (st.current_number_scheduled - st.number_ready).max(0),
             ),
         ],

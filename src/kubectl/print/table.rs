@@ -677,7 +677,10 @@ status:
   - {name: app, image: nginx, imageID: "", ready: true, started: true, restartCount: 0, state: {running: {}}}
 "#);
         let (ready, status, restarts) = pod_status(&sidecar, SimTime::ZERO);
-        assert_eq!((ready.as_str(), status.as_str(), restarts.as_str()), ("2/2", "Running", "2"));
+        assert_eq!(
+            (ready.as_str(), status.as_str(), restarts.as_str()),
+            ("2/2", "Running", "2")
+        );
 
         let init = pod(r#"
 metadata: {name: web}

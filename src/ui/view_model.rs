@@ -589,12 +589,6 @@ fn sort_events(evs: &mut [(SimTime, &Event)]) {
 
 /// Events, oldest first (last seen, then name), filtered by an `kind/name` or name substring.
 pub fn events_vm(store: &Store, now: SimTime, filter: &str) -> Vec<EventRow> {
-    events_newest(store, now, filter, usize::MAX)
-}
-
-/// The newest `limit` rows of [`events_vm`], oldest first. Only those rows are formatted, so the
-/// event stream of a large cluster (thousands of events) stays cheap to redraw on every tick.
-pub fn events_newest(store: &Store, now: SimTime, filter: &str, limit: usize) -> Vec<EventRow> {
     let filter = filter.trim().to_ascii_lowercase();
     let mut evs: Vec<(SimTime, &Event)> = store
         .list(Kind::Event)
@@ -606,49 +600,119 @@ pub fn events_newest(store: &Store, now: SimTime, filter: &str, limit: usize) ->
         .map(|e| (event_time(e), e))
         .collect();
     sort_events(&mut evs);
-    let skip = evs.len().saturating_sub(limit);
     evs.into_iter()
-        .skip(skip)
         .map(|(_, e)| event_row(e, event_object(e), now))
         .collect()
 }
 
-/// Events grouped by involved object (`daemonset/fluentd`), each group oldest first: built once
-/// per redraw so that each workload row does not scan every event again.
-struct EventIndex<'a> {
-    by_object: BTreeMap<String, Vec<(SimTime, &'a Event)>>,
+/// The newest `limit` rows of [`events_vm`], oldest first.
+pub fn events_newest(store: &Store, now: SimTime, filter: &str, limit: usize) -> Vec<EventRow> {
+    let mut cache = EventCache::default();
+    cache.refresh(store);
+    cache.newest(now, filter, limit)
 }
 
-impl<'a> EventIndex<'a> {
-    fn new(store: &'a Store) -> Self {
-        let mut by_object: BTreeMap<String, Vec<(SimTime, &'a Event)>> = BTreeMap::new();
-        for o in store.list(Kind::Event) {
-            if let Object::Event(e) = o {
-                by_object
-                    .entry(event_object(e))
-                    .or_default()
-                    .push((event_time(e), e));
-            }
-        }
-        for evs in by_object.values_mut() {
-            sort_events(evs);
-        }
-        EventIndex { by_object }
-    }
+/// One event as the views show it, without its age (which moves with the clock).
+#[derive(Debug, Clone)]
+struct EventEntry {
+    time: SimTime,
+    row: EventRow,
+    /// `row.object`, lower-cased, for the filter.
+    object_lower: String,
+}
 
-    /// Events about one object, oldest first.
-    fn rows(&self, now: SimTime, kind: Kind, name: &str) -> Vec<EventRow> {
-        let object = format!("{}/{name}", kind.as_str().to_ascii_lowercase());
-        self.by_object
-            .get(&object)
-            .map(|evs| {
-                evs.iter()
-                    .map(|(_, e)| event_row(e, object.clone(), now))
-                    .collect()
+/// Every event, sorted oldest first and grouped by involved object, kept between redraws and
+/// rebuilt only when an event was written (the store's per-kind revision says so). While the
+/// page plays a settled cluster nothing is rebuilt: a tick only formats the ages of the rows it
+/// shows, so the event stream and the workload rows of a cluster with thousands of events stay
+/// cheap to redraw.
+#[derive(Debug, Clone, Default)]
+pub struct EventCache {
+    /// The store's Event revision this was built from (`None`: never built).
+    revision: Option<u64>,
+    sorted: Vec<EventEntry>,
+    /// Indexes into `sorted` per `kind/name` object, oldest first.
+    by_object: BTreeMap<String, Vec<usize>>,
+}
+
+impl EventCache {
+    /// Rebuilds from the store if any event changed since the last build.
+    pub fn refresh(&mut self, store: &Store) {
+        let revision = store.kind_revision(Kind::Event);
+        if self.revision == Some(revision) {
+            return;
+        }
+        let mut evs: Vec<(SimTime, &Event)> = store
+            .list(Kind::Event)
+            .filter_map(|o| match o {
+                Object::Event(e) => Some((event_time(e), e)),
+                _ => None,
             })
-            .unwrap_or_default()
+            .collect();
+        sort_events(&mut evs);
+        self.sorted = evs
+            .into_iter()
+            .map(|(time, e)| {
+                let object = event_object(e);
+                EventEntry {
+                    time,
+                    object_lower: object.to_ascii_lowercase(),
+                    row: event_row(e, object, SimTime::ZERO),
+                }
+            })
+            .collect();
+        self.by_object.clear();
+        for (i, e) in self.sorted.iter().enumerate() {
+            self.by_object
+                .entry(e.row.object.clone())
+                .or_default()
+                .push(i);
+        }
+        self.revision = Some(revision);
+    }
+
+    fn row_at(e: &EventEntry, now: SimTime) -> EventRow {
+        EventRow {
+            last_seen: human_duration(now.since(e.time)),
+            ..e.row.clone()
+        }
+    }
+
+    /// The newest `limit` events whose object matches `filter` (a `kind/name` or name
+    /// substring, any case), oldest first.
+    pub fn newest(&self, now: SimTime, filter: &str, limit: usize) -> Vec<EventRow> {
+        let filter = filter.trim().to_ascii_lowercase();
+        let mut picked: Vec<&EventEntry> = self
+            .sorted
+            .iter()
+            .rev()
+            .filter(|e| filter.is_empty() || e.object_lower.contains(&filter))
+            .take(limit)
+            .collect();
+        picked.reverse();
+        picked.into_iter().map(|e| Self::row_at(e, now)).collect()
+    }
+
+    /// Events about one object, oldest first: the newest `limit` of them, and how many older
+    /// ones were left out.
+    fn about(&self, now: SimTime, kind: Kind, name: &str, limit: usize) -> (Vec<EventRow>, usize) {
+        let object = format!("{}/{name}", kind.as_str().to_ascii_lowercase());
+        let Some(ix) = self.by_object.get(&object) else {
+            return (Vec::new(), 0);
+        };
+        let skip = ix.len().saturating_sub(limit);
+        let rows = ix
+            .iter()
+            .skip(skip)
+            .filter_map(|&i| self.sorted.get(i))
+            .map(|e| Self::row_at(e, now))
+            .collect();
+        (rows, skip)
     }
 }
+
+/// Events listed per workload (the newest); `kubectl describe` lists them all.
+pub const EVENTS_PER_WORKLOAD: usize = 20;
 
 /// A workload row with its progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -671,8 +735,10 @@ pub struct WorkloadRow {
     pub target: i32,
     /// Status conditions.
     pub conditions: Vec<ConditionRow>,
-    /// Events about the object.
+    /// Events about the object, the newest [`EVENTS_PER_WORKLOAD`].
     pub events: Vec<EventRow>,
+    /// Older events about the object not in `events`.
+    pub older_events: usize,
 }
 
 fn conditions_of<T>(conds: Option<&Vec<T>>, f: impl Fn(&T) -> ConditionRow) -> Vec<ConditionRow> {
@@ -683,10 +749,12 @@ fn conditions_of<T>(conds: Option<&Vec<T>>, f: impl Fn(&T) -> ConditionRow) -> V
 
 /// A DaemonSet as `kubectl get ds` lists it, with rollout progress.
 pub fn daemonset_row(ds: &DaemonSet, store: &Store, now: SimTime) -> WorkloadRow {
-    daemonset_row_with(ds, &EventIndex::new(store), now)
+    let mut events = EventCache::default();
+    events.refresh(store);
+    daemonset_row_with(ds, &events, now)
 }
 
-fn daemonset_row_with(ds: &DaemonSet, events: &EventIndex, now: SimTime) -> WorkloadRow {
+fn daemonset_row_with(ds: &DaemonSet, events: &EventCache, now: SimTime) -> WorkloadRow {
     let st = ds.status.clone().unwrap_or_default();
     let selector = ds
         .spec
@@ -707,6 +775,7 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventIndex, now: SimTime) -> Work
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
     let name = name_of(&ds.metadata);
     let done = desired > 0 && available == desired && updated == desired;
+    let (events, older_events) = events.about(now, Kind::DaemonSet, &name, EVENTS_PER_WORKLOAD);
     WorkloadRow {
         kind: Kind::DaemonSet,
         columns: vec![
@@ -742,7 +811,8 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventIndex, now: SimTime) -> Work
             reason: c.reason.clone().unwrap_or_default(),
             message: c.message.clone().unwrap_or_default(),
         }),
-        events: events.rows(now, Kind::DaemonSet, &name),
+        events,
+        older_events,
         namespace: ns,
         name,
     }
@@ -776,10 +846,12 @@ pub fn job_status(job: &Job) -> &'static str {
 
 /// A Job as `kubectl get jobs` lists it, with a progress bar.
 pub fn job_row(job: &Job, store: &Store, now: SimTime) -> WorkloadRow {
-    job_row_with(job, &EventIndex::new(store), now)
+    let mut events = EventCache::default();
+    events.refresh(store);
+    job_row_with(job, &events, now)
 }
 
-fn job_row_with(job: &Job, events: &EventIndex, now: SimTime) -> WorkloadRow {
+fn job_row_with(job: &Job, events: &EventCache, now: SimTime) -> WorkloadRow {
     let st = job.status.clone().unwrap_or_default();
     let spec = job.spec.clone().unwrap_or_default();
     let succeeded = st.succeeded.unwrap_or(0);
@@ -800,6 +872,7 @@ fn job_row_with(job: &Job, events: &EventIndex, now: SimTime) -> WorkloadRow {
     let status = job_status(job);
     let ns = job.metadata.namespace.clone().unwrap_or_default();
     let name = name_of(&job.metadata);
+    let (events, older_events) = events.about(now, Kind::Job, &name, EVENTS_PER_WORKLOAD);
     WorkloadRow {
         kind: Kind::Job,
         columns: vec![
@@ -828,7 +901,8 @@ fn job_row_with(job: &Job, events: &EventIndex, now: SimTime) -> WorkloadRow {
             reason: c.reason.clone().unwrap_or_default(),
             message: c.message.clone().unwrap_or_default(),
         }),
-        events: events.rows(now, Kind::Job, &name),
+        events,
+        older_events,
         namespace: ns,
         name,
     }
@@ -836,13 +910,19 @@ fn job_row_with(job: &Job, events: &EventIndex, now: SimTime) -> WorkloadRow {
 
 /// DaemonSets then Jobs, each in store order (namespace, name).
 pub fn workloads_vm(store: &Store, now: SimTime) -> Vec<WorkloadRow> {
-    let events = EventIndex::new(store);
+    let mut events = EventCache::default();
+    events.refresh(store);
+    workloads_vm_cached(store, now, &events)
+}
+
+/// [`workloads_vm`] with an [`EventCache`] the caller keeps between redraws (refreshed first).
+pub fn workloads_vm_cached(store: &Store, now: SimTime, events: &EventCache) -> Vec<WorkloadRow> {
     let ds = store.list(Kind::DaemonSet).filter_map(|o| match o {
-        Object::DaemonSet(d) => Some(daemonset_row_with(d, &events, now)),
+        Object::DaemonSet(d) => Some(daemonset_row_with(d, events, now)),
         _ => None,
     });
     let jobs = store.list(Kind::Job).filter_map(|o| match o {
-        Object::Job(j) => Some(job_row_with(j, &events, now)),
+        Object::Job(j) => Some(job_row_with(j, events, now)),
         _ => None,
     });
     ds.chain(jobs).collect()

@@ -14,9 +14,23 @@ pub fn cluster_pane() -> Html {
     let Some(state) = use_playground() else {
         return html! {};
     };
+    // Nothing on a card moves with the clock alone: the view is rebuilt when the store changes
+    // (any write bumps its revision), a node's kubelet goes down or up, or the page turns, not
+    // on every play tick.
     let vm = {
         let s = state.clone();
-        use_memo((state.generation, state.page), move |(_, page)| {
+        let key = {
+            let session = state.session.borrow();
+            let down: Vec<String> = session
+                .cluster
+                .store()
+                .nodes()
+                .filter_map(|n| n.metadata.name.clone())
+                .filter(|n| session.cluster.kubelet.agent(n).is_some_and(|a| !a.up))
+                .collect();
+            (session.cluster.store().revision(), down, state.page)
+        };
+        use_memo(key, move |(_, _, page)| {
             let session = s.session.borrow();
             view_model::cluster_vm(session.cluster.store(), *page, &|n| {
                 session.cluster.kubelet.agent(n).is_some_and(|a| !a.up)

@@ -18,13 +18,17 @@ pub fn events_pane() -> Html {
     let Some(state) = use_playground() else {
         return html! {};
     };
+    // Kept between redraws: rebuilt only when an event is written, not on every play tick.
+    let cache = use_mut_ref(view_model::EventCache::default);
     let rows = {
         let s = state.clone();
         use_memo(
             (state.generation, state.event_filter.clone()),
             move |(_, f)| {
                 let session = s.session.borrow();
-                view_model::events_newest(session.cluster.store(), session.cluster.now(), f, SHOWN)
+                let mut cache = cache.borrow_mut();
+                cache.refresh(session.cluster.store());
+                cache.newest(session.cluster.now(), f, SHOWN)
             },
         )
     };

@@ -14,11 +14,16 @@ pub fn objects_pane() -> Html {
     let Some(state) = use_playground() else {
         return html! {};
     };
+    // Kept between redraws: rebuilt only when an event is written, not on every play tick.
+    let events = use_mut_ref(view_model::EventCache::default);
     let rows = {
         let s = state.clone();
         use_memo(state.generation, move |_| {
             let session = s.session.borrow();
-            view_model::workloads_vm(session.cluster.store(), session.cluster.now())
+            let store = session.cluster.store();
+            let mut events = events.borrow_mut();
+            events.refresh(store);
+            view_model::workloads_vm_cached(store, session.cluster.now(), &events)
         })
     };
     html! {
@@ -98,6 +103,10 @@ fn workload_view(p: &RowProps) -> Html {
                             <tr><td>{ &e.last_seen }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.message }</td></tr>
                         }) }</tbody>
                     </table>
+                    if r.older_events > 0 {
+                        <p class="muted small">{ format!("{} older event{} not shown: ", r.older_events, if r.older_events == 1 { "" } else { "s" }) }
+                            <code>{ format!("kubectl describe {} {}", kind_word(r.kind), r.name) }</code>{ " lists them all." }</p>
+                    }
                 }
             </details>
         </li>

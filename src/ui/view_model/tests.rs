@@ -561,5 +561,66 @@ fn workload_rows_carry_exactly_their_own_events() {
             .collect();
         assert_eq!(want.len(), 2, "one SuccessfulCreate per node for {object}");
         assert_eq!(r.events, want, "{object}");
+        assert_eq!(r.older_events, 0);
     }
+}
+
+#[test]
+fn event_cache_rebuilds_only_when_events_change_and_ages_follow_the_clock() {
+    let mut s = session_with_events();
+    let mut cache = EventCache::default();
+    cache.refresh(s.cluster.store());
+    let built = cache.revision;
+    assert!(built.is_some());
+    // Time passes with nothing written: same build, older ages.
+    s.run("sim advance 1m", None, &crate::kubectl::NoFiles);
+    let (store, now) = (s.cluster.store(), s.cluster.now());
+    cache.refresh(store);
+    assert_eq!(cache.revision, built);
+    assert_eq!(cache.newest(now, "", 7), events_newest(store, now, "", 7));
+    assert_eq!(cache.newest(now, "", usize::MAX), events_vm(store, now, ""));
+    // A new event: rebuilt, and it is the newest row.
+    let out = s.run(
+        "kubectl apply -f -",
+        Some("apiVersion: v1\nkind: Pod\nmetadata: {name: late}\nspec: {containers: [{name: c, image: nginx}]}\n"),
+        &crate::kubectl::NoFiles,
+    );
+    assert!(out.ok, "{}", out.stderr);
+    s.run("sim advance 5s", None, &crate::kubectl::NoFiles);
+    let (store, now) = (s.cluster.store(), s.cluster.now());
+    cache.refresh(store);
+    assert_ne!(cache.revision, built);
+    assert_eq!(cache.newest(now, "", usize::MAX), events_vm(store, now, ""));
+}
+
+#[test]
+fn workload_rows_list_the_newest_events_and_count_the_older() {
+    let mut s = crate::kubectl::Session::new(7);
+    for i in 0..(EVENTS_PER_WORKLOAD + 5) {
+        s.run(
+            &format!("sim node add n{i:02}"),
+            None,
+            &crate::kubectl::NoFiles,
+        );
+    }
+    s.run(
+        "kubectl apply -f -",
+        Some(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: everywhere}\nspec:\n  selector: {matchLabels: {app: e}}\n  template:\n    metadata: {labels: {app: e}}\n    spec: {containers: [{name: c, image: nginx}]}\n",
+        ),
+        &crate::kubectl::NoFiles,
+    );
+    s.run("sim advance 10s", None, &crate::kubectl::NoFiles);
+    let (store, now) = (s.cluster.store(), s.cluster.now());
+    let all: Vec<EventRow> = events_vm(store, now, "daemonset/everywhere")
+        .into_iter()
+        .filter(|e| e.object == "daemonset/everywhere")
+        .collect();
+    assert!(all.len() > EVENTS_PER_WORKLOAD, "{}", all.len());
+    let rows = workloads_vm(store, now);
+    assert_eq!(
+        rows[0].events,
+        all[all.len() - EVENTS_PER_WORKLOAD..].to_vec()
+    );
+    assert_eq!(rows[0].older_events, all.len() - EVENTS_PER_WORKLOAD);
 }

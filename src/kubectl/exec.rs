@@ -22,6 +22,7 @@ use crate::engine::controller::DeleteOptions;
 use crate::engine::error::ApiError;
 use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
 
+use super::help;
 use super::jsonpath::{self, JsonPath};
 use super::parse::*;
 use super::print::{self, describe, table, yaml};
@@ -90,16 +91,29 @@ pub fn execute(
     let mut out = Out::default();
     match cmd {
         Command::Nothing => {}
-        Command::Help => out.raw(help_text()),
-        Command::VerbHelp(v) => out.raw(format!(
-            "{}.\n\nUsage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n",
-            v.summary(),
-            v.usage()
-        )),
+        Command::Help => out.raw(help::ROOT),
+        Command::VerbHelp(v, sub) => out.raw(help::verb_help(*v, sub.as_deref())),
+        // `cmdutil.DefaultSubCommandRun`: rollout prints to stdout, set and top to stderr;
+        // all three exit 1.
+        Command::SubcommandHelp(v) => {
+            let page = help::verb_help(*v, None);
+            if *v == Verb::Rollout {
+                out.raw(page);
+            } else {
+                out.stderr.push_str(&page);
+            }
+            out.failed = true;
+        }
+        Command::UnknownHelpTopic(topic) => {
+            out.stderr.push_str(&format!(
+                "Unknown help topic [`{topic}`]\n\n\n{}",
+                help::root_usage()
+            ));
+        }
         Command::Top => out.fail("error: Metrics API not available"),
-        Command::Version => out.raw(
-            "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
-        ),
+        Command::Version => {
+            out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
+        }
         Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
         Command::Explain(path) => explain(&mut out, path),
         Command::Get(g) => get(cluster, g, stdin, files, &mut out),
@@ -123,35 +137,6 @@ pub fn execute(
         Command::Sim(s) => sim(cluster, s, &mut out),
     }
     out.done()
-}
-
-fn help_text() -> String {
-    let mut s = String::from(
-        "kubeplay: kubectl against a simulated cluster. Commands (the `kubectl` prefix is optional):\n\n",
-    );
-    let rows: Vec<Vec<String>> = VERBS
-        .iter()
-        .map(|v| vec![format!("  {}", v.as_str()), v.summary().to_string()])
-        .collect();
-    s.push_str(&print::tabwrite_with(&rows, 0, 2));
-    s.push_str("\nsim subcommands:\n");
-    let sim_rows: Vec<Vec<String>> = [
-        ("sim advance DURATION", "Move simulated time forward (90s, 5m, 1h30m)"),
-        ("sim time", "Print the simulated time"),
-        ("sim seed N", "Reseed the simulation (only before anything ran)"),
-        ("sim node add NAME [--labels k=v,…] [--taints k=v:Effect,…] [--cpu N] [--memory Q] [--pods N]", "Add a node"),
-        ("sim node down|up NAME", "Stop or start a node's kubelet"),
-        ("sim pod fail NAME [--exit-code N] [--reason R]", "Make a pod's containers fail"),
-        ("sim pod succeed NAME", "Make a pod succeed"),
-        ("sim image remove|add IMAGE", "Make an image unpullable or pullable again"),
-        ("sim dns NAME [-n NS]", "Resolve a name as nslookup in a pod of the namespace would"),
-        ("sim curl TARGET[:PORT] [-n NS]", "Connect as curl in a pod would (node IP + hostPort, Service, pod IP)"),
-    ]
-    .iter()
-    .map(|(a, b)| vec![format!("  {a}"), b.to_string()])
-    .collect();
-    s.push_str(&print::tabwrite_with(&sim_rows, 0, 2));
-    s
 }
 
 fn api_resources(out: &mut Out, wide: bool, namespaced: Option<bool>) {

@@ -4,7 +4,7 @@
 //!
 //! Simplifications: client-side apply only; `delete`, `wait`, `drain` and `rollout status`
 //! advance simulated time instead of watching (bounded, so a stuck object ends the command with
-//! kubectl's timeout error instead of hanging); `explain` knows a few common paths only.
+//! kubectl's timeout error instead of hanging).
 
 use std::collections::BTreeMap;
 
@@ -1954,110 +1954,12 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
 // explain
 // -------------------------------------------------------------------------------------------
 
-struct FieldDoc {
-    path: &'static str,
-    type_: &'static str,
-    doc: &'static str,
-}
-
-const FIELD_DOCS: &[FieldDoc] = &[
-    FieldDoc { path: "pods", type_: "Pod", doc: "Pod is a collection of containers that can run on a host. This resource is\ncreated by clients and scheduled onto hosts." },
-    FieldDoc { path: "pods.spec", type_: "PodSpec", doc: "Specification of the desired behavior of the pod." },
-    FieldDoc { path: "pods.spec.containers", type_: "[]Container", doc: "List of containers belonging to the pod. Containers cannot currently be added\nor removed. There must be at least one container in a Pod. Cannot be updated." },
-    FieldDoc { path: "pods.spec.nodeSelector", type_: "map[string]string", doc: "NodeSelector is a selector which must be true for the pod to fit on a node.\nSelector which must match a node's labels for the pod to be scheduled on that\nnode." },
-    FieldDoc { path: "pods.spec.tolerations", type_: "[]Toleration", doc: "If specified, the pod's tolerations." },
-    FieldDoc { path: "pods.spec.restartPolicy", type_: "string", doc: "Restart policy for all containers within the pod. One of Always, OnFailure,\nNever. In some contexts, only a subset of those values may be permitted.\nDefault to Always." },
-    FieldDoc { path: "pods.spec.nodeName", type_: "string", doc: "NodeName indicates in which node this pod is scheduled. If empty, this pod is\na candidate for scheduling by the scheduler defined in schedulerName." },
-    FieldDoc { path: "nodes", type_: "Node", doc: "Node is a worker node in Kubernetes. Each node will have a unique identifier\nin the cache (i.e. in etcd)." },
-    FieldDoc { path: "nodes.spec.taints", type_: "[]Taint", doc: "If specified, the node's taints." },
-    FieldDoc { path: "nodes.spec.unschedulable", type_: "boolean", doc: "Unschedulable controls node schedulability of new pods. By default, node is\nschedulable." },
-    FieldDoc { path: "daemonsets", type_: "DaemonSet", doc: "DaemonSet represents the configuration of a daemon set." },
-    FieldDoc { path: "daemonsets.spec", type_: "DaemonSetSpec", doc: "The desired behavior of this daemon set." },
-    FieldDoc { path: "daemonsets.spec.selector", type_: "LabelSelector", doc: "A label query over pods that are managed by the daemon set. Must match in\norder to be controlled. It must match the pod template's labels." },
-    FieldDoc { path: "daemonsets.spec.template", type_: "PodTemplateSpec", doc: "An object that describes the pod that will be created. The DaemonSet will\ncreate exactly one copy of this pod on every node that matches the template's\nnode selector (or on every node if no node selector is specified). The only\nallowed template.spec.restartPolicy value is \"Always\"." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy", type_: "DaemonSetUpdateStrategy", doc: "An update strategy to replace existing DaemonSet pods with new pods." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxUnavailable", type_: "IntOrString", doc: "The maximum number of DaemonSet pods that can be unavailable during the\nupdate. Value can be an absolute number (ex: 5) or a percentage of total\nnumber of DaemonSet pods at the start of the update (ex: 10%). Absolute number\nis calculated from percentage by rounding up. This cannot be 0 if MaxSurge is\n0 Default value is 1." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxSurge", type_: "IntOrString", doc: "The maximum number of nodes with an existing available DaemonSet pod that can\nhave an updated DaemonSet pod during during an update. Value can be an\nabsolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can\nnot be 0 if MaxUnavailable is 0. Default value is 0." },
-    FieldDoc { path: "daemonsets.spec.minReadySeconds", type_: "integer", doc: "The minimum number of seconds for which a newly created DaemonSet pod should\nbe ready without any of its container crashing, for it to be considered\navailable. Defaults to 0 (pod will be considered available as soon as it is\nready)." },
-    FieldDoc { path: "daemonsets.spec.revisionHistoryLimit", type_: "integer", doc: "The number of old history to retain to allow rollback. This is a pointer to\ndistinguish between explicit zero and not specified. Defaults to 10." },
-    FieldDoc { path: "jobs", type_: "Job", doc: "Job represents the configuration of a single job." },
-    FieldDoc { path: "jobs.spec", type_: "JobSpec", doc: "Specification of the desired behavior of a job." },
-    FieldDoc { path: "jobs.spec.backoffLimit", type_: "integer", doc: "Specifies the number of retries before marking this job failed. Defaults to 6,\nunless backoffLimitPerIndex (only Indexed Job) is specified. When\nbackoffLimitPerIndex is specified, backoffLimit defaults to 2147483647." },
-    FieldDoc { path: "jobs.spec.completions", type_: "integer", doc: "Specifies the desired number of successfully finished pods the job should be\nrun with.  Setting to null means that the success of any pod signals the\nsuccess of all pods, and allows parallelism to have any positive value.\nSetting to 1 means that parallelism is limited to 1 and the success of that\npod signals the success of the job." },
-    FieldDoc { path: "jobs.spec.parallelism", type_: "integer", doc: "Specifies the maximum desired number of pods the job should run at any given\ntime. The actual number of pods running in steady state will be less than\nthis number when ((.spec.completions - .status.successful) <\n.spec.parallelism), i.e. when the work left to do is less than max\nparallelism." },
-    FieldDoc { path: "jobs.spec.activeDeadlineSeconds", type_: "integer", doc: "Specifies the duration in seconds relative to the startTime that the job may\nbe continuously active before the system tries to terminate it; value must be\npositive integer. If a Job is suspended (at creation or through an update),\nthis timer will effectively be stopped and reset when the Job is resumed\nagain." },
-    FieldDoc { path: "jobs.spec.completionMode", type_: "string", doc: "completionMode specifies how Pod completions are tracked. It can be\n`NonIndexed` (default) or `Indexed`." },
-    FieldDoc { path: "jobs.spec.suspend", type_: "boolean", doc: "suspend specifies whether the Job controller should create Pods or not." },
-    FieldDoc { path: "jobs.spec.ttlSecondsAfterFinished", type_: "integer", doc: "ttlSecondsAfterFinished limits the lifetime of a Job that has finished\nexecution (either Complete or Failed)." },
-    FieldDoc { path: "jobs.spec.podFailurePolicy", type_: "PodFailurePolicy", doc: "Specifies the policy of handling failed pods. In particular, it allows to\nspecify the set of actions and conditions which need to be satisfied to take\nthe associated action." },
-];
-
 fn explain(out: &mut Out, path: &str) {
-    let (res, rest) = match path.split_once('.') {
-        Some((r, rest)) => (r, Some(rest)),
-        None => (path, None),
-    };
-    let Some(kind) = Kind::from_resource(res) else {
-        out.fail(format!(
-            "error: the server doesn't have a resource type \"{res}\""
-        ));
-        return;
-    };
-    let plural = kind.info().plural;
-    let full = match rest {
-        Some(r) => format!("{plural}.{r}"),
-        None => plural.to_string(),
-    };
-    let Some(doc) = FIELD_DOCS.iter().find(|d| d.path == full) else {
-        let field = rest.unwrap_or_default();
-        out.fail(format!(
-            "error: field \"{}\" does not exist",
-            field.rsplit('.').next().unwrap_or(field)
-        ));
-        return;
-    };
-    let mut s = format!(
-        "GROUP:      {}\nKIND:       {}\nVERSION:    {}\n\n",
-        kind.info().group,
-        kind.as_str(),
-        kind.info().version
-    );
-    if kind.info().group.is_empty() {
-        s = format!(
-            "KIND:       {}\nVERSION:    {}\n\n",
-            kind.as_str(),
-            kind.info().version
-        );
+    let (text, err) = super::explain::explain(path);
+    out.raw(text);
+    if let Some(e) = err {
+        out.fail(e);
     }
-    if let Some(r) = rest {
-        let last = r.rsplit('.').next().unwrap_or(r);
-        s.push_str(&format!("FIELD: {last} <{}>\n\n", doc.type_));
-    }
-    s.push_str("DESCRIPTION:\n");
-    for line in doc.doc.lines() {
-        s.push_str(&format!("    {line}\n"));
-    }
-    let prefix = format!("{full}.");
-    let children: Vec<&FieldDoc> = FIELD_DOCS
-        .iter()
-        .filter(|d| {
-            d.path
-                .strip_prefix(&prefix)
-                .is_some_and(|rest| !rest.contains('.'))
-        })
-        .collect();
-    if !children.is_empty() {
-        s.push_str("    \nFIELDS:\n");
-        for c in children {
-            let name = c.path.rsplit('.').next().unwrap_or(c.path);
-            s.push_str(&format!("  {name}\t<{}>\n", c.type_));
-            if let Some(first) = c.doc.lines().next() {
-                s.push_str(&format!("    {first}\n"));
-            }
-            s.push('\n');
-        }
-    }
-    out.raw(s);
 }
 
 // -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 use crate::engine::Cluster;
 
 mod exec;
+mod explain;
 mod help;
 pub mod jsonpath;
 pub mod parse;

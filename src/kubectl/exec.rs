@@ -1225,18 +1225,29 @@ impl DrainProblem {
     }
 }
 
+/// `kubectl drain NODE...`: every node is looked up first (the first missing one ends the
+/// command), all are cordoned, then each is drained in turn.
 fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
-    let node_key = ObjectKey::new(Kind::Node, "", &d.node);
-    if let Err(e) = cluster.get(&node_key) {
-        out.api(&e);
-        return;
+    for node in &d.nodes {
+        if let Err(e) = cluster.get(&ObjectKey::new(Kind::Node, "", node)) {
+            out.api(&e);
+            return;
+        }
     }
-    cordon_node(cluster, &d.node, true, out);
+    for node in &d.nodes {
+        cordon_node(cluster, node, true, out);
+    }
     cluster.settle();
+    for node in &d.nodes {
+        drain_node(cluster, d, node, out);
+    }
+}
+
+fn drain_node(cluster: &mut Cluster, d: &DrainCmd, node: &str, out: &mut Out) {
     let pods: Vec<k8s_openapi::api::core::v1::Pod> = cluster
         .store()
         .pods()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(d.node.as_str()))
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
         .cloned()
         .collect();
     let mut errors: BTreeMap<DrainProblem, Vec<String>> = BTreeMap::new();
@@ -1309,8 +1320,8 @@ fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
         };
         out.fail(format!(
             "error: unable to drain node {:?} due to error: {agg}, continuing command...\nThere are pending nodes to be drained:\n {}\n{}",
-            d.node,
-            d.node,
+            node,
+            node,
             msgs.join("\n")
         ));
         return;
@@ -1360,11 +1371,11 @@ fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
         }
     }
     if all_gone {
-        out.out(format!("node/{} drained", d.node));
+        out.out(format!("node/{} drained", node));
     } else {
         out.fail(format!(
             "error: unable to drain node {:?} due to error: [error when waiting for pod eviction: global timeout reached: 10m0s], continuing command...\nThere are pending nodes to be drained:\n {}",
-            d.node, d.node
+            node, node
         ));
     }
 }
@@ -1422,6 +1433,13 @@ fn set_image(cluster: &mut Cluster, s: &SetImageCmd, out: &mut Out) {
     };
     for e in &errors {
         out.api(e);
+    }
+    if s.images.is_empty() {
+        // Checked once the objects are found, as `set image`'s Validate runs after Complete.
+        if errors.is_empty() {
+            out.fail("error: at least one image update is required");
+        }
+        return;
     }
     for o in objs {
         let mut v = o.to_json();
@@ -1543,6 +1561,28 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
     }
     for o in objs {
         let key = o.key();
+        // The polymorphic helpers only know DaemonSets here (Deployments and StatefulSets are
+        // not simulated); each subcommand words the refusal its own way.
+        if o.kind() != Kind::DaemonSet {
+            let gk = o.kind().kind_group();
+            out.fail(match r.action {
+                RolloutAction::Status => {
+                    format!("error: no status viewer has been implemented for {gk}")
+                }
+                RolloutAction::History => {
+                    format!("error: no history viewer has been implemented for \"{gk}\"")
+                }
+                RolloutAction::Undo => {
+                    format!("error: no rollbacker has been implemented for \"{gk}\"")
+                }
+                RolloutAction::Restart => format!(
+                    "error: {} \"{}\" restarting is not supported",
+                    o.kind().resource_group(),
+                    o.name()
+                ),
+            });
+            continue;
+        }
         match r.action {
             RolloutAction::Status => {
                 let deadline = cluster
@@ -1790,6 +1830,15 @@ fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         logs_by_selector(cluster, l, &namespace, out);
         return;
     };
+    // `logs` looks the object up itself and words a failure its own way.
+    if let Err(e) = cluster.get(&ObjectKey::new(*kind, &namespace, name)) {
+        out.fail(format!(
+            "error: error from server ({}): {} in namespace \"{namespace}\"",
+            e.reason.as_str(),
+            e.message
+        ));
+        return;
+    }
     let pod_name = if *kind == Kind::Pod {
         name.clone()
     } else {
@@ -1903,7 +1952,11 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
         }
     }
     if objs.is_empty() && errors.is_empty() {
-        out.fail("error: no matching resources found");
+        // Waiting for the deletion of nothing succeeds at once (`ErrNoMatchingResources` is
+        // ignored for --for=delete).
+        if w.for_ != WaitFor::Delete {
+            out.fail("error: no matching resources found");
+        }
         return;
     }
     let jp = match &w.for_ {

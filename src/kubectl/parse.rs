@@ -741,7 +741,7 @@ fn parse_output(v: &str) -> Result<OutputFormat, ParseError> {
         }
         _ => {
             return err(format!(
-                "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml"
+                "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
             ))
         }
     })
@@ -976,8 +976,8 @@ pub struct TaintCmd {
 /// `kubectl drain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrainCmd {
-    /// The node.
-    pub node: String,
+    /// The nodes.
+    pub nodes: Vec<String>,
     /// `--ignore-daemonsets`.
     pub ignore_daemonsets: bool,
     /// `--force`.
@@ -1678,8 +1678,16 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
     if grace.is_some_and(|g| g < 0) {
         grace = None;
     }
+    if all && selector.as_deref().is_some_and(|s| !s.is_empty()) {
+        return err("error: setting 'all' parameter but found a non empty selector. ");
+    }
     if force && grace.is_none() {
         grace = Some(0);
+    }
+    if force && grace.is_some_and(|g| g > 0) {
+        return err(
+            "error: --force and --grace-period greater than 0 cannot be specified together",
+        );
     }
     if grace == Some(0) && !force {
         // kubectl turns an explicit zero into 1 unless --force is given.
@@ -1909,28 +1917,19 @@ fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
     if taints.is_empty() {
         return err("error: at least one taint update is required");
     }
-    let mut nodes = Vec::new();
-    if let Some((t, n)) = kind_word.split_once('/') {
-        if resolve_kind(t)? != Kind::Node {
-            return err(format!(
-                "error: invalid resource type {t}, only node types are supported"
-            ));
-        }
-        nodes.push(n.to_string());
-        for w in res_words.iter().skip(1) {
-            match w.split_once('/') {
-                Some((_, n)) => nodes.push(n.to_string()),
-                None => return err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"),
-            }
-        }
-    } else {
-        if resolve_kind(kind_word)? != Kind::Node {
-            return err(format!(
-                "error: invalid resource type {kind_word}, only node types are supported"
-            ));
-        }
-        nodes.extend(res_words.iter().skip(1).map(|w| w.to_string()));
+    // taint takes `TYPE NAME...` only: a `node/n1` word is looked up as a resource type, and
+    // that error is printed without kubectl's `error: ` prefix.
+    if kind_word.contains('/') {
+        return err(format!(
+            "the server doesn't have a resource type \"{kind_word}\""
+        ));
     }
+    if resolve_kind(kind_word)? != Kind::Node {
+        return err(format!(
+            "error: invalid resource type {kind_word}, only node types are supported"
+        ));
+    }
+    let nodes: Vec<String> = res_words.iter().skip(1).map(|w| w.to_string()).collect();
     if nodes.is_empty() {
         return err("error: resource(s) were provided, but no name was specified");
     }
@@ -1942,17 +1941,17 @@ fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn parse_drain(p: Parsed) -> Result<Command, ParseError> {
-    let [node] = p.args.as_slice() else {
+    if p.args.is_empty() {
         return err(
             "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
         );
-    };
+    }
     let grace = match p.last(Flag::GracePeriod) {
         Some(v) => Some(parse_int::<i64>(v, Flag::GracePeriod)?).filter(|g| *g >= 0),
         None => None,
     };
     Ok(Command::Drain(DrainCmd {
-        node: node.clone(),
+        nodes: p.args.clone(),
         ignore_daemonsets: p.bool(Flag::IgnoreDaemonsets)?,
         force: p.bool(Flag::Force)?,
         delete_emptydir_data: p.bool(Flag::DeleteEmptydirData)?,
@@ -1965,9 +1964,7 @@ fn single_named(args: &[String], verb: &str) -> Result<(Kind, String), ParseErro
     match res.as_slice() {
         [ResourceArg::Named(k, n)] => Ok((*k, n.clone())),
         [] => Err(no_resources()),
-        [ResourceArg::Kind(_)] => err(format!(
-            "error: resource(s) were provided, but no name was specified\nSee 'kubectl {verb} -h' for help and examples"
-        )),
+        [ResourceArg::Kind(_)] => err("error: resource(s) were provided, but no name was specified"),
         _ => err(format!(
             "error: only one resource may be specified\nSee 'kubectl {verb} -h' for help and examples"
         )),
@@ -2126,34 +2123,6 @@ fn parse_rollout(p: Parsed) -> Result<Command, ParseError> {
     if resources.is_empty() {
         return err("error: required resource not specified");
     }
-    for r in &resources {
-        if r.kind() != Kind::DaemonSet {
-            return err(format!(
-                "error: no {} found for {}",
-                match action {
-                    RolloutAction::Status => "status viewer",
-                    RolloutAction::History => "history viewer",
-                    RolloutAction::Undo => "rollbacker",
-                    RolloutAction::Restart => "restarter",
-                },
-                r.kind().resource_group()
-            ))
-            .map_err(|e: ParseError| {
-                if action == RolloutAction::Restart {
-                    ParseError(format!(
-                        "error: {}s \"{}\" restarting is not supported",
-                        r.kind().kind_group(),
-                        match r {
-                            ResourceArg::Named(_, n) => n.as_str(),
-                            ResourceArg::Kind(_) => "",
-                        }
-                    ))
-                } else {
-                    e
-                }
-            });
-        }
-    }
     let rev_flag = match action {
         RolloutAction::Undo => p.last(Flag::ToRevision),
         _ => p.last(Flag::Revision),
@@ -2192,9 +2161,6 @@ fn parse_set(p: Parsed) -> Result<Command, ParseError> {
     let resources = resource_args(&res_words)?;
     if resources.is_empty() {
         return Err(no_resources());
-    }
-    if images.is_empty() {
-        return err("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
     }
     Ok(Command::SetImage(SetImageCmd {
         resources,

@@ -1,7 +1,8 @@
-# A fake API server (discovery + OpenAPI v3 built from the same k8s-openapi descriptions as
-# src/kubectl/explain/schema.rs) so the real kubectl can render `explain` for comparison:
-#   python3 scripts/explain-oracle.py &   kubectl --server=http://127.0.0.1:18099 explain ds.spec
-# Types outside the generated set are stubs (description "STUB").
+# A fake API server so the real kubectl can be compared with kubeplay on what needs a server:
+# discovery for kubeplay's kinds, OpenAPI v3 built from the same k8s-openapi descriptions as
+# src/kubectl/explain/schema.rs (types outside that set are stubs, description "STUB"), empty
+# lists, NotFound for every named object except one called "exists".
+#   python3 scripts/kubectl-oracle.py &   kubectl --server=http://127.0.0.1:18099 explain ds.spec
 import json, sys, re
 from http.server import BaseHTTPRequestHandler, HTTPServer
 import os
@@ -61,14 +62,42 @@ ROUTES={
  '/openapi/v3':{'paths':{k[len('/openapi/v3/'):]:{'serverRelativeURL':k+'?hash=ABC'} for k in DOCS}},
 }
 ROUTES.update(DOCS)
+RES = {  # plural: (group, kind, namespaced, short)
+ 'pods':('','Pod',True,['po']),'nodes':('','Node',False,['no']),'namespaces':('','Namespace',False,['ns']),
+ 'services':('','Service',True,['svc']),'events':('','Event',True,['ev']),
+ 'daemonsets':('apps','DaemonSet',True,['ds']),'controllerrevisions':('apps','ControllerRevision',True,[]),
+ 'jobs':('batch','Job',True,[]),'endpointslices':('discovery.k8s.io','EndpointSlice',True,[]),
+}
+groups={}
+for pl,(g,k,ns,sh) in RES.items(): groups.setdefault(g,[]).append(res(pl,k,ns,sh))
+ROUTES['/api/v1']={'kind':'APIResourceList','groupVersion':'v1','resources':groups['']}
+ROUTES['/apis']={'kind':'APIGroupList','apiVersion':'v1','groups':[{'name':g,'versions':[{'groupVersion':g+'/v1','version':'v1'}],'preferredVersion':{'groupVersion':g+'/v1','version':'v1'}} for g in groups if g]}
+for g in groups:
+    if g: ROUTES['/apis/%s/v1'%g]={'kind':'APIResourceList','groupVersion':g+'/v1','resources':groups[g]}
+def obj_route(p):
+    m=re.match(r'^/(?:api/v1|apis/([^/]+)/v1)(?:/namespaces/([^/]+))?/([a-z]+)(?:/([^/]+))?(?:/([a-z]+))?$',p)
+    if not m: return None
+    g,ns,pl,name,sub=m.groups()
+    if pl not in RES: return None
+    return (g or '',ns,pl,name,sub)
 class H(BaseHTTPRequestHandler):
-    def do_GET(self):
+    def reply(self,code,obj):
+        b=json.dumps(obj).encode()
+        self.send_response(code); self.send_header('Content-Type','application/json'); self.send_header('Content-Length',str(len(b))); self.end_headers(); self.wfile.write(b)
+    def handle_any(self):
         p=self.path.split('?')[0]
-        if p in ROUTES:
-            b=json.dumps(ROUTES[p]).encode()
-            self.send_response(200); self.send_header('Content-Type','application/json'); self.send_header('Content-Length',str(len(b))); self.end_headers(); self.wfile.write(b)
-        else:
-            sys.stderr.write('404 '+self.path+'\n')
-            self.send_response(404); self.send_header('Content-Type','application/json'); self.end_headers(); self.wfile.write(b'{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}')
+        if self.command=='GET' and p in ROUTES: return self.reply(200,ROUTES[p])
+        r=obj_route(p)
+        if r:
+            g,ns,pl,name,sub=r
+            if name is None and self.command=='GET':
+                return self.reply(200,{'kind':RES[pl][1]+'List','apiVersion':(g+'/v1' if g else 'v1'),'metadata':{'resourceVersion':'1'},'items':[]})
+            if name=='exists' and self.command=='GET':
+                return self.reply(200,{'apiVersion':(g+'/v1' if g else 'v1'),'kind':RES[pl][1],'metadata':{'name':'exists','namespace':ns,'uid':'u1','resourceVersion':'5','creationTimestamp':'2026-01-01T00:00:00Z'},'spec':{}})
+            gr = pl + ('.'+g if g else '')
+            return self.reply(404,{'kind':'Status','apiVersion':'v1','metadata':{},'status':'Failure','message':'%s "%s" not found'%(gr,name),'reason':'NotFound','details':{'name':name,'group':g,'kind':pl},'code':404})
+        sys.stderr.write('404 %s %s\n'%(self.command,self.path))
+        self.reply(404,{'kind':'Status','apiVersion':'v1','status':'Failure','reason':'NotFound','code':404,'message':'the server could not find the requested resource'})
+    do_GET=do_POST=do_PUT=do_PATCH=do_DELETE=handle_any
     def log_message(self,*a): pass
 HTTPServer(('127.0.0.1',18099),H).serve_forever()

@@ -48,6 +48,7 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "seed_too_late", line: "sim seed 3", stdin: None, stderr: "error: sim seed must come before any command that changes the cluster\n" },
         Case { name: "patch_not_json", line: "patch ds agent -p '{bad'", stdin: None, stderr: "" },
         Case { name: "unterminated_quote", line: "get pods -l 'app", stdin: None, stderr: "error: unterminated quoted string\n" },
+        Case { name: "real_command_kubeplay_lacks", line: "scale ds agent --replicas=2", stdin: None, stderr: "error: \"kubectl scale\" is not available in kubeplay; run \"kubectl --help\" for the commands it simulates\n" },
         Case { name: "rollout_status_unsupported_kind", line: "rollout status node/n1", stdin: None, stderr: "error: no status viewer has been implemented for Node\n" },
         Case { name: "rollout_history_unsupported_kind", line: "rollout history node/n1", stdin: None, stderr: "error: no history viewer has been implemented for \"Node\"\n" },
         Case { name: "rollout_undo_unsupported_kind", line: "rollout undo node/n1", stdin: None, stderr: "error: no rollbacker has been implemented for \"Node\"\n" },

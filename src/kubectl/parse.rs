@@ -1329,6 +1329,13 @@ pub fn suggestions(typed: &str) -> Vec<&'static str> {
 
 /// cobra's `unknown command` error for the root command, with its suggestion block.
 fn unknown_command(typed: &str) -> ParseError {
+    // A real kubectl command kubeplay lacks: cobra would run it, so its `unknown command` block
+    // (which would suggest the very word typed) would mislead; say what is missing instead.
+    if KUBECTL_COMMANDS.contains(&typed) {
+        return ParseError(format!(
+            "error: \"kubectl {typed}\" is not available in kubeplay; run \"kubectl --help\" for the commands it simulates"
+        ));
+    }
     let mut msg = format!("Error: unknown command \"{typed}\" for \"kubectl\"");
     let sugg = suggestions(typed);
     if !sugg.is_empty() {

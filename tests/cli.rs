@@ -243,7 +243,7 @@ fn error_shapes_match_real_kubectl() {
             ("set image a=b", "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"),
             ("explain", "error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
             ("explain a b", "error: We accept only this format: explain RESOURCE"),
-            ("explain pods --recursive=x", "Error: invalid argument \"x\" for \"--recursive\" flag: strconv.ParseBool: parsing \"x\": invalid syntax\nSee 'kubectl explain --help' for usage."),
+            ("explain pods --bogus", "Error: unknown flag: --bogus\nSee 'kubectl explain --help' for usage."),
             ("api-resources extra", "error: unexpected arguments: [extra]\nSee 'kubectl api-resources -h' for help and examples"),
             ("api-resources -o yaml", "error: --output yaml is not available"),
             ("api-resources --namespaced=x", "Error: invalid argument \"x\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"x\": invalid syntax\nSee 'kubectl api-resources --help' for usage."),

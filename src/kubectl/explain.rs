@@ -1,11 +1,12 @@
 //! `kubectl explain`: the OpenAPI v3 plaintext renderer of kubectl 1.32
 //! (`k8s.io/kubectl/pkg/explain/v2/templates/plaintext.tmpl` as the 1.32 binary embeds it, with
-//! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in [`schema`], which are the OpenAPI descriptions
-//! as k8s-openapi (Kubernetes 1.34) carries them.
+//! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in [`schema`],
+//! which are the OpenAPI descriptions as k8s-openapi (Kubernetes 1.34) carries them.
 //!
 //! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
 //! (a path into any other type says so instead of guessing); k8s-openapi drops the `enum`
-//! lists, so no `ENUM:`/`enum:` lines are printed; `--recursive` is not implemented.
+//! lists, so no `ENUM:`/`enum:` lines are printed; `--recursive` is not implemented (the flag is
+//! refused as unknown).
 
 #[rustfmt::skip]
 mod schema;

@@ -244,7 +244,7 @@ impl Verb {
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
             Verb::Logs => &[Namespace, Container, Previous, Tail, Selector],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
-            Verb::Explain => &[Recursive],
+            Verb::Explain => &[],
             Verb::ApiResources => &[Output, Namespaced],
             Verb::Version => &[],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
@@ -313,8 +313,6 @@ pub enum Flag {
     For,
     /// `--timeout`.
     Timeout,
-    /// `--recursive`.
-    Recursive,
     /// `--namespaced`.
     Namespaced,
     /// `--to-revision`.
@@ -371,7 +369,6 @@ impl Flag {
             Flag::Tail => "tail",
             Flag::For => "for",
             Flag::Timeout => "timeout",
-            Flag::Recursive => "recursive",
             Flag::Namespaced => "namespaced",
             Flag::ToRevision => "to-revision",
             Flag::Revision => "revision",
@@ -445,7 +442,6 @@ impl Flag {
                 | Flag::IgnoreDaemonsets
                 | Flag::DeleteEmptydirData
                 | Flag::Previous
-                | Flag::Recursive
                 | Flag::Namespaced
                 | Flag::Help
                 | Flag::Watch

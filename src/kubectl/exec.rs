@@ -4,7 +4,7 @@
 //!
 //! Simplifications: client-side apply only; `delete`, `wait`, `drain` and `rollout status`
 //! advance simulated time instead of watching (bounded, so a stuck object ends the command with
-//! kubectl's timeout error instead of hanging); `explain` knows a few common paths only.
+//! kubectl's timeout error instead of hanging).
 
 use std::collections::BTreeMap;
 
@@ -22,6 +22,7 @@ use crate::engine::controller::DeleteOptions;
 use crate::engine::error::ApiError;
 use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
 
+use super::help;
 use super::jsonpath::{self, JsonPath};
 use super::parse::*;
 use super::print::{self, describe, table, yaml};
@@ -90,16 +91,29 @@ pub fn execute(
     let mut out = Out::default();
     match cmd {
         Command::Nothing => {}
-        Command::Help => out.raw(help_text()),
-        Command::VerbHelp(v) => out.raw(format!(
-            "{}.\n\nUsage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n",
-            v.summary(),
-            v.usage()
-        )),
+        Command::Help => out.raw(help::ROOT),
+        Command::VerbHelp(v, sub) => out.raw(help::verb_help(*v, sub.as_deref())),
+        // `cmdutil.DefaultSubCommandRun`: rollout prints to stdout, set and top to stderr;
+        // all three exit 1.
+        Command::SubcommandHelp(v) => {
+            let page = help::verb_help(*v, None);
+            if *v == Verb::Rollout {
+                out.raw(page);
+            } else {
+                out.stderr.push_str(&page);
+            }
+            out.failed = true;
+        }
+        Command::UnknownHelpTopic(topic) => {
+            out.stderr.push_str(&format!(
+                "Unknown help topic [`{topic}`]\n\n\n{}",
+                help::root_usage()
+            ));
+        }
         Command::Top => out.fail("error: Metrics API not available"),
-        Command::Version => out.raw(
-            "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
-        ),
+        Command::Version => {
+            out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
+        }
         Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
         Command::Explain(path) => explain(&mut out, path),
         Command::Get(g) => get(cluster, g, stdin, files, &mut out),
@@ -123,35 +137,6 @@ pub fn execute(
         Command::Sim(s) => sim(cluster, s, &mut out),
     }
     out.done()
-}
-
-fn help_text() -> String {
-    let mut s = String::from(
-        "kubeplay: kubectl against a simulated cluster. Commands (the `kubectl` prefix is optional):\n\n",
-    );
-    let rows: Vec<Vec<String>> = VERBS
-        .iter()
-        .map(|v| vec![format!("  {}", v.as_str()), v.summary().to_string()])
-        .collect();
-    s.push_str(&print::tabwrite_with(&rows, 0, 2));
-    s.push_str("\nsim subcommands:\n");
-    let sim_rows: Vec<Vec<String>> = [
-        ("sim advance DURATION", "Move simulated time forward (90s, 5m, 1h30m)"),
-        ("sim time", "Print the simulated time"),
-        ("sim seed N", "Reseed the simulation (only before anything ran)"),
-        ("sim node add NAME [--labels k=v,…] [--taints k=v:Effect,…] [--cpu N] [--memory Q] [--pods N]", "Add a node"),
-        ("sim node down|up NAME", "Stop or start a node's kubelet"),
-        ("sim pod fail NAME [--exit-code N] [--reason R]", "Make a pod's containers fail"),
-        ("sim pod succeed NAME", "Make a pod succeed"),
-        ("sim image remove|add IMAGE", "Make an image unpullable or pullable again"),
-        ("sim dns NAME [-n NS]", "Resolve a name as nslookup in a pod of the namespace would"),
-        ("sim curl TARGET[:PORT] [-n NS]", "Connect as curl in a pod would (node IP + hostPort, Service, pod IP)"),
-    ]
-    .iter()
-    .map(|(a, b)| vec![format!("  {a}"), b.to_string()])
-    .collect();
-    s.push_str(&print::tabwrite_with(&sim_rows, 0, 2));
-    s
 }
 
 fn api_resources(out: &mut Out, wide: bool, namespaced: Option<bool>) {
@@ -1240,18 +1225,29 @@ impl DrainProblem {
     }
 }
 
+/// `kubectl drain NODE...`: every node is looked up first (the first missing one ends the
+/// command), all are cordoned, then each is drained in turn.
 fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
-    let node_key = ObjectKey::new(Kind::Node, "", &d.node);
-    if let Err(e) = cluster.get(&node_key) {
-        out.api(&e);
-        return;
+    for node in &d.nodes {
+        if let Err(e) = cluster.get(&ObjectKey::new(Kind::Node, "", node)) {
+            out.api(&e);
+            return;
+        }
     }
-    cordon_node(cluster, &d.node, true, out);
+    for node in &d.nodes {
+        cordon_node(cluster, node, true, out);
+    }
     cluster.settle();
+    for node in &d.nodes {
+        drain_node(cluster, d, node, out);
+    }
+}
+
+fn drain_node(cluster: &mut Cluster, d: &DrainCmd, node: &str, out: &mut Out) {
     let pods: Vec<k8s_openapi::api::core::v1::Pod> = cluster
         .store()
         .pods()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(d.node.as_str()))
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
         .cloned()
         .collect();
     let mut errors: BTreeMap<DrainProblem, Vec<String>> = BTreeMap::new();
@@ -1324,8 +1320,8 @@ fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
         };
         out.fail(format!(
             "error: unable to drain node {:?} due to error: {agg}, continuing command...\nThere are pending nodes to be drained:\n {}\n{}",
-            d.node,
-            d.node,
+            node,
+            node,
             msgs.join("\n")
         ));
         return;
@@ -1375,11 +1371,11 @@ fn drain(cluster: &mut Cluster, d: &DrainCmd, out: &mut Out) {
         }
     }
     if all_gone {
-        out.out(format!("node/{} drained", d.node));
+        out.out(format!("node/{} drained", node));
     } else {
         out.fail(format!(
             "error: unable to drain node {:?} due to error: [error when waiting for pod eviction: global timeout reached: 10m0s], continuing command...\nThere are pending nodes to be drained:\n {}",
-            d.node, d.node
+            node, node
         ));
     }
 }
@@ -1437,6 +1433,13 @@ fn set_image(cluster: &mut Cluster, s: &SetImageCmd, out: &mut Out) {
     };
     for e in &errors {
         out.api(e);
+    }
+    if s.images.is_empty() {
+        // Checked once the objects are found, as `set image`'s Validate runs after Complete.
+        if errors.is_empty() {
+            out.fail("error: at least one image update is required");
+        }
+        return;
     }
     for o in objs {
         let mut v = o.to_json();
@@ -1558,6 +1561,28 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
     }
     for o in objs {
         let key = o.key();
+        // The polymorphic helpers only know DaemonSets here (Deployments and StatefulSets are
+        // not simulated); each subcommand words the refusal its own way.
+        if o.kind() != Kind::DaemonSet {
+            let gk = o.kind().kind_group();
+            out.fail(match r.action {
+                RolloutAction::Status => {
+                    format!("error: no status viewer has been implemented for {gk}")
+                }
+                RolloutAction::History => {
+                    format!("error: no history viewer has been implemented for \"{gk}\"")
+                }
+                RolloutAction::Undo => {
+                    format!("error: no rollbacker has been implemented for \"{gk}\"")
+                }
+                RolloutAction::Restart => format!(
+                    "error: {} \"{}\" restarting is not supported",
+                    o.kind().resource_group(),
+                    o.name()
+                ),
+            });
+            continue;
+        }
         match r.action {
             RolloutAction::Status => {
                 let deadline = cluster
@@ -1805,6 +1830,15 @@ fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         logs_by_selector(cluster, l, &namespace, out);
         return;
     };
+    // `logs` looks the object up itself and words a failure its own way.
+    if let Err(e) = cluster.get(&ObjectKey::new(*kind, &namespace, name)) {
+        out.fail(format!(
+            "error: error from server ({}): {} in namespace \"{namespace}\"",
+            e.reason.as_str(),
+            e.message
+        ));
+        return;
+    }
     let pod_name = if *kind == Kind::Pod {
         name.clone()
     } else {
@@ -1918,7 +1952,11 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
         }
     }
     if objs.is_empty() && errors.is_empty() {
-        out.fail("error: no matching resources found");
+        // Waiting for the deletion of nothing succeeds at once (`ErrNoMatchingResources` is
+        // ignored for --for=delete).
+        if w.for_ != WaitFor::Delete {
+            out.fail("error: no matching resources found");
+        }
         return;
     }
     let jp = match &w.for_ {
@@ -1969,110 +2007,12 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
 // explain
 // -------------------------------------------------------------------------------------------
 
-struct FieldDoc {
-    path: &'static str,
-    type_: &'static str,
-    doc: &'static str,
-}
-
-const FIELD_DOCS: &[FieldDoc] = &[
-    FieldDoc { path: "pods", type_: "Pod", doc: "Pod is a collection of containers that can run on a host. This resource is\ncreated by clients and scheduled onto hosts." },
-    FieldDoc { path: "pods.spec", type_: "PodSpec", doc: "Specification of the desired behavior of the pod." },
-    FieldDoc { path: "pods.spec.containers", type_: "[]Container", doc: "List of containers belonging to the pod. Containers cannot currently be added\nor removed. There must be at least one container in a Pod. Cannot be updated." },
-    FieldDoc { path: "pods.spec.nodeSelector", type_: "map[string]string", doc: "NodeSelector is a selector which must be true for the pod to fit on a node.\nSelector which must match a node's labels for the pod to be scheduled on that\nnode." },
-    FieldDoc { path: "pods.spec.tolerations", type_: "[]Toleration", doc: "If specified, the pod's tolerations." },
-    FieldDoc { path: "pods.spec.restartPolicy", type_: "string", doc: "Restart policy for all containers within the pod. One of Always, OnFailure,\nNever. In some contexts, only a subset of those values may be permitted.\nDefault to Always." },
-    FieldDoc { path: "pods.spec.nodeName", type_: "string", doc: "NodeName indicates in which node this pod is scheduled. If empty, this pod is\na candidate for scheduling by the scheduler defined in schedulerName." },
-    FieldDoc { path: "nodes", type_: "Node", doc: "Node is a worker node in Kubernetes. Each node will have a unique identifier\nin the cache (i.e. in etcd)." },
-    FieldDoc { path: "nodes.spec.taints", type_: "[]Taint", doc: "If specified, the node's taints." },
-    FieldDoc { path: "nodes.spec.unschedulable", type_: "boolean", doc: "Unschedulable controls node schedulability of new pods. By default, node is\nschedulable." },
-    FieldDoc { path: "daemonsets", type_: "DaemonSet", doc: "DaemonSet represents the configuration of a daemon set." },
-    FieldDoc { path: "daemonsets.spec", type_: "DaemonSetSpec", doc: "The desired behavior of this daemon set." },
-    FieldDoc { path: "daemonsets.spec.selector", type_: "LabelSelector", doc: "A label query over pods that are managed by the daemon set. Must match in\norder to be controlled. It must match the pod template's labels." },
-    FieldDoc { path: "daemonsets.spec.template", type_: "PodTemplateSpec", doc: "An object that describes the pod that will be created. The DaemonSet will\ncreate exactly one copy of this pod on every node that matches the template's\nnode selector (or on every node if no node selector is specified). The only\nallowed template.spec.restartPolicy value is \"Always\"." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy", type_: "DaemonSetUpdateStrategy", doc: "An update strategy to replace existing DaemonSet pods with new pods." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxUnavailable", type_: "IntOrString", doc: "The maximum number of DaemonSet pods that can be unavailable during the\nupdate. Value can be an absolute number (ex: 5) or a percentage of total\nnumber of DaemonSet pods at the start of the update (ex: 10%). Absolute number\nis calculated from percentage by rounding up. This cannot be 0 if MaxSurge is\n0 Default value is 1." },
-    FieldDoc { path: "daemonsets.spec.updateStrategy.rollingUpdate.maxSurge", type_: "IntOrString", doc: "The maximum number of nodes with an existing available DaemonSet pod that can\nhave an updated DaemonSet pod during during an update. Value can be an\nabsolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can\nnot be 0 if MaxUnavailable is 0. Default value is 0." },
-    FieldDoc { path: "daemonsets.spec.minReadySeconds", type_: "integer", doc: "The minimum number of seconds for which a newly created DaemonSet pod should\nbe ready without any of its container crashing, for it to be considered\navailable. Defaults to 0 (pod will be considered available as soon as it is\nready)." },
-    FieldDoc { path: "daemonsets.spec.revisionHistoryLimit", type_: "integer", doc: "The number of old history to retain to allow rollback. This is a pointer to\ndistinguish between explicit zero and not specified. Defaults to 10." },
-    FieldDoc { path: "jobs", type_: "Job", doc: "Job represents the configuration of a single job." },
-    FieldDoc { path: "jobs.spec", type_: "JobSpec", doc: "Specification of the desired behavior of a job." },
-    FieldDoc { path: "jobs.spec.backoffLimit", type_: "integer", doc: "Specifies the number of retries before marking this job failed. Defaults to 6,\nunless backoffLimitPerIndex (only Indexed Job) is specified. When\nbackoffLimitPerIndex is specified, backoffLimit defaults to 2147483647." },
-    FieldDoc { path: "jobs.spec.completions", type_: "integer", doc: "Specifies the desired number of successfully finished pods the job should be\nrun with.  Setting to null means that the success of any pod signals the\nsuccess of all pods, and allows parallelism to have any positive value.\nSetting to 1 means that parallelism is limited to 1 and the success of that\npod signals the success of the job." },
-    FieldDoc { path: "jobs.spec.parallelism", type_: "integer", doc: "Specifies the maximum desired number of pods the job should run at any given\ntime. The actual number of pods running in steady state will be less than\nthis number when ((.spec.completions - .status.successful) <\n.spec.parallelism), i.e. when the work left to do is less than max\nparallelism." },
-    FieldDoc { path: "jobs.spec.activeDeadlineSeconds", type_: "integer", doc: "Specifies the duration in seconds relative to the startTime that the job may\nbe continuously active before the system tries to terminate it; value must be\npositive integer. If a Job is suspended (at creation or through an update),\nthis timer will effectively be stopped and reset when the Job is resumed\nagain." },
-    FieldDoc { path: "jobs.spec.completionMode", type_: "string", doc: "completionMode specifies how Pod completions are tracked. It can be\n`NonIndexed` (default) or `Indexed`." },
-    FieldDoc { path: "jobs.spec.suspend", type_: "boolean", doc: "suspend specifies whether the Job controller should create Pods or not." },
-    FieldDoc { path: "jobs.spec.ttlSecondsAfterFinished", type_: "integer", doc: "ttlSecondsAfterFinished limits the lifetime of a Job that has finished\nexecution (either Complete or Failed)." },
-    FieldDoc { path: "jobs.spec.podFailurePolicy", type_: "PodFailurePolicy", doc: "Specifies the policy of handling failed pods. In particular, it allows to\nspecify the set of actions and conditions which need to be satisfied to take\nthe associated action." },
-];
-
 fn explain(out: &mut Out, path: &str) {
-    let (res, rest) = match path.split_once('.') {
-        Some((r, rest)) => (r, Some(rest)),
-        None => (path, None),
-    };
-    let Some(kind) = Kind::from_resource(res) else {
-        out.fail(format!(
-            "error: the server doesn't have a resource type \"{res}\""
-        ));
-        return;
-    };
-    let plural = kind.info().plural;
-    let full = match rest {
-        Some(r) => format!("{plural}.{r}"),
-        None => plural.to_string(),
-    };
-    let Some(doc) = FIELD_DOCS.iter().find(|d| d.path == full) else {
-        let field = rest.unwrap_or_default();
-        out.fail(format!(
-            "error: field \"{}\" does not exist",
-            field.rsplit('.').next().unwrap_or(field)
-        ));
-        return;
-    };
-    let mut s = format!(
-        "GROUP:      {}\nKIND:       {}\nVERSION:    {}\n\n",
-        kind.info().group,
-        kind.as_str(),
-        kind.info().version
-    );
-    if kind.info().group.is_empty() {
-        s = format!(
-            "KIND:       {}\nVERSION:    {}\n\n",
-            kind.as_str(),
-            kind.info().version
-        );
+    let (text, err) = super::explain::explain(path);
+    out.raw(text);
+    if let Some(e) = err {
+        out.fail(e);
     }
-    if let Some(r) = rest {
-        let last = r.rsplit('.').next().unwrap_or(r);
-        s.push_str(&format!("FIELD: {last} <{}>\n\n", doc.type_));
-    }
-    s.push_str("DESCRIPTION:\n");
-    for line in doc.doc.lines() {
-        s.push_str(&format!("    {line}\n"));
-    }
-    let prefix = format!("{full}.");
-    let children: Vec<&FieldDoc> = FIELD_DOCS
-        .iter()
-        .filter(|d| {
-            d.path
-                .strip_prefix(&prefix)
-                .is_some_and(|rest| !rest.contains('.'))
-        })
-        .collect();
-    if !children.is_empty() {
-        s.push_str("    \nFIELDS:\n");
-        for c in children {
-            let name = c.path.rsplit('.').next().unwrap_or(c.path);
-            s.push_str(&format!("  {name}\t<{}>\n", c.type_));
-            if let Some(first) = c.doc.lines().next() {
-                s.push_str(&format!("    {first}\n"));
-            }
-            s.push('\n');
-        }
-    }
-    out.raw(s);
 }
 
 // -------------------------------------------------------------------------------------------

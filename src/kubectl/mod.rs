@@ -8,6 +8,8 @@
 use crate::engine::Cluster;
 
 mod exec;
+mod explain;
+mod help;
 pub mod jsonpath;
 pub mod parse;
 pub mod print;

@@ -201,64 +201,6 @@ impl Verb {
         }
     }
 
-    /// One line, as `kubectl --help` describes the command.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Verb::Create => "Create a resource from a file or from stdin",
-            Verb::Set => "Set specific features on objects",
-            Verb::Explain => "Get documentation for a resource",
-            Verb::Get => "Display one or many resources",
-            Verb::Delete => "Delete resources by file names, stdin, resources and names, or by resources and label selector",
-            Verb::Rollout => "Manage the rollout of a resource",
-            Verb::Cordon => "Mark node as unschedulable",
-            Verb::Uncordon => "Mark node as schedulable",
-            Verb::Drain => "Drain node in preparation for maintenance",
-            Verb::Taint => "Update the taints on one or more nodes",
-            Verb::Describe => "Show details of a specific resource or group of resources",
-            Verb::Logs => "Print the logs for a container in a pod",
-            Verb::Apply => "Apply a configuration to a resource by file name or stdin",
-            Verb::Patch => "Update fields of a resource",
-            Verb::Replace => "Replace a resource by file name or stdin",
-            Verb::Wait => "Experimental: Wait for a specific condition on one or many resources",
-            Verb::Label => "Update the labels on a resource",
-            Verb::Annotate => "Update the annotations on a resource",
-            Verb::ApiResources => "Print the supported API resources on the server",
-            Verb::Version => "Print the client and server version information",
-            Verb::Top => "Display resource (CPU/memory) usage",
-            Verb::Sim => "Control the simulation (time, nodes, faults, images, network probes)",
-            Verb::Help => "List the commands",
-        }
-    }
-
-    /// The `Usage:` line of `kubectl <verb> --help`.
-    pub fn usage(self) -> &'static str {
-        match self {
-            Verb::Create => "kubectl create -f FILENAME [options]\n  kubectl create job NAME --image=image [-- COMMAND [args...]]",
-            Verb::Set => "kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
-            Verb::Explain => "kubectl explain TYPE[.FIELD...] [options]",
-            Verb::Get => "kubectl get [(-o|--output=)json|yaml|name|jsonpath|custom-columns|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
-            Verb::Delete => "kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]",
-            Verb::Rollout => "kubectl rollout status|history|undo|restart TYPE/NAME [options]",
-            Verb::Cordon => "kubectl cordon NODE [options]",
-            Verb::Uncordon => "kubectl uncordon NODE [options]",
-            Verb::Drain => "kubectl drain NODE [options]",
-            Verb::Taint => "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]",
-            Verb::Describe => "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
-            Verb::Logs => "kubectl logs [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
-            Verb::Apply => "kubectl apply -f FILENAME [options]",
-            Verb::Patch => "kubectl patch TYPE NAME [-p PATCH] [--type merge|json|strategic] [options]",
-            Verb::Replace => "kubectl replace -f FILENAME [options]",
-            Verb::Wait => "kubectl wait (resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
-            Verb::Label => "kubectl label [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
-            Verb::Annotate => "kubectl annotate [--overwrite] TYPE NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
-            Verb::ApiResources => "kubectl api-resources [flags] [options]",
-            Verb::Version => "kubectl version [flags] [options]",
-            Verb::Top => "kubectl top [flags] [options]",
-            Verb::Sim => "sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]",
-            Verb::Help => "help",
-        }
-    }
-
     fn from_word(w: &str) -> Option<Verb> {
         VERBS.iter().copied().find(|v| v.as_str() == w)
     }
@@ -302,7 +244,7 @@ impl Verb {
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
             Verb::Logs => &[Namespace, Container, Previous, Tail, Selector],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
-            Verb::Explain => &[Recursive],
+            Verb::Explain => &[],
             Verb::ApiResources => &[Output, Namespaced],
             Verb::Version => &[],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
@@ -371,8 +313,6 @@ pub enum Flag {
     For,
     /// `--timeout`.
     Timeout,
-    /// `--recursive`.
-    Recursive,
     /// `--namespaced`.
     Namespaced,
     /// `--to-revision`.
@@ -429,7 +369,6 @@ impl Flag {
             Flag::Tail => "tail",
             Flag::For => "for",
             Flag::Timeout => "timeout",
-            Flag::Recursive => "recursive",
             Flag::Namespaced => "namespaced",
             Flag::ToRevision => "to-revision",
             Flag::Revision => "revision",
@@ -461,6 +400,35 @@ impl Flag {
         }
     }
 
+    /// The pflag value type, which decides how a value is checked while flags are parsed.
+    fn value_type(self) -> FlagValue {
+        match self {
+            Flag::GracePeriod | Flag::Tail | Flag::ToRevision | Flag::Revision | Flag::ExitCode => {
+                FlagValue::Int
+            }
+            Flag::Timeout => FlagValue::Duration,
+            f if f.is_bool() => FlagValue::Bool,
+            _ => FlagValue::String,
+        }
+    }
+
+    /// pflag's `NoOptDefVal`: the value a flag given without `=value` takes.
+    fn no_opt_default(self) -> Option<&'static str> {
+        match self {
+            f if f.is_bool() => Some("true"),
+            Flag::Cascade => Some("background"),
+            _ => None,
+        }
+    }
+
+    /// How pflag names the flag in `invalid argument` errors: `-A, --all-namespaces` or `--tail`.
+    fn error_name(self) -> String {
+        match self.short() {
+            Some(c) => format!("-{c}, --{}", self.as_str()),
+            None => format!("--{}", self.as_str()),
+        }
+    }
+
     fn is_bool(self) -> bool {
         matches!(
             self,
@@ -474,12 +442,106 @@ impl Flag {
                 | Flag::IgnoreDaemonsets
                 | Flag::DeleteEmptydirData
                 | Flag::Previous
-                | Flag::Recursive
                 | Flag::Namespaced
                 | Flag::Help
                 | Flag::Watch
         )
     }
+}
+
+/// The pflag value types kubeplay's flags use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FlagValue {
+    /// `BoolVar`: `strconv.ParseBool`.
+    Bool,
+    /// `IntVar` / `Int64Var`: `strconv.ParseInt`.
+    Int,
+    /// `DurationVar`: `time.ParseDuration`.
+    Duration,
+    /// Anything else.
+    String,
+}
+
+/// pflag's check of a flag value: the Go error text (`strconv.ParseInt: parsing "x": invalid
+/// syntax`) if the value does not parse as the flag's type.
+fn check_flag_value(flag: Flag, v: &str) -> Result<(), String> {
+    match flag.value_type() {
+        FlagValue::Bool => parse_go_bool(v)
+            .map(|_| ())
+            .ok_or_else(|| format!("strconv.ParseBool: parsing \"{v}\": invalid syntax")),
+        FlagValue::Int => go_parse_int(v).map(|_| ()),
+        FlagValue::Duration => go_parse_duration(v).map(|_| ()),
+        FlagValue::String => Ok(()),
+    }
+}
+
+fn parse_go_bool(v: &str) -> Option<bool> {
+    match v {
+        "true" | "1" | "t" | "T" | "TRUE" | "True" => Some(true),
+        "false" | "0" | "f" | "F" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// `strconv.ParseInt(v, 0, 64)`, as pflag's int flags call it (decimal only here).
+fn go_parse_int(v: &str) -> Result<i64, String> {
+    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("strconv.ParseInt: parsing \"{v}\": invalid syntax"));
+    }
+    v.parse::<i64>()
+        .map_err(|_| format!("strconv.ParseInt: parsing \"{v}\": value out of range"))
+}
+
+/// Go's `time.ParseDuration`, in milliseconds (sub-millisecond parts are dropped), with its
+/// error texts.
+pub fn go_parse_duration(v: &str) -> Result<Millis, String> {
+    let invalid = || format!("time: invalid duration \"{v}\"");
+    let (neg, mut rest) = match v.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, v.strip_prefix('+').unwrap_or(v)),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total_ns: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (num, tail) = rest.split_at(num_len);
+        if num.is_empty() || num == "." {
+            return Err(invalid());
+        }
+        let value: f64 = num.parse().map_err(|_| invalid())?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let factor = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            "" => return Err(format!("time: missing unit in duration \"{v}\"")),
+            _ => return Err(format!("time: unknown unit \"{unit}\" in duration \"{v}\"")),
+        };
+        total_ns += value * factor;
+        if total_ns > 9.3e18 {
+            return Err(invalid());
+        }
+        rest = tail;
+    }
+    if neg {
+        return Ok(0);
+    }
+    // In range: checked against i64::MAX nanoseconds above.
+    Ok((total_ns / 1e6) as Millis)
 }
 
 /// The result of flag parsing: flag values in order, positional words, and words after `--`.
@@ -520,14 +582,12 @@ impl Parsed {
 }
 
 fn parse_bool(v: &str, f: Flag) -> Result<bool, ParseError> {
-    match v {
-        "true" | "1" | "t" | "T" | "TRUE" | "True" => Ok(true),
-        "false" | "0" | "f" | "F" | "FALSE" | "False" => Ok(false),
-        _ => err(format!(
-            "error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax",
-            f.as_str()
-        )),
-    }
+    parse_go_bool(v).ok_or_else(|| {
+        ParseError(format!(
+            "Error: invalid argument \"{v}\" for \"{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax",
+            f.error_name()
+        ))
+    })
 }
 
 /// pflag over the verb's flag set. `cmd_path` names the command in errors (`kubectl get`).
@@ -561,20 +621,20 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
                 None => (long, None),
             };
             let Some(flag) = find_long(name) else {
-                return err(format!("error: unknown flag: --{name}\n{see}"));
+                return err(format!("Error: unknown flag: --{name}\n{see}"));
             };
-            let value = match inline {
-                Some(v) => v,
-                None if flag.is_bool() => "true".to_string(),
-                None => match words.get(i) {
+            let value = match (inline, flag.no_opt_default()) {
+                (Some(v), _) => v,
+                (None, Some(d)) => d.to_string(),
+                (None, None) => match words.get(i) {
                     Some(v) => {
                         i += 1;
                         v.clone()
                     }
-                    None => return err(format!("error: flag needs an argument: --{name}\n{see}")),
+                    None => return err(format!("Error: flag needs an argument: --{name}\n{see}")),
                 },
             };
-            out.flags.push((flag, value));
+            push_checked(&mut out, flag, value, &see)?;
         } else if w.len() > 1 && w.starts_with('-') && w != "-" {
             let shorts: Vec<char> = w.chars().skip(1).collect();
             let mut j = 0;
@@ -582,16 +642,16 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
                 j += 1;
                 let Some(flag) = find_short(c) else {
                     return err(format!(
-                        "error: unknown shorthand flag: '{c}' in {w}\n{see}"
+                        "Error: unknown shorthand flag: '{c}' in {w}\n{see}"
                     ));
                 };
-                if flag.is_bool() {
+                if let Some(default) = flag.no_opt_default() {
                     if shorts.get(j) == Some(&'=') {
                         let v: String = shorts.get(j + 1..).unwrap_or_default().iter().collect();
-                        out.flags.push((flag, v));
+                        push_checked(&mut out, flag, v, &see)?;
                         break;
                     }
-                    out.flags.push((flag, "true".to_string()));
+                    out.flags.push((flag, default.to_string()));
                     continue;
                 }
                 let rest: String = shorts.get(j..).unwrap_or_default().iter().collect();
@@ -605,12 +665,12 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
                         }
                         None => {
                             return err(format!(
-                                "error: flag needs an argument: '{c}' in -{c}\n{see}"
+                                "Error: flag needs an argument: '{c}' in -{c}\n{see}"
                             ))
                         }
                     }
                 };
-                out.flags.push((flag, value));
+                push_checked(&mut out, flag, value, &see)?;
                 break;
             }
         } else {
@@ -618,6 +678,19 @@ fn parse_flags(words: &[String], allowed: &[Flag], cmd_path: &str) -> Result<Par
         }
     }
     Ok(out)
+}
+
+/// Records a flag value after pflag's type check (`Error: invalid argument "x" for "--tail"
+/// flag: …`).
+fn push_checked(out: &mut Parsed, flag: Flag, value: String, see: &str) -> Result<(), ParseError> {
+    if let Err(why) = check_flag_value(flag, &value) {
+        return err(format!(
+            "Error: invalid argument \"{value}\" for \"{}\" flag: {why}\n{see}",
+            flag.error_name()
+        ));
+    }
+    out.flags.push((flag, value));
+    Ok(())
 }
 
 // -------------------------------------------------------------------------------------------
@@ -664,7 +737,7 @@ fn parse_output(v: &str) -> Result<OutputFormat, ParseError> {
         }
         _ => {
             return err(format!(
-                "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml"
+                "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
             ))
         }
     })
@@ -899,8 +972,8 @@ pub struct TaintCmd {
 /// `kubectl drain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrainCmd {
-    /// The node.
-    pub node: String,
+    /// The nodes.
+    pub nodes: Vec<String>,
     /// `--ignore-daemonsets`.
     pub ignore_daemonsets: bool,
     /// `--force`.
@@ -1159,8 +1232,12 @@ pub enum Command {
     Sim(SimCmd),
     /// `help`.
     Help,
-    /// `VERB --help`.
-    VerbHelp(Verb),
+    /// `VERB [SUBCOMMAND] --help`, `help VERB`.
+    VerbHelp(Verb, Option<String>),
+    /// A command group run without a subcommand (`kubectl rollout`): its help, as a failure.
+    SubcommandHelp(Verb),
+    /// `help WORD` for a word that is no command.
+    UnknownHelpTopic(String),
     /// An empty line or comment.
     Nothing,
 }
@@ -1178,20 +1255,94 @@ impl Command {
                 | Command::Version
                 | Command::Top
                 | Command::Help
-                | Command::VerbHelp(_)
+                | Command::VerbHelp(..)
+                | Command::SubcommandHelp(_)
+                | Command::UnknownHelpTopic(_)
                 | Command::Nothing
         )
     }
 }
 
-/// cobra's `SuggestionsFor`: commands within Levenshtein distance 2, or with the typed prefix.
+/// Every command real kubectl 1.32 has, in the order cobra keeps them (the order `kubectl
+/// --help` groups them, then the ungrouped ones): what cobra suggests from, so a typo gets the
+/// suggestions real kubectl gives even when the command is one kubeplay lacks.
+const KUBECTL_COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-versions",
+    "api-resources",
+    "config",
+    "plugin",
+    "version",
+    "options",
+];
+
+/// cobra's `SuggestionsFor`: commands within Levenshtein distance 2 (ignoring case), or with
+/// the typed prefix.
 pub fn suggestions(typed: &str) -> Vec<&'static str> {
-    let t = typed.to_ascii_lowercase();
-    VERBS
+    let t = typed.to_lowercase();
+    KUBECTL_COMMANDS
         .iter()
-        .map(|v| v.as_str())
+        .copied()
         .filter(|name| levenshtein(&t, name) <= 2 || name.starts_with(&t))
         .collect()
+}
+
+/// cobra's `unknown command` error for the root command, with its suggestion block.
+fn unknown_command(typed: &str) -> ParseError {
+    // A real kubectl command kubeplay lacks: cobra would run it, so its `unknown command` block
+    // (which would suggest the very word typed) would mislead; say what is missing instead.
+    if KUBECTL_COMMANDS.contains(&typed) {
+        return ParseError(format!(
+            "error: \"kubectl {typed}\" is not available in kubeplay; run \"kubectl --help\" for the commands it simulates"
+        ));
+    }
+    let mut msg = format!("Error: unknown command \"{typed}\" for \"kubectl\"");
+    let sugg = suggestions(typed);
+    if !sugg.is_empty() {
+        msg.push_str("\n\nDid you mean this?");
+        for s in sugg {
+            msg.push_str(&format!("\n\t{s}"));
+        }
+        // cobra ends the block with a newline of its own, so a blank line follows.
+        msg.push('\n');
+    }
+    ParseError(msg)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -1223,6 +1374,26 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     if words.first().map(String::as_str) == Some("kubectl") {
         words = words.get(1..).unwrap_or_default();
     }
+    // `-n NS` is a global flag: `kubectl -n kube-system get pods` works as well.
+    let n_global = match words.first().map(String::as_str) {
+        Some("-n" | "--namespace") if words.len() > 2 => 2,
+        Some(w)
+            if words.len() > 1
+                && ((w.starts_with("-n") && w.len() > 2) || w.starts_with("--namespace=")) =>
+        {
+            1
+        }
+        _ => 0,
+    };
+    if n_global > 0 {
+        let mut moved: Vec<String> = words.get(n_global..).unwrap_or_default().to_vec();
+        let global = words.get(..n_global).unwrap_or_default();
+        // After the command's own words but before `--`, so `cmd_path` still sees the
+        // subcommand first.
+        let at = moved.iter().position(|w| w == "--").unwrap_or(moved.len());
+        moved.splice(at..at, global.iter().cloned());
+        return parse_words(&moved);
+    }
     let Some(first) = words.first() else {
         return Ok(Command::Nothing);
     };
@@ -1234,26 +1405,19 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     }
     let Some(verb) = Verb::from_word(first) else {
         if first.starts_with('-') {
-            return err(format!(
-                "error: unknown flag: {first}\nSee 'kubectl --help' for usage."
-            ));
+            // `-n` is the only global flag kubeplay has.
+            parse_flags(words, &[Flag::Namespace], "kubectl")?;
+            return Ok(Command::Help);
         }
-        let mut msg = format!("error: unknown command \"{first}\" for \"kubectl\"");
-        let sugg = suggestions(first);
-        if !sugg.is_empty() {
-            msg.push_str("\n\nDid you mean this?");
-            for s in sugg {
-                msg.push_str(&format!("\n\t{s}"));
-            }
-        }
-        msg.push_str("\n\nRun 'kubectl --help' for usage.");
-        return err(msg);
+        return Err(unknown_command(first));
     };
     let rest = words.get(1..).unwrap_or_default();
     let sub = rest.first().map(String::as_str);
     let cmd_path = match (verb, sub) {
         (Verb::Create, Some("job")) => "kubectl create job".to_string(),
         (Verb::Set, Some("image")) => "kubectl set image".to_string(),
+        (Verb::Top, Some("node" | "nodes" | "no")) => "kubectl top node".to_string(),
+        (Verb::Top, Some("pod" | "pods" | "po")) => "kubectl top pod".to_string(),
         (Verb::Rollout, Some(s @ ("status" | "history" | "undo" | "restart"))) => {
             format!("kubectl rollout {s}")
         }
@@ -1265,7 +1429,11 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         return Ok(if verb == Verb::Help {
             Command::Help
         } else {
-            Command::VerbHelp(verb)
+            let sub = match verb {
+                Verb::Create | Verb::Set | Verb::Rollout | Verb::Top => p.args.first().cloned(),
+                _ => None,
+            };
+            Command::VerbHelp(verb, sub)
         });
     }
     match verb {
@@ -1298,9 +1466,15 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Explain => match p.args.as_slice() {
             [path] => Ok(Command::Explain(path.clone())),
             [] => err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
-            _ => err("error: We accept only this format: explain RESOURCE\nSee 'kubectl explain -h' for help and examples"),
+            _ => err("error: We accept only this format: explain RESOURCE"),
         },
         Verb::ApiResources => {
+            if !p.args.is_empty() {
+                return err(format!(
+                    "error: unexpected arguments: [{}]\nSee 'kubectl api-resources -h' for help and examples",
+                    p.args.join(" ")
+                ));
+            }
             let wide = match p.last(Flag::Output) {
                 None => false,
                 Some("wide") => true,
@@ -1316,19 +1490,34 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             };
             Ok(Command::ApiResources { wide, namespaced })
         }
-        Verb::Version => Ok(Command::Version),
+        Verb::Version => match p.args.as_slice() {
+            [] => Ok(Command::Version),
+            extra => err(format!("error: extra arguments: [{}]", extra.join(" "))),
+        },
         Verb::Top => match p.args.first().map(String::as_str) {
-            None => Ok(Command::VerbHelp(Verb::Top)),
+            None => Ok(Command::SubcommandHelp(Verb::Top)),
             Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => Ok(Command::Top),
-            Some(other) => err(format!(
-                "error: unknown command \"{other}\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."
-            )),
+            Some(other) => Err(unknown_subcommand(Verb::Top, other)),
         },
         Verb::Rollout => parse_rollout(p),
         Verb::Set => parse_set(p),
         Verb::Sim => parse_sim(p),
-        Verb::Help => Ok(Command::Help),
+        Verb::Help => match p.args.first() {
+            None => Ok(Command::Help),
+            Some(topic) => match Verb::from_word(topic) {
+                Some(Verb::Help) | None => Ok(Command::UnknownHelpTopic(topic.clone())),
+                Some(v) => Ok(Command::VerbHelp(v, p.args.get(1).cloned())),
+            },
+        },
     }
+}
+
+/// `cmdutil.DefaultSubCommandRun`'s error for a word that is none of a group's subcommands.
+fn unknown_subcommand(verb: Verb, word: &str) -> ParseError {
+    ParseError(format!(
+        "error: unknown command \"{word}\"\nSee 'kubectl {} -h' for help and examples",
+        verb.as_str()
+    ))
 }
 
 fn no_resources() -> ParseError {
@@ -1387,14 +1576,8 @@ fn parse_describe(p: Parsed) -> Result<Command, ParseError> {
 
 fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
     let files = p.all(Flag::Filename);
-    if files.is_empty() {
-        return err(match verb {
-            FileVerb::Apply => "error: must specify one of -f and -k",
-            FileVerb::Create => "error: must specify one of -f and -k",
-            FileVerb::Replace => "error: must specify --filename to replace",
-        });
-    }
-    if !p.args.is_empty() {
+    // apply and create refuse arguments before looking at -f; replace ignores them.
+    if !p.args.is_empty() && verb != FileVerb::Replace {
         return err(format!(
             "error: Unexpected args: [{}]\nSee 'kubectl {} -h' for help and examples",
             p.args.join(" "),
@@ -1404,6 +1587,9 @@ fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
                 FileVerb::Replace => "replace",
             }
         ));
+    }
+    if files.is_empty() {
+        return err("error: must specify one of -f and -k");
     }
     Ok(Command::File(FileCmd {
         verb,
@@ -1431,15 +1617,8 @@ fn parse_create(p: Parsed) -> Result<Command, ParseError> {
             namespace: p.namespace(),
         }));
     }
-    if let Some(sub) = p.args.first() {
-        if p.all(Flag::Filename).is_empty() {
-            return err(format!(
-                "error: unknown command \"{sub}\" for \"kubectl create\"\n\nRun 'kubectl create --help' for usage."
-            ));
-        }
-    }
     if p.last(Flag::Image).is_some() {
-        return err("error: unknown flag: --image\nSee 'kubectl create --help' for usage.");
+        return err("Error: unknown flag: --image\nSee 'kubectl create --help' for usage.");
     }
     parse_file(p, FileVerb::Create)
 }
@@ -1455,13 +1634,18 @@ fn parse_cascade(v: &str) -> Result<Propagation, ParseError> {
     }
 }
 
-fn parse_int<T: std::str::FromStr>(v: &str, f: Flag) -> Result<T, ParseError> {
-    v.parse().map_err(|_| {
-        ParseError(format!(
-            "error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax",
-            f.as_str()
-        ))
-    })
+fn parse_int<T: TryFrom<i64>>(v: &str, f: Flag) -> Result<T, ParseError> {
+    go_parse_int(v)
+        .and_then(|n| {
+            T::try_from(n)
+                .map_err(|_| format!("strconv.ParseInt: parsing \"{v}\": value out of range"))
+        })
+        .map_err(|why| {
+            ParseError(format!(
+                "Error: invalid argument \"{v}\" for \"{}\" flag: {why}",
+                f.error_name()
+            ))
+        })
 }
 
 fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
@@ -1497,8 +1681,16 @@ fn parse_delete(p: Parsed) -> Result<Command, ParseError> {
     if grace.is_some_and(|g| g < 0) {
         grace = None;
     }
+    if all && selector.as_deref().is_some_and(|s| !s.is_empty()) {
+        return err("error: setting 'all' parameter but found a non empty selector. ");
+    }
     if force && grace.is_none() {
         grace = Some(0);
+    }
+    if force && grace.is_some_and(|g| g > 0) {
+        return err(
+            "error: --force and --grace-period greater than 0 cannot be specified together",
+        );
     }
     if grace == Some(0) && !force {
         // kubectl turns an explicit zero into 1 unless --force is given.
@@ -1528,19 +1720,32 @@ fn parse_label(p: Parsed, field: MetaField) -> Result<Command, ParseError> {
         MetaField::Labels => "label",
         MetaField::Annotations => "annotation",
     };
+    // `cmdutil.GetResourcesAndPairs`: resources first, then `k=v` / `k-` pairs.
     let mut res_words = Vec::new();
+    let mut pairs = Vec::new();
+    for a in &p.args {
+        let is_pair = (a.contains('=') && !a.starts_with('=')) || (a.ends_with('-') && a != "-");
+        if is_pair {
+            pairs.push(a.as_str());
+        } else if !pairs.is_empty() {
+            return err(format!(
+                "error: all resources must be specified before {what} changes: {a}"
+            ));
+        } else {
+            res_words.push(a.clone());
+        }
+    }
+    if res_words.is_empty() {
+        return err(
+            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
+    }
     let mut set = Vec::new();
     let mut remove = Vec::new();
-    for a in &p.args {
-        if let Some((k, v)) = a.split_once('=') {
-            set.push((k.to_string(), v.to_string()));
-        } else if let Some(k) = a.strip_suffix('-').filter(|_| !res_words.is_empty()) {
-            remove.push(k.to_string());
-        } else {
-            if !set.is_empty() || !remove.is_empty() {
-                return err(format!("error: invalid {what} spec: {a}"));
-            }
-            res_words.push(a.clone());
+    for a in pairs {
+        match a.split_once('=') {
+            Some((k, v)) => set.push((k.to_string(), v.to_string())),
+            None => remove.push(a.strip_suffix('-').unwrap_or(a).to_string()),
         }
     }
     if set.is_empty() && remove.is_empty() {
@@ -1549,11 +1754,6 @@ fn parse_label(p: Parsed, field: MetaField) -> Result<Command, ParseError> {
     let resources = resource_args(&res_words)?;
     if resources.is_empty() {
         return Err(no_resources());
-    }
-    for (k, _) in &set {
-        if k.is_empty() {
-            return err(format!("error: invalid {what} spec: ={}", ""));
-        }
     }
     Ok(Command::Label(LabelCmd {
         field,
@@ -1567,86 +1767,175 @@ fn parse_label(p: Parsed, field: MetaField) -> Result<Command, ParseError> {
     }))
 }
 
-/// Parses `key[=value]:Effect[-]` or `key[-]` (`kubectl taint` / `sim node add --taints`).
+/// `validation.IsQualifiedName`'s error list (empty when `key` is a valid label key).
+fn qualified_name_errors(key: &str) -> Vec<String> {
+    const NAME_FMT: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+    const DNS_FMT: &str = "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    let parts: Vec<&str> = key.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => return vec![String::from("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')")],
+    };
+    let mut errs = Vec::new();
+    match prefix {
+        Some("") => errs.push(String::from("prefix part must be non-empty")),
+        Some(p) => {
+            let ok = p.len() <= 253
+                && p.split('.').all(|label| {
+                    !label.is_empty()
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                });
+            if !ok {
+                errs.push(DNS_FMT.to_string());
+            }
+        }
+        None => {}
+    }
+    if name.is_empty() {
+        errs.push(String::from("name part must be non-empty"));
+    } else {
+        if name.len() > 63 {
+            errs.push(String::from("name part must be no more than 63 bytes"));
+        }
+        let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let ok = alnum(name.chars().next())
+            && alnum(name.chars().last())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !ok {
+            errs.push(NAME_FMT.to_string());
+        }
+    }
+    errs
+}
+
+/// `validation.IsValidLabelValue`'s error list.
+fn label_value_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(String::from("must be no more than 63 characters"));
+    }
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok = value.is_empty()
+        || (alnum(value.chars().next())
+            && alnum(value.chars().last())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+    if !ok {
+        errs.push(String::from("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+    }
+    errs
+}
+
+/// Parses `key[=value]:Effect[-]` or `key[-]` (`kubectl taint` / `sim node add --taints`), as
+/// upstream's `ParseTaints` / `parseTaint` (`k8s.io/kubectl/pkg/cmd/taint/utils.go`).
 pub fn parse_taint_arg(s: &str) -> Result<TaintArg, ParseError> {
-    let (body, remove) = match s.strip_suffix('-') {
+    let (st, remove) = match s.strip_suffix('-') {
         Some(b) => (b, true),
         None => (s, false),
     };
-    let (kv, effect) = match body.rsplit_once(':') {
-        Some((kv, e)) => (kv, e.to_string()),
-        None if remove => (body, String::new()),
-        None => return err(format!("error: invalid taint spec: {s}")),
+    let invalid = || ParseError(format!("error: invalid taint spec: {st}"));
+    let parts: Vec<&str> = st.split(':').collect();
+    let (key, value, effect) = match parts.as_slice() {
+        [key] => (*key, "", ""),
+        [kv, effect] => {
+            if !matches!(*effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+                return err(format!(
+                    "error: invalid taint effect: {effect}, unsupported taint effect"
+                ));
+            }
+            let kv_parts: Vec<&str> = kv.split('=').collect();
+            match kv_parts.as_slice() {
+                [key] => (*key, "", *effect),
+                [key, value] => {
+                    let errs = label_value_errors(value);
+                    if !errs.is_empty() {
+                        return err(format!(
+                            "error: invalid taint spec: {st}, {}",
+                            errs.join("; ")
+                        ));
+                    }
+                    (*key, *value, *effect)
+                }
+                _ => return Err(invalid()),
+            }
+        }
+        _ => return Err(invalid()),
     };
-    let (key, value) = match kv.split_once('=') {
-        Some((k, v)) => (k.to_string(), v.to_string()),
-        None => (kv.to_string(), String::new()),
-    };
-    if key.is_empty() {
-        return err(format!("error: invalid taint spec: {s}"));
-    }
-    if !effect.is_empty()
-        && !matches!(
-            effect.as_str(),
-            "NoSchedule" | "PreferNoSchedule" | "NoExecute"
-        )
-    {
+    let errs = qualified_name_errors(key);
+    if !errs.is_empty() {
         return err(format!(
-            "error: invalid taint effect: {effect}, unsupported taint effect"
+            "error: invalid taint spec: {st}, {}",
+            errs.join("; ")
         ));
     }
     if !remove && effect.is_empty() {
+        // Adding a taint needs an effect; the spec is reported as typed.
         return err(format!("error: invalid taint spec: {s}"));
     }
     Ok(TaintArg {
-        key,
-        value,
-        effect,
+        key: key.to_string(),
+        value: value.to_string(),
+        effect: effect.to_string(),
         remove,
     })
 }
 
 fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
-    let mut args = p.args.iter();
-    let Some(kind_word) = args.next() else {
+    // Resources first, then taint changes (`o.Complete` in taint.go).
+    let mut res_words: Vec<&String> = Vec::new();
+    let mut taint_words: Vec<&String> = Vec::new();
+    for a in &p.args {
+        let is_taint = a.contains('=') || a.contains(':') || a.ends_with('-');
+        if is_taint {
+            taint_words.push(a);
+        } else if !taint_words.is_empty() {
+            return err(format!(
+                "error: all resources must be specified before taint changes: {a}"
+            ));
+        } else {
+            res_words.push(a);
+        }
+    }
+    let usage = |e: ParseError| {
+        ParseError(format!(
+            "{}\nSee 'kubectl taint -h' for help and examples",
+            e.0
+        ))
+    };
+    let taints = taint_words
+        .into_iter()
+        .map(|a| parse_taint_arg(a).map_err(usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(kind_word) = res_words.first() else {
         return err("error: one or more resources must be specified as <resource> <name>");
     };
-    let mut nodes = Vec::new();
-    let mut rest: Vec<&String> = Vec::new();
-    if let Some((t, n)) = kind_word.split_once('/') {
-        if resolve_kind(t)? != Kind::Node {
-            return err(format!(
-                "error: invalid resource type {t}, only node types are supported"
-            ));
-        }
-        nodes.push(n.to_string());
-        rest.extend(args);
-    } else {
-        if resolve_kind(kind_word)? != Kind::Node {
-            return err(format!(
-                "error: invalid resource type {kind_word}, only node types are supported"
-            ));
-        }
-        for a in args {
-            if a.contains(':') || a.contains('=') || (a.ends_with('-') && !nodes.is_empty()) {
-                rest.push(a);
-            } else if rest.is_empty() {
-                nodes.push(a.clone());
-            } else {
-                rest.push(a);
-            }
-        }
-    }
-    if nodes.is_empty() {
-        return err("error: one or more resources must be specified as <resource> <name>");
-    }
-    if rest.is_empty() {
+    if taints.is_empty() {
         return err("error: at least one taint update is required");
     }
-    let taints = rest
-        .into_iter()
-        .map(|a| parse_taint_arg(a))
-        .collect::<Result<Vec<_>, _>>()?;
+    // taint takes `TYPE NAME...` only: a `node/n1` word is looked up as a resource type, and
+    // that error is printed without kubectl's `error: ` prefix.
+    if kind_word.contains('/') {
+        return err(format!(
+            "the server doesn't have a resource type \"{kind_word}\""
+        ));
+    }
+    if resolve_kind(kind_word)? != Kind::Node {
+        return err(format!(
+            "error: invalid resource type {kind_word}, only node types are supported"
+        ));
+    }
+    let nodes: Vec<String> = res_words.iter().skip(1).map(|w| w.to_string()).collect();
+    if nodes.is_empty() {
+        return err("error: resource(s) were provided, but no name was specified");
+    }
     Ok(Command::Taint(TaintCmd {
         nodes,
         taints,
@@ -1655,17 +1944,17 @@ fn parse_taint(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn parse_drain(p: Parsed) -> Result<Command, ParseError> {
-    let [node] = p.args.as_slice() else {
+    if p.args.is_empty() {
         return err(
             "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
         );
-    };
+    }
     let grace = match p.last(Flag::GracePeriod) {
         Some(v) => Some(parse_int::<i64>(v, Flag::GracePeriod)?).filter(|g| *g >= 0),
         None => None,
     };
     Ok(Command::Drain(DrainCmd {
-        node: node.clone(),
+        nodes: p.args.clone(),
         ignore_daemonsets: p.bool(Flag::IgnoreDaemonsets)?,
         force: p.bool(Flag::Force)?,
         delete_emptydir_data: p.bool(Flag::DeleteEmptydirData)?,
@@ -1678,9 +1967,7 @@ fn single_named(args: &[String], verb: &str) -> Result<(Kind, String), ParseErro
     match res.as_slice() {
         [ResourceArg::Named(k, n)] => Ok((*k, n.clone())),
         [] => Err(no_resources()),
-        [ResourceArg::Kind(_)] => err(format!(
-            "error: resource(s) were provided, but no name was specified\nSee 'kubectl {verb} -h' for help and examples"
-        )),
+        [ResourceArg::Kind(_)] => err("error: resource(s) were provided, but no name was specified"),
         _ => err(format!(
             "error: only one resource may be specified\nSee 'kubectl {verb} -h' for help and examples"
         )),
@@ -1688,7 +1975,6 @@ fn single_named(args: &[String], verb: &str) -> Result<(Kind, String), ParseErro
 }
 
 fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
-    let target = single_named(&p.args, "patch")?;
     let Some(patch) = p.last(Flag::PatchFlag) else {
         return err(
             "error: must specify --patch or --patch-file containing the contents of the patch",
@@ -1700,10 +1986,11 @@ fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
         "json" => PatchType::Json,
         other => {
             return err(format!(
-                "error: --type must be one of [json merge strategic], not \"{other}\"\nSee 'kubectl patch -h' for help and examples"
+                "error: --type must be one of [json merge strategic], not \"{other}\""
             ))
         }
     };
+    let target = single_named(&p.args, "patch")?;
     Ok(Command::Patch(PatchCmd {
         target,
         patch_type,
@@ -1715,7 +2002,7 @@ fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
 fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
     if let Some(sel) = p.last(Flag::Selector) {
         if !p.args.is_empty() {
-            return err("error: only one of selector or a resource name may be specified");
+            return err("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
         }
         return Ok(Command::Logs(LogsCmd {
             target: ResourceArg::Kind(Kind::Pod),
@@ -1766,9 +2053,9 @@ fn tail(p: &Parsed) -> Result<i64, ParseError> {
 }
 
 fn parse_timeout(v: &str) -> Result<Millis, ParseError> {
-    parse_duration(v).map_err(|_| {
+    go_parse_duration(v).map_err(|why| {
         ParseError(format!(
-            "error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\""
+            "Error: invalid argument \"{v}\" for \"--timeout\" flag: {why}"
         ))
     })
 }
@@ -1826,50 +2113,18 @@ fn parse_wait(p: Parsed) -> Result<Command, ParseError> {
 
 fn parse_rollout(p: Parsed) -> Result<Command, ParseError> {
     let Some(sub) = p.args.first() else {
-        return Ok(Command::VerbHelp(Verb::Rollout));
+        return Ok(Command::SubcommandHelp(Verb::Rollout));
     };
     let action = match sub.as_str() {
         "status" => RolloutAction::Status,
         "history" => RolloutAction::History,
         "undo" => RolloutAction::Undo,
         "restart" => RolloutAction::Restart,
-        other => {
-            return err(format!(
-                "error: unknown command \"{other}\" for \"kubectl rollout\"\n\nRun 'kubectl rollout --help' for usage."
-            ))
-        }
+        other => return Err(unknown_subcommand(Verb::Rollout, other)),
     };
     let resources = resource_args(p.args.get(1..).unwrap_or_default())?;
     if resources.is_empty() {
         return err("error: required resource not specified");
-    }
-    for r in &resources {
-        if r.kind() != Kind::DaemonSet {
-            return err(format!(
-                "error: no {} found for {}",
-                match action {
-                    RolloutAction::Status => "status viewer",
-                    RolloutAction::History => "history viewer",
-                    RolloutAction::Undo => "rollbacker",
-                    RolloutAction::Restart => "restarter",
-                },
-                r.kind().resource_group()
-            ))
-            .map_err(|e: ParseError| {
-                if action == RolloutAction::Restart {
-                    ParseError(format!(
-                        "error: {}s \"{}\" restarting is not supported",
-                        r.kind().kind_group(),
-                        match r {
-                            ResourceArg::Named(_, n) => n.as_str(),
-                            ResourceArg::Kind(_) => "",
-                        }
-                    ))
-                } else {
-                    e
-                }
-            });
-        }
     }
     let rev_flag = match action {
         RolloutAction::Undo => p.last(Flag::ToRevision),
@@ -1895,12 +2150,8 @@ fn parse_rollout(p: Parsed) -> Result<Command, ParseError> {
 fn parse_set(p: Parsed) -> Result<Command, ParseError> {
     match p.args.first().map(String::as_str) {
         Some("image") => {}
-        Some(other) => {
-            return err(format!(
-                "error: unknown command \"{other}\" for \"kubectl set\"\n\nRun 'kubectl set --help' for usage."
-            ))
-        }
-        None => return Ok(Command::VerbHelp(Verb::Set)),
+        Some(other) => return Err(unknown_subcommand(Verb::Set, other)),
+        None => return Ok(Command::SubcommandHelp(Verb::Set)),
     }
     let mut res_words = Vec::new();
     let mut images = Vec::new();
@@ -1914,9 +2165,6 @@ fn parse_set(p: Parsed) -> Result<Command, ParseError> {
     if resources.is_empty() {
         return Err(no_resources());
     }
-    if images.is_empty() {
-        return err("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
-    }
     Ok(Command::SetImage(SetImageCmd {
         resources,
         images,
@@ -1925,7 +2173,7 @@ fn parse_set(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn sim_usage() -> ParseError {
-    ParseError(format!("error: usage: {}", Verb::Sim.usage()))
+    ParseError(String::from("error: usage: sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]"))
 }
 
 fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
@@ -2100,17 +2348,17 @@ mod tests {
             Case {
                 name: "unknown_command_suggests",
                 line: "kubectl gett pods",
-                want: Err("error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n\nRun 'kubectl --help' for usage."),
+                want: Err("Error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n"),
             },
             Case {
                 name: "unknown_flag",
                 line: "get pods --foo",
-                want: Err("error: unknown flag: --foo\nSee 'kubectl get --help' for usage."),
+                want: Err("Error: unknown flag: --foo\nSee 'kubectl get --help' for usage."),
             },
             Case {
                 name: "unknown_shorthand",
                 line: "get pods -z",
-                want: Err("error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage."),
+                want: Err("Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage."),
             },
             Case {
                 name: "unknown_resource_type",
@@ -2120,7 +2368,7 @@ mod tests {
             Case {
                 name: "flag_needs_argument",
                 line: "get pods -n",
-                want: Err("error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."),
+                want: Err("Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."),
             },
             Case {
                 name: "bad_cascade",
@@ -2246,7 +2494,7 @@ mod tests {
             Case {
                 name: "top_unknown_subcommand",
                 line: "kubectl top deployments",
-                want: Err("error: unknown command \"deployments\" for \"kubectl top\"\n\nRun 'kubectl top --help' for usage."),
+                want: Err("error: unknown command \"deployments\"\nSee 'kubectl top -h' for help and examples"),
             },
             Case {
                 name: "unterminated_quote",

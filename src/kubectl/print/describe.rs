@@ -18,6 +18,7 @@ use super::table::{self, format_label_selector};
 use super::tabwriter;
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
+use crate::engine::controller::endpointslice::SERVICE_NAME_LABEL;
 use crate::engine::quantity::{percent, Format, Quantity};
 use crate::engine::Cluster;
 use crate::engine::LAST_APPLIED;
@@ -987,7 +988,7 @@ fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
             es.metadata
                 .labels
                 .as_ref()
-                .and_then(|l| l.get("kubernetes.io/service-name"))
+                .and_then(|l| l.get(SERVICE_NAME_LABEL))
                 .map(String::as_str)
                 == Some(obj.name())
         })

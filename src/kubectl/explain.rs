@@ -1,0 +1,242 @@
+//! `kubectl explain`: the OpenAPI v3 plaintext renderer of kubectl 1.32
+//! (`k8s.io/kubectl/pkg/explain/v2/templates/plaintext.tmpl` as the 1.32 binary embeds it, with
+//! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in [`schema`],
+//! which are the OpenAPI descriptions as k8s-openapi (Kubernetes 1.34) carries them.
+//!
+//! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
+//! (a path into any other type says so instead of guessing); k8s-openapi drops the `enum`
+//! lists, so no `ENUM:`/`enum:` lines are printed; `--recursive` is not implemented (the flag is
+//! refused as unknown).
+
+#[rustfmt::skip]
+mod schema;
+
+use crate::engine::api::Kind;
+
+/// One API type: its description and, for objects, its fields sorted by name.
+pub(super) struct TypeDoc {
+    name: &'static str,
+    description: &'static str,
+    fields: Option<&'static [FieldDoc]>,
+}
+
+/// One property of an object type.
+pub(super) struct FieldDoc {
+    name: &'static str,
+    /// The template's `typeGuess`: `string`, `[]Container`, `map[string]string`, `IntOrString`.
+    type_guess: &'static str,
+    required: bool,
+    description: &'static str,
+    /// The named type the field refers to (through `allOf`, `items` or `additionalProperties`).
+    of_type: Option<&'static str>,
+}
+
+fn type_doc(name: &str) -> Option<&'static TypeDoc> {
+    schema::TYPES.iter().find(|t| t.name == name)
+}
+
+/// What `kubectl explain PATH` prints: standard output, and the error line if it fails (kubectl
+/// prints the resource header before finding out that a field does not exist).
+pub fn explain(path: &str) -> (String, Option<String>) {
+    let mut out = String::new();
+    match render(path, &mut out) {
+        Ok(()) => (out, None),
+        Err(e) => (out, Some(e)),
+    }
+}
+
+fn render(path: &str, out: &mut String) -> Result<(), String> {
+    let mut parts = path.split('.');
+    let res = parts.next().unwrap_or_default();
+    let field_path: Vec<&str> = parts.collect();
+    let Some(kind) = Kind::from_resource(res) else {
+        // explain prints the RESTMapper's error without kubectl's `error: ` prefix.
+        return Err(format!("the server doesn't have a resource type \"{res}\""));
+    };
+    let info = kind.info();
+    let Some(root) = type_doc(kind.as_str()) else {
+        return Err(format!(
+            "error: kubeplay has no OpenAPI schema for {}",
+            info.plural
+        ));
+    };
+    if !info.group.is_empty() {
+        out.push_str(&format!("GROUP:      {}\n", info.group));
+    }
+    out.push_str(&format!(
+        "KIND:       {}\nVERSION:    {}\n\n",
+        kind.as_str(),
+        info.version
+    ));
+    let not_found = || {
+        format!(
+            "error: field \"{}\" does not exist",
+            field_path.last().copied().unwrap_or_default()
+        )
+    };
+    let unknown_type = |t: &str| format!("error: kubeplay has no OpenAPI schema for {t} ({path})");
+    // The object whose fields the next path element names, and the field reached last.
+    let mut object: &TypeDoc = root;
+    let mut field: Option<&FieldDoc> = None;
+    for (i, name) in field_path.iter().enumerate() {
+        if let Some(f) = field {
+            let Some(t) = f.of_type else {
+                return Err(not_found());
+            };
+            object = type_doc(t).ok_or_else(|| unknown_type(t))?;
+        }
+        let f = object
+            .fields
+            .and_then(|fs| fs.iter().find(|f| f.name == *name))
+            .ok_or_else(not_found)?;
+        if i + 1 == field_path.len() {
+            out.push_str(&format!("FIELD: {name} <{}>\n\n\n", f.type_guess));
+        }
+        field = Some(f);
+    }
+    // The `description` template: the field's own text, then that of the type it refers to.
+    let (description, fields) = match field {
+        None => (format!("{}\n", root.description), root.fields),
+        Some(f) => {
+            let mut d = String::new();
+            if !f.description.is_empty() {
+                d.push_str(f.description);
+                d.push('\n');
+            }
+            let referred = match f.of_type {
+                Some(t) => Some(type_doc(t).ok_or_else(|| unknown_type(t))?),
+                None => None,
+            };
+            if let Some(t) = referred.filter(|t| !t.description.is_empty()) {
+                d.push_str(t.description);
+                d.push('\n');
+            }
+            (d, referred.and_then(|t| t.fields))
+        }
+    };
+    let description = if description.is_empty() {
+        "<empty>".to_string()
+    } else {
+        description
+    };
+    out.push_str("DESCRIPTION:\n");
+    out.push_str(&indent(&wrap(&description, 76), 4));
+    out.push('\n');
+    if let Some(fields) = fields.filter(|f| !f.is_empty()) {
+        out.push_str("FIELDS:\n");
+        for f in fields {
+            out.push_str(&format!("  {}\t<{}>", f.name, f.type_guess));
+            if f.required {
+                out.push_str(" -required-");
+            }
+            out.push('\n');
+            let d = if f.description.is_empty() {
+                "<no description>"
+            } else {
+                f.description
+            };
+            out.push_str(&indent(&wrap(d, 76), 4));
+            out.push_str("\n\n");
+        }
+    }
+    out.push('\n');
+    Ok(())
+}
+
+/// The template's `wrap`, `go-wordwrap`'s `WrapString` (v1.0.1): keeps line breaks, breaks
+/// only at white space, counts runes, never splits a word longer than the limit.
+fn wrap(s: &str, lim: usize) -> String {
+    let mut buf = String::with_capacity(s.len() + s.len() / lim.max(1));
+    let mut current = 0usize;
+    let mut word = String::new();
+    let mut word_len = 0usize;
+    let mut space = String::new();
+    let mut space_len = 0usize;
+    for c in s.chars() {
+        if c == '\n' {
+            buf.push_str(&space);
+            space.clear();
+            space_len = 0;
+            buf.push_str(&word);
+            word.clear();
+            word_len = 0;
+            buf.push(c);
+            current = 0;
+        } else if c.is_whitespace() && c != '\u{a0}' {
+            if space_len == 0 || word_len > 0 {
+                current += space_len + word_len;
+                buf.push_str(&space);
+                space.clear();
+                space_len = 0;
+                buf.push_str(&word);
+                word.clear();
+                word_len = 0;
+            }
+            space.push(c);
+            space_len += 1;
+        } else {
+            word.push(c);
+            word_len += 1;
+            if current + space_len + word_len > lim && word_len < lim {
+                buf.push('\n');
+                current = 0;
+                space.clear();
+                space_len = 0;
+            }
+        }
+    }
+    if word_len == 0 {
+        if current + space_len <= lim {
+            buf.push_str(&space);
+        }
+    } else {
+        buf.push_str(&space);
+        buf.push_str(&word);
+    }
+    buf
+}
+
+/// The template's `indent`: every line (the first and each after a `\n`) gets `n` spaces.
+fn indent(s: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_line_breaks_and_breaks_at_spaces() {
+        assert_eq!(wrap("aaa bbb ccc", 7), "aaa bbb\nccc");
+        assert_eq!(wrap("aaa\nbbb ccc", 7), "aaa\nbbb ccc");
+        assert_eq!(
+            wrap("https://example.com/a/very/long/url x", 10),
+            "https://example.com/a/very/long/url\nx"
+        );
+    }
+
+    #[test]
+    fn every_field_type_is_known_or_a_leaf() {
+        for t in schema::TYPES {
+            for f in t.fields.unwrap_or_default() {
+                assert!(!f.type_guess.is_empty(), "{}.{}", t.name, f.name);
+            }
+        }
+    }
+
+    #[test]
+    fn field_view_shape() {
+        let (text, err) = explain("ds.spec.updateStrategy.rollingUpdate.maxSurge");
+        assert_eq!(err, None);
+        assert!(text.starts_with("GROUP:      apps\nKIND:       DaemonSet\nVERSION:    v1\n\nFIELD: maxSurge <IntOrString>\n\n\nDESCRIPTION:\n    The maximum number of nodes with an existing available DaemonSet pod that\n"));
+        assert!(text.contains("during disruption.\n    IntOrString is a type that can hold an int32 or a string.  When used in JSON\n"));
+        assert_eq!(
+            explain("jobs.spec.nope"),
+            (
+                "GROUP:      batch\nKIND:       Job\nVERSION:    v1\n\n".to_string(),
+                Some("error: field \"nope\" does not exist".to_string())
+            )
+        );
+    }
+}

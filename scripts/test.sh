@@ -29,7 +29,8 @@ step "cargo test"
 cargo test --quiet
 
 step "component tests in headless Chromium (wasm-bindgen-test, tests/web.rs)"
-cargo test --quiet --target wasm32-unknown-unknown --test web
+# (no --quiet: wasm-bindgen-test-runner 0.2.130 rejects it)
+cargo test --target wasm32-unknown-unknown --test web
 
 step "trunk build --release"
 trunk build --release

@@ -52,14 +52,50 @@ impl Page {
 
     /// The one element with this accessible name (`aria-label`), or panics naming it.
     fn labelled(&self, name: &str) -> Element {
+        self.find_labelled(name)
+            .unwrap_or_else(|| panic!("no element labelled {name:?}"))
+    }
+
+    fn find_labelled(&self, name: &str) -> Option<Element> {
         self.root
             .query_selector(&format!("[aria-label=\"{name}\"]"))
-            .expect("selector")
-            .unwrap_or_else(|| panic!("no element labelled {name:?}"))
+            .ok()
+            .flatten()
+    }
+
+    /// Waits (up to 10 s, a busy machine renders slowly) until `f` answers.
+    async fn eventually<T>(&self, what: &str, f: impl Fn() -> Option<T>) -> T {
+        for _ in 0..500 {
+            if let Some(t) = f() {
+                return t;
+            }
+            yew::platform::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("timed out waiting for {what}")
+    }
+
+    /// Waits until the element labelled `name` exists and its text satisfies `ok`; returns the
+    /// text (panics with the last text seen).
+    async fn text_until(&self, name: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.eventually(name, || {
+            let t = self.find_labelled(name)?.text_content().unwrap_or_default();
+            ok(&t).then_some(t)
+        })
+        .await
+    }
+
+    /// The button named `name`, once it is drawn.
+    async fn button_eventually(&self, name: &str) -> HtmlElement {
+        self.eventually(name, || self.find_button(name)).await
     }
 
     /// The button whose text (accessible name) is `name`.
     fn button(&self, name: &str) -> HtmlElement {
+        self.find_button(name)
+            .unwrap_or_else(|| panic!("no button named {name:?}"))
+    }
+
+    fn find_button(&self, name: &str) -> Option<HtmlElement> {
         let buttons = self.root.query_selector_all("button").expect("buttons");
         (0..buttons.length())
             .filter_map(|i| buttons.item(i))
@@ -68,18 +104,22 @@ impl Page {
                 b.get_attribute("aria-label").as_deref() == Some(name)
                     || b.inner_text().trim().trim_start_matches(['▶', '⏸']).trim() == name
             })
-            .unwrap_or_else(|| panic!("no button named {name:?}"))
     }
 
-    /// Types into the console and presses Run; returns the console transcript's text after.
+    /// Types into the console and presses Run; returns the console transcript's text once the
+    /// command shows in it.
     async fn run(&self, line: &str) -> String {
         let input: HtmlInputElement = self.labelled("kubectl command").dyn_into().expect("input");
         input.set_value(line);
         fire_input(&input);
+        self.eventually("the prompt to take the text", || {
+            (input.value() == line).then_some(())
+        })
+        .await;
         self.settle().await;
         self.button("Run").click();
-        self.settle().await;
-        self.text("Console output")
+        self.text_until("Console output", |t| t.contains(line))
+            .await
     }
 
     fn text(&self, name: &str) -> String {
@@ -111,9 +151,10 @@ fn fire_input(el: &HtmlElement) {
 async fn first_visit_draws_the_default_scenario() {
     let page = Page::open().await;
     for n in ["n1", "n2", "n3"] {
-        page.labelled(&format!("Node {n}"));
+        page.eventually(n, || page.find_labelled(&format!("Node {n}")))
+            .await;
     }
-    let labels = page.text("Labels of n1");
+    let labels = page.text_until("Labels of n1", |t| !t.is_empty()).await;
     assert!(labels.contains("disktype=ssd"), "{labels}");
     let head = page
         .root
@@ -125,11 +166,16 @@ async fn first_visit_draws_the_default_scenario() {
     assert!(head.starts_with("3 nodes"), "{head}");
 }
 
+/// Pauses the page (it plays on a first visit) and waits until the button offers Play.
+async fn pause(page: &Page) {
+    page.button_eventually("Pause").await.click();
+    page.button_eventually("Play").await;
+}
+
 #[wasm_bindgen_test]
 async fn the_console_prints_what_the_cli_prints() {
     let page = Page::open().await;
-    page.button("Pause").click();
-    page.settle().await;
+    pause(&page).await;
     let line = "kubectl get nodes -o name --show-labels";
     let transcript = page.run(line).await;
     // The same command on the same scenario, run by the engine directly.
@@ -143,30 +189,41 @@ async fn the_console_prints_what_the_cli_prints() {
     );
     // A typo gets kubectl's error, and the page survives it.
     let transcript = page.run("kubectl gett pods").await;
+    let want = s.run("kubectl gett pods", None, &NoFiles);
+    assert!(!want.ok);
     assert!(
-        transcript.contains("unknown command \"gett\" for \"kubectl\""),
-        "{transcript}"
+        want.stderr.contains("unknown command \"gett\""),
+        "{}",
+        want.stderr
     );
+    let first = want.stderr.lines().next().unwrap_or_default();
+    assert!(transcript.contains(first), "{transcript:?} lacks {first:?}");
     page.labelled("Node n1");
 }
 
 #[wasm_bindgen_test]
 async fn invalid_yaml_is_marked_at_its_line_and_the_text_stays() {
     let page = Page::open().await;
-    let area: HtmlTextAreaElement = page.labelled("Manifest YAML").dyn_into().expect("textarea");
+    let area: HtmlTextAreaElement = page
+        .eventually("the editor", || page.find_labelled("Manifest YAML"))
+        .await
+        .dyn_into()
+        .expect("textarea");
     let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n spec: [\n";
     area.set_value(bad);
     fire_input(&area);
     page.settle().await;
     page.button("Apply").click();
-    page.settle().await;
     let feedback = page
-        .root
-        .query_selector("#editor-feedback")
-        .expect("selector")
-        .expect("feedback")
-        .text_content()
-        .unwrap_or_default();
+        .eventually("the editor's feedback", || {
+            let t = page
+                .root
+                .query_selector("#editor-feedback")
+                .ok()??
+                .text_content()?;
+            (!t.trim().is_empty()).then_some(t)
+        })
+        .await;
     assert!(feedback.contains("Line 5"), "{feedback}");
     assert_eq!(area.value(), bad, "the editor keeps the text");
     page.labelled("Node n3");
@@ -175,34 +232,29 @@ async fn invalid_yaml_is_marked_at_its_line_and_the_text_stays() {
 #[wasm_bindgen_test]
 async fn adding_a_labeled_node_gives_the_daemonset_a_pod_there() {
     let page = Page::open().await;
-    page.button("Pause").click();
-    page.settle().await;
+    pause(&page).await;
     page.run("sim node add n4 --labels disktype=ssd").await;
-    page.button("Step 1s").click();
-    page.settle().await;
-    for _ in 0..5 {
-        page.button("Step 1s").click();
-    }
-    page.settle().await;
-    let card = page.labelled("Node n4").text_content().unwrap_or_default();
-    assert!(card.contains("fluentd-elasticsearch-"), "{card}");
+    page.run("sim advance 10s").await;
+    let card = page
+        .text_until("Node n4", |t| t.contains("fluentd-elasticsearch-"))
+        .await;
+    assert!(card.contains("Running"), "{card}");
 }
 
 #[wasm_bindgen_test]
 async fn the_play_button_says_what_it_will_do() {
     let page = Page::open().await;
-    page.button("Pause").click();
-    page.settle().await;
+    pause(&page).await;
     let clock = page.text("Simulated clock");
-    page.settle().await;
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         page.text("Simulated clock"),
         clock,
         "paused: the clock stands"
     );
     page.button("Play").click();
-    page.settle().await;
-    page.button("Pause");
+    page.button_eventually("Pause").await;
+    page.text_until("Simulated clock", |t| t != clock).await;
 }
 
 #[wasm_bindgen_test]

@@ -922,7 +922,8 @@ fn controller_source(kind: Kind) -> &'static str {
 /// The name rule of each kind's registry strategy.
 fn name_rule(kind: Kind) -> validation::NameRule {
     match kind {
-        Kind::Namespace | Kind::Service => validation::NameRule::DnsLabel,
+        Kind::Namespace => validation::NameRule::DnsLabel,
+        Kind::Service => validation::NameRule::Dns1035Label,
         _ => validation::NameRule::DnsSubdomain,
     }
 }
@@ -983,6 +984,7 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
             errs
         }
         (Object::Service(s), _) => api::service::validate(s),
+        (Object::Node(n), _) => api::node::validate(n),
         _ => Vec::new(),
     }
 }

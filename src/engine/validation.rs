@@ -8,7 +8,8 @@
 //! - `k8s.io/apimachinery/pkg/api/validation/objectmeta.go` (`ValidateObjectMetaAccessor`,
 //!   `ValidateAnnotations`) and `pkg/apis/meta/v1/validation` (`ValidateLabels`);
 //! - `pkg/apis/core/validation/validation.go` (`ValidatePodSpec` and the container, port, env,
-//!   volume-mount, resource, toleration, DNS-policy and node-affinity helpers it calls);
+//!   volume-mount, resource, probe, lifecycle, toleration, DNS-policy and node-affinity helpers it
+//!   calls);
 //! - `k8s.io/apimachinery/pkg/api/errors.NewInvalid` (API status message) and kubectl's
 //!   `cmd/util/helpers.go` (`The <Kind> "<name>" is invalid: …`, `MultilineError`).
 //!
@@ -25,16 +26,24 @@
 //!   `Invalid value` with the quantity parser's message.
 //! - `terminationGracePeriodSeconds < 0` is rejected (`must be greater than or equal to 0`);
 //!   upstream accepts it and later treats it as 1.
-//! - Not covered: volume sources, probes, lifecycle hooks, security contexts, pod (anti-)affinity,
-//!   topology spread, DNS config, ephemeral containers, finalizers, owner references, managed
-//!   fields. Go map iteration order is random upstream; here maps are visited in key order.
+//! - Not covered: volume sources, security contexts, pod (anti-)affinity, topology spread, DNS
+//!   config, ephemeral containers, finalizers, owner references, managed fields. Go map iteration
+//!   order is random upstream; here maps are visited in key order.
+//! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
+//!   `hostNetwork` port rule follow `validateContainers` / `validateInitContainers`; values the
+//!   server defaults first (probe thresholds, `httpGet.path`/`scheme`) are read as defaulted.
+//!
+//! Case tables named after upstream's `validation_test.go` live in `validation/upstream_tests.rs`.
 
 use crate::engine::quantity::Quantity;
 use k8s_openapi::api::core::v1::{
-    Container, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, ResourceRequirements,
-    Toleration, Volume,
+    Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, Lifecycle,
+    LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector, PodSpec,
+    Probe, ResourceFieldSelector, ResourceRequirements, SleepAction, TCPSocketAction, Toleration,
+    Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -373,22 +382,6 @@ pub fn go_label_selector(sel: &LabelSelector) -> String {
     )
 }
 
-/// Go's `%#v` of an internal `core.Toleration` (used by the `Exists`-with-value error).
-fn go_toleration(t: &Toleration) -> String {
-    let seconds = match t.toleration_seconds {
-        Some(s) => format!("(*int64)({s})"),
-        None => "(*int64)(nil)".to_string(),
-    };
-    format!(
-        "core.Toleration{{Key:{}, Operator:{}, Value:{}, Effect:{}, TolerationSeconds:{}}}",
-        go_quote(t.key.as_deref().unwrap_or("")),
-        go_quote(t.operator.as_deref().unwrap_or("")),
-        go_quote(t.value.as_deref().unwrap_or("")),
-        go_quote(t.effect.as_deref().unwrap_or("")),
-        seconds
-    )
-}
-
 /// kubectl create/replace message for a 422 Invalid: `The Pod "x" is invalid: <err>`, or with
 /// several errors `The Pod "x" is invalid: ` followed by one `* <err>` line each.
 pub fn invalid_message(kind: &str, name: &str, errs: &[FieldError]) -> String {
@@ -426,6 +419,8 @@ pub fn api_invalid_message(kind_group: &str, name: &str, errs: &[FieldError]) ->
 
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const DNS1035_LABEL_ERR: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const DNS1123_SUBDOMAIN_FMT: &str =
     "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1123_SUBDOMAIN_ERR: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
@@ -515,6 +510,22 @@ pub fn is_dns1123_label(value: &str) -> Vec<String> {
                 &["my-name", "123-abc"],
             ));
         }
+    }
+    errs
+}
+
+/// Upstream `IsDNS1035Label` (max 63, must start with a letter): Service names.
+pub fn is_dns1035_label(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    if !(matches_dns_label(value) && value.starts_with(|c: char| c.is_ascii_lowercase())) {
+        errs.push(regex_error(
+            DNS1035_LABEL_ERR,
+            DNS1035_LABEL_FMT,
+            &["my-name", "abc-123"],
+        ));
     }
     errs
 }
@@ -665,8 +676,10 @@ pub fn is_valid_port_name(port: &str) -> Vec<String> {
 pub enum NameRule {
     /// `NameIsDNSSubdomain` (Pods, DaemonSets, Jobs, ConfigMaps, Nodes, …).
     DnsSubdomain,
-    /// `NameIsDNSLabel` (Namespaces, Services, …).
+    /// `NameIsDNSLabel` (Namespaces, …).
     DnsLabel,
+    /// `NameIsDNS1035Label` (Services).
+    Dns1035Label,
 }
 
 impl NameRule {
@@ -682,6 +695,7 @@ impl NameRule {
         match self {
             NameRule::DnsSubdomain => is_dns1123_subdomain(name),
             NameRule::DnsLabel => is_dns1123_label(name),
+            NameRule::Dns1035Label => is_dns1035_label(name),
         }
     }
 }
@@ -807,6 +821,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     if spec.containers.is_empty() {
         errs.push(FieldError::required(&containers_path, ""));
     }
+    let grace_period = spec.termination_grace_period_seconds;
     for (i, c) in spec.containers.iter().enumerate() {
         let p = format!("{containers_path}[{i}]");
         errs.extend(validate_container(c, volumes, &p));
@@ -815,14 +830,76 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         } else {
             names.push(&c.name);
         }
+        errs.extend(validate_container_probes(c, grace_period, &p));
+        if c.restart_policy.is_some() {
+            errs.push(FieldError::forbidden(
+                format!("{p}.restartPolicy"),
+                "may not be set for non-init containers",
+            ));
+        }
     }
+    let all: Vec<(usize, &Container)> = spec.containers.iter().enumerate().collect();
+    errs.extend(accumulate_unique_host_ports(
+        &all,
+        &mut Vec::new(),
+        &containers_path,
+    ));
+    let init_path = format!("{path}.initContainers");
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        let p = format!("{path}.initContainers[{i}]");
+        let p = format!("{init_path}[{i}]");
         errs.extend(validate_container(c, volumes, &p));
+        let restart_always = c.restart_policy.as_deref() == Some("Always");
+        if let Some(rp) = c.restart_policy.as_deref().filter(|rp| *rp != "Always") {
+            errs.push(FieldError::not_supported(
+                format!("{p}.restartPolicy"),
+                rp,
+                &["Always"],
+            ));
+        }
         if names.contains(&c.name.as_str()) {
             errs.push(FieldError::duplicate(format!("{p}.name"), &c.name));
-        } else {
+        } else if !c.name.is_empty() {
             names.push(&c.name);
+        }
+        // Init containers run one by one, so host ports are checked per container.
+        errs.extend(accumulate_unique_host_ports(
+            &[(i, c)],
+            &mut Vec::new(),
+            &init_path,
+        ));
+        if restart_always {
+            errs.extend(validate_container_probes(c, grace_period, &p));
+        } else {
+            let set = [
+                ("lifecycle", c.lifecycle.is_some()),
+                ("livenessProbe", c.liveness_probe.is_some()),
+                ("readinessProbe", c.readiness_probe.is_some()),
+                ("startupProbe", c.startup_probe.is_some()),
+            ];
+            for (name, _) in set.iter().filter(|(_, present)| *present) {
+                errs.push(FieldError::forbidden(
+                    format!("{p}.{name}"),
+                    "may not be set for init containers without restartPolicy=Always",
+                ));
+            }
+        }
+    }
+    // validatePodHostNetworkDeps: with hostNetwork a host port must equal the container port
+    // (a zero host port is defaulted to the container port first).
+    if spec.host_network == Some(true) {
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, port) in c.ports.iter().flatten().enumerate() {
+                if let Some(hp) = port
+                    .host_port
+                    .filter(|hp| *hp != 0 && *hp != port.container_port)
+                {
+                    errs.push(FieldError::invalid(
+                        format!("{containers_path}[{i}].ports[{j}].hostPort"),
+                        hp,
+                        "must match `containerPort` when `hostNetwork` is true",
+                    ));
+                }
+            }
         }
     }
 
@@ -975,6 +1052,19 @@ fn validate_container(c: &Container, volumes: &[Volume], path: &str) -> Vec<Fiel
     if c.image.as_deref().unwrap_or("").is_empty() {
         errs.push(FieldError::required(format!("{path}.image"), ""));
     }
+    if let Some(tmp) = c
+        .termination_message_policy
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        if !TERMINATION_MESSAGE_POLICIES.contains(&tmp) {
+            errs.push(FieldError::not_supported(
+                format!("{path}.terminationMessagePolicy"),
+                tmp,
+                &TERMINATION_MESSAGE_POLICIES,
+            ));
+        }
+    }
 
     let mut port_names: Vec<&str> = Vec::new();
     for (i, port) in c.ports.iter().flatten().enumerate() {
@@ -1018,16 +1108,14 @@ fn validate_container(c: &Container, volumes: &[Volume], path: &str) -> Vec<Fiel
         }
     }
 
-    for (i, env) in c.env.iter().flatten().enumerate() {
-        let ep = format!("{path}.env[{i}].name");
-        if env.name.is_empty() {
-            errs.push(FieldError::required(&ep, ""));
-        } else {
-            for m in is_env_var_name(&env.name) {
-                errs.push(FieldError::invalid(&ep, &env.name, m));
-            }
-        }
-    }
+    errs.extend(validate_env(
+        c.env.as_deref().unwrap_or(&[]),
+        &format!("{path}.env"),
+    ));
+    errs.extend(validate_env_from(
+        c.env_from.as_deref().unwrap_or(&[]),
+        &format!("{path}.envFrom"),
+    ));
 
     let mut mount_paths: Vec<&str> = Vec::new();
     for (i, m) in c.volume_mounts.iter().flatten().enumerate() {
@@ -1210,7 +1298,7 @@ pub fn validate_tolerations(tolerations: &[Toleration], path: &str) -> Vec<Field
                 if !value.is_empty() {
                     errs.push(FieldError::invalid(
                         format!("{ip}.operator"),
-                        ErrorValue::Raw(go_toleration(t)),
+                        value,
                         "value must be empty when `operator` is 'Exists'",
                     ));
                 }
@@ -1331,6 +1419,625 @@ fn validate_node_selector_requirement(
     }
     errs
 }
+
+// ---------------------------------------------------------------------------------------------
+// Env, probes, lifecycle handlers and host ports (pkg/apis/core/validation/validation.go)
+
+const CONFIG_KEY_FMT: &str = "[-._a-zA-Z0-9]+";
+const CONFIG_KEY_ERR: &str =
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
+const HTTP_HEADER_NAME_FMT: &str = "[-A-Za-z0-9]+";
+const HTTP_HEADER_NAME_ERR: &str =
+    "a valid HTTP header must consist of alphanumeric characters or '-'";
+/// `validEnvDownwardAPIFieldPathExpressions`, sorted like `sets.List`.
+const ENV_FIELD_PATHS: [&str; 9] = [
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+/// `validContainerResourceFieldPathExpressions`, sorted.
+const ENV_RESOURCE_FIELDS: [&str; 6] = [
+    "limits.cpu",
+    "limits.ephemeral-storage",
+    "limits.memory",
+    "requests.cpu",
+    "requests.ephemeral-storage",
+    "requests.memory",
+];
+/// Every field label `ConvertDownwardAPIFieldLabel` accepts for pods (v1).
+const DOWNWARD_API_LABELS: [&str; 14] = [
+    "metadata.annotations",
+    "metadata.labels",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.restartPolicy",
+    "spec.serviceAccountName",
+    "spec.schedulerName",
+    "status.phase",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+const TERMINATION_MESSAGE_POLICIES: [&str; 2] = ["File", "FallbackToLogsOnError"];
+const HTTP_SCHEMES: [&str; 2] = ["HTTP", "HTTPS"];
+
+/// Upstream `IsConfigMapKey` (ConfigMap and Secret keys).
+pub fn is_config_map_key(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    let ok = !value.is_empty()
+        && value
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'));
+    if !ok {
+        errs.push(regex_error(
+            CONFIG_KEY_ERR,
+            CONFIG_KEY_FMT,
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
+    }
+    if value == "." {
+        errs.push("must not be '.'".to_string());
+    } else if value == ".." {
+        errs.push("must not be '..'".to_string());
+    } else if value.starts_with("..") {
+        errs.push("must not start with '..'".to_string());
+    }
+    errs
+}
+
+/// Upstream `fieldpath.SplitMaybeSubscriptedPath`: `metadata.labels['app']` → (`metadata.labels`, `app`).
+fn split_subscripted_path(path: &str) -> Option<(&str, &str)> {
+    let inner = path.strip_suffix("']")?;
+    let (head, sub) = inner.split_once("['")?;
+    (!head.is_empty()).then_some((head, sub))
+}
+
+/// Upstream `podshelper.ConvertDownwardAPIFieldLabel` (the error text only).
+fn convert_downward_api_field_label(version: &str, label: &str) -> Result<(), String> {
+    if version != "v1" {
+        return Err(format!("unsupported pod version: {version}"));
+    }
+    if let Some((head, _)) = split_subscripted_path(label) {
+        return match head {
+            "metadata.annotations" | "metadata.labels" => Ok(()),
+            _ => Err(format!("field label does not support subscript: {label}")),
+        };
+    }
+    if DOWNWARD_API_LABELS.contains(&label) || label == "spec.host" {
+        Ok(())
+    } else {
+        Err(format!("field label not supported: {label}"))
+    }
+}
+
+/// Upstream `validateObjectFieldSelector` with the env-var field paths.
+fn validate_object_field_selector(fs: &ObjectFieldSelector, path: &str) -> Vec<FieldError> {
+    // The API server defaults an empty apiVersion to "v1" before validating.
+    let version = fs.api_version.as_deref().unwrap_or("");
+    if version.is_empty() {
+        return vec![FieldError::required(format!("{path}.apiVersion"), "")];
+    }
+    if fs.field_path.is_empty() {
+        return vec![FieldError::required(format!("{path}.fieldPath"), "")];
+    }
+    if let Err(e) = convert_downward_api_field_label(version, &fs.field_path) {
+        return vec![FieldError::invalid(
+            format!("{path}.fieldPath"),
+            &fs.field_path,
+            format!("error converting fieldPath: {e}"),
+        )];
+    }
+    let label = if fs.field_path == "spec.host" {
+        "spec.nodeName"
+    } else {
+        fs.field_path.as_str()
+    };
+    let mut errs = Vec::new();
+    if let Some((head, sub)) = split_subscripted_path(label) {
+        let key = if head == "metadata.annotations" {
+            sub.to_lowercase()
+        } else {
+            sub.to_string()
+        };
+        for m in is_qualified_name(&key) {
+            errs.push(FieldError::invalid(path, key.as_str(), m));
+        }
+    } else if !ENV_FIELD_PATHS.contains(&label) {
+        errs.push(FieldError::not_supported(
+            format!("{path}.fieldPath"),
+            label,
+            &ENV_FIELD_PATHS,
+        ));
+    }
+    errs
+}
+
+/// Upstream `validateContainerResourceFieldSelector` (env form) and `validateContainerResourceDivisor`.
+fn validate_resource_field_selector(fs: &ResourceFieldSelector, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let r = fs.resource.as_str();
+    if r.is_empty() {
+        errs.push(FieldError::required(format!("{path}.resource"), ""));
+    } else if !ENV_RESOURCE_FIELDS.contains(&r)
+        && !r.starts_with("requests.hugepages-")
+        && !r.starts_with("limits.hugepages-")
+    {
+        errs.push(FieldError::not_supported(
+            format!("{path}.resource"),
+            r,
+            &ENV_RESOURCE_FIELDS,
+        ));
+    }
+    let Some(divisor) = fs.divisor.as_ref() else {
+        return errs;
+    };
+    let Ok(d) = Quantity::parse(&divisor.0) else {
+        return errs;
+    };
+    if d.milli_value() == 0 {
+        return errs;
+    }
+    let shown = d.to_string();
+    const BYTES: [&str; 13] = [
+        "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei",
+    ];
+    const BYTES_LIST: &str = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei";
+    let detail = match r {
+        "limits.cpu" | "requests.cpu" if !matches!(shown.as_str(), "1m" | "1") => {
+            Some("only divisor's values 1m and 1 are supported with the cpu resource".to_string())
+        }
+        "limits.memory" | "requests.memory" if !BYTES.contains(&shown.as_str()) => Some(format!(
+            "only divisor's values {BYTES_LIST} are supported with the memory resource"
+        )),
+        "limits.ephemeral-storage" | "requests.ephemeral-storage"
+            if !BYTES.contains(&shown.as_str()) =>
+        {
+            Some(format!("only divisor's values {BYTES_LIST} are supported with the local ephemeral storage resource"))
+        }
+        _ => None,
+    };
+    if let Some(detail) = detail {
+        errs.push(FieldError::invalid(format!("{path}.divisor"), r, detail));
+    }
+    errs
+}
+
+/// Upstream `validateConfigMapKeySelector` / `validateSecretKeySelector` (same rules).
+fn validate_key_selector(name: &str, key: &str, path: &str) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = is_dns1123_subdomain(name)
+        .into_iter()
+        .map(|m| FieldError::invalid(format!("{path}.name"), name, m))
+        .collect();
+    if key.is_empty() {
+        errs.push(FieldError::required(format!("{path}.key"), ""));
+    } else {
+        for m in is_config_map_key(key) {
+            errs.push(FieldError::invalid(format!("{path}.key"), key, m));
+        }
+    }
+    errs
+}
+
+/// Upstream `validateEnvVarValueFrom`.
+fn validate_env_var_value_from(env: &EnvVar, path: &str) -> Vec<FieldError> {
+    let Some(from) = env.value_from.as_ref() else {
+        return Vec::new();
+    };
+    let mut errs = Vec::new();
+    let mut n_sources = 0;
+    if let Some(fs) = &from.field_ref {
+        n_sources += 1;
+        errs.extend(validate_object_field_selector(
+            fs,
+            &format!("{path}.fieldRef"),
+        ));
+    }
+    if let Some(rs) = &from.resource_field_ref {
+        n_sources += 1;
+        errs.extend(validate_resource_field_selector(
+            rs,
+            &format!("{path}.resourceFieldRef"),
+        ));
+    }
+    if let Some(cm) = &from.config_map_key_ref {
+        n_sources += 1;
+        errs.extend(validate_key_selector(
+            &cm.name,
+            &cm.key,
+            &format!("{path}.configMapKeyRef"),
+        ));
+    }
+    if let Some(s) = &from.secret_key_ref {
+        n_sources += 1;
+        errs.extend(validate_key_selector(
+            &s.name,
+            &s.key,
+            &format!("{path}.secretKeyRef"),
+        ));
+    }
+    if n_sources == 0 {
+        errs.push(FieldError::invalid(
+            path,
+            "",
+            "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+        ));
+    } else if !env.value.as_deref().unwrap_or("").is_empty() {
+        errs.push(FieldError::invalid(
+            path,
+            "",
+            "may not be specified when `value` is not empty",
+        ));
+    } else if n_sources > 1 {
+        errs.push(FieldError::invalid(
+            path,
+            "",
+            "may not have more than one field specified at a time",
+        ));
+    }
+    errs
+}
+
+/// Upstream `ValidateEnv` (classic env-var names) including `valueFrom`.
+pub fn validate_env(vars: &[EnvVar], path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (i, env) in vars.iter().enumerate() {
+        let ip = format!("{path}[{i}]");
+        if env.name.is_empty() {
+            errs.push(FieldError::required(format!("{ip}.name"), ""));
+        } else {
+            for m in is_env_var_name(&env.name) {
+                errs.push(FieldError::invalid(format!("{ip}.name"), &env.name, m));
+            }
+        }
+        errs.extend(validate_env_var_value_from(env, &format!("{ip}.valueFrom")));
+    }
+    errs
+}
+
+/// Upstream `ValidateEnvFrom`.
+pub fn validate_env_from(sources: &[EnvFromSource], path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (i, ev) in sources.iter().enumerate() {
+        let ip = format!("{path}[{i}]");
+        if let Some(prefix) = ev.prefix.as_deref().filter(|p| !p.is_empty()) {
+            for m in is_env_var_name(prefix) {
+                errs.push(FieldError::invalid(format!("{ip}.prefix"), prefix, m));
+            }
+        }
+        let mut n_sources = 0;
+        let refs = [
+            ev.config_map_ref
+                .as_ref()
+                .map(|c| (c.name.as_str(), "configMapRef")),
+            ev.secret_ref
+                .as_ref()
+                .map(|s| (s.name.as_str(), "secretRef")),
+        ];
+        for (name, child) in refs.into_iter().flatten() {
+            n_sources += 1;
+            let np = format!("{ip}.{child}.name");
+            if name.is_empty() {
+                errs.push(FieldError::required(np, ""));
+            } else {
+                for m in NameRule::DnsSubdomain.check(name, true) {
+                    errs.push(FieldError::invalid(&np, name, m));
+                }
+            }
+        }
+        if n_sources == 0 {
+            errs.push(FieldError::invalid(
+                path,
+                "",
+                "must specify one of: `configMapRef` or `secretRef`",
+            ));
+        } else if n_sources > 1 {
+            errs.push(FieldError::invalid(
+                path,
+                "",
+                "may not have more than one field specified at a time",
+            ));
+        }
+    }
+    errs
+}
+
+/// Upstream `ValidatePortNumOrName`.
+pub fn validate_port_num_or_name(port: &IntOrString, path: &str) -> Vec<FieldError> {
+    match port {
+        IntOrString::Int(n) => is_valid_port_num(i64::from(*n))
+            .into_iter()
+            .map(|m| FieldError::invalid(path, *n, m))
+            .collect(),
+        IntOrString::String(s) => is_valid_port_name(s)
+            .into_iter()
+            .map(|m| FieldError::invalid(path, s, m))
+            .collect(),
+    }
+}
+
+fn validate_http_get(http: &HTTPGetAction, path: &str) -> Vec<FieldError> {
+    // v1 defaulting sets an empty path to "/" and an empty scheme to HTTP, so upstream's
+    // `path: Required value` cannot happen on a served object.
+    let mut errs = validate_port_num_or_name(&http.port, &format!("{path}.port"));
+    let scheme = http
+        .scheme
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("HTTP");
+    if !HTTP_SCHEMES.contains(&scheme) {
+        errs.push(FieldError::not_supported(
+            format!("{path}.scheme"),
+            scheme,
+            &HTTP_SCHEMES,
+        ));
+    }
+    for h in http.http_headers.iter().flatten() {
+        let ok = !h.name.is_empty()
+            && h.name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-');
+        if !ok {
+            errs.push(FieldError::invalid(
+                format!("{path}.httpHeaders"),
+                &h.name,
+                regex_error(
+                    HTTP_HEADER_NAME_ERR,
+                    HTTP_HEADER_NAME_FMT,
+                    &["X-Header-Name"],
+                ),
+            ));
+        }
+    }
+    errs
+}
+
+/// One probe or lifecycle handler, by kind (upstream `commonHandler`).
+struct Handler<'a> {
+    exec: Option<&'a ExecAction>,
+    http_get: Option<&'a HTTPGetAction>,
+    tcp_socket: Option<&'a TCPSocketAction>,
+    grpc: Option<&'a GRPCAction>,
+    sleep: Option<&'a SleepAction>,
+}
+
+/// Upstream `validateHandler`: exactly one handler, each checked.
+fn validate_handler(h: &Handler<'_>, grace_period: Option<i64>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut n = 0;
+    let mut one = |name: &str, errs: &mut Vec<FieldError>| -> bool {
+        if n > 0 {
+            errs.push(FieldError::forbidden(
+                format!("{path}.{name}"),
+                "may not specify more than 1 handler type",
+            ));
+            false
+        } else {
+            n += 1;
+            true
+        }
+    };
+    if let Some(exec) = h.exec {
+        if one("exec", &mut errs) && exec.command.as_ref().is_none_or(Vec::is_empty) {
+            errs.push(FieldError::required(format!("{path}.exec.command"), ""));
+        }
+    }
+    if let Some(http) = h.http_get {
+        if one("httpGet", &mut errs) {
+            errs.extend(validate_http_get(http, &format!("{path}.httpGet")));
+        }
+    }
+    if let Some(tcp) = h.tcp_socket {
+        if one("tcpSocket", &mut errs) {
+            errs.extend(validate_port_num_or_name(
+                &tcp.port,
+                &format!("{path}.tcpSocket.port"),
+            ));
+        }
+    }
+    if let Some(grpc) = h.grpc {
+        if one("grpc", &mut errs) {
+            errs.extend(validate_port_num_or_name(
+                &IntOrString::Int(grpc.port),
+                &format!("{path}.grpc.port"),
+            ));
+        }
+    }
+    if let Some(sleep) = h.sleep {
+        if one("sleep", &mut errs) {
+            if let Some(gp) = grace_period {
+                if sleep.seconds < 0 || sleep.seconds > gp {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.sleep"),
+                        sleep.seconds,
+                        format!("must be non-negative and less than terminationGracePeriodSeconds ({gp})"),
+                    ));
+                }
+            }
+        }
+    }
+    if n == 0 {
+        errs.push(FieldError::required(path, "must specify a handler type"));
+    }
+    errs
+}
+
+fn lifecycle_handler(h: &LifecycleHandler) -> Handler<'_> {
+    Handler {
+        exec: h.exec.as_ref(),
+        http_get: h.http_get.as_ref(),
+        tcp_socket: h.tcp_socket.as_ref(),
+        grpc: None,
+        sleep: h.sleep.as_ref(),
+    }
+}
+
+/// Upstream `validateLifecycle`.
+fn validate_lifecycle(l: &Lifecycle, grace_period: Option<i64>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(h) = &l.post_start {
+        errs.extend(validate_handler(
+            &lifecycle_handler(h),
+            grace_period,
+            &format!("{path}.postStart"),
+        ));
+    }
+    if let Some(h) = &l.pre_stop {
+        errs.extend(validate_handler(
+            &lifecycle_handler(h),
+            grace_period,
+            &format!("{path}.preStop"),
+        ));
+    }
+    errs
+}
+
+/// Which probe is validated (the extra rule each kind adds to `validateProbe`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeKind {
+    /// `livenessProbe`: successThreshold must be 1.
+    Liveness,
+    /// `readinessProbe`: no terminationGracePeriodSeconds.
+    Readiness,
+    /// `startupProbe`: successThreshold must be 1.
+    Startup,
+}
+
+/// Upstream `validateProbe` plus the per-kind rule (`validateLivenessProbe`, …). Unset numbers
+/// are read as their v1 defaults (initialDelaySeconds 0, successThreshold 1).
+pub fn validate_probe(
+    probe: &Probe,
+    kind: ProbeKind,
+    grace_period: Option<i64>,
+    path: &str,
+) -> Vec<FieldError> {
+    let handler = Handler {
+        exec: probe.exec.as_ref(),
+        http_get: probe.http_get.as_ref(),
+        tcp_socket: probe.tcp_socket.as_ref(),
+        grpc: probe.grpc.as_ref(),
+        sleep: None,
+    };
+    let mut errs = validate_handler(&handler, grace_period, path);
+    // v1 defaulting replaces zero (or unset) timeout, period and thresholds.
+    let defaulted = |v: Option<i32>, d: i32| v.filter(|n| *n != 0).unwrap_or(d);
+    let success = defaulted(probe.success_threshold, 1);
+    for (name, v) in [
+        (
+            "initialDelaySeconds",
+            probe.initial_delay_seconds.unwrap_or(0),
+        ),
+        ("timeoutSeconds", defaulted(probe.timeout_seconds, 1)),
+        ("periodSeconds", defaulted(probe.period_seconds, 10)),
+        ("successThreshold", success),
+        ("failureThreshold", defaulted(probe.failure_threshold, 3)),
+    ] {
+        errs.extend(validate_nonnegative(
+            i64::from(v),
+            &format!("{path}.{name}"),
+        ));
+    }
+    if let Some(t) = probe.termination_grace_period_seconds.filter(|t| *t <= 0) {
+        errs.push(FieldError::invalid(
+            format!("{path}.terminationGracePeriodSeconds"),
+            t,
+            "must be greater than 0",
+        ));
+    }
+    match kind {
+        ProbeKind::Liveness | ProbeKind::Startup if success != 1 => errs.push(FieldError::invalid(
+            format!("{path}.successThreshold"),
+            success,
+            "must be 1",
+        )),
+        ProbeKind::Readiness => {
+            if let Some(t) = probe.termination_grace_period_seconds {
+                errs.push(FieldError::invalid(
+                    format!("{path}.terminationGracePeriodSeconds"),
+                    t,
+                    "must not be set for readinessProbes",
+                ));
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+/// Lifecycle and probes of a regular (or restartable init) container.
+fn validate_container_probes(
+    c: &Container,
+    grace_period: Option<i64>,
+    path: &str,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(l) = &c.lifecycle {
+        errs.extend(validate_lifecycle(
+            l,
+            grace_period,
+            &format!("{path}.lifecycle"),
+        ));
+    }
+    for (probe, kind, name) in [
+        (&c.liveness_probe, ProbeKind::Liveness, "livenessProbe"),
+        (&c.readiness_probe, ProbeKind::Readiness, "readinessProbe"),
+        (&c.startup_probe, ProbeKind::Startup, "startupProbe"),
+    ] {
+        if let Some(p) = probe {
+            errs.extend(validate_probe(
+                p,
+                kind,
+                grace_period,
+                &format!("{path}.{name}"),
+            ));
+        }
+    }
+    errs
+}
+
+/// Upstream `AccumulateUniqueHostPorts`: `<protocol>/<hostIP>/<hostPort>` must be unique.
+fn accumulate_unique_host_ports(
+    containers: &[(usize, &Container)],
+    seen: &mut Vec<String>,
+    path: &str,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (ci, c) in containers {
+        for (pi, p) in c.ports.iter().flatten().enumerate() {
+            let Some(hp) = p.host_port.filter(|hp| *hp != 0) else {
+                continue;
+            };
+            let key = format!(
+                "{}/{}/{hp}",
+                p.protocol.as_deref().unwrap_or("TCP"),
+                p.host_ip.as_deref().unwrap_or("")
+            );
+            if seen.contains(&key) {
+                errs.push(FieldError::duplicate(
+                    format!("{path}[{ci}].ports[{pi}].hostPort"),
+                    key,
+                ));
+            } else {
+                seen.push(key);
+            }
+        }
+    }
+    errs
+}
+
+#[cfg(test)]
+mod upstream_tests;
 
 #[cfg(test)]
 mod tests {
@@ -1654,7 +2361,7 @@ mod tests {
                 name: "tolerations",
                 input: "containers: [{name: a, image: x}]\ntolerations:\n- {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}\n- {key: k, operator: Exists, value: v, effect: NoSchedule}\n- {key: k, operator: Equal, value: v, effect: Sometimes}\n- {key: k, operator: Equal, value: v, effect: NoSchedule, tolerationSeconds: 30}\n- {operator: Equal, value: v}\n- {key: k, operator: Maybe}\n",
                 expect: &[
-                    "spec.tolerations[1].operator: Invalid value: core.Toleration{Key:\"k\", Operator:\"Exists\", Value:\"v\", Effect:\"NoSchedule\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'",
+                    "spec.tolerations[1].operator: Invalid value: \"v\": value must be empty when `operator` is 'Exists'",
                     "spec.tolerations[2].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
                     "spec.tolerations[3].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set",
                     "spec.tolerations[4].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"",

@@ -47,6 +47,14 @@ fn default_container(c: &mut Container, host_network: bool) {
             default_port(p, host_network);
         }
     }
+    // SetDefaults_ObjectFieldSelector: a downward-API fieldRef defaults to apiVersion v1.
+    for env in c.env.iter_mut().flatten() {
+        if let Some(fr) = env.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+            if fr.api_version.as_deref().unwrap_or("").is_empty() {
+                fr.api_version = Some("v1".to_string());
+            }
+        }
+    }
     for probe in [
         &mut c.readiness_probe,
         &mut c.liveness_probe,
@@ -66,11 +74,18 @@ fn default_port(p: &mut ContainerPort, host_network: bool) {
     }
 }
 
+/// `SetDefaults_Probe`: a zero value counts as unset, as in Go.
 fn default_probe(p: &mut Probe) {
-    p.timeout_seconds.get_or_insert(1);
-    p.period_seconds.get_or_insert(10);
-    p.success_threshold.get_or_insert(1);
-    p.failure_threshold.get_or_insert(3);
+    for (field, default) in [
+        (&mut p.timeout_seconds, 1),
+        (&mut p.period_seconds, 10),
+        (&mut p.success_threshold, 1),
+        (&mut p.failure_threshold, 3),
+    ] {
+        if field.is_none_or(|v| v == 0) {
+            *field = Some(default);
+        }
+    }
 }
 
 /// The image pull policy the API server defaults from the image reference: `Always` for the

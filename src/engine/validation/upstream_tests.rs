@@ -1,0 +1,935 @@
+//! Case tables mirroring upstream `pkg/apis/core/validation/validation_test.go`
+//! (`TestValidatePodSpec`, `TestValidateContainers`, `TestValidateInitContainers`,
+//! `TestValidateEnv`, `TestValidateEnvFrom`, `TestValidatePorts`, `TestValidateProbe`,
+//! `TestValidateTolerations`, `TestValidateNode`, `TestValidateServiceName`…). Case names are
+//! upstream's; each error case asserts the whole rendered error (field path, type, value and
+//! detail), in upstream's order.
+//!
+//! Pod specs go through `default_pod_spec` first, as the API server defaults before it
+//! validates; that is why upstream cases about unset defaulted fields (`restartPolicy: ""`,
+//! `dnsPolicy: ""`, port `protocol: ""`, `imagePullPolicy: ""`) have no counterpart here.
+
+use super::*;
+use crate::engine::api::defaults::default_pod_spec;
+use k8s_openapi::api::core::v1::Node;
+
+/// One named case: YAML input, expected rendered errors (empty for a success case).
+struct Case {
+    name: &'static str,
+    input: &'static str,
+    want: &'static [&'static str],
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn leak_list(items: &[String]) -> &'static [&'static str] {
+    Box::leak(
+        items
+            .iter()
+            .map(|s| leak(s.clone()))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+fn render(errs: &[FieldError]) -> Vec<String> {
+    errs.iter().map(ToString::to_string).collect()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(case: &Case) -> T {
+    match serde_yaml::from_str(case.input) {
+        Ok(v) => v,
+        Err(e) => panic!("case {:?}: bad fixture: {e}", case.name),
+    }
+}
+
+/// Runs every case through `f` and reports all mismatches at once.
+fn run<T: serde::de::DeserializeOwned>(cases: &[Case], f: impl Fn(&T) -> Vec<FieldError>) {
+    let mut failures = Vec::new();
+    for case in cases {
+        let got = render(&f(&parse::<T>(case)));
+        if got != case.want {
+            failures.push(format!(
+                "case {:?}\n  want: {:#?}\n  got:  {got:#?}",
+                case.name, case.want
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A pod spec as the API server validates it: defaulted, at path `spec`.
+fn pod_spec(spec: &PodSpec) -> Vec<FieldError> {
+    let mut spec = spec.clone();
+    default_pod_spec(&mut spec);
+    validate_pod_spec(&spec, "spec")
+}
+
+const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const NAME_PART_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+mod test_validate_containers {
+    use super::*;
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case { name: "abc", input: "containers: [{name: abc, image: image, imagePullPolicy: IfNotPresent, terminationMessagePolicy: File}]\n", want: &[] },
+            Case { name: "123", input: "containers: [{name: '123', image: image}]\n", want: &[] },
+            Case { name: "abc-123", input: "containers: [{name: abc-123, image: image}]\n", want: &[] },
+            Case {
+                name: "life-123 (lifecycle hooks)",
+                input: "containers:\n- name: life-123\n  image: image\n  lifecycle:\n    preStop: {exec: {command: [ls, -l]}}\n    postStart: {httpGet: {path: /, port: 80}}\n",
+                want: &[],
+            },
+            Case {
+                name: "resources-test",
+                input: "containers:\n- name: resources-test\n  image: image\n  resources:\n    limits: {cpu: '10', memory: 10G, my.org/resource: '10'}\n",
+                want: &[],
+            },
+            Case {
+                name: "resources-request-limit-edge",
+                input: "containers:\n- name: resources-request-limit-edge\n  image: image\n  resources:\n    limits: {cpu: '10', memory: 10G, my.org/resource: '10'}\n    requests: {cpu: '10', memory: 10G, my.org/resource: '10'}\n",
+                want: &[],
+            },
+            Case {
+                name: "resources-request-limit-partials",
+                input: "containers:\n- name: resources-request-limit-partials\n  image: image\n  resources:\n    limits: {cpu: '10'}\n    requests: {cpu: 9.5, memory: 10G}\n",
+                want: &[],
+            },
+            Case {
+                name: "resources-request",
+                input: "containers:\n- name: resources-request\n  image: image\n  resources:\n    requests: {cpu: 9.5, memory: 10G}\n",
+                want: &[],
+            },
+            Case {
+                name: "same-host-port-different-protocol",
+                input: "containers:\n- name: same-host-port-different-protocol\n  image: image\n  ports:\n  - {containerPort: 80, hostPort: 80, protocol: TCP}\n  - {containerPort: 80, hostPort: 80, protocol: UDP}\n",
+                want: &[],
+            },
+            Case {
+                name: "fallback-to-logs-termination-message",
+                input: "containers: [{name: fallback-to-logs-termination-message, image: image, terminationMessagePolicy: FallbackToLogsOnError}]\n",
+                want: &[],
+            },
+            Case {
+                name: "file-termination-message",
+                input: "containers: [{name: file-termination-message, image: image, terminationMessagePolicy: File}]\n",
+                want: &[],
+            },
+            Case {
+                name: "env-from-source",
+                input: "containers:\n- name: env-from-source\n  image: image\n  envFrom: [{configMapRef: {name: test}}]\n",
+                want: &[],
+            },
+            Case {
+                name: "liveness-probe-with-successThreshold-1 (and every handler kind)",
+                input: "containers:\n- name: a\n  image: image\n  livenessProbe: {successThreshold: 1, tcpSocket: {port: 80}}\n  readinessProbe: {httpGet: {port: http, path: /healthz, httpHeaders: [{name: X-Probe, value: '1'}]}}\n  startupProbe: {grpc: {port: 9090}, failureThreshold: 30}\n  ports: [{name: http, containerPort: 8080}]\n",
+                want: &[],
+            },
+            Case {
+                name: "zero thresholds are defaulted",
+                input: "containers:\n- name: a\n  image: image\n  livenessProbe: {exec: {command: ['true']}, successThreshold: 0, timeoutSeconds: 0, periodSeconds: 0, failureThreshold: 0}\n",
+                want: &[],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case { name: "zero-length name", input: "containers: [{name: '', image: image}]\n", want: &["spec.containers[0].name: Required value"] },
+            Case {
+                name: "zero-length-image",
+                input: "containers: [{name: abc, image: ''}]\n",
+                want: &["spec.containers[0].image: Required value"],
+            },
+            Case {
+                name: "name > 63 characters",
+                input: "containers: [{name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, image: image}]\n",
+                want: &["spec.containers[0].name: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters"],
+            },
+            Case {
+                name: "name not a DNS label",
+                input: "containers: [{name: a.b.c, image: image}]\n",
+                want: &["spec.containers[0].name: Invalid value: \"a.b.c\": must not contain dots"],
+            },
+            Case {
+                name: "name not unique",
+                input: "containers: [{name: abc, image: image}, {name: abc, image: image}]\n",
+                want: &["spec.containers[1].name: Duplicate value: \"abc\""],
+            },
+            Case {
+                name: "host port not unique",
+                input: "containers:\n- {name: abc, image: image, ports: [{containerPort: 80, hostPort: 80, protocol: TCP}]}\n- {name: def, image: image, ports: [{containerPort: 81, hostPort: 80, protocol: TCP}]}\n",
+                want: &["spec.containers[1].ports[0].hostPort: Duplicate value: \"TCP//80\""],
+            },
+            Case {
+                name: "invalid env var name",
+                input: "containers: [{name: abc, image: image, env: [{name: ev!1}]}]\n",
+                want: &["spec.containers[0].env[0].name: Invalid value: \"ev!1\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"],
+            },
+            Case {
+                name: "unknown volume name",
+                input: "containers: [{name: abc, image: image, volumeMounts: [{name: anything, mountPath: /foo}]}]\n",
+                want: &["spec.containers[0].volumeMounts[0].name: Not found: \"anything\""],
+            },
+            Case {
+                name: "invalid lifecycle, no exec command.",
+                input: "containers: [{name: life-123, image: image, lifecycle: {preStop: {exec: {}}}}]\n",
+                want: &["spec.containers[0].lifecycle.preStop.exec.command: Required value"],
+            },
+            Case {
+                name: "invalid lifecycle, no tcp socket port.",
+                input: "containers: [{name: life-123, image: image, lifecycle: {preStop: {tcpSocket: {port: 0}}}}]\n",
+                want: &["spec.containers[0].lifecycle.preStop.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            },
+            Case {
+                name: "invalid lifecycle, zero tcp socket port.",
+                input: "containers: [{name: life-123, image: image, lifecycle: {preStop: {tcpSocket: {port: 0}}}}]\n",
+                want: &["spec.containers[0].lifecycle.preStop.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            },
+            Case {
+                name: "invalid lifecycle, no action.",
+                input: "containers: [{name: life-123, image: image, lifecycle: {preStop: {}}}]\n",
+                want: &["spec.containers[0].lifecycle.preStop: Required value: must specify a handler type"],
+            },
+            Case {
+                name: "invalid readiness probe, terminationGracePeriodSeconds set.",
+                input: "containers: [{name: life-123, image: image, readinessProbe: {tcpSocket: {port: 80}, terminationGracePeriodSeconds: 10}}]\n",
+                want: &["spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not be set for readinessProbes"],
+            },
+            Case {
+                name: "invalid liveness probe, no tcp socket port.",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {tcpSocket: {port: 0}, successThreshold: 1}}]\n",
+                want: &["spec.containers[0].livenessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            },
+            Case {
+                name: "invalid liveness probe, no handler.",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {successThreshold: 1}}]\n",
+                want: &["spec.containers[0].livenessProbe: Required value: must specify a handler type"],
+            },
+            Case {
+                name: "invalid liveness probe, more than one handler.",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {exec: {command: ['true']}, tcpSocket: {port: 80}}}]\n",
+                want: &["spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type"],
+            },
+            Case {
+                name: "invalid liveness probe, successThreshold != 1",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {tcpSocket: {port: 80}, successThreshold: 2}}]\n",
+                want: &["spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1"],
+            },
+            Case {
+                name: "invalid startup probe, successThreshold != 1",
+                input: "containers: [{name: startup, image: image, startupProbe: {tcpSocket: {port: 80}, successThreshold: 2}}]\n",
+                want: &["spec.containers[0].startupProbe.successThreshold: Invalid value: 2: must be 1"],
+            },
+            Case {
+                name: "invalid liveness probe, negative numbers",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: -1, timeoutSeconds: -1, periodSeconds: -1, successThreshold: -1, failureThreshold: -1}}]\n",
+                want: &[
+                    "spec.containers[0].livenessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].livenessProbe.timeoutSeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].livenessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].livenessProbe.successThreshold: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].livenessProbe.failureThreshold: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].livenessProbe.successThreshold: Invalid value: -1: must be 1",
+                ],
+            },
+            Case {
+                name: "invalid readiness probe, negative numbers",
+                input: "containers: [{name: ready-123, image: image, readinessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: -1, timeoutSeconds: -1, periodSeconds: -1, successThreshold: -1, failureThreshold: -1}}]\n",
+                want: &[
+                    "spec.containers[0].readinessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].readinessProbe.timeoutSeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].readinessProbe.successThreshold: Invalid value: -1: must be greater than or equal to 0",
+                    "spec.containers[0].readinessProbe.failureThreshold: Invalid value: -1: must be greater than or equal to 0",
+                ],
+            },
+            Case {
+                name: "invalid liveness probe, terminationGracePeriodSeconds <= 0",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {tcpSocket: {port: 80}, terminationGracePeriodSeconds: 0}}]\n",
+                want: &["spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0"],
+            },
+            Case {
+                name: "invalid httpGet port name and scheme",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {httpGet: {port: Bad_Port, scheme: FTP}}}]\n",
+                want: &[
+                    "spec.containers[0].livenessProbe.httpGet.port: Invalid value: \"Bad_Port\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                    "spec.containers[0].livenessProbe.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\"",
+                ],
+            },
+            Case {
+                name: "invalid httpGet header name",
+                input: "containers: [{name: live-123, image: image, livenessProbe: {httpGet: {port: 80, httpHeaders: [{name: 'X_Header', value: v}]}}}]\n",
+                want: &["spec.containers[0].livenessProbe.httpGet.httpHeaders: Invalid value: \"X_Header\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"],
+            },
+            Case {
+                name: "invalid image pull policy",
+                input: "containers: [{name: abc, image: image, imagePullPolicy: push-policy}]\n",
+                want: &["spec.containers[0].imagePullPolicy: Unsupported value: \"push-policy\": supported values: \"Always\", \"IfNotPresent\", \"Never\""],
+            },
+            Case {
+                name: "Invalid termination message policy",
+                input: "containers: [{name: life-123, image: image, terminationMessagePolicy: Unknown}]\n",
+                want: &["spec.containers[0].terminationMessagePolicy: Unsupported value: \"Unknown\": supported values: \"File\", \"FallbackToLogsOnError\""],
+            },
+            Case {
+                name: "Resource CPU invalid",
+                input: "containers: [{name: abc-123, image: image, resources: {limits: {cpu: '-10'}}}]\n",
+                want: &["spec.containers[0].resources.limits[cpu]: Invalid value: \"-10\": must be greater than or equal to 0"],
+            },
+            Case {
+                name: "Resource Requests CPU invalid",
+                input: "containers: [{name: abc-123, image: image, resources: {requests: {cpu: '-10'}}}]\n",
+                want: &["spec.containers[0].resources.requests[cpu]: Invalid value: \"-10\": must be greater than or equal to 0"],
+            },
+            Case {
+                name: "Resource Memory invalid",
+                input: "containers: [{name: abc-123, image: image, resources: {limits: {memory: '-10'}}}]\n",
+                want: &["spec.containers[0].resources.limits[memory]: Invalid value: \"-10\": must be greater than or equal to 0"],
+            },
+            Case {
+                name: "Request limit simple invalid",
+                input: "containers: [{name: abc-123, image: image, resources: {limits: {cpu: '5'}, requests: {cpu: '6'}}}]\n",
+                want: &["spec.containers[0].resources.requests: Invalid value: \"6\": must be less than or equal to cpu limit of 5"],
+            },
+            Case {
+                name: "Invalid storage limit request",
+                input: "containers: [{name: abc-123, image: image, resources: {limits: {attachable-volumes-aws-ebs: '10'}}}]\n",
+                want: &["spec.containers[0].resources.limits[attachable-volumes-aws-ebs]: Invalid value: \"attachable-volumes-aws-ebs\": must be a standard resource for containers"],
+            },
+            Case {
+                name: "Request limit multiple invalid",
+                input: "containers: [{name: abc-123, image: image, resources: {limits: {cpu: '5', memory: '5'}, requests: {cpu: '6', memory: '6'}}}]\n",
+                want: &[
+                    "spec.containers[0].resources.requests: Invalid value: \"6\": must be less than or equal to cpu limit of 5",
+                    "spec.containers[0].resources.requests: Invalid value: \"6\": must be less than or equal to memory limit of 5",
+                ],
+            },
+            Case {
+                name: "Invalid env from",
+                input: "containers: [{name: env-from-source, image: image, envFrom: [{configMapRef: {name: '$%^&*#'}}]}]\n",
+                want: &["spec.containers[0].envFrom[0].configMapRef.name: Invalid value: \"$%^&*#\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "Unsupported operation restartPolicy on regular containers",
+                input: "containers: [{name: foo, image: image, restartPolicy: Always}]\n",
+                want: &["spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers"],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}
+
+mod test_validate_init_containers {
+    use super::*;
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case {
+                name: "init container, different name and host port",
+                input: "containers: [{name: app, image: image, ports: [{containerPort: 8080, hostPort: 8080}]}]\ninitContainers: [{name: init, image: image, ports: [{containerPort: 8080, hostPort: 8080}]}]\n",
+                want: &[],
+            },
+            Case {
+                name: "restartable init container (sidecar) may have probes",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: sidecar, image: image, restartPolicy: Always, livenessProbe: {tcpSocket: {port: 80}}}]\n",
+                want: &[],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case {
+                name: "name not unique",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: init, image: image}, {name: init, image: image}]\n",
+                want: &["spec.initContainers[1].name: Duplicate value: \"init\""],
+            },
+            Case {
+                name: "name collides with app container",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: app, image: image}]\n",
+                want: &["spec.initContainers[0].name: Duplicate value: \"app\""],
+            },
+            Case {
+                name: "init container has lifecycle and probes",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: init, image: image, lifecycle: {preStop: {exec: {command: ['true']}}}, livenessProbe: {tcpSocket: {port: 80}}, readinessProbe: {tcpSocket: {port: 80}}, startupProbe: {tcpSocket: {port: 80}}}]\n",
+                want: &[
+                    "spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always",
+                    "spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+                    "spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+                    "spec.initContainers[0].startupProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+                ],
+            },
+            Case {
+                name: "duplicate ports",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: init, image: image, ports: [{containerPort: 8080, hostPort: 8080}, {containerPort: 8081, hostPort: 8080}]}]\n",
+                want: &["spec.initContainers[0].ports[1].hostPort: Duplicate value: \"TCP//8080\""],
+            },
+            Case {
+                name: "invalid restartPolicy OnFailure",
+                input: "containers: [{name: app, image: image}]\ninitContainers: [{name: init, image: image, restartPolicy: OnFailure}]\n",
+                want: &["spec.initContainers[0].restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\""],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}
+
+mod test_validate_ports {
+    use super::*;
+
+    #[test]
+    fn success_cases() {
+        let cases = [Case {
+            name: "valid ports",
+            input: "containers:\n- name: a\n  image: image\n  ports:\n  - {name: easy, containerPort: 82, protocol: TCP}\n  - {name: as, containerPort: 83, protocol: UDP}\n  - {name: do-re-me, containerPort: 84, protocol: SCTP}\n  - {containerPort: 85, protocol: TCP}\n  - {name: re-mi, containerPort: 1}\n",
+            want: &[],
+        }];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case {
+                name: "name > 15 characters",
+                input: "containers: [{name: a, image: image, ports: [{name: aaaaaaaaaaaaaaaaa, containerPort: 80}]}]\n",
+                want: &["spec.containers[0].ports[0].name: Invalid value: \"aaaaaaaaaaaaaaaaa\": must be no more than 15 characters"],
+            },
+            Case {
+                name: "name contains invalid characters",
+                input: "containers: [{name: a, image: image, ports: [{name: a.b.c, containerPort: 80}]}]\n",
+                want: &["spec.containers[0].ports[0].name: Invalid value: \"a.b.c\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"],
+            },
+            Case {
+                name: "name is a number",
+                input: "containers: [{name: a, image: image, ports: [{name: '80', containerPort: 80}]}]\n",
+                want: &["spec.containers[0].ports[0].name: Invalid value: \"80\": must contain at least one letter (a-z)"],
+            },
+            Case {
+                name: "name not unique",
+                input: "containers: [{name: a, image: image, ports: [{name: abc, containerPort: 80}, {name: abc, containerPort: 81}]}]\n",
+                want: &["spec.containers[0].ports[1].name: Duplicate value: \"abc\""],
+            },
+            Case {
+                name: "zero container port",
+                input: "containers: [{name: a, image: image, ports: [{containerPort: 0}]}]\n",
+                want: &["spec.containers[0].ports[0].containerPort: Required value"],
+            },
+            Case {
+                name: "invalid container port",
+                input: "containers: [{name: a, image: image, ports: [{containerPort: 65536}]}]\n",
+                want: &["spec.containers[0].ports[0].containerPort: Invalid value: 65536: must be between 1 and 65535, inclusive"],
+            },
+            Case {
+                name: "invalid host port",
+                input: "containers: [{name: a, image: image, ports: [{containerPort: 80, hostPort: 65536}]}]\n",
+                want: &["spec.containers[0].ports[0].hostPort: Invalid value: 65536: must be between 1 and 65535, inclusive"],
+            },
+            Case {
+                name: "invalid protocol case",
+                input: "containers: [{name: a, image: image, ports: [{containerPort: 80, protocol: tcp}]}]\n",
+                want: &["spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"SCTP\", \"TCP\", \"UDP\""],
+            },
+            Case {
+                name: "invalid protocol",
+                input: "containers: [{name: a, image: image, ports: [{containerPort: 80, protocol: ICMP}]}]\n",
+                want: &["spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\""],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}
+
+mod test_validate_env {
+    use super::*;
+
+    fn env(vars: &[EnvVar]) -> Vec<FieldError> {
+        validate_env(vars, "field")
+    }
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case { name: "plain values", input: "- {name: abc, value: value}\n- {name: ABC, value: value}\n- {name: AbC_123, value: value}\n- {name: abc, value: ''}\n- {name: a.b.c, value: value}\n- {name: a-b-c, value: value}\n", want: &[] },
+            Case {
+                name: "downward API and key refs",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: \"metadata.annotations['key']\"}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: \"metadata.labels['key']\"}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.name}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.namespace}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.uid}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: spec.nodeName}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: spec.serviceAccountName}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.hostIP}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.podIP}}}\n- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.podIPs}}}\n- {name: abc, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}\n- {name: abc, valueFrom: {resourceFieldRef: {resource: requests.cpu, divisor: 1m}}}\n- {name: secret_value, valueFrom: {secretKeyRef: {name: some-secret, key: secret-key}}}\n- {name: ENV_VAR_1, valueFrom: {configMapKeyRef: {name: some-config-map, key: some-key}}}\n",
+                want: &[],
+            },
+        ];
+        run(&cases, |v: &Vec<EnvVar>| env(v));
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case { name: "zero-length name", input: "- {name: ''}\n", want: &["field[0].name: Required value"] },
+            Case { name: "illegal character", input: "- {name: a!b}\n", want: &["field[0].name: Invalid value: \"a!b\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"] },
+            Case { name: "dot only", input: "- {name: .}\n", want: &["field[0].name: Invalid value: \".\": must not be '.'"] },
+            Case { name: "double dots only", input: "- {name: ..}\n", want: &["field[0].name: Invalid value: \"..\": must not be '..'"] },
+            Case { name: "leading double dots", input: "- {name: ..abc}\n", want: &["field[0].name: Invalid value: \"..abc\": must not start with '..'"] },
+            Case {
+                name: "value and valueFrom specified",
+                input: "- {name: abc, value: foo, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.name}}}\n",
+                want: &["field[0].valueFrom: Invalid value: \"\": may not be specified when `value` is not empty"],
+            },
+            Case {
+                name: "valueFrom without a source",
+                input: "- {name: abc, valueFrom: {}}\n",
+                want: &["field[0].valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"],
+            },
+            Case {
+                name: "valueFrom.fieldRef and valueFrom.secretKeyRef specified",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.name}, secretKeyRef: {name: a-secret, key: a-key}}}\n",
+                want: &["field[0].valueFrom: Invalid value: \"\": may not have more than one field specified at a time"],
+            },
+            Case {
+                name: "valueFrom.secretKeyRef.name invalid",
+                input: "- {name: abc, valueFrom: {secretKeyRef: {name: '$%^&*#', key: a-key}}}\n",
+                want: &["field[0].valueFrom.secretKeyRef.name: Invalid value: \"$%^&*#\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "valueFrom.configMapKeyRef.name invalid",
+                input: "- {name: abc, valueFrom: {configMapKeyRef: {name: '$%^&*#', key: some-key}}}\n",
+                want: &["field[0].valueFrom.configMapKeyRef.name: Invalid value: \"$%^&*#\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "missing key in configMapKeyRef",
+                input: "- {name: abc, valueFrom: {configMapKeyRef: {name: some-config-map, key: ''}}}\n",
+                want: &["field[0].valueFrom.configMapKeyRef.key: Required value"],
+            },
+            Case {
+                name: "missing FieldPath on ObjectFieldSelector",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: ''}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Required value"],
+            },
+            Case {
+                name: "missing APIVersion on ObjectFieldSelector",
+                input: "- {name: abc, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n",
+                want: &["field[0].valueFrom.fieldRef.apiVersion: Required value"],
+            },
+            Case {
+                name: "invalid fieldPath",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.whoops}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Invalid value: \"metadata.whoops\": error converting fieldPath: field label not supported: metadata.whoops"],
+            },
+            Case {
+                name: "metadata.name with subscript",
+                input: "- {name: labels, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: \"metadata.name['key']\"}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Invalid value: \"metadata.name['key']\": error converting fieldPath: field label does not support subscript: metadata.name['key']"],
+            },
+            Case {
+                name: "metadata.labels without subscript",
+                input: "- {name: labels, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.labels}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"metadata.labels\": supported values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\""],
+            },
+            Case {
+                name: "metadata.annotations without subscript",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.annotations}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"metadata.annotations\": supported values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\""],
+            },
+            Case {
+                name: "metadata.annotations with invalid key",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: \"metadata.annotations['invalid~key']\"}}}\n",
+                want: &["field[0].valueFrom.fieldRef: Invalid value: \"invalid~key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+            },
+            Case {
+                name: "metadata.labels with invalid key",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: \"metadata.labels['Www.k8s.io/test']\"}}}\n",
+                want: &["field[0].valueFrom.fieldRef: Invalid value: \"Www.k8s.io/test\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "unsupported fieldPath",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.phase}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Unsupported value: \"status.phase\": supported values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", \"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", \"status.podIP\", \"status.podIPs\""],
+            },
+            Case {
+                name: "unsupported apiVersion",
+                input: "- {name: abc, valueFrom: {fieldRef: {apiVersion: v2, fieldPath: metadata.name}}}\n",
+                want: &["field[0].valueFrom.fieldRef.fieldPath: Invalid value: \"metadata.name\": error converting fieldPath: unsupported pod version: v2"],
+            },
+            Case {
+                name: "unsupported resourceFieldRef",
+                input: "- {name: abc, valueFrom: {resourceFieldRef: {resource: limits.gpu}}}\n",
+                want: &["field[0].valueFrom.resourceFieldRef.resource: Unsupported value: \"limits.gpu\": supported values: \"limits.cpu\", \"limits.ephemeral-storage\", \"limits.memory\", \"requests.cpu\", \"requests.ephemeral-storage\", \"requests.memory\""],
+            },
+            Case {
+                name: "invalid cpu divisor",
+                input: "- {name: abc, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 2m}}}\n",
+                want: &["field[0].valueFrom.resourceFieldRef.divisor: Invalid value: \"limits.cpu\": only divisor's values 1m and 1 are supported with the cpu resource"],
+            },
+        ];
+        run(&cases, |v: &Vec<EnvVar>| env(v));
+    }
+
+    #[test]
+    fn test_validate_env_from() {
+        let cases = [
+            Case { name: "valid", input: "- {configMapRef: {name: abc}}\n- {prefix: pre_, configMapRef: {name: abc}}\n- {secretRef: {name: abc}}\n", want: &[] },
+            Case { name: "zero-length name", input: "- {configMapRef: {name: ''}}\n", want: &["field[0].configMapRef.name: Required value"] },
+            Case {
+                name: "invalid prefix",
+                input: "- {prefix: '33', configMapRef: {name: abc}}\n",
+                want: &["field[0].prefix: Invalid value: \"33\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"],
+            },
+            Case { name: "no refs", input: "- {prefix: pre_}\n", want: &["field: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"] },
+            Case { name: "multiple refs", input: "- {configMapRef: {name: abc}, secretRef: {name: abc}}\n", want: &["field: Invalid value: \"\": may not have more than one field specified at a time"] },
+        ];
+        run(&cases, |v: &Vec<EnvFromSource>| {
+            validate_env_from(v, "field")
+        });
+    }
+}
+
+mod test_validate_pod_spec {
+    use super::*;
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case { name: "populate basic fields, leave defaults for most", input: "containers: [{name: ctr, image: image}]\n", want: &[] },
+            Case {
+                name: "populate all fields",
+                input: "volumes: [{name: vol, emptyDir: {}}]\ncontainers: [{name: ctr, image: image, volumeMounts: [{name: vol, mountPath: /v}]}]\ninitContainers: [{name: ictr, image: image}]\nrestartPolicy: Always\nnodeSelector: {key: value}\nnodeName: foobar\ndnsPolicy: ClusterFirst\nactiveDeadlineSeconds: 30\nserviceAccountName: acct\nhostname: host\nsubdomain: sub\n",
+                want: &[],
+            },
+            Case {
+                name: "populate HostNetwork",
+                input: "containers: [{name: ctr, image: image, ports: [{containerPort: 8080, hostPort: 8080, protocol: TCP}]}]\nhostNetwork: true\n",
+                want: &[],
+            },
+            Case {
+                name: "populate HostNetwork, host port defaulted from container port",
+                input: "containers: [{name: ctr, image: image, ports: [{containerPort: 8080}]}]\nhostNetwork: true\n",
+                want: &[],
+            },
+            Case { name: "populate RestartPolicy OnFailure", input: "containers: [{name: ctr, image: image}]\nrestartPolicy: OnFailure\n", want: &[] },
+            Case { name: "populate DNSPolicy ClusterFirstWithHostNet", input: "containers: [{name: ctr, image: image}]\ndnsPolicy: ClusterFirstWithHostNet\nhostNetwork: true\n", want: &[] },
+            Case {
+                name: "populate tolerations",
+                input: "containers: [{name: ctr, image: image}]\ntolerations:\n- {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}\n- {operator: Exists}\n- {key: foo, value: bar, effect: NoSchedule}\n",
+                want: &[],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case { name: "zero-length containers", input: "containers: []\n", want: &["spec.containers: Required value"] },
+            Case {
+                name: "bad volume",
+                input: "volumes: [{name: Bad_Name, emptyDir: {}}]\ncontainers: [{name: ctr, image: image}]\n",
+                want: &[concat!("spec.volumes[0].name: Invalid value: \"Bad_Name\": ", "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")],
+            },
+            Case {
+                name: "bad container",
+                input: "containers: [{name: ctr, image: image}, {name: ctr, image: image}]\n",
+                want: &["spec.containers[1].name: Duplicate value: \"ctr\""],
+            },
+            Case {
+                name: "bad init container",
+                input: "containers: [{name: ctr, image: image}]\ninitContainers: [{name: ctr, image: image}]\n",
+                want: &["spec.initContainers[0].name: Duplicate value: \"ctr\""],
+            },
+            Case {
+                name: "bad DNS policy",
+                input: "containers: [{name: ctr, image: image}]\ndnsPolicy: invalid\n",
+                want: &["spec.dnsPolicy: Unsupported value: \"invalid\": supported values: \"ClusterFirst\", \"ClusterFirstWithHostNet\", \"Default\", \"None\""],
+            },
+            Case {
+                name: "bad service account name",
+                input: "containers: [{name: ctr, image: image}]\nserviceAccountName: invalidName\n",
+                want: &["spec.serviceAccountName: Invalid value: \"invalidName\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "bad restart policy",
+                input: "containers: [{name: ctr, image: image}]\nrestartPolicy: UnknowPolicy\n",
+                want: &["spec.restartPolicy: Unsupported value: \"UnknowPolicy\": supported values: \"Always\", \"OnFailure\", \"Never\""],
+            },
+            Case {
+                name: "with hostNetwork hostPort unspecified",
+                input: "containers: [{name: ctr, image: image, ports: [{containerPort: 80, hostPort: 8080}]}]\nhostNetwork: true\n",
+                want: &["spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true"],
+            },
+            Case {
+                name: "bad nodeName",
+                input: "containers: [{name: ctr, image: image}]\nnodeName: node name\n",
+                want: &["spec.nodeName: Invalid value: \"node name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "bad activeDeadlineSeconds",
+                input: "containers: [{name: ctr, image: image}]\nactiveDeadlineSeconds: 0\n",
+                want: &["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive"],
+            },
+            Case {
+                name: "active deadline seconds too large",
+                input: "containers: [{name: ctr, image: image}]\nactiveDeadlineSeconds: 2147483648\n",
+                want: &["spec.activeDeadlineSeconds: Invalid value: 2147483648: must be between 1 and 2147483647, inclusive"],
+            },
+            Case {
+                name: "bad nodeSelector",
+                input: "containers: [{name: ctr, image: image}]\nnodeSelector: {key: 'a b'}\n",
+                want: &[concat!("spec.nodeSelector: Invalid value: \"a b\": ", "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")],
+            },
+            Case {
+                name: "bad hostname",
+                input: "containers: [{name: ctr, image: image}]\nhostname: Bad.Host\n",
+                want: &["spec.hostname: Invalid value: \"Bad.Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn messages_use_the_shared_constants() {
+        // Guards the constants the tables above spell out inline.
+        assert_eq!(is_dns1123_label("Bad_Name"), vec![LABEL_MSG.to_string()]);
+        assert_eq!(
+            is_valid_label_value("a b"),
+            vec![LABEL_VALUE_MSG.to_string()]
+        );
+        assert_eq!(
+            is_qualified_name("invalid~key"),
+            vec![NAME_PART_MSG.to_string()]
+        );
+    }
+}
+
+mod test_validate_tolerations {
+    use super::*;
+
+    fn tolerations(t: &[Toleration]) -> Vec<FieldError> {
+        validate_tolerations(t, "field")
+    }
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case { name: "populate forgiveness tolerations with exists operator in pod", input: "- {key: foo, operator: Exists, effect: NoExecute, tolerationSeconds: 60}\n", want: &[] },
+            Case { name: "populate forgiveness tolerations with equal operator in pod", input: "- {key: foo, operator: Equal, value: bar, effect: NoExecute, tolerationSeconds: 60}\n", want: &[] },
+            Case { name: "populate tolerations equal operator in pod", input: "- {key: foo, operator: Equal, value: bar, effect: NoSchedule}\n", want: &[] },
+            Case { name: "populate tolerations exists operator in pod", input: "- {key: foo, operator: Exists, effect: NoSchedule}\n", want: &[] },
+            Case { name: "empty key with Exists operator is OK for toleration, empty toleration key means match all taint keys", input: "- {operator: Exists, effect: NoSchedule}\n", want: &[] },
+            Case { name: "empty operator is OK for toleration, defaults to Equal", input: "- {key: foo, value: bar, effect: NoSchedule}\n", want: &[] },
+            Case { name: "empty effect is OK for toleration, empty toleration effect means match all taint effects", input: "- {key: foo, operator: Equal, value: bar}\n", want: &[] },
+            Case { name: "negative tolerationSeconds is OK for toleration", input: "- {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: -2}\n", want: &[] },
+        ];
+        run(&cases, |v: &Vec<Toleration>| tolerations(v));
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case {
+                name: "invalid toleration key",
+                input: "- {key: nospecialchars^=@, operator: Equal, value: bar, effect: NoSchedule}\n",
+                want: &["field[0].key: Invalid value: \"nospecialchars^=@\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+            },
+            Case {
+                name: "operator must be 'Exists' when `key` is empty",
+                input: "- {operator: Equal, value: bar, effect: NoSchedule}\n",
+                want: &["field[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\""],
+            },
+            Case {
+                name: "value must be empty when `operator` is 'Exists'",
+                input: "- {key: foo, operator: Exists, value: bar, effect: NoSchedule}\n",
+                want: &["field[0].operator: Invalid value: \"bar\": value must be empty when `operator` is 'Exists'"],
+            },
+            Case {
+                name: "operator must be 'Equal' or 'Exists'",
+                input: "- {key: foo, operator: In, value: bar, effect: NoSchedule}\n",
+                want: &["field[0].operator: Unsupported value: \"In\": supported values: \"Equal\", \"Exists\""],
+            },
+            Case {
+                name: "effect must be 'NoExecute' when `TolerationSeconds` is set",
+                input: "- {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoSchedule, tolerationSeconds: 20}\n",
+                want: &["field[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set"],
+            },
+            Case {
+                name: "invalid effect",
+                input: "- {key: foo, operator: Exists, effect: NoScheduleNoAdmit}\n",
+                want: &["field[0].effect: Unsupported value: \"NoScheduleNoAdmit\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""],
+            },
+            Case {
+                name: "invalid value",
+                input: "- {key: foo, operator: Equal, value: 'bad value', effect: NoSchedule}\n",
+                want: &[concat!("field[0].operator: Invalid value: \"bad value\": ", "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")],
+            },
+        ];
+        run(&cases, |v: &Vec<Toleration>| tolerations(v));
+    }
+}
+
+mod test_validate_affinity {
+    use super::*;
+
+    #[test]
+    fn node_affinity_cases() {
+        let cases = [
+            Case {
+                name: "serialized node affinity requirements",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: key2, operator: In, values: [value1, value2]}]\n        matchFields: [{key: metadata.name, operator: NotIn, values: [host1]}]\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 10\n      preference:\n        matchExpressions: [{key: foo, operator: In, values: [bar]}]\n",
+                want: &[],
+            },
+            Case {
+                name: "invalid key in MatchExpression for node affinity",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: invalid key ___@#, operator: Exists}]\n",
+                want: &["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key: Invalid value: \"invalid key ___@#\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+            },
+            Case {
+                name: "invalid MatchFields in affinity",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchFields: [{key: metadata.name, operator: NotIn, values: [host1, host2]}]\n",
+                want: &["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values: Required value: must be only one value when `operator` is 'In' or 'NotIn' for node field selector"],
+            },
+            Case {
+                name: "invalid requiredDuringSchedulingIgnoredDuringExecution node selector, nodeSelectorTerms must have at least one term",
+                input: "containers: [{name: ctr, image: image}]\naffinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: []}}}\n",
+                want: &["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term"],
+            },
+            Case {
+                name: "invalid weight in preferredDuringSchedulingIgnoredDuringExecution in node affinity, weight should be in range 1-100",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 199\n      preference:\n        matchExpressions: [{key: foo, operator: In, values: [bar]}]\n",
+                want: &["spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 199: must be in the range 1-100"],
+            },
+            Case {
+                name: "invalid requiredDuringSchedulingIgnoredDuringExecution node selector term, exists operator with values",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: key1, operator: Exists, values: [a]}]\n",
+                want: &["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"],
+            },
+            Case {
+                name: "preferred terms accept any label value",
+                input: "containers: [{name: ctr, image: image}]\naffinity:\n  nodeAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 1\n      preference:\n        matchExpressions: [{key: foo, operator: In, values: ['not a label value']}]\n",
+                want: &[],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}
+
+mod test_validate_node {
+    use super::*;
+    use crate::engine::api::node::validate;
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case {
+                name: "taints with same key but different effects",
+                input: "metadata: {name: abc}\nspec:\n  taints:\n  - {key: dedicated, value: special-user-1, effect: NoSchedule}\n  - {key: dedicated, value: special-user-2, effect: NoExecute}\n  - {key: node.kubernetes.io/unschedulable, effect: NoSchedule}\nstatus:\n  capacity: {cpu: '4', memory: 8Gi, pods: '110'}\n",
+                want: &[],
+            },
+        ];
+        run(&cases, |n: &Node| validate(n));
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case {
+                name: "missing-taint-key",
+                input: "metadata: {name: abc}\nspec:\n  taints: [{key: '', value: special-user-1, effect: NoSchedule}]\n",
+                want: &["metadata.taints[0].key: Invalid value: \"\": name part must be non-empty", concat!("metadata.taints[0].key: Invalid value: \"\": ", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")],
+            },
+            Case {
+                name: "bad-taint-key",
+                input: "metadata: {name: abc}\nspec:\n  taints: [{key: NoUppercaseOrSpecialCharsLike=Equals, value: special-user-1, effect: NoSchedule}]\n",
+                want: &["metadata.taints[0].key: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+            },
+            Case {
+                name: "bad-taint-value",
+                input: "metadata: {name: abc}\nspec:\n  taints: [{key: dedicated, value: 'some bad value', effect: NoSchedule}]\n",
+                want: &[concat!("metadata.taints[0].value: Invalid value: \"some bad value\": ", "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")],
+            },
+            Case {
+                name: "missing-taint-effect",
+                input: "metadata: {name: abc}\nspec:\n  taints: [{key: dedicated, value: special-user-3, effect: ''}]\n",
+                want: &["metadata.taints[0].effect: Required value"],
+            },
+            Case {
+                name: "unsupported-taint-effect",
+                input: "metadata: {name: abc}\nspec:\n  taints: [{key: dedicated, value: special-user-3, effect: NoScheduleNoAdmit}]\n",
+                want: &["metadata.taints[0].effect: Unsupported value: \"NoScheduleNoAdmit\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""],
+            },
+            Case {
+                name: "duplicated-taints-with-same-key-effect",
+                input: "metadata: {name: abc}\nspec:\n  taints:\n  - {key: dedicated, value: special-user-1, effect: NoSchedule}\n  - {key: dedicated, value: special-user-2, effect: NoSchedule}\n",
+                want: &["metadata.taints[1]: Duplicate value: core.Taint{Key:\"dedicated\", Value:\"special-user-2\", Effect:\"NoSchedule\", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair"],
+            },
+            Case {
+                name: "negative-capacity",
+                input: "metadata: {name: abc}\nstatus:\n  capacity: {memory: '-1'}\n",
+                want: &["status.capacity.memory: Invalid value: \"-1\": must be greater than or equal to 0"],
+            },
+        ];
+        run(&cases, |n: &Node| validate(n));
+    }
+}
+
+mod test_validate_object_meta {
+    use super::*;
+
+    #[test]
+    fn test_validate_service_name() {
+        // ValidateServiceName is NameIsDNS1035Label: a leading digit is rejected.
+        let dns1035 = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+        assert!(NameRule::Dns1035Label.check("my-svc", false).is_empty());
+        assert_eq!(
+            NameRule::Dns1035Label.check("1-svc", false),
+            vec![dns1035.to_string()]
+        );
+        assert_eq!(
+            NameRule::Dns1035Label.check("My-Svc", false),
+            vec![dns1035.to_string()]
+        );
+        assert_eq!(
+            NameRule::Dns1035Label.check("a.b", false),
+            vec![dns1035.to_string()]
+        );
+        assert_eq!(
+            NameRule::Dns1035Label.check(&"a".repeat(64), false),
+            vec![max_len_error(63)]
+        );
+        // generateName: the trailing dash is masked.
+        assert!(NameRule::Dns1035Label.check("svc-", true).is_empty());
+    }
+
+    #[test]
+    fn test_validate_object_meta_names() {
+        let cases = [
+            Case { name: "valid", input: "name: a.b-c\n", want: &[] },
+            Case { name: "generate name with trailing dash", input: "generateName: web-\n", want: &[] },
+            Case {
+                name: "name too long",
+                input: leak(format!("name: {}\n", "a".repeat(254))),
+                want: leak_list(&[format!("metadata.name: Invalid value: \"{}\": must be no more than 253 characters", "a".repeat(254))]),
+            },
+            Case { name: "uppercase name", input: "name: Foo\n", want: &["metadata.name: Invalid value: \"Foo\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"] },
+            Case {
+                name: "invalid label key prefix",
+                input: "name: a\nlabels: {Example.com/app: x}\n",
+                want: &["metadata.labels: Invalid value: \"Example.com/app\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "label value too long",
+                input: leak(format!("name: a\nlabels: {{app: {}}}\n", "v".repeat(64))),
+                want: leak_list(&[format!("metadata.labels: Invalid value: \"{}\": must be no more than 63 characters", "v".repeat(64))]),
+            },
+        ];
+        run(&cases, |m: &ObjectMeta| {
+            validate_object_meta(m, true, NameRule::DnsSubdomain)
+        });
+    }
+}

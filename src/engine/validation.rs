@@ -26,7 +26,9 @@
 //!   `Invalid value` with the quantity parser's message.
 //! - `terminationGracePeriodSeconds < 0` is rejected (`must be greater than or equal to 0`);
 //!   upstream accepts it and later treats it as 1.
-//! - Not covered: volume sources, security contexts, pod (anti-)affinity, topology spread, DNS
+//! - Volume sources: exactly one per volume, with hostPath, emptyDir, secret, configMap and
+//!   persistentVolumeClaim checked further; other sources are only counted.
+//! - Not covered: security contexts, pod (anti-)affinity, topology spread, DNS
 //!   config, ephemeral containers, finalizers, owner references, managed fields. Go map iteration
 //!   order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
@@ -37,7 +39,7 @@
 
 use crate::engine::quantity::Quantity;
 use k8s_openapi::api::core::v1::{
-    Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, Lifecycle,
+    Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
     LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector, PodSpec,
     Probe, ResourceFieldSelector, ResourceRequirements, SleepAction, TCPSocketAction, Toleration,
     Volume,
@@ -813,8 +815,12 @@ const TAINT_EFFECTS: [&str; 3] = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 /// `path` is the spec's path, e.g. `spec` or `spec.template.spec`.
 pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let volumes = spec.volumes.as_deref().unwrap_or(&[]);
-    errs.extend(validate_volumes(volumes, &format!("{path}.volumes")));
+    let (volumes, volume_errs) = validate_volumes(
+        spec.volumes.as_deref().unwrap_or(&[]),
+        &format!("{path}.volumes"),
+    );
+    errs.extend(volume_errs);
+    let volumes = volumes.as_slice();
 
     let containers_path = format!("{path}.containers");
     let mut names: Vec<&str> = Vec::new();
@@ -1017,29 +1023,226 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     errs
 }
 
-fn validate_volumes(volumes: &[Volume], path: &str) -> Vec<FieldError> {
+/// The volume sources set on `v`, by their JSON names, in the order upstream's
+/// `validateVolumeSource` visits them.
+pub fn volume_sources(v: &Volume) -> Vec<&'static str> {
+    [
+        ("hostPath", v.host_path.is_some()),
+        ("emptyDir", v.empty_dir.is_some()),
+        ("gitRepo", v.git_repo.is_some()),
+        ("gcePersistentDisk", v.gce_persistent_disk.is_some()),
+        ("awsElasticBlockStore", v.aws_elastic_block_store.is_some()),
+        ("secret", v.secret.is_some()),
+        ("nfs", v.nfs.is_some()),
+        ("iscsi", v.iscsi.is_some()),
+        ("glusterfs", v.glusterfs.is_some()),
+        ("flocker", v.flocker.is_some()),
+        ("persistentVolumeClaim", v.persistent_volume_claim.is_some()),
+        ("rbd", v.rbd.is_some()),
+        ("flexVolume", v.flex_volume.is_some()),
+        ("cinder", v.cinder.is_some()),
+        ("cephfs", v.cephfs.is_some()),
+        ("quobyte", v.quobyte.is_some()),
+        ("downwardAPI", v.downward_api.is_some()),
+        ("fc", v.fc.is_some()),
+        ("azureFile", v.azure_file.is_some()),
+        ("vsphereVolume", v.vsphere_volume.is_some()),
+        ("photonPersistentDisk", v.photon_persistent_disk.is_some()),
+        ("portworxVolume", v.portworx_volume.is_some()),
+        ("azureDisk", v.azure_disk.is_some()),
+        ("storageos", v.storageos.is_some()),
+        ("configMap", v.config_map.is_some()),
+        ("scaleIO", v.scale_io.is_some()),
+        ("projected", v.projected.is_some()),
+        ("csi", v.csi.is_some()),
+        ("ephemeral", v.ephemeral.is_some()),
+        ("image", v.image.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect()
+}
+
+/// Upstream `fileModeErrorMsg`.
+const FILE_MODE_ERR: &str = "must be a number between 0 and 0777 (octal), both inclusive";
+/// `supportedHostPathTypes`, sorted like `sets.List` (the unset type first).
+const HOST_PATH_TYPES: [&str; 8] = [
+    "",
+    "BlockDevice",
+    "CharDevice",
+    "Directory",
+    "DirectoryOrCreate",
+    "File",
+    "FileOrCreate",
+    "Socket",
+];
+
+/// Upstream `validatePathNoBacksteps`.
+fn validate_path_no_backsteps(target: &str, path: &str) -> Vec<FieldError> {
+    if target.split('/').any(|p| p == "..") {
+        vec![FieldError::invalid(path, target, "must not contain '..'")]
+    } else {
+        Vec::new()
+    }
+}
+
+fn validate_file_mode(mode: Option<i32>, path: &str) -> Vec<FieldError> {
+    match mode {
+        Some(m) if !(0..=0o777).contains(&m) => vec![FieldError::invalid(path, m, FILE_MODE_ERR)],
+        _ => Vec::new(),
+    }
+}
+
+/// Upstream `validateKeyToPath` (configMap and secret `items`).
+fn validate_key_to_path(kp: &KeyToPath, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (i, v) in volumes.iter().enumerate() {
-        let np = format!("{path}[{i}].name");
-        if v.name.is_empty() {
-            errs.push(FieldError::required(&np, ""));
-        } else {
-            for m in is_dns1123_label(&v.name) {
-                errs.push(FieldError::invalid(&np, &v.name, m));
+    if kp.key.is_empty() {
+        errs.push(FieldError::required(format!("{path}.key"), ""));
+    }
+    let pp = format!("{path}.path");
+    if kp.path.is_empty() {
+        errs.push(FieldError::required(&pp, ""));
+    }
+    // validateLocalNonReservedPath
+    if kp.path.starts_with('/') {
+        errs.push(FieldError::invalid(
+            &pp,
+            &kp.path,
+            "must be a relative path",
+        ));
+    }
+    errs.extend(validate_path_no_backsteps(&kp.path, &pp));
+    if kp.path.starts_with("..") && !kp.path.starts_with("../") {
+        errs.push(FieldError::invalid(
+            &pp,
+            &kp.path,
+            "must not start with '..'",
+        ));
+    }
+    errs.extend(validate_file_mode(kp.mode, &format!("{path}.mode")));
+    errs
+}
+
+/// Upstream `validateVolumeSource` for one volume at `path` (`spec.volumes[i]`): exactly one
+/// source; hostPath, emptyDir, secret, persistentVolumeClaim and configMap are checked further.
+fn validate_volume_source(v: &Volume, path: &str) -> Vec<FieldError> {
+    let sources = volume_sources(v);
+    let mut errs: Vec<FieldError> = sources
+        .iter()
+        .skip(1)
+        .map(|s| {
+            FieldError::forbidden(
+                format!("{path}.{s}"),
+                "may not specify more than 1 volume type",
+            )
+        })
+        .collect();
+    match sources.first().copied() {
+        None => errs.push(FieldError::required(path, "must specify a volume type")),
+        Some("hostPath") => {
+            if let Some(hp) = &v.host_path {
+                let pp = format!("{path}.hostPath.path");
+                if hp.path.is_empty() {
+                    errs.push(FieldError::required(pp, ""));
+                } else {
+                    errs.extend(validate_path_no_backsteps(&hp.path, &pp));
+                    if let Some(t) = hp.type_.as_deref().filter(|t| !HOST_PATH_TYPES.contains(t)) {
+                        errs.push(FieldError::not_supported(
+                            format!("{path}.hostPath.type"),
+                            t,
+                            &HOST_PATH_TYPES,
+                        ));
+                    }
+                }
             }
         }
-        if names.contains(&v.name.as_str()) {
-            errs.push(FieldError::duplicate(&np, &v.name));
-        } else {
-            names.push(&v.name);
+        Some("emptyDir") => {
+            let limit = v.empty_dir.as_ref().and_then(|e| e.size_limit.as_ref());
+            if limit
+                .and_then(|q| Quantity::parse(&q.0).ok())
+                .is_some_and(|q| q.milli_value() < 0)
+            {
+                errs.push(FieldError::forbidden(
+                    format!("{path}.emptyDir.sizeLimit"),
+                    "SizeLimit field must be a valid resource quantity",
+                ));
+            }
         }
+        Some("secret") => {
+            if let Some(sec) = &v.secret {
+                let sp = format!("{path}.secret");
+                if sec.secret_name.as_deref().unwrap_or("").is_empty() {
+                    errs.push(FieldError::required(format!("{sp}.secretName"), ""));
+                }
+                errs.extend(validate_file_mode(
+                    sec.default_mode,
+                    &format!("{sp}.defaultMode"),
+                ));
+                for (i, kp) in sec.items.iter().flatten().enumerate() {
+                    errs.extend(validate_key_to_path(kp, &format!("{sp}.items[{i}]")));
+                }
+            }
+        }
+        Some("persistentVolumeClaim") => {
+            if v.persistent_volume_claim
+                .as_ref()
+                .is_some_and(|c| c.claim_name.is_empty())
+            {
+                errs.push(FieldError::required(
+                    format!("{path}.persistentVolumeClaim.claimName"),
+                    "",
+                ));
+            }
+        }
+        Some("configMap") => {
+            if let Some(cm) = &v.config_map {
+                let cp = format!("{path}.configMap");
+                if cm.name.is_empty() {
+                    errs.push(FieldError::required(format!("{cp}.name"), ""));
+                }
+                errs.extend(validate_file_mode(
+                    cm.default_mode,
+                    &format!("{cp}.defaultMode"),
+                ));
+                for (i, kp) in cm.items.iter().flatten().enumerate() {
+                    errs.extend(validate_key_to_path(kp, &format!("{cp}.items[{i}]")));
+                }
+            }
+        }
+        Some(_) => {}
     }
     errs
 }
 
+/// Upstream `ValidateVolumes`: the source, then the name; only volumes without errors can be
+/// mounted (their names are returned).
+fn validate_volumes<'a>(volumes: &'a [Volume], path: &str) -> (Vec<&'a str>, Vec<FieldError>) {
+    let mut errs = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (i, v) in volumes.iter().enumerate() {
+        let np = format!("{path}[{i}].name");
+        let mut el = validate_volume_source(v, &format!("{path}[{i}]"));
+        if v.name.is_empty() {
+            el.push(FieldError::required(&np, ""));
+        } else {
+            for m in is_dns1123_label(&v.name) {
+                el.push(FieldError::invalid(&np, &v.name, m));
+            }
+        }
+        if names.contains(&v.name.as_str()) {
+            el.push(FieldError::duplicate(&np, &v.name));
+        }
+        if el.is_empty() {
+            names.push(&v.name);
+        } else {
+            errs.extend(el);
+        }
+    }
+    (names, errs)
+}
+
 /// Checks shared by all containers (upstream `validateContainerCommon`, subset).
-fn validate_container(c: &Container, volumes: &[Volume], path: &str) -> Vec<FieldError> {
+fn validate_container(c: &Container, volumes: &[&str], path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let np = format!("{path}.name");
     if c.name.is_empty() {
@@ -1123,7 +1326,7 @@ fn validate_container(c: &Container, volumes: &[Volume], path: &str) -> Vec<Fiel
         if m.name.is_empty() {
             errs.push(FieldError::required(format!("{mp}.name"), ""));
         }
-        if !volumes.iter().any(|v| v.name == m.name) {
+        if !volumes.contains(&m.name.as_str()) {
             errs.push(FieldError::not_found(format!("{mp}.name"), &m.name));
         }
         if m.mount_path.is_empty() {

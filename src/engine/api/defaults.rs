@@ -5,7 +5,8 @@
 //! not added (it would only add noise to `-o yaml` in a cluster with no API tokens).
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, PodSecurityContext, PodSpec, Probe, ResourceRequirements, Toleration,
+    Container, ContainerPort, EmptyDirVolumeSource, PodSecurityContext, PodSpec, Probe,
+    ResourceRequirements, Toleration,
 };
 
 /// `SetDefaults_PodSpec` and `SetDefaults_Container`: applied to pods and to pod templates.
@@ -20,6 +21,12 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.security_context
         .get_or_insert_with(PodSecurityContext::default);
     spec.enable_service_links.get_or_insert(true);
+    // SetDefaults_Volume: a volume with no source is an emptyDir.
+    for v in spec.volumes.iter_mut().flatten() {
+        if crate::engine::validation::volume_sources(v).is_empty() {
+            v.empty_dir = Some(EmptyDirVolumeSource::default());
+        }
+    }
     let host_network = spec.host_network == Some(true);
     for c in spec.containers.iter_mut() {
         default_container(c, host_network);

@@ -1,7 +1,8 @@
 //! Case tables mirroring upstream `pkg/apis/core/validation/validation_test.go`
 //! (`TestValidatePodSpec`, `TestValidateContainers`, `TestValidateInitContainers`,
 //! `TestValidateEnv`, `TestValidateEnvFrom`, `TestValidatePorts`, `TestValidateProbe`,
-//! `TestValidateTolerations`, `TestValidateNode`, `TestValidateServiceName`…). Case names are
+//! `TestValidateTolerations`, `TestValidateVolumes`, `TestValidateNode`,
+//! `TestValidateServiceName`…). Case names are
 //! upstream's; each error case asserts the whole rendered error (field path, type, value and
 //! detail), in upstream's order.
 //!
@@ -931,5 +932,88 @@ mod test_validate_object_meta {
         run(&cases, |m: &ObjectMeta| {
             validate_object_meta(m, true, NameRule::DnsSubdomain)
         });
+    }
+}
+
+mod test_validate_volumes {
+    use super::*;
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            Case { name: "valid HostPath", input: "containers: [{name: c, image: i, volumeMounts: [{name: host-path, mountPath: /h}]}]\nvolumes: [{name: host-path, hostPath: {path: /mnt/path, type: Directory}}]\n", want: &[] },
+            Case { name: "valid HostPath without type", input: "containers: [{name: c, image: i}]\nvolumes: [{name: host-path, hostPath: {path: /mnt/path}}]\n", want: &[] },
+            Case { name: "valid EmptyDir", input: "containers: [{name: c, image: i}]\nvolumes: [{name: empty, emptyDir: {medium: Memory, sizeLimit: 1Gi}}]\n", want: &[] },
+            Case { name: "volume with no source defaults to emptyDir", input: "containers: [{name: c, image: i, volumeMounts: [{name: empty, mountPath: /e}]}]\nvolumes: [{name: empty}]\n", want: &[] },
+            Case { name: "valid Secret", input: "containers: [{name: c, image: i}]\nvolumes: [{name: secret, secret: {secretName: my-secret, defaultMode: 420, items: [{key: a, path: a.txt, mode: 256}]}}]\n", want: &[] },
+            Case { name: "valid ConfigMap", input: "containers: [{name: c, image: i}]\nvolumes: [{name: cfg, configMap: {name: my-cfg, items: [{key: k, path: sub/file}]}}]\n", want: &[] },
+            Case { name: "valid PersistentVolumeClaim", input: "containers: [{name: c, image: i}]\nvolumes: [{name: pvc, persistentVolumeClaim: {claimName: my-claim}}]\n", want: &[] },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn error_cases() {
+        let cases = [
+            Case {
+                name: "invalid HostPath backsteps",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: host-path, hostPath: {path: /mnt/path/.., type: Directory}}]\n",
+                want: &["spec.volumes[0].hostPath.path: Invalid value: \"/mnt/path/..\": must not contain '..'"],
+            },
+            Case {
+                name: "invalid HostPath type",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: host-path, hostPath: {path: /mnt/path, type: invalid}}]\n",
+                want: &["spec.volumes[0].hostPath.type: Unsupported value: \"invalid\": supported values: \"\", \"BlockDevice\", \"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\""],
+            },
+            Case {
+                name: "empty HostPath path",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: host-path, hostPath: {path: ''}}]\n",
+                want: &["spec.volumes[0].hostPath.path: Required value"],
+            },
+            Case {
+                name: "multiple volume types",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: two, hostPath: {path: /mnt/path}, emptyDir: {}}]\n",
+                want: &["spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type"],
+            },
+            Case {
+                name: "empty secret name",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: s, secret: {}}]\n",
+                want: &["spec.volumes[0].secret.secretName: Required value"],
+            },
+            Case {
+                name: "secret with bad defaultMode and item path",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: s, secret: {secretName: s, defaultMode: 512, items: [{key: k, path: /abs}, {key: '', path: ..sneaky}]}}]\n",
+                want: &[
+                    "spec.volumes[0].secret.defaultMode: Invalid value: 512: must be a number between 0 and 0777 (octal), both inclusive",
+                    "spec.volumes[0].secret.items[0].path: Invalid value: \"/abs\": must be a relative path",
+                    "spec.volumes[0].secret.items[1].key: Required value",
+                    "spec.volumes[0].secret.items[1].path: Invalid value: \"..sneaky\": must not start with '..'",
+                ],
+            },
+            Case {
+                name: "empty configMap name",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: cfg, configMap: {name: ''}}]\n",
+                want: &["spec.volumes[0].configMap.name: Required value"],
+            },
+            Case {
+                name: "empty PVC claimName",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: pvc, persistentVolumeClaim: {claimName: ''}}]\n",
+                want: &["spec.volumes[0].persistentVolumeClaim.claimName: Required value"],
+            },
+            Case {
+                name: "name not unique",
+                input: "containers: [{name: c, image: i}]\nvolumes: [{name: abc, emptyDir: {}}, {name: abc, emptyDir: {}}]\n",
+                want: &["spec.volumes[1].name: Duplicate value: \"abc\""],
+            },
+            Case {
+                name: "an invalid volume cannot be mounted",
+                input: "containers: [{name: c, image: i, volumeMounts: [{name: bad, mountPath: /b}]}]\nvolumes: [{name: bad, hostPath: {path: ''}}]\n",
+                want: &[
+                    "spec.volumes[0].hostPath.path: Required value",
+                    "spec.containers[0].volumeMounts[0].name: Not found: \"bad\"",
+                ],
+            },
+        ];
+        run(&cases, pod_spec);
     }
 }

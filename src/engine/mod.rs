@@ -964,7 +964,11 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
     match (obj, old) {
         (Object::Pod(p), old) => {
             let mut errs = match &p.spec {
-                Some(spec) => validation::validate_pod_spec(spec, "spec"),
+                Some(spec) => {
+                    let mut errs = validation::validate_pod_spec(spec, "spec");
+                    errs.extend(validation::validate_pod_only(spec, "spec"));
+                    errs
+                }
                 None => vec![FieldError::required("spec", "")],
             };
             if let Some(Object::Pod(o)) = old {

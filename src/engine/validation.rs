@@ -28,7 +28,7 @@
 //!   upstream accepts it and later treats it as 1.
 //! - Volume sources: exactly one per volume, with hostPath, emptyDir, secret, configMap and
 //!   persistentVolumeClaim checked further; other sources are only counted.
-//! - Not covered: security contexts, pod (anti-)affinity, topology spread, DNS
+//! - Not covered: security contexts, pod-affinity matchLabelKeys, topology spread, DNS
 //!   config, ephemeral containers, finalizers, owner references, managed fields. Go map iteration
 //!   order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
@@ -40,9 +40,9 @@
 use crate::engine::quantity::Quantity;
 use k8s_openapi::api::core::v1::{
     Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
-    LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector, PodSpec,
-    Probe, ResourceFieldSelector, ResourceRequirements, SleepAction, TCPSocketAction, Toleration,
-    Volume,
+    LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector,
+    PodAffinityTerm, PodSpec, Probe, ResourceFieldSelector, ResourceRequirements, SleepAction,
+    TCPSocketAction, Toleration, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -974,6 +974,55 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             ));
         }
     }
+    if let Some(aff) = spec.affinity.as_ref() {
+        let ap = format!("{path}.affinity");
+        let kinds = [
+            (
+                "podAffinity",
+                aff.pod_affinity.as_ref().map(|a| {
+                    (
+                        &a.required_during_scheduling_ignored_during_execution,
+                        &a.preferred_during_scheduling_ignored_during_execution,
+                    )
+                }),
+            ),
+            (
+                "podAntiAffinity",
+                aff.pod_anti_affinity.as_ref().map(|a| {
+                    (
+                        &a.required_during_scheduling_ignored_during_execution,
+                        &a.preferred_during_scheduling_ignored_during_execution,
+                    )
+                }),
+            ),
+        ];
+        for (name, terms) in kinds {
+            let Some((required, preferred)) = terms else {
+                continue;
+            };
+            let kp = format!("{ap}.{name}");
+            for (i, term) in required.iter().flatten().enumerate() {
+                errs.extend(validate_pod_affinity_term(
+                    term,
+                    &format!("{kp}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"),
+                ));
+            }
+            for (i, w) in preferred.iter().flatten().enumerate() {
+                let wp = format!("{kp}.preferredDuringSchedulingIgnoredDuringExecution[{i}]");
+                if w.weight <= 0 || w.weight > 100 {
+                    errs.push(FieldError::invalid(
+                        format!("{wp}.weight"),
+                        w.weight,
+                        "must be in the range 1-100",
+                    ));
+                }
+                errs.extend(validate_pod_affinity_term(
+                    &w.pod_affinity_term,
+                    &format!("{wp}.podAffinityTerm"),
+                ));
+            }
+        }
+    }
     if let Some(sa) = spec
         .service_account_name
         .as_deref()
@@ -1210,6 +1259,29 @@ fn validate_volume_source(v: &Volume, path: &str) -> Vec<FieldError> {
             }
         }
         Some(_) => {}
+    }
+    errs
+}
+
+/// Checks upstream applies to a Pod but not to a pod template (`validateContainersOnlyForPod`):
+/// container images may not have leading or trailing whitespace.
+pub fn validate_pod_only(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let lists = [
+        ("containers", Some(&spec.containers)),
+        ("initContainers", spec.init_containers.as_ref()),
+    ];
+    let mut errs = Vec::new();
+    for (name, list) in lists {
+        for (i, c) in list.into_iter().flatten().enumerate() {
+            let image = c.image.as_deref().unwrap_or("");
+            if image.len() != image.trim().len() {
+                errs.push(FieldError::invalid(
+                    format!("{path}.{name}[{i}].image"),
+                    image,
+                    "must not have leading or trailing whitespace",
+                ));
+            }
+        }
     }
     errs
 }
@@ -1518,6 +1590,79 @@ pub fn validate_tolerations(tolerations: &[Toleration], path: &str) -> Vec<Field
                 effect,
                 &TAINT_EFFECTS,
             ));
+        }
+    }
+    errs
+}
+
+/// Upstream `validatePodAffinityTerm` (matchLabelKeys / mismatchLabelKeys are not checked).
+/// Upstream reports bad `namespaces` entries under `namespace` (singular); kept.
+fn validate_pod_affinity_term(term: &PodAffinityTerm, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(sel) = &term.label_selector {
+        errs.extend(validate_label_selector(
+            sel,
+            &format!("{path}.labelSelector"),
+        ));
+    }
+    if let Some(sel) = &term.namespace_selector {
+        errs.extend(validate_label_selector(
+            sel,
+            &format!("{path}.namespaceSelector"),
+        ));
+    }
+    for ns in term.namespaces.iter().flatten() {
+        for m in is_dns1123_label(ns) {
+            errs.push(FieldError::invalid(format!("{path}.namespace"), ns, m));
+        }
+    }
+    let tp = format!("{path}.topologyKey");
+    if term.topology_key.is_empty() {
+        errs.push(FieldError::required(&tp, "can not be empty"));
+    }
+    for m in is_qualified_name(&term.topology_key) {
+        errs.push(FieldError::invalid(&tp, &term.topology_key, m));
+    }
+    errs
+}
+
+/// Upstream `unversionedvalidation.ValidateLabelSelector` (label values checked strictly, as on
+/// create).
+pub fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(labels) = &sel.match_labels {
+        errs.extend(validate_labels(labels, &format!("{path}.matchLabels")));
+    }
+    for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
+        let p = format!("{path}.matchExpressions[{i}]");
+        let values = e.values.as_deref().unwrap_or_default();
+        match e.operator.as_str() {
+            "In" | "NotIn" if values.is_empty() => errs.push(FieldError::required(
+                format!("{p}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errs.push(FieldError::forbidden(
+                format!("{p}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            other => errs.push(FieldError::invalid(
+                format!("{p}.operator"),
+                other,
+                "not a valid selector operator",
+            )),
+        }
+        for m in is_qualified_name(&e.key) {
+            errs.push(FieldError::invalid(format!("{p}.key"), e.key.as_str(), m));
+        }
+        for (j, v) in values.iter().enumerate() {
+            for m in is_valid_label_value(v) {
+                errs.push(FieldError::invalid(
+                    format!("{p}.values[{j}]"),
+                    v.as_str(),
+                    m,
+                ));
+            }
         }
     }
     errs

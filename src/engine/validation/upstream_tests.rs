@@ -1017,3 +1017,55 @@ mod test_validate_volumes {
         run(&cases, pod_spec);
     }
 }
+
+mod test_validate_pod_affinity {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Case {
+                name: "serialized pod anti affinity with different Label Operators in affinity requirements in annotations",
+                input: "containers: [{name: c, image: i}]\naffinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n    - labelSelector: {matchExpressions: [{key: key2, operator: Exists}]}\n      topologyKey: zone\n      namespaces: [ns]\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 10\n      podAffinityTerm:\n        labelSelector: {matchExpressions: [{key: key2, operator: NotIn, values: [value1, value2]}]}\n        topologyKey: region\n",
+                want: &[],
+            },
+            Case {
+                name: "invalid labelSelector in preferredDuringSchedulingIgnoredDuringExecution in podaffinity annotations, values should be empty if the operator is Exists",
+                input: "containers: [{name: c, image: i}]\naffinity:\n  podAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 10\n      podAffinityTerm:\n        labelSelector: {matchExpressions: [{key: key2, operator: Exists, values: [value1, value2]}]}\n        topologyKey: zone\n",
+                want: &["spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"],
+            },
+            Case {
+                name: "invalid name space in preferredDuringSchedulingIgnoredDuringExecution in podaffinity annotations, namespace should be valid",
+                input: "containers: [{name: c, image: i}]\naffinity:\n  podAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 10\n      podAffinityTerm:\n        namespaces: ['INVALID_NAMESPACE']\n        topologyKey: zone\n",
+                want: &["spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.namespace: Invalid value: \"INVALID_NAMESPACE\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+            },
+            Case {
+                name: "invalid weight in preferredDuringSchedulingIgnoredDuringExecution in pod anti affinity annotations, weight should be in range 1-100",
+                input: "containers: [{name: c, image: i}]\naffinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n    - weight: 109\n      podAffinityTerm: {topologyKey: zone}\n",
+                want: &["spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 109: must be in the range 1-100"],
+            },
+            Case {
+                name: "invalid empty topologyKey in requiredDuringSchedulingIgnoredDuringExecution in pod anti affinity",
+                input: "containers: [{name: c, image: i}]\naffinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n    - labelSelector: {matchLabels: {app: web}}\n      topologyKey: ''\n",
+                want: &[
+                    "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty",
+                    "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: \"\": name part must be non-empty",
+                    concat!("spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: \"\": ", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+                ],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+
+    #[test]
+    fn test_validate_pod_create_image_whitespace() {
+        // validateContainersOnlyForPod: only Pods, not templates.
+        let spec: PodSpec =
+            serde_yaml::from_str("containers: [{name: c, image: ' nginx'}]\n").unwrap_or_default();
+        assert_eq!(
+            render(&validate_pod_only(&spec, "spec")),
+            ["spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"]
+        );
+        assert!(pod_spec(&spec).is_empty());
+    }
+}

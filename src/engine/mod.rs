@@ -491,9 +491,14 @@ impl Cluster {
             .as_ref()
             .and_then(|s| s.termination_grace_period_seconds)
             .unwrap_or(30);
-        let mut grace = options.grace_period_seconds.unwrap_or(default_grace).max(0);
+        let mut grace = options.grace_period_seconds.unwrap_or(default_grace);
         if !bound || terminal {
             grace = 0;
+        }
+        // CheckGracefulDelete: a negative period (e.g. a negative
+        // terminationGracePeriodSeconds, which validation accepts) becomes 1.
+        if grace < 0 {
+            grace = 1;
         }
         let has_finalizers = !pod
             .metadata

@@ -24,8 +24,7 @@
 //!   servers enable by default).
 //! - Quantities that do not parse (upstream rejects them while decoding) are reported as
 //!   `Invalid value` with the quantity parser's message.
-//! - `terminationGracePeriodSeconds < 0` is rejected (`must be greater than or equal to 0`);
-//!   upstream accepts it and later treats it as 1.
+//! - `terminationGracePeriodSeconds < 0` is accepted, as upstream (deletion then uses 1).
 //! - Volume sources: exactly one per volume, with hostPath, emptyDir, secret, configMap and
 //!   persistentVolumeClaim checked further; other sources are only counted.
 //! - Not covered: security contexts, pod-affinity matchLabelKeys, topology spread, DNS
@@ -1049,12 +1048,6 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
                 inclusive_range_error(1, i64::from(i32::MAX)),
             ));
         }
-    }
-    if let Some(g) = spec.termination_grace_period_seconds {
-        errs.extend(validate_nonnegative(
-            g,
-            &format!("{path}.terminationGracePeriodSeconds"),
-        ));
     }
     if let Some(h) = spec.hostname.as_deref().filter(|s| !s.is_empty()) {
         for m in is_dns1123_label(h) {
@@ -2721,7 +2714,6 @@ mod tests {
                 input: "containers: [{name: a, image: x}]\nactiveDeadlineSeconds: 0\nterminationGracePeriodSeconds: -5\n",
                 expect: &[
                     "spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive",
-                    "spec.terminationGracePeriodSeconds: Invalid value: -5: must be greater than or equal to 0",
                 ],
             },
             Case {

@@ -615,6 +615,7 @@ mod test_validate_pod_spec {
                 input: "containers: [{name: ctr, image: image, ports: [{containerPort: 8080}]}]\nhostNetwork: true\n",
                 want: &[],
             },
+            Case { name: "negative terminationGracePeriodSeconds is accepted (deletion uses 1)", input: "containers: [{name: ctr, image: image}]\nterminationGracePeriodSeconds: -1\n", want: &[] },
             Case { name: "populate RestartPolicy OnFailure", input: "containers: [{name: ctr, image: image}]\nrestartPolicy: OnFailure\n", want: &[] },
             Case { name: "populate DNSPolicy ClusterFirstWithHostNet", input: "containers: [{name: ctr, image: image}]\ndnsPolicy: ClusterFirstWithHostNet\nhostNetwork: true\n", want: &[] },
             Case {

@@ -972,6 +972,9 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
                 Some(spec) => {
                     let mut errs = validation::validate_pod_spec(spec, "spec");
                     errs.extend(validation::validate_pod_only(spec, "spec"));
+                    if old.is_none() {
+                        errs.extend(validation::validate_pod_create(spec, "spec"));
+                    }
                     errs
                 }
                 None => vec![FieldError::required("spec", "")],

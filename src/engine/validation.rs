@@ -40,8 +40,8 @@ use crate::engine::quantity::Quantity;
 use k8s_openapi::api::core::v1::{
     Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
     LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector,
-    PodAffinityTerm, PodSpec, Probe, ResourceFieldSelector, ResourceRequirements, SleepAction,
-    TCPSocketAction, Toleration, Volume,
+    PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, ResourceFieldSelector, ResourceRequirements,
+    SleepAction, TCPSocketAction, Toleration, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -788,6 +788,58 @@ pub fn validate_template_meta(meta: &ObjectMeta, path: &str) -> Vec<FieldError> 
     }
     if let Some(ann) = &meta.annotations {
         errs.extend(validate_annotations(ann, &format!("{path}.annotations")));
+    }
+    errs
+}
+
+/// Upstream `ValidatePodTemplateSpec` at `path` (`spec.template`): labels and annotations are
+/// reported as upstream does, at `spec.template.labels` / `spec.template.annotations` (not under
+/// `metadata`); then the pod spec; ephemeral containers are forbidden.
+pub fn validate_pod_template_spec(t: &PodTemplateSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(meta) = t.metadata.as_ref() {
+        errs.extend(validate_template_meta(meta, path));
+    }
+    let spec_path = format!("{path}.spec");
+    let default = PodSpec::default();
+    let spec = t.spec.as_ref().unwrap_or(&default);
+    errs.extend(validate_pod_spec(spec, &spec_path));
+    if spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|e| !e.is_empty())
+    {
+        errs.push(FieldError::forbidden(
+            format!("{spec_path}.ephemeralContainers"),
+            "ephemeral containers not allowed in pod template",
+        ));
+    }
+    errs
+}
+
+/// Checks `ValidatePodCreate` adds for a new Pod: no ephemeral containers, no `nodeName`
+/// while scheduling gates remain.
+pub fn validate_pod_create(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|e| !e.is_empty())
+    {
+        errs.push(FieldError::forbidden(
+            format!("{path}.ephemeralContainers"),
+            "cannot be set on create",
+        ));
+    }
+    let gated = spec
+        .scheduling_gates
+        .as_ref()
+        .is_some_and(|g| !g.is_empty());
+    if gated && spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+        errs.push(FieldError::forbidden(
+            format!("{path}.nodeName"),
+            "cannot be set until all schedulingGates have been cleared",
+        ));
     }
     errs
 }

@@ -123,17 +123,11 @@ pub fn validate(obj: &DaemonSet) -> Vec<FieldError> {
             "empty selector is invalid for daemonset",
         ));
     }
-    if let Some(meta) = spec.template.metadata.as_ref() {
-        errs.extend(validation::validate_template_meta(
-            meta,
-            "spec.template.metadata",
-        ));
-    }
-    let pod_spec = spec.template.spec.clone().unwrap_or_default();
-    errs.extend(validation::validate_pod_spec(
-        &pod_spec,
-        "spec.template.spec",
+    errs.extend(validation::validate_pod_template_spec(
+        &spec.template,
+        "spec.template",
     ));
+    let pod_spec = spec.template.spec.clone().unwrap_or_default();
     let restart = pod_spec.restart_policy.as_deref().unwrap_or("Always");
     if restart != "Always" {
         errs.push(FieldError::not_supported(

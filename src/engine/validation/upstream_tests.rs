@@ -1070,3 +1070,280 @@ mod test_validate_pod_affinity {
         assert!(pod_spec(&spec).is_empty());
     }
 }
+
+/// `TestValidateJob` error cases (`pkg/apis/batch/validation/validation_test.go`). Upstream keys
+/// each case by `<field>: <fragment>` and checks that the *first* error is on that field and
+/// contains the fragment; this does the same. The Job goes through `job::validate`, which
+/// generates the selector first as the registry strategy does, so upstream cases that only
+/// exist when `ValidateJob` is called on an object the strategy never produced (nil selector,
+/// missing uid, missing generated labels) are not reachable and not listed.
+mod test_validate_job {
+    use super::*;
+    use crate::engine::api::job::validate;
+    use k8s_openapi::api::batch::v1::Job;
+
+    /// `validJobObjectMeta` + `validPodTemplateSpecForGeneratedRestartPolicyNever`.
+    const BASE: &str = "metadata: {name: myjob, namespace: default, uid: 1a2b3c}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: abc, image: image}]\n      initContainers: [{name: def, image: image}]\n";
+
+    fn job(spec_yaml: &str) -> Job {
+        let mut j: Job = serde_yaml::from_str(BASE).unwrap_or_default();
+        let extra: serde_json::Value = serde_yaml::from_str(spec_yaml).unwrap_or_default();
+        let mut v = serde_json::to_value(&j).unwrap_or_default();
+        if let (Some(spec), Some(extra)) = (
+            v.get_mut("spec").and_then(|s| s.as_object_mut()),
+            extra.as_object(),
+        ) {
+            for (k, val) in extra {
+                if k == "template" {
+                    // Merge into the template spec (restartPolicy, labels).
+                    if let Some(t) = spec.get_mut("template") {
+                        json_merge(t, val);
+                    }
+                } else {
+                    spec.insert(k.clone(), val.clone());
+                }
+            }
+        }
+        j = serde_json::from_value(v).unwrap_or_default();
+        if let Some(ps) = j.spec.as_mut().and_then(|s| s.template.spec.as_mut()) {
+            default_pod_spec(ps);
+        }
+        j
+    }
+
+    fn json_merge(dst: &mut serde_json::Value, src: &serde_json::Value) {
+        match (dst, src) {
+            (serde_json::Value::Object(d), serde_json::Value::Object(s)) => {
+                for (k, v) in s {
+                    json_merge(d.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+                }
+            }
+            (d, s) => *d = s.clone(),
+        }
+    }
+
+    fn check(key: &str, j: &Job) -> Option<String> {
+        let (field, fragment) = key.split_once(':').unwrap_or((key, ""));
+        let errs = validate(j);
+        match errs.first() {
+            Some(e) if e.field == field && e.to_string().contains(fragment) => None,
+            Some(e) => Some(format!(
+                "case {key:?}: first error is {e} (all: {:?})",
+                render(&errs)
+            )),
+            None => Some(format!("case {key:?}: no error")),
+        }
+    }
+
+    #[test]
+    fn error_cases() {
+        let rules_21: String = (1..=21)
+            .map(|i| format!("{{action: FailJob, onExitCodes: {{operator: In, values: [{i}]}}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values_256: String = (0..256)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let patterns_21: String = (0..21)
+            .map(|i| format!("{{type: CustomType_{i}, status: 'True'}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let cases: Vec<(&str, String)> = vec![
+            ("spec.podFailurePolicy.rules[0]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required", "podFailurePolicy: {rules: [{action: FailJob}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Duplicate value: 11", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [11, 11]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values: Too many: 256: must have at most 255 items", format!("podFailurePolicy: {{rules: [{{action: FailJob, onExitCodes: {{operator: In, values: [{values_256}]}}}}]}}")),
+            ("spec.podFailurePolicy.rules: Too many: 21: must have at most 20 items", format!("podFailurePolicy: {{rules: [{rules_21}]}}")),
+            ("spec.podFailurePolicy.rules[0].onPodConditions: Too many: 21: must have at most 20 items", format!("podFailurePolicy: {{rules: [{{action: FailJob, onPodConditions: [{patterns_21}]}}]}}")),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 13", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [12, 13, 13, 13]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{19, 11}: must be ordered", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [19, 11]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{}: at least one value is required", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: []}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].action: Required value: valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]", "podFailurePolicy: {rules: [{action: '', onExitCodes: {operator: In, values: [1, 2, 3]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.operator: Required value: valid values: [\"In\" \"NotIn\"]", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: '', values: [1, 2, 3]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0]: Invalid value: specifying both OnExitCodes and OnPodConditions is not supported", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {containerName: abc, operator: In, values: [1, 2, 3]}, onPodConditions: [{type: DisruptionTarget, status: 'True'}]}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator", "podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {operator: In, values: [1, 0, 2]}}]}".into()),
+            ("spec.podFailurePolicy.rules[1].onExitCodes.containerName: Invalid value: \"xyz\": must be one of the container or initContainer names in the pod template", "podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {containerName: abc, operator: In, values: [1, 2, 3]}}, {action: FailJob, onExitCodes: {containerName: xyz, operator: In, values: [5, 6, 7]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].action: Unsupported value: \"UnknownAction\": supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"", "podFailurePolicy: {rules: [{action: UnknownAction, onExitCodes: {containerName: abc, operator: In, values: [1, 2, 3]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onExitCodes.operator: Unsupported value: \"UnknownOperator\": supported values: \"In\", \"NotIn\"", "podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {operator: UnknownOperator, values: [1, 2, 3]}}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onPodConditions[0].status: Required value: valid values: [\"False\" \"True\" \"Unknown\"]", "podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget, status: ''}]}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onPodConditions[0].status: Unsupported value: \"UnknownStatus\": supported values: \"False\", \"True\", \"Unknown\"", "podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget, status: UnknownStatus}]}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onPodConditions[0].type: Invalid value: \"\": name part must be non-empty", "podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: '', status: 'True'}]}]}".into()),
+            ("spec.podFailurePolicy.rules[0].onPodConditions[0].type: Invalid value: \"Invalid Condition Type\": name part must consist of alphanumeric characters", "podFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: Invalid Condition Type, status: 'True'}]}]}".into()),
+            ("spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": supported values: \"Failed\"", "podReplacementPolicy: TerminatingOrFailed\npodFailurePolicy: {rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget, status: 'True'}]}]}".into()),
+            ("spec.podReplacementPolicy: Unsupported value: \"\": supported values: \"Failed\", \"TerminatingOrFailed\"", "podReplacementPolicy: ''".into()),
+            ("spec.parallelism: Invalid value: 50000: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index", "completions: 100001\nparallelism: 50000\nbackoffLimitPerIndex: 1\nmaxFailedIndexes: 1\ncompletionMode: Indexed".into()),
+            ("spec.maxFailedIndexes: Invalid value: 100001: must be less than or equal to 100000", "completions: 100001\nbackoffLimitPerIndex: 1\nmaxFailedIndexes: 100001\ncompletionMode: Indexed".into()),
+            ("spec.maxFailedIndexes: Invalid value: 50000: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index", "completions: 100001\nbackoffLimitPerIndex: 1\nmaxFailedIndexes: 50000\ncompletionMode: Indexed".into()),
+            ("spec.maxFailedIndexes:must be greater than or equal to 0", "backoffLimitPerIndex: 1\nmaxFailedIndexes: -1\ncompletionMode: Indexed".into()),
+            ("spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified", "maxFailedIndexes: 1\ncompletionMode: Indexed".into()),
+            ("spec.completions:must be greater than or equal to 0", "completions: -1".into()),
+            ("spec.activeDeadlineSeconds:must be greater than or equal to 0", "activeDeadlineSeconds: -1".into()),
+            ("spec.template.metadata.labels: Invalid value: map[string]string{\"y\":\"z\"}: `selector` does not match template `labels`", "manualSelector: true\nselector: {matchLabels: {a: b}}\ntemplate: {metadata: {labels: {y: z}}, spec: {restartPolicy: OnFailure}}".into()),
+            ("spec.template.metadata.labels: Invalid value: map[string]string{\"controller-uid\":\"4d5e6f\"}: `selector` does not match template `labels`", "manualSelector: true\nselector: {matchLabels: {a: b}}\ntemplate: {metadata: {labels: {controller-uid: 4d5e6f}}, spec: {restartPolicy: OnFailure}}".into()),
+            ("spec.template.spec.restartPolicy: Required value", "manualSelector: true\nselector: {matchLabels: {a: b}}\ntemplate: {metadata: {labels: {a: b}}, spec: {restartPolicy: Always}}".into()),
+            ("spec.template.spec.restartPolicy: Unsupported value", "manualSelector: true\nselector: {matchLabels: {a: b}}\ntemplate: {metadata: {labels: {a: b}}, spec: {restartPolicy: Invalid}}".into()),
+            ("spec.ttlSecondsAfterFinished: must be greater than or equal to 0", "ttlSecondsAfterFinished: -1".into()),
+            ("spec.completions: Required value: when completion mode is Indexed", "completionMode: Indexed".into()),
+            ("spec.parallelism: must be less than or equal to 100000 when completion mode is Indexed", "completionMode: Indexed\ncompletions: 2\nparallelism: 100001".into()),
+            ("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"a\":\"b\", \"batch.kubernetes.io/controller-uid\":\"1a2b3c\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated", "selector: {matchLabels: {a: b}}".into()),
+            ("spec.template.metadata.labels[batch.kubernetes.io/controller-uid]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"4d5e6f\", \"batch.kubernetes.io/job-name\":\"myjob\", \"controller-uid\":\"1a2b3c\", \"job-name\":\"myjob\"}: must be '1a2b3c'", "template: {metadata: {labels: {batch.kubernetes.io/controller-uid: 4d5e6f}}}".into()),
+            ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: requires indexed completion mode", "successPolicy: {rules: [{succeededCount: 1}]}".into()),
+            ("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "backoffLimitPerIndex: 1".into()),
+            ("spec.completionMode: Unsupported value: \"Sequential\": supported values: \"NonIndexed\", \"Indexed\"", "completionMode: Sequential".into()),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(key, spec)| check(key, &job(spec)))
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            ("valid pod failure policy", "podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {containerName: abc, operator: In, values: [1, 2, 3]}}, {action: Ignore, onExitCodes: {containerName: def, operator: NotIn, values: [4]}}, {action: Count, onPodConditions: [{type: DisruptionTarget, status: 'True'}]}]}"),
+            ("valid success policy", "completionMode: Indexed\ncompletions: 10\nsuccessPolicy: {rules: [{succeededIndexes: '0-2,5', succeededCount: 2}]}"),
+            ("valid backoffLimitPerIndex", "completionMode: Indexed\ncompletions: 10\nbackoffLimitPerIndex: 2\nmaxFailedIndexes: 5"),
+            ("valid manual selector", "manualSelector: true\nselector: {matchLabels: {a: b}}\ntemplate: {metadata: {labels: {a: b}}}"),
+            ("valid parallelism and completions", "parallelism: 3\ncompletions: 6\nactiveDeadlineSeconds: 60\nttlSecondsAfterFinished: 0\nbackoffLimit: 0"),
+            ("valid podReplacementPolicy", "podReplacementPolicy: Failed"),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|(name, spec)| {
+                let errs = render(&validate(&job(spec)));
+                (!errs.is_empty()).then(|| format!("case {name:?}: {errs:?}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+/// `TestValidateDaemonSet` (`pkg/apis/apps/validation/validation_test.go`), through the API
+/// server (`Cluster::create`: defaulting, metadata and spec validation); every cause asserted.
+mod test_validate_daemon_set {
+    use crate::engine::api::Object;
+    use crate::engine::Cluster;
+    use k8s_openapi::api::apps::v1::DaemonSet;
+
+    /// Creates the DaemonSet manifest and returns the rendered causes (empty on success).
+    fn create(yaml: &str) -> Vec<String> {
+        let ds: DaemonSet = match serde_yaml::from_str(yaml) {
+            Ok(d) => d,
+            Err(e) => return vec![format!("bad fixture: {e}")],
+        };
+        let mut c = Cluster::new(1);
+        match c.create(Object::DaemonSet(ds)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .invalid
+                .map(|d| d.causes.iter().map(ToString::to_string).collect())
+                .unwrap_or_else(|| vec![e.message]),
+        }
+    }
+
+    const TEMPLATE: &str = "  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image}]}\n";
+
+    #[test]
+    fn success_cases() {
+        let cases = [
+            ("abc", format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: OnDelete}}\n{TEMPLATE}")),
+            ("abc-123", format!("metadata: {{name: abc-123}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: OnDelete}}\n{TEMPLATE}")),
+            ("hostnet", "metadata: {name: hostnet}\nspec:\n  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: OnDelete}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {hostNetwork: true, containers: [{name: abc, image: image, ports: [{containerPort: 12345, protocol: TCP}]}]}\n".to_string()),
+        ];
+        for (name, yaml) in &cases {
+            assert_eq!(create(yaml), Vec::<String>::new(), "case {name}");
+        }
+    }
+
+    #[test]
+    fn error_cases() {
+        let sel_msg = "`selector` does not match template `labels`";
+        let label_key_msg = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+        let cases: Vec<(&str, String, Vec<String>)> = vec![
+            (
+                "nil selector",
+                format!("metadata: {{name: abc}}\nspec:\n{TEMPLATE}"),
+                vec![format!("spec.template.metadata.labels: Invalid value: map[string]string{{\"a\":\"b\"}}: {sel_msg}")],
+            ),
+            (
+                "empty selector",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{}}}}\n{TEMPLATE}"),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset".to_string()],
+            ),
+            (
+                "selector_doesnt_match",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{foo: bar}}}}\n{TEMPLATE}"),
+                vec![format!("spec.template.metadata.labels: Invalid value: map[string]string{{\"a\":\"b\"}}: {sel_msg}")],
+            ),
+            (
+                "invalid template",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template: {}\n".to_string(),
+                vec![
+                    format!("spec.template.metadata.labels: Invalid value: map[string]string(nil): {sel_msg}"),
+                    "spec.template.spec.containers: Required value".to_string(),
+                ],
+            ),
+            (
+                "invalid_label",
+                format!("metadata: {{name: abc-123, labels: {{NoUppercaseOrSpecialCharsLike=Equals: bar}}}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n{TEMPLATE}"),
+                vec![format!("metadata.labels: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {label_key_msg}")],
+            ),
+            (
+                "invalid_label 2 (template labels)",
+                "metadata: {name: abc-123}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b, NoUppercaseOrSpecialCharsLike=Equals: b}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec![format!("spec.template.labels: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {label_key_msg}")],
+            ),
+            (
+                "invalid_annotation",
+                format!("metadata: {{name: abc-123, annotations: {{NoUppercaseOrSpecialCharsLike=Equals: bar}}}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n{TEMPLATE}"),
+                vec![format!("metadata.annotations: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {}", label_key_msg)],
+            ),
+            (
+                "invalid restart policy 1",
+                "metadata: {name: abc-123}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {restartPolicy: OnFailure, containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\"".to_string()],
+            ),
+            (
+                "invalid restart policy 2",
+                "metadata: {name: abc-123}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {restartPolicy: Never, containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"".to_string()],
+            ),
+            (
+                "template may not contain ephemeral containers",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: OnDelete}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image}], ephemeralContainers: [{name: debug, image: image, imagePullPolicy: IfNotPresent, terminationMessagePolicy: File}]}\n".to_string(),
+                vec!["spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template".to_string()],
+            ),
+            (
+                "invalid update strategy - maxUnavailable and maxSurge both set",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 1, maxSurge: 1}}}}\n{TEMPLATE}"),
+                vec!["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: may not be set when maxUnavailable is non-zero".to_string()],
+            ),
+            (
+                "invalid update strategy - both 0",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 0, maxSurge: 0}}}}\n{TEMPLATE}"),
+                vec!["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".to_string()],
+            ),
+            (
+                "invalid update strategy - maxUnavailable over 100%",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 110%}}}}\n{TEMPLATE}"),
+                vec!["spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"110%\"}: must not be greater than 100%".to_string()],
+            ),
+            (
+                "invalid pod template: hostPort with hostNetwork",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {hostNetwork: true, containers: [{name: abc, image: image, ports: [{containerPort: 80, hostPort: 8080}]}]}\n".to_string(),
+                vec!["spec.template.spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true".to_string()],
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (name, yaml, want) in &cases {
+            let got = create(yaml);
+            if &got != want {
+                failures.push(format!(
+                    "case {name:?}\n  want: {want:#?}\n  got:  {got:#?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

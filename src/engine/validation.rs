@@ -27,7 +27,8 @@
 //! - `terminationGracePeriodSeconds < 0` is accepted, as upstream (deletion then uses 1).
 //! - Volume sources: exactly one per volume, with hostPath, emptyDir, secret, configMap and
 //!   persistentVolumeClaim checked further; other sources are only counted.
-//! - Not covered: security contexts, pod-affinity matchLabelKeys, topology spread, DNS
+//! - Security contexts: user/group IDs, procMount, seccomp profiles, fsGroupChangePolicy only.
+//! - Not covered: sysctls, SELinux, AppArmor, Windows options, pod-affinity matchLabelKeys, topology spread, DNS
 //!   config, ephemeral containers, finalizers, owner references, managed fields. Go map iteration
 //!   order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
@@ -41,7 +42,7 @@ use k8s_openapi::api::core::v1::{
     Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
     LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector,
     PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, ResourceFieldSelector, ResourceRequirements,
-    SleepAction, TCPSocketAction, Toleration, Volume,
+    SeccompProfile, SecurityContext, SleepAction, TCPSocketAction, Toleration, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -981,6 +982,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     if let Some(ns) = &spec.node_selector {
         errs.extend(validate_labels(ns, &format!("{path}.nodeSelector")));
     }
+    errs.extend(validate_pod_security_context(spec, path));
     if let Some(na) = spec
         .affinity
         .as_ref()
@@ -1473,6 +1475,12 @@ fn validate_container(c: &Container, volumes: &[&str], path: &str) -> Vec<FieldE
         errs.extend(validate_resource_requirements(
             res,
             &format!("{path}.resources"),
+        ));
+    }
+    if let Some(sc) = &c.security_context {
+        errs.extend(validate_security_context(
+            sc,
+            &format!("{path}.securityContext"),
         ));
     }
     errs
@@ -2395,6 +2403,132 @@ fn validate_container_probes(
                 &format!("{path}.{name}"),
             ));
         }
+    }
+    errs
+}
+
+/// Upstream `IsValidUserID` / `IsValidGroupID`: 0–2147483647.
+fn validate_id(id: i64, path: &str) -> Vec<FieldError> {
+    if (0..=i64::from(i32::MAX)).contains(&id) {
+        Vec::new()
+    } else {
+        vec![FieldError::invalid(
+            path,
+            id,
+            inclusive_range_error(0, i64::from(i32::MAX)),
+        )]
+    }
+}
+
+/// Upstream `validateSeccompProfileField` (the `localhostProfile` set with a non-Localhost type
+/// case is not reported: upstream prints the whole struct with a pointer address).
+fn validate_seccomp_profile(sp: Option<&SeccompProfile>, path: &str) -> Vec<FieldError> {
+    let Some(sp) = sp else {
+        return Vec::new();
+    };
+    let mut errs = Vec::new();
+    let tp = format!("{path}.type");
+    match sp.type_.as_str() {
+        "Localhost" | "RuntimeDefault" | "Unconfined" => {}
+        "" => errs.push(FieldError::required(
+            tp,
+            "type is required when seccompProfile is set",
+        )),
+        other => errs.push(FieldError::not_supported(
+            tp,
+            other,
+            &["Localhost", "RuntimeDefault", "Unconfined"],
+        )),
+    }
+    if sp.type_ == "Localhost" {
+        match sp.localhost_profile.as_deref() {
+            None => errs.push(FieldError::required(
+                format!("{path}.localhostProfile"),
+                "must be set when seccomp type is Localhost",
+            )),
+            Some(p) => {
+                let lp = format!("{path}.localhostProfile");
+                if p.starts_with('/') {
+                    errs.push(FieldError::invalid(&lp, p, "must be a relative path"));
+                }
+                errs.extend(validate_path_no_backsteps(p, &lp));
+            }
+        }
+    }
+    errs
+}
+
+/// Upstream `ValidateSecurityContext` for a container (user and group IDs, procMount, seccomp).
+fn validate_security_context(sc: &SecurityContext, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if let Some(u) = sc.run_as_user {
+        errs.extend(validate_id(u, &format!("{path}.runAsUser")));
+    }
+    if let Some(g) = sc.run_as_group {
+        errs.extend(validate_id(g, &format!("{path}.runAsGroup")));
+    }
+    if let Some(pm) = sc.proc_mount.as_deref() {
+        let pp = format!("{path}.procMount");
+        if !matches!(pm, "Default" | "Unmasked") {
+            errs.push(FieldError::not_supported(&pp, pm, &["Default", "Unmasked"]));
+        }
+        // hostUsers defaults to true.
+        if pm == "Unmasked" {
+            errs.push(FieldError::invalid(
+                &pp,
+                pm,
+                "`hostUsers` must be false to use `Unmasked`",
+            ));
+        }
+    }
+    errs.extend(validate_seccomp_profile(
+        sc.seccomp_profile.as_ref(),
+        &format!("{path}.seccompProfile"),
+    ));
+    errs
+}
+
+/// Upstream `validatePodSpecSecurityContext` (IDs, shareProcessNamespace with hostPID,
+/// fsGroupChangePolicy, seccomp). `path` is the pod spec's path; `shareProcessNamespace` is
+/// reported under `securityContext`, as upstream (it lives there in the internal type).
+fn validate_pod_security_context(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let fp = format!("{path}.securityContext");
+    if let Some(sc) = spec.security_context.as_ref() {
+        if let Some(g) = sc.fs_group {
+            errs.extend(validate_id(g, &format!("{fp}.fsGroup")));
+        }
+        if let Some(u) = sc.run_as_user {
+            errs.extend(validate_id(u, &format!("{fp}.runAsUser")));
+        }
+        if let Some(g) = sc.run_as_group {
+            errs.extend(validate_id(g, &format!("{fp}.runAsGroup")));
+        }
+        for (i, g) in sc.supplemental_groups.iter().flatten().enumerate() {
+            errs.extend(validate_id(*g, &format!("{fp}.supplementalGroups[{i}]")));
+        }
+    }
+    if spec.share_process_namespace == Some(true) && spec.host_pid == Some(true) {
+        errs.push(FieldError::invalid(
+            format!("{fp}.shareProcessNamespace"),
+            ErrorValue::Raw("true".into()),
+            "ShareProcessNamespace and HostPID cannot both be enabled",
+        ));
+    }
+    if let Some(sc) = spec.security_context.as_ref() {
+        if let Some(p) = sc.fs_group_change_policy.as_deref() {
+            if !matches!(p, "Always" | "OnRootMismatch") {
+                errs.push(FieldError::not_supported(
+                    format!("{fp}.fsGroupChangePolicy"),
+                    p,
+                    &["Always", "OnRootMismatch"],
+                ));
+            }
+        }
+        errs.extend(validate_seccomp_profile(
+            sc.seccomp_profile.as_ref(),
+            &format!("{fp}.seccompProfile"),
+        ));
     }
     errs
 }

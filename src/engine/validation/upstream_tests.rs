@@ -1347,3 +1347,67 @@ mod test_validate_daemon_set {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
+
+/// `TestValidateSecurityContext` and the pod-level security-context cases of
+/// `TestValidatePodSpec`.
+mod test_validate_security_context {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Case {
+                name: "valid container and pod security contexts",
+                input: "securityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000, supplementalGroups: [3000], fsGroupChangePolicy: OnRootMismatch, seccompProfile: {type: RuntimeDefault}}\ncontainers: [{name: c, image: i, securityContext: {privileged: true, runAsUser: 0, procMount: Default, seccompProfile: {type: Localhost, localhostProfile: profiles/audit.json}}}]\n",
+                want: &[],
+            },
+            Case {
+                name: "negative RunAsUser",
+                input: "containers: [{name: c, image: i, securityContext: {runAsUser: -1, runAsGroup: -1}}]\n",
+                want: &[
+                    "spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                    "spec.containers[0].securityContext.runAsGroup: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                ],
+            },
+            Case {
+                name: "bad fsGroup, runAsUser, runAsGroup, supplementalGroups",
+                input: "securityContext: {fsGroup: -1, runAsUser: -1, runAsGroup: 2147483648, supplementalGroups: [1, -1]}\ncontainers: [{name: c, image: i}]\n",
+                want: &[
+                    "spec.securityContext.fsGroup: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                    "spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                    "spec.securityContext.runAsGroup: Invalid value: 2147483648: must be between 0 and 2147483647, inclusive",
+                    "spec.securityContext.supplementalGroups[1]: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                ],
+            },
+            Case {
+                name: "bad pod.Spec.ShareProcessNamespace with HostPID",
+                input: "hostPID: true\nshareProcessNamespace: true\ncontainers: [{name: c, image: i}]\n",
+                want: &["spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled"],
+            },
+            Case {
+                name: "invalid fsGroupChangePolicy",
+                input: "securityContext: {fsGroupChangePolicy: Sometimes}\ncontainers: [{name: c, image: i}]\n",
+                want: &["spec.securityContext.fsGroupChangePolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnRootMismatch\""],
+            },
+            Case {
+                name: "seccomp Localhost without profile, unknown type",
+                input: "securityContext: {seccompProfile: {type: Localhost}}\ncontainers: [{name: c, image: i, securityContext: {seccompProfile: {type: Strict}}}]\n",
+                want: &[
+                    "spec.containers[0].securityContext.seccompProfile.type: Unsupported value: \"Strict\": supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\"",
+                    "spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost",
+                ],
+            },
+            Case {
+                name: "procMount Unmasked needs hostUsers false",
+                input: "containers: [{name: c, image: i, securityContext: {procMount: Unmasked}}]\n",
+                want: &["spec.containers[0].securityContext.procMount: Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`"],
+            },
+            Case {
+                name: "invalid procMount",
+                input: "containers: [{name: c, image: i, securityContext: {procMount: Masked}}]\n",
+                want: &["spec.containers[0].securityContext.procMount: Unsupported value: \"Masked\": supported values: \"Default\", \"Unmasked\""],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}

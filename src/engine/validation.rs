@@ -28,9 +28,11 @@
 //! - Volume sources: exactly one per volume, with hostPath, emptyDir, secret, configMap and
 //!   persistentVolumeClaim checked further; other sources are only counted.
 //! - Security contexts: user/group IDs, procMount, seccomp profiles, fsGroupChangePolicy only.
-//! - Not covered: sysctls, SELinux, AppArmor, Windows options, pod-affinity matchLabelKeys, topology spread, DNS
-//!   config, ephemeral containers, finalizers, owner references, managed fields. Go map iteration
-//!   order is random upstream; here maps are visited in key order.
+//! - DNS config, host aliases, priorityClassName, runtimeClassName and preemptionPolicy follow
+//!   `ValidatePodSpec`.
+//! - Not covered: sysctls, SELinux, AppArmor, Windows options, pod-affinity matchLabelKeys,
+//!   topology spread, readiness/scheduling gates, finalizers, owner references, managed fields.
+//!   Go map iteration order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
 //!   `hostNetwork` port rule follow `validateContainers` / `validateInitContainers`; values the
 //!   server defaults first (probe thresholds, `httpGet.path`/`scheme`) are read as defaulted.
@@ -527,6 +529,36 @@ pub fn is_dns1035_label(value: &str) -> Vec<String> {
             DNS1035_LABEL_ERR,
             DNS1035_LABEL_FMT,
             &["my-name", "abc-123"],
+        ));
+    }
+    errs
+}
+
+/// Upstream `IsDNS1123SubdomainWithUnderscore` (DNS search domains): labels may start with
+/// `_` and contain `_`.
+pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
+    let label_ok = |l: &str| {
+        let l = l.strip_prefix('_').unwrap_or(l);
+        let b = l.as_bytes();
+        match (b.first(), b.last()) {
+            (Some(f), Some(e)) => {
+                is_lower_alnum(*f)
+                    && is_lower_alnum(*e)
+                    && b.iter()
+                        .all(|c| is_lower_alnum(*c) || matches!(c, b'-' | b'_'))
+            }
+            _ => false,
+        }
+    };
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !value.split('.').all(label_ok) {
+        errs.push(regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character",
+            "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*",
+            &["example.com"],
         ));
     }
     errs
@@ -1076,6 +1108,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             }
         }
     }
+    errs.extend(validate_pod_dns_config(spec, path));
     if let Some(sa) = spec
         .service_account_name
         .as_deref()
@@ -1115,6 +1148,134 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     }
     if let Some(tols) = &spec.tolerations {
         errs.extend(validate_tolerations(tols, &format!("{path}.tolerations")));
+    }
+    for (i, alias) in spec.host_aliases.iter().flatten().enumerate() {
+        let ap = format!("{path}.hostAliases[{i}]");
+        errs.extend(validate_ip(&alias.ip, &format!("{ap}.ip")));
+        for (j, h) in alias.hostnames.iter().flatten().enumerate() {
+            for m in is_dns1123_subdomain(h) {
+                errs.push(FieldError::invalid(format!("{ap}.hostnames[{j}]"), h, m));
+            }
+        }
+    }
+    if let Some(pc) = spec
+        .priority_class_name
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        for m in is_dns1123_subdomain(pc) {
+            errs.push(FieldError::invalid(
+                format!("{path}.priorityClassName"),
+                pc,
+                m,
+            ));
+        }
+    }
+    if let Some(rc) = spec.runtime_class_name.as_deref() {
+        for m in is_dns1123_subdomain(rc) {
+            errs.push(FieldError::invalid(
+                format!("{path}.runtimeClassName"),
+                rc,
+                m,
+            ));
+        }
+    }
+    if let Some(pp) = spec.preemption_policy.as_deref() {
+        let fp = format!("{path}.preemptionPolicy");
+        match pp {
+            "PreemptLowerPriority" | "Never" => {}
+            "" => errs.push(FieldError::required(fp, "")),
+            other => errs.push(FieldError::not_supported(
+                fp,
+                other,
+                &["PreemptLowerPriority", "Never"],
+            )),
+        }
+    }
+    errs
+}
+
+/// Upstream `IsValidIP` (the error text of `validation.IsValidIP(fldPath, value)`).
+fn validate_ip(value: &str, path: &str) -> Vec<FieldError> {
+    if value.parse::<std::net::IpAddr>().is_ok() {
+        Vec::new()
+    } else {
+        vec![FieldError::invalid(
+            path,
+            value,
+            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+        )]
+    }
+}
+
+/// Upstream `validatePodDNSConfig`: `dnsPolicy: None` needs a config with a nameserver; at
+/// most 3 nameservers (IPs), 32 search domains (subdomains, 2048 characters), named options.
+fn validate_pod_dns_config(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let fp = format!("{path}.dnsConfig");
+    let config = spec.dns_config.as_ref();
+    let nameservers = config.and_then(|c| c.nameservers.as_ref());
+    if spec.dns_policy.as_deref() == Some("None") {
+        if config.is_none() {
+            return vec![FieldError::required(
+                fp,
+                "must provide `dnsConfig` when `dnsPolicy` is None",
+            )];
+        }
+        if nameservers.is_none_or(Vec::is_empty) {
+            return vec![FieldError::required(
+                format!("{fp}.nameservers"),
+                "must provide at least one DNS nameserver when `dnsPolicy` is None",
+            )];
+        }
+    }
+    let Some(config) = config else {
+        return Vec::new();
+    };
+    let mut errs = Vec::new();
+    let np = format!("{fp}.nameservers");
+    if let Some(ns) = nameservers.filter(|ns| ns.len() > 3) {
+        errs.push(FieldError::invalid(
+            &np,
+            ErrorValue::Raw(go_string_slice(Some(ns))),
+            "must not have more than 3 nameservers",
+        ));
+    }
+    for (i, ns) in nameservers.into_iter().flatten().enumerate() {
+        errs.extend(validate_ip(ns, &format!("{np}[{i}]")));
+    }
+    let sp = format!("{fp}.searches");
+    let searches = config.searches.as_ref();
+    if let Some(s) = searches.filter(|s| s.len() > 32) {
+        errs.push(FieldError::invalid(
+            &sp,
+            ErrorValue::Raw(go_string_slice(Some(s))),
+            "must not have more than 32 search paths",
+        ));
+    }
+    if let Some(s) = searches.filter(|s| s.join(" ").len() > 2048) {
+        errs.push(FieldError::invalid(
+            &sp,
+            ErrorValue::Raw(go_string_slice(Some(s))),
+            "must not have more than 2048 characters (including spaces) in the search list",
+        ));
+    }
+    for (i, search) in searches.into_iter().flatten().enumerate() {
+        // The relaxed rule (on by default) allows "." and underscores; a trailing dot is dropped.
+        if search == "." {
+            continue;
+        }
+        let trimmed = search.strip_suffix('.').unwrap_or(search);
+        for m in is_dns1123_subdomain_with_underscore(trimmed) {
+            errs.push(FieldError::invalid(format!("{sp}[{i}]"), trimmed, m));
+        }
+    }
+    for (i, opt) in config.options.iter().flatten().enumerate() {
+        if opt.name.as_deref().unwrap_or("").is_empty() {
+            errs.push(FieldError::required(
+                format!("{fp}.options[{i}]"),
+                "must not be empty",
+            ));
+        }
     }
     errs
 }

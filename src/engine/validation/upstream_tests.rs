@@ -1411,3 +1411,64 @@ mod test_validate_security_context {
         run(&cases, pod_spec);
     }
 }
+
+/// `TestValidatePodDNSConfig` and the hostAliases / priority / preemption cases of
+/// `TestValidatePodSpec`.
+mod test_validate_pod_dns_config {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Case { name: "valid: DNSNone with 1 nameserver", input: "containers: [{name: c, image: i}]\ndnsPolicy: None\ndnsConfig: {nameservers: [127.0.0.1], searches: [custom, mydomain.com., _sip._tcp.example.com], options: [{name: ndots, value: '2'}]}\n", want: &[] },
+            Case { name: "valid: ClusterFirstWithHostNet with hostNetwork", input: "hostNetwork: true\ndnsPolicy: ClusterFirstWithHostNet\ncontainers: [{name: c, image: i}]\n", want: &[] },
+            Case {
+                name: "invalid: DNSNone with 0 nameserver",
+                input: "containers: [{name: c, image: i}]\ndnsPolicy: None\ndnsConfig: {searches: [custom]}\n",
+                want: &["spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None"],
+            },
+            Case {
+                name: "invalid: DNSNone without DNSConfig",
+                input: "containers: [{name: c, image: i}]\ndnsPolicy: None\n",
+                want: &["spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"],
+            },
+            Case {
+                name: "invalid: 4 nameservers",
+                input: "containers: [{name: c, image: i}]\ndnsConfig: {nameservers: [127.0.0.1, 10.0.0.10, 8.8.8.8, 1.2.3.4]}\n",
+                want: &["spec.dnsConfig.nameservers: Invalid value: []string{\"127.0.0.1\", \"10.0.0.10\", \"8.8.8.8\", \"1.2.3.4\"}: must not have more than 3 nameservers"],
+            },
+            Case {
+                name: "invalid nameserver",
+                input: "containers: [{name: c, image: i}]\ndnsConfig: {nameservers: [invalid]}\n",
+                want: &["spec.dnsConfig.nameservers[0]: Invalid value: \"invalid\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"],
+            },
+            Case {
+                name: "invalid search path",
+                input: "containers: [{name: c, image: i}]\ndnsConfig: {searches: [custom?]}\n",
+                want: &["spec.dnsConfig.searches[0]: Invalid value: \"custom?\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "invalid: empty option name",
+                input: "containers: [{name: c, image: i}]\ndnsConfig: {options: [{value: '2'}]}\n",
+                want: &["spec.dnsConfig.options[0]: Required value: must not be empty"],
+            },
+            Case {
+                name: "bad hostAliases",
+                input: "containers: [{name: c, image: i}]\nhostAliases: [{ip: 999.1.1.1, hostnames: [host1, Host_2]}]\n",
+                want: &[
+                    "spec.hostAliases[0].ip: Invalid value: \"999.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                    "spec.hostAliases[0].hostnames[1]: Invalid value: \"Host_2\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                ],
+            },
+            Case {
+                name: "bad preemptionPolicy and priorityClassName",
+                input: "containers: [{name: c, image: i}]\npriorityClassName: High_Priority\npreemptionPolicy: Sometimes\n",
+                want: &[
+                    "spec.priorityClassName: Invalid value: \"High_Priority\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                    "spec.preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"PreemptLowerPriority\", \"Never\"",
+                ],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}

@@ -1256,6 +1256,80 @@ mod test_validate_daemon_set {
         }
     }
 
+    /// `TestValidateDaemonSetUpdate`: create `abc` (selector `a=b`), then replace it with the
+    /// edited manifest; the causes of the rejected update.
+    fn update(edit: &str) -> Vec<String> {
+        let base = format!(
+            "metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n{TEMPLATE}"
+        );
+        let mut c = Cluster::new(1);
+        let parsed: Result<DaemonSet, _> = serde_yaml::from_str(&base);
+        let Ok(ds) = parsed else {
+            return vec!["bad base fixture".into()];
+        };
+        if let Err(e) = c.create(Object::DaemonSet(ds)) {
+            return vec![e.message];
+        }
+        let parsed: Result<DaemonSet, _> = serde_yaml::from_str(edit);
+        let Ok(new) = parsed else {
+            return vec!["bad edit fixture".into()];
+        };
+        match c.replace(Object::DaemonSet(new)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .invalid
+                .map(|d| d.causes.iter().map(ToString::to_string).collect())
+                .unwrap_or_else(|| vec![e.message]),
+        }
+    }
+
+    #[test]
+    fn test_validate_daemon_set_update() {
+        let immutable = "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"a\":\"c\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable";
+        let cases: Vec<(&str, String, Vec<String>)> = vec![
+            (
+                "valid: change template image and updateStrategy",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: OnDelete}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image2}]}\n".to_string(),
+                vec![],
+            ),
+            (
+                "valid: minReadySeconds and revisionHistoryLimit",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  minReadySeconds: 10\n  revisionHistoryLimit: 3\n{TEMPLATE}"),
+                vec![],
+            ),
+            (
+                "change selector (and template labels to match): selector is immutable",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: c}}\n  template:\n    metadata: {labels: {a: c}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec![immutable.to_string()],
+            ),
+            (
+                "invalid restart policy",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {restartPolicy: OnFailure, containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\"".to_string()],
+            ),
+            (
+                "negative minReadySeconds",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  minReadySeconds: -1\n{TEMPLATE}"),
+                vec!["spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0".to_string()],
+            ),
+            (
+                "invalid update strategy",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 0}}}}\n{TEMPLATE}"),
+                vec!["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".to_string()],
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (name, yaml, want) in &cases {
+            let got = update(yaml);
+            if &got != want {
+                failures.push(format!(
+                    "case {name:?}\n  want: {want:#?}\n  got:  {got:#?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn error_cases() {
         let sel_msg = "`selector` does not match template `labels`";

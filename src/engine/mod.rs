@@ -1001,7 +1001,10 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
     }
 }
 
-/// Pod updates may change only a few spec fields (`ValidatePodUpdate`).
+/// Pod updates may change only a few spec fields (`ValidatePodUpdate`): container lists keep
+/// their length; `activeDeadlineSeconds` may only be set or lowered; tolerations may only be
+/// added (`tolerationSeconds` may change); everything else but images must stay. Upstream
+/// appends a `cmp.Diff` of the specs to the last message; that diff is not reproduced.
 fn validate_pod_update(
     new: &k8s_openapi::api::core::v1::Pod,
     old: &k8s_openapi::api::core::v1::Pod,
@@ -1009,10 +1012,77 @@ fn validate_pod_update(
     let (Some(ns), Some(os)) = (&new.spec, &old.spec) else {
         return Vec::new();
     };
+    let mut errs = Vec::new();
+    // ValidateContainerUpdates (image Required is already reported by the spec validation).
+    let init_len =
+        |s: &k8s_openapi::api::core::v1::PodSpec| s.init_containers.as_ref().map_or(0, Vec::len);
+    for (name, changed) in [
+        ("containers", ns.containers.len() != os.containers.len()),
+        ("initContainers", init_len(ns) != init_len(os)),
+    ] {
+        if changed {
+            errs.push(FieldError::forbidden(
+                format!("spec.{name}"),
+                "pod updates may not add or remove containers",
+            ));
+            return errs;
+        }
+    }
+    let ads_path = "spec.activeDeadlineSeconds";
+    match (ns.active_deadline_seconds, os.active_deadline_seconds) {
+        (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
+            errs.push(FieldError::invalid(
+                ads_path,
+                n,
+                validation::inclusive_range_error(0, i64::from(i32::MAX)),
+            ));
+            return errs;
+        }
+        (Some(n), Some(o)) if o < n => {
+            errs.push(FieldError::invalid(
+                ads_path,
+                n,
+                "must be less than or equal to previous value",
+            ));
+            return errs;
+        }
+        (None, Some(_)) => errs.push(FieldError::invalid(
+            ads_path,
+            validation::ErrorValue::Str("null".into()),
+            "must not update from a positive integer to nil value",
+        )),
+        _ => {}
+    }
+    // validateOnlyAddedTolerations: every old toleration must still be there (its
+    // tolerationSeconds may change).
+    let new_tols = ns.tolerations.as_deref().unwrap_or_default();
+    let kept = |o: &k8s_openapi::api::core::v1::Toleration| {
+        new_tols.iter().any(|n| {
+            let mut o = o.clone();
+            o.toleration_seconds = n.toleration_seconds;
+            &o == n
+        })
+    };
+    if !os.tolerations.iter().flatten().all(kept) {
+        errs.push(FieldError::forbidden(
+            "spec.tolerations",
+            "existing toleration can not be modified except its tolerationSeconds",
+        ));
+    }
     let mut a = ns.clone();
     let mut b = os.clone();
-    // Mutable: container images, activeDeadlineSeconds, added tolerations; nodeName is set by binding.
+    // Mutable: images, activeDeadlineSeconds, tolerations (checked above), a negative
+    // terminationGracePeriodSeconds set to 1; nodeName is set by binding.
     for (ca, cb) in a.containers.iter_mut().zip(b.containers.iter_mut()) {
+        ca.image = None;
+        cb.image = None;
+    }
+    for (ca, cb) in a
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .zip(b.init_containers.iter_mut().flatten())
+    {
         ca.image = None;
         cb.image = None;
     }
@@ -1020,16 +1090,21 @@ fn validate_pod_update(
     b.active_deadline_seconds = None;
     a.tolerations = None;
     b.tolerations = None;
+    if b.termination_grace_period_seconds.is_some_and(|g| g < 0)
+        && a.termination_grace_period_seconds == Some(1)
+    {
+        a.termination_grace_period_seconds = b.termination_grace_period_seconds;
+    }
     if a.node_name.is_none() {
         a.node_name = b.node_name.clone();
     }
-    if a == b {
-        return Vec::new();
+    if a != b {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        ));
     }
-    vec![FieldError::forbidden(
-        "spec",
-        "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-    )]
+    errs
 }
 
 /// Copies what only the server sets from the stored object into an update.

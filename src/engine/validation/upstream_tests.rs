@@ -1546,3 +1546,55 @@ mod test_validate_pod_dns_config {
         run(&cases, pod_spec);
     }
 }
+
+/// `TestValidatePodUpdate`, through create + replace.
+mod test_validate_pod_update {
+    use crate::engine::api::Object;
+    use crate::engine::Cluster;
+    use k8s_openapi::api::core::v1::Pod;
+
+    const BASE: &str = "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 100\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.27}]\n";
+
+    fn update(edit: &str) -> Vec<String> {
+        let mut c = Cluster::new(1);
+        let base: Result<Pod, _> = serde_yaml::from_str(BASE);
+        let new: Result<Pod, _> = serde_yaml::from_str(edit);
+        let (Ok(base), Ok(new)) = (base, new) else {
+            return vec!["bad fixture".into()];
+        };
+        if let Err(e) = c.create(Object::Pod(base)) {
+            return vec![e.message];
+        }
+        match c.replace(Object::Pod(new)) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .invalid
+                .map(|d| d.causes.iter().map(ToString::to_string).collect())
+                .unwrap_or_else(|| vec![e.message]),
+        }
+    }
+
+    #[test]
+    fn cases() {
+        let other_fields = "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+        let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+            ("image change", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 100\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.28}]\n", vec![]),
+            ("activeDeadlineSeconds lowered, toleration added and tolerationSeconds changed", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 50\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 20}, {key: j, operator: Exists}]\n  containers: [{name: app, image: nginx:1.27}]\n", vec![]),
+            ("more containers", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 100\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.27}, {name: sidecar, image: busybox}]\n", vec!["spec.containers: Forbidden: pod updates may not add or remove containers"]),
+            ("activeDeadlineSeconds raised", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 200\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.27}]\n", vec!["spec.activeDeadlineSeconds: Invalid value: 200: must be less than or equal to previous value"]),
+            ("activeDeadlineSeconds removed", "metadata: {name: web}\nspec:\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.27}]\n", vec!["spec.activeDeadlineSeconds: Invalid value: \"null\": must not update from a positive integer to nil value"]),
+            ("toleration removed", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 100\n  containers: [{name: app, image: nginx:1.27}]\n", vec!["spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds"]),
+            ("other field changed", "metadata: {name: web}\nspec:\n  activeDeadlineSeconds: 100\n  tolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n  containers: [{name: app, image: nginx:1.27, ports: [{containerPort: 80}]}]\n", vec![other_fields]),
+        ];
+        let mut failures = Vec::new();
+        for (name, yaml, want) in &cases {
+            let got = update(yaml);
+            if &got != want {
+                failures.push(format!(
+                    "case {name:?}\n  want: {want:#?}\n  got:  {got:#?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -30,8 +30,8 @@
 //! - Security contexts: user/group IDs, procMount, seccomp profiles, fsGroupChangePolicy only.
 //! - DNS config, host aliases, priorityClassName, runtimeClassName and preemptionPolicy follow
 //!   `ValidatePodSpec`.
-//! - Not covered: sysctls, SELinux, AppArmor, Windows options, pod-affinity matchLabelKeys,
-//!   topology spread, readiness/scheduling gates, finalizers, owner references, managed fields.
+//! - Not covered: sysctls, SELinux, AppArmor, Windows options, matchLabelKeys (pod affinity and
+//!   topology spread), readiness/scheduling gates, finalizers, owner references, managed fields.
 //!   Go map iteration order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
 //!   `hostNetwork` port rule follow `validateContainers` / `validateInitContainers`; values the
@@ -44,7 +44,8 @@ use k8s_openapi::api::core::v1::{
     Container, EnvFromSource, EnvVar, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
     LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm, ObjectFieldSelector,
     PodAffinityTerm, PodSpec, PodTemplateSpec, Probe, ResourceFieldSelector, ResourceRequirements,
-    SeccompProfile, SecurityContext, SleepAction, TCPSocketAction, Toleration, Volume,
+    SeccompProfile, SecurityContext, SleepAction, TCPSocketAction, Toleration,
+    TopologySpreadConstraint, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -1109,6 +1110,12 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_pod_dns_config(spec, path));
+    errs.extend(validate_topology_spread_constraints(
+        spec.topology_spread_constraints
+            .as_deref()
+            .unwrap_or_default(),
+        &format!("{path}.topologySpreadConstraints"),
+    ));
     if let Some(sa) = spec
         .service_account_name
         .as_deref()
@@ -1190,6 +1197,81 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
                 other,
                 &["PreemptLowerPriority", "Never"],
             )),
+        }
+    }
+    errs
+}
+
+/// Upstream `validateTopologySpreadConstraints` (matchLabelKeys not checked).
+fn validate_topology_spread_constraints(
+    constraints: &[TopologySpreadConstraint],
+    path: &str,
+) -> Vec<FieldError> {
+    const NOT_POSITIVE: &str = "must be greater than zero";
+    let mut errs = Vec::new();
+    for (i, c) in constraints.iter().enumerate() {
+        let cp = format!("{path}[{i}]");
+        if c.max_skew <= 0 {
+            errs.push(FieldError::invalid(
+                format!("{cp}.maxSkew"),
+                c.max_skew,
+                NOT_POSITIVE,
+            ));
+        }
+        if c.topology_key.is_empty() {
+            errs.push(FieldError::required(
+                format!("{cp}.topologyKey"),
+                "can not be empty",
+            ));
+        }
+        let wu = c.when_unsatisfiable.as_str();
+        if !matches!(wu, "DoNotSchedule" | "ScheduleAnyway") {
+            errs.push(FieldError::not_supported(
+                format!("{cp}.whenUnsatisfiable"),
+                wu,
+                &["DoNotSchedule", "ScheduleAnyway"],
+            ));
+        }
+        let repeated = constraints
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .any(|r| {
+                r.topology_key == c.topology_key && r.when_unsatisfiable == c.when_unsatisfiable
+            });
+        if repeated {
+            errs.push(FieldError::duplicate(
+                format!("{cp}.{{topologyKey, whenUnsatisfiable}}"),
+                format!("{{{}, {}}}", c.topology_key, wu),
+            ));
+        }
+        if let Some(md) = c.min_domains {
+            let mp = format!("{cp}.minDomains");
+            if md <= 0 {
+                errs.push(FieldError::invalid(&mp, md, NOT_POSITIVE));
+            }
+            if wu != "DoNotSchedule" {
+                errs.push(FieldError::invalid(
+                    &mp,
+                    md,
+                    format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {wu}"),
+                ));
+            }
+        }
+        for (name, policy) in [
+            ("nodeAffinityPolicy", c.node_affinity_policy.as_deref()),
+            ("nodeTaintsPolicy", c.node_taints_policy.as_deref()),
+        ] {
+            if let Some(p) = policy.filter(|p| !matches!(*p, "Honor" | "Ignore")) {
+                errs.push(FieldError::not_supported(
+                    format!("{cp}.{name}"),
+                    p,
+                    &["Honor", "Ignore"],
+                ));
+            }
+        }
+        if let Some(sel) = &c.label_selector {
+            errs.extend(validate_label_selector(sel, &format!("{cp}.labelSelector")));
         }
     }
     errs

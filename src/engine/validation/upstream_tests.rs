@@ -1598,3 +1598,55 @@ mod test_validate_pod_update {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
+
+/// `TestValidateTopologySpreadConstraints`.
+mod test_validate_topology_spread_constraints {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Case {
+                name: "all required fields ok",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule, minDomains: 3, nodeAffinityPolicy: Honor, nodeTaintsPolicy: Ignore, labelSelector: {matchLabels: {app: web}}}]\n",
+                want: &[],
+            },
+            Case {
+                name: "missing MaxSkew",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 0, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule}]\n",
+                want: &["spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero"],
+            },
+            Case {
+                name: "invalid MinDomains when WhenUnsatisfiable=ScheduleAnyway",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 3}]\n",
+                want: &["spec.topologySpreadConstraints[0].minDomains: Invalid value: 3: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway"],
+            },
+            Case {
+                name: "negative minDomains is invalid",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule, minDomains: -1}]\n",
+                want: &["spec.topologySpreadConstraints[0].minDomains: Invalid value: -1: must be greater than zero"],
+            },
+            Case {
+                name: "missing TopologyKey",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: DoNotSchedule}]\n",
+                want: &["spec.topologySpreadConstraints[0].topologyKey: Required value: can not be empty"],
+            },
+            Case {
+                name: "unsupported action",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: N/A}]\n",
+                want: &["spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"N/A\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\""],
+            },
+            Case {
+                name: "duplicate constraints",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule}, {maxSkew: 2, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule}]\n",
+                want: &["spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: \"{k8s.io/zone, DoNotSchedule}\""],
+            },
+            Case {
+                name: "invalid NodeAffinityPolicy",
+                input: "containers: [{name: c, image: i}]\ntopologySpreadConstraints: [{maxSkew: 1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule, nodeAffinityPolicy: invalid}]\n",
+                want: &["spec.topologySpreadConstraints[0].nodeAffinityPolicy: Unsupported value: \"invalid\": supported values: \"Honor\", \"Ignore\""],
+            },
+        ];
+        run(&cases, pod_spec);
+    }
+}

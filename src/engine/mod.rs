@@ -970,7 +970,9 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
         (Object::Pod(p), old) => {
             let mut errs = match &p.spec {
                 Some(spec) => {
-                    let mut errs = validation::validate_pod_spec(spec, "spec");
+                    let mut errs =
+                        validation::validate_pod_deletion_cost(&p.metadata, "metadata.annotations");
+                    errs.extend(validation::validate_pod_spec(spec, "spec"));
                     errs.extend(validation::validate_pod_only(spec, "spec"));
                     if old.is_none() {
                         errs.extend(validation::validate_pod_create(spec, "spec"));

@@ -31,7 +31,7 @@
 //! - DNS config, host aliases, priorityClassName, runtimeClassName and preemptionPolicy follow
 //!   `ValidatePodSpec`.
 //! - Not covered: sysctls, SELinux, AppArmor, Windows options, matchLabelKeys (pod affinity and
-//!   topology spread), readiness/scheduling gates, finalizers, owner references, managed fields.
+//!   topology spread), finalizers, owner references, managed fields.
 //!   Go map iteration order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
 //!   `hostNetwork` port rule follow `validateContainers` / `validateInitContainers`; values the
@@ -833,6 +833,10 @@ pub fn validate_pod_template_spec(t: &PodTemplateSpec, path: &str) -> Vec<FieldE
     let mut errs = Vec::new();
     if let Some(meta) = t.metadata.as_ref() {
         errs.extend(validate_template_meta(meta, path));
+        errs.extend(validate_pod_deletion_cost(
+            meta,
+            &format!("{path}.annotations"),
+        ));
     }
     let spec_path = format!("{path}.spec");
     let default = PodSpec::default();
@@ -849,6 +853,28 @@ pub fn validate_pod_template_spec(t: &PodTemplateSpec, path: &str) -> Vec<FieldE
         ));
     }
     errs
+}
+
+/// The pod-deletion-cost part of upstream `ValidatePodSpecificAnnotations`: the annotation
+/// must be a 32-bit integer.
+pub fn validate_pod_deletion_cost(meta: &ObjectMeta, path: &str) -> Vec<FieldError> {
+    const KEY: &str = "controller.kubernetes.io/pod-deletion-cost";
+    match meta.annotations.as_ref().and_then(|a| a.get(KEY)) {
+        // validFirstDigit: no "+" sign and no leading zeros.
+        Some(v)
+            if v.parse::<i32>().is_err()
+                || !(v.starts_with('-')
+                    || v == "0"
+                    || v.starts_with(|c: char| ('1'..='9').contains(&c))) =>
+        {
+            vec![FieldError::invalid(
+                format!("{path}[{KEY}]"),
+                v,
+                "must be a 32bit integer",
+            )]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Checks `ValidatePodCreate` adds for a new Pod: no ephemeral containers, no `nodeName`
@@ -1110,6 +1136,26 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_pod_dns_config(spec, path));
+    for (i, g) in spec.readiness_gates.iter().flatten().enumerate() {
+        for m in is_qualified_name(&g.condition_type) {
+            errs.push(FieldError::invalid(
+                format!("{path}.readinessGates[{i}].conditionType"),
+                &g.condition_type,
+                m,
+            ));
+        }
+    }
+    let mut gates: Vec<&str> = Vec::new();
+    for (i, g) in spec.scheduling_gates.iter().flatten().enumerate() {
+        let gp = format!("{path}.schedulingGates[{i}]");
+        for m in is_qualified_name(&g.name) {
+            errs.push(FieldError::invalid(&gp, &g.name, m));
+        }
+        if gates.contains(&g.name.as_str()) {
+            errs.push(FieldError::duplicate(&gp, &g.name));
+        }
+        gates.push(&g.name);
+    }
     errs.extend(validate_topology_spread_constraints(
         spec.topology_spread_constraints
             .as_deref()

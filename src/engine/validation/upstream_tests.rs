@@ -1650,3 +1650,38 @@ mod test_validate_topology_spread_constraints {
         run(&cases, pod_spec);
     }
 }
+
+/// `TestValidatePodSpec` gate cases and the pod-deletion-cost case of
+/// `TestValidatePodSpecificAnnotations`.
+mod test_validate_gates_and_annotations {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        let cases = [
+            Case { name: "valid gates", input: "containers: [{name: c, image: i}]\nreadinessGates: [{conditionType: example.com/feature-1}]\nschedulingGates: [{name: example.com/foo}, {name: bar}]\n", want: &[] },
+            Case {
+                name: "invalid readiness gate and duplicated scheduling gates",
+                input: "containers: [{name: c, image: i}]\nreadinessGates: [{conditionType: 'bad condition'}]\nschedulingGates: [{name: foo}, {name: foo}]\n",
+                want: &[
+                    "spec.readinessGates[0].conditionType: Invalid value: \"bad condition\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+                    "spec.schedulingGates[1]: Duplicate value: \"foo\"",
+                ],
+            },
+        ];
+        run(&cases, pod_spec);
+        let meta: ObjectMeta = serde_yaml::from_str(
+            "annotations: {controller.kubernetes.io/pod-deletion-cost: abc}\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            render(&validate_pod_deletion_cost(&meta, "metadata.annotations")),
+            ["metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: \"abc\": must be a 32bit integer"]
+        );
+        let ok: ObjectMeta = serde_yaml::from_str(
+            "annotations: {controller.kubernetes.io/pod-deletion-cost: '-100'}\n",
+        )
+        .unwrap_or_default();
+        assert!(validate_pod_deletion_cost(&ok, "metadata.annotations").is_empty());
+    }
+}

@@ -31,7 +31,7 @@
 //! - DNS config, host aliases, priorityClassName, runtimeClassName and preemptionPolicy follow
 //!   `ValidatePodSpec`.
 //! - Not covered: sysctls, SELinux, AppArmor, Windows options, matchLabelKeys (pod affinity and
-//!   topology spread), finalizers, owner references, managed fields.
+//!   topology spread), owner references, managed fields.
 //!   Go map iteration order is random upstream; here maps are visited in key order.
 //! - Probes, lifecycle hooks, `env[].valueFrom`, `envFrom`, host-port conflicts and the
 //!   `hostNetwork` port rule follow `validateContainers` / `validateInitContainers`; values the
@@ -810,6 +810,41 @@ pub fn validate_object_meta(
         }
     }
     errs.extend(validate_template_meta(meta, "metadata"));
+    let finalizers = meta.finalizers.as_deref().unwrap_or_default();
+    errs.extend(validate_finalizers(finalizers, "metadata.finalizers"));
+    // core's ValidateObjectMeta adds the kube-specific finalizer check last.
+    for f in finalizers {
+        if !f.contains('/') && !STANDARD_FINALIZERS.contains(&f.as_str()) {
+            errs.push(FieldError::invalid(
+                "metadata.finalizers",
+                f,
+                "name is neither a standard finalizer name nor is it fully qualified",
+            ));
+        }
+    }
+    errs
+}
+
+/// `kubernetes`, `orphan`, `foregroundDeletion` (`helper.IsStandardFinalizerName`).
+const STANDARD_FINALIZERS: [&str; 3] = ["kubernetes", "orphan", "foregroundDeletion"];
+
+/// Upstream apimachinery `ValidateFinalizers`: qualified names; `orphan` and
+/// `foregroundDeletion` exclude each other.
+pub fn validate_finalizers(finalizers: &[String], path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for f in finalizers {
+        for m in is_qualified_name(f) {
+            errs.push(FieldError::invalid(path, f, m));
+        }
+    }
+    let has = |name: &str| finalizers.iter().any(|f| f == name);
+    if has("orphan") && has("foregroundDeletion") {
+        errs.push(FieldError::invalid(
+            path,
+            ErrorValue::Raw(go_string_slice(Some(&finalizers.to_vec()))),
+            "finalizer orphan and foregroundDeletion cannot be both set",
+        ));
+    }
     errs
 }
 

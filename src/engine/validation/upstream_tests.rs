@@ -934,6 +934,26 @@ mod test_validate_object_meta {
             validate_object_meta(m, true, NameRule::DnsSubdomain)
         });
     }
+
+    #[test]
+    fn test_validate_finalizers() {
+        let cases = [
+            Case { name: "standard and qualified finalizers", input: "name: a\nfinalizers: [kubernetes, foregroundDeletion, example.com/cleanup]\n", want: &[] },
+            Case {
+                name: "unqualified finalizer",
+                input: "name: a\nfinalizers: [cleanup]\n",
+                want: &["metadata.finalizers: Invalid value: \"cleanup\": name is neither a standard finalizer name nor is it fully qualified"],
+            },
+            Case {
+                name: "orphan and foregroundDeletion together",
+                input: "name: a\nfinalizers: [orphan, foregroundDeletion]\n",
+                want: &["metadata.finalizers: Invalid value: []string{\"orphan\", \"foregroundDeletion\"}: finalizer orphan and foregroundDeletion cannot be both set"],
+            },
+        ];
+        run(&cases, |m: &ObjectMeta| {
+            validate_object_meta(m, true, NameRule::DnsSubdomain)
+        });
+    }
 }
 
 mod test_validate_volumes {

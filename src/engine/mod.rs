@@ -491,9 +491,14 @@ impl Cluster {
             .as_ref()
             .and_then(|s| s.termination_grace_period_seconds)
             .unwrap_or(30);
-        let mut grace = options.grace_period_seconds.unwrap_or(default_grace).max(0);
+        let mut grace = options.grace_period_seconds.unwrap_or(default_grace);
         if !bound || terminal {
             grace = 0;
+        }
+        // CheckGracefulDelete: a negative period (e.g. a negative
+        // terminationGracePeriodSeconds, which validation accepts) becomes 1.
+        if grace < 0 {
+            grace = 1;
         }
         let has_finalizers = !pod
             .metadata
@@ -922,7 +927,8 @@ fn controller_source(kind: Kind) -> &'static str {
 /// The name rule of each kind's registry strategy.
 fn name_rule(kind: Kind) -> validation::NameRule {
     match kind {
-        Kind::Namespace | Kind::Service => validation::NameRule::DnsLabel,
+        Kind::Namespace => validation::NameRule::DnsLabel,
+        Kind::Service => validation::NameRule::Dns1035Label,
         _ => validation::NameRule::DnsSubdomain,
     }
 }
@@ -963,7 +969,16 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
     match (obj, old) {
         (Object::Pod(p), old) => {
             let mut errs = match &p.spec {
-                Some(spec) => validation::validate_pod_spec(spec, "spec"),
+                Some(spec) => {
+                    let mut errs =
+                        validation::validate_pod_deletion_cost(&p.metadata, "metadata.annotations");
+                    errs.extend(validation::validate_pod_spec(spec, "spec"));
+                    errs.extend(validation::validate_pod_only(spec, "spec"));
+                    if old.is_none() {
+                        errs.extend(validation::validate_pod_create(spec, "spec"));
+                    }
+                    errs
+                }
                 None => vec![FieldError::required("spec", "")],
             };
             if let Some(Object::Pod(o)) = old {
@@ -983,11 +998,15 @@ fn validate_kind(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
             errs
         }
         (Object::Service(s), _) => api::service::validate(s),
+        (Object::Node(n), _) => api::node::validate(n),
         _ => Vec::new(),
     }
 }
 
-/// Pod updates may change only a few spec fields (`ValidatePodUpdate`).
+/// Pod updates may change only a few spec fields (`ValidatePodUpdate`): container lists keep
+/// their length; `activeDeadlineSeconds` may only be set or lowered; tolerations may only be
+/// added (`tolerationSeconds` may change); everything else but images must stay. Upstream
+/// appends a `cmp.Diff` of the specs to the last message; that diff is not reproduced.
 fn validate_pod_update(
     new: &k8s_openapi::api::core::v1::Pod,
     old: &k8s_openapi::api::core::v1::Pod,
@@ -995,10 +1014,77 @@ fn validate_pod_update(
     let (Some(ns), Some(os)) = (&new.spec, &old.spec) else {
         return Vec::new();
     };
+    let mut errs = Vec::new();
+    // ValidateContainerUpdates (image Required is already reported by the spec validation).
+    let init_len =
+        |s: &k8s_openapi::api::core::v1::PodSpec| s.init_containers.as_ref().map_or(0, Vec::len);
+    for (name, changed) in [
+        ("containers", ns.containers.len() != os.containers.len()),
+        ("initContainers", init_len(ns) != init_len(os)),
+    ] {
+        if changed {
+            errs.push(FieldError::forbidden(
+                format!("spec.{name}"),
+                "pod updates may not add or remove containers",
+            ));
+            return errs;
+        }
+    }
+    let ads_path = "spec.activeDeadlineSeconds";
+    match (ns.active_deadline_seconds, os.active_deadline_seconds) {
+        (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
+            errs.push(FieldError::invalid(
+                ads_path,
+                n,
+                validation::inclusive_range_error(0, i64::from(i32::MAX)),
+            ));
+            return errs;
+        }
+        (Some(n), Some(o)) if o < n => {
+            errs.push(FieldError::invalid(
+                ads_path,
+                n,
+                "must be less than or equal to previous value",
+            ));
+            return errs;
+        }
+        (None, Some(_)) => errs.push(FieldError::invalid(
+            ads_path,
+            validation::ErrorValue::Str("null".into()),
+            "must not update from a positive integer to nil value",
+        )),
+        _ => {}
+    }
+    // validateOnlyAddedTolerations: every old toleration must still be there (its
+    // tolerationSeconds may change).
+    let new_tols = ns.tolerations.as_deref().unwrap_or_default();
+    let kept = |o: &k8s_openapi::api::core::v1::Toleration| {
+        new_tols.iter().any(|n| {
+            let mut o = o.clone();
+            o.toleration_seconds = n.toleration_seconds;
+            &o == n
+        })
+    };
+    if !os.tolerations.iter().flatten().all(kept) {
+        errs.push(FieldError::forbidden(
+            "spec.tolerations",
+            "existing toleration can not be modified except its tolerationSeconds",
+        ));
+    }
     let mut a = ns.clone();
     let mut b = os.clone();
-    // Mutable: container images, activeDeadlineSeconds, added tolerations; nodeName is set by binding.
+    // Mutable: images, activeDeadlineSeconds, tolerations (checked above), a negative
+    // terminationGracePeriodSeconds set to 1; nodeName is set by binding.
     for (ca, cb) in a.containers.iter_mut().zip(b.containers.iter_mut()) {
+        ca.image = None;
+        cb.image = None;
+    }
+    for (ca, cb) in a
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .zip(b.init_containers.iter_mut().flatten())
+    {
         ca.image = None;
         cb.image = None;
     }
@@ -1006,16 +1092,21 @@ fn validate_pod_update(
     b.active_deadline_seconds = None;
     a.tolerations = None;
     b.tolerations = None;
+    if b.termination_grace_period_seconds.is_some_and(|g| g < 0)
+        && a.termination_grace_period_seconds == Some(1)
+    {
+        a.termination_grace_period_seconds = b.termination_grace_period_seconds;
+    }
     if a.node_name.is_none() {
         a.node_name = b.node_name.clone();
     }
-    if a == b {
-        return Vec::new();
+    if a != b {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        ));
     }
-    vec![FieldError::forbidden(
-        "spec",
-        "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-    )]
+    errs
 }
 
 /// Copies what only the server sets from the stored object into an update.

@@ -85,7 +85,7 @@ pub fn validate(obj: &DaemonSet) -> Vec<FieldError> {
     let Some(spec) = obj.spec.as_ref() else {
         return vec![FieldError::required("spec", "")];
     };
-    let mut errs = validate_label_selector(&spec.selector, "spec.selector");
+    let mut errs = validation::validate_label_selector(&spec.selector, "spec.selector");
     let missing = spec.selector.match_labels.is_none() && spec.selector.match_expressions.is_none();
     let template_labels = spec
         .template
@@ -123,17 +123,11 @@ pub fn validate(obj: &DaemonSet) -> Vec<FieldError> {
             "empty selector is invalid for daemonset",
         ));
     }
-    if let Some(meta) = spec.template.metadata.as_ref() {
-        errs.extend(validation::validate_template_meta(
-            meta,
-            "spec.template.metadata",
-        ));
-    }
-    let pod_spec = spec.template.spec.clone().unwrap_or_default();
-    errs.extend(validation::validate_pod_spec(
-        &pod_spec,
-        "spec.template.spec",
+    errs.extend(validation::validate_pod_template_spec(
+        &spec.template,
+        "spec.template",
     ));
+    let pod_spec = spec.template.spec.clone().unwrap_or_default();
     let restart = pod_spec.restart_policy.as_deref().unwrap_or("Always");
     if restart != "Always" {
         errs.push(FieldError::not_supported(
@@ -209,50 +203,6 @@ fn normalized(sel: &LabelSelector) -> (BTreeMap<String, String>, Vec<Expression>
 fn selector_is_empty(sel: &LabelSelector) -> bool {
     sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
         && sel.match_expressions.as_ref().is_none_or(Vec::is_empty)
-}
-
-/// `unversionedvalidation.ValidateLabelSelector` (selector label values are strict on create).
-fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
-    let mut errs = Vec::new();
-    if let Some(labels) = &sel.match_labels {
-        errs.extend(validation::validate_labels(
-            labels,
-            &format!("{path}.matchLabels"),
-        ));
-    }
-    for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
-        let p = format!("{path}.matchExpressions[{i}]");
-        let values = e.values.as_deref().unwrap_or_default();
-        match e.operator.as_str() {
-            "In" | "NotIn" if values.is_empty() => errs.push(FieldError::required(
-                format!("{p}.values"),
-                "must be specified when `operator` is 'In' or 'NotIn'",
-            )),
-            "Exists" | "DoesNotExist" if !values.is_empty() => errs.push(FieldError::forbidden(
-                format!("{p}.values"),
-                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-            )),
-            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            other => errs.push(FieldError::invalid(
-                format!("{p}.operator"),
-                other,
-                "not a valid selector operator",
-            )),
-        }
-        for m in validation::is_qualified_name(&e.key) {
-            errs.push(FieldError::invalid(format!("{p}.key"), e.key.as_str(), m));
-        }
-        for (j, v) in values.iter().enumerate() {
-            for m in validation::is_valid_label_value(v) {
-                errs.push(FieldError::invalid(
-                    format!("{p}.values[{j}]"),
-                    v.as_str(),
-                    m,
-                ));
-            }
-        }
-    }
-    errs
 }
 
 /// An `intstr.IntOrString` value as a field error prints it: its `String` method has a pointer

@@ -5,7 +5,8 @@
 //! not added (it would only add noise to `-o yaml` in a cluster with no API tokens).
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, PodSecurityContext, PodSpec, Probe, ResourceRequirements, Toleration,
+    Container, ContainerPort, EmptyDirVolumeSource, PodSecurityContext, PodSpec, Probe,
+    ResourceRequirements, Toleration,
 };
 
 /// `SetDefaults_PodSpec` and `SetDefaults_Container`: applied to pods and to pod templates.
@@ -20,6 +21,12 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.security_context
         .get_or_insert_with(PodSecurityContext::default);
     spec.enable_service_links.get_or_insert(true);
+    // SetDefaults_Volume: a volume with no source is an emptyDir.
+    for v in spec.volumes.iter_mut().flatten() {
+        if crate::engine::validation::volume_sources(v).is_empty() {
+            v.empty_dir = Some(EmptyDirVolumeSource::default());
+        }
+    }
     let host_network = spec.host_network == Some(true);
     for c in spec.containers.iter_mut() {
         default_container(c, host_network);
@@ -47,6 +54,14 @@ fn default_container(c: &mut Container, host_network: bool) {
             default_port(p, host_network);
         }
     }
+    // SetDefaults_ObjectFieldSelector: a downward-API fieldRef defaults to apiVersion v1.
+    for env in c.env.iter_mut().flatten() {
+        if let Some(fr) = env.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+            if fr.api_version.as_deref().unwrap_or("").is_empty() {
+                fr.api_version = Some("v1".to_string());
+            }
+        }
+    }
     for probe in [
         &mut c.readiness_probe,
         &mut c.liveness_probe,
@@ -66,11 +81,18 @@ fn default_port(p: &mut ContainerPort, host_network: bool) {
     }
 }
 
+/// `SetDefaults_Probe`: a zero value counts as unset, as in Go.
 fn default_probe(p: &mut Probe) {
-    p.timeout_seconds.get_or_insert(1);
-    p.period_seconds.get_or_insert(10);
-    p.success_threshold.get_or_insert(1);
-    p.failure_threshold.get_or_insert(3);
+    for (field, default) in [
+        (&mut p.timeout_seconds, 1),
+        (&mut p.period_seconds, 10),
+        (&mut p.success_threshold, 1),
+        (&mut p.failure_threshold, 3),
+    ] {
+        if field.is_none_or(|v| v == 0) {
+            *field = Some(default);
+        }
+    }
 }
 
 /// The image pull policy the API server defaults from the image reference: `Always` for the

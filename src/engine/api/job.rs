@@ -30,8 +30,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use crate::engine::selector::Selector;
 use crate::engine::validation::{
     go_label_selector, go_quote, go_string_map, is_dns1123_label, is_qualified_name,
-    validate_nonnegative, validate_pod_spec, validate_template_meta, ErrorType, ErrorValue,
-    FieldError,
+    validate_nonnegative, validate_pod_template_spec, ErrorType, ErrorValue, FieldError,
 };
 
 /// Pod-template label with the Job's uid (`batch.kubernetes.io/controller-uid`).
@@ -617,12 +616,8 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_pod_replacement_policy(spec));
-    // `ValidatePodTemplateSpec`.
-    if let Some(meta) = spec.template.metadata.as_ref() {
-        errs.extend(validate_template_meta(meta, "spec.template.metadata"));
-    }
+    errs.extend(validate_pod_template_spec(&spec.template, "spec.template"));
     let pod_spec = spec.template.spec.clone().unwrap_or_default();
-    errs.extend(validate_pod_spec(&pod_spec, "spec.template.spec"));
     // The template's restartPolicy is defaulted to Always when omitted, so both read alike.
     let rp = pod_spec.restart_policy.as_deref().unwrap_or_default();
     if rp == "Always" || rp.is_empty() {

@@ -10,6 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 pub mod daemonset;
 pub mod defaults;
 pub mod job;
+pub mod node;
 pub mod service;
 pub mod taints;
 

@@ -310,6 +310,12 @@ fn file_cmd(
         out.fail(format!("error: no objects passed to {verb}"));
         return;
     }
+    // kubectl collects the errors of every object and reports them at the end: one error alone
+    // goes through CheckErr, which prints an Invalid error as `The Pod "x" is invalid: …`
+    // (the "error when creating" source it was wrapped with is dropped); several print as an
+    // aggregate, each `Error from server (Invalid): error when creating "f.yaml": …`.
+    let decode_failed = out.failed;
+    let mut errors: Vec<(String, Option<String>)> = Vec::new();
     for m in manifests {
         let obj = m.object;
         let key = obj.key();
@@ -319,30 +325,33 @@ fn file_cmd(
                 let existing = cluster.store().get(&key).cloned();
                 match cluster.apply(obj.clone()) {
                     Ok((stored, res)) => out.out(format!("{} {}", ref_name(&stored), res.as_str())),
-                    Err(e) => match existing {
-                        None => out.fail(format!(
-                            "Error from server ({}): error when creating \"{src}\": {}",
-                            e.reason.as_str(),
-                            e.message
-                        )),
-                        Some(live) => {
-                            let patch = apply_patch_text(&live, &obj);
-                            let kind = key.kind;
-                            let info = kind.info();
-                            out.fail(format!(
-                                "Error from server ({}): error when applying patch:\n{patch}\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}, Kind={}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{src}\": error when patching \"{src}\": {}",
+                    Err(e) => {
+                        let long = match existing {
+                            None => format!(
+                                "Error from server ({}): error when creating \"{src}\": {}",
                                 e.reason.as_str(),
-                                info.group,
-                                info.version,
-                                info.plural,
-                                kind.api_version(),
-                                info.name,
-                                key.name,
-                                key.namespace,
                                 e.message
-                            ));
-                        }
-                    },
+                            ),
+                            Some(live) => {
+                                let patch = apply_patch_text(&live, &obj);
+                                let kind = key.kind;
+                                let info = kind.info();
+                                format!(
+                                    "Error from server ({}): error when applying patch:\n{patch}\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}, Kind={}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{src}\": error when patching \"{src}\": {}",
+                                    e.reason.as_str(),
+                                    info.group,
+                                    info.version,
+                                    info.plural,
+                                    kind.api_version(),
+                                    info.name,
+                                    key.name,
+                                    key.namespace,
+                                    e.message
+                                )
+                            }
+                        };
+                        errors.push((long, e.kubectl_invalid_message()));
+                    }
                 }
             }
             FileVerb::Create | FileVerb::Replace => {
@@ -358,15 +367,23 @@ fn file_cmd(
                 };
                 match res {
                     Ok(stored) => out.out(format!("{} {word}", ref_name(&stored))),
-                    Err(e) => match e.kubectl_invalid_message() {
-                        Some(m) => out.fail(m),
-                        None => out.fail(format!(
+                    Err(e) => errors.push((
+                        format!(
                             "Error from server ({}): error when {verb} \"{src}\": {}",
                             e.reason.as_str(),
                             e.message
-                        )),
-                    },
+                        ),
+                        e.kubectl_invalid_message(),
+                    )),
                 }
+            }
+        }
+    }
+    match errors.as_slice() {
+        [(_, Some(short))] if !decode_failed => out.fail(short.clone()),
+        _ => {
+            for (long, _) in errors {
+                out.fail(long);
             }
         }
     }

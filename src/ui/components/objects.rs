@@ -61,7 +61,11 @@ fn workload_view(p: &RowProps) -> Html {
     let described = r
         .segments
         .iter()
-        .map(|(k, n)| format!("{n} {k}"))
+        .enumerate()
+        // The first segment always (it is what the bar fills with), the others when not zero:
+        // "3 available / 3" rather than "3 available, 0 ready (not yet available), … / 3".
+        .filter(|(i, (_, n))| *i == 0 || *n != 0)
+        .map(|(_, (k, n))| format!("{n} {k}"))
         .collect::<Vec<_>>()
         .join(", ");
     let done = r.segments.first().map_or(0, |s| s.1);

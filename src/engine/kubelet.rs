@@ -208,6 +208,23 @@ fn image_size(image: &str) -> u64 {
     2_000_000 + hash64(&[image]) % 118_000_000
 }
 
+/// The default CMD of well-known images whose CMD is a shell (their ENTRYPOINT is empty);
+/// `None` for the rest, whose process kubeplay cannot know and runs as a server (forever).
+fn image_default_cmd(image: &str) -> Option<&'static str> {
+    let full = qualified_image(image);
+    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = repo.split('@').next().unwrap_or(repo);
+    Some(match repo {
+        "docker.io/library/busybox" => "sh",
+        "docker.io/library/alpine" => "/bin/sh",
+        "docker.io/library/bash" | "docker.io/library/debian" => "bash",
+        "docker.io/library/ubuntu" | "docker.io/library/fedora" | "docker.io/library/centos" => {
+            "/bin/bash"
+        }
+        _ => return None,
+    })
+}
+
 fn is_shell(argv0: &str) -> bool {
     matches!(
         argv0.rsplit('/').next().unwrap_or(argv0),
@@ -1011,8 +1028,16 @@ fn plan_run(
             },
         };
     }
-    let command: Vec<String> = c.command.clone().unwrap_or_default();
+    let mut command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
+    if command.is_empty() && args.is_empty() && c.stdin != Some(true) {
+        // The image's own CMD: a shell image runs its shell, which reads a stdin the container
+        // does not have and exits 0 at once — so `kubectl run bb --image=busybox` goes
+        // Completed, then CrashLoopBackOff, as on a real cluster.
+        if let Some(cmd) = c.image.as_deref().and_then(image_default_cmd) {
+            command = vec![cmd.to_string()];
+        }
+    }
     // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself. Network
     // programs see the store as it is now, when the container starts (see `network`).
     let namespace = pod.metadata.namespace.clone().unwrap_or_default();

@@ -530,3 +530,60 @@ fn a_restarting_container_shows_its_last_termination_until_it_runs() {
     c.advance(CONTAINER_START_MS);
     assert!(ctr_status(&c, "r").state.unwrap().running.is_some());
 }
+
+/// No command and no args: the image's CMD runs. A shell image's shell has no stdin and exits 0
+/// at once (Completed, then CrashLoopBackOff under restartPolicy Always, as `kubectl run
+/// bb --image=busybox` does on a real cluster); `stdin: true` keeps it waiting; an image whose
+/// CMD kubeplay does not know runs as a server; args alone replace the CMD.
+#[test]
+fn an_image_without_a_command_runs_its_default_cmd() {
+    let mut stdin = pod("bb-stdin", "busybox", &[]);
+    stdin.0["spec"]["containers"][0]["stdin"] = serde_json::json!(true);
+    let mut with_args = pod("bb-args", "busybox:1.36", &[]);
+    with_args.0["spec"]["containers"][0]["args"] = serde_json::json!(["sleep", "3600"]);
+    let cases = [
+        ("bb", pod("bb", "busybox", &[]).build()),
+        (
+            "alpine",
+            pod("alpine", "docker.io/library/alpine:3.20", &[]).build(),
+        ),
+        ("ubuntu", pod("ubuntu", "ubuntu", &[]).build()),
+        ("bb-stdin", stdin.build()),
+        ("bb-args", with_args.build()),
+        ("nginx", pod("nginx", "nginx", &[]).build()),
+    ];
+    let mut c = cluster_with(cases.iter().map(|(_, p)| p.clone()).collect());
+    c.advance(120_000);
+    for (name, crashing) in [
+        ("bb", true),
+        ("alpine", true),
+        ("ubuntu", true),
+        ("bb-stdin", false),
+        ("bb-args", false),
+        ("nginx", false),
+    ] {
+        let s = ctr_status(&c, name);
+        if crashing {
+            assert_eq!(
+                waiting_reason(&s).as_deref(),
+                Some("CrashLoopBackOff"),
+                "{name}"
+            );
+            assert!(s.restart_count >= 3, "{name}: {}", s.restart_count);
+            let last = s.last_state.and_then(|l| l.terminated).expect(name);
+            assert_eq!(
+                (last.exit_code, last.reason.as_deref()),
+                (0, Some("Completed"))
+            );
+        } else {
+            assert!(
+                s.state
+                    .as_ref()
+                    .and_then(|st| st.running.as_ref())
+                    .is_some(),
+                "{name}: {s:?}"
+            );
+            assert_eq!(s.restart_count, 0, "{name}");
+        }
+    }
+}

@@ -262,6 +262,11 @@ impl Cluster {
             return Err(ApiError::already_exists(kind, obj.name()));
         }
         let uid = self.rng.uuid();
+        if let Object::Pod(pod) = &mut obj {
+            if let Some(spec) = pod.spec.as_mut() {
+                api::defaults::add_service_account_volume(spec, &uid);
+            }
+        }
         {
             let m = obj.meta_mut();
             m.uid = Some(uid);

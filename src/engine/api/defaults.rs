@@ -176,3 +176,106 @@ mod tests {
         assert_eq!(spec.scheduler_name.as_deref(), Some("default-scheduler"));
     }
 }
+
+/// Where the ServiceAccount admission plugin mounts the API credentials.
+pub const SERVICE_ACCOUNT_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The ServiceAccount admission plugin's token volume (`plugin/pkg/admission/serviceaccount`):
+/// a projected `kube-api-access-<5 characters>` volume (token expiring in 3607 s, the
+/// `kube-root-ca.crt` ConfigMap, the namespace from the downward API) mounted read-only into
+/// every container and init container, unless `automountServiceAccountToken` is false or a
+/// container already mounts something at the path. `seed` (the pod's uid) picks the suffix, so
+/// it is the same on every run without drawing from the world's RNG.
+pub fn add_service_account_volume(spec: &mut PodSpec, seed: &str) {
+    use k8s_openapi::api::core::v1::{
+        ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+        ObjectFieldSelector, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
+        VolumeMount, VolumeProjection,
+    };
+    if spec.automount_service_account_token == Some(false) {
+        return;
+    }
+    // FNV-1a of the seed, spelled in generateName's alphabet.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let alphabet = crate::engine::rng::NAME_ALPHABET;
+    let suffix: String = (0..5)
+        .map(|_| {
+            let i = (h % alphabet.len() as u64) as usize;
+            h /= alphabet.len() as u64;
+            char::from(alphabet.get(i).copied().unwrap_or(b'x'))
+        })
+        .collect();
+    let name = format!("kube-api-access-{suffix}");
+    let mount = VolumeMount {
+        mount_path: SERVICE_ACCOUNT_MOUNT_PATH.to_string(),
+        name: name.clone(),
+        read_only: Some(true),
+        ..Default::default()
+    };
+    let mut mounted = false;
+    let containers = spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut());
+    for c in containers {
+        let mounts = c.volume_mounts.get_or_insert_with(Vec::new);
+        if mounts
+            .iter()
+            .any(|m| m.mount_path.trim_end_matches('/') == SERVICE_ACCOUNT_MOUNT_PATH)
+        {
+            continue;
+        }
+        mounts.push(mount.clone());
+        mounted = true;
+    }
+    if !mounted {
+        return;
+    }
+    spec.volumes.get_or_insert_with(Vec::new).push(Volume {
+        name,
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(420),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        expiration_seconds: Some(3607),
+                        path: "token".to_string(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: "kube-root-ca.crt".to_string(),
+                        items: Some(vec![KeyToPath {
+                            key: "ca.crt".to_string(),
+                            path: "ca.crt".to_string(),
+                            mode: None,
+                        }]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection {
+                        items: Some(vec![DownwardAPIVolumeFile {
+                            field_ref: Some(ObjectFieldSelector {
+                                api_version: Some("v1".to_string()),
+                                field_path: "metadata.namespace".to_string(),
+                            }),
+                            path: "namespace".to_string(),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+        }),
+        ..Default::default()
+    });
+}

@@ -1579,11 +1579,29 @@ mod test_validate_pod_update {
         let mut c = Cluster::new(1);
         let base: Result<Pod, _> = serde_yaml::from_str(BASE);
         let new: Result<Pod, _> = serde_yaml::from_str(edit);
-        let (Ok(base), Ok(new)) = (base, new) else {
+        let (Ok(base), Ok(mut new)) = (base, new) else {
             return vec!["bad fixture".into()];
         };
-        if let Err(e) = c.create(Object::Pod(base)) {
-            return vec![e.message];
+        let stored = match c.create(Object::Pod(base)) {
+            Ok(Object::Pod(p)) => p,
+            Ok(_) => return vec!["not a pod".into()],
+            Err(e) => return vec![e.message],
+        };
+        // A read-modify-write, as `kubectl edit` does: what admission added on create (the
+        // service-account token volume and its mounts) stays in the new object.
+        if let (Some(old), Some(spec)) = (stored.spec, new.spec.as_mut()) {
+            if spec.volumes.is_none() {
+                spec.volumes = old.volumes;
+            }
+            for ctr in &mut spec.containers {
+                if ctr.volume_mounts.is_none() {
+                    ctr.volume_mounts = old
+                        .containers
+                        .iter()
+                        .find(|o| o.name == ctr.name)
+                        .and_then(|o| o.volume_mounts.clone());
+                }
+            }
         }
         match c.replace(Object::Pod(new)) {
             Ok(_) => Vec::new(),

@@ -317,9 +317,13 @@ fn container(
     w: &mut W,
     c: &Container,
     status: Option<&k8s_openapi::api::core::v1::ContainerStatus>,
-    level: usize,
+    in_template: bool,
 ) {
-    w.line(level, &format!(" {}:", c.name));
+    // describeContainerBasicInfo: the name at LEVEL_1, one space further in a pod template
+    // (described with a non-empty `space`); the fields at LEVEL_2.
+    let level = 1;
+    let indent = if in_template { " " } else { "" };
+    w.line(level, &format!("{indent}{}:", c.name));
     let l = level + 1;
     if let Some(st) = status {
         if let Some(id) = &st.container_id {
@@ -446,7 +450,15 @@ fn container(
             )
         })
         .collect();
-    multiline(w, l, "Mounts", &mounts);
+    // describeContainerVolumes: `Mounts:` then one mount per line, a level further in.
+    if mounts.is_empty() {
+        w.line(l, "Mounts:\t<none>");
+    } else {
+        w.line(l, "Mounts:");
+        for m in mounts {
+            w.line(l + 1, &m);
+        }
+    }
 }
 
 fn container_state(
@@ -536,6 +548,43 @@ fn volumes(w: &mut W, level: usize, spec: &k8s_openapi::api::core::v1::PodSpec) 
                 level + 2,
                 &format!("Optional:\t{}", c.optional.unwrap_or(false)),
             );
+        } else if let Some(p) = &v.projected {
+            // printProjectedVolumeSource.
+            w.line(
+                level + 2,
+                "Type:\tProjected (a volume that contains injected data from multiple sources)",
+            );
+            for src in p.sources.iter().flatten() {
+                if let Some(t) = &src.service_account_token {
+                    w.line(
+                        level + 2,
+                        &format!(
+                            "TokenExpirationSeconds:\t{}",
+                            t.expiration_seconds.unwrap_or(3600)
+                        ),
+                    );
+                } else if let Some(c) = &src.config_map {
+                    w.line(level + 2, &format!("ConfigMapName:\t{}", c.name));
+                    w.line(
+                        level + 2,
+                        &format!(
+                            "ConfigMapOptional:\t{}",
+                            c.optional.map_or("<nil>".to_string(), |o| o.to_string())
+                        ),
+                    );
+                } else if src.downward_api.is_some() {
+                    w.line(level + 2, "DownwardAPI:\ttrue");
+                } else if let Some(sec) = &src.secret {
+                    w.line(level + 2, &format!("SecretName:\t{}", sec.name));
+                    w.line(
+                        level + 2,
+                        &format!(
+                            "SecretOptional:\t{}",
+                            sec.optional.map_or("<nil>".to_string(), |o| o.to_string())
+                        ),
+                    );
+                }
+            }
         } else {
             w.line(level + 2, "Type:\t<unknown>");
         }
@@ -556,12 +605,12 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
     if let Some(ics) = spec.init_containers.as_ref().filter(|c| !c.is_empty()) {
         w.line(1, "Init Containers:");
         for c in ics {
-            container(w, c, None, 1);
+            container(w, c, None, true);
         }
     }
     w.line(1, "Containers:");
     for c in &spec.containers {
-        container(w, c, None, 1);
+        container(w, c, None, true);
     }
     volumes(w, 1, &spec);
     w.line(
@@ -667,7 +716,7 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
                 .iter()
                 .flatten()
                 .find(|s| s.name == c.name);
-            container(w, c, cs, 0);
+            container(w, c, cs, false);
         }
     }
     w.line(0, "Containers:");
@@ -677,7 +726,7 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
             .iter()
             .flatten()
             .find(|s| s.name == c.name);
-        container(w, c, cs, 0);
+        container(w, c, cs, false);
     }
     let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {

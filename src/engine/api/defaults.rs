@@ -144,39 +144,6 @@ pub fn admit_pod_spec(spec: &mut PodSpec) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pull_policy_follows_the_tag() {
-        let cases = [
-            ("nginx", "Always"),
-            ("nginx:latest", "Always"),
-            ("nginx:1.27", "IfNotPresent"),
-            ("localhost:5000/app", "Always"),
-            ("localhost:5000/app:v2", "IfNotPresent"),
-            ("busybox@sha256:abc", "IfNotPresent"),
-        ];
-        for (image, want) in cases {
-            assert_eq!(default_pull_policy(image), want, "{image}");
-        }
-    }
-
-    #[test]
-    fn admission_adds_default_tolerations_once() {
-        let mut spec = PodSpec::default();
-        admit_pod_spec(&mut spec);
-        admit_pod_spec(&mut spec);
-        let t = spec.tolerations.unwrap_or_default();
-        assert_eq!(t.len(), 2);
-        assert!(t.iter().all(|t| t.toleration_seconds == Some(300)));
-        assert_eq!(spec.restart_policy.as_deref(), Some("Always"));
-        assert_eq!(spec.termination_grace_period_seconds, Some(30));
-        assert_eq!(spec.scheduler_name.as_deref(), Some("default-scheduler"));
-    }
-}
-
 /// Where the ServiceAccount admission plugin mounts the API credentials.
 pub const SERVICE_ACCOUNT_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -278,4 +245,37 @@ pub fn add_service_account_volume(spec: &mut PodSpec, seed: &str) {
         }),
         ..Default::default()
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_policy_follows_the_tag() {
+        let cases = [
+            ("nginx", "Always"),
+            ("nginx:latest", "Always"),
+            ("nginx:1.27", "IfNotPresent"),
+            ("localhost:5000/app", "Always"),
+            ("localhost:5000/app:v2", "IfNotPresent"),
+            ("busybox@sha256:abc", "IfNotPresent"),
+        ];
+        for (image, want) in cases {
+            assert_eq!(default_pull_policy(image), want, "{image}");
+        }
+    }
+
+    #[test]
+    fn admission_adds_default_tolerations_once() {
+        let mut spec = PodSpec::default();
+        admit_pod_spec(&mut spec);
+        admit_pod_spec(&mut spec);
+        let t = spec.tolerations.unwrap_or_default();
+        assert_eq!(t.len(), 2);
+        assert!(t.iter().all(|t| t.toleration_seconds == Some(300)));
+        assert_eq!(spec.restart_policy.as_deref(), Some("Always"));
+        assert_eq!(spec.termination_grace_period_seconds, Some(30));
+        assert_eq!(spec.scheduler_name.as_deref(), Some("default-scheduler"));
+    }
 }

@@ -270,6 +270,12 @@ fn main() {
             .find_map(|a| a.parse::<i32>().ok())
             .unwrap_or(100_000);
         let r = job_100k(completions, 1_000);
+        assert!(
+            r.conditions.iter().any(|c| c == "Complete") && r.succeeded == completions,
+            "the Job did not complete: {:?}, {} succeeded",
+            r.conditions,
+            r.succeeded
+        );
         println!(
             "Job {completions} completions × parallelism 1000 → {:?}: {:.3} s wall, {} s simulated, \
              {} succeeded, peak {} pods / {} objects",

@@ -431,7 +431,8 @@ pub fn active_pods_cmp(a: &Pod, b: &Pod) -> Ordering {
 /// selects it, gets the finalizer removed so it can be deleted.
 fn sync_orphan_pods(store: &Store) -> Outcome {
     let mut out = Outcome::none();
-    for p in store.pods() {
+    // A pod with a finalizer is never settled.
+    for p in store.unsettled_pods() {
         if !has_job_tracking_finalizer(p) {
             continue;
         }
@@ -589,10 +590,27 @@ fn claim_pods(
     };
     let deleting = job.metadata.deletion_timestamp.is_some();
     let mut claimed = Vec::new();
-    for obj in store.list_ns(Kind::Pod, ns) {
-        let Some(p) = obj.as_pod() else {
-            continue;
-        };
+    // Settled pods this Job controls are done unless still uncounted; other controllers' pods
+    // are never claimed. So, unless done pods are kept, only pods the store does not know as
+    // settled-and-controlled and the uncounted ones need a look, in name order as in a full list.
+    let candidates: Vec<&Pod> = if keep_done {
+        store
+            .list_ns(Kind::Pod, ns)
+            .filter_map(Object::as_pod)
+            .collect()
+    } else {
+        let mut keys: BTreeMap<&str, &Pod> =
+            store.claimable_pods(ns).map(|p| (pod_name(p), p)).collect();
+        for u in uncounted {
+            if let Some(Object::Pod(p)) = store.get_by_uid(u) {
+                if p.metadata.namespace.as_deref().unwrap_or_default() == ns {
+                    keys.insert(pod_name(p), p);
+                }
+            }
+        }
+        keys.into_values().collect()
+    };
+    for p in candidates {
         match crate::engine::api::controller_ref(&p.metadata) {
             Some(r) if r.uid == uid => {
                 if matches(p) {

@@ -165,6 +165,8 @@ pub struct Kubelet {
     seen: Option<(u64, u64, Config)>,
     /// The wake-up each synced pod asked for, by time.
     wakes: BTreeSet<(SimTime, String)>,
+    /// The store revision the last pass read and the highest revision its writes can take.
+    own_writes: Option<(u64, u64)>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -580,6 +582,8 @@ impl Kubelet {
             .is_none_or(|s| s.0 != seen.0 || s.2 != seen.2);
         let prune = full || self.seen.as_ref().is_none_or(|s| s.1 != seen.1);
         self.seen = Some(seen);
+        let own_writes = self.own_writes.take();
+        let revision = store.revision();
         // A settled pod (finished, no finalizer, not deleted) has nothing left to run or report.
         let pods: Box<dyn Iterator<Item = &Pod>> = if full {
             Box::new(store.pods())
@@ -600,16 +604,19 @@ impl Kubelet {
             }
             if !full && pod.metadata.deletion_timestamp.is_none() {
                 let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-                let quiet = self
-                    .pods
-                    .get(uid)
-                    .and_then(|rt| rt.synced.as_ref())
-                    .is_some_and(|(rv, wake)| {
-                        pod.metadata.resource_version.as_ref() == Some(rv)
-                            && wake.is_none_or(|w| w > now)
-                    });
-                if quiet {
-                    continue;
+                let live_rv = pod.metadata.resource_version.as_deref().unwrap_or_default();
+                // A revision inside the range the last pass's own writes took means the pod's
+                // last write was this kubelet's status update: the pod is as it left it.
+                let own_write = own_writes.is_some_and(|(lo, hi)| {
+                    live_rv.parse::<u64>().is_ok_and(|v| v > lo && v <= hi)
+                });
+                if let Some((rv, wake)) = self.pods.get_mut(uid).and_then(|rt| rt.synced.as_mut()) {
+                    if (rv.as_str() == live_rv || own_write) && wake.is_none_or(|w| w > now) {
+                        if own_write {
+                            *rv = live_rv.to_string();
+                        }
+                        continue;
+                    }
                 }
             }
             let node = node.to_string();
@@ -624,6 +631,10 @@ impl Kubelet {
             let pods = &self.pods;
             self.wakes.retain(|(_, uid)| pods.contains_key(uid));
         }
+        // The Cluster applies this outcome next: each action writes at most twice (an update
+        // can also finish a deletion), so its writes take revisions up to this bound.
+        let n_actions = u64::try_from(out.actions.len()).unwrap_or(u64::MAX / 4);
+        self.own_writes = Some((revision, revision.saturating_add(2 * n_actions)));
         // Every synced pod's wake-up, including the pods skipped above.
         if let Some((t, _)) = self.wakes.range((now.plus(1), String::new())..).next() {
             out.requeue_at(*t);

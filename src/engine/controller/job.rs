@@ -499,7 +499,8 @@ fn controller_ref_of(job: &Job) -> OwnerReference {
 struct JobCtx {
     job: Job,
     pods: Vec<Pod>,
-    active_pods: Vec<Pod>,
+    /// How many of `pods` are active; [`JobCtx::active_pods`] copies them out when needed.
+    n_active: usize,
     ready: i32,
     terminating: i32,
     uncounted_succeeded: BTreeSet<String>,
@@ -525,6 +526,15 @@ struct JobCtx {
 impl JobCtx {
     fn spec(&self) -> std::borrow::Cow<'_, JobSpec> {
         spec_of(&self.job)
+    }
+
+    /// The active pods (`controller.FilterActivePods`), copied out of `pods`.
+    fn active_pods(&self) -> Vec<Pod> {
+        self.pods
+            .iter()
+            .filter(|p| is_pod_active(p))
+            .cloned()
+            .collect()
     }
 
     fn completions(&self) -> i32 {
@@ -687,14 +697,19 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         .cloned()
         .collect();
     let pods = claim_pods(&job, store, &uncounted_uids, &mut pod_updates);
-    let active_pods: Vec<Pod> = pods.iter().filter(|p| is_pod_active(p)).cloned().collect();
-    let ready = i32::try_from(active_pods.iter().filter(|p| is_pod_ready(p)).count()).unwrap_or(0);
+    let n_active = pods.iter().filter(|p| is_pod_active(p)).count();
+    let ready = i32::try_from(
+        pods.iter()
+            .filter(|p| is_pod_active(p) && is_pod_ready(p))
+            .count(),
+    )
+    .unwrap_or(0);
     let terminating =
         i32::try_from(pods.iter().filter(|p| is_pod_terminating(p)).count()).unwrap_or(0);
     let mut ctx = JobCtx {
         job,
         pods,
-        active_pods,
+        n_active,
         ready,
         terminating,
         uncounted_succeeded: uncounted.succeeded.into_iter().flatten().collect(),
@@ -716,7 +731,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         requeue: None,
     };
     let spec = ctx.spec().into_owned();
-    let mut active = i32::try_from(ctx.active_pods.len()).unwrap_or(0);
+    let mut active = i32::try_from(ctx.n_active).unwrap_or(0);
     let (new_succeeded, new_failed) = new_finished_pods(&ctx);
     let status = ctx.job.status.clone().unwrap_or_default();
     ctx.succeeded = status.succeeded.unwrap_or(0)
@@ -807,7 +822,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
             ctx.delayed_per_index = indexed::pods_with_delayed_deletion_per_index(
                 &ctx.job,
                 &ctx.pods,
-                &ctx.active_pods,
+                &ctx.active_pods(),
                 &ctx.succeeded_indexes,
                 Some(&failed_indexes),
             );
@@ -833,7 +848,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
     let mut suspend_cond_changed = false;
     if ctx.finished_condition.is_some() {
         // Remove active pods: they keep their finalizer until counted below.
-        let to_delete = ctx.active_pods.clone();
+        let to_delete = ctx.active_pods();
         let deleted_ready = len_i32(to_delete.iter().filter(|p| is_pod_ready(p)).count());
         let deleted = len_i32(to_delete.len());
         ctx.deletes.extend(to_delete);
@@ -1105,11 +1120,11 @@ fn delete_job_pods(ctx: &mut JobCtx, pods: Vec<Pod>) -> (i32, i32) {
 fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
     let spec = ctx.spec().into_owned();
     let now = ctx.now;
-    let mut active = len_i32(ctx.active_pods.len());
+    let mut active = len_i32(ctx.n_active);
     let parallelism = spec.parallelism.unwrap_or(1);
     if job_suspended(&ctx.job) {
-        let all = ctx.active_pods.len();
-        let to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods, all);
+        let all = ctx.n_active;
+        let to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods(), all);
         let (removed_ready, removed) = delete_job_pods(ctx, to_delete);
         active -= removed;
         ctx.terminating += removed;
@@ -1122,7 +1137,12 @@ fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
         Some(c) => (c - ctx.succeeded).min(parallelism).max(0),
     };
     let rm_at_least = usize::try_from((active - want_active).max(0)).unwrap_or(0);
-    let mut to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods, rm_at_least);
+    // With nothing to remove only an Indexed Job looks at its active pods here.
+    let mut to_delete = if rm_at_least > 0 || is_indexed_job(&ctx.job) {
+        active_pods_for_removal(&ctx.job, &ctx.active_pods(), rm_at_least)
+    } else {
+        Vec::new()
+    };
     to_delete.truncate(MAX_POD_CREATE_DELETE_PER_SYNC);
     if !to_delete.is_empty() {
         // A sync either deletes or creates; deletion wins.
@@ -1159,7 +1179,7 @@ fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
             .cloned()
             .collect();
         indexes_to_add = indexed::first_pending_indexes(
-            &ctx.active_pods,
+            &ctx.active_pods(),
             only_replace_failed_pods(&ctx.job).then_some(terminating_pods.as_slice()),
             &ctx.succeeded_indexes,
             ctx.failed_indexes.as_ref(),

@@ -28,6 +28,8 @@ pub struct Store {
     kind_revision: BTreeMap<Kind, u64>,
     /// Pods that are not settled ([`is_settled_pod`]).
     unsettled_pods: BTreeSet<ObjectKey>,
+    /// Number of objects of each kind.
+    kind_count: BTreeMap<Kind, usize>,
     /// Pods without a controller reference.
     uncontrolled_pods: BTreeSet<ObjectKey>,
     /// How many pods were ever removed (components that keep per-pod state prune it only then).
@@ -126,7 +128,17 @@ impl Store {
 
     /// Number of objects of one kind.
     pub fn count(&self, kind: Kind) -> usize {
-        self.list(kind).count()
+        self.kind_count.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Number of objects of every kind.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True if the store holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
     }
 
     /// All pods.
@@ -166,8 +178,9 @@ impl Store {
             self.by_uid.insert(uid, key.clone());
         }
         self.index(&key, &obj);
-        if let Some(old) = self.objects.insert(key.clone(), obj) {
-            self.unindex_old(&key, &old);
+        match self.objects.insert(key.clone(), obj) {
+            Some(old) => self.unindex_old(&key, &old),
+            None => *self.kind_count.entry(key.kind).or_insert(0) += 1,
         }
         // The entry was inserted just above; the fallback only keeps this total.
         self.objects
@@ -185,6 +198,9 @@ impl Store {
         }
         if key.kind == Kind::Pod {
             self.pod_removals += 1;
+        }
+        if let Some(n) = self.kind_count.get_mut(&key.kind) {
+            *n = n.saturating_sub(1);
         }
         self.unindex_old(key, &obj);
         self.unindex_rest(key, &obj);

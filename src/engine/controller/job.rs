@@ -10,9 +10,10 @@
 //! delayed behind `FailureTarget` / `SuccessCriteriaMet` until no pod is terminating.
 //!
 //! Simplifications:
-//! - No work queue and no expectations: every step syncs every Job against the store, and the
-//!   Cluster applies each outcome before the next component reads, so expectations (create /
-//!   delete / finalizer-removal) would always be satisfied. Pod events' 1 s batching is not
+//! - No work queue and no expectations: every step syncs every Job against the store (skipping a
+//!   Job whose inputs are unchanged since a sync that decided nothing, as a queue without events
+//!   would), and the Cluster applies each outcome before the next component reads, so
+//!   expectations (create / delete / finalizer-removal) would always be satisfied. Pod events' 1 s batching is not
 //!   modelled.
 //! - The finalizer protocol's writes collapse into one: finished pods are recorded, their
 //!   finalizers removed and the counters moved in the same step, so an observed
@@ -103,10 +104,77 @@ pub const REASON_SUCCESS_POLICY: &str = "SuccessPolicy";
 pub const REASON_COMPLETIONS_REACHED: &str = "CompletionsReached";
 
 /// Controller state that survives between syncs: the pod-failure back-off records (upstream's
-/// `podBackoffStore`), keyed by Job uid.
+/// `podBackoffStore`), keyed by Job uid, and what each Job's last sync read when it decided
+/// nothing.
 #[derive(Debug, Clone, Default)]
 pub struct JobController {
     backoff: BTreeMap<String, BackoffRecord>,
+    idle: BTreeMap<String, IdleSync>,
+}
+
+/// The inputs of a sync that decided nothing (no write), and the requeue it asked for: the same
+/// inputs before that time give the same nothing, so the sync is skipped (the work queue's
+/// "no event, no sync", without remembering anything a sync decides).
+#[derive(Debug, Clone, PartialEq)]
+struct IdleSync {
+    inputs: SyncInputs,
+    requeue_at: Option<SimTime>,
+}
+
+/// What a sync reads: the Job's resourceVersion, its back-off record, whether its namespace is
+/// being deleted, and the number, highest and sum of the resourceVersions of the pods it may
+/// claim (any write to one of them, or one appearing or going, changes them).
+#[derive(Debug, Clone, PartialEq)]
+struct SyncInputs {
+    job_rv: String,
+    record: BackoffRecord,
+    namespace_deleting: bool,
+    pods: (usize, u64, u64),
+}
+
+fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> Option<SyncInputs> {
+    // With a pod failure policy a sync also reads counted pods: never skipped.
+    if spec_of(job).pod_failure_policy.is_some() {
+        return None;
+    }
+    let ns = job.metadata.namespace.as_deref().unwrap_or_default();
+    let rv = |p: &Pod| {
+        p.metadata
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut pods = (0usize, 0u64, 0u64);
+    let mut add = |p: &Pod| {
+        let v = rv(p);
+        pods = (pods.0 + 1, pods.1.max(v), pods.2.wrapping_add(v));
+    };
+    store.claimable_pods(ns).for_each(&mut add);
+    if let Some(unc) = job
+        .status
+        .as_ref()
+        .and_then(|s| s.uncounted_terminated_pods.as_ref())
+    {
+        for u in unc
+            .succeeded
+            .iter()
+            .flatten()
+            .chain(unc.failed.iter().flatten())
+        {
+            if let Some(Object::Pod(p)) = store.get_by_uid(u) {
+                add(p);
+            }
+        }
+    }
+    Some(SyncInputs {
+        job_rv: job.metadata.resource_version.clone().unwrap_or_default(),
+        record,
+        namespace_deleting: store
+            .get(&ObjectKey::new(Kind::Namespace, "", ns))
+            .is_some_and(|n| n.meta().deletion_timestamp.is_some()),
+        pods,
+    })
 }
 
 impl JobController {
@@ -123,7 +191,30 @@ impl JobController {
             let uid = job.metadata.uid.clone().unwrap_or_default();
             live.insert(uid.clone());
             let record = self.backoff.get(&uid).copied().unwrap_or_default();
+            let inputs = sync_inputs(job, store, record);
+            if let (Some(idle), Some(inputs)) = (self.idle.get(&uid), inputs.as_ref()) {
+                if idle.inputs == *inputs && idle.requeue_at.is_none_or(|t| t > now) {
+                    if let Some(t) = idle.requeue_at {
+                        out.requeue_at(t);
+                    }
+                    continue;
+                }
+            }
             let res = sync_job(job, store, record, now);
+            match inputs {
+                Some(inputs) if res.outcome.is_noop() && res.backoff == Some(record) => {
+                    self.idle.insert(
+                        uid.clone(),
+                        IdleSync {
+                            inputs,
+                            requeue_at: res.outcome.requeue_at,
+                        },
+                    );
+                }
+                _ => {
+                    self.idle.remove(&uid);
+                }
+            }
             match res.backoff {
                 Some(r) => {
                     self.backoff.insert(uid, r);
@@ -135,6 +226,7 @@ impl JobController {
             out.merge(res.outcome);
         }
         self.backoff.retain(|uid, _| live.contains(uid));
+        self.idle.retain(|uid, _| live.contains(uid));
         out
     }
 }

@@ -622,12 +622,10 @@ impl Kubelet {
             let node = node.to_string();
             self.sync_pod(pod, &node, store, config, now, &mut out);
         }
+        // Forget pods that are gone (only after a pod was removed).
         if prune {
             self.pods
                 .retain(|uid, _| store.get_by_uid(uid).is_some_and(|o| o.kind() == Kind::Pod));
-        }
-        // Forget pods that are gone.
-        if prune {
             let pods = &self.pods;
             self.wakes.retain(|(_, uid)| pods.contains_key(uid));
         }

@@ -237,7 +237,7 @@ fn job_100k(completions: i32, parallelism: i32) -> JobRun {
         c.advance(1000);
         sim_secs += 1;
         peak_pods = peak_pods.max(c.store().count(Kind::Pod));
-        peak_objects = peak_objects.max(c.store().iter().count());
+        peak_objects = peak_objects.max(c.store().len());
     }
     let wall = start.elapsed().as_secs_f64();
     let (succeeded, conditions) = match c.store().get(&key) {
@@ -270,6 +270,12 @@ fn main() {
             .find_map(|a| a.parse::<i32>().ok())
             .unwrap_or(100_000);
         let r = job_100k(completions, 1_000);
+        assert!(
+            r.conditions.iter().any(|c| c == "Complete") && r.succeeded == completions,
+            "the Job did not complete: {:?}, {} succeeded",
+            r.conditions,
+            r.succeeded
+        );
         println!(
             "Job {completions} completions × parallelism 1000 → {:?}: {:.3} s wall, {} s simulated, \
              {} succeeded, peak {} pods / {} objects",

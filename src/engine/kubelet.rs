@@ -147,6 +147,9 @@ struct PodRuntime {
     ready_since: Option<SimTime>,
     not_ready_since: SimTime,
     initialized_at: Option<SimTime>,
+    /// The pod's resourceVersion at the last sync and the wake-up that sync asked for: while
+    /// the pod is unchanged and the wake-up not due, another sync would change nothing.
+    synced: Option<(String, Option<SimTime>)>,
 }
 
 /// Every kubelet's runtime state.
@@ -156,6 +159,14 @@ pub struct Kubelet {
     pods: BTreeMap<String, PodRuntime>,
     unavailable_images: BTreeSet<String>,
     registered: u32,
+    /// What the last pass saw: the store's Node revision, its pod removal count and the config.
+    /// When nodes, agents, images or the config changed, or a fault was injected, the next pass
+    /// syncs every pod; otherwise only pods that are not settled and changed or are due.
+    seen: Option<(u64, u64, Config)>,
+    /// The wake-up each synced pod asked for, by time.
+    wakes: BTreeSet<(SimTime, String)>,
+    /// The store revision the last pass read and the highest revision its writes can take.
+    own_writes: Option<(u64, u64)>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -291,6 +302,7 @@ impl Kubelet {
     /// Registers a node's kubelet and fills in what a kubelet reports when it registers:
     /// well-known labels, podCIDR, addresses, capacity, node info and conditions.
     pub fn register_node(&mut self, node: &mut Node) {
+        self.seen = None;
         let name = node.metadata.name.clone().unwrap_or_default();
         let index = match self.agents.get(&name) {
             Some(a) => a.index,
@@ -380,6 +392,7 @@ impl Kubelet {
 
     /// Forgets a deleted node's kubelet.
     pub fn unregister_node(&mut self, name: &str) {
+        self.seen = None;
         self.agents.remove(name);
     }
 
@@ -390,6 +403,7 @@ impl Kubelet {
 
     /// Starts or stops a node's kubelet.
     pub fn set_up(&mut self, node: &str, up: bool, now: SimTime) {
+        self.seen = None;
         if let Some(a) = self.agents.get_mut(node) {
             if a.up != up {
                 a.up = up;
@@ -400,6 +414,7 @@ impl Kubelet {
 
     /// Makes an image pullable or not.
     pub fn set_image_available(&mut self, image: &str, available: bool) {
+        self.seen = None;
         if available {
             self.unavailable_images.remove(image);
         } else {
@@ -419,6 +434,7 @@ impl Kubelet {
 
     /// Applies a `sim pod` fault to a running pod.
     pub fn inject(&mut self, pod: &Pod, fault: Fault, now: SimTime) -> Result<(), String> {
+        self.seen = None;
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let name = pod.metadata.name.clone().unwrap_or_default();
         let Some(rt) = self.pods.get_mut(&uid) else {
@@ -572,21 +588,72 @@ impl Kubelet {
                 );
             }
         }
-        let mut live_uids = BTreeSet::new();
-        for pod in store.pods() {
-            let uid = pod.metadata.uid.clone().unwrap_or_default();
-            live_uids.insert(uid.clone());
-            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        let seen = (
+            store.kind_revision(Kind::Node),
+            store.pod_removals(),
+            config.clone(),
+        );
+        let full = self
+            .seen
+            .as_ref()
+            .is_none_or(|s| s.0 != seen.0 || s.2 != seen.2);
+        let prune = full || self.seen.as_ref().is_none_or(|s| s.1 != seen.1);
+        self.seen = Some(seen);
+        let own_writes = self.own_writes.take();
+        let revision = store.revision();
+        // A settled pod (finished, no finalizer, not deleted) has nothing left to run or report.
+        let pods: Box<dyn Iterator<Item = &Pod>> = if full {
+            Box::new(store.pods())
+        } else {
+            Box::new(store.unsettled_pods())
+        };
+        for pod in pods {
+            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
                 continue;
             };
-            let node_up = self.agents.get(&node).map(|a| a.up).unwrap_or(false);
-            if !node_up || store.node(&node).is_none() {
+            let node_up = self.agents.get(node).map(|a| a.up).unwrap_or(false);
+            if !node_up || store.node(node).is_none() {
+                if full {
+                    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+                    self.set_wake(uid, None);
+                }
                 continue;
             }
+            if !full && pod.metadata.deletion_timestamp.is_none() {
+                let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+                let live_rv = pod.metadata.resource_version.as_deref().unwrap_or_default();
+                // A revision inside the range the last pass's own writes took means the pod's
+                // last write was this kubelet's status update: the pod is as it left it.
+                let own_write = own_writes.is_some_and(|(lo, hi)| {
+                    live_rv.parse::<u64>().is_ok_and(|v| v > lo && v <= hi)
+                });
+                if let Some((rv, wake)) = self.pods.get_mut(uid).and_then(|rt| rt.synced.as_mut()) {
+                    if (rv.as_str() == live_rv || own_write) && wake.is_none_or(|w| w > now) {
+                        if own_write {
+                            *rv = live_rv.to_string();
+                        }
+                        continue;
+                    }
+                }
+            }
+            let node = node.to_string();
             self.sync_pod(pod, &node, store, config, now, &mut out);
         }
-        // Forget pods that are gone.
-        self.pods.retain(|uid, _| live_uids.contains(uid));
+        // Forget pods that are gone (only after a pod was removed).
+        if prune {
+            self.pods
+                .retain(|uid, _| store.get_by_uid(uid).is_some_and(|o| o.kind() == Kind::Pod));
+            let pods = &self.pods;
+            self.wakes.retain(|(_, uid)| pods.contains_key(uid));
+        }
+        // The Cluster applies this outcome next: each action writes at most twice (an update
+        // can also finish a deletion), so its writes take revisions up to this bound.
+        let n_actions = u64::try_from(out.actions.len()).unwrap_or(u64::MAX / 4);
+        self.own_writes = Some((revision, revision.saturating_add(2 * n_actions)));
+        // Every synced pod's wake-up, including the pods skipped above.
+        if let Some((t, _)) = self.wakes.range((now.plus(1), String::new())..).next() {
+            out.requeue_at(*t);
+        }
         out
     }
 
@@ -808,11 +875,39 @@ impl Kubelet {
             out.push(Action::Update(Object::Pod(p)));
         }
         if deleting && terminal {
-            out.push(Action::Remove { key, uid });
+            out.push(Action::Remove {
+                key,
+                uid: uid.clone(),
+            });
         }
         // Wake-ups.
-        if let Some(t) = next_wake(rt, &spec, now) {
-            out.requeue_at(t);
+        let wake = next_wake(rt, &spec, now);
+        let old = rt.synced.take().and_then(|(_, w)| w);
+        rt.synced = Some((
+            pod.metadata.resource_version.clone().unwrap_or_default(),
+            wake,
+        ));
+        if old != wake {
+            if let Some(t) = old {
+                self.wakes.remove(&(t, uid.clone()));
+            }
+            if let Some(t) = wake {
+                self.wakes.insert((t, uid));
+            }
+        }
+    }
+
+    /// Sets the wake-up a pod's runtime asks for.
+    fn set_wake(&mut self, uid: &str, wake: Option<SimTime>) {
+        let Some(rt) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let old = rt.synced.take().and_then(|(_, w)| w);
+        if let Some(t) = old {
+            self.wakes.remove(&(t, uid.to_string()));
+        }
+        if let Some(t) = wake {
+            self.wakes.insert((t, uid.to_string()));
         }
     }
 
@@ -878,6 +973,7 @@ impl Kubelet {
             ready_since: None,
             not_ready_since: now,
             initialized_at: None,
+            synced: None,
         }
     }
 }

@@ -599,7 +599,7 @@ impl Scheduler {
 
         let mut assigned = Fingerprint::default();
         let mut pending: Vec<&Pod> = Vec::new();
-        for pod in store.pods() {
+        for pod in store.unsettled_pods() {
             let bound = pod
                 .spec
                 .as_ref()
@@ -660,7 +660,7 @@ impl Scheduler {
         assigned: &mut Fingerprint,
         out: &mut Outcome,
     ) {
-        let mut snap = Snapshot::build(store.nodes(), store.pods(), None);
+        let mut snap = Snapshot::build(store.nodes(), store.unsettled_pods(), None);
         let mut buf = Vec::new();
         // Failure messages by scheduling signature, valid while no pod was bound since.
         let mut failed: BTreeMap<String, (usize, String)> = BTreeMap::new();

@@ -1,11 +1,18 @@
 //! The object store: one `BTreeMap` keyed by kind, namespace and name (so iteration order is the
 //! same on every run and platform), plus a uid index. Only [`crate::engine::Cluster`] writes to it;
 //! controllers read it.
+//!
+//! A few secondary indices, kept up to date on every write, let components visit only the objects
+//! that can need work instead of every object: pods that are not yet settled (see
+//! [`is_settled_pod`]), dependents by owner uid, objects being deleted, and events by last
+//! timestamp. All are `BTreeMap`/`BTreeSet`s of keys, so visiting them keeps key order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+
+use crate::engine::clock::SimTime;
 
 use crate::engine::api::{Kind, Object, ObjectKey};
 
@@ -19,6 +26,48 @@ pub struct Store {
     /// The revision of the last write to each kind, so components can skip work when nothing
     /// they watch changed.
     kind_revision: BTreeMap<Kind, u64>,
+    /// Pods that are not settled ([`is_settled_pod`]).
+    unsettled_pods: BTreeSet<ObjectKey>,
+    /// Number of objects of each kind.
+    kind_count: BTreeMap<Kind, usize>,
+    /// Pods without a controller reference.
+    uncontrolled_pods: BTreeSet<ObjectKey>,
+    /// How many pods were ever removed (components that keep per-pod state prune it only then).
+    pod_removals: u64,
+    /// Objects with owner references, by owner uid.
+    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// Objects with a deletionTimestamp.
+    deleting: BTreeSet<ObjectKey>,
+    /// Events by last timestamp (ms), for the event TTL.
+    events_by_time: BTreeSet<(u64, ObjectKey)>,
+}
+
+/// A pod that has finished (`Succeeded` or `Failed`), carries no finalizer and is not being
+/// deleted: only its deletion, a finalizer or an owner going away can make it need work again.
+pub fn is_settled_pod(p: &Pod) -> bool {
+    matches!(
+        p.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    ) && p
+        .metadata
+        .finalizers
+        .as_deref()
+        .unwrap_or_default()
+        .is_empty()
+        && p.metadata.deletion_timestamp.is_none()
+}
+
+fn event_time(obj: &Object) -> Option<u64> {
+    match obj {
+        Object::Event(e) => Some(
+            e.last_timestamp
+                .as_ref()
+                .map(SimTime::from_k8s)
+                .unwrap_or_default()
+                .millis(),
+        ),
+        _ => None,
+    }
 }
 
 impl Store {
@@ -79,7 +128,17 @@ impl Store {
 
     /// Number of objects of one kind.
     pub fn count(&self, kind: Kind) -> usize {
-        self.list(kind).count()
+        self.kind_count.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Number of objects of every kind.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True if the store holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
     }
 
     /// All pods.
@@ -118,7 +177,11 @@ impl Store {
         if let Some(uid) = obj.meta().uid.clone() {
             self.by_uid.insert(uid, key.clone());
         }
-        self.objects.insert(key.clone(), obj);
+        self.index(&key, &obj);
+        match self.objects.insert(key.clone(), obj) {
+            Some(old) => self.unindex_old(&key, &old),
+            None => *self.kind_count.entry(key.kind).or_insert(0) += 1,
+        }
         // The entry was inserted just above; the fallback only keeps this total.
         self.objects
             .entry(key)
@@ -133,6 +196,132 @@ impl Store {
         if let Some(uid) = obj.meta().uid.as_deref() {
             self.by_uid.remove(uid);
         }
+        if key.kind == Kind::Pod {
+            self.pod_removals += 1;
+        }
+        if let Some(n) = self.kind_count.get_mut(&key.kind) {
+            *n = n.saturating_sub(1);
+        }
+        self.unindex_old(key, &obj);
+        self.unindex_rest(key, &obj);
         Some(obj)
+    }
+
+    /// Adds `obj` (about to be stored at `key`) to the secondary indices.
+    fn index(&mut self, key: &ObjectKey, obj: &Object) {
+        let m = obj.meta();
+        if let Object::Pod(p) = obj {
+            if is_settled_pod(p) {
+                self.unsettled_pods.remove(key);
+            } else if !self.unsettled_pods.contains(key) {
+                self.unsettled_pods.insert(key.clone());
+            }
+            if crate::engine::api::controller_ref(&p.metadata).is_some() {
+                self.uncontrolled_pods.remove(key);
+            } else if !self.uncontrolled_pods.contains(key) {
+                self.uncontrolled_pods.insert(key.clone());
+            }
+        }
+        if m.deletion_timestamp.is_some() {
+            if !self.deleting.contains(key) {
+                self.deleting.insert(key.clone());
+            }
+        } else {
+            self.deleting.remove(key);
+        }
+        for r in m.owner_references.as_deref().unwrap_or_default() {
+            let set = self.dependents.entry(r.uid.clone()).or_default();
+            if !set.contains(key) {
+                set.insert(key.clone());
+            }
+        }
+        if let Some(t) = event_time(obj) {
+            self.events_by_time.insert((t, key.clone()));
+        }
+    }
+
+    /// Drops what the replaced or removed version `old` put in the owner and event indices and
+    /// the new version does not repeat.
+    fn unindex_old(&mut self, key: &ObjectKey, old: &Object) {
+        let new = self.objects.get(key);
+        let new_owners = new.and_then(|o| o.meta().owner_references.as_deref());
+        for r in old.meta().owner_references.as_deref().unwrap_or_default() {
+            if new_owners.is_some_and(|rs| rs.iter().any(|n| n.uid == r.uid)) {
+                continue;
+            }
+            if let Some(set) = self.dependents.get_mut(&r.uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.dependents.remove(&r.uid);
+                }
+            }
+        }
+        if let Some(t) = event_time(old) {
+            if new.and_then(event_time) != Some(t) {
+                self.events_by_time.remove(&(t, key.clone()));
+            }
+        }
+    }
+
+    /// Drops a removed object from the indices that hold it by key alone.
+    fn unindex_rest(&mut self, key: &ObjectKey, obj: &Object) {
+        if obj.kind() == Kind::Pod {
+            self.unsettled_pods.remove(key);
+            self.uncontrolled_pods.remove(key);
+        }
+        self.deleting.remove(key);
+    }
+
+    /// Pods that are not settled ([`is_settled_pod`]), in key order.
+    pub fn unsettled_pods(&self) -> impl Iterator<Item = &Pod> {
+        self.unsettled_pods
+            .iter()
+            .filter_map(|k| self.objects.get(k))
+            .filter_map(Object::as_pod)
+    }
+
+    /// Pods in `namespace` that are not settled or have no controller reference, in name order:
+    /// every pod a Job can have work with, other than the ones its status names.
+    pub fn claimable_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> {
+        let lo = ObjectKey {
+            kind: Kind::Pod,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        let in_ns = move |k: &&ObjectKey| k.namespace == namespace;
+        let a = self.unsettled_pods.range(lo.clone()..).take_while(in_ns);
+        let b = self.uncontrolled_pods.range(lo..).take_while(in_ns);
+        let keys: BTreeSet<&ObjectKey> = a.chain(b).collect();
+        keys.into_iter()
+            .filter_map(|k| self.objects.get(k))
+            .filter_map(Object::as_pod)
+    }
+
+    /// Number of pods ever removed from the store.
+    pub fn pod_removals(&self) -> u64 {
+        self.pod_removals
+    }
+
+    /// Keys of the objects whose owner references name `uid`, in key order.
+    pub fn dependents_of(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.dependents.get(uid).into_iter().flatten()
+    }
+
+    /// Owner uids that some object references, in order.
+    pub fn owner_uids(&self) -> impl Iterator<Item = &str> {
+        self.dependents.keys().map(String::as_str)
+    }
+
+    /// Objects with a deletionTimestamp, in key order.
+    pub fn deleting(&self) -> impl Iterator<Item = &Object> {
+        self.deleting.iter().filter_map(|k| self.objects.get(k))
+    }
+
+    /// Events whose last timestamp is before `t`, oldest first.
+    pub fn events_before(&self, t: SimTime) -> impl Iterator<Item = &ObjectKey> {
+        self.events_by_time
+            .iter()
+            .take_while(move |(at, _)| *at < t.millis())
+            .map(|(_, k)| k)
     }
 }

@@ -25,6 +25,8 @@ use crate::engine::{Config, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 #[derive(Debug, Clone, Default)]
 pub struct GarbageCollector {
     orphaned_since: BTreeMap<String, SimTime>,
+    /// The store's Node revision at the last pass: when nodes changed, PodGC looks at every pod.
+    node_revision: u64,
 }
 
 fn has_finalizer(obj: &Object, f: &str) -> bool {
@@ -51,15 +53,19 @@ impl GarbageCollector {
     /// One pass of every collector.
     pub fn sync(&mut self, store: &Store, config: &Config, now: SimTime) -> Outcome {
         let mut out = Outcome::none();
-        // Dependents by owner uid.
-        let mut dependents: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
-        for obj in store.iter() {
-            for r in obj.meta().owner_references.as_deref().unwrap_or_default() {
-                dependents.entry(r.uid.clone()).or_default().push(obj);
+        // Only dependents of an owner that is gone or being deleted can need work: the store's
+        // owner index names them, visited in key order as a pass over every object would.
+        let mut candidates: BTreeSet<&ObjectKey> = BTreeSet::new();
+        for uid in store.owner_uids() {
+            let owner_busy = store
+                .get_by_uid(uid)
+                .is_none_or(|o| o.meta().deletion_timestamp.is_some());
+            if owner_busy {
+                candidates.extend(store.dependents_of(uid));
             }
         }
         let mut handled: BTreeSet<ObjectKey> = BTreeSet::new();
-        for obj in store.iter() {
+        for obj in candidates.into_iter().filter_map(|k| store.get(k)) {
             let refs = obj.meta().owner_references.as_deref().unwrap_or_default();
             if refs.is_empty() {
                 continue;
@@ -104,15 +110,10 @@ impl GarbageCollector {
             }
         }
         // Owners waiting on finalizers.
-        for obj in store.iter() {
-            if obj.meta().deletion_timestamp.is_none() {
-                continue;
-            }
-            let deps = dependents.get(obj.uid()).map(Vec::len).unwrap_or(0);
+        for obj in store.deleting() {
+            let deps = store.dependents_of(obj.uid()).count();
             if has_finalizer(obj, ORPHAN_FINALIZER) {
-                let still_referenced = dependents
-                    .get(obj.uid())
-                    .is_some_and(|ds| ds.iter().any(|d| !handled.contains(&d.key())));
+                let still_referenced = store.dependents_of(obj.uid()).any(|d| !handled.contains(d));
                 if !still_referenced {
                     out.push(Action::Update(without_finalizer(obj, ORPHAN_FINALIZER)));
                 }
@@ -153,8 +154,28 @@ impl GarbageCollector {
             }
         }
         // PodGC.
+        // Only pods bound to a missing node or deleted unbound can need PodGC; settled pods are
+        // neither deleted nor (while their node exists) orphaned, so a pass over every pod is
+        // needed only when nodes changed or some pod's node is gone.
+        let node_missing = |p: &k8s_openapi::api::core::v1::Pod| {
+            p.spec
+                .as_ref()
+                .and_then(|s| s.node_name.as_deref())
+                .is_some_and(|n| store.node(n).is_none())
+        };
+        let node_revision = store.kind_revision(Kind::Node);
+        let nodes_changed = node_revision != self.node_revision;
+        self.node_revision = node_revision;
+        let full = nodes_changed
+            || !self.orphaned_since.is_empty()
+            || store.unsettled_pods().any(node_missing);
+        let pods: Vec<&k8s_openapi::api::core::v1::Pod> = if full {
+            store.pods().collect()
+        } else {
+            store.unsettled_pods().collect()
+        };
         let mut seen = BTreeSet::new();
-        for pod in store.pods() {
+        for pod in pods {
             let uid = pod.metadata.uid.clone().unwrap_or_default();
             let key = ObjectKey::new(
                 Kind::Pod,
@@ -200,19 +221,13 @@ impl GarbageCollector {
         }
         self.orphaned_since.retain(|uid, _| seen.contains(uid));
         // Event TTL: expired events go whenever the collector runs; they never wake it.
-        for ev in store.list(Kind::Event) {
-            if let Object::Event(e) = ev {
-                let last = e
-                    .last_timestamp
-                    .as_ref()
-                    .map(SimTime::from_k8s)
-                    .unwrap_or_default();
-                if now.since(last) > config.event_ttl_ms {
-                    out.push(Action::Remove {
-                        key: ev.key(),
-                        uid: ev.uid().to_string(),
-                    });
-                }
+        if let Some(cutoff) = now.millis().checked_sub(config.event_ttl_ms) {
+            let expired: BTreeSet<&ObjectKey> = store.events_before(SimTime(cutoff)).collect();
+            for ev in expired.into_iter().filter_map(|k| store.get(k)) {
+                out.push(Action::Remove {
+                    key: ev.key(),
+                    uid: ev.uid().to_string(),
+                });
             }
         }
         out

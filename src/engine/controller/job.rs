@@ -10,9 +10,10 @@
 //! delayed behind `FailureTarget` / `SuccessCriteriaMet` until no pod is terminating.
 //!
 //! Simplifications:
-//! - No work queue and no expectations: every step syncs every Job against the store, and the
-//!   Cluster applies each outcome before the next component reads, so expectations (create /
-//!   delete / finalizer-removal) would always be satisfied. Pod events' 1 s batching is not
+//! - No work queue and no expectations: every step syncs every Job against the store (skipping a
+//!   Job whose inputs are unchanged since a sync that decided nothing, as a queue without events
+//!   would), and the Cluster applies each outcome before the next component reads, so
+//!   expectations (create / delete / finalizer-removal) would always be satisfied. Pod events' 1 s batching is not
 //!   modelled.
 //! - The finalizer protocol's writes collapse into one: finished pods are recorded, their
 //!   finalizers removed and the counters moved in the same step, so an observed
@@ -103,10 +104,77 @@ pub const REASON_SUCCESS_POLICY: &str = "SuccessPolicy";
 pub const REASON_COMPLETIONS_REACHED: &str = "CompletionsReached";
 
 /// Controller state that survives between syncs: the pod-failure back-off records (upstream's
-/// `podBackoffStore`), keyed by Job uid.
+/// `podBackoffStore`), keyed by Job uid, and what each Job's last sync read when it decided
+/// nothing.
 #[derive(Debug, Clone, Default)]
 pub struct JobController {
     backoff: BTreeMap<String, BackoffRecord>,
+    idle: BTreeMap<String, IdleSync>,
+}
+
+/// The inputs of a sync that decided nothing (no write), and the requeue it asked for: the same
+/// inputs before that time give the same nothing, so the sync is skipped (the work queue's
+/// "no event, no sync", without remembering anything a sync decides).
+#[derive(Debug, Clone, PartialEq)]
+struct IdleSync {
+    inputs: SyncInputs,
+    requeue_at: Option<SimTime>,
+}
+
+/// What a sync reads: the Job's resourceVersion, its back-off record, whether its namespace is
+/// being deleted, and the number, highest and sum of the resourceVersions of the pods it may
+/// claim (any write to one of them, or one appearing or going, changes them).
+#[derive(Debug, Clone, PartialEq)]
+struct SyncInputs {
+    job_rv: String,
+    record: BackoffRecord,
+    namespace_deleting: bool,
+    pods: (usize, u64, u64),
+}
+
+fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> Option<SyncInputs> {
+    // With a pod failure policy a sync also reads counted pods: never skipped.
+    if spec_of(job).pod_failure_policy.is_some() {
+        return None;
+    }
+    let ns = job.metadata.namespace.as_deref().unwrap_or_default();
+    let rv = |p: &Pod| {
+        p.metadata
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut pods = (0usize, 0u64, 0u64);
+    let mut add = |p: &Pod| {
+        let v = rv(p);
+        pods = (pods.0 + 1, pods.1.max(v), pods.2.wrapping_add(v));
+    };
+    store.claimable_pods(ns).for_each(&mut add);
+    if let Some(unc) = job
+        .status
+        .as_ref()
+        .and_then(|s| s.uncounted_terminated_pods.as_ref())
+    {
+        for u in unc
+            .succeeded
+            .iter()
+            .flatten()
+            .chain(unc.failed.iter().flatten())
+        {
+            if let Some(Object::Pod(p)) = store.get_by_uid(u) {
+                add(p);
+            }
+        }
+    }
+    Some(SyncInputs {
+        job_rv: job.metadata.resource_version.clone().unwrap_or_default(),
+        record,
+        namespace_deleting: store
+            .get(&ObjectKey::new(Kind::Namespace, "", ns))
+            .is_some_and(|n| n.meta().deletion_timestamp.is_some()),
+        pods,
+    })
 }
 
 impl JobController {
@@ -123,7 +191,30 @@ impl JobController {
             let uid = job.metadata.uid.clone().unwrap_or_default();
             live.insert(uid.clone());
             let record = self.backoff.get(&uid).copied().unwrap_or_default();
+            let inputs = sync_inputs(job, store, record);
+            if let (Some(idle), Some(inputs)) = (self.idle.get(&uid), inputs.as_ref()) {
+                if idle.inputs == *inputs && idle.requeue_at.is_none_or(|t| t > now) {
+                    if let Some(t) = idle.requeue_at {
+                        out.requeue_at(t);
+                    }
+                    continue;
+                }
+            }
             let res = sync_job(job, store, record, now);
+            match inputs {
+                Some(inputs) if res.outcome.is_noop() && res.backoff == Some(record) => {
+                    self.idle.insert(
+                        uid.clone(),
+                        IdleSync {
+                            inputs,
+                            requeue_at: res.outcome.requeue_at,
+                        },
+                    );
+                }
+                _ => {
+                    self.idle.remove(&uid);
+                }
+            }
             match res.backoff {
                 Some(r) => {
                     self.backoff.insert(uid, r);
@@ -135,6 +226,7 @@ impl JobController {
             out.merge(res.outcome);
         }
         self.backoff.retain(|uid, _| live.contains(uid));
+        self.idle.retain(|uid, _| live.contains(uid));
         out
     }
 }
@@ -431,7 +523,8 @@ pub fn active_pods_cmp(a: &Pod, b: &Pod) -> Ordering {
 /// selects it, gets the finalizer removed so it can be deleted.
 fn sync_orphan_pods(store: &Store) -> Outcome {
     let mut out = Outcome::none();
-    for p in store.pods() {
+    // A pod with a finalizer is never settled.
+    for p in store.unsettled_pods() {
         if !has_job_tracking_finalizer(p) {
             continue;
         }
@@ -498,7 +591,8 @@ fn controller_ref_of(job: &Job) -> OwnerReference {
 struct JobCtx {
     job: Job,
     pods: Vec<Pod>,
-    active_pods: Vec<Pod>,
+    /// How many of `pods` are active; [`JobCtx::active_pods`] copies them out when needed.
+    n_active: usize,
     ready: i32,
     terminating: i32,
     uncounted_succeeded: BTreeSet<String>,
@@ -524,6 +618,15 @@ struct JobCtx {
 impl JobCtx {
     fn spec(&self) -> std::borrow::Cow<'_, JobSpec> {
         spec_of(&self.job)
+    }
+
+    /// The active pods (`controller.FilterActivePods`), copied out of `pods`.
+    fn active_pods(&self) -> Vec<Pod> {
+        self.pods
+            .iter()
+            .filter(|p| is_pod_active(p))
+            .cloned()
+            .collect()
     }
 
     fn completions(&self) -> i32 {
@@ -589,10 +692,27 @@ fn claim_pods(
     };
     let deleting = job.metadata.deletion_timestamp.is_some();
     let mut claimed = Vec::new();
-    for obj in store.list_ns(Kind::Pod, ns) {
-        let Some(p) = obj.as_pod() else {
-            continue;
-        };
+    // Settled pods this Job controls are done unless still uncounted; other controllers' pods
+    // are never claimed. So, unless done pods are kept, only pods the store does not know as
+    // settled-and-controlled and the uncounted ones need a look, in name order as in a full list.
+    let candidates: Vec<&Pod> = if keep_done {
+        store
+            .list_ns(Kind::Pod, ns)
+            .filter_map(Object::as_pod)
+            .collect()
+    } else {
+        let mut keys: BTreeMap<&str, &Pod> =
+            store.claimable_pods(ns).map(|p| (pod_name(p), p)).collect();
+        for u in uncounted {
+            if let Some(Object::Pod(p)) = store.get_by_uid(u) {
+                if p.metadata.namespace.as_deref().unwrap_or_default() == ns {
+                    keys.insert(pod_name(p), p);
+                }
+            }
+        }
+        keys.into_values().collect()
+    };
+    for p in candidates {
         match crate::engine::api::controller_ref(&p.metadata) {
             Some(r) if r.uid == uid => {
                 if matches(p) {
@@ -669,14 +789,19 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         .cloned()
         .collect();
     let pods = claim_pods(&job, store, &uncounted_uids, &mut pod_updates);
-    let active_pods: Vec<Pod> = pods.iter().filter(|p| is_pod_active(p)).cloned().collect();
-    let ready = i32::try_from(active_pods.iter().filter(|p| is_pod_ready(p)).count()).unwrap_or(0);
+    let n_active = pods.iter().filter(|p| is_pod_active(p)).count();
+    let ready = i32::try_from(
+        pods.iter()
+            .filter(|p| is_pod_active(p) && is_pod_ready(p))
+            .count(),
+    )
+    .unwrap_or(0);
     let terminating =
         i32::try_from(pods.iter().filter(|p| is_pod_terminating(p)).count()).unwrap_or(0);
     let mut ctx = JobCtx {
         job,
         pods,
-        active_pods,
+        n_active,
         ready,
         terminating,
         uncounted_succeeded: uncounted.succeeded.into_iter().flatten().collect(),
@@ -698,7 +823,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         requeue: None,
     };
     let spec = ctx.spec().into_owned();
-    let mut active = i32::try_from(ctx.active_pods.len()).unwrap_or(0);
+    let mut active = i32::try_from(ctx.n_active).unwrap_or(0);
     let (new_succeeded, new_failed) = new_finished_pods(&ctx);
     let status = ctx.job.status.clone().unwrap_or_default();
     ctx.succeeded = status.succeeded.unwrap_or(0)
@@ -789,7 +914,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
             ctx.delayed_per_index = indexed::pods_with_delayed_deletion_per_index(
                 &ctx.job,
                 &ctx.pods,
-                &ctx.active_pods,
+                &ctx.active_pods(),
                 &ctx.succeeded_indexes,
                 Some(&failed_indexes),
             );
@@ -815,7 +940,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
     let mut suspend_cond_changed = false;
     if ctx.finished_condition.is_some() {
         // Remove active pods: they keep their finalizer until counted below.
-        let to_delete = ctx.active_pods.clone();
+        let to_delete = ctx.active_pods();
         let deleted_ready = len_i32(to_delete.iter().filter(|p| is_pod_ready(p)).count());
         let deleted = len_i32(to_delete.len());
         ctx.deletes.extend(to_delete);
@@ -1087,11 +1212,11 @@ fn delete_job_pods(ctx: &mut JobCtx, pods: Vec<Pod>) -> (i32, i32) {
 fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
     let spec = ctx.spec().into_owned();
     let now = ctx.now;
-    let mut active = len_i32(ctx.active_pods.len());
+    let mut active = len_i32(ctx.n_active);
     let parallelism = spec.parallelism.unwrap_or(1);
     if job_suspended(&ctx.job) {
-        let all = ctx.active_pods.len();
-        let to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods, all);
+        let all = ctx.n_active;
+        let to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods(), all);
         let (removed_ready, removed) = delete_job_pods(ctx, to_delete);
         active -= removed;
         ctx.terminating += removed;
@@ -1104,7 +1229,12 @@ fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
         Some(c) => (c - ctx.succeeded).min(parallelism).max(0),
     };
     let rm_at_least = usize::try_from((active - want_active).max(0)).unwrap_or(0);
-    let mut to_delete = active_pods_for_removal(&ctx.job, &ctx.active_pods, rm_at_least);
+    // With nothing to remove only an Indexed Job looks at its active pods here.
+    let mut to_delete = if rm_at_least > 0 || is_indexed_job(&ctx.job) {
+        active_pods_for_removal(&ctx.job, &ctx.active_pods(), rm_at_least)
+    } else {
+        Vec::new()
+    };
     to_delete.truncate(MAX_POD_CREATE_DELETE_PER_SYNC);
     if !to_delete.is_empty() {
         // A sync either deletes or creates; deletion wins.
@@ -1141,7 +1271,7 @@ fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
             .cloned()
             .collect();
         indexes_to_add = indexed::first_pending_indexes(
-            &ctx.active_pods,
+            &ctx.active_pods(),
             only_replace_failed_pods(&ctx.job).then_some(terminating_pods.as_slice()),
             &ctx.succeeded_indexes,
             ctx.failed_indexes.as_ref(),

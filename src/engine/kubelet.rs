@@ -1126,10 +1126,11 @@ fn plan_run(
     }
     let mut command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
-    if command.is_empty() && args.is_empty() && c.stdin != Some(true) {
+    if command.is_empty() && args.is_empty() {
         // The image's own CMD: a shell image runs its shell, which reads a stdin the container
         // does not have and exits 0 at once — so `kubectl run bb --image=busybox` goes
-        // Completed, then CrashLoopBackOff, as on a real cluster.
+        // Completed, then CrashLoopBackOff, as on a real cluster (with `stdin: true` the
+        // shell waits for input instead).
         if let Some(cmd) = c.image.as_deref().and_then(image_default_cmd) {
             command = vec![cmd.to_string()];
         }
@@ -1145,7 +1146,10 @@ fn plan_run(
         rt_env,
         unknown,
         &mut host,
-        &sh::Limits::default(),
+        &sh::Limits {
+            stdin_open: c.stdin == Some(true),
+            ..sh::Limits::default()
+        },
     );
     if fails {
         if let sh::End::Exit { code, .. } = &mut run.end {

@@ -169,11 +169,15 @@ pub struct Limits {
     pub max_output_lines: usize,
     /// Simulated time after which the process is considered to run forever.
     pub horizon_ms: u64,
+    /// The container was started with `stdin: true` (`kubectl run -i`): a shell given no
+    /// script blocks reading it instead of exiting at its end.
+    pub stdin_open: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            stdin_open: false,
             max_steps: 200_000,
             max_output_lines: 2_000,
             horizon_ms: 30 * DAY_MS,
@@ -3011,7 +3015,11 @@ impl<'h> Shell<'h> {
                 None => self.external(argv),
             };
         }
-        // A shell without a script reads its stdin, which a container does not have.
+        // A shell without a script reads its stdin: a container has none unless it was started
+        // with `stdin: true`, and then nothing ever types into it here.
+        if self.limits.stdin_open {
+            return Err(Flow::Forever);
+        }
         Ok(0)
     }
 
@@ -5102,6 +5110,7 @@ mod tests {
         env: &[],
         unknown: UnknownProgram::RunFor { ms: 0 },
         limits: Limits {
+            stdin_open: false,
             max_steps: 200_000,
             max_output_lines: 2_000,
             horizon_ms: 30 * DAY_MS,
@@ -5698,6 +5707,7 @@ mod tests {
         let case = Case {
             command: &["sh", "-c", "while true; do echo hi; sleep 1; done"],
             limits: Limits {
+                stdin_open: false,
                 max_output_lines: 5,
                 ..Limits::default()
             },
@@ -5731,6 +5741,7 @@ mod tests {
                 "for i in $(seq 10); do echo $i; sleep 1; done; exit 7",
             ],
             limits: Limits {
+                stdin_open: false,
                 max_output_lines: 3,
                 ..Limits::default()
             },
@@ -5868,6 +5879,7 @@ mod tests {
                 "X=$(printf '%4096s' ''); X=$X$X$X$X$X$X$X$X; echo start; Y=${X%%*a}; echo never",
             ],
             limits: Limits {
+                stdin_open: false,
                 max_steps: 20_000,
                 ..Limits::default()
             },
@@ -5904,6 +5916,7 @@ mod tests {
         ];
         for c in &cases {
             let limits = Limits {
+                stdin_open: false,
                 max_output_lines: 5,
                 ..Limits::default()
             };
@@ -6070,7 +6083,7 @@ mod tests {
         #[test]
         fn arbitrary_token_soup_never_panics(toks in prop::collection::vec(prop::sample::select(JUNK), 0..60)) {
             let script: String = toks.concat();
-            let limits = Limits { max_steps: 5_000, max_output_lines: 50, horizon_ms: DAY_MS };
+            let limits = Limits { stdin_open: false, max_steps: 5_000, max_output_lines: 50, horizon_ms: DAY_MS };
             let argv = vec!["sh".to_string(), "-c".to_string(), script.clone()];
             let r = run(&argv, &[], &BTreeMap::new(), UnknownProgram::RunFor { ms: 1 }, &mut NoHost, &limits);
             prop_assert!(r.output.len() <= 50);
@@ -6079,7 +6092,7 @@ mod tests {
 
         #[test]
         fn arbitrary_strings_never_panic(script in any::<String>(), arg in any::<String>()) {
-            let limits = Limits { max_steps: 5_000, max_output_lines: 50, horizon_ms: DAY_MS };
+            let limits = Limits { stdin_open: false, max_steps: 5_000, max_output_lines: 50, horizon_ms: DAY_MS };
             let argv = vec!["sh".to_string(), "-c".to_string(), script.clone()];
             let _ = run(&argv, std::slice::from_ref(&arg), &BTreeMap::new(), UnknownProgram::Forever, &mut NoHost, &limits);
             let _ = run(&[script.clone(), arg], &[], &BTreeMap::new(), UnknownProgram::Forever, &mut NoHost, &limits);

@@ -8,17 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::batch::v1::{Job, JobSpec};
-use k8s_openapi::api::core::v1::{
-    Container, Node, NodeSpec, NodeStatus, PodSpec, PodTemplateSpec, Taint,
-};
+use k8s_openapi::api::core::v1::{Node, NodeSpec, NodeStatus, PodTemplateSpec, Taint};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{json, Value};
 
 use crate::engine::api::{Kind, Object, ObjectKey, KINDS};
 use crate::engine::clock::{human_duration, Millis, SimTime, SECOND};
-use crate::engine::controller::DeleteOptions;
+use crate::engine::controller::{DeleteOptions, Propagation};
 use crate::engine::error::ApiError;
 use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
 
@@ -120,6 +117,7 @@ pub fn execute(
         Command::Describe(d) => describe_cmd(cluster, d, &mut out),
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
         Command::CreateJob(c) => create_job(cluster, c, &mut out),
+        Command::Run(r) => run(cluster, r, &mut out),
         Command::Delete(d) => delete(cluster, d, stdin, files, &mut out),
         Command::Label(l) => label(cluster, l, &mut out),
         Command::Taint(t) => taint(cluster, t, &mut out),
@@ -316,6 +314,17 @@ fn file_cmd(
     // aggregate, each `Error from server (Invalid): error when creating "f.yaml": …`.
     let decode_failed = out.failed;
     let mut errors: Vec<(String, Option<String>)> = Vec::new();
+    // A dry run goes to a copy of the cluster: the server's defaulting, admission and
+    // validation run (`server`), or only the outcome's word is kept (`client`: kubectl sends
+    // nothing, so the server's errors cannot show).
+    let mut scratch;
+    let cluster: &mut Cluster = if f.dry_run == DryRun::None {
+        cluster
+    } else {
+        scratch = cluster.clone();
+        &mut scratch
+    };
+    let client = f.dry_run == DryRun::Client;
     for m in manifests {
         let obj = m.object;
         let key = obj.key();
@@ -324,7 +333,22 @@ fn file_cmd(
             FileVerb::Apply => {
                 let existing = cluster.store().get(&key).cloned();
                 match cluster.apply(obj.clone()) {
-                    Ok((stored, res)) => out.out(format!("{} {}", ref_name(&stored), res.as_str())),
+                    Ok((stored, res)) => {
+                        let shown = if client {
+                            obj.to_json()
+                        } else {
+                            dry_run_view(&stored, f.dry_run, res.as_str())
+                        };
+                        print_changed(&shown, key.kind, res.as_str(), f.dry_run, &f.output, out)
+                    }
+                    Err(_) if client => {
+                        let word = if existing.is_some() {
+                            "configured"
+                        } else {
+                            "created"
+                        };
+                        print_changed(&obj.to_json(), key.kind, word, f.dry_run, &f.output, out)
+                    }
                     Err(e) => {
                         let long = match existing {
                             None => format!(
@@ -355,6 +379,7 @@ fn file_cmd(
                 }
             }
             FileVerb::Create | FileVerb::Replace => {
+                let sent = obj.to_json();
                 let res = if f.verb == FileVerb::Create {
                     cluster.create(obj)
                 } else {
@@ -366,7 +391,17 @@ fn file_cmd(
                     ("replaced", "replacing")
                 };
                 match res {
-                    Ok(stored) => out.out(format!("{} {word}", ref_name(&stored))),
+                    Ok(stored) => {
+                        let shown = if client {
+                            sent
+                        } else {
+                            dry_run_view(&stored, f.dry_run, word)
+                        };
+                        print_changed(&shown, key.kind, word, f.dry_run, &f.output, out)
+                    }
+                    Err(_) if client => {
+                        print_changed(&sent, key.kind, word, f.dry_run, &f.output, out)
+                    }
                     Err(e) => errors.push((
                         format!(
                             "Error from server ({}): error when {verb} \"{src}\": {}",
@@ -387,6 +422,18 @@ fn file_cmd(
             }
         }
     }
+}
+
+/// What a command prints of the object the server answered: a dry-run create is never stored,
+/// so it has no resourceVersion.
+fn dry_run_view(stored: &Object, dry_run: DryRun, word: &str) -> Value {
+    let mut v = stored.to_json();
+    if dry_run == DryRun::Server && word == "created" {
+        if let Some(m) = v.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+    }
+    v
 }
 
 /// The patch client-side apply sends: the three-way diff plus the new last-applied annotation.
@@ -420,40 +467,374 @@ fn apply_patch_text(live: &Object, new: &Object) -> String {
 }
 
 fn create_job(cluster: &mut Cluster, c: &CreateJobCmd, out: &mut Out) {
-    let job = Job {
-        metadata: ObjectMeta {
-            name: Some(c.name.clone()),
-            namespace: Some(c.namespace.clone().unwrap_or_else(|| "default".to_string())),
-            ..Default::default()
+    // `kubectl create job`'s client object, as Go encodes it.
+    let mut container = obj_map(json!({ "image": c.image, "name": c.name, "resources": {} }));
+    if !c.command.is_empty() {
+        container.insert("command".to_string(), json!(c.command));
+    }
+    let mut meta = obj_map(json!({ "creationTimestamp": null, "name": c.name }));
+    if let Some(ns) = &c.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    let job = json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": meta,
+        "spec": {
+            "template": {
+                "metadata": { "creationTimestamp": null },
+                "spec": { "containers": [container], "restartPolicy": "Never" }
+            }
         },
-        spec: Some(JobSpec {
-            template: PodTemplateSpec {
-                metadata: None,
-                spec: Some(PodSpec {
-                    containers: vec![Container {
-                        name: c.name.clone(),
-                        image: Some(c.image.clone()),
-                        command: if c.command.is_empty() {
-                            None
-                        } else {
-                            Some(c.command.clone())
-                        },
-                        ..Default::default()
-                    }],
-                    restart_policy: Some("Never".to_string()),
-                    ..Default::default()
-                }),
-            },
-            ..Default::default()
-        }),
-        status: None,
+        "status": {}
+    });
+    create_generated(cluster, Kind::Job, job, c.dry_run, Some(&c.output), out);
+}
+
+/// The map of a JSON object literal (empty for anything else, which `json!({…})` never is).
+fn obj_map(v: Value) -> serde_json::Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Sends an object a generator built (`run`, `create job`) and prints the result as kubectl's
+/// `PrintFlags` would: the client object for `--dry-run=client`, the server's otherwise.
+/// Returns the stored object (nothing for a dry run or a failure).
+fn create_generated(
+    cluster: &mut Cluster,
+    kind: Kind,
+    client: Value,
+    dry_run: DryRun,
+    output: Option<&OutputFormat>,
+    out: &mut Out,
+) -> Option<Object> {
+    let obj = match Object::from_json(kind, client.clone()) {
+        Ok(o) => o,
+        Err(e) => {
+            out.fail(format!("error: {e}"));
+            return None;
+        }
     };
-    match cluster.create(Object::Job(job)) {
-        Ok(o) => out.out(format!("{} created", ref_name(&o))),
-        Err(e) => match e.kubectl_invalid_message() {
-            Some(m) => out.fail(m),
-            None => out.api(&e),
+    let (shown, stored) = match dry_run {
+        DryRun::Client => (client, None),
+        DryRun::Server | DryRun::None => {
+            let mut scratch;
+            let target = if dry_run == DryRun::Server {
+                scratch = cluster.clone();
+                &mut scratch
+            } else {
+                &mut *cluster
+            };
+            match target.create(obj) {
+                Ok(o) => {
+                    let v = dry_run_view(&o, dry_run, "created");
+                    let stored = (dry_run == DryRun::None).then_some(o);
+                    (v, stored)
+                }
+                Err(e) => {
+                    match e.kubectl_invalid_message() {
+                        Some(m) => out.fail(m),
+                        None => out.api(&e),
+                    }
+                    return None;
+                }
+            }
+        }
+    };
+    if let Some(output) = output {
+        print_changed(&shown, kind, "created", dry_run, output, out);
+    }
+    stored
+}
+
+/// kubectl's `PrintFlags` for a command that changed an object: `pod/x created (dry run)`, or
+/// the object as `-o name|yaml|json|jsonpath=` asks.
+fn print_changed(
+    obj: &Value,
+    kind: Kind,
+    operation: &str,
+    dry_run: DryRun,
+    output: &OutputFormat,
+    out: &mut Out,
+) {
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let reference = format!("{}/{name}", kind.singular_group());
+    match output {
+        OutputFormat::Name => out.out(reference),
+        OutputFormat::Yaml => out.raw(yaml::to_yaml(obj)),
+        OutputFormat::Json => out.raw(yaml::to_json(obj)),
+        OutputFormat::JsonPath(t) => match JsonPath::parse(t) {
+            Ok(p) => match p.execute(obj) {
+                Ok(text) => out.raw(text),
+                Err(e) => out.fail(format!(
+                    "error: error executing jsonpath {t:?}: Error executing template: {e}"
+                )),
+            },
+            Err(e) => out.fail(format!("error: error parsing jsonpath {t}, {e}")),
         },
+        _ => out.out(format!("{reference} {operation}{}", dry_run.suffix())),
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// run
+// -------------------------------------------------------------------------------------------
+
+/// The pod `kubectl run` builds (`generateversioned.BasicPod`), as Go encodes it.
+fn run_pod_json(r: &RunCmd) -> Value {
+    let mut container = obj_map(json!({ "image": r.image, "name": r.name, "resources": {} }));
+    if !r.args.is_empty() {
+        container.insert(
+            (if r.command { "command" } else { "args" }).to_string(),
+            json!(r.args),
+        );
+    }
+    if !r.env.is_empty() {
+        container.insert(
+            "env".to_string(),
+            Value::Array(
+                r.env
+                    .iter()
+                    .map(|(k, v)| {
+                        if v.is_empty() {
+                            json!({ "name": k })
+                        } else {
+                            json!({ "name": k, "value": v })
+                        }
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    if let Some(p) = r.port {
+        // Go's `int32(port)`.
+        container.insert("ports".to_string(), json!([{ "containerPort": p as i32 }]));
+    }
+    if let Some(policy) = &r.image_pull_policy {
+        container.insert("imagePullPolicy".to_string(), json!(policy));
+    }
+    if r.stdin {
+        container.insert("stdin".to_string(), json!(true));
+        container.insert("stdinOnce".to_string(), json!(true));
+    }
+    if r.tty {
+        container.insert("tty".to_string(), json!(true));
+    }
+    if r.privileged {
+        container.insert("securityContext".to_string(), json!({ "privileged": true }));
+    }
+    let labels: serde_json::Map<String, Value> = r
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let mut meta = obj_map(json!({ "creationTimestamp": null, "labels": labels, "name": r.name }));
+    if !r.annotations.is_empty() {
+        let ann: serde_json::Map<String, Value> = r
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        meta.insert("annotations".to_string(), Value::Object(ann));
+    }
+    if let Some(ns) = &r.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": {
+            "containers": [container],
+            "dnsPolicy": "ClusterFirst",
+            "restartPolicy": r.restart
+        },
+        "status": {}
+    })
+}
+
+fn pod_phase(cluster: &Cluster, key: &ObjectKey, uid: &str) -> Option<String> {
+    let p = cluster.store().pod(&key.namespace, &key.name)?;
+    if p.metadata.uid.as_deref() != Some(uid) {
+        return None;
+    }
+    Some(
+        p.status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default(),
+    )
+}
+
+fn pod_ready(cluster: &Cluster, key: &ObjectKey) -> bool {
+    cluster
+        .store()
+        .pod(&key.namespace, &key.name)
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// Whether the pod's first container has stopped (terminated now, or restarted since).
+fn container_exited(cluster: &Cluster, key: &ObjectKey) -> bool {
+    cluster
+        .store()
+        .pod(&key.namespace, &key.name)
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|cs| cs.first())
+        .is_some_and(|c| {
+            c.restart_count > 0 || c.state.as_ref().is_some_and(|s| s.terminated.is_some())
+        })
+}
+
+/// `kubectl run`. Attaching (`-i`, `--attach`) waits in simulated time: for the pod to run
+/// (`--pod-running-timeout`), then for its process to exit, printing what it wrote — kubeplay's
+/// console has no terminal, so a process still running after a minute (a shell waiting for
+/// input) gets kubectl's fall-back to its logs. `--rm` then deletes the pod; with
+/// `--restart=Never` a failed container ends the command with its exit code's error.
+fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
+    let output = (!r.attach).then_some(&r.output);
+    let Some(created) =
+        create_generated(cluster, Kind::Pod, run_pod_json(r), r.dry_run, output, out)
+    else {
+        return;
+    };
+    if !r.attach {
+        return;
+    }
+    let key = created.key();
+    let uid = created.uid().to_string();
+    let result = attach(cluster, r, &key, &uid, out);
+    if r.rm {
+        let options = DeleteOptions {
+            propagation: Propagation::Background,
+            grace_period_seconds: None,
+            uid_precondition: None,
+        };
+        if cluster.delete(&key, &options).is_ok() {
+            out.out(format!("pod \"{}\" deleted", key.name));
+        }
+    }
+    if let Err(msg) = result {
+        out.fail(msg);
+    }
+}
+
+/// How long an attached console waits for a running process to exit before falling back to
+/// its logs.
+const ATTACH_MS: Millis = 60 * SECOND;
+
+/// `handleAttachPod` and the exit-code wait of `kubectl run`, in simulated time. The error is
+/// what kubectl prints last.
+fn attach(
+    cluster: &mut Cluster,
+    r: &RunCmd,
+    key: &ObjectKey,
+    uid: &str,
+    out: &mut Out,
+) -> Result<(), String> {
+    const TIMED_OUT: &str = "error: timed out waiting for the condition";
+    let terminal = |p: Option<&str>| matches!(p, Some("Succeeded" | "Failed"));
+    let deadline = cluster.now().plus(r.pod_running_timeout);
+    let started = advance_until(cluster, deadline, |c| {
+        let phase = pod_phase(c, key, uid);
+        match phase.as_deref() {
+            None => true,
+            Some("Running") => pod_ready(c, key),
+            p => terminal(p),
+        }
+    });
+    if !started {
+        return Err(TIMED_OUT.to_string());
+    }
+    if pod_phase(cluster, key, uid).is_none() {
+        return Err(format!(
+            "Error from server (NotFound): pods \"{}\" not found",
+            key.name
+        ));
+    }
+    if !terminal(pod_phase(cluster, key, uid).as_deref()) {
+        let deadline = cluster.now().plus(ATTACH_MS);
+        let exited = advance_until(cluster, deadline, |c| {
+            container_exited(c, key) || terminal(pod_phase(c, key, uid).as_deref())
+        });
+        if !exited {
+            out.warn(format!(
+                "warning: couldn't attach to pod/{}, falling back to streaming logs: kubeplay's console has no terminal to attach to",
+                key.name
+            ));
+        }
+    }
+    // What the attached process wrote: its first run, if it has restarted since.
+    let restarted = cluster
+        .store()
+        .pod(&key.namespace, &key.name)
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|cs| cs.first())
+        .is_some_and(|c| {
+            c.restart_count > 0 && c.state.as_ref().is_none_or(|s| s.terminated.is_none())
+        });
+    if let Ok(text) = cluster.logs(key, None, restarted) {
+        out.raw(text);
+    }
+    let wanted: &[&str] = match r.restart.as_str() {
+        "Never" => &["Succeeded", "Failed"],
+        "OnFailure" => &["Succeeded"],
+        _ => return Ok(()),
+    };
+    let deadline = cluster.now().plus(r.pod_running_timeout);
+    let done = advance_until(cluster, deadline, |c| {
+        pod_phase(c, key, uid).is_none_or(|p| wanted.contains(&p.as_str()))
+    });
+    if !done {
+        return Err(TIMED_OUT.to_string());
+    }
+    let Some(pod) = cluster.store().pod(&key.namespace, &key.name) else {
+        return Err(format!(
+            "Error from server (NotFound): pods \"{}\" not found",
+            key.name
+        ));
+    };
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
+    match phase.as_str() {
+        "Succeeded" => Ok(()),
+        "Failed" => {
+            let term = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .and_then(|cs| cs.first())
+                .and_then(|c| c.state.as_ref())
+                .and_then(|s| s.terminated.clone());
+            match term {
+                Some(t) if t.exit_code != 0 => Err(format!(
+                    "pod {}/{} terminated ({})\n{}",
+                    key.namespace,
+                    key.name,
+                    t.reason.unwrap_or_default(),
+                    t.message.unwrap_or_default()
+                )),
+                _ => Err(format!(
+                    "error: pod {}/{} failed with unknown exit code",
+                    key.namespace, key.name
+                )),
+            }
+        }
+        p => Err(format!(
+            "error: pod {}/{} left in phase {p}",
+            key.namespace, key.name
+        )),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
     let text = match (verb, sub) {
         (Verb::Create, Some("job")) => include_str!("help/create-job.txt"),
         (Verb::Create, _) => include_str!("help/create.txt"),
+        (Verb::Run, _) => include_str!("help/run.txt"),
         (Verb::Set, Some("image")) => include_str!("help/set-image.txt"),
         (Verb::Set, _) => include_str!("help/set.txt"),
         (Verb::Explain, _) => include_str!("help/explain.txt"),

@@ -137,7 +137,7 @@ impl Session {
                 .iter()
                 .map(|v| v.as_str().to_string())
                 .collect(),
-            ["get" | "describe" | "delete" | "label" | "annotate" | "edit" | "explain"] => {
+            ["get" | "describe" | "delete" | "label" | "annotate" | "explain"] => {
                 crate::engine::api::KINDS
                     .iter()
                     .flat_map(|k| std::iter::once(k.plural).chain(k.short_names.iter().copied()))

@@ -98,6 +98,8 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ParseError> {
 pub enum Verb {
     /// `kubectl create`.
     Create,
+    /// `kubectl run`.
+    Run,
     /// `kubectl set`.
     Set,
     /// `kubectl explain`.
@@ -147,6 +149,7 @@ pub enum Verb {
 /// Every verb, in suggestion order.
 pub const VERBS: &[Verb] = &[
     Verb::Create,
+    Verb::Run,
     Verb::Set,
     Verb::Explain,
     Verb::Get,
@@ -176,6 +179,7 @@ impl Verb {
     pub fn as_str(self) -> &'static str {
         match self {
             Verb::Create => "create",
+            Verb::Run => "run",
             Verb::Set => "set",
             Verb::Explain => "explain",
             Verb::Get => "get",
@@ -222,8 +226,28 @@ impl Verb {
                 Filename,
             ],
             Verb::Describe => &[Namespace, AllNamespaces, Selector, Filename],
-            Verb::Apply | Verb::Replace => &[Namespace, Filename],
-            Verb::Create => &[Namespace, Filename, Image],
+            Verb::Apply => &[Namespace, Filename, DryRun, Output],
+            Verb::Replace => &[Namespace, Filename],
+            Verb::Create => &[Namespace, Filename, Image, DryRun, Output],
+            Verb::Run => &[
+                Namespace,
+                Image,
+                Restart,
+                Labels,
+                Annotations,
+                Env,
+                Port,
+                ImagePullPolicy,
+                CommandFlag,
+                Stdin,
+                Tty,
+                Attach,
+                Rm,
+                Privileged,
+                PodRunningTimeout,
+                DryRun,
+                Output,
+            ],
             Verb::Delete => &[
                 Namespace,
                 AllNamespaces,
@@ -335,6 +359,32 @@ pub enum Flag {
     ExitCode,
     /// `--reason` (sim pod fail).
     Reason,
+    /// `--dry-run` (none, client, server).
+    DryRun,
+    /// `--restart` (run).
+    Restart,
+    /// `--annotations` (run).
+    Annotations,
+    /// `--env` (run).
+    Env,
+    /// `--port` (run).
+    Port,
+    /// `--image-pull-policy` (run).
+    ImagePullPolicy,
+    /// `--command` (run).
+    CommandFlag,
+    /// `-i, --stdin` (run).
+    Stdin,
+    /// `-t, --tty` (run).
+    Tty,
+    /// `--attach` (run).
+    Attach,
+    /// `--rm` (run).
+    Rm,
+    /// `--privileged` (run).
+    Privileged,
+    /// `--pod-running-timeout` (run).
+    PodRunningTimeout,
     /// `-h, --help`.
     Help,
 }
@@ -380,6 +430,19 @@ impl Flag {
             Flag::Pods => "pods",
             Flag::ExitCode => "exit-code",
             Flag::Reason => "reason",
+            Flag::DryRun => "dry-run",
+            Flag::Restart => "restart",
+            Flag::Annotations => "annotations",
+            Flag::Env => "env",
+            Flag::Port => "port",
+            Flag::ImagePullPolicy => "image-pull-policy",
+            Flag::CommandFlag => "command",
+            Flag::Stdin => "stdin",
+            Flag::Tty => "tty",
+            Flag::Attach => "attach",
+            Flag::Rm => "rm",
+            Flag::Privileged => "privileged",
+            Flag::PodRunningTimeout => "pod-running-timeout",
             Flag::Help => "help",
         }
     }
@@ -396,6 +459,10 @@ impl Flag {
             Flag::Help => Some('h'),
             Flag::LabelColumns => Some('L'),
             Flag::Watch => Some('w'),
+            // `kubectl run -l` labels the pod; no verb takes both this and `--selector`.
+            Flag::Labels => Some('l'),
+            Flag::Stdin => Some('i'),
+            Flag::Tty => Some('t'),
             _ => None,
         }
     }
@@ -406,7 +473,7 @@ impl Flag {
             Flag::GracePeriod | Flag::Tail | Flag::ToRevision | Flag::Revision | Flag::ExitCode => {
                 FlagValue::Int
             }
-            Flag::Timeout => FlagValue::Duration,
+            Flag::Timeout | Flag::PodRunningTimeout => FlagValue::Duration,
             f if f.is_bool() => FlagValue::Bool,
             _ => FlagValue::String,
         }
@@ -417,6 +484,8 @@ impl Flag {
         match self {
             f if f.is_bool() => Some("true"),
             Flag::Cascade => Some("background"),
+            // `--dry-run` alone: deprecated, means client.
+            Flag::DryRun => Some("unchanged"),
             _ => None,
         }
     }
@@ -445,6 +514,12 @@ impl Flag {
                 | Flag::Namespaced
                 | Flag::Help
                 | Flag::Watch
+                | Flag::CommandFlag
+                | Flag::Stdin
+                | Flag::Tty
+                | Flag::Attach
+                | Flag::Rm
+                | Flag::Privileged
         )
     }
 }
@@ -873,6 +948,33 @@ pub struct FileCmd {
     pub files: Vec<String>,
     /// `-n`.
     pub namespace: Option<String>,
+    /// `--dry-run` (apply and create).
+    pub dry_run: DryRun,
+    /// `-o` (apply and create; `Table` prints `pod/x created`).
+    pub output: OutputFormat,
+}
+
+/// `--dry-run`: kubectl's `DryRunStrategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DryRun {
+    /// Persist (`none`, the default).
+    #[default]
+    None,
+    /// Only print the object that would be sent (`client`).
+    Client,
+    /// Send it; the API server defaults, admits and validates it without persisting (`server`).
+    Server,
+}
+
+impl DryRun {
+    /// What kubectl appends to `pod/x created`: ` (dry run)`, ` (server dry run)`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
 }
 
 /// `kubectl create job NAME --image=IMG -- CMD…`.
@@ -885,6 +987,54 @@ pub struct CreateJobCmd {
     /// Command after `--`.
     pub command: Vec<String>,
     /// `-n`.
+    pub namespace: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: DryRun,
+    /// `-o` (`Table` prints `job.batch/x created`).
+    pub output: OutputFormat,
+}
+
+/// `kubectl run NAME --image=IMG [flags] [-- ARGS…]`: one bare pod, as kubectl's `run-pod/v1`
+/// generator builds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunCmd {
+    /// Pod (and container) name.
+    pub name: String,
+    /// Container image.
+    pub image: String,
+    /// Words after NAME: the container's `args`, or its `command` with `--command`.
+    pub args: Vec<String>,
+    /// `--command`.
+    pub command: bool,
+    /// `--restart` (empty: Always, or OnFailure with `-i`).
+    pub restart: String,
+    /// `-l, --labels` (default `run=NAME`).
+    pub labels: Vec<(String, String)>,
+    /// `--annotations`.
+    pub annotations: Vec<(String, String)>,
+    /// `--env`.
+    pub env: Vec<(String, String)>,
+    /// `--port`.
+    pub port: Option<i64>,
+    /// `--image-pull-policy`.
+    pub image_pull_policy: Option<String>,
+    /// `-i, --stdin`.
+    pub stdin: bool,
+    /// `-t, --tty`.
+    pub tty: bool,
+    /// `--attach` (default: `--stdin`).
+    pub attach: bool,
+    /// `--rm`.
+    pub rm: bool,
+    /// `--privileged`.
+    pub privileged: bool,
+    /// `--pod-running-timeout` (default 1m).
+    pub pod_running_timeout: Millis,
+    /// `--dry-run`.
+    pub dry_run: DryRun,
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `-n` (printed in the client object only when given).
     pub namespace: Option<String>,
 }
 
@@ -1190,6 +1340,8 @@ pub enum Command {
     File(FileCmd),
     /// `create job`.
     CreateJob(CreateJobCmd),
+    /// `run`.
+    Run(Box<RunCmd>),
     /// `delete`.
     Delete(DeleteCmd),
     /// `label|annotate`.
@@ -1442,6 +1594,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Apply => parse_file(p, FileVerb::Apply),
         Verb::Replace => parse_file(p, FileVerb::Replace),
         Verb::Create => parse_create(p),
+        Verb::Run => parse_run(p),
         Verb::Delete => parse_delete(p),
         Verb::Label => parse_label(p, MetaField::Labels),
         Verb::Annotate => parse_label(p, MetaField::Annotations),
@@ -1588,6 +1741,8 @@ fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
             }
         ));
     }
+    let dry_run = parse_dry_run(&p)?;
+    let output = parse_print_output(&p)?;
     if files.is_empty() {
         return err("error: must specify one of -f and -k");
     }
@@ -1595,11 +1750,257 @@ fn parse_file(p: Parsed, verb: FileVerb) -> Result<Command, ParseError> {
         verb,
         files,
         namespace: p.namespace(),
+        dry_run,
+        output,
     }))
+}
+
+/// `cmdutil.GetDryRunStrategyFromFlag`.
+fn parse_dry_run(p: &Parsed) -> Result<DryRun, ParseError> {
+    match p.last(Flag::DryRun) {
+        None | Some("none") => Ok(DryRun::None),
+        Some("client") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        // The flag without a value; `exec` prints kubectl's deprecation warning.
+        Some("unchanged") => Ok(DryRun::Client),
+        Some(v) => err(format!(
+            "error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+/// `-o` of a command that creates or changes objects (`genericclioptions.PrintFlags`): no table
+/// formats. `Table` stands for the default `pod/x created` message.
+fn parse_print_output(p: &Parsed) -> Result<OutputFormat, ParseError> {
+    let v = p.last(Flag::Output).unwrap_or("");
+    match parse_output(v) {
+        Ok(o @ (OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name | OutputFormat::JsonPath(_))) => Ok(o),
+        Ok(OutputFormat::Table) if v.is_empty() => Ok(OutputFormat::Table),
+        Err(e) if v.starts_with("jsonpath") => Err(e),
+        _ => err(format!(
+            "Error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+        )),
+    }
+}
+
+/// `kubectl run`, checked in kubectl's order: cobra's required flag, `ToOptions` (dry-run,
+/// printer), `Validate`, then the `run-pod/v1` generator's parameters.
+fn parse_run(p: Parsed) -> Result<Command, ParseError> {
+    const SEE: &str = "\nSee 'kubectl run -h' for help and examples";
+    let Some(image) = p.last(Flag::Image) else {
+        return err("error: required flag(s) \"image\" not set");
+    };
+    let dry_run = parse_dry_run(&p)?;
+    let output = parse_print_output(&p)?;
+    let Some(name) = p.args.first() else {
+        return err(format!("error: NAME is required for run{SEE}"));
+    };
+    if image.is_empty() {
+        return err("error: --image is required");
+    }
+    if !valid_image_reference(image) {
+        return err(format!(
+            "error: Invalid image name \"{image}\": invalid reference format"
+        ));
+    }
+    let stdin = p.bool(Flag::Stdin)?;
+    let tty = p.bool(Flag::Tty)?;
+    if tty && !stdin {
+        return err(format!(
+            "error: -i/--stdin is required for containers with -t/--tty=true{SEE}"
+        ));
+    }
+    let restart = match p.last(Flag::Restart).unwrap_or("") {
+        "" if stdin => "OnFailure".to_string(),
+        "" => "Always".to_string(),
+        r @ ("Always" | "OnFailure" | "Never") => r.to_string(),
+        r => return err(format!("error: invalid restart policy: {r}{SEE}")),
+    };
+    let attach = match p.last(Flag::Attach) {
+        Some(_) => p.bool(Flag::Attach)?,
+        None => stdin,
+    };
+    let rm = p.bool(Flag::Rm)?;
+    if rm && !attach {
+        return err(format!(
+            "error: --rm should only be used for attached containers{SEE}"
+        ));
+    }
+    if attach && dry_run != DryRun::None {
+        return err(format!("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty){SEE}"));
+    }
+    let image_pull_policy = match p.last(Flag::ImagePullPolicy).unwrap_or("") {
+        "" => None,
+        v @ ("Always" | "IfNotPresent" | "Never") => Some(v.to_string()),
+        v => return err(format!("error: invalid image pull policy: {v}{SEE}")),
+    };
+    // The generator: environment, labels, port, annotations.
+    let mut env = Vec::new();
+    for e in p.all(Flag::Env) {
+        match e.split_once('=') {
+            Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
+            _ => return err(format!("error: invalid env: {e}")),
+        }
+    }
+    let mut labels = Vec::new();
+    match p.last(Flag::Labels) {
+        None | Some("") => labels.push(("run".to_string(), name.clone())),
+        Some(spec) => {
+            for item in spec.split(',') {
+                let parts: Vec<&str> = item.split('=').collect();
+                let [k, v] = parts.as_slice() else {
+                    return err(format!("error: unexpected label spec: {item}"));
+                };
+                if k.is_empty() {
+                    return err("error: unexpected empty label key");
+                }
+                labels.retain(|(x, _): &(String, String)| x != k);
+                labels.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    let port = match p.last(Flag::Port).unwrap_or("") {
+        "" => None,
+        v => Some(v.parse::<i64>().map_err(|_| {
+            ParseError(format!(
+                "error: strconv.Atoi: parsing \"{v}\": invalid syntax"
+            ))
+        })?),
+    };
+    let mut annotations = Vec::new();
+    for a in p.all(Flag::Annotations) {
+        match a.split_once('=') {
+            Some((k, v)) if !k.is_empty() => annotations.push((k.to_string(), v.to_string())),
+            _ => return err(format!("error: invalid annotations format: {a}")),
+        }
+    }
+    let pod_running_timeout = match p.last(Flag::PodRunningTimeout) {
+        Some(v) => parse_duration(v).map_err(|e| ParseError(format!("error: {e}")))?,
+        None => 60_000,
+    };
+    let mut args: Vec<String> = p.args.get(1..).unwrap_or_default().to_vec();
+    args.extend(p.after_dash.iter().cloned());
+    Ok(Command::Run(Box::new(RunCmd {
+        name: name.clone(),
+        image: image.to_string(),
+        args,
+        command: p.bool(Flag::CommandFlag)?,
+        restart,
+        labels,
+        annotations,
+        env,
+        port,
+        image_pull_policy,
+        stdin,
+        tty,
+        attach,
+        rm,
+        privileged: p.bool(Flag::Privileged)?,
+        pod_running_timeout,
+        dry_run,
+        output,
+        namespace: p.namespace(),
+    })))
+}
+
+/// The image reference grammar of `github.com/distribution/reference` (`ReferenceRegexp`):
+/// `[domain[:port]/]path[/path…][:tag][@algorithm:hex]`, path components lowercase
+/// alphanumerics joined by `.`, `_`, `__` or runs of `-`.
+pub fn valid_image_reference(r: &str) -> bool {
+    let (rest, digest) = match r.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (r, None),
+    };
+    if let Some(d) = digest {
+        let Some((algo, hex)) = d.split_once(':') else {
+            return false;
+        };
+        let algo_ok = algo.split(['+', '.', '-', '_']).all(|c| {
+            c.chars().next().is_some_and(|f| f.is_ascii_alphabetic())
+                && c.chars().all(|x| x.is_ascii_alphanumeric())
+        });
+        if !algo_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return false;
+        }
+    }
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest.get(last_slash..).and_then(|t| t.find(':')) {
+        Some(i) => (
+            rest.get(..last_slash + i).unwrap_or(""),
+            rest.get(last_slash + i + 1..),
+        ),
+        None => (rest, None),
+    };
+    if let Some(t) = tag {
+        let mut cs = t.chars();
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        if !cs.next().is_some_and(word)
+            || t.len() > 128
+            || !cs.all(|c| word(c) || c == '.' || c == '-')
+        {
+            return false;
+        }
+    }
+    let comps: Vec<&str> = name.split('/').collect();
+    let path_ok = |c: &str| -> bool {
+        // alpha-numeric (separator alpha-numeric)*; separator := [_.] | __ | -+
+        let b = c.as_bytes();
+        if b.is_empty() {
+            return false;
+        }
+        let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
+        let mut i = 0;
+        let mut need_alnum = true;
+        while let Some(&x) = b.get(i) {
+            if alnum(x) {
+                need_alnum = false;
+                i += 1;
+                continue;
+            }
+            if need_alnum {
+                return false;
+            }
+            let sep_len = match x {
+                b'.' => 1,
+                b'_' if b.get(i + 1) == Some(&b'_') => 2,
+                b'_' => 1,
+                b'-' => b
+                    .get(i..)
+                    .map_or(0, |r| r.iter().take_while(|&&y| y == b'-').count()),
+                _ => return false,
+            };
+            i += sep_len;
+            need_alnum = true;
+        }
+        !need_alnum
+    };
+    let domain_ok = |c: &str| -> bool {
+        let (host, port) = match c.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (c, None),
+        };
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|x| x.is_ascii_alphanumeric() || x == '-')
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+            });
+        host_ok && port.is_none_or(|p| !p.is_empty() && p.chars().all(|x| x.is_ascii_digit()))
+    };
+    match comps.as_slice() {
+        [] => false,
+        [only] => path_ok(only),
+        [first, rest @ ..] => {
+            (path_ok(first) || domain_ok(first)) && rest.iter().all(|c| path_ok(c))
+        }
+    }
 }
 
 fn parse_create(p: Parsed) -> Result<Command, ParseError> {
     if p.args.first().map(String::as_str) == Some("job") {
+        let dry_run = parse_dry_run(&p)?;
+        let output = parse_print_output(&p)?;
         let names = p.args.get(1..).unwrap_or_default();
         let [name] = names else {
             return err(format!(
@@ -1615,6 +2016,8 @@ fn parse_create(p: Parsed) -> Result<Command, ParseError> {
             image: image.to_string(),
             command: p.after_dash.clone(),
             namespace: p.namespace(),
+            dry_run,
+            output,
         }));
     }
     if p.last(Flag::Image).is_some() {
@@ -2393,6 +2796,8 @@ mod tests {
                     image: "perl:5.34".into(),
                     command: vec!["perl".into(), "-e".into(), "print 1".into()],
                     namespace: None,
+                    dry_run: DryRun::None,
+                    output: OutputFormat::Table,
                 })),
             },
             Case {
@@ -2524,5 +2929,29 @@ mod tests {
                 "h\"i".into()
             ])
         );
+    }
+
+    /// `distribution/reference`'s grammar, checked against what real kubectl 1.32 accepts.
+    #[test]
+    fn image_references() {
+        let cases = [
+            ("nginx", true),
+            ("nginx:1.27", true),
+            ("registry.k8s.io/pause:3.9", true),
+            ("localhost:5000/a/b", true),
+            ("UPPER/x:1", true),
+            ("a__b.c-d---e", true),
+            ("busybox@sha256:0123456789abcdef0123456789abcdef", true),
+            ("busy:box::", false),
+            ("x:", false),
+            ("a b", false),
+            ("Nginx", false),
+            ("a@sha256:abc", false),
+            ("a/-b", false),
+            ("", false),
+        ];
+        for (r, want) in cases {
+            assert_eq!(valid_image_reference(r), want, "{r:?}");
+        }
     }
 }

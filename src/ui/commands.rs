@@ -90,34 +90,21 @@ pub fn split_label(text: &str) -> Option<(String, String)> {
     Some((k.to_string(), v.to_string()))
 }
 
-/// kubectl verbs the console completes (and `sim`, kubeplay's own).
-pub const VERBS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cordon",
-    "create",
-    "delete",
-    "describe",
-    "drain",
-    "edit",
-    "explain",
-    "get",
-    "help",
-    "label",
-    "logs",
-    "patch",
-    "rollout",
-    "run",
-    "scale",
-    "sim",
-    "taint",
-    "uncordon",
-    "version",
-];
+/// The verbs the console completes: every command the kubectl layer runs (and `sim`,
+/// kubeplay's own), sorted, so Tab never offers a command that would fail as unknown.
+pub fn verbs() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = crate::kubectl::parse::VERBS
+        .iter()
+        .map(|v| v.as_str())
+        .collect();
+    v.sort_unstable();
+    v
+}
 
 /// `sim` subcommands.
-pub const SIM_SUBCOMMANDS: &[&str] = &["advance", "node", "run-until-idle"];
+pub const SIM_SUBCOMMANDS: &[&str] = &[
+    "advance", "curl", "dns", "image", "node", "pod", "seed", "time",
+];
 
 /// `sim node` subcommands.
 pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "down", "up"];
@@ -165,14 +152,13 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
         .filter(|w| !w.starts_with('-'))
         .collect();
     let pool: Vec<String> = match args.as_slice() {
-        [] => VERBS.iter().map(|s| s.to_string()).collect(),
+        [] => verbs().into_iter().map(str::to_string).collect(),
         ["sim"] => SIM_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["sim", "node"] => SIM_NODE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["sim", "node", "down" | "up"] => names_of(store, Kind::Node),
         ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node),
         ["logs"] => names_of(store, Kind::Pod),
-        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "edit" | "explain"
-        | "patch" | "scale"] => {
+        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "explain" | "patch"] => {
             if let Some((res, _)) = current.split_once('/') {
                 return match Kind::from_resource(res) {
                     Some(kind) => names_of(store, kind)
@@ -185,11 +171,23 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
             }
             resource_words().into_iter().map(str::to_string).collect()
         }
-        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "edit" | "patch"
-        | "scale", res, ..] => match Kind::from_resource(res) {
-            Some(kind) => names_of(store, kind),
-            None => Vec::new(),
-        },
+        ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "patch", res, ..] => {
+            match Kind::from_resource(res) {
+                Some(kind) => names_of(store, kind),
+                None => Vec::new(),
+            }
+        }
+        ["rollout", "status" | "history" | "undo" | "restart"] => {
+            // `rollout status ds/x`: kubeplay's rollouts are DaemonSets'.
+            names_of(store, Kind::DaemonSet)
+                .into_iter()
+                .map(|n| format!("ds/{n}"))
+                .collect()
+        }
+        ["rollout"] => ["history", "restart", "status", "undo"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         _ => Vec::new(),
     };
     pool.into_iter()
@@ -345,6 +343,24 @@ mod tests {
                 name: "sim subcommands",
                 line: "sim node d",
                 want_line: "sim node down ",
+                want_choices: &[],
+            },
+            Case {
+                name: "every verb the kubectl layer runs, and only those",
+                line: "r",
+                want_line: "r",
+                want_choices: &["replace", "rollout", "run"],
+            },
+            Case {
+                name: "rollout subcommands",
+                line: "rollout st",
+                want_line: "rollout status ",
+                want_choices: &[],
+            },
+            Case {
+                name: "sim network probes",
+                line: "sim c",
+                want_line: "sim curl ",
                 want_choices: &[],
             },
             Case {

@@ -682,6 +682,7 @@ impl Cluster {
     pub fn step(&mut self) -> bool {
         let before = self.store.revision();
         let now = self.now;
+        self.ensure_kubernetes_service();
         let out = self
             .node_lifecycle
             .sync(&self.store, &self.kubelet, &self.config, now);
@@ -701,6 +702,21 @@ impl Cluster {
         let out = self.gc.sync(&self.store, &self.config, now);
         self.apply_outcome(Component::Gc, out);
         self.store.revision() != before
+    }
+
+    /// The API server's bootstrap controller (`pkg/controlplane/controller/kubernetesservice`):
+    /// the `kubernetes` Service in `default` comes back when deleted (`kubectl delete all
+    /// --all` deletes it on a real cluster too).
+    fn ensure_kubernetes_service(&mut self) {
+        let key = ObjectKey::new(Kind::Service, "default", "kubernetes");
+        let ns = ObjectKey::new(Kind::Namespace, "", "default");
+        let ns_live = self
+            .store
+            .get(&ns)
+            .is_some_and(|n| n.meta().deletion_timestamp.is_none());
+        if ns_live && self.store.get(&key).is_none() {
+            let _ = self.create(Object::Service(api::service::kubernetes_service()));
+        }
     }
 
     /// Runs steps at the current instant until nothing changes. Does nothing (and scans

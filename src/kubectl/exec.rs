@@ -118,6 +118,27 @@ pub fn execute(
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
         Command::CreateJob(c) => create_job(cluster, c, &mut out),
         Command::Run(r) => run(cluster, r, &mut out),
+        Command::CreateNamespace {
+            name,
+            dry_run,
+            output,
+        } => {
+            let ns = json!({
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": { "creationTimestamp": null, "name": name },
+                "spec": {},
+                "status": {}
+            });
+            create_generated(
+                cluster,
+                Kind::Namespace,
+                ns,
+                *dry_run,
+                Some(output),
+                &mut out,
+            );
+        }
         Command::Delete(d) => delete(cluster, d, stdin, files, &mut out),
         Command::Label(l) => label(cluster, l, &mut out),
         Command::Taint(t) => taint(cluster, t, &mut out),
@@ -1121,7 +1142,12 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
             kinds.push(o.kind());
         }
     }
-    let with_kind = kinds.len() > 1;
+    // `resource.MultipleTypesRequested`: naming several types (or `all`) prints `kind/name`
+    // even when only one of them has objects.
+    let mut requested: Vec<Kind> = g.resources.iter().map(ResourceArg::kind).collect();
+    requested.sort_unstable();
+    requested.dedup();
+    let with_kind = kinds.len() > 1 || requested.len() > 1;
     let ctx = table::RowCtx {
         now,
         wide: g.output == OutputFormat::Wide,
@@ -2216,13 +2242,24 @@ fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut O
             container: l.container.clone(),
             previous: l.previous,
             tail: l.tail,
+            follow: false,
             namespace: Some(namespace.to_string()),
         };
         logs(cluster, &one, out);
     }
 }
 
+/// What `logs -f` adds, as `get -w` does: a command here cannot block following a stream.
+const FOLLOW_NOTE: &str = "kubeplay: --follow printed the logs written so far: simulated time moves with `sim advance DURATION` or `kubectl wait`; run logs again to see what came next";
+
 fn logs(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
+    logs_once(cluster, l, out);
+    if l.follow && !out.failed {
+        out.warn(FOLLOW_NOTE);
+    }
+}
+
+fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
     let namespace = ns_of(&l.namespace);
     let ResourceArg::Named(kind, name) = &l.target else {
         logs_by_selector(cluster, l, &namespace, out);

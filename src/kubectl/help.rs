@@ -20,6 +20,7 @@ pub fn root_usage() -> &'static str {
 pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
     let text = match (verb, sub) {
         (Verb::Create, Some("job")) => include_str!("help/create-job.txt"),
+        (Verb::Create, Some("namespace" | "ns")) => include_str!("help/create-namespace.txt"),
         (Verb::Create, _) => include_str!("help/create.txt"),
         (Verb::Run, _) => include_str!("help/run.txt"),
         (Verb::Set, Some("image")) => include_str!("help/set-image.txt"),

@@ -266,7 +266,7 @@ impl Verb {
             Verb::Cordon | Verb::Uncordon => &[],
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
-            Verb::Logs => &[Namespace, Container, Previous, Tail, Selector],
+            Verb::Logs => &[Namespace, Container, Previous, Tail, Selector, Follow],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[],
             Verb::ApiResources => &[Output, Namespaced],
@@ -385,6 +385,8 @@ pub enum Flag {
     Privileged,
     /// `--pod-running-timeout` (run).
     PodRunningTimeout,
+    /// `-f, --follow` (logs).
+    Follow,
     /// `-h, --help`.
     Help,
 }
@@ -443,6 +445,7 @@ impl Flag {
             Flag::Rm => "rm",
             Flag::Privileged => "privileged",
             Flag::PodRunningTimeout => "pod-running-timeout",
+            Flag::Follow => "follow",
             Flag::Help => "help",
         }
     }
@@ -463,6 +466,8 @@ impl Flag {
             Flag::Labels => Some('l'),
             Flag::Stdin => Some('i'),
             Flag::Tty => Some('t'),
+            // `kubectl logs -f`; logs takes no `--filename`.
+            Flag::Follow => Some('f'),
             _ => None,
         }
     }
@@ -520,6 +525,7 @@ impl Flag {
                 | Flag::Attach
                 | Flag::Rm
                 | Flag::Privileged
+                | Flag::Follow
         )
     }
 }
@@ -870,6 +876,11 @@ fn resource_args(args: &[String]) -> Result<Vec<ResourceArg>, ParseError> {
         if t.is_empty() {
             continue;
         }
+        if t == "all" {
+            // The `all` category, of the kinds kubeplay serves, in discovery order.
+            kinds.extend([Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Job]);
+            continue;
+        }
         kinds.push(resolve_kind(t)?);
     }
     let names = args.get(1..).unwrap_or_default();
@@ -1160,6 +1171,9 @@ pub struct LogsCmd {
     pub previous: bool,
     /// `--tail` (-1 = all).
     pub tail: i64,
+    /// `-f, --follow`: prints what was written so far (simulated time does not move while a
+    /// command runs) and says so.
+    pub follow: bool,
     /// `-n`.
     pub namespace: Option<String>,
 }
@@ -1340,6 +1354,15 @@ pub enum Command {
     File(FileCmd),
     /// `create job`.
     CreateJob(CreateJobCmd),
+    /// `create namespace NAME`.
+    CreateNamespace {
+        /// Namespace name.
+        name: String,
+        /// `--dry-run`.
+        dry_run: DryRun,
+        /// `-o`.
+        output: OutputFormat,
+    },
     /// `run`.
     Run(Box<RunCmd>),
     /// `delete`.
@@ -1464,6 +1487,34 @@ const KUBECTL_COMMANDS: &[&str] = &[
     "options",
 ];
 
+/// `kubectl create` subcommands (and aliases) for kinds kubeplay does not serve.
+const CREATE_SUBCOMMANDS_ELSEWHERE: &[&str] = &[
+    "clusterrole",
+    "clusterrolebinding",
+    "configmap",
+    "cm",
+    "cronjob",
+    "cj",
+    "deployment",
+    "deploy",
+    "ingress",
+    "ing",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "secret",
+    "service",
+    "svc",
+    "serviceaccount",
+    "sa",
+    "token",
+];
+
 /// cobra's `SuggestionsFor`: commands within Levenshtein distance 2 (ignoring case), or with
 /// the typed prefix.
 pub fn suggestions(typed: &str) -> Vec<&'static str> {
@@ -1567,6 +1618,14 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     let sub = rest.first().map(String::as_str);
     let cmd_path = match (verb, sub) {
         (Verb::Create, Some("job")) => "kubectl create job".to_string(),
+        (Verb::Create, Some("namespace" | "ns")) => "kubectl create namespace".to_string(),
+        (Verb::Create, Some(sub)) if CREATE_SUBCOMMANDS_ELSEWHERE.contains(&sub) => {
+            // A real `kubectl create` subcommand for a kind kubeplay does not serve: say so
+            // before its flags (`--replicas`, `--from-literal`…) are rejected as unknown.
+            return err(format!(
+                "error: \"kubectl create {sub}\" is not available in kubeplay (it simulates DaemonSets, Jobs, Pods, Services and Namespaces); run \"kubectl create --help\" for what it can create"
+            ));
+        }
         (Verb::Set, Some("image")) => "kubectl set image".to_string(),
         (Verb::Top, Some("node" | "nodes" | "no")) => "kubectl top node".to_string(),
         (Verb::Top, Some("pod" | "pods" | "po")) => "kubectl top pod".to_string(),
@@ -1998,6 +2057,22 @@ pub fn valid_image_reference(r: &str) -> bool {
 }
 
 fn parse_create(p: Parsed) -> Result<Command, ParseError> {
+    if matches!(p.args.first().map(String::as_str), Some("namespace" | "ns")) {
+        let dry_run = parse_dry_run(&p)?;
+        let output = parse_print_output(&p)?;
+        let names = p.args.get(1..).unwrap_or_default();
+        let [name] = names else {
+            return err(format!(
+                "error: exactly one NAME is required, got {}\nSee 'kubectl create namespace -h' for help and examples",
+                names.len()
+            ));
+        };
+        return Ok(Command::CreateNamespace {
+            name: name.clone(),
+            dry_run,
+            output,
+        });
+    }
     if p.args.first().map(String::as_str) == Some("job") {
         let dry_run = parse_dry_run(&p)?;
         let output = parse_print_output(&p)?;
@@ -2412,6 +2487,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
             selector: Some(sel.to_string()),
             container: p.last(Flag::Container).map(str::to_string),
             previous: p.bool(Flag::Previous)?,
+            follow: p.bool(Flag::Follow)?,
             tail: match p.last(Flag::Tail) {
                 Some(v) => parse_int(v, Flag::Tail)?,
                 // kubectl shows the last 10 lines per pod when selecting by label.
@@ -2432,6 +2508,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
                 selector: None,
                 container: Some(container.clone()),
                 previous: p.bool(Flag::Previous)?,
+                follow: p.bool(Flag::Follow)?,
                 tail: tail(&p)?,
                 namespace: p.namespace(),
             }))
@@ -2443,6 +2520,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
         selector: None,
         container: p.last(Flag::Container).map(str::to_string),
         previous: p.bool(Flag::Previous)?,
+        follow: p.bool(Flag::Follow)?,
         tail: tail(&p)?,
         namespace: p.namespace(),
     }))
@@ -2888,6 +2966,7 @@ mod tests {
                     container: None,
                     previous: false,
                     tail: 2,
+                    follow: false,
                     namespace: None,
                 })),
             },

@@ -64,6 +64,11 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "set_image_without_images", line: "set image ds/agent", stdin: None, stderr: "error: at least one image update is required\n" },
         Case { name: "explain_unknown_type", line: "explain foos", stdin: None, stderr: "the server doesn't have a resource type \"foos\"\n" },
         Case { name: "rollout_unsupported_kind", line: "rollout status job/x", stdin: None, stderr: "Error from server (NotFound): jobs.batch \"x\" not found\n" },
+        Case { name: "expose_daemonset", line: "expose ds agent --port=80", stdin: None, stderr: "error: cannot expose a DaemonSet.apps\n" },
+        Case { name: "expose_node", line: "expose node n1 --port=80", stdin: None, stderr: "error: cannot expose a Node\n" },
+        Case { name: "expose_missing_pod", line: "expose pod nope --port=80", stdin: None, stderr: "Error from server (NotFound): pods \"nope\" not found\n" },
+        Case { name: "expose_bad_selector", line: "expose svc kubernetes --port=80 --selector=a", stdin: None, stderr: "error: unexpected label spec: a\n" },
+        Case { name: "expose_without_name", line: "expose pods", stdin: None, stderr: "error: resource(s) were provided, but no name was specified\n" },
         Case { name: "run_without_image", line: "run x", stdin: None, stderr: "error: required flag(s) \"image\" not set\n" },
         Case { name: "run_without_name", line: "run --image=busybox", stdin: None, stderr: "error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n" },
         Case { name: "run_empty_image", line: "run x --image=", stdin: None, stderr: "error: --image is required\n" },
@@ -167,7 +172,7 @@ proptest! {
 
     #[test]
     fn malformed_commands_never_panic(
-        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "run", "x"]),
+        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "run", "expose", "x"]),
         words in prop::collection::vec("[-a-z=:/,.'\"{}\\[\\]*0-9 ]{0,12}", 0..5),
     ) {
         let mut s = setup();
@@ -361,7 +366,7 @@ fn help_pages_are_kubectl_text() {
     assert!(out.stdout.ends_with("Usage:\n  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"));
     assert_eq!(s.run("help logs", None, &NoFiles).stdout, out.stdout);
     let root = s.run("kubectl --help", None, &NoFiles);
-    assert!(root.stdout.starts_with("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\n"));
+    assert!(root.stdout.starts_with("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\n"));
     assert_eq!(s.run("help", None, &NoFiles).stdout, root.stdout);
     let rollout = s.run("rollout", None, &NoFiles);
     assert!(

@@ -118,6 +118,7 @@ pub fn execute(
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
         Command::CreateJob(c) => create_job(cluster, c, &mut out),
         Command::Run(r) => run(cluster, r, &mut out),
+        Command::Expose(e) => expose(cluster, e, &mut out),
         Command::CreateNamespace {
             name,
             dry_run,
@@ -531,6 +532,19 @@ fn create_generated(
     output: Option<&OutputFormat>,
     out: &mut Out,
 ) -> Option<Object> {
+    create_generated_as(cluster, kind, client, dry_run, output, "created", out)
+}
+
+/// [`create_generated`], printing `operation` (`exposed`) instead of `created`.
+fn create_generated_as(
+    cluster: &mut Cluster,
+    kind: Kind,
+    client: Value,
+    dry_run: DryRun,
+    output: Option<&OutputFormat>,
+    operation: &str,
+    out: &mut Out,
+) -> Option<Object> {
     let obj = match Object::from_json(kind, client.clone()) {
         Ok(o) => o,
         Err(e) => {
@@ -565,7 +579,7 @@ fn create_generated(
         }
     };
     if let Some(output) = output {
-        print_changed(&shown, kind, "created", dry_run, output, out);
+        print_changed(&shown, kind, operation, dry_run, output, out);
     }
     stored
 }
@@ -600,6 +614,204 @@ fn print_changed(
         },
         _ => out.out(format!("{reference} {operation}{}", dry_run.suffix())),
     }
+}
+
+// -------------------------------------------------------------------------------------------
+// expose
+// -------------------------------------------------------------------------------------------
+
+/// `generate.ParseLabels`: `k=v,k2=v2` into a map.
+fn parse_label_map(spec: &str) -> Result<serde_json::Map<String, Value>, String> {
+    let mut m = serde_json::Map::new();
+    for item in spec.split(',') {
+        let parts: Vec<&str> = item.split('=').collect();
+        let [k, v] = parts.as_slice() else {
+            return Err(format!("error: unexpected label spec: {item}"));
+        };
+        if k.is_empty() {
+            return Err("error: unexpected empty label key".to_string());
+        }
+        m.insert(k.to_string(), json!(v));
+    }
+    Ok(m)
+}
+
+/// `kubectl expose` (`RunExpose` and the `service/v2` generator): only pods and Services can
+/// be exposed here (kubectl also takes Deployments, ReplicaSets and ReplicationControllers,
+/// which kubeplay does not serve) — a DaemonSet cannot, so a Service for daemons is written
+/// by hand. Selector, ports and labels come from the object unless given.
+fn expose(cluster: &mut Cluster, e: &ExposeCmd, out: &mut Out) {
+    let namespace = ns_of(&e.namespace);
+    let ResourceArg::Named(kind, name) = &e.target else {
+        return;
+    };
+    let key = ObjectKey::new(*kind, &namespace, name);
+    let obj = match cluster.get(&key) {
+        Ok(o) => o.clone(),
+        Err(err) => {
+            out.api(&err);
+            return;
+        }
+    };
+    if !matches!(kind, Kind::Pod | Kind::Service) {
+        out.fail(format!("error: cannot expose a {}", kind.kind_group()));
+        return;
+    }
+    let selector = match &e.selector {
+        Some(s) => match parse_label_map(s) {
+            Ok(m) => m,
+            Err(msg) => {
+                out.fail(msg);
+                return;
+            }
+        },
+        None => {
+            let m: serde_json::Map<String, Value> = match &obj {
+                Object::Pod(p) => p.metadata.labels.clone().unwrap_or_default(),
+                Object::Service(s) => s
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.selector.clone())
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            }
+            .into_iter()
+            .map(|(k, v)| (k, json!(v)))
+            .collect();
+            if m.is_empty() {
+                let what = if *kind == Kind::Pod {
+                    "the pod has no labels and cannot be exposed"
+                } else {
+                    "the service has no pod selector set"
+                };
+                out.fail(format!(
+                    "error: couldn't retrieve selectors via --selector flag or introspection: {what}"
+                ));
+                return;
+            }
+            m
+        }
+    };
+    let headless = e.cluster_ip.as_deref() == Some("None");
+    // Ports: --port, else the object's (pod container ports, Service ports) with protocols.
+    let mut protocols: BTreeMap<String, String> = BTreeMap::new();
+    let ports: Vec<String> = match &e.port {
+        Some(p) => p.split(',').map(str::to_string).collect(),
+        None => {
+            let mut found = Vec::new();
+            match &obj {
+                Object::Pod(p) => {
+                    for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
+                        for cp in c.ports.iter().flatten() {
+                            let n = cp.container_port.to_string();
+                            protocols.insert(
+                                n.clone(),
+                                cp.protocol.clone().unwrap_or_else(|| "TCP".to_string()),
+                            );
+                            found.push(n);
+                        }
+                    }
+                }
+                Object::Service(s) => {
+                    for sp in s.spec.iter().flat_map(|s| s.ports.iter().flatten()) {
+                        let n = sp.port.to_string();
+                        protocols.insert(
+                            n.clone(),
+                            sp.protocol.clone().unwrap_or_else(|| "TCP".to_string()),
+                        );
+                        found.push(n);
+                    }
+                }
+                _ => {}
+            }
+            if found.is_empty() && !headless {
+                out.fail("error: couldn't find port via --port flag or introspection");
+                return;
+            }
+            found
+        }
+    };
+    let mut service_ports = Vec::new();
+    for (i, p) in ports.iter().enumerate() {
+        let Ok(number) = p.trim().parse::<i64>() else {
+            out.fail(format!(
+                "error: strconv.Atoi: parsing {p:?}: invalid syntax"
+            ));
+            return;
+        };
+        let protocol = e
+            .protocol
+            .clone()
+            .or_else(|| protocols.get(p).cloned())
+            .unwrap_or_else(|| "TCP".to_string());
+        let target = match &e.target_port {
+            Some(t) => match t.parse::<i64>() {
+                Ok(n) => json!(n as i32),
+                Err(_) => json!(t),
+            },
+            None => json!(number as i32),
+        };
+        let mut sp = obj_map(json!({
+            "port": number as i32,
+            "protocol": protocol,
+            "targetPort": target
+        }));
+        if ports.len() > 1 {
+            sp.insert("name".to_string(), json!(format!("port-{}", i + 1)));
+        }
+        service_ports.push(Value::Object(sp));
+    }
+    let labels: serde_json::Map<String, Value> = match &e.labels {
+        Some(l) => match parse_label_map(l) {
+            Ok(m) => m,
+            Err(msg) => {
+                out.fail(msg);
+                return;
+            }
+        },
+        None => obj
+            .meta()
+            .labels
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, json!(v)))
+            .collect(),
+    };
+    let service_name = e.name.clone().unwrap_or_else(|| name.clone());
+    let mut meta = obj_map(json!({ "creationTimestamp": null, "name": service_name }));
+    if !labels.is_empty() {
+        meta.insert("labels".to_string(), Value::Object(labels));
+    }
+    if let Some(ns) = &e.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    let mut spec = obj_map(json!({ "selector": selector }));
+    if !service_ports.is_empty() {
+        spec.insert("ports".to_string(), Value::Array(service_ports));
+    }
+    if let Some(t) = &e.service_type {
+        spec.insert("type".to_string(), json!(t));
+    }
+    if let Some(ip) = &e.cluster_ip {
+        spec.insert("clusterIP".to_string(), json!(ip));
+    }
+    let svc = json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta,
+        "spec": spec,
+        "status": { "loadBalancer": {} }
+    });
+    create_generated_as(
+        cluster,
+        Kind::Service,
+        svc,
+        e.dry_run,
+        Some(&e.output),
+        "exposed",
+        out,
+    );
 }
 
 // -------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
         (Verb::Create, Some("namespace" | "ns")) => include_str!("help/create-namespace.txt"),
         (Verb::Create, _) => include_str!("help/create.txt"),
         (Verb::Run, _) => include_str!("help/run.txt"),
+        (Verb::Expose, _) => include_str!("help/expose.txt"),
         (Verb::Set, Some("image")) => include_str!("help/set-image.txt"),
         (Verb::Set, _) => include_str!("help/set.txt"),
         (Verb::Explain, _) => include_str!("help/explain.txt"),

@@ -98,6 +98,8 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, ParseError> {
 pub enum Verb {
     /// `kubectl create`.
     Create,
+    /// `kubectl expose`.
+    Expose,
     /// `kubectl run`.
     Run,
     /// `kubectl set`.
@@ -149,6 +151,7 @@ pub enum Verb {
 /// Every verb, in suggestion order.
 pub const VERBS: &[Verb] = &[
     Verb::Create,
+    Verb::Expose,
     Verb::Run,
     Verb::Set,
     Verb::Explain,
@@ -179,6 +182,7 @@ impl Verb {
     pub fn as_str(self) -> &'static str {
         match self {
             Verb::Create => "create",
+            Verb::Expose => "expose",
             Verb::Run => "run",
             Verb::Set => "set",
             Verb::Explain => "explain",
@@ -229,6 +233,20 @@ impl Verb {
             Verb::Apply => &[Namespace, Filename, DryRun, Output],
             Verb::Replace => &[Namespace, Filename],
             Verb::Create => &[Namespace, Filename, Image, DryRun, Output],
+            // `-l` is `--labels` here; `--selector` has no shorthand in expose.
+            Verb::Expose => &[
+                Namespace,
+                Port,
+                TargetPort,
+                Protocol,
+                ServiceName,
+                TypeFlag,
+                ClusterIp,
+                Labels,
+                Selector,
+                DryRun,
+                Output,
+            ],
             Verb::Run => &[
                 Namespace,
                 Image,
@@ -387,6 +405,14 @@ pub enum Flag {
     PodRunningTimeout,
     /// `-f, --follow` (logs).
     Follow,
+    /// `--target-port` (expose).
+    TargetPort,
+    /// `--protocol` (expose).
+    Protocol,
+    /// `--name` (expose).
+    ServiceName,
+    /// `--cluster-ip` (expose).
+    ClusterIp,
     /// `-h, --help`.
     Help,
 }
@@ -446,6 +472,10 @@ impl Flag {
             Flag::Privileged => "privileged",
             Flag::PodRunningTimeout => "pod-running-timeout",
             Flag::Follow => "follow",
+            Flag::TargetPort => "target-port",
+            Flag::Protocol => "protocol",
+            Flag::ServiceName => "name",
+            Flag::ClusterIp => "cluster-ip",
             Flag::Help => "help",
         }
     }
@@ -1005,6 +1035,36 @@ pub struct CreateJobCmd {
     pub output: OutputFormat,
 }
 
+/// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=…]`: a Service for a pod's or a
+/// Service's selector (`service/v2` generator).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposeCmd {
+    /// What to expose.
+    pub target: ResourceArg,
+    /// `--port` (comma-separated; from the object when absent).
+    pub port: Option<String>,
+    /// `--target-port`.
+    pub target_port: Option<String>,
+    /// `--protocol`.
+    pub protocol: Option<String>,
+    /// `--name` (default: the object's name).
+    pub name: Option<String>,
+    /// `--type`.
+    pub service_type: Option<String>,
+    /// `--cluster-ip` (`None` for a headless Service).
+    pub cluster_ip: Option<String>,
+    /// `-l, --labels` (default: the object's labels).
+    pub labels: Option<String>,
+    /// `--selector` (default: the pod's labels, the Service's selector).
+    pub selector: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: DryRun,
+    /// `-o`.
+    pub output: OutputFormat,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
 /// `kubectl run NAME --image=IMG [flags] [-- ARGS…]`: one bare pod, as kubectl's `run-pod/v1`
 /// generator builds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1354,6 +1414,8 @@ pub enum Command {
     File(FileCmd),
     /// `create job`.
     CreateJob(CreateJobCmd),
+    /// `expose`.
+    Expose(Box<ExposeCmd>),
     /// `create namespace NAME`.
     CreateNamespace {
         /// Namespace name.
@@ -1654,6 +1716,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Replace => parse_file(p, FileVerb::Replace),
         Verb::Create => parse_create(p),
         Verb::Run => parse_run(p),
+        Verb::Expose => parse_expose(p),
         Verb::Delete => parse_delete(p),
         Verb::Label => parse_label(p, MetaField::Labels),
         Verb::Annotate => parse_label(p, MetaField::Annotations),
@@ -1840,6 +1903,58 @@ fn parse_print_output(p: &Parsed) -> Result<OutputFormat, ParseError> {
             "Error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
         )),
     }
+}
+
+fn parse_expose(p: Parsed) -> Result<Command, ParseError> {
+    let dry_run = parse_dry_run(&p)?;
+    let output = parse_print_output(&p)?;
+    let resources = resource_args(&p.args)?;
+    let target = match resources.as_slice() {
+        [] => return Err(no_resources()),
+        [ResourceArg::Named(k, n)] => ResourceArg::Named(*k, n.clone()),
+        [ResourceArg::Kind(_)] => {
+            return err("error: resource(s) were provided, but no name was specified")
+        }
+        _ => return err("error: multiple resources provided: expose takes one object"),
+    };
+    Ok(Command::Expose(Box::new(ExposeCmd {
+        target,
+        port: p
+            .last(Flag::Port)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        target_port: p
+            .last(Flag::TargetPort)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        protocol: p
+            .last(Flag::Protocol)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        name: p
+            .last(Flag::ServiceName)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        service_type: p
+            .last(Flag::TypeFlag)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        cluster_ip: p
+            .last(Flag::ClusterIp)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        labels: p
+            .last(Flag::Labels)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        selector: p
+            .last(Flag::Selector)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        dry_run,
+        output,
+        namespace: p.namespace(),
+    })))
 }
 
 /// `kubectl run`, checked in kubectl's order: cobra's required flag, `ToOptions` (dry-run,

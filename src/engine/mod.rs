@@ -919,6 +919,11 @@ impl Cluster {
         Ok(())
     }
 
+    /// A node's simulated kubelet (`None` for a node without one).
+    pub fn node_agent(&self, node: &str) -> Option<&kubelet::NodeAgent> {
+        self.kubelet.agent(node)
+    }
+
     /// The logs of a container as `kubectl logs` prints them.
     pub fn logs(
         &self,

@@ -193,6 +193,10 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
             w.line(0, "No LimitRange resource.");
         }
         Object::Service(svc) => service(&mut w, cluster, svc, obj),
+        Object::EndpointSlice(es) => {
+            endpoint_slice(&mut w, es);
+            events(&mut w, cluster, obj, now);
+        }
         other => {
             w.line(0, &format!("Name:\t{}", other.name()));
             if other.kind().namespaced() {
@@ -215,6 +219,84 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
         }
     }
     tabwriter(&w.text, 0, 2)
+}
+
+/// `describeEndpointSliceV1`.
+fn endpoint_slice(w: &mut W, es: &k8s_openapi::api::discovery::v1::EndpointSlice) {
+    w.line(0, &format!("Name:\t{}", name(&es.metadata)));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            es.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
+    labels(w, 0, "Labels", es.metadata.labels.as_ref());
+    annotations(w, 0, es.metadata.annotations.as_ref());
+    w.line(0, &format!("AddressType:\t{}", es.address_type));
+    let ports = es.ports.clone().unwrap_or_default();
+    if ports.is_empty() {
+        w.line(0, "Ports: <unset>");
+    } else {
+        w.line(0, "Ports:");
+        w.line(1, "Name\tPort\tProtocol");
+        w.line(1, "----\t----\t--------");
+        for p in &ports {
+            let name = p
+                .name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "<unset>".to_string());
+            let port = p
+                .port
+                .map_or_else(|| "<unset>".to_string(), |n| n.to_string());
+            let protocol = p.protocol.clone().unwrap_or_default();
+            w.line(1, &format!("{name}\t{port}\t{protocol}"));
+        }
+    }
+    if es.endpoints.is_empty() {
+        w.line(0, "Endpoints: <none>");
+    } else {
+        w.line(0, "Endpoints:");
+        let unset = || "<unset>".to_string();
+        for e in &es.endpoints {
+            let addrs = if e.addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                e.addresses.join(", ")
+            };
+            w.line(1, &format!("- Addresses:\t{addrs}"));
+            w.line(2, "Conditions:");
+            let ready = e
+                .conditions
+                .as_ref()
+                .and_then(|c| c.ready)
+                .map_or_else(unset, |b| b.to_string());
+            w.line(3, &format!("Ready:\t{ready}"));
+            w.line(
+                2,
+                &format!("Hostname:\t{}", e.hostname.clone().unwrap_or_else(unset)),
+            );
+            if let Some(t) = &e.target_ref {
+                w.line(
+                    2,
+                    &format!(
+                        "TargetRef:\t{}/{}",
+                        t.kind.clone().unwrap_or_default(),
+                        t.name.clone().unwrap_or_default()
+                    ),
+                );
+            }
+            w.line(
+                2,
+                &format!("NodeName:\t{}", e.node_name.clone().unwrap_or_else(unset)),
+            );
+            w.line(
+                2,
+                &format!("Zone:\t{}", e.zone.clone().unwrap_or_else(unset)),
+            );
+        }
+    }
 }
 
 /// Describe output of a pod template alone (`rollout history --revision`).
@@ -771,6 +853,39 @@ fn with_pct(sum: &Quantity, alloc: &Quantity) -> String {
     format!("{sum} ({}%)", percent(sum, alloc))
 }
 
+/// The kubelet renews its node's Lease (`kube-node-lease`) every 10 s (a quarter of the 40 s
+/// lease duration); kubeplay keeps no Lease objects and prints the one its kubelet would hold:
+/// renewed on the 10 s grid from registration until the kubelet stopped.
+const LEASE_RENEW_MS: u64 = 10_000;
+
+fn node_lease(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
+    let name = name(&n.metadata);
+    let Some(agent) = cluster.node_agent(&name) else {
+        w.line(
+            0,
+            &format!(
+                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{name}\" not found"
+            ),
+        );
+        return;
+    };
+    let created = n
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .map_or(now, SimTime::from_k8s);
+    let last = if agent.up {
+        now
+    } else {
+        agent.down_since.unwrap_or(now)
+    };
+    let renewed = created.plus(last.since(created) / LEASE_RENEW_MS * LEASE_RENEW_MS);
+    w.line(0, "Lease:");
+    w.line(1, &format!("HolderIdentity:\t{name}"));
+    w.line(1, "AcquireTime:\t<unset>");
+    w.line(1, &format!("RenewTime:\t{}", date(&renewed.to_k8s())));
+}
+
 fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     let spec = n.spec.clone().unwrap_or_default();
     let st = n.status.clone().unwrap_or_default();
@@ -792,6 +907,7 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
         0,
         &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
     );
+    node_lease(w, cluster, n, now);
     let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {
         w.line(0, "Conditions:");

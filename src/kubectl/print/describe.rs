@@ -7,6 +7,7 @@
 //! no resource quota / limit range sections beyond their "No …" lines; kinds without a
 //! describer print their metadata and YAML.
 
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
@@ -198,22 +199,27 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
             events(&mut w, cluster, obj, now);
         }
         other => {
+            // kubectl's generic describer (`genericDescriber`): name, namespace (empty for a
+            // cluster-scoped kind), labels, annotations, then the whole object as
+            // `printUnstructuredContent` walks it.
             w.line(0, &format!("Name:\t{}", other.name()));
-            if other.kind().namespaced() {
-                w.line(0, &format!("Namespace:\t{}", other.namespace()));
-            }
+            w.line(0, &format!("Namespace:\t{}", other.namespace()));
             labels(&mut w, 0, "Labels", other.meta().labels.as_ref());
             annotations(&mut w, 0, other.meta().annotations.as_ref());
-            w.line(0, &format!("API Version:\t{}", other.kind().api_version()));
-            w.line(0, &format!("Kind:\t{}", other.kind().as_str()));
-            let mut v = other.to_json();
-            if let Some(m) = v.as_object_mut() {
-                m.remove("apiVersion");
-                m.remove("kind");
-                m.remove("metadata");
-            }
-            for line in super::yaml::to_yaml(&v).lines() {
-                w.line(0, line);
+            if let Value::Object(m) = other.to_json() {
+                unstructured(
+                    &mut w,
+                    0,
+                    &m,
+                    "",
+                    &[
+                        ".metadata.managedFields",
+                        ".metadata.name",
+                        ".metadata.namespace",
+                        ".metadata.labels",
+                        ".metadata.annotations",
+                    ],
+                );
             }
             events(&mut w, cluster, obj, now);
         }
@@ -297,6 +303,139 @@ fn endpoint_slice(w: &mut W, es: &k8s_openapi::api::discovery::v1::EndpointSlice
             );
         }
     }
+}
+
+/// `printUnstructuredContent`: fields sorted, maps and lists as indented blocks under a
+/// title-cased label, scalars as `Label:\tvalue`.
+fn unstructured(
+    w: &mut W,
+    level: usize,
+    content: &serde_json::Map<String, Value>,
+    prefix: &str,
+    skip: &[&str],
+) {
+    for (field, value) in content {
+        let path = format!("{prefix}.{field}");
+        if skip.contains(&path.as_str()) {
+            continue;
+        }
+        match value {
+            Value::Object(m) => {
+                w.line(level, &format!("{}:", smart_label(field)));
+                unstructured(w, level + 1, m, &path, skip);
+            }
+            Value::Array(items) => {
+                w.line(level, &format!("{}:", smart_label(field)));
+                for item in items {
+                    match item {
+                        Value::Object(m) => unstructured(w, level + 1, m, &path, skip),
+                        other => w.line(level + 1, &go_value(other)),
+                    }
+                }
+            }
+            other => w.line(
+                level,
+                &format!("{}:\t{}", smart_label(field), go_value(other)),
+            ),
+        }
+    }
+}
+
+/// Go's `%v` of a decoded JSON value (numbers are float64: `%g` with shortest precision).
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".to_string(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            if f.fract() == 0.0 && f.abs() < 1e6 {
+                format!("{f:.0}")
+            } else if f.abs() >= 1e6 || (f != 0.0 && f.abs() < 1e-4) {
+                // %e with the shortest mantissa and a two-digit exponent: 1e+06, 1.5e+07.
+                let s = format!("{f:e}");
+                let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
+                let exp: i32 = exp.parse().unwrap_or(0);
+                let sign = if exp < 0 { '-' } else { '+' };
+                format!("{mantissa}e{sign}{:02}", exp.abs())
+            } else {
+                f.to_string()
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `smartLabelFor`: `creationTimestamp` → `Creation Timestamp`, `apiVersion` → `API Version`;
+/// a field with characters other than letters and `-` stays as it is.
+fn smart_label(field: &str) -> String {
+    if field.chars().any(|c| !c.is_alphabetic() && c != '-') {
+        return field.to_string();
+    }
+    // fatih/camelcase: runs of lower case, upper case and other characters; an upper-case run
+    // followed by lower case gives its last letter to the next word (`PDFLoader`).
+    let mut parts: Vec<String> = Vec::new();
+    let class = |c: char| {
+        if c.is_lowercase() {
+            0
+        } else if c.is_uppercase() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut cur = String::new();
+    let mut last = None;
+    for c in field.chars() {
+        let k = class(c);
+        if last.is_some_and(|l| l != k) && !cur.is_empty() {
+            parts.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+        last = Some(k);
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    let mut fixed: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(p) = parts.get(i) {
+        let next_lower = parts
+            .get(i + 1)
+            .is_some_and(|n| n.chars().next().is_some_and(char::is_lowercase));
+        if p.chars().all(char::is_uppercase) && p.chars().count() > 1 && next_lower {
+            let mut chars: Vec<char> = p.chars().collect();
+            let moved = chars.pop().unwrap_or_default();
+            fixed.push(chars.into_iter().collect());
+            let n = parts.get(i + 1).cloned().unwrap_or_default();
+            fixed.push(format!("{moved}{n}"));
+            i += 2;
+        } else if p.chars().all(char::is_uppercase) && p.chars().count() == 1 && next_lower {
+            let n = parts.get(i + 1).cloned().unwrap_or_default();
+            fixed.push(format!("{p}{n}"));
+            i += 2;
+        } else {
+            fixed.push(p.clone());
+            i += 1;
+        }
+    }
+    const ACRONYMS: [&str; 5] = ["API", "URL", "UID", "OSB", "GUID"];
+    fixed
+        .iter()
+        .filter(|p| p.as_str() != "_")
+        .map(|p| {
+            let up = p.to_uppercase();
+            if ACRONYMS.contains(&up.as_str()) {
+                up
+            } else {
+                let mut cs = p.chars();
+                cs.next()
+                    .map(|f| f.to_uppercase().chain(cs).collect())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 /// Describe output of a pod template alone (`rollout history --revision`).
@@ -1288,5 +1427,38 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
                 e.message.clone().unwrap_or_default().trim()
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod generic_tests {
+    use super::*;
+
+    /// `smartLabelFor` and Go's `%v` of JSON numbers, as kubectl's generic describer prints.
+    #[test]
+    fn smart_labels_and_go_values() {
+        for (field, want) in [
+            ("creationTimestamp", "Creation Timestamp"),
+            ("apiVersion", "API Version"),
+            ("uid", "UID"),
+            ("ownerReferences", "Owner References"),
+            ("dnsPolicy", "Dns Policy"),
+            ("PDFLoader", "PDF Loader"),
+            ("app", "App"),
+            ("$patch", "$patch"),
+            ("kubernetes.io/os", "kubernetes.io/os"),
+        ] {
+            assert_eq!(smart_label(field), want, "{field}");
+        }
+        for (v, want) in [
+            (serde_json::json!(30), "30"),
+            (serde_json::json!(1_000_000), "1e+06"),
+            (serde_json::json!(15_000_000), "1.5e+07"),
+            (serde_json::json!(0.5), "0.5"),
+            (serde_json::json!(true), "true"),
+            (serde_json::json!(null), "<nil>"),
+        ] {
+            assert_eq!(go_value(&v), want, "{v}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! The pod STATUS word is not re-derived here: it is kubectl's own `print::table::pod_status`.
 //! Simplifications: no pod overhead; quantities are parsed to `f64` (display only).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::batch::v1::Job;
@@ -621,54 +621,83 @@ struct EventEntry {
     object_lower: String,
 }
 
+/// An event's place in the stream: last seen, then name, then namespace (as `sort_events`).
+type EventKey = (SimTime, String, String);
+
 /// Every event, sorted oldest first and grouped by involved object, kept between redraws and
-/// rebuilt only when an event was written (the store's per-kind revision says so). While the
-/// page plays a settled cluster nothing is rebuilt: a tick only formats the ages of the rows it
-/// shows, so the event stream and the workload rows of a cluster with thousands of events stay
-/// cheap to redraw.
+/// updated only when an event was written (the store's per-kind revision says so). While the
+/// page plays a settled cluster nothing is touched: a tick only formats the ages of the rows it
+/// shows. When events change, only those written since the last refresh (their
+/// resourceVersion is newer) are re-formatted and moved; a deleted event (the one-hour TTL)
+/// makes it start over.
 #[derive(Debug, Clone, Default)]
 pub struct EventCache {
-    /// The store's Event revision this was built from (`None`: never built).
+    /// The store's Event revision this reflects (`None`: never built).
     revision: Option<u64>,
-    sorted: Vec<EventEntry>,
-    /// Indexes into `sorted` per `kind/name` object, oldest first.
-    by_object: BTreeMap<String, Vec<usize>>,
+    /// Each event's (namespace, name) → its place in `sorted`.
+    places: BTreeMap<(String, String), EventKey>,
+    sorted: BTreeMap<EventKey, EventEntry>,
+    /// The events of each `kind/name` object, oldest first.
+    by_object: BTreeMap<String, BTreeSet<EventKey>>,
 }
 
 impl EventCache {
-    /// Rebuilds from the store if any event changed since the last build.
+    /// Brings the cache up to date with the store's events.
     pub fn refresh(&mut self, store: &Store) {
         let revision = store.kind_revision(Kind::Event);
         if self.revision == Some(revision) {
             return;
         }
-        let mut evs: Vec<(SimTime, &Event)> = store
-            .list(Kind::Event)
-            .filter_map(|o| match o {
-                Object::Event(e) => Some((event_time(e), e)),
-                _ => None,
-            })
-            .collect();
-        sort_events(&mut evs);
-        self.sorted = evs
-            .into_iter()
-            .map(|(time, e)| {
-                let object = event_object(e);
-                EventEntry {
-                    time,
-                    object_lower: object.to_ascii_lowercase(),
-                    row: event_row(e, object, SimTime::ZERO),
-                }
-            })
-            .collect();
-        self.by_object.clear();
-        for (i, e) in self.sorted.iter().enumerate() {
-            self.by_object
-                .entry(e.row.object.clone())
-                .or_default()
-                .push(i);
+        if !self.update(store, self.revision) {
+            *self = EventCache::default();
+            self.update(store, None);
         }
         self.revision = Some(revision);
+    }
+
+    /// Takes in every event written after `since` (all of them for `None`). False when an
+    /// event the cache holds is gone from the store, so the caller starts over.
+    fn update(&mut self, store: &Store, since: Option<u64>) -> bool {
+        let mut seen = 0usize;
+        for o in store.list(Kind::Event) {
+            let Object::Event(e) = o else { continue };
+            seen += 1;
+            let rv: u64 = e
+                .metadata
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(u64::MAX);
+            if since.is_some_and(|s| rv <= s) {
+                continue;
+            }
+            let id = (
+                e.metadata.namespace.clone().unwrap_or_default(),
+                e.metadata.name.clone().unwrap_or_default(),
+            );
+            if let Some(old) = self.places.remove(&id) {
+                if let Some(entry) = self.sorted.remove(&old) {
+                    if let Some(set) = self.by_object.get_mut(&entry.row.object) {
+                        set.remove(&old);
+                    }
+                }
+            }
+            let time = event_time(e);
+            let key: EventKey = (time, id.1.clone(), id.0.clone());
+            let object = event_object(e);
+            let entry = EventEntry {
+                time,
+                object_lower: object.to_ascii_lowercase(),
+                row: event_row(e, object, SimTime::ZERO),
+            };
+            self.by_object
+                .entry(entry.row.object.clone())
+                .or_default()
+                .insert(key.clone());
+            self.sorted.insert(key.clone(), entry);
+            self.places.insert(id, key);
+        }
+        seen == self.places.len()
     }
 
     fn row_at(e: &EventEntry, now: SimTime) -> EventRow {
@@ -684,7 +713,7 @@ impl EventCache {
         let filter = filter.trim().to_ascii_lowercase();
         let mut picked: Vec<&EventEntry> = self
             .sorted
-            .iter()
+            .values()
             .rev()
             .filter(|e| filter.is_empty() || e.object_lower.contains(&filter))
             .take(limit)
@@ -697,14 +726,14 @@ impl EventCache {
     /// ones were left out.
     fn about(&self, now: SimTime, kind: Kind, name: &str, limit: usize) -> (Vec<EventRow>, usize) {
         let object = format!("{}/{name}", kind.as_str().to_ascii_lowercase());
-        let Some(ix) = self.by_object.get(&object) else {
+        let Some(keys) = self.by_object.get(&object) else {
             return (Vec::new(), 0);
         };
-        let skip = ix.len().saturating_sub(limit);
-        let rows = ix
+        let skip = keys.len().saturating_sub(limit);
+        let rows = keys
             .iter()
             .skip(skip)
-            .filter_map(|&i| self.sorted.get(i))
+            .filter_map(|k| self.sorted.get(k))
             .map(|e| Self::row_at(e, now))
             .collect();
         (rows, skip)

@@ -593,6 +593,69 @@ fn event_cache_rebuilds_only_when_events_change_and_ages_follow_the_clock() {
     assert_eq!(cache.newest(now, "", usize::MAX), events_vm(store, now, ""));
 }
 
+/// The cache updated step by step equals one built from scratch and the reference
+/// `events_vm`, through new events, repeated ones (count and lastTimestamp bumped: the event
+/// moves to the end) and deleted ones.
+#[test]
+fn event_cache_updates_incrementally_like_a_fresh_build() {
+    let mut s = session_with_events();
+    let mut cache = EventCache::default();
+    let check = |cache: &mut EventCache, s: &crate::kubectl::Session, what: &str| {
+        let (store, now) = (s.cluster.store(), s.cluster.now());
+        cache.refresh(store);
+        let mut fresh = EventCache::default();
+        fresh.refresh(store);
+        assert_eq!(
+            cache.newest(now, "", usize::MAX),
+            events_vm(store, now, ""),
+            "{what}"
+        );
+        assert_eq!(
+            cache.newest(now, "", usize::MAX),
+            fresh.newest(now, "", usize::MAX),
+            "{what}"
+        );
+        for ds in ["ssd-monitor", "ssd-monitor-b"] {
+            assert_eq!(
+                cache.about(now, Kind::DaemonSet, ds, 3),
+                fresh.about(now, Kind::DaemonSet, ds, 3),
+                "{what} {ds}"
+            );
+        }
+    };
+    check(&mut cache, &s, "first build");
+    // A crash-looping pod repeats BackOff events: the same Event objects, counts bumped.
+    let out = s.run(
+        "kubectl run crash --image=busybox --restart=Always -- sh -c 'exit 1'",
+        None,
+        &crate::kubectl::NoFiles,
+    );
+    assert!(out.ok, "{}", out.stderr);
+    for step in ["10s", "30s", "2m"] {
+        s.run(
+            &format!("sim advance {step}"),
+            None,
+            &crate::kubectl::NoFiles,
+        );
+        check(&mut cache, &s, step);
+    }
+    let counts = s.run(
+        "kubectl get events --field-selector involvedObject.name=crash -o jsonpath={.items[*].count}",
+        None,
+        &crate::kubectl::NoFiles,
+    );
+    assert!(
+        counts
+            .stdout
+            .split(' ')
+            .any(|c| c.parse::<u32>().is_ok_and(|n| n > 1)),
+        "some event repeated: {counts:?}"
+    );
+    // Events expire after an hour: the cache notices they are gone.
+    s.run("sim advance 2h", None, &crate::kubectl::NoFiles);
+    check(&mut cache, &s, "after the event TTL");
+}
+
 #[test]
 fn workload_rows_list_the_newest_events_and_count_the_older() {
     let mut s = crate::kubectl::Session::new(7);

@@ -687,6 +687,11 @@ impl Parsed {
         }
     }
 
+    /// The flag's last value, unless it is missing or empty.
+    fn nonempty(&self, f: Flag) -> Option<String> {
+        self.last(f).filter(|v| !v.is_empty()).map(str::to_string)
+    }
+
     fn namespace(&self) -> Option<String> {
         self.last(Flag::Namespace).map(str::to_string)
     }
@@ -1919,38 +1924,14 @@ fn parse_expose(p: Parsed) -> Result<Command, ParseError> {
     };
     Ok(Command::Expose(Box::new(ExposeCmd {
         target,
-        port: p
-            .last(Flag::Port)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        target_port: p
-            .last(Flag::TargetPort)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        protocol: p
-            .last(Flag::Protocol)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        name: p
-            .last(Flag::ServiceName)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        service_type: p
-            .last(Flag::TypeFlag)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        cluster_ip: p
-            .last(Flag::ClusterIp)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        labels: p
-            .last(Flag::Labels)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
-        selector: p
-            .last(Flag::Selector)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string),
+        port: p.nonempty(Flag::Port),
+        target_port: p.nonempty(Flag::TargetPort),
+        protocol: p.nonempty(Flag::Protocol),
+        name: p.nonempty(Flag::ServiceName),
+        service_type: p.nonempty(Flag::TypeFlag),
+        cluster_ip: p.nonempty(Flag::ClusterIp),
+        labels: p.nonempty(Flag::Labels),
+        selector: p.nonempty(Flag::Selector),
         dry_run,
         output,
         namespace: p.namespace(),

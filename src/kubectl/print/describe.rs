@@ -7,13 +7,13 @@
 //! no resource quota / limit range sections beyond their "No …" lines; kinds without a
 //! describer print their metadata and YAML.
 
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     Container, Node, Pod, PodTemplateSpec, Service, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use serde_json::Value;
 
 use super::table::{self, format_label_selector};
 use super::tabwriter;
@@ -227,18 +227,20 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
     tabwriter(&w.text, 0, 2)
 }
 
-/// `describeEndpointSliceV1`.
-fn endpoint_slice(w: &mut W, es: &k8s_openapi::api::discovery::v1::EndpointSlice) {
-    w.line(0, &format!("Name:\t{}", name(&es.metadata)));
+/// The lines most describers start with: name, namespace, labels, annotations.
+fn name_namespace_labels(w: &mut W, meta: &ObjectMeta) {
+    w.line(0, &format!("Name:\t{}", name(meta)));
     w.line(
         0,
-        &format!(
-            "Namespace:\t{}",
-            es.metadata.namespace.clone().unwrap_or_default()
-        ),
+        &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
     );
-    labels(w, 0, "Labels", es.metadata.labels.as_ref());
-    annotations(w, 0, es.metadata.annotations.as_ref());
+    labels(w, 0, "Labels", meta.labels.as_ref());
+    annotations(w, 0, meta.annotations.as_ref());
+}
+
+/// `describeEndpointSliceV1`.
+fn endpoint_slice(w: &mut W, es: &k8s_openapi::api::discovery::v1::EndpointSlice) {
+    name_namespace_labels(w, &es.metadata);
     w.line(0, &format!("AddressType:\t{}", es.address_type));
     let ports = es.ports.clone().unwrap_or_default();
     if ports.is_empty() {
@@ -1225,16 +1227,7 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
 
 fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
     let spec = svc.spec.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", name(&svc.metadata)));
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            svc.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
-    labels(w, 0, "Labels", svc.metadata.labels.as_ref());
-    annotations(w, 0, svc.metadata.annotations.as_ref());
+    name_namespace_labels(w, &svc.metadata);
     w.line(
         0,
         &format!(

@@ -9,9 +9,12 @@ const dir = process.argv[2] ?? 'dist';
 // ratchet against regressions until it is: lower it as the page shrinks. (Raised from 910 to 940 KB
 // for kubectl's real --help pages and explain descriptions, +26 KB: text a learner reads; then to
 // 990 KB for the upstream validation table, service-account admission, image default commands and
-// the store indices, +37 KB, which CI measured at 970 KB after the 940 KB ceiling had been set.)
+// the store indices, +37 KB, which CI measured at 970 KB after the 940 KB ceiling had been set;
+// then to 1005 KB for kubectl run/expose/create namespace, --dry-run and -o on the creating
+// commands, get all, the generic and EndpointSlice describers and the incremental event cache,
+// +25 KB at 995 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 990 * 1024;
+const BUDGET = 1005 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

@@ -341,8 +341,16 @@ impl Cluster {
         let mut obj = obj;
         self.check_namespace(&mut obj)?;
         let mut manifest = obj.to_json();
-        if let Some(m) = manifest.pointer_mut("/metadata/annotations") {
-            if let Some(map) = m.as_object_mut() {
+        // kubectl's `GetModifiedConfiguration`: the annotations map, made if missing, without
+        // the annotation itself — so the recorded manifest has `"annotations":{}`.
+        if let Some(meta) = manifest
+            .pointer_mut("/metadata")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            let ann = meta
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(map) = ann.as_object_mut() {
                 map.remove(LAST_APPLIED);
             }
         }

@@ -357,7 +357,25 @@ fn file_cmd(
                 match cluster.apply(obj.clone()) {
                     Ok((stored, res)) => {
                         let shown = if client {
-                            obj.to_json()
+                            // The object kubectl would send: the manifest with its
+                            // last-applied annotation.
+                            let mut v = obj.to_json();
+                            let last = stored
+                                .meta()
+                                .annotations
+                                .as_ref()
+                                .and_then(|a| a.get(LAST_APPLIED))
+                                .cloned();
+                            if let (Some(last), Some(meta)) = (
+                                last,
+                                v.pointer_mut("/metadata").and_then(Value::as_object_mut),
+                            ) {
+                                let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+                                if let Some(ann) = ann.as_object_mut() {
+                                    ann.insert(LAST_APPLIED.to_string(), json!(last));
+                                }
+                            }
+                            v
                         } else {
                             dry_run_view(&stored, f.dry_run, res.as_str())
                         };

@@ -69,6 +69,8 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "expose_missing_pod", line: "expose pod nope --port=80", stdin: None, stderr: "Error from server (NotFound): pods \"nope\" not found\n" },
         Case { name: "expose_bad_selector", line: "expose svc kubernetes --port=80 --selector=a", stdin: None, stderr: "error: unexpected label spec: a\n" },
         Case { name: "expose_without_name", line: "expose pods", stdin: None, stderr: "error: resource(s) were provided, but no name was specified\n" },
+        Case { name: "events_bad_type", line: "events --types=Foo", stdin: None, stderr: "error: valid --types are Normal or Warning\n" },
+        Case { name: "events_unknown_kind", line: "events --for deploy/x", stdin: None, stderr: "error: the server doesn't have a resource type \"deploy\"\n" },
         Case { name: "run_without_image", line: "run x", stdin: None, stderr: "error: required flag(s) \"image\" not set\n" },
         Case { name: "run_without_name", line: "run --image=busybox", stdin: None, stderr: "error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n" },
         Case { name: "run_empty_image", line: "run x --image=", stdin: None, stderr: "error: --image is required\n" },
@@ -172,7 +174,7 @@ proptest! {
 
     #[test]
     fn malformed_commands_never_panic(
-        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "run", "expose", "x"]),
+        verb in prop::sample::select(vec!["get", "delete", "apply", "describe", "label", "taint", "drain", "patch", "logs", "wait", "rollout", "set", "sim", "create", "explain", "cordon", "run", "expose", "events", "x"]),
         words in prop::collection::vec("[-a-z=:/,.'\"{}\\[\\]*0-9 ]{0,12}", 0..5),
     ) {
         let mut s = setup();

@@ -119,6 +119,7 @@ pub fn execute(
         Command::CreateJob(c) => create_job(cluster, c, &mut out),
         Command::Run(r) => run(cluster, r, &mut out),
         Command::Expose(e) => expose(cluster, e, &mut out),
+        Command::Events(e) => events_cmd(cluster, e, &mut out),
         Command::CreateNamespace {
             name,
             dry_run,
@@ -631,6 +632,122 @@ fn print_changed(
             Err(e) => out.fail(format!("error: error parsing jsonpath {t}, {e}")),
         },
         _ => out.out(format!("{reference} {operation}{}", dry_run.suffix())),
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// events
+// -------------------------------------------------------------------------------------------
+
+/// `kubectl events`: oldest first by last timestamp (`SortableEvents`), OBJECT as `Kind/name`,
+/// LAST SEEN as `5s (x3 over 40s)` for a repeated event (`getInterval`).
+fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
+    let namespace = ns_of(&e.namespace);
+    let now = cluster.now();
+    let mut evs: Vec<&k8s_openapi::api::core::v1::Event> = cluster
+        .store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(ev) => Some(ev),
+            _ => None,
+        })
+        .filter(|ev| e.all_namespaces || ev.metadata.namespace.as_deref() == Some(&namespace))
+        .filter(|ev| {
+            e.types.is_empty()
+                || e.types
+                    .contains(&ev.type_.clone().unwrap_or_default().to_ascii_lowercase())
+        })
+        .filter(|ev| match &e.for_object {
+            None => true,
+            Some((kind, name)) => {
+                ev.involved_object.kind.as_deref() == Some(kind.as_str())
+                    && ev.involved_object.name.as_deref() == Some(name.as_str())
+            }
+        })
+        .collect();
+    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| {
+        ev.last_timestamp
+            .as_ref()
+            .or(ev.first_timestamp.as_ref())
+            .map(SimTime::from_k8s)
+            .unwrap_or_default()
+    };
+    evs.sort_by_key(|ev| last_seen(ev));
+    if evs.is_empty() {
+        if e.all_namespaces {
+            out.warn("No events found.");
+        } else {
+            out.warn(format!("No events found in {namespace} namespace."));
+        }
+    } else {
+        match &e.output {
+            OutputFormat::Table => {
+                let mut rows: Vec<Vec<String>> = Vec::new();
+                if !e.no_headers {
+                    let mut h = Vec::new();
+                    if e.all_namespaces {
+                        h.push("NAMESPACE".to_string());
+                    }
+                    h.extend(
+                        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from),
+                    );
+                    rows.push(h);
+                }
+                for ev in &evs {
+                    let since =
+                        |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
+                            t.map_or_else(
+                                || "<unknown>".to_string(),
+                                |t| human_duration(now.since(SimTime::from_k8s(t))),
+                            )
+                        };
+                    let first = since(ev.first_timestamp.as_ref());
+                    let count = ev.count.unwrap_or(1);
+                    let interval = if count > 1 {
+                        format!(
+                            "{} (x{count} over {first})",
+                            since(ev.last_timestamp.as_ref())
+                        )
+                    } else {
+                        first
+                    };
+                    let mut row = Vec::new();
+                    if e.all_namespaces {
+                        row.push(ev.metadata.namespace.clone().unwrap_or_default());
+                    }
+                    row.push(interval);
+                    row.push(ev.type_.clone().unwrap_or_default());
+                    row.push(ev.reason.clone().unwrap_or_default());
+                    row.push(format!(
+                        "{}/{}",
+                        ev.involved_object.kind.clone().unwrap_or_default(),
+                        ev.involved_object.name.clone().unwrap_or_default()
+                    ));
+                    row.push(ev.message.clone().unwrap_or_default().trim().to_string());
+                    rows.push(row);
+                }
+                out.raw(print::tabwrite(&rows));
+            }
+            OutputFormat::Name => {
+                for ev in &evs {
+                    out.out(format!(
+                        "event/{}",
+                        ev.metadata.name.clone().unwrap_or_default()
+                    ));
+                }
+            }
+            other => {
+                let list = yaml::list(
+                    evs.iter()
+                        .map(|ev| Object::Event((*ev).clone()).to_json())
+                        .collect(),
+                );
+                print_changed(&list, Kind::Event, "", DryRun::None, other, out);
+            }
+        }
+    }
+    if e.watch {
+        out.warn(WATCH_NOTE);
     }
 }
 

@@ -40,6 +40,7 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
         (Verb::Taint, _) => include_str!("help/taint.txt"),
         (Verb::Describe, _) => include_str!("help/describe.txt"),
         (Verb::Logs, _) => include_str!("help/logs.txt"),
+        (Verb::Events, _) => include_str!("help/events.txt"),
         (Verb::Apply, _) => include_str!("help/apply.txt"),
         (Verb::Patch, _) => include_str!("help/patch.txt"),
         (Verb::Replace, _) => include_str!("help/replace.txt"),

@@ -124,6 +124,8 @@ pub enum Verb {
     Describe,
     /// `kubectl logs`.
     Logs,
+    /// `kubectl events`.
+    Events,
     /// `kubectl apply`.
     Apply,
     /// `kubectl patch`.
@@ -164,6 +166,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Taint,
     Verb::Describe,
     Verb::Logs,
+    Verb::Events,
     Verb::Apply,
     Verb::Patch,
     Verb::Replace,
@@ -195,6 +198,7 @@ impl Verb {
             Verb::Taint => "taint",
             Verb::Describe => "describe",
             Verb::Logs => "logs",
+            Verb::Events => "events",
             Verb::Apply => "apply",
             Verb::Patch => "patch",
             Verb::Replace => "replace",
@@ -285,6 +289,15 @@ impl Verb {
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
             Verb::Logs => &[Namespace, Container, Previous, Tail, Selector, Follow],
+            Verb::Events => &[
+                Namespace,
+                AllNamespaces,
+                For,
+                Types,
+                NoHeaders,
+                Output,
+                Watch,
+            ],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[],
             Verb::ApiResources => &[Output, Namespaced],
@@ -413,6 +426,10 @@ pub enum Flag {
     ServiceName,
     /// `--cluster-ip` (expose).
     ClusterIp,
+    /// `--types` (events).
+    Types,
+    /// `--no-headers` (events).
+    NoHeaders,
     /// `-h, --help`.
     Help,
 }
@@ -476,6 +493,8 @@ impl Flag {
             Flag::Protocol => "protocol",
             Flag::ServiceName => "name",
             Flag::ClusterIp => "cluster-ip",
+            Flag::Types => "types",
+            Flag::NoHeaders => "no-headers",
             Flag::Help => "help",
         }
     }
@@ -556,6 +575,7 @@ impl Flag {
                 | Flag::Rm
                 | Flag::Privileged
                 | Flag::Follow
+                | Flag::NoHeaders
         )
     }
 }
@@ -1040,6 +1060,25 @@ pub struct CreateJobCmd {
     pub output: OutputFormat,
 }
 
+/// `kubectl events [--for TYPE/NAME] [--types=Normal,Warning]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsCmd {
+    /// `--for`: only events about this object.
+    pub for_object: Option<(Kind, String)>,
+    /// `--types` (empty: all).
+    pub types: Vec<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// `-o` (`Table`: kubectl's event table).
+    pub output: OutputFormat,
+    /// `-w`.
+    pub watch: bool,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
 /// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=…]`: a Service for a pod's or a
 /// Service's selector (`service/v2` generator).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1421,6 +1460,8 @@ pub enum Command {
     CreateJob(CreateJobCmd),
     /// `expose`.
     Expose(Box<ExposeCmd>),
+    /// `events`.
+    Events(EventsCmd),
     /// `create namespace NAME`.
     CreateNamespace {
         /// Namespace name.
@@ -1742,6 +1783,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Drain => parse_drain(p),
         Verb::Patch => parse_patch(p),
         Verb::Logs => parse_logs(p),
+        Verb::Events => parse_events(p),
         Verb::Wait => parse_wait(p),
         Verb::Explain => match p.args.as_slice() {
             [path] => Ok(Command::Explain(path.clone())),
@@ -2635,6 +2677,46 @@ fn parse_timeout(v: &str) -> Result<Millis, ParseError> {
             "Error: invalid argument \"{v}\" for \"--timeout\" flag: {why}"
         ))
     })
+}
+
+/// `kubectl events` (`k8s.io/kubectl/pkg/cmd/events`).
+fn parse_events(p: Parsed) -> Result<Command, ParseError> {
+    if !p.args.is_empty() {
+        return err(format!(
+            "error: unexpected arguments: [{}]\nSee 'kubectl events -h' for help and examples",
+            p.args.join(" ")
+        ));
+    }
+    let mut types = Vec::new();
+    for t in p.all(Flag::Types).iter().flat_map(|t| t.split(',')) {
+        let t = t.trim();
+        if !t.eq_ignore_ascii_case("Normal") && !t.eq_ignore_ascii_case("Warning") {
+            return err("error: valid --types are Normal or Warning");
+        }
+        types.push(t.to_ascii_lowercase());
+    }
+    let for_object = match p.last(Flag::For).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(f) => match f.split_once('/') {
+            Some((t, n)) if !t.is_empty() && !n.is_empty() => {
+                Some((resolve_kind(t)?, n.to_string()))
+            }
+            _ => Some((Kind::Pod, f.to_string())),
+        },
+    };
+    let output = match p.last(Flag::Output) {
+        None | Some("") => OutputFormat::Table,
+        Some(_) => parse_print_output(&p)?,
+    };
+    Ok(Command::Events(EventsCmd {
+        for_object,
+        types,
+        all_namespaces: p.bool(Flag::AllNamespaces)?,
+        no_headers: p.bool(Flag::NoHeaders)?,
+        output,
+        watch: p.bool(Flag::Watch)?,
+        namespace: p.namespace(),
+    }))
 }
 
 fn parse_wait(p: Parsed) -> Result<Command, ParseError> {

@@ -6,6 +6,11 @@
 //! Mirrors `pkg/kubelet` only in its observable behaviour. Deliberate simplifications:
 //! - Init containers run to completion one after another before the app containers, with no
 //!   image pull of their own (their images count as pulled with the first app container).
+//!   Native sidecars (init containers with `restartPolicy: Always`) start in that order but
+//!   let the next container start as soon as they run (no startup probe), are restarted
+//!   whatever the pod's restart policy, count towards readiness, and are stopped (SIGTERM,
+//!   then SIGKILL after the grace period) once every regular container has exited for good;
+//!   the pod turns Succeeded or Failed, from its regular containers, only then.
 //! - Fixed latencies: sandbox creation [`SANDBOX_CREATE_MS`], container create→start
 //!   [`CONTAINER_START_MS`]; no PLEG relist delay, so a crash shows `CrashLoopBackOff` at once
 //!   (a real kubelet shows the terminated reason for about a second first).
@@ -120,6 +125,11 @@ struct Ctr {
     name: String,
     image: String,
     init: bool,
+    /// A sidecar: an init container with `restartPolicy: Always` (native sidecars, on by
+    /// default since 1.29). It starts in order with the init containers but does not block
+    /// the next one once started, keeps running (restarted whatever the pod's restart
+    /// policy), and is stopped once every regular container has exited for good.
+    sidecar: bool,
     restart_count: i32,
     state: CState,
     last_term: Option<Term>,
@@ -719,65 +729,7 @@ impl Kubelet {
             let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
             rt.kill = Some((now, deadline));
             for c in rt.ctrs.iter_mut() {
-                c.killing = true;
-                let running = matches!(c.state, CState::Running { .. } | CState::Starting { .. });
-                if running {
-                    out.event(ev(
-                        "Killing",
-                        EventType::Normal,
-                        format!("Stopping container {}", c.name),
-                        &c.name,
-                    ));
-                }
-                match &c.state {
-                    CState::Running { .. } | CState::Starting { .. } => {
-                        if let CState::Starting { until } = c.state {
-                            // Stopped right after it started.
-                            c.state = CState::Running { since: until };
-                        }
-                        let response = sigterm_response(
-                            &container_argv(&spec, &c.name),
-                            spec.share_process_namespace == Some(true),
-                        );
-                        if let Some((start, run)) = c.run.as_mut() {
-                            let natural = match run.end {
-                                sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
-                                sh::End::Forever => None,
-                            };
-                            // SIGTERM goes out now (or when a starting process starts).
-                            let term_at = now.max(*start);
-                            let (stop_at, code) = match response {
-                                TermResponse::Ignores => match natural {
-                                    Some(t) if t <= deadline => (t, None),
-                                    _ => (deadline.max(term_at), Some(137)),
-                                },
-                                TermResponse::Exits(code) => match natural {
-                                    Some(t) if t <= term_at => (t, None),
-                                    _ => (term_at, Some(code)),
-                                },
-                            };
-                            let at = stop_at.since(*start);
-                            run.output.retain(|l| l.at_ms <= at);
-                            if let Some(code) = code {
-                                run.end = sh::End::Exit { at_ms: at, code };
-                            }
-                        }
-                    }
-                    CState::BackOff { term, .. } => c.state = CState::Done(term.clone()),
-                    CState::Pulling { .. } | CState::PullFailed { .. } => {
-                        c.state = CState::Done(Term {
-                            started: now,
-                            finished: now,
-                            code: 137,
-                            reason: "ContainerStatusUnknown".to_string(),
-                            message: Some(
-                                "The container could not be located when the pod was terminated"
-                                    .to_string(),
-                            ),
-                        })
-                    }
-                    CState::Done(_) => {}
-                }
+                stop_container(c, &spec, now, deadline, out, &ev);
             }
         }
 
@@ -821,11 +773,7 @@ impl Kubelet {
         let n_ctrs = rt.ctrs.len();
         for idx in 0..n_ctrs {
             // Init containers run one after another, before app containers.
-            let blocked = rt
-                .ctrs
-                .iter()
-                .take(idx)
-                .any(|p| p.init && !matches!(&p.state, CState::Done(t) if t.code == 0));
+            let blocked = rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p));
             let Some(c) = rt.ctrs.get_mut(idx) else {
                 continue;
             };
@@ -856,14 +804,44 @@ impl Kubelet {
                 }
             }
         }
-        if rt.initialized_at.is_none()
-            && rt
-                .ctrs
-                .iter()
-                .filter(|c| c.init)
-                .all(|c| matches!(&c.state, CState::Done(t) if t.code == 0))
-        {
+        if rt.initialized_at.is_none() && rt.ctrs.iter().filter(|c| c.init).all(init_done) {
             rt.initialized_at = Some(now);
+        }
+        // Every regular container has exited for good: the kubelet stops the sidecars
+        // (SIGTERM, SIGKILL at the end of the grace period), and only then is the pod done.
+        let app_finished = rt
+            .ctrs
+            .iter()
+            .filter(|c| !c.init)
+            .all(|c| matches!(c.state, CState::Done(_)));
+        if app_finished && !deleting && rt.pod_result.is_none() {
+            let grace_s = spec.termination_grace_period_seconds.unwrap_or(30).max(0);
+            let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
+            for c in rt.ctrs.iter_mut().filter(|c| c.sidecar && !c.killing) {
+                stop_container(c, &spec, now, deadline, out, &ev);
+            }
+            for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
+                for _ in 0..16 {
+                    let changed = step_container(
+                        c,
+                        &spec,
+                        pod,
+                        &restart_policy,
+                        agent,
+                        &unavailable,
+                        &env,
+                        &ids,
+                        store,
+                        config,
+                        now,
+                        out,
+                        &ev,
+                    );
+                    if !changed {
+                        break;
+                    }
+                }
+            }
         }
 
         // Status.
@@ -947,6 +925,7 @@ impl Kubelet {
                 name: c.name.clone(),
                 image: c.image.clone().unwrap_or_default(),
                 init,
+                sidecar: init && c.restart_policy.as_deref() == Some("Always"),
                 restart_count: 0,
                 // The sandbox comes first: no container is looked at before it exists.
                 state: CState::Pulling {
@@ -1157,6 +1136,90 @@ fn plan_run(
         }
     }
     run
+}
+
+/// Stops a container as the kubelet does on pod deletion or to end a sidecar: SIGTERM now
+/// (`sigterm_response` decides whether PID 1 exits), SIGKILL at `deadline`.
+fn stop_container(
+    c: &mut Ctr,
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    now: SimTime,
+    deadline: SimTime,
+    out: &mut Outcome,
+    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
+) {
+    c.killing = true;
+    let running = matches!(c.state, CState::Running { .. } | CState::Starting { .. });
+    if running {
+        out.event(ev(
+            "Killing",
+            EventType::Normal,
+            format!("Stopping container {}", c.name),
+            &c.name,
+        ));
+    }
+    match &c.state {
+        CState::Running { .. } | CState::Starting { .. } => {
+            if let CState::Starting { until } = c.state {
+                // Stopped right after it started.
+                c.state = CState::Running { since: until };
+            }
+            let response = sigterm_response(
+                &container_argv(spec, &c.name),
+                spec.share_process_namespace == Some(true),
+            );
+            if let Some((start, run)) = c.run.as_mut() {
+                let natural = match run.end {
+                    sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
+                    sh::End::Forever => None,
+                };
+                // SIGTERM goes out now (or when a starting process starts).
+                let term_at = now.max(*start);
+                let (stop_at, code) = match response {
+                    TermResponse::Ignores => match natural {
+                        Some(t) if t <= deadline => (t, None),
+                        _ => (deadline.max(term_at), Some(137)),
+                    },
+                    TermResponse::Exits(code) => match natural {
+                        Some(t) if t <= term_at => (t, None),
+                        _ => (term_at, Some(code)),
+                    },
+                };
+                let at = stop_at.since(*start);
+                run.output.retain(|l| l.at_ms <= at);
+                if let Some(code) = code {
+                    run.end = sh::End::Exit { at_ms: at, code };
+                }
+            }
+        }
+        CState::BackOff { term, .. } => c.state = CState::Done(term.clone()),
+        CState::Pulling { .. } | CState::PullFailed { .. } => {
+            c.state = CState::Done(Term {
+                started: now,
+                finished: now,
+                code: 137,
+                reason: "ContainerStatusUnknown".to_string(),
+                message: Some(
+                    "The container could not be located when the pod was terminated".to_string(),
+                ),
+            })
+        }
+        CState::Done(_) => {}
+    }
+}
+
+/// Whether an init container lets the next container start: a regular one once it exited 0,
+/// a sidecar once it started.
+fn init_done(c: &Ctr) -> bool {
+    if c.sidecar {
+        c.restart_count > 0
+            || matches!(
+                c.state,
+                CState::Running { .. } | CState::BackOff { .. } | CState::Done(_)
+            )
+    } else {
+        matches!(&c.state, CState::Done(t) if t.code == 0)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1399,7 +1462,8 @@ fn step_container(
             let restart = !c.killing
                 && !c.init
                 && (restart_policy == "Always" || restart_policy == "OnFailure" && code != 0);
-            let restart_init = !c.killing && c.init && code != 0 && restart_policy != "Never";
+            let restart_init =
+                !c.killing && c.init && (c.sidecar || code != 0 && restart_policy != "Never");
             if restart || restart_init {
                 // The kubelet's container restart back-off: the first restart is immediate, then
                 // 10 s doubling to 5 min; a run of 10 minutes resets it.
@@ -1841,7 +1905,8 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
             last_state,
             ..Default::default()
         };
-        if !c.init && !ready {
+        // Sidecars count towards the pod's readiness like regular containers.
+        if (!c.init || c.sidecar) && !ready {
             all_ready = false;
         }
         if c.init {
@@ -1858,7 +1923,7 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
     let init_failed = rt
         .ctrs
         .iter()
-        .any(|c| c.init && matches!(&c.state, CState::Done(t) if t.code != 0));
+        .any(|c| c.init && !c.sidecar && matches!(&c.state, CState::Done(t) if t.code != 0));
     let _ = (all_done, any_failed);
     let mut reason = None;
     let mut message = None;
@@ -1873,7 +1938,14 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
         result.clone()
     } else if init_failed && restart_policy == "Never" {
         "Failed".to_string()
-    } else if app_done && !app.is_empty() {
+    } else if app_done
+        && !app.is_empty()
+        && rt
+            .ctrs
+            .iter()
+            .filter(|c| c.sidecar)
+            .all(|c| matches!(c.state, CState::Done(_)))
+    {
         if app_failed { "Failed" } else { "Succeeded" }.to_string()
     } else if any_running
         || app.iter().any(|c| {

@@ -587,3 +587,70 @@ fn an_image_without_a_command_runs_its_default_cmd() {
         }
     }
 }
+
+impl PodB {
+    /// Adds a native sidecar: an init container with `restartPolicy: Always`.
+    fn sidecar(mut self, name: &str, command: &[&str]) -> Self {
+        self.0["spec"]["initContainers"] = serde_json::json!([{"name": name, "image": "busybox",
+            "restartPolicy": "Always", "command": command}]);
+        self
+    }
+}
+
+fn phase(c: &Cluster, name: &str) -> String {
+    get_pod(c, name)
+        .and_then(|p| p.status)
+        .and_then(|s| s.phase)
+        .unwrap_or_default()
+}
+
+fn init_status(c: &Cluster, name: &str) -> ContainerStatus {
+    get_pod(c, name)
+        .unwrap()
+        .status
+        .unwrap()
+        .init_container_statuses
+        .unwrap()
+        .remove(0)
+}
+
+/// Native sidecars (KEP-753, the kubernetes.io "Sidecar Containers" Job example): the sidecar
+/// starts first and does not block the main container once started; it counts towards
+/// readiness; it restarts even under `restartPolicy: Never`; when the main container exits
+/// the kubelet stops it (SIGTERM, then SIGKILL at the end of the grace period for a `sleep`
+/// that ignores SIGTERM as PID 1), and only then is the pod Succeeded — its exit code 137
+/// does not fail the pod.
+#[test]
+fn native_sidecars_start_first_run_alongside_and_stop_after_the_main_container() {
+    let mut c = cluster_with(vec![
+        pod("job", "busybox", &["sh", "-c", "sleep 5; echo done"])
+            .restart("Never")
+            .sidecar("shipper", &["sleep", "3600"])
+            .build(),
+        pod("crashy", "busybox", &["sleep", "3600"])
+            .restart("Never")
+            .sidecar("flaky", &["sh", "-c", "sleep 2; exit 1"])
+            .build(),
+    ]);
+    // Sandbox 1 s, busybox pulled 2 s, sidecar started 0.5 s later, then the main container.
+    c.advance(6_000);
+    // The sidecar runs and the main container has started after it.
+    assert!(init_status(&c, "job").state.unwrap().running.is_some());
+    assert_eq!(init_status(&c, "job").started, Some(true));
+    assert!(ctr_status(&c, "job").state.unwrap().running.is_some());
+    assert_eq!(condition(&c, "job", "Initialized").as_deref(), Some("True"));
+    assert_eq!(condition(&c, "job", "Ready").as_deref(), Some("True"));
+    assert_eq!(phase(&c, "job"), "Running");
+    // The main container exits: the sidecar gets SIGTERM, ignores it, and is killed 30 s on.
+    c.advance(6_000);
+    assert!(ctr_status(&c, "job").state.unwrap().terminated.is_some());
+    assert_eq!(phase(&c, "job"), "Running", "the sidecar is still stopping");
+    assert!(!event_times(&c, "Killing").is_empty());
+    c.advance(31_000);
+    assert_eq!(phase(&c, "job"), "Succeeded");
+    let shipper = init_status(&c, "job").state.unwrap().terminated.unwrap();
+    assert_eq!(shipper.exit_code, 137);
+    // A crashing sidecar is restarted although the pod's policy is Never.
+    assert!(init_status(&c, "crashy").restart_count >= 1);
+    assert_eq!(phase(&c, "crashy"), "Running");
+}

@@ -2332,6 +2332,21 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
     }
     for o in objs {
         let key = o.key();
+        // `ObjectPauserFn` / `ObjectResumerFn` only take Deployments: a DaemonSet's rollout
+        // cannot be paused.
+        if matches!(r.action, RolloutAction::Pause | RolloutAction::Resume) {
+            let verb = if r.action == RolloutAction::Pause {
+                "pausing"
+            } else {
+                "resuming"
+            };
+            out.fail(format!(
+                "error: {} \"{}\" {verb} is not supported",
+                o.kind().resource_group(),
+                o.name()
+            ));
+            continue;
+        }
         // The polymorphic helpers only know DaemonSets here (Deployments and StatefulSets are
         // not simulated); each subcommand words the refusal its own way.
         if o.kind() != Kind::DaemonSet {
@@ -2346,15 +2361,18 @@ fn rollout(cluster: &mut Cluster, r: &RolloutCmd, out: &mut Out) {
                 RolloutAction::Undo => {
                     format!("error: no rollbacker has been implemented for \"{gk}\"")
                 }
-                RolloutAction::Restart => format!(
-                    "error: {} \"{}\" restarting is not supported",
-                    o.kind().resource_group(),
-                    o.name()
-                ),
+                RolloutAction::Restart | RolloutAction::Pause | RolloutAction::Resume => {
+                    format!(
+                        "error: {} \"{}\" restarting is not supported",
+                        o.kind().resource_group(),
+                        o.name()
+                    )
+                }
             });
             continue;
         }
         match r.action {
+            RolloutAction::Pause | RolloutAction::Resume => {}
             RolloutAction::Status => {
                 let deadline = cluster
                     .now()

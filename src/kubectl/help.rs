@@ -33,6 +33,8 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
         (Verb::Rollout, Some("history")) => include_str!("help/rollout-history.txt"),
         (Verb::Rollout, Some("undo")) => include_str!("help/rollout-undo.txt"),
         (Verb::Rollout, Some("restart")) => include_str!("help/rollout-restart.txt"),
+        (Verb::Rollout, Some("pause")) => include_str!("help/rollout-pause.txt"),
+        (Verb::Rollout, Some("resume")) => include_str!("help/rollout-resume.txt"),
         (Verb::Rollout, _) => include_str!("help/rollout.txt"),
         (Verb::Cordon, _) => include_str!("help/cordon.txt"),
         (Verb::Uncordon, _) => include_str!("help/uncordon.txt"),

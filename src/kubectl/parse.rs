@@ -1331,6 +1331,10 @@ pub enum RolloutAction {
     Undo,
     /// `rollout restart`.
     Restart,
+    /// `rollout pause` (Deployments only: refused for every kind kubeplay serves).
+    Pause,
+    /// `rollout resume` (likewise).
+    Resume,
 }
 
 impl RolloutAction {
@@ -1341,6 +1345,8 @@ impl RolloutAction {
             RolloutAction::History => "history",
             RolloutAction::Undo => "undo",
             RolloutAction::Restart => "restart",
+            RolloutAction::Pause => "pause",
+            RolloutAction::Resume => "resume",
         }
     }
 }
@@ -1737,7 +1743,10 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         (Verb::Set, Some("image")) => "kubectl set image".to_string(),
         (Verb::Top, Some("node" | "nodes" | "no")) => "kubectl top node".to_string(),
         (Verb::Top, Some("pod" | "pods" | "po")) => "kubectl top pod".to_string(),
-        (Verb::Rollout, Some(s @ ("status" | "history" | "undo" | "restart"))) => {
+        (
+            Verb::Rollout,
+            Some(s @ ("status" | "history" | "undo" | "restart" | "pause" | "resume")),
+        ) => {
             format!("kubectl rollout {s}")
         }
         (Verb::Sim | Verb::Help, _) => verb.as_str().to_string(),
@@ -2779,6 +2788,8 @@ fn parse_rollout(p: Parsed) -> Result<Command, ParseError> {
         "history" => RolloutAction::History,
         "undo" => RolloutAction::Undo,
         "restart" => RolloutAction::Restart,
+        "pause" => RolloutAction::Pause,
+        "resume" => RolloutAction::Resume,
         other => return Err(unknown_subcommand(Verb::Rollout, other)),
     };
     let resources = resource_args(p.args.get(1..).unwrap_or_default())?;

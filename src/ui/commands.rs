@@ -177,14 +177,14 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
                 None => Vec::new(),
             }
         }
-        ["rollout", "status" | "history" | "undo" | "restart"] => {
+        ["rollout", "status" | "history" | "undo" | "restart" | "pause" | "resume"] => {
             // `rollout status ds/x`: kubeplay's rollouts are DaemonSets'.
             names_of(store, Kind::DaemonSet)
                 .into_iter()
                 .map(|n| format!("ds/{n}"))
                 .collect()
         }
-        ["rollout"] => ["history", "restart", "status", "undo"]
+        ["rollout"] => ["history", "pause", "restart", "resume", "status", "undo"]
             .iter()
             .map(|s| s.to_string())
             .collect(),

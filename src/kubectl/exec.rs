@@ -120,6 +120,10 @@ pub fn execute(
         Command::Run(r) => run(cluster, r, &mut out),
         Command::Expose(e) => expose(cluster, e, &mut out),
         Command::Events(e) => events_cmd(cluster, e, &mut out),
+        Command::Diff {
+            files: paths,
+            namespace,
+        } => diff(cluster, paths, namespace.as_deref(), stdin, files, &mut out),
         Command::CreateNamespace {
             name,
             dry_run,
@@ -633,6 +637,186 @@ fn print_changed(
         },
         _ => out.out(format!("{reference} {operation}{}", dry_run.suffix())),
     }
+}
+
+// -------------------------------------------------------------------------------------------
+// diff
+// -------------------------------------------------------------------------------------------
+
+/// `kubectl diff -f`: each object as it is live and as it would be after `apply` (the API
+/// server's dry run, here a copy of the cluster), as `diff -u -N` prints the two YAML files
+/// kubectl writes. Exit status 1 when something differs, as kubectl's. The temporary
+/// directory names are derived from the simulated clock, so a script's output is stable.
+fn diff(
+    cluster: &Cluster,
+    paths: &[String],
+    namespace: Option<&str>,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+    out: &mut Out,
+) {
+    let sources = read_sources(paths, stdin, files, out);
+    let manifests = decode_manifests(&sources, namespace, out);
+    let mut scratch = cluster.clone();
+    let stamp = cluster.now().millis();
+    let live_dir = format!("/tmp/LIVE-{}", 1_000_000_000 + stamp % 3_000_000_000);
+    let merged_dir = format!(
+        "/tmp/MERGED-{}",
+        1_000_000_000 + (stamp * 7 + 12_345) % 3_000_000_000
+    );
+    let date = {
+        let t = cluster.now().to_k8s();
+        format!("{}.000000000 +0000", t.0.strftime("%Y-%m-%d %H:%M:%S"))
+    };
+    let mut differs = false;
+    for m in manifests {
+        let key = m.object.key();
+        let live = cluster.store().get(&key).map(Object::to_json);
+        let merged = match scratch.apply(m.object) {
+            Ok((stored, _)) => {
+                let mut v = stored.to_json();
+                if let Some(meta) = v.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+                    // A dry run is not stored: the resourceVersion stays the live one.
+                    match live
+                        .as_ref()
+                        .and_then(|l| l.pointer("/metadata/resourceVersion"))
+                    {
+                        Some(rv) => {
+                            meta.insert("resourceVersion".to_string(), rv.clone());
+                        }
+                        None => {
+                            meta.remove("resourceVersion");
+                        }
+                    }
+                }
+                v
+            }
+            Err(e) => {
+                out.fail(format!(
+                    "Error from server ({}): {}",
+                    e.reason.as_str(),
+                    e.message
+                ));
+                continue;
+            }
+        };
+        let live_text = live.as_ref().map(yaml::to_yaml).unwrap_or_default();
+        let merged_text = yaml::to_yaml(&merged);
+        if live_text == merged_text {
+            continue;
+        }
+        differs = true;
+        let info = key.kind.info();
+        let group = if info.group.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", info.group)
+        };
+        let file = format!(
+            "{group}{}.{}.{}.{}",
+            info.version, info.name, key.namespace, key.name
+        );
+        out.out(format!("diff -u -N {live_dir}/{file} {merged_dir}/{file}"));
+        out.out(format!("--- {live_dir}/{file}\t{date}"));
+        out.out(format!("+++ {merged_dir}/{file}\t{date}"));
+        out.raw(unified_diff(&live_text, &merged_text, 3));
+    }
+    if differs {
+        // diff's exit status 1: not an error message, only the status.
+        out.failed = true;
+    }
+}
+
+/// The hunks of `diff -u` between two texts (line-based, longest common subsequence).
+fn unified_diff(a: &str, b: &str, context: usize) -> String {
+    let a: Vec<&str> = a.lines().collect();
+    let b: Vec<&str> = b.lines().collect();
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the LCS length of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let v = if a.get(i) == b.get(j) {
+                lcs.get(i + 1)
+                    .and_then(|r| r.get(j + 1))
+                    .copied()
+                    .unwrap_or(0)
+                    + 1
+            } else {
+                let down = lcs.get(i + 1).and_then(|r| r.get(j)).copied().unwrap_or(0);
+                let right = lcs.get(i).and_then(|r| r.get(j + 1)).copied().unwrap_or(0);
+                down.max(right)
+            };
+            if let Some(cell) = lcs.get_mut(i).and_then(|r| r.get_mut(j)) {
+                *cell = v;
+            }
+        }
+    }
+    // The edit script: (' ' | '-' | '+', line, index in a, index in b).
+    let at = |i: usize, j: usize| lcs.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
+    let mut ops: Vec<(char, &str, usize, usize)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                ops.push((' ', x, i, j));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), _) if j >= m || at(i + 1, j) >= at(i, j + 1) => {
+                ops.push(('-', x, i, j));
+                i += 1;
+            }
+            (_, Some(y)) => {
+                ops.push(('+', y, i, j));
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    // Hunks: changes with up to `context` unchanged lines around them, merged when close.
+    let changed: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.0 != ' ')
+        .map(|(k, _)| k)
+        .collect();
+    let mut text = String::new();
+    let mut k = 0;
+    while let Some(&first) = changed.get(k) {
+        let start = first.saturating_sub(context);
+        let mut last = first;
+        while let Some(&next) = changed.get(k + 1) {
+            if next - last > 2 * context {
+                break;
+            }
+            last = next;
+            k += 1;
+        }
+        k += 1;
+        let end = (last + context + 1).min(ops.len());
+        let hunk = ops.get(start..end).unwrap_or_default();
+        let a_len = hunk.iter().filter(|o| o.0 != '+').count();
+        let b_len = hunk.iter().filter(|o| o.0 != '-').count();
+        let a_start = hunk.first().map_or(0, |o| o.2);
+        let b_start = hunk.first().map_or(0, |o| o.3);
+        let range = |s: usize, len: usize| match len {
+            0 => format!("{s},0"),
+            1 => format!("{}", s + 1),
+            _ => format!("{},{len}", s + 1),
+        };
+        text.push_str(&format!(
+            "@@ -{} +{} @@\n",
+            range(a_start, a_len),
+            range(b_start, b_len)
+        ));
+        for (op, line, _, _) in hunk {
+            text.push(*op);
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 // -------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
         (Verb::Describe, _) => include_str!("help/describe.txt"),
         (Verb::Logs, _) => include_str!("help/logs.txt"),
         (Verb::Events, _) => include_str!("help/events.txt"),
+        (Verb::Diff, _) => include_str!("help/diff.txt"),
         (Verb::Apply, _) => include_str!("help/apply.txt"),
         (Verb::Patch, _) => include_str!("help/patch.txt"),
         (Verb::Replace, _) => include_str!("help/replace.txt"),

@@ -126,6 +126,8 @@ pub enum Verb {
     Logs,
     /// `kubectl events`.
     Events,
+    /// `kubectl diff`.
+    Diff,
     /// `kubectl apply`.
     Apply,
     /// `kubectl patch`.
@@ -167,6 +169,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Describe,
     Verb::Logs,
     Verb::Events,
+    Verb::Diff,
     Verb::Apply,
     Verb::Patch,
     Verb::Replace,
@@ -199,6 +202,7 @@ impl Verb {
             Verb::Describe => "describe",
             Verb::Logs => "logs",
             Verb::Events => "events",
+            Verb::Diff => "diff",
             Verb::Apply => "apply",
             Verb::Patch => "patch",
             Verb::Replace => "replace",
@@ -235,6 +239,7 @@ impl Verb {
             ],
             Verb::Describe => &[Namespace, AllNamespaces, Selector, Filename],
             Verb::Apply => &[Namespace, Filename, DryRun, Output],
+            Verb::Diff => &[Namespace, Filename],
             Verb::Replace => &[Namespace, Filename],
             Verb::Create => &[Namespace, Filename, Image, DryRun, Output],
             // `-l` is `--labels` here; `--selector` has no shorthand in expose.
@@ -1468,6 +1473,13 @@ pub enum Command {
     Expose(Box<ExposeCmd>),
     /// `events`.
     Events(EventsCmd),
+    /// `diff -f`.
+    Diff {
+        /// `-f` paths.
+        files: Vec<String>,
+        /// `-n`.
+        namespace: Option<String>,
+    },
     /// `create namespace NAME`.
     CreateNamespace {
         /// Namespace name.
@@ -1793,6 +1805,16 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Patch => parse_patch(p),
         Verb::Logs => parse_logs(p),
         Verb::Events => parse_events(p),
+        Verb::Diff => {
+            let files = p.all(Flag::Filename);
+            if files.is_empty() {
+                return err("error: must specify one of -f and -k");
+            }
+            Ok(Command::Diff {
+                files,
+                namespace: p.namespace(),
+            })
+        }
         Verb::Wait => parse_wait(p),
         Verb::Explain => match p.args.as_slice() {
             [path] => Ok(Command::Explain(path.clone())),

@@ -301,7 +301,7 @@ mod tests {
                 name: "ambiguous verbs list choices",
                 line: "d",
                 want_line: "d",
-                want_choices: &["delete", "describe", "drain"],
+                want_choices: &["delete", "describe", "diff", "drain"],
             },
             Case {
                 name: "common prefix",

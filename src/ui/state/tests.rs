@@ -154,7 +154,7 @@ fn complete_fills_the_prompt() {
     assert!(p.choices.is_empty());
     p.apply(UiAction::Prompt("d".into()));
     p.apply(UiAction::Complete);
-    assert_eq!(p.choices, vec!["delete", "describe", "drain"]);
+    assert_eq!(p.choices, vec!["delete", "describe", "diff", "drain"]);
     p.apply(UiAction::Prompt("de".into()));
     assert!(p.choices.is_empty(), "typing hides the choices");
 }

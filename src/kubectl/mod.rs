@@ -108,7 +108,19 @@ impl Session {
                 ok: true,
             };
         }
-        let out = exec::execute(&mut self.cluster, &cmd, stdin, files);
+        let mut out = exec::execute(&mut self.cluster, &cmd, stdin, files);
+        // `cmdutil.GetDryRunStrategyFromFlag`: a bare `--dry-run` still means client, with a
+        // deprecation warning (klog's prefix left out).
+        if parse::tokenize(line).is_ok_and(|w| {
+            w.iter()
+                .take_while(|w| w.as_str() != "--")
+                .any(|w| w == "--dry-run")
+        }) {
+            out.stderr.insert_str(
+                0,
+                "--dry-run is deprecated and can be replaced with --dry-run=client.\n",
+            );
+        }
         if cmd.mutates() {
             self.cluster.settle();
         }

@@ -1551,6 +1551,8 @@ impl Command {
             Command::Get(_)
                 | Command::Describe(_)
                 | Command::Logs(_)
+                | Command::Events(_)
+                | Command::Diff { .. }
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
                 | Command::Version

@@ -64,6 +64,16 @@ impl SimTime {
     }
 }
 
+impl SimTime {
+    /// RFC 3339 with a fixed nine-digit fraction, as the kubelet stamps log lines
+    /// (`RFC3339NanoFixed`: `2026-03-02T09:00:05.500000000Z`).
+    pub fn rfc3339_nano_fixed(self) -> String {
+        let base = self.rfc3339();
+        let stem = base.strip_suffix('Z').unwrap_or(&base);
+        format!("{stem}.{:03}000000Z", self.0 % 1000)
+    }
+}
+
 /// Parses a duration as kubectl and `sim advance` accept it: `90s`, `5m`, `1h30m`, `250ms`, `2d`,
 /// or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Millis, String> {

@@ -160,7 +160,16 @@ struct PodRuntime {
     /// The pod's resourceVersion at the last sync and the wake-up that sync asked for: while
     /// the pod is unchanged and the wake-up not due, another sync would change nothing.
     synced: Option<(String, Option<SimTime>)>,
+    /// What the containers wrote into the pod's `emptyDir` volumes: volume name → path
+    /// inside the volume → content. The files live as long as the pod, as on a node.
+    volumes: Volumes,
 }
+
+/// The files of a pod's `emptyDir` volumes (see [`PodRuntime::volumes`]).
+type Volumes = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Files one `emptyDir` volume may hold.
+const MAX_VOLUME_FILES: usize = 64;
 
 /// Every kubelet's runtime state.
 #[derive(Debug, Clone, Default)]
@@ -490,6 +499,23 @@ impl Kubelet {
         previous: bool,
         now: SimTime,
     ) -> Result<String, String> {
+        let mut out = String::new();
+        for (_, line) in self.log_lines(pod, container, previous, now)? {
+            out.push_str(line);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// The lines of [`Kubelet::logs`] with the instant each was written (for `--timestamps`
+    /// and `--since`).
+    pub fn log_lines(
+        &self,
+        pod: &Pod,
+        container: Option<&str>,
+        previous: bool,
+        now: SimTime,
+    ) -> Result<Vec<(SimTime, &str)>, String> {
         let name = pod.metadata.name.clone().unwrap_or_default();
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let spec_ctrs: Vec<&Container> = pod
@@ -560,12 +586,12 @@ impl Kubelet {
             _ if previous => u64::MAX,
             _ => now.since(*start),
         };
-        let mut out = String::new();
-        for line in run.output.iter().filter(|l| l.at_ms <= upto) {
-            out.push_str(&line.text);
-            out.push('\n');
-        }
-        Ok(out)
+        Ok(run
+            .output
+            .iter()
+            .filter(|l| l.at_ms <= upto)
+            .map(|l| (start.plus(l.at_ms), l.text.as_str()))
+            .collect())
     }
 
     /// One kubelet pass over every pod bound to a running node.
@@ -793,6 +819,7 @@ impl Kubelet {
                     &unavailable,
                     &env,
                     &ids,
+                    &mut rt.volumes,
                     store,
                     config,
                     now,
@@ -831,6 +858,7 @@ impl Kubelet {
                         &unavailable,
                         &env,
                         &ids,
+                        &mut rt.volumes,
                         store,
                         config,
                         now,
@@ -953,6 +981,7 @@ impl Kubelet {
             not_ready_since: now,
             initialized_at: None,
             synced: None,
+            volumes: Volumes::new(),
         }
     }
 }
@@ -1059,6 +1088,117 @@ fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// The files a container sees through its volume mounts: what earlier containers of the pod
+/// wrote into a shared `emptyDir`, and the `downwardAPI` volumes' items (`fieldRef`s, and
+/// `metadata.labels`/`metadata.annotations` as `key="value"` lines, as the kubelet writes them).
+fn container_files(
+    pod: &Pod,
+    ids: &PodIds,
+    c: &Container,
+    volumes: &Volumes,
+) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
+    for m in c.volume_mounts.iter().flatten() {
+        let Some(v) = specs.and_then(|vs| vs.iter().find(|v| v.name == m.name)) else {
+            continue;
+        };
+        let root = m.mount_path.trim_end_matches('/');
+        if v.empty_dir.is_some() {
+            let sub = m.sub_path.as_deref().unwrap_or("").trim_matches('/');
+            for (path, content) in volumes.get(&v.name).into_iter().flatten() {
+                let rel = if sub.is_empty() {
+                    Some(path.as_str())
+                } else {
+                    path.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
+                };
+                if let Some(rel) = rel {
+                    files.insert(format!("{root}/{rel}"), content.clone());
+                }
+            }
+        }
+        if let Some(d) = &v.downward_api {
+            for item in d.items.iter().flatten() {
+                let Some(fr) = &item.field_ref else {
+                    continue;
+                };
+                let text = match fr.field_path.as_str() {
+                    "metadata.labels" => key_values(pod.metadata.labels.as_ref()),
+                    "metadata.annotations" => key_values(pod.metadata.annotations.as_ref()),
+                    path => field_ref(pod, ids, path).unwrap_or_default(),
+                };
+                files.insert(
+                    format!("{root}/{}", item.path.trim_start_matches('/')),
+                    text,
+                );
+            }
+        }
+    }
+    files
+}
+
+/// Labels or annotations as a downwardAPI volume file holds them: `key="value"` lines.
+fn key_values(map: Option<&BTreeMap<String, String>>) -> String {
+    map.into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v:?}\n"))
+        .collect()
+}
+
+/// Keeps what a container wrote under its writable `emptyDir` mounts for the pod's later
+/// containers (written files) and forgets what it removed.
+fn keep_files(
+    pod: &Pod,
+    c: &Container,
+    written: &BTreeMap<String, Option<String>>,
+    volumes: &mut Volumes,
+) {
+    if written.is_empty() {
+        return;
+    }
+    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
+    for (path, content) in written {
+        // The deepest mount that holds the path.
+        let mount = c
+            .volume_mounts
+            .iter()
+            .flatten()
+            .filter(|m| m.read_only != Some(true))
+            .filter(|m| {
+                let root = m.mount_path.trim_end_matches('/');
+                path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|m| m.mount_path.trim_end_matches('/').len());
+        let Some(m) = mount else {
+            continue;
+        };
+        let is_empty_dir = specs
+            .and_then(|vs| vs.iter().find(|v| v.name == m.name))
+            .is_some_and(|v| v.empty_dir.is_some());
+        if !is_empty_dir {
+            continue;
+        }
+        let root = m.mount_path.trim_end_matches('/');
+        let Some(rel) = path.strip_prefix(root).map(|r| r.trim_start_matches('/')) else {
+            continue;
+        };
+        let rel = match m.sub_path.as_deref().map(|s| s.trim_matches('/')) {
+            Some(sub) if !sub.is_empty() => format!("{sub}/{rel}"),
+            _ => rel.to_string(),
+        };
+        let files = volumes.entry(m.name.clone()).or_default();
+        match content {
+            Some(text) if files.contains_key(&rel) || files.len() < MAX_VOLUME_FILES => {
+                files.insert(rel, text.clone());
+            }
+            Some(_) => {}
+            None => {
+                files.remove(&rel);
+            }
+        }
+    }
+}
+
 /// Runs the container's command through the interpreter (or the kubeplay annotations).
 fn plan_run(
     pod: &Pod,
@@ -1066,8 +1206,8 @@ fn plan_run(
     c: &Container,
     restart_policy: &str,
     restart_count: i32,
-    store: &Store,
     config: &Config,
+    host: &mut dyn sh::Host,
 ) -> sh::Run {
     let unknown = if restart_policy == "Always" {
         sh::UnknownProgram::Forever
@@ -1101,6 +1241,7 @@ fn plan_run(
                 at_ms: ms,
                 code: if fails { 1 } else { code },
             },
+            files: BTreeMap::new(),
         };
     }
     let mut command: Vec<String> = c.command.clone().unwrap_or_default();
@@ -1114,17 +1255,13 @@ fn plan_run(
             command = vec![cmd.to_string()];
         }
     }
-    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself. Network
-    // programs see the store as it is now, when the container starts (see `network`).
-    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-    let net_seed = hash64(&[&uid, &c.name, &restart_count.to_string(), "net"]);
-    let mut host = crate::engine::network::NetHost::new(store, &namespace, net_seed);
+    // `sh::run` does the kubelet's `$(VAR)` expansion of command and args itself.
     let mut run = sh::run(
         &command,
         &args,
         rt_env,
         unknown,
-        &mut host,
+        host,
         &sh::Limits {
             stdin_open: c.stdin == Some(true),
             ..sh::Limits::default()
@@ -1232,6 +1369,7 @@ fn step_container(
     unavailable: &BTreeSet<String>,
     base_env: &BTreeMap<String, String>,
     ids: &PodIds,
+    volumes: &mut Volumes,
     store: &Store,
     config: &Config,
     now: SimTime,
@@ -1359,15 +1497,23 @@ fn step_container(
             }
             c.pull_backoff_ms = 0;
             let env = container_env(pod, ids, &cspec, base_env);
+            // Network programs see the store as it is now, when the container starts (see
+            // `network`); files are what its volume mounts hold now.
+            let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+            let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
+            let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+            let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
+                .with_files(container_files(pod, ids, &cspec, volumes));
             let run = plan_run(
                 pod,
                 &env,
                 &cspec,
                 restart_policy,
                 c.restart_count,
-                store,
                 config,
+                &mut host,
             );
+            keep_files(pod, &cspec, &run.files, volumes);
             out.event(ev(
                 "Created",
                 EventType::Normal,

@@ -947,6 +947,22 @@ impl Cluster {
             .logs(pod, container, previous, self.now)
             .map_err(ApiError::bad_request)
     }
+
+    /// The lines of [`Cluster::logs`], each with the instant it was written.
+    pub fn log_lines(
+        &self,
+        key: &ObjectKey,
+        container: Option<&str>,
+        previous: bool,
+    ) -> Result<Vec<(SimTime, &str)>, ApiError> {
+        let pod = self
+            .store
+            .pod(&key.namespace, &key.name)
+            .ok_or_else(|| ApiError::not_found(Kind::Pod, &key.name))?;
+        self.kubelet
+            .log_lines(pod, container, previous, self.now)
+            .map_err(ApiError::bad_request)
+    }
 }
 
 /// The event source of the controller that creates objects on behalf of an owner of `kind`.

@@ -407,6 +407,8 @@ pub struct NetHost<'a> {
     store: &'a Store,
     namespace: String,
     rng: SimRng,
+    /// The files the container sees through its volume mounts, by absolute path.
+    files: BTreeMap<String, String>,
 }
 
 impl<'a> NetHost<'a> {
@@ -416,7 +418,14 @@ impl<'a> NetHost<'a> {
             store,
             namespace: namespace.to_string(),
             rng: SimRng::new(seed),
+            files: BTreeMap::new(),
         }
+    }
+
+    /// The same host, with the files of the container's volume mounts.
+    pub fn with_files(mut self, files: BTreeMap<String, String>) -> Self {
+        self.files = files;
+        self
     }
 
     fn connect(&mut self, url: &str) -> Option<CurlResult> {
@@ -441,6 +450,10 @@ fn result(stdout: String, stderr: String, code: i32) -> sh::ExternalResult {
 }
 
 impl sh::Host for NetHost<'_> {
+    fn file(&mut self, path: &str) -> Option<String> {
+        self.files.get(path).cloned()
+    }
+
     fn external(&mut self, argv: &[String], _at_ms: u64) -> Option<sh::ExternalResult> {
         let program = argv.first()?.rsplit('/').next().unwrap_or_default();
         let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();

@@ -84,6 +84,8 @@ use std::rc::Rc;
 
 const DAY_MS: u64 = 86_400_000;
 const MAX_STRING: usize = 32 * 1024;
+/// Files (and directories) one process may create.
+const MAX_FILES: usize = 64;
 const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
 const MAX_DEPTH: usize = 64;
 const MAX_PARSE_DEPTH: usize = 64;
@@ -112,6 +114,10 @@ pub struct Run {
     pub output: Vec<OutputLine>,
     /// How the process ends.
     pub end: End,
+    /// The files the process wrote (`Some(content)`) or removed (`None`), by absolute path,
+    /// as they were when it ended. The kubelet keeps those under a shared volume's mount
+    /// for the pod's other containers.
+    pub files: BTreeMap<String, Option<String>>,
 }
 
 /// One line of output.
@@ -314,6 +320,7 @@ pub fn is_builtin_program(name: &str) -> bool {
             | "egrep"
             | "fgrep"
             | "tee"
+            | "rev"
             | "expr"
             | "seq"
             | "basename"
@@ -417,8 +424,8 @@ type Word = Vec<Part>;
 
 #[derive(Debug)]
 enum Redir {
-    Out { fd: u32, target: Word },
-    Both { target: Word },
+    Out { fd: u32, target: Word, append: bool },
+    Both { target: Word, append: bool },
     Dup { fd: u32, target: Word },
     In { fd: u32, target: Word },
     Here { fd: u32, body: Word, newline: bool },
@@ -427,6 +434,8 @@ enum Redir {
 #[derive(Debug)]
 struct Simple {
     assigns: Vec<(String, Word)>,
+    /// bash array assignments `name=(word ...)`.
+    arrays: Vec<(String, Vec<Word>)>,
     words: Vec<Word>,
 }
 
@@ -544,6 +553,8 @@ struct Parser {
     peeked: Option<(Tok, usize)>,
     depth: usize,
     heredocs: usize,
+    /// bash (and ksh/zsh) syntax: indexed arrays `a=(x y)`, `a[i]=v`, `${a[i]}`, `${a[@]}`.
+    bash: bool,
 }
 
 fn is_meta(c: char) -> bool {
@@ -588,11 +599,28 @@ fn push_part(parts: &mut Word, part: Part) {
     }
 }
 
+/// The variable that holds element `i` of a bash array.
+fn element_key(name: &str, i: usize) -> String {
+    if i == 0 {
+        name.to_string()
+    } else {
+        format!("{name}[{i}]")
+    }
+}
+
 /// Splits `NAME=value` off the front of a word.
-fn split_assignment(mut parts: Word) -> Result<(String, Word), Word> {
+fn split_assignment(mut parts: Word, bash: bool) -> Result<(String, Word), Word> {
     let name = match parts.first() {
         Some(Part::Lit(s)) => match s.split_once('=') {
             Some((name, _)) if is_name(name) => name.to_string(),
+            // bash's `name[SUBSCRIPT]=value`.
+            Some((name, _))
+                if bash
+                    && name.ends_with(']')
+                    && name.split_once('[').is_some_and(|(base, _)| is_name(base)) =>
+            {
+                name.to_string()
+            }
             _ => return Err(parts),
         },
         _ => return Err(parts),
@@ -633,7 +661,13 @@ impl Parser {
             peeked: None,
             depth,
             heredocs: 0,
+            bash: false,
         }
+    }
+
+    fn dialect(mut self, bash: bool) -> Self {
+        self.bash = bash;
+        self
     }
 
     fn cur(&self) -> Option<char> {
@@ -871,7 +905,7 @@ impl Parser {
                         Some(ch) => text.push(ch),
                     }
                 }
-                let mut sub = Parser::new(&text, self.line, self.depth);
+                let mut sub = Parser::new(&text, self.line, self.depth).dialect(self.bash);
                 let expr = sub.lex_word(Mode::Text)?;
                 parts.push(Part::Arith { expr, quoted });
             }
@@ -953,13 +987,51 @@ impl Parser {
         if len_op {
             self.bump();
         }
-        let Some(name) = self.read_param_name() else {
+        // bash's `${!name}` (indirection) and `${!a[@]}` (the indices of an array).
+        let bang = !len_op
+            && self.bash
+            && self.cur() == Some('!')
+            && self
+                .at(1)
+                .is_some_and(|c| c == '_' || c.is_ascii_alphabetic());
+        if bang {
+            self.bump();
+        }
+        let Some(mut name) = self.read_param_name() else {
             return if self.cur().is_none() {
                 self.err("Missing '}'")
             } else {
                 self.err("Bad substitution")
             };
         };
+        if self.bash && self.cur() == Some('[') && is_name(&name) {
+            // `${a[SUBSCRIPT]}`: kept in the name, evaluated when expanded.
+            let mut depth = 0usize;
+            name.push('[');
+            self.bump();
+            loop {
+                match self.bump() {
+                    None => return self.err("Missing '}'"),
+                    Some('[') => {
+                        depth += 1;
+                        name.push('[');
+                    }
+                    Some(']') if depth == 0 => break,
+                    Some(']') => {
+                        depth -= 1;
+                        name.push(']');
+                    }
+                    Some(c) => name.push(c),
+                }
+                if name.len() > MAX_STRING {
+                    return self.err("Bad substitution");
+                }
+            }
+            name.push(']');
+        }
+        if bang {
+            name.insert(0, '!');
+        }
         if len_op {
             return match self.cur() {
                 Some('}') => {
@@ -1040,7 +1112,7 @@ impl Parser {
                 Some(ch) => text.push(ch),
             }
         }
-        let mut sub = Parser::new(&text, line, self.depth);
+        let mut sub = Parser::new(&text, line, self.depth).dialect(self.bash);
         sub.enter()?;
         let list = sub.parse_list(false)?;
         if sub.peek()? != Kind::Eof {
@@ -1283,6 +1355,7 @@ impl Parser {
 
     fn parse_simple(&mut self, line: usize) -> Result<Command, SyntaxError> {
         let mut assigns = Vec::new();
+        let mut arrays = Vec::new();
         let mut words = Vec::new();
         let mut redirs = Vec::new();
         loop {
@@ -1292,7 +1365,32 @@ impl Parser {
                         break;
                     };
                     if words.is_empty() {
-                        match split_assignment(parts) {
+                        match split_assignment(parts, self.bash) {
+                            Ok((name, value))
+                                if self.bash
+                                    && value.is_empty()
+                                    && self.peek()? == Kind::Op("(") =>
+                            {
+                                // bash's `name=(word ...)`: an indexed array.
+                                self.take_tok()?;
+                                let mut items = Vec::new();
+                                loop {
+                                    self.skip_newlines()?;
+                                    match self.peek()? {
+                                        Kind::Op(")") => {
+                                            self.take_tok()?;
+                                            break;
+                                        }
+                                        Kind::Word(_) => {
+                                            if let Tok::Word(w, _) = self.take_tok()? {
+                                                items.push(w);
+                                            }
+                                        }
+                                        _ => return self.unexpected(None),
+                                    }
+                                }
+                                arrays.push((name, items));
+                            }
                             Ok(a) => assigns.push(a),
                             Err(parts) => words.push(parts),
                         }
@@ -1306,6 +1404,7 @@ impl Parser {
         }
         if words.len() == 1
             && assigns.is_empty()
+            && arrays.is_empty()
             && redirs.is_empty()
             && self.peek()? == Kind::Op("(")
         {
@@ -1330,11 +1429,15 @@ impl Parser {
                 line,
             });
         }
-        if words.is_empty() && assigns.is_empty() && redirs.is_empty() {
+        if words.is_empty() && assigns.is_empty() && arrays.is_empty() && redirs.is_empty() {
             return self.unexpected(None);
         }
         Ok(Command {
-            cmd: Cmd::Simple(Simple { assigns, words }),
+            cmd: Cmd::Simple(Simple {
+                assigns,
+                arrays,
+                words,
+            }),
             redirs,
             line,
         })
@@ -1361,7 +1464,9 @@ impl Parser {
                 let body = if quoted_delim {
                     vec![Part::QLit(body)]
                 } else {
-                    Parser::new(&body, self.line, self.depth).lex_word(Mode::Text)?
+                    Parser::new(&body, self.line, self.depth)
+                        .dialect(self.bash)
+                        .lex_word(Mode::Text)?
                 };
                 Redir::Here {
                     fd: fd.unwrap_or(0),
@@ -1386,10 +1491,14 @@ impl Parser {
                 fd: fd.unwrap_or(1),
                 target,
             },
-            "&>" | "&>>" => Redir::Both { target },
+            "&>" | "&>>" => Redir::Both {
+                target,
+                append: op == "&>>",
+            },
             _ => Redir::Out {
                 fd: fd.unwrap_or(1),
                 target,
+                append: op == ">>",
             },
         })
     }
@@ -2486,6 +2595,8 @@ enum Sink {
     Err,
     Discard,
     Capture(usize),
+    /// A file the process writes, by index into `Shell::file_slots`.
+    File(usize),
 }
 
 /// Everything a subshell copies and throws away.
@@ -2659,6 +2770,14 @@ struct Shell<'h> {
     taint: u64,
     /// Counts output lines that were kept when recorded (for loop detection).
     kept: u64,
+    /// The running shell is bash (or ksh/zsh): its scripts may use indexed arrays.
+    bash: bool,
+    /// Files written or removed by the process (see [`Run::files`]).
+    files: BTreeMap<String, Option<String>>,
+    /// Paths of the files redirections write to (`Sink::File` indexes this).
+    file_slots: Vec<String>,
+    /// Directories the process made.
+    dirs: BTreeSet<String>,
 }
 
 fn is_shell(name: &str) -> bool {
@@ -2718,6 +2837,10 @@ impl<'h> Shell<'h> {
             subst_status: None,
             pending_bytes: 0,
             taint: 0,
+            bash: false,
+            files: BTreeMap::new(),
+            file_slots: Vec::new(),
+            dirs: BTreeSet::new(),
             kept: 0,
         }
     }
@@ -2747,7 +2870,11 @@ impl<'h> Shell<'h> {
         if let End::Exit { at_ms, .. } = end {
             output.retain(|l| l.at_ms <= at_ms);
         }
-        Run { output, end }
+        Run {
+            output,
+            end,
+            files: std::mem::take(&mut self.files),
+        }
     }
 
     // ----- bookkeeping -----
@@ -2851,6 +2978,15 @@ impl<'h> Shell<'h> {
             }
             Sink::Out => self.emit(Stream::Stdout, text),
             Sink::Err => self.emit(Stream::Stderr, text),
+            Sink::File(i) => {
+                // A loop that writes a file changes state the loop detector cannot see.
+                self.taint += 1;
+                if let Some(path) = self.file_slots.get(i) {
+                    if let Some(Some(content)) = self.files.get_mut(path) {
+                        push_capped(content, text, MAX_STRING);
+                    }
+                }
+            }
         }
     }
 
@@ -2877,6 +3013,66 @@ impl<'h> Shell<'h> {
             return;
         }
         self.scope.vars.insert(name.to_string(), capped(value));
+    }
+
+    /// bash's `name=(values...)`: element 0 is the plain variable, element i the variable
+    /// `name[i]` (a key no script can name otherwise).
+    fn set_array(&mut self, name: &str, values: Vec<String>) -> Result<(), Flow> {
+        self.charge(u64::try_from(values.len()).unwrap_or(u64::MAX))?;
+        let prefix = format!("{name}[");
+        self.scope
+            .vars
+            .retain(|k, _| k != name && !k.starts_with(&prefix));
+        for (i, v) in values.into_iter().enumerate() {
+            self.set_var(&element_key(name, i), v);
+        }
+        Ok(())
+    }
+
+    /// The set elements of array `name`, by index.
+    fn array(&self, name: &str) -> Vec<(usize, String)> {
+        let prefix = format!("{name}[");
+        let mut out: Vec<(usize, String)> = self
+            .scope
+            .vars
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(k, v)| {
+                let i = k.strip_prefix(&prefix)?.strip_suffix(']')?.parse().ok()?;
+                Some((i, v.clone()))
+            })
+            .collect();
+        if let Some(v) = self.scope.vars.get(name) {
+            out.push((0, v.clone()));
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out
+    }
+
+    /// An arithmetic subscript of array `base`; negative ones count from the end.
+    fn subscript(&mut self, base: &str, sub: &str) -> Result<usize, Flow> {
+        let word = match Parser::new(sub, self.line, 0)
+            .dialect(true)
+            .lex_word(Mode::Text)
+        {
+            Ok(w) => w,
+            Err(_) => {
+                self.err_line(&format!("{base}[{sub}]: bad array subscript"));
+                return Err(Flow::Exit(1));
+            }
+        };
+        let text = self.expand_string(&word)?;
+        let n = self.arith(&text)?;
+        if n >= 0 {
+            return Ok(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        let last = self.array(base).last().map_or(0, |(i, _)| i + 1);
+        let i = i64::try_from(last).unwrap_or(i64::MAX).saturating_add(n);
+        if i < 0 {
+            self.err_line(&format!("{base}: bad array subscript"));
+            return Err(Flow::Exit(1));
+        }
+        Ok(usize::try_from(i).unwrap_or(0))
     }
 
     fn ifs(&self) -> String {
@@ -2913,10 +3109,144 @@ impl<'h> Shell<'h> {
         }
     }
 
-    /// Files come from the host, which may change them over time.
+    /// A file's content: what the process wrote itself, else the host's (a mounted volume),
+    /// which may change over time.
     fn host_file(&mut self, path: &str) -> Option<String> {
+        let path = self.absolute(path);
+        if let Some(written) = self.files.get(&path) {
+            return written.clone();
+        }
         self.taint += 1;
-        self.host.file(path).map(capped)
+        self.host.file(&path).map(capped)
+    }
+
+    /// `path` made absolute against `$PWD`, with `.`, `..` and repeated slashes resolved.
+    fn absolute(&self, path: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        let cwd = self.scope.vars.get("PWD").map_or("/", String::as_str);
+        let full = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{cwd}/{path}")
+        };
+        for p in full.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                _ => parts.push(p),
+            }
+        }
+        format!("/{}", parts.join("/"))
+    }
+
+    /// Opens `path` for writing (`>` truncates, `>>` appends) and returns its sink.
+    fn open_write(&mut self, path: &str, append: bool) -> Sink {
+        let path = self.absolute(path);
+        if !self.files.contains_key(&path) && self.files.len() >= MAX_FILES {
+            return Sink::Discard;
+        }
+        let existing = if append {
+            self.host_file(&path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        self.taint += 1;
+        self.files.insert(path.clone(), Some(existing));
+        let slot = match self.file_slots.iter().position(|p| *p == path) {
+            Some(i) => i,
+            None => {
+                self.file_slots.push(path);
+                self.file_slots.len() - 1
+            }
+        };
+        Sink::File(slot)
+    }
+
+    /// `rm`, `touch`, `cp`, `mv` on the process's files.
+    fn file_tool(&mut self, tool: &str, args: &[String]) -> Res {
+        let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        let force = args
+            .iter()
+            .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('f'));
+        match tool {
+            "rm" => {
+                let mut status = 0;
+                for f in operands {
+                    if self.host_file(f).is_some() {
+                        self.taint += 1;
+                        let path = self.absolute(f);
+                        if self.files.contains_key(&path) || self.files.len() < MAX_FILES {
+                            self.files.insert(path, None);
+                        }
+                    } else if !force {
+                        self.err(&format!(
+                            "rm: can't remove '{f}': No such file or directory
+"
+                        ));
+                        status = 1;
+                    }
+                }
+                Ok(status)
+            }
+            "touch" => {
+                for f in operands {
+                    if self.host_file(f).is_none() {
+                        self.open_write(f, false);
+                    }
+                }
+                Ok(0)
+            }
+            _ => {
+                let (Some(src), Some(dst)) = (operands.first(), operands.last()) else {
+                    self.err(&format!(
+                        "{tool}: missing file operand
+"
+                    ));
+                    return Ok(1);
+                };
+                if operands.len() != 2 {
+                    return Ok(0);
+                }
+                let Some(text) = self.host_file(src) else {
+                    self.err(&format!(
+                        "{tool}: can't stat '{src}': No such file or directory
+"
+                    ));
+                    return Ok(1);
+                };
+                let dst_path = if self.is_dir(dst) {
+                    let name = src.rsplit('/').next().unwrap_or_default();
+                    format!("{}/{name}", self.absolute(dst))
+                } else {
+                    dst.to_string()
+                };
+                if let Sink::File(i) = self.open_write(&dst_path, false) {
+                    if let Some(path) = self.file_slots.get(i).cloned() {
+                        self.files.insert(path, Some(text));
+                    }
+                }
+                if tool == "mv" {
+                    let path = self.absolute(src);
+                    self.files.insert(path, None);
+                }
+                Ok(0)
+            }
+        }
+    }
+
+    /// A directory: the root, one the process made, or one that holds a known file.
+    fn is_dir(&mut self, path: &str) -> bool {
+        let path = self.absolute(path);
+        if path == "/" || self.dirs.contains(&path) {
+            return true;
+        }
+        let prefix = format!("{path}/");
+        self.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
     }
 
     fn snapshot(&mut self) -> Result<Snapshot, Flow> {
@@ -2998,6 +3328,21 @@ impl<'h> Shell<'h> {
         }
         let rest = argv.get(i..).unwrap_or(&[]);
         let shell_name = argv.first().cloned().unwrap_or_else(|| "sh".to_string());
+        let base = shell_name.rsplit('/').next().unwrap_or_default();
+        let saved_bash = self.bash;
+        self.bash = matches!(base, "bash" | "ksh" | "zsh" | "mksh");
+        let r = self.invoke_shell_as(argv, shell_name, rest, (command_mode, errexit, xtrace));
+        self.bash = saved_bash;
+        r
+    }
+
+    fn invoke_shell_as(
+        &mut self,
+        argv: &[String],
+        shell_name: String,
+        rest: &[String],
+        (command_mode, errexit, xtrace): (bool, bool, bool),
+    ) -> Res {
         if command_mode {
             let Some((script, params)) = rest.split_first() else {
                 self.err(&format!("{shell_name}: -c requires an argument\n"));
@@ -3051,7 +3396,7 @@ impl<'h> Shell<'h> {
         let saved_loop = std::mem::take(&mut self.loop_depth);
         let saved_no_errexit = std::mem::take(&mut self.no_errexit);
         let saved_line = self.line;
-        let script = Parser::new(text, 1, 0).parse_program();
+        let script = Parser::new(text, 1, 0).dialect(self.bash).parse_program();
         let r = self.exec_script(&script);
         let last = self.scope.last_status;
         self.scope = saved;
@@ -3316,6 +3661,13 @@ impl<'h> Shell<'h> {
         for (name, w) in &s.assigns {
             assigns.push((name.clone(), self.expand_string(w)?));
         }
+        for (name, items) in &s.arrays {
+            let mut values = Vec::new();
+            for w in items {
+                values.extend(self.expand_fields(w)?);
+            }
+            self.set_array(name, values)?;
+        }
         if self.scope.xtrace {
             let mut trace: Vec<String> = assigns.iter().map(|(k, v)| format!("{k}={v}")).collect();
             trace.extend(argv.iter().cloned());
@@ -3324,7 +3676,14 @@ impl<'h> Shell<'h> {
         }
         if argv.is_empty() {
             for (name, value) in assigns {
-                self.set_var(&name, value);
+                match name.split_once('[') {
+                    Some((base, sub)) => {
+                        let sub = sub.strip_suffix(']').unwrap_or(sub);
+                        let i = self.subscript(base, sub)?;
+                        self.set_var(&element_key(base, i), value);
+                    }
+                    None => self.set_var(&name, value),
+                }
             }
             let status = self.subst_status.unwrap_or(0);
             return self.with_redirs(redirs, |_| Ok(status));
@@ -3357,13 +3716,15 @@ impl<'h> Shell<'h> {
         r
     }
 
-    fn file_sink(&self, path: &str) -> Sink {
+    fn file_sink(&mut self, path: &str, append: bool) -> Sink {
         match path {
             "/dev/stdout" | "/proc/self/fd/1" | "/dev/fd/1" => self.fd1,
             "/dev/stderr" | "/proc/self/fd/2" | "/dev/fd/2" => self.fd2,
             "/proc/1/fd/1" => Sink::Out,
             "/proc/1/fd/2" => Sink::Err,
-            _ => Sink::Discard,
+            "" => Sink::Discard,
+            _ if path.starts_with("/dev/") || path.starts_with("/proc/") => Sink::Discard,
+            _ => self.open_write(path, append),
         }
     }
 
@@ -3378,14 +3739,14 @@ impl<'h> Shell<'h> {
     /// Applies one redirection. `Ok(false)` means it failed (the command does not run).
     fn apply_redir(&mut self, r: &Redir, saved_stdin: &mut Option<String>) -> Result<bool, Flow> {
         match r {
-            Redir::Out { fd, target } => {
+            Redir::Out { fd, target, append } => {
                 let path = self.expand_string(target)?;
-                let sink = self.file_sink(&path);
+                let sink = self.file_sink(&path, *append);
                 self.set_fd(*fd, sink);
             }
-            Redir::Both { target } => {
+            Redir::Both { target, append } => {
                 let path = self.expand_string(target)?;
-                let sink = self.file_sink(&path);
+                let sink = self.file_sink(&path, *append);
                 self.fd1 = sink;
                 self.fd2 = sink;
             }
@@ -3396,7 +3757,7 @@ impl<'h> Shell<'h> {
                     "1" => self.fd1,
                     "2" => self.fd2,
                     _ if t.chars().all(|c| c.is_ascii_digit()) => return Ok(true),
-                    _ => self.file_sink(&t),
+                    _ => self.file_sink(&t, false),
                 };
                 self.set_fd(*fd, sink);
             }
@@ -3663,34 +4024,72 @@ impl<'h> Shell<'h> {
             quoted,
             split: !quoted,
         };
+        // bash arrays: `${a[@]}` and `${a[*]}` are every element, `${a[i]}` one of them.
+        let mut element = None;
+        let mut all = None;
+        let indirect;
+        let name = match name.strip_prefix('!') {
+            Some(rest) if rest.ends_with("[@]") || rest.ends_with("[*]") => {
+                let base = rest.get(..rest.len() - 3).unwrap_or_default();
+                let at = rest.ends_with("[@]");
+                let indices = self
+                    .array(base)
+                    .into_iter()
+                    .map(|(i, _)| (i, i.to_string()))
+                    .collect();
+                all = Some((indices, at));
+                rest
+            }
+            Some(rest) => {
+                indirect = self.lookup(rest).unwrap_or_default();
+                if !is_name(&indirect) && !indirect.contains('[') {
+                    self.err_line(&format!("{rest}: invalid variable name"));
+                    return Err(Flow::Exit(1));
+                }
+                &indirect
+            }
+            None => name,
+        };
+        let subscripted = if all.is_none() {
+            name.split_once('[')
+        } else {
+            None
+        };
+        if let Some((base, sub)) = subscripted {
+            let sub = sub.strip_suffix(']').unwrap_or(sub);
+            if matches!(sub, "@" | "*") {
+                all = Some((self.array(base), sub == "@"));
+            } else {
+                let i = self.subscript(base, sub)?;
+                element = Some(self.scope.vars.get(&element_key(base, i)).cloned());
+            }
+        }
+        if let Some((elements, at)) = all {
+            if matches!(op, ParamOp::Len) {
+                segs.push(value_seg(elements.len().to_string()));
+                return Ok(());
+            }
+            if matches!(op, ParamOp::Plain) {
+                let values: Vec<String> = elements.into_iter().map(|(_, v)| v).collect();
+                self.push_all(values, quoted, at, segs);
+                return Ok(());
+            }
+            let joined = elements
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+                .join(" ");
+            element = Some(Some(joined));
+        }
         if matches!(name, "@" | "*") && matches!(op, ParamOp::Plain) {
             let params = self.scope.positional.clone();
-            if quoted && name == "@" {
-                for (i, p) in params.into_iter().enumerate() {
-                    if i > 0 {
-                        segs.push(Seg::Break);
-                    }
-                    segs.push(Seg::Text {
-                        s: p,
-                        quoted: true,
-                        split: false,
-                    });
-                }
-            } else {
-                let sep = if quoted {
-                    self.ifs()
-                        .chars()
-                        .next()
-                        .map(String::from)
-                        .unwrap_or_default()
-                } else {
-                    " ".to_string()
-                };
-                segs.push(value_seg(params.join(&sep)));
-            }
+            self.push_all(params, quoted, name == "@", segs);
             return Ok(());
         }
-        let value = self.lookup(name);
+        let value = match element {
+            Some(v) => v,
+            None => self.lookup(name),
+        };
         let missing = |colon: bool| match &value {
             None => true,
             Some(v) => colon && v.is_empty(),
@@ -3757,6 +4156,37 @@ impl<'h> Shell<'h> {
             }
         }
         Ok(())
+    }
+
+    /// `$@`/`$*` (and bash's `${a[@]}`/`${a[*]}`): quoted `@` keeps one field per value.
+    fn push_all(&self, params: Vec<String>, quoted: bool, at: bool, segs: &mut Vec<Seg>) {
+        if quoted && at {
+            for (i, p) in params.into_iter().enumerate() {
+                if i > 0 {
+                    segs.push(Seg::Break);
+                }
+                segs.push(Seg::Text {
+                    s: p,
+                    quoted: true,
+                    split: false,
+                });
+            }
+        } else {
+            let sep = if quoted {
+                self.ifs()
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default()
+            } else {
+                " ".to_string()
+            };
+            segs.push(Seg::Text {
+                s: params.join(&sep),
+                quoted,
+                split: !quoted,
+            });
+        }
     }
 
     fn command_subst(&mut self, list: &List) -> Result<String, Flow> {
@@ -4003,8 +4433,33 @@ impl<'h> Shell<'h> {
             "grep" | "egrep" | "fgrep" => self.b_grep(args),
             "tee" => {
                 let text = std::mem::take(&mut self.stdin);
+                let append = args.iter().any(|a| a == "-a");
+                for f in args.iter().filter(|a| !a.starts_with('-')) {
+                    if let Sink::File(i) = self.open_write(f, append) {
+                        if let Some(Some(content)) =
+                            self.file_slots.get(i).and_then(|p| self.files.get_mut(p))
+                        {
+                            push_capped(content, &text, MAX_STRING);
+                        }
+                    }
+                }
                 self.out(&text);
                 Ok(0)
+            }
+            "rev" => {
+                let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                let (text, status) = self.gather_input(&files, "rev");
+                let mut out = String::with_capacity(text.len());
+                for line in text.split_inclusive('\n') {
+                    let (body, nl) = match line.strip_suffix('\n') {
+                        Some(b) => (b, "\n"),
+                        None => (line, ""),
+                    };
+                    out.extend(body.chars().rev());
+                    out.push_str(nl);
+                }
+                self.out(&out);
+                Ok(status)
             }
             "expr" => self.b_expr(args),
             "seq" => self.b_seq(args),
@@ -4075,8 +4530,17 @@ impl<'h> Shell<'h> {
                 self.out(&format!("{text}\n"));
                 Ok(0)
             }
-            "mkdir" | "touch" | "rm" | "rmdir" | "cp" | "mv" | "ln" | "chmod" | "chown"
-            | "kill" | "sync" => Ok(0),
+            "touch" | "rm" | "cp" | "mv" => self.file_tool(base, args),
+            "mkdir" => {
+                for d in args.iter().filter(|a| !a.starts_with('-')) {
+                    let path = self.absolute(d);
+                    if self.dirs.len() < MAX_FILES {
+                        self.dirs.insert(path);
+                    }
+                }
+                Ok(0)
+            }
+            "rmdir" | "ln" | "chmod" | "chown" | "kill" | "sync" => Ok(0),
             "nohup" | "busybox" => self.dispatch_program(args),
             _ if is_shell(base) => self.invoke_shell(argv),
             _ => return None,
@@ -4186,7 +4650,9 @@ impl<'h> Shell<'h> {
         let text = args.join(" ");
         self.charge_bytes(text.len())?;
         self.enter()?;
-        let script = Parser::new(&text, self.line, 0).parse_program();
+        let script = Parser::new(&text, self.line, 0)
+            .dialect(self.bash)
+            .parse_program();
         let r = self.exec_script(&script);
         self.leave();
         r
@@ -4202,7 +4668,7 @@ impl<'h> Shell<'h> {
         };
         self.charge_bytes(text.len())?;
         self.enter()?;
-        let script = Parser::new(&text, 1, 0).parse_program();
+        let script = Parser::new(&text, 1, 0).dialect(self.bash).parse_program();
         let r = self.exec_script(&script);
         self.leave();
         match r {
@@ -4519,8 +4985,9 @@ impl<'h> Shell<'h> {
         Ok(match op {
             "-z" => y.is_empty(),
             "-n" => !y.is_empty(),
-            "-e" | "-r" | "-w" => y == "/dev/null" || self.host_file(y).is_some(),
+            "-e" | "-r" | "-w" => y == "/dev/null" || self.host_file(y).is_some() || self.is_dir(y),
             "-f" => self.host_file(y).is_some(),
+            "-d" => self.is_dir(y),
             "-s" => self.host_file(y).is_some_and(|c| !c.is_empty()),
             "-t" => {
                 test_int(y)?;
@@ -5700,6 +6167,118 @@ mod tests {
         for case in &cases {
             check(case, &mut NoHost);
         }
+    }
+
+    #[test]
+    fn bash_arrays() {
+        const SCRIPT: &str = "items=(foo bar baz qux xyz)\necho ${items[$JOB_COMPLETION_INDEX]} ${items[1]} ${#items[@]} ${items[-1]} ${#items[2]}\nfor x in \"${items[@]}\"; do printf '[%s]' \"$x\"; done; echo\nitems[7]=seven; echo ${!items[@]}; echo \"${items[*]}\"; echo $items ${items[5]:-unset}\nn=items; echo ${!n}";
+        let cases = [
+            Case {
+                name: "the kubernetes.io Indexed Job's bash array",
+                command: &["bash", "-c", SCRIPT],
+                env: &[("JOB_COMPLETION_INDEX", "2")],
+                out: &[
+                    (0, O, "baz bar 5 xyz 3"),
+                    (0, O, "[foo][bar][baz][qux][xyz]"),
+                    (0, O, "0 1 2 3 4 7"),
+                    (0, O, "foo bar baz qux xyz seven"),
+                    (0, O, "foo unset"),
+                    (0, O, "foo"),
+                ],
+                ..BASE
+            },
+            Case {
+                name: "arrays are bash syntax: dash rejects them",
+                command: &["sh", "-c", "a=(1 2); echo no"],
+                out: &[(0, E, "sh: 1: Syntax error: \"(\" unexpected")],
+                end: exit(0, 2),
+                ..BASE
+            },
+            Case {
+                name: "a bad subscript ends the shell with an error",
+                command: &["bash", "-c", "a=(1); echo ${a[1/0]}; echo after"],
+                out: &[(
+                    0,
+                    E,
+                    "bash: 1: arithmetic expression: division by zero: \"1/0\"",
+                )],
+                end: exit(0, 2),
+                ..BASE
+            },
+        ];
+        for case in &cases {
+            check(case, &mut NoHost);
+        }
+    }
+
+    #[test]
+    fn files_written_by_the_process() {
+        let cases = [
+            Case {
+                name: "write, append, read back, rev, relative paths, rm",
+                command: &[
+                    "sh",
+                    "-c",
+                    "echo one > /tmp/f; echo two >> /tmp/f; cat /tmp/f; cd /tmp; rev f; wc -l < ./f; rm f; cat /tmp/f; test -e /tmp/f || echo gone",
+                ],
+                out: &[
+                    (0, O, "one"),
+                    (0, O, "two"),
+                    (0, O, "eno"),
+                    (0, O, "owt"),
+                    (0, O, "2"),
+                    (0, E, "cat: /tmp/f: No such file or directory"),
+                    (0, O, "gone"),
+                ],
+                ..BASE
+            },
+            Case {
+                name: "here-document into a file, tee, cp, mv, mkdir and test -d",
+                command: &[
+                    "sh",
+                    "-c",
+                    "mkdir -p /work; cat > /work/a <<EOF\nhello\nEOF\necho x | tee /work/b >/dev/null; cp /work/a /work/c; mv /work/b /work/d; cat /work/c /work/d; test -f /work/b || echo moved; test -d /work && echo dir",
+                ],
+                out: &[
+                    (0, O, "hello"),
+                    (0, O, "x"),
+                    (0, O, "moved"),
+                    (0, O, "dir"),
+                ],
+                ..BASE
+            },
+            Case {
+                name: "a loop that appends to a file is not taken for a repeating loop",
+                command: &[
+                    "sh",
+                    "-c",
+                    "touch /tmp/n; while [ $(wc -l < /tmp/n) -lt 3 ]; do echo . >> /tmp/n; done; wc -l < /tmp/n",
+                ],
+                out: &[(0, O, "3")],
+                ..BASE
+            },
+        ];
+        for case in &cases {
+            check(case, &mut NoHost);
+        }
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "echo data > /input/data.txt; echo gone > /x; rm /x",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let want: BTreeMap<String, Option<String>> = [
+            ("/input/data.txt".to_string(), Some("data\n".to_string())),
+            ("/x".to_string(), None),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(got.files, want);
     }
 
     #[test]

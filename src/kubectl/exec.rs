@@ -2784,6 +2784,14 @@ fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut O
         out.warn(format!("No resources found in {namespace} namespace."));
         return;
     }
+    if l.follow && i64::try_from(pods.len()).unwrap_or(i64::MAX) > l.opts.max_log_requests {
+        out.fail(format!(
+            "error: you are attempting to follow {} log streams, but maximum allowed concurrency is {}, use --max-log-requests to increase the limit",
+            pods.len(),
+            l.opts.max_log_requests
+        ));
+        return;
+    }
     for key in pods {
         let one = LogsCmd {
             target: ResourceArg::Named(Kind::Pod, key.name.clone()),
@@ -2793,6 +2801,7 @@ fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut O
             tail: l.tail,
             follow: false,
             namespace: Some(namespace.to_string()),
+            opts: l.opts.clone(),
         };
         logs(cluster, &one, out);
     }
@@ -2849,23 +2858,51 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         first.metadata.name.clone().unwrap_or_default()
     };
     let key = ObjectKey::new(Kind::Pod, &namespace, &pod_name);
+    if l.opts.all_containers {
+        // `--all-containers`: init containers, then containers, each in turn.
+        let names: Vec<String> = cluster
+            .store()
+            .pod(&namespace, &pod_name)
+            .and_then(|p| p.spec.as_ref())
+            .map(|s| {
+                s.init_containers
+                    .iter()
+                    .flatten()
+                    .chain(s.containers.iter())
+                    .map(|c| c.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for c in names {
+            if !container_logs(cluster, l, &key, Some(&c), &c, out) {
+                return;
+            }
+        }
+        return;
+    }
     let container = match &l.container {
         Some(c) => Some(c.clone()),
         None => match cluster.store().pod(&namespace, &pod_name) {
             Some(p) => {
-                let cs = p
-                    .spec
-                    .as_ref()
-                    .map(|s| s.containers.clone())
-                    .unwrap_or_default();
-                if cs.len() > 1 {
-                    let first = cs.first().map(|c| c.name.clone()).unwrap_or_default();
+                // podcmd.FindOrDefaultContainerByName: the first container, said so when the
+                // pod has others (init containers count).
+                let spec = p.spec.clone().unwrap_or_default();
+                let inits = spec.init_containers.unwrap_or_default();
+                if spec.containers.len() > 1 || !inits.is_empty() {
+                    let first = spec
+                        .containers
+                        .first()
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default();
+                    let names: Vec<String> = spec
+                        .containers
+                        .iter()
+                        .map(|c| c.name.clone())
+                        .chain(inits.iter().map(|c| format!("{} (init)", c.name)))
+                        .collect();
                     out.warn(format!(
                         "Defaulted container {first:?} out of: {}",
-                        cs.iter()
-                            .map(|c| c.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        names.join(", ")
                     ));
                     Some(first)
                 } else {
@@ -2875,21 +2912,70 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
             None => None,
         },
     };
-    match cluster.logs(&key, container.as_deref(), l.previous) {
-        Ok(text) => {
-            if l.tail >= 0 {
-                let lines: Vec<&str> = text.lines().collect();
-                let n = usize::try_from(l.tail).unwrap_or(0);
-                let start = lines.len().saturating_sub(n);
-                for line in lines.get(start..).unwrap_or_default() {
-                    out.out(line);
-                }
-            } else {
-                out.raw(text);
-            }
+    let shown = match &container {
+        Some(c) => c.clone(),
+        None => cluster
+            .store()
+            .pod(&namespace, &pod_name)
+            .and_then(|p| p.spec.as_ref())
+            .and_then(|s| s.containers.first())
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    };
+    container_logs(cluster, l, &key, container.as_deref(), &shown, out);
+}
+
+/// One container's log as `kubectl logs` prints it: `--since`, then `--tail`, then
+/// `--limit-bytes`; with `--timestamps` each line starts with the kubelet's RFC3339NanoFixed
+/// time, with `--prefix` with `[pod/NAME/CONTAINER]`. False when the request failed.
+fn container_logs(
+    cluster: &Cluster,
+    l: &LogsCmd,
+    key: &ObjectKey,
+    container: Option<&str>,
+    shown: &str,
+    out: &mut Out,
+) -> bool {
+    let lines = match cluster.log_lines(key, container, l.previous) {
+        Ok(lines) => lines,
+        Err(e) => {
+            out.api(&e);
+            return false;
         }
-        Err(e) => out.api(&e),
+    };
+    let from = match l.opts.since_ms {
+        0 => SimTime::ZERO,
+        ms => SimTime(cluster.now().millis().saturating_sub(ms)),
+    };
+    let lines: Vec<&(SimTime, &str)> = lines.iter().filter(|(t, _)| *t >= from).collect();
+    let start = match usize::try_from(l.tail) {
+        Ok(n) => lines.len().saturating_sub(n),
+        Err(_) => 0,
+    };
+    let mut text = String::new();
+    for (t, line) in lines.get(start..).unwrap_or_default() {
+        if l.opts.prefix {
+            text.push_str(&format!("[pod/{}/{shown}] ", key.name));
+        }
+        if l.opts.timestamps {
+            text.push_str(&t.rfc3339_nano_fixed());
+            text.push(' ');
+        }
+        text.push_str(line);
+        text.push('\n');
     }
+    if l.opts.limit_bytes > 0 {
+        let limit = usize::try_from(l.opts.limit_bytes).unwrap_or(usize::MAX);
+        if text.len() > limit {
+            let mut cut = limit;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+    }
+    out.raw(text);
+    true
 }
 
 fn condition_met(obj: &Object, name: &str, value: &str) -> bool {

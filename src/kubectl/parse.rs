@@ -293,7 +293,21 @@ impl Verb {
             Verb::Cordon | Verb::Uncordon => &[],
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
-            Verb::Logs => &[Namespace, Container, Previous, Tail, Selector, Follow],
+            Verb::Logs => &[
+                Namespace,
+                Container,
+                Previous,
+                Tail,
+                Selector,
+                Follow,
+                Prefix,
+                Timestamps,
+                AllContainers,
+                Since,
+                LimitBytes,
+                MaxLogRequests,
+                IgnoreErrors,
+            ],
             Verb::Events => &[
                 Namespace,
                 AllNamespaces,
@@ -423,6 +437,20 @@ pub enum Flag {
     PodRunningTimeout,
     /// `-f, --follow` (logs).
     Follow,
+    /// `--prefix` (logs).
+    Prefix,
+    /// `--timestamps` (logs).
+    Timestamps,
+    /// `--all-containers` (logs).
+    AllContainers,
+    /// `--since` (logs).
+    Since,
+    /// `--limit-bytes` (logs).
+    LimitBytes,
+    /// `--max-log-requests` (logs).
+    MaxLogRequests,
+    /// `--ignore-errors` (logs).
+    IgnoreErrors,
     /// `--target-port` (expose).
     TargetPort,
     /// `--protocol` (expose).
@@ -467,6 +495,13 @@ impl Flag {
             Flag::Container => "container",
             Flag::Previous => "previous",
             Flag::Tail => "tail",
+            Flag::Prefix => "prefix",
+            Flag::Timestamps => "timestamps",
+            Flag::AllContainers => "all-containers",
+            Flag::Since => "since",
+            Flag::LimitBytes => "limit-bytes",
+            Flag::MaxLogRequests => "max-log-requests",
+            Flag::IgnoreErrors => "ignore-errors",
             Flag::For => "for",
             Flag::Timeout => "timeout",
             Flag::Namespaced => "namespaced",
@@ -529,10 +564,14 @@ impl Flag {
     /// The pflag value type, which decides how a value is checked while flags are parsed.
     fn value_type(self) -> FlagValue {
         match self {
-            Flag::GracePeriod | Flag::Tail | Flag::ToRevision | Flag::Revision | Flag::ExitCode => {
-                FlagValue::Int
-            }
-            Flag::Timeout | Flag::PodRunningTimeout => FlagValue::Duration,
+            Flag::GracePeriod
+            | Flag::Tail
+            | Flag::ToRevision
+            | Flag::Revision
+            | Flag::ExitCode
+            | Flag::LimitBytes
+            | Flag::MaxLogRequests => FlagValue::Int,
+            Flag::Timeout | Flag::PodRunningTimeout | Flag::Since => FlagValue::Duration,
             f if f.is_bool() => FlagValue::Bool,
             _ => FlagValue::String,
         }
@@ -581,6 +620,10 @@ impl Flag {
                 | Flag::Privileged
                 | Flag::Follow
                 | Flag::NoHeaders
+                | Flag::Prefix
+                | Flag::Timestamps
+                | Flag::AllContainers
+                | Flag::IgnoreErrors
         )
     }
 }
@@ -1285,6 +1328,39 @@ pub struct LogsCmd {
     pub follow: bool,
     /// `-n`.
     pub namespace: Option<String>,
+    /// `--prefix`, `--timestamps`, `--all-containers`, `--since`, `--limit-bytes`,
+    /// `--max-log-requests`.
+    pub opts: LogOpts,
+}
+
+/// The output options of `kubectl logs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogOpts {
+    /// `--prefix`: each line starts with `[pod/NAME/CONTAINER] `.
+    pub prefix: bool,
+    /// `--timestamps`: each line starts with its RFC 3339 time.
+    pub timestamps: bool,
+    /// `--all-containers`: init containers, then containers.
+    pub all_containers: bool,
+    /// `--since` in milliseconds (0 = all).
+    pub since_ms: u64,
+    /// `--limit-bytes` (0 = no limit).
+    pub limit_bytes: u64,
+    /// `--max-log-requests` (default 5): concurrent streams with `-f`.
+    pub max_log_requests: i64,
+}
+
+impl Default for LogOpts {
+    fn default() -> Self {
+        LogOpts {
+            prefix: false,
+            timestamps: false,
+            all_containers: false,
+            since_ms: 0,
+            limit_bytes: 0,
+            max_log_requests: 5,
+        }
+    }
 }
 
 /// What `kubectl wait --for` waits for.
@@ -2648,7 +2724,45 @@ fn parse_patch(p: Parsed) -> Result<Command, ParseError> {
     }))
 }
 
+fn log_opts(p: &Parsed) -> Result<LogOpts, ParseError> {
+    let int = |f: Flag, default: i64| -> Result<i64, ParseError> {
+        match p.last(f) {
+            Some(v) => parse_int(v, f),
+            None => Ok(default),
+        }
+    };
+    let since_ms = match p.last(Flag::Since) {
+        Some(v) if v.starts_with('-') && v != "-0" => {
+            return err("error: --since must be greater than 0");
+        }
+        Some(v) => go_parse_duration(v).map_err(ParseError)?,
+        None => 0,
+    };
+    let limit = int(Flag::LimitBytes, 0)?;
+    if limit < 0 {
+        return err("error: --limit-bytes must be greater than 0");
+    }
+    let max = int(Flag::MaxLogRequests, 5)?;
+    if max < 1 {
+        return err("error: --max-log-requests should be greater than 0");
+    }
+    if let (true, Some(c)) = (p.bool(Flag::AllContainers)?, p.last(Flag::Container)) {
+        return err(format!(
+            "error: --all-containers=true should not be specified with container name {c}"
+        ));
+    }
+    Ok(LogOpts {
+        prefix: p.bool(Flag::Prefix)?,
+        timestamps: p.bool(Flag::Timestamps)?,
+        all_containers: p.bool(Flag::AllContainers)?,
+        since_ms,
+        limit_bytes: u64::try_from(limit).unwrap_or(0),
+        max_log_requests: max,
+    })
+}
+
 fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
+    let opts = log_opts(&p)?;
     if let Some(sel) = p.last(Flag::Selector) {
         if !p.args.is_empty() {
             return err("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
@@ -2665,6 +2779,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
                 None => 10,
             },
             namespace: p.namespace(),
+            opts,
         }));
     }
     let target = match p.args.as_slice() {
@@ -2682,6 +2797,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
                 follow: p.bool(Flag::Follow)?,
                 tail: tail(&p)?,
                 namespace: p.namespace(),
+                opts,
             }))
         }
         _ => return err("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"),
@@ -2694,6 +2810,7 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
         follow: p.bool(Flag::Follow)?,
         tail: tail(&p)?,
         namespace: p.namespace(),
+        opts,
     }))
 }
 
@@ -3181,6 +3298,7 @@ mod tests {
                     tail: 2,
                     follow: false,
                     namespace: None,
+                    opts: LogOpts::default(),
                 })),
             },
             Case {

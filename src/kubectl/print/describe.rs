@@ -541,6 +541,7 @@ fn container(
     c: &Container,
     status: Option<&k8s_openapi::api::core::v1::ContainerStatus>,
     in_template: bool,
+    pod: Option<&Pod>,
 ) {
     // describeContainerBasicInfo: the name at LEVEL_1, one space further in a pod template
     // (described with a non-empty `space`); the fields at LEVEL_2.
@@ -607,14 +608,15 @@ fn container(
     }
     if let Some(cmd) = c.command.as_ref().filter(|c| !c.is_empty()) {
         w.line(l, "Command:");
-        for a in cmd {
-            w.line(l + 1, a);
+        // Each line of a multi-line argument (a script) on its own indented line.
+        for line in cmd.iter().flat_map(|a| a.split('\n')) {
+            w.line(l + 1, line);
         }
     }
     if let Some(args) = c.args.as_ref().filter(|c| !c.is_empty()) {
         w.line(l, "Args:");
-        for a in args {
-            w.line(l + 1, a);
+        for line in args.iter().flat_map(|a| a.split('\n')) {
+            w.line(l + 1, line);
         }
     }
     if let Some(st) = status {
@@ -642,13 +644,52 @@ fn container(
             }
         }
     }
-    let env: Vec<String> = c
-        .env
-        .iter()
-        .flatten()
-        .map(|e| format!("{}:\t{}", e.name, e.value.clone().unwrap_or_default()))
-        .collect();
-    if env.is_empty() {
+    // describeContainerEnvVars: a `fieldRef` shows the pod's value (none in a template) and
+    // where it comes from; a multi-line value continues on indented lines.
+    let mut env: Vec<String> = Vec::new();
+    for e in c.env.iter().flatten() {
+        let Some(from) = &e.value_from else {
+            let value = e.value.clone().unwrap_or_default();
+            for (i, line) in value.split('\n').enumerate() {
+                env.push(if i == 0 {
+                    format!("{}:\t{line}", e.name)
+                } else {
+                    format!("\t{line}")
+                });
+            }
+            continue;
+        };
+        if let Some(f) = &from.field_ref {
+            let value = pod
+                .and_then(|p| pod_field(p, &f.field_path))
+                .unwrap_or_default();
+            env.push(format!(
+                "{}:\t{value} ({}:{})",
+                e.name,
+                f.api_version.clone().unwrap_or_default(),
+                f.field_path
+            ));
+        } else if let Some(r) = &from.resource_field_ref {
+            env.push(format!("{}:\t ({})", e.name, r.resource));
+        } else if let Some(k) = &from.secret_key_ref {
+            env.push(format!(
+                "{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}",
+                e.name,
+                k.key,
+                k.name,
+                k.optional.unwrap_or(false)
+            ));
+        } else if let Some(k) = &from.config_map_key_ref {
+            env.push(format!(
+                "{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}",
+                e.name,
+                k.key,
+                k.name,
+                k.optional.unwrap_or(false)
+            ));
+        }
+    }
+    if c.env.as_ref().is_none_or(Vec::is_empty) {
         w.line(l, "Environment:\t<none>");
     } else {
         w.line(l, "Environment:");
@@ -681,6 +722,34 @@ fn container(
         for m in mounts {
             w.line(l + 1, &m);
         }
+    }
+}
+
+/// EnvValueRetriever: the value a `fieldRef` resolves to in `p`.
+fn pod_field(p: &Pod, path: &str) -> Option<String> {
+    let m = &p.metadata;
+    let key = |prefix: &str| -> Option<String> {
+        let rest = path.strip_prefix(prefix)?;
+        let inner = rest.strip_prefix('[')?.strip_suffix(']')?;
+        Some(inner.trim_matches(|c| c == '\'' || c == '"').to_string())
+    };
+    if let Some(k) = key("metadata.labels") {
+        return m.labels.as_ref().and_then(|l| l.get(&k)).cloned();
+    }
+    if let Some(k) = key("metadata.annotations") {
+        return m.annotations.as_ref().and_then(|a| a.get(&k)).cloned();
+    }
+    let spec = p.spec.as_ref();
+    let status = p.status.as_ref();
+    match path {
+        "metadata.name" => m.name.clone(),
+        "metadata.namespace" => m.namespace.clone(),
+        "metadata.uid" => m.uid.clone(),
+        "spec.nodeName" => spec.and_then(|s| s.node_name.clone()),
+        "spec.serviceAccountName" => spec.and_then(|s| s.service_account_name.clone()),
+        "status.podIP" => status.and_then(|s| s.pod_ip.clone()),
+        "status.hostIP" => status.and_then(|s| s.host_ip.clone()),
+        _ => None,
     }
 }
 
@@ -808,6 +877,21 @@ fn volumes(w: &mut W, level: usize, spec: &k8s_openapi::api::core::v1::PodSpec) 
                     );
                 }
             }
+        } else if let Some(d) = &v.downward_api {
+            // printDownwardAPIVolumeSource.
+            w.line(
+                level + 2,
+                "Type:\tDownwardAPI (a volume populated by information about the pod)",
+            );
+            w.line(level + 2, "Items:");
+            for item in d.items.iter().flatten() {
+                if let Some(f) = &item.field_ref {
+                    w.line(level + 3, &format!("{} -> {}", f.field_path, item.path));
+                }
+                if let Some(r) = &item.resource_field_ref {
+                    w.line(level + 3, &format!("{} -> {}", r.resource, item.path));
+                }
+            }
         } else {
             w.line(level + 2, "Type:\t<unknown>");
         }
@@ -828,12 +912,12 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
     if let Some(ics) = spec.init_containers.as_ref().filter(|c| !c.is_empty()) {
         w.line(1, "Init Containers:");
         for c in ics {
-            container(w, c, None, true);
+            container(w, c, None, true, None);
         }
     }
     w.line(1, "Containers:");
     for c in &spec.containers {
-        container(w, c, None, true);
+        container(w, c, None, true, None);
     }
     volumes(w, 1, &spec);
     w.line(
@@ -939,7 +1023,7 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
                 .iter()
                 .flatten()
                 .find(|s| s.name == c.name);
-            container(w, c, cs, false);
+            container(w, c, cs, false, Some(p));
         }
     }
     w.line(0, "Containers:");
@@ -949,7 +1033,7 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
             .iter()
             .flatten()
             .find(|s| s.name == c.name);
-        container(w, c, cs, false);
+        container(w, c, cs, false, Some(p));
     }
     let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {

@@ -17,6 +17,8 @@
 //!   argv as an unknown program; a shell with no arguments reads its empty stdin and exits 0.
 //! * Any other argv is a program: the builtins below run directly, anything else goes to
 //!   [`Host::external`] and, when the host does not know it, to [`UnknownProgram`].
+//!   `python3 -c SCRIPT` runs a small Python subset first (`sh/python.rs`; outside it, too, an
+//!   unknown program), as `perl -Mbignum=bpi` prints π (`sh/perl.rs`).
 //!
 //! # The shell subset
 //! Simple commands, `;`, newlines, `&`, `&&`, `||`, `!`, pipelines, `{ ...; }`, `( ... )`

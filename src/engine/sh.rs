@@ -17,6 +17,8 @@
 //!   argv as an unknown program; a shell with no arguments reads its empty stdin and exits 0.
 //! * Any other argv is a program: the builtins below run directly, anything else goes to
 //!   [`Host::external`] and, when the host does not know it, to [`UnknownProgram`].
+//!   `python3 -c SCRIPT` runs a small Python subset first (`sh/python.rs`; outside it, too, an
+//!   unknown program), as `perl -Mbignum=bpi` prints π (`sh/perl.rs`).
 //!
 //! # The shell subset
 //! Simple commands, `;`, newlines, `&`, `&&`, `||`, `!`, pipelines, `{ ...; }`, `( ... )`
@@ -79,6 +81,7 @@
 //! * Error messages follow dash: `sh: 1: Syntax error: ...` with exit 2.
 
 mod perl;
+mod python;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -4266,6 +4269,10 @@ impl<'h> Shell<'h> {
     fn external(&mut self, argv: &[String]) -> Res {
         self.step()?;
         self.taint += 1;
+        let budget = self.budget.saturating_sub(self.steps);
+        if let Some(py) = python::run(argv, &|| self.exported_vars(), budget) {
+            return self.replay_python(py);
+        }
         match self.host.external(argv, self.clock) {
             Some(res) => {
                 self.advance(res.duration_ms)?;
@@ -4287,6 +4294,19 @@ impl<'h> Shell<'h> {
                 None => self.run_unknown(),
             },
         }
+    }
+
+    /// Plays a Python process (`python3 -c`, see `sh/python.rs`) into the shell's timeline.
+    fn replay_python(&mut self, py: python::Process) -> Res {
+        for action in py.actions {
+            match action {
+                python::Action::Out(text) => self.out(&text),
+                python::Action::Err(text) => self.err(&text),
+                python::Action::Sleep(ms) => self.advance(ms)?,
+            }
+        }
+        self.charge(py.steps)?;
+        py.exit.ok_or(Flow::Forever)
     }
 
     fn call_function(&mut self, body: &Command, args: &[String]) -> Res {

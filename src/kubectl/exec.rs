@@ -19,6 +19,7 @@ use crate::engine::controller::{DeleteOptions, Propagation};
 use crate::engine::error::ApiError;
 use crate::engine::{kubelet, Cluster, PatchType, LAST_APPLIED};
 
+use super::gotemplate;
 use super::help;
 use super::jsonpath::{self, JsonPath};
 use super::parse::*;
@@ -635,7 +636,31 @@ fn print_changed(
             },
             Err(e) => out.fail(format!("error: error parsing jsonpath {t}, {e}")),
         },
+        OutputFormat::GoTemplate(t) => go_template(t, obj, out),
         _ => out.out(format!("{reference} {operation}{}", dry_run.suffix())),
+    }
+}
+
+/// kubectl's `GoTemplatePrinter`: the output, or Go's error with kubectl's debugging dump.
+fn go_template(t: &str, v: &Value, out: &mut Out) {
+    let template = match gotemplate::Template::parse(t) {
+        Ok(template) => template,
+        Err(e) => {
+            out.fail(format!("error: error parsing template {t}, {e}"));
+            return;
+        }
+    };
+    match template.execute_partial(v) {
+        (text, None) => out.raw(text),
+        (text, Some(e)) => {
+            out.raw(text);
+            out.raw(format!(
+                "Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{t}\n\traw data was:\n\t\t{}\n\tobject given to template engine was:\n\t\t{}\n\n",
+                serde_json::to_string(v).unwrap_or_default(),
+                gotemplate::go_print(v)
+            ));
+            out.fail(format!("error: error executing template {t:?}: {e}"));
+        }
     }
 }
 
@@ -1576,6 +1601,16 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
                     Ok(s) => out.raw(s),
                     Err(e) => out.fail(format!("error: error executing jsonpath {t:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{t}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n", serde_json::to_string(&v).unwrap_or_default())),
                 }
+            }
+        }
+        OutputFormat::GoTemplate(t) => {
+            if !(single && objs.is_empty()) {
+                let v = if single && objs.len() == 1 {
+                    objs.first().map(Object::to_json).unwrap_or(Value::Null)
+                } else {
+                    yaml::list(objs.iter().map(Object::to_json).collect())
+                };
+                go_template(t, &v, out);
             }
         }
         OutputFormat::CustomColumns(spec) => {

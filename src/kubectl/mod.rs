@@ -9,6 +9,7 @@ use crate::engine::Cluster;
 
 mod exec;
 mod explain;
+pub mod gotemplate;
 mod help;
 pub mod jsonpath;
 pub mod parse;

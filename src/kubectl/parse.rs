@@ -231,6 +231,7 @@ impl Verb {
                 Selector,
                 FieldSelector,
                 Output,
+                Template,
                 ShowLabels,
                 LabelColumns,
                 Watch,
@@ -238,10 +239,10 @@ impl Verb {
                 Filename,
             ],
             Verb::Describe => &[Namespace, AllNamespaces, Selector, Filename],
-            Verb::Apply => &[Namespace, Filename, DryRun, Output],
+            Verb::Apply => &[Namespace, Filename, DryRun, Output, Template],
             Verb::Diff => &[Namespace, Filename],
             Verb::Replace => &[Namespace, Filename],
-            Verb::Create => &[Namespace, Filename, Image, DryRun, Output],
+            Verb::Create => &[Namespace, Filename, Image, DryRun, Output, Template],
             // `-l` is `--labels` here; `--selector` has no shorthand in expose.
             Verb::Expose => &[
                 Namespace,
@@ -255,6 +256,7 @@ impl Verb {
                 Selector,
                 DryRun,
                 Output,
+                Template,
             ],
             Verb::Run => &[
                 Namespace,
@@ -274,6 +276,7 @@ impl Verb {
                 PodRunningTimeout,
                 DryRun,
                 Output,
+                Template,
             ],
             Verb::Delete => &[
                 Namespace,
@@ -315,11 +318,12 @@ impl Verb {
                 Types,
                 NoHeaders,
                 Output,
+                Template,
                 Watch,
             ],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[],
-            Verb::ApiResources => &[Output, Namespaced],
+            Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::Version => &[],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
@@ -463,6 +467,8 @@ pub enum Flag {
     Types,
     /// `--no-headers` (events).
     NoHeaders,
+    /// `--template` (the template of `-o go-template|jsonpath`).
+    Template,
     /// `-h, --help`.
     Help,
 }
@@ -476,6 +482,7 @@ impl Flag {
             Flag::Selector => "selector",
             Flag::FieldSelector => "field-selector",
             Flag::Output => "output",
+            Flag::Template => "template",
             Flag::ShowLabels => "show-labels",
             Flag::LabelColumns => "label-columns",
             Flag::Watch => "watch",
@@ -896,8 +903,27 @@ pub enum OutputFormat {
     Name,
     /// `-o jsonpath=TEMPLATE`.
     JsonPath(String),
+    /// `-o go-template=TEMPLATE` (`template`, or `--template` alone).
+    GoTemplate(String),
     /// `-o custom-columns=SPEC`.
     CustomColumns(String),
+}
+
+/// `-o` with `--template`: the template may come from either; `--template` alone means
+/// go-template (kubectl's `PrintFlags`).
+fn output_format(p: &Parsed) -> Result<OutputFormat, ParseError> {
+    let template = p.last(Flag::Template);
+    let v = p.last(Flag::Output).unwrap_or("");
+    let v = match (v, template) {
+        ("", Some(_)) => "go-template",
+        _ => v,
+    };
+    match (v.split_once('='), template) {
+        (None, Some(t)) if matches!(v, "go-template" | "template" | "jsonpath") => {
+            parse_output(&format!("{v}={t}"))
+        }
+        _ => parse_output(v),
+    }
 }
 
 fn parse_output(v: &str) -> Result<OutputFormat, ParseError> {
@@ -906,6 +932,16 @@ fn parse_output(v: &str) -> Result<OutputFormat, ParseError> {
         None => (v, None),
     };
     Ok(match (name, arg) {
+        ("go-template" | "template", Some(t)) => OutputFormat::GoTemplate(t.to_string()),
+        ("go-template" | "template", None) => {
+            return err("error: template format specified but no template given")
+        }
+        ("go-template-file" | "templatefile" | "jsonpath-file" | "custom-columns-file", _) => {
+            return err(format!(
+                "error: kubeplay has no files to read a template from: use -o {}=TEMPLATE",
+                name.trim_end_matches("-file").trim_end_matches("file")
+            ))
+        }
         ("" | "table", None) => OutputFormat::Table,
         ("wide", None) => OutputFormat::Wide,
         ("yaml", None) => OutputFormat::Yaml,
@@ -1977,7 +2013,7 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
         all_namespaces: p.bool(Flag::AllNamespaces)?,
         selector: p.last(Flag::Selector).map(str::to_string),
         field_selector: p.last(Flag::FieldSelector).map(str::to_string),
-        output: parse_output(p.last(Flag::Output).unwrap_or(""))?,
+        output: output_format(&p)?,
         show_labels: p.bool(Flag::ShowLabels)?,
         label_columns: p
             .all(Flag::LabelColumns)
@@ -2051,10 +2087,16 @@ fn parse_dry_run(p: &Parsed) -> Result<DryRun, ParseError> {
 /// formats. `Table` stands for the default `pod/x created` message.
 fn parse_print_output(p: &Parsed) -> Result<OutputFormat, ParseError> {
     let v = p.last(Flag::Output).unwrap_or("");
-    match parse_output(v) {
-        Ok(o @ (OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name | OutputFormat::JsonPath(_))) => Ok(o),
+    match output_format(p) {
+        Ok(
+            o @ (OutputFormat::Yaml
+            | OutputFormat::Json
+            | OutputFormat::Name
+            | OutputFormat::JsonPath(_)
+            | OutputFormat::GoTemplate(_)),
+        ) => Ok(o),
         Ok(OutputFormat::Table) if v.is_empty() => Ok(OutputFormat::Table),
-        Err(e) if v.starts_with("jsonpath") => Err(e),
+        Err(e) if v.contains("template") || v.starts_with("jsonpath") => Err(e),
         _ => err(format!(
             "Error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
         )),
@@ -2854,9 +2896,9 @@ fn parse_events(p: Parsed) -> Result<Command, ParseError> {
             _ => Some((Kind::Pod, f.to_string())),
         },
     };
-    let output = match p.last(Flag::Output) {
-        None | Some("") => OutputFormat::Table,
-        Some(_) => parse_print_output(&p)?,
+    let output = match (p.last(Flag::Output), p.last(Flag::Template)) {
+        (None | Some(""), None) => OutputFormat::Table,
+        _ => parse_print_output(&p)?,
     };
     Ok(Command::Events(EventsCmd {
         for_object,

@@ -13,8 +13,9 @@
 //! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens exactly on the
 //! `containerPort`s it declares (and, with `hostNetwork`, on the node's IP); a connection that
 //! would time out (an unknown address, a port a Service does not expose) is refused at once;
-//! DNS knows Services only (no pod A records, no ExternalName CNAMEs, no `hostname`/`subdomain`
-//! records); the search path is `NS.svc.cluster.local svc.cluster.local cluster.local`.
+//! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
+//! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
+//! `NS.svc.cluster.local svc.cluster.local cluster.local`. `ping` answers from pods and nodes.
 
 use std::collections::BTreeMap;
 
@@ -54,6 +55,21 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     let suffix = format!(".svc.{CLUSTER_DOMAIN}");
     let labels: Vec<&str> = name.split('.').collect();
+    // A pod's own record, `HOSTNAME.SUBDOMAIN.NS.svc.cluster.local` (its `hostname` and
+    // `subdomain` naming a headless Service), tried first as the search path does.
+    let pod_record = match labels.as_slice() {
+        [host, svc] => Some((*host, *svc, client_namespace)),
+        [host, svc, ns] | [host, svc, ns, "svc"] => Some((*host, *svc, *ns)),
+        [host, svc, ns, "svc", rest @ ..] if rest.join(".") == CLUSTER_DOMAIN => {
+            Some((*host, *svc, *ns))
+        }
+        _ => None,
+    };
+    if let Some((host, svc, ns)) = pod_record {
+        if let Some(answer) = pod_hostname_record(store, host, svc, ns) {
+            return answer;
+        }
+    }
     let (svc, ns) = match labels.as_slice() {
         [svc] => (*svc, client_namespace),
         [svc, ns] | [svc, ns, "svc"] => (*svc, *ns),
@@ -89,6 +105,45 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
         return nx(&fqdn);
     }
     DnsAnswer::Records { fqdn, addresses }
+}
+
+/// The A record of a pod whose `hostname` and `subdomain` are `host` and `svc`, when `svc` is a
+/// headless Service in `ns`. Simplification: the record exists as soon as the pod has an IP
+/// and until it ends (CoreDNS waits for the pod to be ready), since a container's run is
+/// evaluated when it starts, before its peers are ready.
+fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option<DnsAnswer> {
+    let service = service(store, ns, svc)?;
+    if !is_headless(service) {
+        return None;
+    }
+    let mut ips: Vec<String> = store
+        .list_ns(Kind::Pod, ns)
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .filter(|p| {
+            let spec = p.spec.as_ref();
+            spec.and_then(|s| s.hostname.as_deref()) == Some(host)
+                && spec.and_then(|s| s.subdomain.as_deref()) == Some(svc)
+                && p.metadata.deletion_timestamp.is_none()
+                && !matches!(
+                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                    Some("Succeeded" | "Failed")
+                )
+        })
+        .map(pod_ip)
+        .filter(|ip| !ip.is_empty())
+        .collect();
+    ips.sort();
+    ips.dedup();
+    if ips.is_empty() {
+        return None;
+    }
+    Some(DnsAnswer::Records {
+        fqdn: format!("{host}.{svc}.{ns}.svc.{CLUSTER_DOMAIN}"),
+        addresses: ips,
+    })
 }
 
 fn nx(fqdn: &str) -> DnsAnswer {
@@ -440,6 +495,87 @@ impl<'a> NetHost<'a> {
     }
 }
 
+impl NetHost<'_> {
+    /// busybox `ping [-c N] [-W S] HOST`: pods and nodes answer; a ClusterIP is virtual (kube-proxy
+    /// forwards TCP and UDP, not ICMP), so it loses every packet. Without `-c` it runs for ever.
+    fn ping(&self, args: &[&str]) -> sh::ExternalResult {
+        let mut count: Option<u64> = None;
+        let mut host = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match *a {
+                "-c" => count = it.next().and_then(|n| n.parse().ok()),
+                "-W" | "-w" | "-i" | "-s" | "-t" | "-I" => {
+                    it.next();
+                }
+                a if a.starts_with("-c") => count = a.get(2..).and_then(|n| n.parse().ok()),
+                a if a.starts_with('-') => {}
+                a => host = Some(a),
+            }
+        }
+        let Some(host) = host else {
+            return result(
+                String::new(),
+                "BusyBox v1.36.1 multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n".to_string(),
+                1,
+            );
+        };
+        let ip = if parse_target(host).is_some_and(|(h, _)| h.parse::<std::net::Ipv4Addr>().is_ok())
+        {
+            Some(host.to_string())
+        } else {
+            match dns(self.store, host, &self.namespace) {
+                DnsAnswer::Records { addresses, .. } => addresses.first().cloned(),
+                DnsAnswer::NxDomain { .. } => None,
+            }
+        };
+        let Some(ip) = ip else {
+            return result(String::new(), format!("ping: bad address '{host}'\n"), 1);
+        };
+        let reachable = running_or_starting_pod_ips(self.store).any(|p| p == ip)
+            || self
+                .store
+                .nodes()
+                .any(|n| node_ip(n).as_deref() == Some(ip.as_str()));
+        let n = count.unwrap_or(u64::MAX).max(1);
+        let shown = n.min(5_000);
+        let mut out = format!("PING {host} ({ip}): 56 data bytes\n");
+        if reachable {
+            for seq in 0..shown {
+                out.push_str(&format!(
+                    "64 bytes from {ip}: seq={seq} ttl=64 time=0.080 ms\n"
+                ));
+            }
+        }
+        let received = if reachable { n } else { 0 };
+        out.push_str(&format!(
+            "\n--- {host} ping statistics ---\n{n} packets transmitted, {received} packets received, {}% packet loss\n",
+            if reachable { 0 } else { 100 }
+        ));
+        if reachable {
+            out.push_str("round-trip min/avg/max = 0.080/0.080/0.080 ms\n");
+        }
+        let mut res = result(out, String::new(), if reachable { 0 } else { 1 });
+        // One packet a second; the last reply (or its 10 s wait) ends the run.
+        res.duration_ms = (n - 1).saturating_mul(1_000) + if reachable { 1 } else { 10_000 };
+        res
+    }
+}
+
+/// IPs of pods that have one and have not ended.
+fn running_or_starting_pod_ips(store: &Store) -> impl Iterator<Item = String> + '_ {
+    store
+        .pods()
+        .filter(|p| {
+            !matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded" | "Failed")
+            )
+        })
+        .map(pod_ip)
+        .filter(|ip| !ip.is_empty())
+}
+
 fn result(stdout: String, stderr: String, code: i32) -> sh::ExternalResult {
     sh::ExternalResult {
         stdout,
@@ -517,6 +653,7 @@ impl sh::Host for NetHost<'_> {
                     _ => result(String::new(), format!("{}\n", res.wget_error()), 1),
                 })
             }
+            "ping" => Some(self.ping(&args)),
             "nslookup" => {
                 let name = operands.first()?;
                 let (text, ok) = format_nslookup(&dns(self.store, name, &self.namespace));

@@ -19,7 +19,8 @@ use crate::engine::api::{Kind, Object, ObjectKey};
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Object>,
+    /// Boxed, so the map's nodes stay small and writes move pointers, not objects.
+    objects: BTreeMap<ObjectKey, Box<Object>>,
     by_uid: BTreeMap<String, ObjectKey>,
     /// The last resourceVersion handed out; bumps on every write.
     revision: u64,
@@ -57,6 +58,15 @@ pub fn is_settled_pod(p: &Pod) -> bool {
         && p.metadata.deletion_timestamp.is_none()
 }
 
+/// Puts `key` in `set` or takes it out.
+fn set_member(set: &mut BTreeSet<ObjectKey>, key: &ObjectKey, member: bool) {
+    if !member {
+        set.remove(key);
+    } else if !set.contains(key) {
+        set.insert(key.clone());
+    }
+}
+
 fn event_time(obj: &Object) -> Option<u64> {
     match obj {
         Object::Event(e) => Some(
@@ -88,12 +98,12 @@ impl Store {
 
     /// The object at `key`.
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     /// The object with this uid.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+        self.by_uid.get(uid).and_then(|k| self.get(k))
     }
 
     /// Objects of one kind, in key order (namespace, then name).
@@ -106,24 +116,21 @@ impl Store {
         self.objects
             .range((Bound::Included(lo), Bound::Unbounded))
             .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Objects of one kind in one namespace, in name order.
-    pub fn list_ns<'a>(
-        &'a self,
-        kind: Kind,
-        namespace: &'a str,
-    ) -> impl Iterator<Item = &'a Object> {
+    pub fn list_ns<'a>(&'a self, kind: Kind, namespace: &str) -> impl Iterator<Item = &'a Object> {
         let lo = ObjectKey {
             kind,
             namespace: namespace.to_string(),
             name: String::new(),
         };
+        let ns = lo.namespace.clone();
         self.objects
             .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && k.namespace == namespace)
-            .map(|(_, o)| o)
+            .take_while(move |(k, _)| k.kind == kind && k.namespace == ns)
+            .map(|(_, o)| &**o)
     }
 
     /// Number of objects of one kind.
@@ -165,7 +172,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(|o| &**o)
     }
 
     /// Writes an object, stamping the next resourceVersion. Returns the stored copy.
@@ -174,23 +181,52 @@ impl Store {
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         let key = obj.key();
         self.kind_revision.insert(key.kind, self.revision);
-        if let Some(uid) = obj.meta().uid.clone() {
-            self.by_uid.insert(uid, key.clone());
+        if let Some(uid) = obj.meta().uid.as_deref() {
+            if self.by_uid.get(uid) != Some(&key) {
+                self.by_uid.insert(uid.to_string(), key.clone());
+            }
         }
         self.index(&key, &obj);
-        match self.objects.insert(key.clone(), obj) {
-            Some(old) => self.unindex_old(&key, &old),
-            None => *self.kind_count.entry(key.kind).or_insert(0) += 1,
+        match self.objects.get_mut(&key) {
+            Some(slot) => {
+                let old = std::mem::replace(&mut **slot, obj);
+                self.unindex_old(&key, &old);
+            }
+            None => {
+                *self.kind_count.entry(key.kind).or_insert(0) += 1;
+                self.objects.insert(key.clone(), Box::new(obj));
+            }
         }
         // The entry was inserted just above; the fallback only keeps this total.
         self.objects
             .entry(key)
-            .or_insert_with(|| Object::Namespace(Default::default()))
+            .or_insert_with(|| Box::new(Object::Namespace(Default::default())))
+    }
+
+    /// Changes the pod at `key` in place and stamps the next resourceVersion: the same as a
+    /// `put` of the changed copy, without copying. `f` must not change the pod's name,
+    /// namespace, uid or owner references. Returns false (and writes nothing) if there is no
+    /// pod at `key`.
+    pub(crate) fn modify_pod(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Pod)) -> bool {
+        let Some(Object::Pod(p)) = self.objects.get_mut(key).map(|o| &mut **o) else {
+            return false;
+        };
+        f(p);
+        self.revision += 1;
+        p.metadata.resource_version = Some(self.revision.to_string());
+        self.kind_revision.insert(key.kind, self.revision);
+        let settled = is_settled_pod(p);
+        let controlled = crate::engine::api::controller_ref(&p.metadata).is_some();
+        let deleting = p.metadata.deletion_timestamp.is_some();
+        set_member(&mut self.unsettled_pods, key, !settled);
+        set_member(&mut self.uncontrolled_pods, key, !controlled);
+        set_member(&mut self.deleting, key, deleting);
+        true
     }
 
     /// Removes an object for good.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let obj = self.objects.remove(key)?;
+        let obj = *self.objects.remove(key)?;
         self.revision += 1;
         self.kind_revision.insert(key.kind, self.revision);
         if let Some(uid) = obj.meta().uid.as_deref() {
@@ -230,9 +266,16 @@ impl Store {
             self.deleting.remove(key);
         }
         for r in m.owner_references.as_deref().unwrap_or_default() {
-            let set = self.dependents.entry(r.uid.clone()).or_default();
-            if !set.contains(key) {
-                set.insert(key.clone());
+            match self.dependents.get_mut(&r.uid) {
+                Some(set) => {
+                    if !set.contains(key) {
+                        set.insert(key.clone());
+                    }
+                }
+                None => {
+                    self.dependents
+                        .insert(r.uid.clone(), BTreeSet::from([key.clone()]));
+                }
             }
         }
         if let Some(t) = event_time(obj) {
@@ -243,7 +286,7 @@ impl Store {
     /// Drops what the replaced or removed version `old` put in the owner and event indices and
     /// the new version does not repeat.
     fn unindex_old(&mut self, key: &ObjectKey, old: &Object) {
-        let new = self.objects.get(key);
+        let new = self.objects.get(key).map(|o| &**o);
         let new_owners = new.and_then(|o| o.meta().owner_references.as_deref());
         for r in old.meta().owner_references.as_deref().unwrap_or_default() {
             if new_owners.is_some_and(|rs| rs.iter().any(|n| n.uid == r.uid)) {
@@ -276,24 +319,24 @@ impl Store {
     pub fn unsettled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unsettled_pods
             .iter()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
             .filter_map(Object::as_pod)
     }
 
     /// Pods in `namespace` that are not settled or have no controller reference, in name order:
     /// every pod a Job can have work with, other than the ones its status names.
-    pub fn claimable_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> {
+    pub fn claimable_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Pod> {
         let lo = ObjectKey {
             kind: Kind::Pod,
             namespace: namespace.to_string(),
             name: String::new(),
         };
-        let in_ns = move |k: &&ObjectKey| k.namespace == namespace;
+        let in_ns = |k: &&ObjectKey| k.namespace == namespace;
         let a = self.unsettled_pods.range(lo.clone()..).take_while(in_ns);
         let b = self.uncontrolled_pods.range(lo..).take_while(in_ns);
         let keys: BTreeSet<&ObjectKey> = a.chain(b).collect();
         keys.into_iter()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
             .filter_map(Object::as_pod)
     }
 
@@ -314,7 +357,7 @@ impl Store {
 
     /// Objects with a deletionTimestamp, in key order.
     pub fn deleting(&self) -> impl Iterator<Item = &Object> {
-        self.deleting.iter().filter_map(|k| self.objects.get(k))
+        self.deleting.iter().filter_map(|k| self.get(k))
     }
 
     /// Events whose last timestamp is before `t`, oldest first.

@@ -7,7 +7,9 @@
 //! [`is_settled_pod`]), dependents by owner uid, objects being deleted, and events by last
 //! timestamp. All are `BTreeMap`/`BTreeSet`s of keys, so visiting them keeps key order.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -16,12 +18,89 @@ use crate::engine::clock::SimTime;
 
 use crate::engine::api::{Kind, Object, ObjectKey};
 
+/// FNV-1a: a fixed hasher, the same on every run and platform.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+// A hash map only behind `LookupMap`, which offers no iteration: its order cannot reach output.
+#[allow(clippy::disallowed_types)]
+type FnvMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A hash map that can be looked up and written but never iterated (so it keeps the engine
+/// deterministic), for the store's exact-key lookups; ordered walks use `BTreeSet`s of keys.
+#[derive(Clone)]
+struct LookupMap<K, V>(FnvMap<K, V>);
+
+impl<K, V> Default for LookupMap<K, V> {
+    fn default() -> Self {
+        LookupMap(FnvMap::default())
+    }
+}
+
+impl<K, V> std::fmt::Debug for LookupMap<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LookupMap({} entries)", self.0.len())
+    }
+}
+
+impl<K: Hash + Eq, V> LookupMap<K, V> {
+    fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get(k)
+    }
+
+    fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get_mut(k)
+    }
+
+    fn insert(&mut self, k: K, v: V) -> Option<V> {
+        self.0.insert(k, v)
+    }
+
+    fn remove<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(k)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    /// Boxed, so the map's nodes stay small and writes move pointers, not objects.
-    objects: BTreeMap<ObjectKey, Box<Object>>,
-    by_uid: BTreeMap<String, ObjectKey>,
+    /// Every object by key (boxed, so writes move pointers, not objects); `order` walks them.
+    objects: LookupMap<ObjectKey, Box<Object>>,
+    /// Every key, in order: the walks in key order go through it.
+    order: BTreeSet<ObjectKey>,
+    by_uid: LookupMap<String, ObjectKey>,
     /// The last resourceVersion handed out; bumps on every write.
     revision: u64,
     /// The revision of the last write to each kind, so components can skip work when nothing
@@ -113,10 +192,10 @@ impl Store {
             namespace: String::new(),
             name: String::new(),
         };
-        self.objects
+        self.order
             .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| &**o)
+            .take_while(move |k| k.kind == kind)
+            .filter_map(|k| self.get(k))
     }
 
     /// Objects of one kind in one namespace, in name order.
@@ -127,10 +206,10 @@ impl Store {
             name: String::new(),
         };
         let ns = lo.namespace.clone();
-        self.objects
+        self.order
             .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && k.namespace == ns)
-            .map(|(_, o)| &**o)
+            .take_while(move |k| k.kind == kind && k.namespace == ns)
+            .filter_map(|k| self.get(k))
     }
 
     /// Number of objects of one kind.
@@ -145,7 +224,7 @@ impl Store {
 
     /// True if the store holds no object.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.objects.len() == 0
     }
 
     /// All pods.
@@ -172,7 +251,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values().map(|o| &**o)
+        self.order.iter().filter_map(|k| self.get(k))
     }
 
     /// Writes an object, stamping the next resourceVersion. Returns the stored copy.
@@ -194,11 +273,13 @@ impl Store {
             }
             None => {
                 *self.kind_count.entry(key.kind).or_insert(0) += 1;
+                self.order.insert(key.clone());
                 self.objects.insert(key.clone(), Box::new(obj));
             }
         }
         // The entry was inserted just above; the fallback only keeps this total.
         self.objects
+            .0
             .entry(key)
             .or_insert_with(|| Box::new(Object::Namespace(Default::default())))
     }
@@ -227,6 +308,7 @@ impl Store {
     /// Removes an object for good.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let obj = *self.objects.remove(key)?;
+        self.order.remove(key);
         self.revision += 1;
         self.kind_revision.insert(key.kind, self.revision);
         if let Some(uid) = obj.meta().uid.as_deref() {
@@ -332,9 +414,34 @@ impl Store {
             name: String::new(),
         };
         let in_ns = |k: &&ObjectKey| k.namespace == namespace;
-        let a = self.unsettled_pods.range(lo.clone()..).take_while(in_ns);
-        let b = self.uncontrolled_pods.range(lo..).take_while(in_ns);
-        let keys: BTreeSet<&ObjectKey> = a.chain(b).collect();
+        let mut a = self
+            .unsettled_pods
+            .range(lo.clone()..)
+            .take_while(in_ns)
+            .peekable();
+        let mut b = self
+            .uncontrolled_pods
+            .range(lo..)
+            .take_while(in_ns)
+            .peekable();
+        // Both are in key order: merge them, once each.
+        let mut keys: Vec<&ObjectKey> = Vec::new();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => match x.cmp(y) {
+                    std::cmp::Ordering::Less => a.next(),
+                    std::cmp::Ordering::Greater => b.next(),
+                    std::cmp::Ordering::Equal => {
+                        b.next();
+                        a.next()
+                    }
+                },
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            keys.extend(next);
+        }
         keys.into_iter()
             .filter_map(|k| self.get(k))
             .filter_map(Object::as_pod)

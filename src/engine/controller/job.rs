@@ -524,6 +524,8 @@ pub fn active_pods_cmp(a: &Pod, b: &Pod) -> Ordering {
 /// selects it, gets the finalizer removed so it can be deleted.
 fn sync_orphan_pods(store: &Store) -> Outcome {
     let mut out = Outcome::none();
+    // Whether pods of a Job (namespace, name, uid) lose the finalizer, per Job looked at.
+    let mut by_job: BTreeMap<(&str, &str, &str), bool> = BTreeMap::new();
     // A pod with a finalizer is never settled.
     for p in store.unsettled_pods() {
         if !has_job_tracking_finalizer(p) {
@@ -535,12 +537,18 @@ fn sync_orphan_pods(store: &Store) -> Outcome {
                 if r.kind != "Job" || r.api_version != "batch/v1" {
                     false
                 } else {
-                    match store.get(&ObjectKey::new(Kind::Job, ns, &r.name)) {
-                        Some(Object::Job(j)) if j.metadata.uid.as_deref() == Some(&r.uid) => {
-                            is_job_finished(j) && !managed_by_external(j)
-                        }
-                        _ => true,
-                    }
+                    *by_job
+                        .entry((ns, r.name.as_str(), r.uid.as_str()))
+                        .or_insert_with(|| {
+                            match store.get(&ObjectKey::new(Kind::Job, ns, &r.name)) {
+                                Some(Object::Job(j))
+                                    if j.metadata.uid.as_deref() == Some(&r.uid) =>
+                                {
+                                    is_job_finished(j) && !managed_by_external(j)
+                                }
+                                _ => true,
+                            }
+                        })
                 }
             }
             None => {
@@ -704,6 +712,8 @@ fn claim_pods<'a>(
             .list_ns(Kind::Pod, ns)
             .filter_map(Object::as_pod)
             .collect()
+    } else if uncounted.is_empty() {
+        store.claimable_pods(ns).collect()
     } else {
         let mut keys: BTreeMap<&str, &Pod> =
             store.claimable_pods(ns).map(|p| (pod_name(p), p)).collect();

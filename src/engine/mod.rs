@@ -141,7 +141,8 @@ pub struct Cluster {
     /// Store revision after the last settle; equal to the current one means nothing changed.
     settled_revision: Option<u64>,
     event_seq: u64,
-    event_index: BTreeMap<(String, String, String, String), ObjectKey>,
+    /// The event aggregation key (involved uid, reason, message, source) → the event.
+    event_index: store::LookupMap<(String, String, String, String), ObjectKey>,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
 }
@@ -168,7 +169,7 @@ impl Cluster {
             wakes: BTreeMap::new(),
             settled_revision: None,
             event_seq: 0,
-            event_index: BTreeMap::new(),
+            event_index: Default::default(),
             next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {

@@ -48,7 +48,7 @@ type FnvMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
 /// A hash map that can be looked up and written but never iterated (so it keeps the engine
 /// deterministic), for the store's exact-key lookups; ordered walks use `BTreeSet`s of keys.
 #[derive(Clone)]
-struct LookupMap<K, V>(FnvMap<K, V>);
+pub(crate) struct LookupMap<K, V>(FnvMap<K, V>);
 
 impl<K, V> Default for LookupMap<K, V> {
     fn default() -> Self {
@@ -63,7 +63,7 @@ impl<K, V> std::fmt::Debug for LookupMap<K, V> {
 }
 
 impl<K: Hash + Eq, V> LookupMap<K, V> {
-    fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> Option<&V>
+    pub(crate) fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
@@ -77,7 +77,7 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
         self.0.get_mut(k)
     }
 
-    fn insert(&mut self, k: K, v: V) -> Option<V> {
+    pub(crate) fn insert(&mut self, k: K, v: V) -> Option<V> {
         self.0.insert(k, v)
     }
 

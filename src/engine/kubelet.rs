@@ -1402,7 +1402,7 @@ fn step_container(
             let run = plan_run(
                 pod,
                 &env,
-                &cspec,
+                cspec,
                 restart_policy,
                 c.restart_count,
                 store,

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
     ContainerStateWaiting, ContainerStatus, HostIP, Node, NodeAddress, NodeCondition, NodeSpec,
-    NodeStatus, NodeSystemInfo, Pod, PodCondition, PodIP, PodStatus,
+    NodeStatus, NodeSystemInfo, Pod, PodCondition, PodIP, PodSpec, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
@@ -141,6 +141,23 @@ struct Ctr {
     /// The terminated reason of the current run when it is not derived from the exit code
     /// (`OOMKilled`).
     exit_reason: Option<String>,
+    /// The image's digest reference, as `imageID` reports it (a function of `image`).
+    image_id: String,
+    /// The container id of the instance with this restart count (a function of the pod's uid,
+    /// the name and the restart count), kept from one status to the next.
+    cid: Option<(i32, String)>,
+}
+
+/// `imageID` of `image`: `docker.io/library/busybox@sha256:<digest>`.
+fn image_id(image: &str) -> String {
+    format!(
+        "{}@sha256:{}",
+        qualified_image(image)
+            .rsplit_once(':')
+            .map(|(a, _)| a.to_string())
+            .unwrap_or_default(),
+        hex_id(&[image], 64)
+    )
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,29 +205,47 @@ pub struct Kubelet {
     own_writes: Option<(u64, u64)>,
 }
 
-fn hash64(parts: &[&str]) -> u64 {
-    // FNV-1a: a stable hash, the same on every platform.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0u8)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
 }
 
+fn hash64(parts: &[&str]) -> u64 {
+    // FNV-1a: a stable hash, the same on every platform. Each part ends with a 0 byte.
+    parts
+        .iter()
+        .fold(FNV_OFFSET, |h, p| fnv(fnv(h, p.as_bytes()), &[0]))
+}
+
+/// `len` hex digits: the hashes of the parts joined with `/` and a counter 0, 1, 2, ...
+/// (`hash64(&[parts.join("/"), i.to_string()])`, 16 digits each), written without formatting.
 fn hex_id(parts: &[&str], len: usize) -> String {
-    let mut s = String::new();
+    let mut base = FNV_OFFSET;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            base = fnv(base, b"/");
+        }
+        base = fnv(base, p.as_bytes());
+    }
+    base = fnv(base, &[0]);
+    let mut s = String::with_capacity(len + 16);
     let mut i = 0u64;
     while s.len() < len {
-        s.push_str(&format!(
-            "{:016x}",
-            hash64(&[parts.join("/").as_str(), &i.to_string()])
-        ));
+        let h = fnv(fnv(base, i.to_string().as_bytes()), &[0]);
+        for shift in (0..16).rev() {
+            let digit = (h >> (shift * 4)) & 0xf;
+            s.push(char::from_digit(digit as u32, 16).unwrap_or('0'));
+        }
         i += 1;
     }
-    s.chars().take(len).collect()
+    s.truncate(len);
+    s
 }
 
 /// The fully qualified image reference containerd reports (`docker.io/library/nginx:latest`).
@@ -703,11 +738,10 @@ impl Kubelet {
         out: &mut Outcome,
     ) {
         let uid = pod.metadata.uid.clone().unwrap_or_default();
-        let pod_obj = Object::Pod(pod.clone());
         let phase = pod
             .status
             .as_ref()
-            .and_then(|s| s.phase.clone())
+            .and_then(|s| s.phase.as_deref())
             .unwrap_or_default();
         let deleting = pod.metadata.deletion_timestamp.is_some();
         let key = ObjectKey::new(
@@ -726,22 +760,26 @@ impl Kubelet {
             let rt = self.start_pod(pod, node, store, config, now, out);
             self.pods.insert(uid.clone(), rt);
         }
-        let unavailable = self.unavailable_images.clone();
+        let unavailable = &self.unavailable_images;
         let Some(agent) = self.agents.get_mut(node) else {
             return;
         };
         let Some(rt) = self.pods.get_mut(&uid) else {
             return;
         };
-        let spec = pod.spec.clone().unwrap_or_default();
-        let restart_policy = spec
-            .restart_policy
-            .clone()
-            .unwrap_or_else(|| "Always".to_string());
-        let host = node.to_string();
+        let default_spec;
+        let spec = match pod.spec.as_ref() {
+            Some(s) => s,
+            None => {
+                default_spec = PodSpec::default();
+                &default_spec
+            }
+        };
+        let restart_policy = spec.restart_policy.as_deref().unwrap_or("Always");
+        let host = node;
         let ev = |reason: &str, type_: EventType, msg: String, ctr: &str| {
-            EventRecord::new(&pod_obj, type_, reason, msg, "kubelet")
-                .on_host(&host)
+            EventRecord::about(&key, &uid, type_, reason, msg, "kubelet")
+                .on_host(host)
                 .field_path(format!("spec.containers{{{ctr}}}"))
         };
 
@@ -755,7 +793,7 @@ impl Kubelet {
             let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
             rt.kill = Some((now, deadline));
             for c in rt.ctrs.iter_mut() {
-                stop_container(c, &spec, now, deadline, out, &ev);
+                stop_container(c, spec, now, deadline, out, &ev);
             }
         }
 
@@ -790,7 +828,7 @@ impl Kubelet {
         }
 
         // Advance every container's state machine up to `now`.
-        let env = pod_env(pod);
+        let env = std::cell::OnceCell::new();
         let ids = PodIds {
             node: rt.node.clone(),
             ip: rt.ip.clone(),
@@ -812,11 +850,11 @@ impl Kubelet {
             for _ in 0..16 {
                 let changed = step_container(
                     c,
-                    &spec,
+                    spec,
                     pod,
-                    &restart_policy,
+                    restart_policy,
                     agent,
-                    &unavailable,
+                    unavailable,
                     &env,
                     &ids,
                     &mut rt.volumes,
@@ -845,17 +883,17 @@ impl Kubelet {
             let grace_s = spec.termination_grace_period_seconds.unwrap_or(30).max(0);
             let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar && !c.killing) {
-                stop_container(c, &spec, now, deadline, out, &ev);
+                stop_container(c, spec, now, deadline, out, &ev);
             }
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
                 for _ in 0..16 {
                     let changed = step_container(
                         c,
-                        &spec,
+                        spec,
                         pod,
-                        &restart_policy,
+                        restart_policy,
                         agent,
-                        &unavailable,
+                        unavailable,
                         &env,
                         &ids,
                         &mut rt.volumes,
@@ -873,12 +911,14 @@ impl Kubelet {
         }
 
         // Status.
-        let status = build_status(pod, rt, &restart_policy, now);
+        let status = build_status(pod, spec, rt, restart_policy, now);
         let terminal = matches!(status.phase.as_deref(), Some("Succeeded" | "Failed"));
         if pod.status.as_ref() != Some(&status) {
-            let mut p = pod.clone();
-            p.status = Some(status);
-            out.push(Action::Update(Object::Pod(p)));
+            out.push(Action::PodStatus {
+                key: key.clone(),
+                uid: uid.clone(),
+                status: Box::new(status),
+            });
         }
         if deleting && terminal {
             out.push(Action::Remove {
@@ -887,7 +927,7 @@ impl Kubelet {
             });
         }
         // Wake-ups.
-        let wake = next_wake(rt, &spec, now);
+        let wake = next_wake(rt, spec, now);
         let old = rt.synced.take().and_then(|(_, w)| w);
         rt.synced = Some((
             pod.metadata.resource_version.clone().unwrap_or_default(),
@@ -949,9 +989,12 @@ impl Kubelet {
             .map(|c| (true, c))
             .chain(spec.containers.iter().map(|c| (false, c)))
         {
+            let image = c.image.clone().unwrap_or_default();
             ctrs.push(Ctr {
                 name: c.name.clone(),
-                image: c.image.clone().unwrap_or_default(),
+                image_id: image_id(&image),
+                cid: None,
+                image,
                 init,
                 sidecar: init && c.restart_policy.as_deref() == Some("Always"),
                 restart_count: 0,
@@ -1367,7 +1410,7 @@ fn step_container(
     restart_policy: &str,
     agent: &mut NodeAgent,
     unavailable: &BTreeSet<String>,
-    base_env: &BTreeMap<String, String>,
+    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
     ids: &PodIds,
     volumes: &mut Volumes,
     store: &Store,
@@ -1376,13 +1419,10 @@ fn step_container(
     out: &mut Outcome,
     ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
 ) -> bool {
-    let Some(cspec) = container_spec(spec, &c.name).cloned() else {
+    let Some(cspec) = container_spec(spec, &c.name) else {
         return false;
     };
-    let policy = cspec
-        .image_pull_policy
-        .clone()
-        .unwrap_or_else(|| "IfNotPresent".to_string());
+    let policy = cspec.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
     match c.state.clone() {
         CState::Pulling { until, first_pull } => {
             if c.killing {
@@ -1496,24 +1536,24 @@ fn step_container(
                 agent.images.insert(c.image.clone());
             }
             c.pull_backoff_ms = 0;
-            let env = container_env(pod, ids, &cspec, base_env);
+            let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
             // Network programs see the store as it is now, when the container starts (see
             // `network`); files are what its volume mounts hold now.
             let uid = pod.metadata.uid.as_deref().unwrap_or_default();
             let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
             let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
             let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
-                .with_files(container_files(pod, ids, &cspec, volumes));
+                .with_files(container_files(pod, ids, cspec, volumes));
             let run = plan_run(
                 pod,
                 &env,
-                &cspec,
+                cspec,
                 restart_policy,
                 c.restart_count,
                 config,
                 &mut host,
             );
-            keep_files(pod, &cspec, &run.files, volumes);
+            keep_files(pod, cspec, &run.files, volumes);
             out.event(ev(
                 "Created",
                 EventType::Normal,
@@ -1879,9 +1919,20 @@ fn k8s_term(t: &Term, container_id: &str) -> ContainerStateTerminated {
     }
 }
 
-fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTime) -> PodStatus {
-    let spec = pod.spec.clone().unwrap_or_default();
+fn build_status(
+    pod: &Pod,
+    spec: &PodSpec,
+    rt: &mut PodRuntime,
+    restart_policy: &str,
+    now: SimTime,
+) -> PodStatus {
     let uid = pod.metadata.uid.clone().unwrap_or_default();
+    for c in rt.ctrs.iter_mut() {
+        if c.cid.as_ref().map(|(n, _)| *n) != Some(c.restart_count) {
+            let id = hex_id(&[&uid, &c.name, &c.restart_count.to_string()], 64);
+            c.cid = Some((c.restart_count, format!("containerd://{id}")));
+        }
+    }
     let mut statuses = Vec::new();
     let mut init_statuses = Vec::new();
     let mut all_ready = true;
@@ -1890,18 +1941,7 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
     let mut any_failed = false;
     let mut any_started = false;
     for c in &rt.ctrs {
-        let cid = format!(
-            "containerd://{}",
-            hex_id(&[&uid, &c.name, &c.restart_count.to_string()], 64)
-        );
-        let image_id = format!(
-            "{}@sha256:{}",
-            qualified_image(&c.image)
-                .rsplit_once(':')
-                .map(|(a, _)| a.to_string())
-                .unwrap_or_default(),
-            hex_id(&[&c.image], 64)
-        );
+        let cid = c.cid.as_ref().map(|(_, id)| id.clone()).unwrap_or_default();
         let (state, ready, started) = match &c.state {
             // Restarting: until the new instance runs, the newest instance the runtime knows
             // is the one that exited, so kubectl shows its reason (`Error`, `OOMKilled`).
@@ -1978,7 +2018,7 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
                 // readiness during the grace period and a container without a readiness probe
                 // is ready whenever it runs (`prober_manager.go` `UpdatePodStatus`), so kubectl
                 // shows `1/1 Terminating`.
-                let r = now >= ready_at(&spec, &c.name, rt.started, *since);
+                let r = now >= ready_at(spec, &c.name, rt.started, *since);
                 (
                     ContainerState {
                         running: Some(ContainerStateRunning {
@@ -2042,7 +2082,11 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
         let st = ContainerStatus {
             name: c.name.clone(),
             image: c.image.clone(),
-            image_id: if has_id { image_id } else { String::new() },
+            image_id: if has_id {
+                c.image_id.clone()
+            } else {
+                String::new()
+            },
             container_id: if has_id { Some(cid) } else { None },
             ready,
             restart_count: c.restart_count,

@@ -141,7 +141,8 @@ pub struct Cluster {
     /// Store revision after the last settle; equal to the current one means nothing changed.
     settled_revision: Option<u64>,
     event_seq: u64,
-    event_index: BTreeMap<(String, String, String, String), ObjectKey>,
+    /// The event aggregation key (involved uid, reason, message, source) → the event.
+    event_index: store::LookupMap<(String, String, String, String), ObjectKey>,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
 }
@@ -168,7 +169,7 @@ impl Cluster {
             wakes: BTreeMap::new(),
             settled_revision: None,
             event_seq: 0,
-            event_index: BTreeMap::new(),
+            event_index: Default::default(),
             next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -228,7 +229,17 @@ impl Cluster {
     // ---------------------------------------------------------------------------------------
 
     /// `POST`: creates an object with defaulting, validation and fresh metadata.
-    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+    pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
+        let kind = obj.kind();
+        let key = self.create_key(obj)?;
+        self.store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, &key.name))
+    }
+
+    /// [`Cluster::create`], returning only the created object's key.
+    fn create_key(&mut self, mut obj: Object) -> Result<ObjectKey, ApiError> {
         let kind = obj.kind();
         self.check_namespace(&mut obj)?;
         if obj.name().is_empty() {
@@ -293,7 +304,8 @@ impl Cluster {
         if let Object::Node(node) = &mut obj {
             self.kubelet.register_node(node);
         }
-        Ok(self.store.put(obj).clone())
+        self.store.put(obj);
+        Ok(key)
     }
 
     /// `PUT`: replaces an object's spec and metadata; status is kept (status subresource).
@@ -613,12 +625,13 @@ impl Cluster {
 
     /// Records an event, aggregating repeats into one object with a count, as the event
     /// recorder does.
-    pub fn record(&mut self, rec: EventRecord) {
+    pub fn record(&mut self, mut rec: EventRecord) {
+        // The aggregation key takes the record's strings; the event below reads them from it.
         let agg_key = (
-            rec.involved_uid.clone(),
-            rec.reason.clone(),
-            rec.message.clone(),
-            rec.source.clone(),
+            std::mem::take(&mut rec.involved_uid),
+            std::mem::take(&mut rec.reason),
+            std::mem::take(&mut rec.message),
+            std::mem::take(&mut rec.source),
         );
         let now = self.now.to_k8s();
         if let Some(key) = self.event_index.get(&agg_key).cloned() {
@@ -658,22 +671,22 @@ impl Cluster {
                 } else {
                     Some(rec.involved.namespace.clone())
                 },
-                uid: Some(rec.involved_uid.clone()),
-                field_path: rec.field_path.clone(),
+                uid: Some(agg_key.0.clone()),
+                field_path: rec.field_path.take(),
                 resource_version: None,
             },
-            reason: Some(rec.reason.clone()),
-            message: Some(rec.message.clone()),
+            reason: Some(agg_key.1.clone()),
+            message: Some(agg_key.2.clone()),
             source: Some(EventSource {
-                component: Some(rec.source.clone()),
+                component: Some(agg_key.3.clone()),
                 host: rec.host.clone(),
             }),
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: Some(1),
             type_: Some(rec.type_.as_str().to_string()),
-            reporting_component: Some(rec.source.clone()),
-            reporting_instance: Some(rec.host.clone().unwrap_or_default()),
+            reporting_component: Some(agg_key.3.clone()),
+            reporting_instance: Some(rec.host.take().unwrap_or_default()),
             ..Default::default()
         };
         let key = ObjectKey::new(Kind::Event, &namespace, &name);
@@ -821,9 +834,10 @@ impl Cluster {
                 on_behalf_of,
             } => {
                 let kind = object.kind();
-                let res = self.create(object);
+                let res = self.create_key(object);
                 if let Some(owner_key) = on_behalf_of {
-                    if let Some(owner) = self.store.get(&owner_key).cloned() {
+                    if let Some(owner_uid) = self.store.get(&owner_key).map(|o| o.uid().to_string())
+                    {
                         let source = controller_source(owner_key.kind);
                         // The pod-control helper's events; only here is the generated name known.
                         let event = match &res {
@@ -835,12 +849,14 @@ impl Cluster {
                             Ok(created) if kind == Kind::Pod => Some((
                                 controller::EventType::Normal,
                                 "SuccessfulCreate",
-                                format!("Created pod: {}", created.name()),
+                                format!("Created pod: {}", created.name),
                             )),
                             Ok(_) => None,
                         };
                         if let Some((type_, reason, message)) = event {
-                            self.record(EventRecord::new(&owner, type_, reason, message, source));
+                            self.record(EventRecord::about(
+                                &owner_key, &owner_uid, type_, reason, message, source,
+                            ));
                         }
                     }
                 }
@@ -893,6 +909,18 @@ impl Cluster {
                 }
             }
             Action::Event(rec) => self.record(rec),
+            Action::PodStatus { key, uid, status } => {
+                let Some(Object::Pod(live)) = self.store.get(&key) else {
+                    return;
+                };
+                if live.metadata.uid.as_deref().unwrap_or_default() != uid
+                    || live.status.as_ref() == Some(&*status)
+                {
+                    return;
+                }
+                self.store.modify_pod(&key, |p| p.status = Some(*status));
+                self.finish_if_unblocked(&key);
+            }
         }
     }
 

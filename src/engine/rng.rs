@@ -63,15 +63,17 @@ impl SimRng {
         bytes[8..].copy_from_slice(&b.to_be_bytes());
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            hex.get(0..8).unwrap_or_default(),
-            hex.get(8..12).unwrap_or_default(),
-            hex.get(12..16).unwrap_or_default(),
-            hex.get(16..20).unwrap_or_default(),
-            hex.get(20..32).unwrap_or_default()
-        )
+        // 8-4-4-4-12 lowercase hex digits.
+        let mut out = String::with_capacity(36);
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            for nibble in [b >> 4, b & 0xf] {
+                out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+            }
+        }
+        out
     }
 }
 

@@ -7,7 +7,9 @@
 //! [`is_settled_pod`]), dependents by owner uid, objects being deleted, and events by last
 //! timestamp. All are `BTreeMap`/`BTreeSet`s of keys, so visiting them keeps key order.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -16,11 +18,89 @@ use crate::engine::clock::SimTime;
 
 use crate::engine::api::{Kind, Object, ObjectKey};
 
+/// FNV-1a: a fixed hasher, the same on every run and platform.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+// A hash map only behind `LookupMap`, which offers no iteration: its order cannot reach output.
+#[allow(clippy::disallowed_types)]
+type FnvMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A hash map that can be looked up and written but never iterated (so it keeps the engine
+/// deterministic), for the store's exact-key lookups; ordered walks use `BTreeSet`s of keys.
+#[derive(Clone)]
+pub(crate) struct LookupMap<K, V>(FnvMap<K, V>);
+
+impl<K, V> Default for LookupMap<K, V> {
+    fn default() -> Self {
+        LookupMap(FnvMap::default())
+    }
+}
+
+impl<K, V> std::fmt::Debug for LookupMap<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LookupMap({} entries)", self.0.len())
+    }
+}
+
+impl<K: Hash + Eq, V> LookupMap<K, V> {
+    pub(crate) fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get(k)
+    }
+
+    fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get_mut(k)
+    }
+
+    pub(crate) fn insert(&mut self, k: K, v: V) -> Option<V> {
+        self.0.insert(k, v)
+    }
+
+    fn remove<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(k)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Object>,
-    by_uid: BTreeMap<String, ObjectKey>,
+    /// Every object by key (boxed, so writes move pointers, not objects); `order` walks them.
+    objects: LookupMap<ObjectKey, Box<Object>>,
+    /// Every key, in order: the walks in key order go through it.
+    order: BTreeSet<ObjectKey>,
+    by_uid: LookupMap<String, ObjectKey>,
     /// The last resourceVersion handed out; bumps on every write.
     revision: u64,
     /// The revision of the last write to each kind, so components can skip work when nothing
@@ -57,6 +137,15 @@ pub fn is_settled_pod(p: &Pod) -> bool {
         && p.metadata.deletion_timestamp.is_none()
 }
 
+/// Puts `key` in `set` or takes it out.
+fn set_member(set: &mut BTreeSet<ObjectKey>, key: &ObjectKey, member: bool) {
+    if !member {
+        set.remove(key);
+    } else if !set.contains(key) {
+        set.insert(key.clone());
+    }
+}
+
 fn event_time(obj: &Object) -> Option<u64> {
     match obj {
         Object::Event(e) => Some(
@@ -88,12 +177,12 @@ impl Store {
 
     /// The object at `key`.
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     /// The object with this uid.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+        self.by_uid.get(uid).and_then(|k| self.get(k))
     }
 
     /// Objects of one kind, in key order (namespace, then name).
@@ -103,27 +192,24 @@ impl Store {
             namespace: String::new(),
             name: String::new(),
         };
-        self.objects
+        self.order
             .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind)
-            .map(|(_, o)| o)
+            .take_while(move |k| k.kind == kind)
+            .filter_map(|k| self.get(k))
     }
 
     /// Objects of one kind in one namespace, in name order.
-    pub fn list_ns<'a>(
-        &'a self,
-        kind: Kind,
-        namespace: &'a str,
-    ) -> impl Iterator<Item = &'a Object> {
+    pub fn list_ns<'a>(&'a self, kind: Kind, namespace: &str) -> impl Iterator<Item = &'a Object> {
         let lo = ObjectKey {
             kind,
             namespace: namespace.to_string(),
             name: String::new(),
         };
-        self.objects
+        let ns = lo.namespace.clone();
+        self.order
             .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && k.namespace == namespace)
-            .map(|(_, o)| o)
+            .take_while(move |k| k.kind == kind && k.namespace == ns)
+            .filter_map(|k| self.get(k))
     }
 
     /// Number of objects of one kind.
@@ -138,7 +224,7 @@ impl Store {
 
     /// True if the store holds no object.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.objects.len() == 0
     }
 
     /// All pods.
@@ -165,7 +251,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.order.iter().filter_map(|k| self.get(k))
     }
 
     /// Writes an object, stamping the next resourceVersion. Returns the stored copy.
@@ -174,23 +260,55 @@ impl Store {
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         let key = obj.key();
         self.kind_revision.insert(key.kind, self.revision);
-        if let Some(uid) = obj.meta().uid.clone() {
-            self.by_uid.insert(uid, key.clone());
+        if let Some(uid) = obj.meta().uid.as_deref() {
+            if self.by_uid.get(uid) != Some(&key) {
+                self.by_uid.insert(uid.to_string(), key.clone());
+            }
         }
         self.index(&key, &obj);
-        match self.objects.insert(key.clone(), obj) {
-            Some(old) => self.unindex_old(&key, &old),
-            None => *self.kind_count.entry(key.kind).or_insert(0) += 1,
+        match self.objects.get_mut(&key) {
+            Some(slot) => {
+                let old = std::mem::replace(&mut **slot, obj);
+                self.unindex_old(&key, &old);
+            }
+            None => {
+                *self.kind_count.entry(key.kind).or_insert(0) += 1;
+                self.order.insert(key.clone());
+                self.objects.insert(key.clone(), Box::new(obj));
+            }
         }
         // The entry was inserted just above; the fallback only keeps this total.
         self.objects
+            .0
             .entry(key)
-            .or_insert_with(|| Object::Namespace(Default::default()))
+            .or_insert_with(|| Box::new(Object::Namespace(Default::default())))
+    }
+
+    /// Changes the pod at `key` in place and stamps the next resourceVersion: the same as a
+    /// `put` of the changed copy, without copying. `f` must not change the pod's name,
+    /// namespace, uid or owner references. Returns false (and writes nothing) if there is no
+    /// pod at `key`.
+    pub(crate) fn modify_pod(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Pod)) -> bool {
+        let Some(Object::Pod(p)) = self.objects.get_mut(key).map(|o| &mut **o) else {
+            return false;
+        };
+        f(p);
+        self.revision += 1;
+        p.metadata.resource_version = Some(self.revision.to_string());
+        self.kind_revision.insert(key.kind, self.revision);
+        let settled = is_settled_pod(p);
+        let controlled = crate::engine::api::controller_ref(&p.metadata).is_some();
+        let deleting = p.metadata.deletion_timestamp.is_some();
+        set_member(&mut self.unsettled_pods, key, !settled);
+        set_member(&mut self.uncontrolled_pods, key, !controlled);
+        set_member(&mut self.deleting, key, deleting);
+        true
     }
 
     /// Removes an object for good.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let obj = self.objects.remove(key)?;
+        let obj = *self.objects.remove(key)?;
+        self.order.remove(key);
         self.revision += 1;
         self.kind_revision.insert(key.kind, self.revision);
         if let Some(uid) = obj.meta().uid.as_deref() {
@@ -230,9 +348,16 @@ impl Store {
             self.deleting.remove(key);
         }
         for r in m.owner_references.as_deref().unwrap_or_default() {
-            let set = self.dependents.entry(r.uid.clone()).or_default();
-            if !set.contains(key) {
-                set.insert(key.clone());
+            match self.dependents.get_mut(&r.uid) {
+                Some(set) => {
+                    if !set.contains(key) {
+                        set.insert(key.clone());
+                    }
+                }
+                None => {
+                    self.dependents
+                        .insert(r.uid.clone(), BTreeSet::from([key.clone()]));
+                }
             }
         }
         if let Some(t) = event_time(obj) {
@@ -243,7 +368,7 @@ impl Store {
     /// Drops what the replaced or removed version `old` put in the owner and event indices and
     /// the new version does not repeat.
     fn unindex_old(&mut self, key: &ObjectKey, old: &Object) {
-        let new = self.objects.get(key);
+        let new = self.objects.get(key).map(|o| &**o);
         let new_owners = new.and_then(|o| o.meta().owner_references.as_deref());
         for r in old.meta().owner_references.as_deref().unwrap_or_default() {
             if new_owners.is_some_and(|rs| rs.iter().any(|n| n.uid == r.uid)) {
@@ -276,24 +401,49 @@ impl Store {
     pub fn unsettled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unsettled_pods
             .iter()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
             .filter_map(Object::as_pod)
     }
 
     /// Pods in `namespace` that are not settled or have no controller reference, in name order:
     /// every pod a Job can have work with, other than the ones its status names.
-    pub fn claimable_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> {
+    pub fn claimable_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Pod> {
         let lo = ObjectKey {
             kind: Kind::Pod,
             namespace: namespace.to_string(),
             name: String::new(),
         };
-        let in_ns = move |k: &&ObjectKey| k.namespace == namespace;
-        let a = self.unsettled_pods.range(lo.clone()..).take_while(in_ns);
-        let b = self.uncontrolled_pods.range(lo..).take_while(in_ns);
-        let keys: BTreeSet<&ObjectKey> = a.chain(b).collect();
+        let in_ns = |k: &&ObjectKey| k.namespace == namespace;
+        let mut a = self
+            .unsettled_pods
+            .range(lo.clone()..)
+            .take_while(in_ns)
+            .peekable();
+        let mut b = self
+            .uncontrolled_pods
+            .range(lo..)
+            .take_while(in_ns)
+            .peekable();
+        // Both are in key order: merge them, once each.
+        let mut keys: Vec<&ObjectKey> = Vec::new();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => match x.cmp(y) {
+                    std::cmp::Ordering::Less => a.next(),
+                    std::cmp::Ordering::Greater => b.next(),
+                    std::cmp::Ordering::Equal => {
+                        b.next();
+                        a.next()
+                    }
+                },
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            keys.extend(next);
+        }
         keys.into_iter()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
             .filter_map(Object::as_pod)
     }
 
@@ -314,7 +464,7 @@ impl Store {
 
     /// Objects with a deletionTimestamp, in key order.
     pub fn deleting(&self) -> impl Iterator<Item = &Object> {
-        self.deleting.iter().filter_map(|k| self.objects.get(k))
+        self.deleting.iter().filter_map(|k| self.get(k))
     }
 
     /// Events whose last timestamp is before `t`, oldest first.

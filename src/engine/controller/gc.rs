@@ -176,13 +176,21 @@ impl GarbageCollector {
         };
         let mut seen = BTreeSet::new();
         for pod in pods {
+            let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            let needs_gc = match node {
+                Some(node) => store.node(node).is_none(),
+                None => pod.metadata.deletion_timestamp.is_some(),
+            };
+            if !needs_gc {
+                continue;
+            }
             let uid = pod.metadata.uid.clone().unwrap_or_default();
             let key = ObjectKey::new(
                 Kind::Pod,
                 pod.metadata.namespace.as_deref().unwrap_or_default(),
                 pod.metadata.name.as_deref().unwrap_or_default(),
             );
-            match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            match node {
                 Some(node) if store.node(node).is_none() => {
                     seen.insert(uid.clone());
                     let since = *self.orphaned_since.entry(uid.clone()).or_insert(now);

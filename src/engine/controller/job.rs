@@ -24,6 +24,7 @@
 //!   being deleted are skipped, as upstream ignores that error.
 //! - The `UnknownCompletionMode` event is not emitted (validation rejects such Jobs).
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -523,6 +524,8 @@ pub fn active_pods_cmp(a: &Pod, b: &Pod) -> Ordering {
 /// selects it, gets the finalizer removed so it can be deleted.
 fn sync_orphan_pods(store: &Store) -> Outcome {
     let mut out = Outcome::none();
+    // Whether pods of a Job (namespace, name, uid) lose the finalizer, per Job looked at.
+    let mut by_job: BTreeMap<(&str, &str, &str), bool> = BTreeMap::new();
     // A pod with a finalizer is never settled.
     for p in store.unsettled_pods() {
         if !has_job_tracking_finalizer(p) {
@@ -534,12 +537,18 @@ fn sync_orphan_pods(store: &Store) -> Outcome {
                 if r.kind != "Job" || r.api_version != "batch/v1" {
                     false
                 } else {
-                    match store.get(&ObjectKey::new(Kind::Job, ns, &r.name)) {
-                        Some(Object::Job(j)) if j.metadata.uid.as_deref() == Some(&r.uid) => {
-                            is_job_finished(j) && !managed_by_external(j)
-                        }
-                        _ => true,
-                    }
+                    *by_job
+                        .entry((ns, r.name.as_str(), r.uid.as_str()))
+                        .or_insert_with(|| {
+                            match store.get(&ObjectKey::new(Kind::Job, ns, &r.name)) {
+                                Some(Object::Job(j))
+                                    if j.metadata.uid.as_deref() == Some(&r.uid) =>
+                                {
+                                    is_job_finished(j) && !managed_by_external(j)
+                                }
+                                _ => true,
+                            }
+                        })
                 }
             }
             None => {
@@ -588,9 +597,9 @@ fn controller_ref_of(job: &Job) -> OwnerReference {
 // ------------------------------------------------------------------------------------------
 
 /// The per-sync context (`syncJobCtx`) plus the writes decided so far.
-struct JobCtx {
+struct JobCtx<'a> {
     job: Job,
-    pods: Vec<Pod>,
+    pods: Vec<&'a Pod>,
     /// How many of `pods` are active; [`JobCtx::active_pods`] copies them out when needed.
     n_active: usize,
     ready: i32,
@@ -610,22 +619,22 @@ struct JobCtx {
     pod_updates: BTreeMap<String, Pod>,
     finalizer_removed: BTreeSet<String>,
     creates: Vec<Pod>,
-    deletes: Vec<Pod>,
+    deletes: Vec<&'a Pod>,
     events: Vec<(EventType, String, String)>,
     requeue: Option<SimTime>,
 }
 
-impl JobCtx {
+impl<'a> JobCtx<'a> {
     fn spec(&self) -> std::borrow::Cow<'_, JobSpec> {
         spec_of(&self.job)
     }
 
-    /// The active pods (`controller.FilterActivePods`), copied out of `pods`.
-    fn active_pods(&self) -> Vec<Pod> {
+    /// The active pods (`controller.FilterActivePods`).
+    fn active_pods(&self) -> Vec<&'a Pod> {
         self.pods
             .iter()
+            .copied()
             .filter(|p| is_pod_active(p))
-            .cloned()
             .collect()
     }
 
@@ -670,12 +679,14 @@ impl JobCtx {
 /// `getFailJobMessage`, so they are kept when the Job has a `podFailurePolicy`): they are claimed
 /// but not copied, which keeps a sync proportional to the Job's live pods, not to every pod it
 /// ever ran.
-fn claim_pods(
+/// Claimed pods are borrowed from the store; an adopted pod (a changed copy) is `None` in the
+/// first list and comes, in order, from the second.
+fn claim_pods<'a>(
     job: &Job,
-    store: &Store,
+    store: &'a Store,
     uncounted: &BTreeSet<String>,
     ctx_updates: &mut BTreeMap<String, Pod>,
-) -> Vec<Pod> {
+) -> (Vec<Option<&'a Pod>>, Vec<Pod>) {
     let ns = job.metadata.namespace.as_deref().unwrap_or_default();
     let uid = job.metadata.uid.as_deref().unwrap_or_default();
     let spec = spec_of(job);
@@ -692,14 +703,17 @@ fn claim_pods(
     };
     let deleting = job.metadata.deletion_timestamp.is_some();
     let mut claimed = Vec::new();
+    let mut adopted_pods = Vec::new();
     // Settled pods this Job controls are done unless still uncounted; other controllers' pods
     // are never claimed. So, unless done pods are kept, only pods the store does not know as
     // settled-and-controlled and the uncounted ones need a look, in name order as in a full list.
-    let candidates: Vec<&Pod> = if keep_done {
+    let candidates: Vec<&'a Pod> = if keep_done {
         store
             .list_ns(Kind::Pod, ns)
             .filter_map(Object::as_pod)
             .collect()
+    } else if uncounted.is_empty() {
+        store.claimable_pods(ns).collect()
     } else {
         let mut keys: BTreeMap<&str, &Pod> =
             store.claimable_pods(ns).map(|p| (pod_name(p), p)).collect();
@@ -720,7 +734,7 @@ fn claim_pods(
                         && !has_job_tracking_finalizer(p)
                         && !uncounted.contains(pod_uid(p));
                     if !done || keep_done {
-                        claimed.push(p.clone());
+                        claimed.push(Some(p));
                     }
                 } else if !deleting {
                     // Release: drop our owner reference; the pod keeps running as an orphan.
@@ -753,11 +767,12 @@ fn claim_pods(
                         .push(JOB_TRACKING_FINALIZER.to_string());
                 }
                 ctx_updates.insert(pod_uid(p).to_string(), adopted.clone());
-                claimed.push(adopted);
+                claimed.push(None);
+                adopted_pods.push(adopted);
             }
         }
     }
-    claimed
+    (claimed, adopted_pods)
 }
 
 /// One Job's sync (`syncJob`), given its back-off record.
@@ -788,7 +803,12 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         .chain(uncounted.failed.iter().flatten())
         .cloned()
         .collect();
-    let pods = claim_pods(&job, store, &uncounted_uids, &mut pod_updates);
+    let (claimed, adopted) = claim_pods(&job, store, &uncounted_uids, &mut pod_updates);
+    let mut adopted_iter = adopted.iter();
+    let pods: Vec<&Pod> = claimed
+        .into_iter()
+        .filter_map(|c| c.or_else(|| adopted_iter.next()))
+        .collect();
     let n_active = pods.iter().filter(|p| is_pod_active(p)).count();
     let ready = i32::try_from(
         pods.iter()
@@ -1016,7 +1036,7 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
 
 /// Turns the decided writes into an outcome, in the order a controller issues them: pod updates
 /// (adoption, finalizer removal), creates, deletes, the Job status, events.
-fn finish(ctx: JobCtx, stored: &Job, kept_backoff: Option<BackoffRecord>) -> SyncResult {
+fn finish(ctx: JobCtx<'_>, stored: &Job, kept_backoff: Option<BackoffRecord>) -> SyncResult {
     let mut out = Outcome::none();
     let job_obj = Object::Job(ctx.job.clone());
     let job_key = job_obj.key();
@@ -1078,7 +1098,7 @@ fn new_failure_condition(reason: &str, message: &str, now: SimTime) -> JobCondit
 
 /// `getNewFinishedPods`: succeeded and failed pods that still carry the finalizer, are not yet in
 /// `uncountedTerminatedPods` and (Indexed) have a valid index.
-fn new_finished_pods(ctx: &JobCtx) -> (Vec<Pod>, Vec<Pod>) {
+fn new_finished_pods<'a>(ctx: &JobCtx<'a>) -> (Vec<&'a Pod>, Vec<&'a Pod>) {
     let indexed = is_indexed_job(&ctx.job);
     let completions = ctx.completions();
     let valid = |p: &Pod| {
@@ -1088,22 +1108,22 @@ fn new_finished_pods(ctx: &JobCtx) -> (Vec<Pod>, Vec<Pod>) {
     let succeeded = ctx
         .pods
         .iter()
+        .copied()
         .filter(|p| valid(p) && !ctx.uncounted_succeeded.contains(pod_uid(p)))
         .filter(|p| pod_phase(p) == "Succeeded")
-        .cloned()
         .collect();
     let failed = ctx
         .pods
         .iter()
+        .copied()
         .filter(|p| valid(p) && !ctx.uncounted_failed.contains(pod_uid(p)))
         .filter(|p| is_pod_failed(p, &ctx.job))
-        .cloned()
         .collect();
     (succeeded, failed)
 }
 
 /// `nonIgnoredFailedPodsCount`.
-fn non_ignored_failed_count(job: &Job, failed: &[Pod]) -> i32 {
+fn non_ignored_failed_count(job: &Job, failed: &[&Pod]) -> i32 {
     match spec_of(job).pod_failure_policy.as_ref() {
         Some(policy) => len_i32(
             failed
@@ -1116,17 +1136,18 @@ fn non_ignored_failed_count(job: &Job, failed: &[Pod]) -> i32 {
 }
 
 /// `getFailJobMessage`: the message of the first failed pod that matches a `FailJob` rule.
-fn fail_job_message(job: &Job, pods: &[Pod]) -> Option<String> {
+fn fail_job_message<P: Borrow<Pod>>(job: &Job, pods: &[P]) -> Option<String> {
     let spec = spec_of(job);
     let policy = spec.pod_failure_policy.as_ref()?;
     pods.iter()
+        .map(Borrow::borrow)
         .filter(|p| is_pod_failed(p, job))
         .find_map(|p| match_pod_failure_policy(policy, p).fail_job_message)
 }
 
 /// `pastBackoffLimitOnFailure`: with `restartPolicy: OnFailure`, the container restarts of pending
 /// and running pods add up to the backoff limit (any restart when it is 0).
-fn past_backoff_limit_on_failure(job: &Job, pods: &[Pod]) -> bool {
+fn past_backoff_limit_on_failure<P: Borrow<Pod>>(job: &Job, pods: &[P]) -> bool {
     let spec = spec_of(job);
     let restart_policy = spec
         .template
@@ -1137,7 +1158,7 @@ fn past_backoff_limit_on_failure(job: &Job, pods: &[Pod]) -> bool {
         return false;
     }
     let mut result: i64 = 0;
-    for p in pods {
+    for p in pods.iter().map(Borrow::borrow) {
         if !matches!(pod_phase(p), "Running" | "Pending") {
             continue;
         }
@@ -1178,7 +1199,7 @@ fn past_active_deadline(job: &Job, now: SimTime) -> bool {
 
 /// `activePodsForRemoval`: for Indexed Jobs pods with a missing, out-of-range or repeated index
 /// first, then by deletion preference until at least `rm_at_least` are chosen.
-fn active_pods_for_removal(job: &Job, pods: &[Pod], rm_at_least: usize) -> Vec<Pod> {
+fn active_pods_for_removal<'a>(job: &Job, pods: &[&'a Pod], rm_at_least: usize) -> Vec<&'a Pod> {
     if rm_at_least == 0 && !is_indexed_job(job) {
         return Vec::new();
     }
@@ -1188,7 +1209,7 @@ fn active_pods_for_removal(job: &Job, pods: &[Pod], rm_at_least: usize) -> Vec<P
         (Vec::new(), pods.to_vec())
     };
     if rm.len() < rm_at_least {
-        left.sort_by(active_pods_cmp);
+        left.sort_by(|a, b| active_pods_cmp(a, b));
         let more = rm_at_least - rm.len();
         rm.extend(left.into_iter().take(more));
     }
@@ -1197,11 +1218,11 @@ fn active_pods_for_removal(job: &Job, pods: &[Pod], rm_at_least: usize) -> Vec<P
 
 /// `deleteJobPods`: strips the tracking finalizer first, so these pods are never counted, then
 /// deletes. Returns (ready deleted, deleted).
-fn delete_job_pods(ctx: &mut JobCtx, pods: Vec<Pod>) -> (i32, i32) {
+fn delete_job_pods<'a>(ctx: &mut JobCtx<'a>, pods: Vec<&'a Pod>) -> (i32, i32) {
     let ready = len_i32(pods.iter().filter(|p| is_pod_ready(p)).count());
     let n = len_i32(pods.len());
     for p in pods {
-        ctx.strip_finalizer(&p);
+        ctx.strip_finalizer(p);
         ctx.deletes.push(p);
     }
     (ready, n)
@@ -1209,7 +1230,7 @@ fn delete_job_pods(ctx: &mut JobCtx, pods: Vec<Pod>) -> (i32, i32) {
 
 /// `manageJob`: deletes or creates pods to reach the wanted number of active pods. Returns the
 /// number of active pods to report.
-fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
+fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
     let spec = ctx.spec().into_owned();
     let now = ctx.now;
     let mut active = len_i32(ctx.n_active);
@@ -1264,11 +1285,11 @@ fn manage_job(ctx: &mut JobCtx, store: &Store) -> i32 {
     diff = diff.min(len_i32(MAX_POD_CREATE_DELETE_PER_SYNC));
     let mut indexes_to_add: Vec<i32> = Vec::new();
     if is_indexed_job(&ctx.job) {
-        let terminating_pods: Vec<Pod> = ctx
+        let terminating_pods: Vec<&Pod> = ctx
             .pods
             .iter()
+            .copied()
             .filter(|p| is_pod_terminating(p))
-            .cloned()
             .collect();
         indexes_to_add = indexed::first_pending_indexes(
             &ctx.active_pods(),
@@ -1377,7 +1398,7 @@ fn pod_from_template(job: &Job, template: PodTemplateSpec, ns: &str, generate_na
 }
 
 /// `canRemoveFinalizer`.
-fn can_remove_finalizer(ctx: &JobCtx, pod: &Pod, consider_failed: bool) -> bool {
+fn can_remove_finalizer(ctx: &JobCtx<'_>, pod: &Pod, consider_failed: bool) -> bool {
     if ctx.job.metadata.deletion_timestamp.is_some()
         || ctx.finished_condition.is_some()
         || pod_phase(pod) == "Succeeded"
@@ -1440,14 +1461,14 @@ fn clean_uncounted(status: &mut JobStatus, with_finalizer: &BTreeSet<String>) ->
 /// `trackJobStatusAndRemoveFinalizers` with `flushUncountedAndRemoveFinalizers` and
 /// `enactJobFinished`. Returns true when the stored back-off record must be kept (nothing was
 /// flushed, so the new record is not committed).
-fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: bool) -> bool {
+fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx<'_>, mut needs_flush: bool) -> bool {
     let now = ctx.now;
     let indexed = is_indexed_job(&ctx.job);
     let completions = ctx.completions();
-    // Taken out of the context for the loop (which only reads the context) and put back after.
-    let mut pods = std::mem::take(&mut ctx.pods);
+    // Copied out of the context for the loop (which only reads the context) and put back after.
+    let mut pods = ctx.pods.clone();
     if indexed {
-        pods.sort_by(indexed::by_completion_index);
+        pods.sort_by(|a, b| indexed::by_completion_index(a, b));
     }
     let mut with_finalizer: BTreeSet<String> = pods
         .iter()
@@ -1464,7 +1485,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
         .unwrap_or_default();
     let mut unc_succeeded = unc.succeeded.take().unwrap_or_default();
     let mut unc_failed = unc.failed.take().unwrap_or_default();
-    let mut to_remove: Vec<Pod> = Vec::new();
+    let mut to_remove: Vec<&Pod> = Vec::new();
     let mut new_succeeded_indexes: Vec<i32> = Vec::new();
     let mut reached_max = false;
     let policy = ctx.spec().pod_failure_policy.clone();
@@ -1472,7 +1493,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
         .finished_condition
         .as_ref()
         .is_some_and(|c| !condition_is(c, JobConditionType::SuccessCriteriaMet));
-    for pod in &pods {
+    for &pod in &pods {
         let uid = pod_uid(pod).to_string();
         if !has_job_tracking_finalizer(pod) || ctx.finalizer_removed.contains(&uid) {
             continue;
@@ -1481,7 +1502,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
         if !can_remove_finalizer(ctx, pod, consider_failed) {
             continue;
         }
-        to_remove.push(pod.clone());
+        to_remove.push(pod);
         if pod_phase(pod) == "Succeeded" && !ctx.uncounted_failed.contains(&uid) {
             if indexed {
                 if let Some(ix) = completion_index(pod) {
@@ -1591,7 +1612,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx, mut needs_flush: boo
 }
 
 /// `enactJobFinished`: adds `Complete` / `Failed` once nothing is uncounted or terminating.
-fn enact_job_finished(ctx: &mut JobCtx) -> bool {
+fn enact_job_finished(ctx: &mut JobCtx<'_>) -> bool {
     let Some(fc) = ctx.finished_condition.clone() else {
         return false;
     };
@@ -1628,7 +1649,7 @@ fn enact_job_finished(ctx: &mut JobCtx) -> bool {
 }
 
 /// `recordJobFinished`: the events of a finished Job.
-fn record_job_finished(ctx: &mut JobCtx, fc: &JobCondition) {
+fn record_job_finished(ctx: &mut JobCtx<'_>, fc: &JobCondition) {
     if fc.type_ == JobConditionType::Complete.as_str() {
         let succeeded = ctx
             .job

@@ -97,9 +97,21 @@ impl EventRecord {
         message: impl Into<String>,
         source: &str,
     ) -> Self {
+        EventRecord::about(&obj.key(), obj.uid(), type_, reason, message, source)
+    }
+
+    /// An event about the object at `involved` with uid `uid` (no copy of the object needed).
+    pub fn about(
+        involved: &ObjectKey,
+        uid: &str,
+        type_: EventType,
+        reason: &str,
+        message: impl Into<String>,
+        source: &str,
+    ) -> Self {
         EventRecord {
-            involved: obj.key(),
-            involved_uid: obj.uid().to_string(),
+            involved: involved.clone(),
+            involved_uid: uid.to_string(),
             type_,
             reason: reason.to_string(),
             message: message.into(),
@@ -153,6 +165,17 @@ pub enum Action {
     },
     /// Record an event.
     Event(EventRecord),
+    /// Replace a pod's status if it still exists with the same uid (the kubelet's status
+    /// update): the same as an `Update` with a copy of the pod whose status is replaced, without
+    /// the copy.
+    PodStatus {
+        /// The pod.
+        key: ObjectKey,
+        /// Only if it still has this uid.
+        uid: String,
+        /// The new status.
+        status: Box<k8s_openapi::api::core::v1::PodStatus>,
+    },
 }
 
 /// What one component run decided.

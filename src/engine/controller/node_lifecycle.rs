@@ -51,12 +51,18 @@ impl NodeLifecycle {
         let mut out = Outcome::none();
         // Pods by node, built once per pass: looking them up per node would make a pass
         // O(nodes × pods). Finished pods are left alone, so settled ones need no look.
-        let mut pods_by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
-        for pod in store.unsettled_pods() {
-            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-                pods_by_node.entry(node).or_default().push(pod);
+        // Built only when some node is unreachable or has a NoExecute taint: otherwise no pod
+        // needs a look.
+        let mut pods_by_node: Option<std::collections::BTreeMap<&str, Vec<&Pod>>> = None;
+        let build = || {
+            let mut by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
+            for pod in store.unsettled_pods() {
+                if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                    by_node.entry(node).or_default().push(pod);
+                }
             }
-        }
+            by_node
+        };
         for node in store.nodes() {
             let name = node.metadata.name.clone().unwrap_or_default();
             let mut n = node.clone();
@@ -128,11 +134,20 @@ impl NodeLifecycle {
             if n != *node {
                 out.push(Action::Update(Object::Node(n.clone())));
             }
-            let pods = pods_by_node
-                .get(name.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            self.sync_pods_on(&n, unknown, pods, now, &mut out);
+            // `sync_pods_on` does nothing on a reachable node without NoExecute taints.
+            let no_execute = n
+                .spec
+                .as_ref()
+                .and_then(|s| s.taints.as_ref())
+                .is_some_and(|ts| ts.iter().any(|t| t.effect == "NoExecute"));
+            if unknown || no_execute {
+                let pods = pods_by_node
+                    .get_or_insert_with(build)
+                    .get(name.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                self.sync_pods_on(&n, unknown, pods, now, &mut out);
+            }
         }
         out
     }

@@ -7,6 +7,8 @@
 
 use std::cmp::Ordering;
 
+use std::borrow::Borrow;
+
 use k8s_openapi::api::core::v1::Pod;
 
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
@@ -29,9 +31,9 @@ pub struct BackoffRecord {
 
 impl BackoffRecord {
     /// `newBackoffRecord`: this record updated with the pods that finished since the last sync.
-    pub fn updated(self, new_succeeded: &[Pod], new_failed: &[Pod]) -> BackoffRecord {
-        let mut succeeded: Vec<&Pod> = new_succeeded.iter().collect();
-        let mut failed: Vec<&Pod> = new_failed.iter().collect();
+    pub fn updated<P: Borrow<Pod>>(self, new_succeeded: &[P], new_failed: &[P]) -> BackoffRecord {
+        let mut succeeded: Vec<&Pod> = new_succeeded.iter().map(Borrow::borrow).collect();
+        let mut failed: Vec<&Pod> = new_failed.iter().map(Borrow::borrow).collect();
         succeeded.sort_by(|a, b| by_finished_time(a, b));
         failed.sort_by(|a, b| by_finished_time(a, b));
         let mut rec = self;

@@ -6,6 +6,7 @@
 //! Simplification: Go's `sort.Sort(byCompletionIndex)` is not stable; here ties are broken by
 //! creation time, then name, so every run picks the same pod.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -186,7 +187,7 @@ pub fn indexes_of<'a>(pods: impl IntoIterator<Item = &'a Pod>) -> BTreeSet<i32> 
 /// the indexes of succeeded pods that still carry the tracking finalizer.
 pub fn calculate_succeeded_indexes(
     job: &Job,
-    pods: &[Pod],
+    pods: &[&Pod],
 ) -> (OrderedIntervals, OrderedIntervals) {
     let completions = spec_of(job).completions.unwrap_or(0);
     let completed = job
@@ -197,6 +198,7 @@ pub fn calculate_succeeded_indexes(
     let prev = OrderedIntervals::parse(completed, completions);
     let new: BTreeSet<i32> = pods
         .iter()
+        .copied()
         .filter(|p| super::pod_phase(p) == "Succeeded" && has_job_tracking_finalizer(p))
         .filter_map(completion_index)
         .filter(|ix| *ix < completions)
@@ -208,7 +210,7 @@ pub fn calculate_succeeded_indexes(
 
 /// `calculateFailedIndexes`: `status.failedIndexes` plus the indexes whose newest failed pod (still
 /// carrying the finalizer) exhausted `backoffLimitPerIndex` or matched a `FailIndex` rule.
-pub fn calculate_failed_indexes(job: &Job, pods: &[Pod]) -> OrderedIntervals {
+pub fn calculate_failed_indexes(job: &Job, pods: &[&Pod]) -> OrderedIntervals {
     let completions = spec_of(job).completions.unwrap_or(0);
     let prev = job
         .status
@@ -218,6 +220,7 @@ pub fn calculate_failed_indexes(job: &Job, pods: &[Pod]) -> OrderedIntervals {
         .unwrap_or_default();
     let new: BTreeSet<i32> = pods
         .iter()
+        .copied()
         .filter(|p| has_job_tracking_finalizer(p) && is_index_failed(job, p))
         .filter_map(completion_index)
         .filter(|ix| *ix < completions)
@@ -247,9 +250,9 @@ fn is_index_failed(job: &Job, pod: &Pod) -> bool {
 /// `firstPendingIndexes`: up to `count` indexes below `completions` that no active pod holds and
 /// that have not succeeded or failed (nor, with `podReplacementPolicy: Failed`, are held by a
 /// terminating pod), lowest first.
-pub fn first_pending_indexes(
-    active: &[Pod],
-    terminating: Option<&[Pod]>,
+pub fn first_pending_indexes<P: Borrow<Pod>>(
+    active: &[P],
+    terminating: Option<&[P]>,
     succeeded: &OrderedIntervals,
     failed: Option<&OrderedIntervals>,
     count: i32,
@@ -259,10 +262,14 @@ pub fn first_pending_indexes(
     if count <= 0 {
         return result;
     }
-    let active: Vec<i32> = indexes_of(active).into_iter().collect();
+    let active: Vec<i32> = indexes_of(active.iter().map(Borrow::borrow))
+        .into_iter()
+        .collect();
     let mut non_pending = succeeded.with_ordered_indexes(&active);
     if let Some(terminating) = terminating {
-        let t: Vec<i32> = indexes_of(terminating).into_iter().collect();
+        let t: Vec<i32> = indexes_of(terminating.iter().map(Borrow::borrow))
+            .into_iter()
+            .collect();
         non_pending = non_pending.with_ordered_indexes(&t);
     }
     if let Some(failed) = failed {
@@ -288,19 +295,22 @@ pub fn first_pending_indexes(
 
 /// `appendDuplicatedIndexPodsForRemoval`: splits active pods into those to remove (no index,
 /// index out of range, or all but the most advanced pod of a repeated index) and those left.
-pub fn duplicated_index_pods_for_removal(pods: &[Pod], completions: i32) -> (Vec<Pod>, Vec<Pod>) {
+pub fn duplicated_index_pods_for_removal<'a>(
+    pods: &[&'a Pod],
+    completions: i32,
+) -> (Vec<&'a Pod>, Vec<&'a Pod>) {
     let mut sorted = pods.to_vec();
-    sorted.sort_by(by_completion_index);
-    let mut groups: BTreeMap<Option<i32>, Vec<Pod>> = BTreeMap::new();
+    sorted.sort_by(|a, b| by_completion_index(a, b));
+    let mut groups: BTreeMap<Option<i32>, Vec<&Pod>> = BTreeMap::new();
     for p in sorted {
-        groups.entry(completion_index(&p)).or_default().push(p);
+        groups.entry(completion_index(p)).or_default().push(p);
     }
     let (mut rm, mut left) = (Vec::new(), Vec::new());
     for (ix, mut group) in groups {
         match ix {
             Some(ix) if ix < completions => {
                 // The last pod after sorting by deletion preference is the one to keep.
-                group.sort_by(active_pods_cmp);
+                group.sort_by(|a, b| active_pods_cmp(a, b));
                 if let Some(keep) = group.pop() {
                     rm.extend(group);
                     left.push(keep);
@@ -317,15 +327,15 @@ pub fn duplicated_index_pods_for_removal(pods: &[Pod], completions: i32) -> (Vec
 /// replacement (which inherits its failure count) exists.
 pub fn pods_with_delayed_deletion_per_index(
     job: &Job,
-    pods: &[Pod],
-    active: &[Pod],
+    pods: &[&Pod],
+    active: &[&Pod],
     succeeded: &OrderedIntervals,
     failed: Option<&OrderedIntervals>,
 ) -> BTreeMap<i32, Pod> {
     let completions = spec_of(job).completions.unwrap_or(0);
-    let active_indexes = indexes_of(active);
+    let active_indexes = indexes_of(active.iter().copied());
     let mut result: BTreeMap<i32, Pod> = BTreeMap::new();
-    for p in pods {
+    for &p in pods {
         if !has_job_tracking_finalizer(p) || !is_pod_failed(p, job) {
             continue;
         }

@@ -357,7 +357,7 @@ fn apply(store: &mut Store, out: &Outcome, now: SimTime) {
             Action::Remove { key, .. } => {
                 store.remove(key);
             }
-            Action::Event(_) => {}
+            Action::Event(_) | Action::PodStatus { .. } => {}
         }
     }
 }

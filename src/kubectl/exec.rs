@@ -217,6 +217,11 @@ fn read_sources(
     for p in paths {
         if p == "-" {
             texts.push(("STDIN".to_string(), stdin.unwrap_or_default().to_string()));
+        } else if super::examples::is_url(p) {
+            match super::examples::fetch(p) {
+                Ok(t) => texts.push((p.clone(), t)),
+                Err(e) => out.fail(e),
+            }
         } else {
             match files.read(p) {
                 Ok(t) => texts.push((p.clone(), t)),

@@ -7,6 +7,7 @@
 
 use crate::engine::Cluster;
 
+mod examples;
 mod exec;
 mod explain;
 pub mod gotemplate;

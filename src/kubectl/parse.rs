@@ -1770,6 +1770,9 @@ pub fn suggestions(typed: &str) -> Vec<&'static str> {
 fn unknown_command(typed: &str) -> ParseError {
     // A real kubectl command kubeplay lacks: cobra would run it, so its `unknown command` block
     // (which would suggest the very word typed) would mislead; say what is missing instead.
+    if typed == "edit" {
+        return ParseError("error: \"kubectl edit\" is not available in kubeplay (there is no terminal editor): print the object with \"kubectl get TYPE/NAME -o yaml\", change it in the YAML editor and Apply, or use \"kubectl patch\", \"kubectl set image\", \"kubectl label\"".to_string());
+    }
     if KUBECTL_COMMANDS.contains(&typed) {
         return ParseError(format!(
             "error: \"kubectl {typed}\" is not available in kubeplay; run \"kubectl --help\" for the commands it simulates"

@@ -18,6 +18,8 @@ use serde_json::Value;
 const MAX_DEPTH: usize = 64;
 const MAX_OUTPUT: usize = 4 * 1024 * 1024;
 const MAX_STEPS: u64 = 2_000_000;
+/// The widest `printf` field (and precision) honoured.
+const MAX_WIDTH: usize = 1_000;
 
 /// A parsed template.
 #[derive(Debug)]
@@ -1234,7 +1236,11 @@ fn sprintf(fmt: &str, args: &[Val]) -> String {
                 _ => format!("%!d(float64={})", go_float(n.as_f64().unwrap_or(0.0))),
             },
             ('f', Some(Value::Number(n))) => {
-                let p: usize = prec.as_deref().and_then(|p| p.parse().ok()).unwrap_or(6);
+                let p: usize = prec
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(6)
+                    .min(MAX_WIDTH);
                 format!("{:.*}", p, n.as_f64().unwrap_or(0.0))
             }
             ('q', Some(Value::String(s))) => format!("{s:?}"),
@@ -1245,7 +1251,7 @@ fn sprintf(fmt: &str, args: &[Val]) -> String {
             (_, None) => format!("%!{verb}(<nil>)"),
             (_, Some(v)) => format!("%!{verb}({}={})", go_type(v), go_value(v, true)),
         };
-        let w: usize = width.parse().unwrap_or(0);
+        let w: usize = width.parse().unwrap_or(0).min(MAX_WIDTH);
         let pad = w.saturating_sub(text.chars().count());
         if left {
             out.push_str(&text);
@@ -1408,6 +1414,11 @@ mod tests {
         assert!(run("{{end}}", &v).is_err());
         let deep = "{{(".repeat(200);
         assert!(run(&deep, &v).is_err());
+        let nested = "{{if .s}}".repeat(500);
+        assert!(run(&nested, &v).is_err());
+        // Absurd widths are capped rather than allocated.
+        let wide = run("{{printf \"%99999999999999s|%.99999999f\" .s 1.5}}", &v).expect("runs");
+        assert!(wide.len() < 3_000);
     }
 
     #[test]

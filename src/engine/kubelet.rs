@@ -526,24 +526,8 @@ impl Kubelet {
         Ok(())
     }
 
-    /// The logs of a container.
-    pub fn logs(
-        &self,
-        pod: &Pod,
-        container: Option<&str>,
-        previous: bool,
-        now: SimTime,
-    ) -> Result<String, String> {
-        let mut out = String::new();
-        for (_, line) in self.log_lines(pod, container, previous, now)? {
-            out.push_str(line);
-            out.push('\n');
-        }
-        Ok(out)
-    }
-
-    /// The lines of [`Kubelet::logs`] with the instant each was written (for `--timestamps`
-    /// and `--since`).
+    /// What `kubectl logs` shows of a container (the first one by default, `previous` for the
+    /// last terminated run), each line with the instant it was written.
     pub fn log_lines(
         &self,
         pod: &Pod,
@@ -566,18 +550,7 @@ impl Kubelet {
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
         };
-        let all_names: Vec<String> = pod
-            .spec
-            .as_ref()
-            .map(|s| {
-                s.init_containers
-                    .iter()
-                    .flatten()
-                    .chain(s.containers.iter())
-                    .map(|c| c.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let all_names = crate::engine::api::container_names(pod);
         if !all_names.contains(&cname) {
             return Err(format!("container {cname} is not valid for pod {name}"));
         }

@@ -967,13 +967,12 @@ impl Cluster {
         container: Option<&str>,
         previous: bool,
     ) -> Result<String, ApiError> {
-        let pod = self
-            .store
-            .pod(&key.namespace, &key.name)
-            .ok_or_else(|| ApiError::not_found(Kind::Pod, &key.name))?;
-        self.kubelet
-            .logs(pod, container, previous, self.now)
-            .map_err(ApiError::bad_request)
+        let mut out = String::new();
+        for (_, line) in self.log_lines(key, container, previous)? {
+            out.push_str(line);
+            out.push('\n');
+        }
+        Ok(out)
     }
 
     /// The lines of [`Cluster::logs`], each with the instant it was written.

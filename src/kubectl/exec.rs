@@ -2900,18 +2900,10 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
     let key = ObjectKey::new(Kind::Pod, &namespace, &pod_name);
     if l.opts.all_containers {
         // `--all-containers`: init containers, then containers, each in turn.
-        let names: Vec<String> = cluster
+        let names = cluster
             .store()
             .pod(&namespace, &pod_name)
-            .and_then(|p| p.spec.as_ref())
-            .map(|s| {
-                s.init_containers
-                    .iter()
-                    .flatten()
-                    .chain(s.containers.iter())
-                    .map(|c| c.name.clone())
-                    .collect()
-            })
+            .map(crate::engine::api::container_names)
             .unwrap_or_default();
         for c in names {
             if !container_logs(cluster, l, &key, Some(&c), &c, out) {

@@ -470,6 +470,22 @@ pub fn labels(meta: &ObjectMeta) -> std::collections::BTreeMap<String, String> {
     meta.labels.clone().unwrap_or_default()
 }
 
+/// The names of a pod's init containers, then its containers (as `kubectl logs
+/// --all-containers` walks them and the kubelet validates `-c`).
+pub fn container_names(pod: &k8s_openapi::api::core::v1::Pod) -> Vec<String> {
+    pod.spec
+        .as_ref()
+        .map(|s| {
+            s.init_containers
+                .iter()
+                .flatten()
+                .chain(s.containers.iter())
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

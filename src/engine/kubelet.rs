@@ -1516,6 +1516,7 @@ fn step_container(
             let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
             let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
             let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
+                .on_node(&ids.node)
                 .with_files(container_files(pod, ids, cspec, volumes));
             let run = plan_run(
                 pod,

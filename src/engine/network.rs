@@ -283,13 +283,17 @@ impl CurlResult {
 /// Connects to `target:port` from a pod in `client_namespace`. `target` is an IP or a name. A
 /// node's InternalIP reaches the pod on that node with that `hostPort`; a ClusterIP (or a
 /// Service name) reaches one ready endpoint picked with `rng`, on whatever node it runs; a pod
-/// IP reaches that pod on a `containerPort` it declares.
+/// IP reaches that pod on a `containerPort` it declares. From a pod (`client_node` is its
+/// node), a Service with `internalTrafficPolicy: Local` only reaches endpoints on that node —
+/// the way to reach "the daemon on my node" through a Service; with none there the connection
+/// fails.
 pub fn curl(
     store: &Store,
     rng: &mut SimRng,
     target: &str,
     port: i32,
     client_namespace: &str,
+    client_node: Option<&str>,
 ) -> CurlResult {
     let ip = if crate::engine::api::service::parse_ipv4(target).is_some() {
         target.to_string()
@@ -325,7 +329,15 @@ pub fn curl(
         else {
             return refused;
         };
-        let backends = ready_endpoints(store, &ns, &name);
+        let mut backends = ready_endpoints(store, &ns, &name);
+        let local = svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.internal_traffic_policy.as_deref())
+            == Some("Local");
+        if let (true, Some(node)) = (local, client_node) {
+            backends.retain(|b| b.node == node);
+        }
         let idx = rng.below(backends.len() as u64) as usize;
         let Some(b) = backends.get(idx) else {
             return refused;
@@ -461,6 +473,8 @@ pub fn parse_target(target: &str) -> Option<(String, i32)> {
 pub struct NetHost<'a> {
     store: &'a Store,
     namespace: String,
+    /// The node the container runs on.
+    node: Option<String>,
     rng: SimRng,
     /// The files the container sees through its volume mounts, by absolute path.
     files: BTreeMap<String, String>,
@@ -472,9 +486,16 @@ impl<'a> NetHost<'a> {
         NetHost {
             store,
             namespace: namespace.to_string(),
+            node: None,
             rng: SimRng::new(seed),
             files: BTreeMap::new(),
         }
+    }
+
+    /// The same host, for a container on `node`.
+    pub fn on_node(mut self, node: &str) -> Self {
+        self.node = Some(node.to_string());
+        self
     }
 
     /// The same host, with the files of the container's volume mounts.
@@ -491,6 +512,7 @@ impl<'a> NetHost<'a> {
             &host,
             port,
             &self.namespace,
+            self.node.as_deref(),
         ))
     }
 }
@@ -664,7 +686,14 @@ impl sh::Host for NetHost<'_> {
                     [host, port] => (*host, port.parse::<i32>().ok()?),
                     _ => return None,
                 };
-                let res = curl(self.store, &mut self.rng, host, port, &self.namespace);
+                let res = curl(
+                    self.store,
+                    &mut self.rng,
+                    host,
+                    port,
+                    &self.namespace,
+                    self.node.as_deref(),
+                );
                 let verbose = flags.contains('v');
                 Some(match (&res, flags.contains('z')) {
                     (CurlResult::Answer { .. }, true) => result(

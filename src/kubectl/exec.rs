@@ -1282,9 +1282,19 @@ fn container_exited(cluster: &Cluster, key: &ObjectKey) -> bool {
 /// `--restart=Never` a failed container ends the command with its exit code's error.
 fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
     let output = (!r.attach).then_some(&r.output);
-    let Some(created) =
-        create_generated(cluster, Kind::Pod, run_pod_json(r), r.dry_run, output, out)
-    else {
+    let mut pod = run_pod_json(r);
+    // `--overrides`: patched into the generated pod before it is sent (kubectl's Overrider).
+    if let Some((kind, patch)) = &r.overrides {
+        if kind == "json" {
+            if let Err(e) = crate::engine::patch::json_patch(&mut pod, patch) {
+                out.fail(format!("error: {e}"));
+                return;
+            }
+        } else {
+            crate::engine::patch::merge_patch(&mut pod, patch);
+        }
+    }
+    let Some(created) = create_generated(cluster, Kind::Pod, pod, r.dry_run, output, out) else {
         return;
     };
     if !r.attach {
@@ -3267,7 +3277,7 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
             let ns = ns_of(namespace);
             // The store is borrowed while the rng is used: draw from a copy, then store it back.
             let mut rng = cluster.rng().clone();
-            let res = network::curl(cluster.store(), &mut rng, &host, port, &ns);
+            let res = network::curl(cluster.store(), &mut rng, &host, port, &ns, None);
             *cluster.rng() = rng;
             match res {
                 network::CurlResult::Answer { body, .. } => out.out(body),

@@ -267,6 +267,8 @@ impl Verb {
                 Env,
                 Port,
                 ImagePullPolicy,
+                Overrides,
+                OverrideType,
                 CommandFlag,
                 Stdin,
                 Tty,
@@ -425,6 +427,10 @@ pub enum Flag {
     Port,
     /// `--image-pull-policy` (run).
     ImagePullPolicy,
+    /// `--overrides` (run).
+    Overrides,
+    /// `--override-type` (run).
+    OverrideType,
     /// `--command` (run).
     CommandFlag,
     /// `-i, --stdin` (run).
@@ -482,6 +488,8 @@ impl Flag {
             Flag::Selector => "selector",
             Flag::FieldSelector => "field-selector",
             Flag::Output => "output",
+            Flag::Overrides => "overrides",
+            Flag::OverrideType => "override-type",
             Flag::Template => "template",
             Flag::ShowLabels => "show-labels",
             Flag::LabelColumns => "label-columns",
@@ -1235,6 +1243,8 @@ pub struct RunCmd {
     pub output: OutputFormat,
     /// `-n` (printed in the client object only when given).
     pub namespace: Option<String>,
+    /// `--overrides` (parsed JSON) with `--override-type` (`merge`, `json` or `strategic`).
+    pub overrides: Option<(String, serde_json::Value)>,
 }
 
 /// `kubectl delete`.
@@ -2229,9 +2239,23 @@ fn parse_run(p: Parsed) -> Result<Command, ParseError> {
         Some(v) => parse_duration(v).map_err(|e| ParseError(format!("error: {e}")))?,
         None => 60_000,
     };
+    let override_type = p.last(Flag::OverrideType).unwrap_or("merge");
+    if !matches!(override_type, "json" | "merge" | "strategic") {
+        return err(format!(
+            "error: --override-type must be one of (json, merge, strategic), found \"{override_type}\""
+        ));
+    }
+    let overrides = match p.last(Flag::Overrides).unwrap_or("") {
+        "" => None,
+        text => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => Some((override_type.to_string(), v)),
+            Err(e) => return err(format!("error: invalid JSON in --overrides: {e}")),
+        },
+    };
     let mut args: Vec<String> = p.args.get(1..).unwrap_or_default().to_vec();
     args.extend(p.after_dash.iter().cloned());
     Ok(Command::Run(Box::new(RunCmd {
+        overrides,
         name: name.clone(),
         image: image.to_string(),
         args,

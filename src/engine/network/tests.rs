@@ -218,7 +218,14 @@ fn curl_table() {
     ];
     for case in cases {
         let mut rng = SimRng::new(1);
-        let got = curl(c.store(), &mut rng, &case.target, case.port, "default");
+        let got = curl(
+            c.store(),
+            &mut rng,
+            &case.target,
+            case.port,
+            "default",
+            None,
+        );
         match (&got, &case.want) {
             (CurlResult::Answer { pod, .. }, Ok(want)) => assert_eq!(pod, want, "{}", case.name),
             (_, Err(code)) => assert_eq!(got.exit_code(), *code, "{}: {got:?}", case.name),
@@ -230,7 +237,7 @@ fn curl_table() {
     let mut seen = BTreeMap::new();
     for _ in 0..20 {
         if let CurlResult::Answer { node, .. } =
-            curl(c.store(), &mut rng, "10.96.0.11", 80, "default")
+            curl(c.store(), &mut rng, "10.96.0.11", 80, "default", None)
         {
             *seen.entry(node).or_insert(0) += 1;
         }

@@ -575,6 +575,23 @@ pub struct DaemonPod<'a> {
 impl<'a> DaemonPod<'a> {
     /// Reads the facts of `pod` against the current hash and template generation.
     pub fn new(pod: &'a Pod, hash: &str, generation: Option<i64>) -> Self {
+        Self::with_ready_since(pod, ready_since(pod), hash, generation)
+    }
+
+    /// [`DaemonPod::new`] with the pod's [`ready_since`] already read.
+    fn with_ready_since(
+        pod: &'a Pod,
+        ready_since: Option<SimTime>,
+        hash: &str,
+        generation: Option<i64>,
+    ) -> Self {
+        let hash_label = pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str);
+        let current_hash = hash_label == Some(hash);
+        // `is_pod_updated`, reading the template-generation label only when the hash differs.
+        let updated = (current_hash && !hash.is_empty())
+            || generation.is_some_and(|g| {
+                pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| l.parse::<i64>() == Ok(g))
+            });
         DaemonPod {
             pod,
             name: pod_name(pod),
@@ -590,10 +607,9 @@ impl<'a> DaemonPod<'a> {
                 .creation_timestamp
                 .as_ref()
                 .map(SimTime::from_k8s),
-            ready_since: ready_since(pod),
-            updated: is_pod_updated(pod, hash, generation),
-            current_hash: pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str)
-                == Some(hash),
+            ready_since,
+            updated,
+            current_hash,
         }
     }
 
@@ -701,16 +717,20 @@ impl<'a> DaemonSetView<'a> {
         let mut orphans: BTreeMap<String, Vec<DaemonPod<'a>>> = BTreeMap::new();
         let mut located: Vec<(usize, DaemonPod<'a>)> = Vec::with_capacity(claimed.len());
         let mut counts = vec![0usize; nodes.len()];
-        for &pod in claimed {
-            // Terminal pods that are being deleted are ignored entirely.
-            if is_deleted(pod) && is_terminal(pod) {
-                continue;
-            }
-            let Some(target) = target_node(pod) else {
-                continue;
-            };
-            let facts = DaemonPod::new(pod, &hash, generation);
-            match index.get(target) {
+        // Each pass below follows one chain of pointers through every pod in a short loop, so
+        // the processor has many of those (mostly cache-missing) loads in flight at once; one
+        // long loop body per pod would wait for them one pod at a time.
+        // Terminal pods that are being deleted are ignored entirely.
+        let live: Vec<(&Pod, &str)> = claimed
+            .iter()
+            .filter(|p| !(is_deleted(p) && is_terminal(p)))
+            .filter_map(|&p| target_node(p).map(|t| (p, t)))
+            .collect();
+        let ready: Vec<Option<SimTime>> = live.iter().map(|(p, _)| ready_since(p)).collect();
+        let at: Vec<Option<usize>> = live.iter().map(|(_, t)| index.get(t)).collect();
+        for ((&(pod, target), ready), at) in live.iter().zip(ready).zip(at) {
+            let facts = DaemonPod::with_ready_since(pod, ready, &hash, generation);
+            match at {
                 Some(i) => {
                     if let Some(c) = counts.get_mut(i) {
                         *c += 1;

@@ -40,7 +40,9 @@ use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
 use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
 use crate::engine::selector::Selector;
 use crate::engine::store::Store;
+use name_index::NameIndex;
 
+mod name_index;
 pub mod placement;
 pub mod update;
 
@@ -312,40 +314,40 @@ impl DaemonSetController {
     /// `manage` + `podsShouldBeOnNode` for every node, plus unscheduled pods whose node is gone.
     fn manage(&mut self, view: &DaemonSetView<'_>, now: SimTime, out: &mut Outcome) -> NodePlan {
         let mut plan = NodePlan::default();
-        for node in &view.nodes {
-            let name = node_name(node);
-            self.pods_should_be_on_node(view, name, now, &mut plan, out);
+        let mut running = Vec::new();
+        for entry in &view.nodes {
+            self.pods_should_be_on_node(view, entry, now, &mut running, &mut plan, out);
         }
         plan.delete.extend(unscheduled_pods_without_node(view));
         plan
     }
 
-    /// `podsShouldBeOnNode`: the creates and deletes one node needs.
-    fn pods_should_be_on_node(
+    /// `podsShouldBeOnNode`: the creates and deletes one node needs. `running` is scratch space.
+    fn pods_should_be_on_node<'a>(
         &mut self,
-        view: &DaemonSetView<'_>,
-        node: &str,
+        view: &DaemonSetView<'a>,
+        entry: &NodeEntry<'a>,
         now: SimTime,
+        running: &mut Vec<DaemonPod<'a>>,
         plan: &mut NodePlan,
         out: &mut Outcome,
     ) {
-        let Some(placement) = view.placements.get(node) else {
-            return;
-        };
-        let daemon_pods = view.pods_on(node);
+        let node = entry.name();
+        let placement = &entry.placement;
+        let daemon_pods = view.pods_of(entry);
         let exists = !daemon_pods.is_empty();
         if placement.should_run && !exists {
             plan.create.push(node.to_string());
             return;
         }
         if placement.should_continue_running {
-            let mut running: Vec<&Pod> = Vec::new();
+            running.clear();
             for &pod in daemon_pods {
-                if is_deleted(pod) {
+                if pod.deleted {
                     continue;
                 }
-                match pod_phase(pod) {
-                    "Failed" => {
+                match pod.phase {
+                    DaemonPodPhase::Failed => {
                         // The kubelet may keep rejecting the pod: back off per node.
                         let key = failed_pods_backoff_key(view.ds, node);
                         if self
@@ -363,32 +365,31 @@ impl DaemonSetController {
                             DaemonSetEventReason::FailedDaemonPod,
                             &format!(
                                 "Found failed daemon pod {}/{} on node {node}, will try to kill it",
-                                view.namespace,
-                                pod_name(pod)
+                                view.namespace, pod.name
                             ),
                         ));
-                        plan.delete.push(pod_name(pod).to_string());
+                        plan.delete.push(pod.name.to_string());
                     }
-                    "Succeeded" => {
+                    DaemonPodPhase::Succeeded => {
                         out.event(ds_event(
                             view.ds,
                             DaemonSetEventReason::SucceededDaemonPod,
                             &format!(
                                 "Found succeeded daemon pod {}/{} on node {node}, will try to delete it",
                                 view.namespace,
-                                pod_name(pod)
+                                pod.name
                             ),
                         ));
-                        plan.delete.push(pod_name(pod).to_string());
+                        plan.delete.push(pod.name.to_string());
                     }
-                    _ => running.push(pod),
+                    DaemonPodPhase::Live => running.push(pod),
                 }
             }
-            sort_pods_oldest_first(&mut running);
+            running.sort_by(DaemonPod::oldest_first);
             if !view.allows_surge() {
                 // More than one running pod: keep the oldest.
                 plan.delete
-                    .extend(running.iter().skip(1).map(|p| pod_name(p).to_string()));
+                    .extend(running.iter().skip(1).map(|p| p.name.to_string()));
                 return;
             }
             if running.len() <= 1 {
@@ -399,10 +400,10 @@ impl DaemonSetController {
             }
             // Surging: keep the oldest new and the oldest old pod; the old one goes once it is
             // not ready or the new one is available.
-            let mut oldest_new: Option<&Pod> = None;
-            let mut oldest_old: Option<&Pod> = None;
-            for &pod in &running {
-                let slot = if pod_label(pod, CONTROLLER_REVISION_HASH_LABEL) == Some(&view.hash) {
+            let mut oldest_new: Option<&DaemonPod<'_>> = None;
+            let mut oldest_old: Option<&DaemonPod<'_>> = None;
+            for pod in running.iter() {
+                let slot = if pod.current_hash {
                     &mut oldest_new
                 } else {
                     &mut oldest_old
@@ -410,12 +411,12 @@ impl DaemonSetController {
                 if slot.is_none() {
                     *slot = Some(pod);
                 } else {
-                    plan.delete.push(pod_name(pod).to_string());
+                    plan.delete.push(pod.name.to_string());
                 }
             }
             if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
-                if !is_pod_ready(old) || is_pod_available(new, view.min_ready_seconds, now) {
-                    plan.delete.push(pod_name(old).to_string());
+                if !old.is_ready() || new.is_available(view.min_ready_seconds, now) {
+                    plan.delete.push(old.name.to_string());
                 }
             }
             return;
@@ -424,8 +425,8 @@ impl DaemonSetController {
             plan.delete.extend(
                 daemon_pods
                     .iter()
-                    .filter(|p| !is_deleted(p))
-                    .map(|p| pod_name(p).to_string()),
+                    .filter(|p| !p.deleted)
+                    .map(|p| p.name.to_string()),
             );
         }
     }
@@ -536,6 +537,123 @@ impl UpdateStrategy {
     }
 }
 
+/// A daemon pod's phase, as far as `manage` cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaemonPodPhase {
+    /// `Failed`.
+    Failed,
+    /// `Succeeded`.
+    Succeeded,
+    /// Any other phase (or none).
+    Live,
+}
+
+/// What a sync reads of one claimed pod, read once when the view is built (so the passes over
+/// every node do not chase the same pointers through thousands of pods again and again).
+#[derive(Debug, Clone, Copy)]
+pub struct DaemonPod<'a> {
+    /// The pod.
+    pub pod: &'a Pod,
+    /// Its name.
+    pub name: &'a str,
+    /// Has a deletionTimestamp.
+    pub deleted: bool,
+    /// Its phase.
+    pub phase: DaemonPodPhase,
+    /// Has `spec.nodeName`.
+    pub scheduled: bool,
+    /// Its creationTimestamp.
+    pub created: Option<SimTime>,
+    /// When its Ready condition turned True, if it is Ready ([`ready_since`]).
+    pub ready_since: Option<SimTime>,
+    /// Carries the current hash or template generation ([`is_pod_updated`]).
+    pub updated: bool,
+    /// Its `controller-revision-hash` label is the current hash.
+    pub current_hash: bool,
+}
+
+impl<'a> DaemonPod<'a> {
+    /// Reads the facts of `pod` against the current hash and template generation.
+    pub fn new(pod: &'a Pod, hash: &str, generation: Option<i64>) -> Self {
+        Self::with_ready_since(pod, ready_since(pod), hash, generation)
+    }
+
+    /// [`DaemonPod::new`] with the pod's [`ready_since`] already read.
+    fn with_ready_since(
+        pod: &'a Pod,
+        ready_since: Option<SimTime>,
+        hash: &str,
+        generation: Option<i64>,
+    ) -> Self {
+        let hash_label = pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str);
+        let current_hash = hash_label == Some(hash);
+        // `is_pod_updated`, reading the template-generation label only when the hash differs.
+        let updated = (current_hash && !hash.is_empty())
+            || generation.is_some_and(|g| {
+                pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| l.parse::<i64>() == Ok(g))
+            });
+        DaemonPod {
+            pod,
+            name: pod_name(pod),
+            deleted: is_deleted(pod),
+            phase: match pod_phase(pod) {
+                "Failed" => DaemonPodPhase::Failed,
+                "Succeeded" => DaemonPodPhase::Succeeded,
+                _ => DaemonPodPhase::Live,
+            },
+            scheduled: scheduled_node(pod).is_some(),
+            created: pod
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_k8s),
+            ready_since,
+            updated,
+            current_hash,
+        }
+    }
+
+    /// `podutil.IsPodReady`.
+    pub fn is_ready(&self) -> bool {
+        self.ready_since.is_some()
+    }
+
+    /// `podutil.IsPodAvailable` ([`is_pod_available`]).
+    pub fn is_available(&self, min_ready_seconds: i64, now: SimTime) -> bool {
+        match self.ready_since {
+            None => false,
+            Some(_) if min_ready_seconds <= 0 => true,
+            Some(t) => t.plus(min_ready_ms(min_ready_seconds)) < now,
+        }
+    }
+
+    /// `podByCreationTimestampAndPhase` ([`sort_pods_oldest_first`]).
+    pub fn oldest_first(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .scheduled
+            .cmp(&self.scheduled)
+            .then_with(|| self.created.cmp(&other.created))
+            .then_with(|| self.name.cmp(other.name))
+    }
+}
+
+/// One node as a sync sees it: its placement and where its claimed pods are in the view.
+pub struct NodeEntry<'a> {
+    /// The node.
+    pub node: &'a Node,
+    /// `node_should_run_daemon_pod` for the node.
+    pub placement: Placement,
+    /// Its claimed pods' range in the view's `node_pods`.
+    pods: std::ops::Range<usize>,
+}
+
+impl NodeEntry<'_> {
+    /// The node's name.
+    pub fn name(&self) -> &str {
+        node_name(self.node)
+    }
+}
+
 /// What one sync knows about a DaemonSet: its nodes, their placement, its claimed pods by node.
 pub struct DaemonSetView<'a> {
     /// The DaemonSet.
@@ -546,12 +664,13 @@ pub struct DaemonSetView<'a> {
     pub uid: String,
     /// Its namespace.
     pub namespace: String,
-    /// Every node, in name order.
-    pub nodes: Vec<&'a Node>,
-    /// `node_should_run_daemon_pod` for every node.
-    pub placements: BTreeMap<String, Placement>,
-    /// Claimed pods by target node, excluding terminal pods that are being deleted.
-    pub node_to_pods: BTreeMap<String, Vec<&'a Pod>>,
+    /// Every node with its placement, in name order.
+    pub nodes: Vec<NodeEntry<'a>>,
+    /// Claimed pods on existing nodes, grouped by node in node order (claimed order within a
+    /// node), excluding terminal pods that are being deleted.
+    node_pods: Vec<DaemonPod<'a>>,
+    /// Claimed pods whose target node does not exist, by node name (same exclusion).
+    pub orphans: BTreeMap<String, Vec<DaemonPod<'a>>>,
     /// Every claimed pod, including terminal deleted ones (for history cleanup).
     pub all_pods: Vec<&'a Pod>,
     /// The current template's ControllerRevision hash.
@@ -564,6 +683,10 @@ pub struct DaemonSetView<'a> {
     pub now: SimTime,
     /// Pods this sync already deletes (the rolling update treats them as deleted).
     pub deleting: BTreeSet<String>,
+    /// `util.AllowsSurge`, resolved once.
+    allows_surge: bool,
+    /// Positions in `nodes` by node name.
+    index: NameIndex,
 }
 
 impl<'a> DaemonSetView<'a> {
@@ -574,27 +697,55 @@ impl<'a> DaemonSetView<'a> {
         hash: String,
         now: SimTime,
     ) -> Self {
-        let nodes: Vec<&Node> = store.nodes().collect();
         let predicates = placement::DaemonPodPredicates::new(ds);
-        let placements = nodes
-            .iter()
-            .map(|n| {
-                (
-                    node_name(n).to_string(),
-                    predicates.node_should_run_daemon_pod(n),
-                )
+        let mut nodes: Vec<NodeEntry<'a>> = store
+            .nodes()
+            .map(|node| NodeEntry {
+                node,
+                placement: predicates.node_should_run_daemon_pod(node),
+                pods: 0..0,
             })
             .collect();
-        let mut node_to_pods: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
-        for &pod in claimed {
-            // Terminal pods that are being deleted are ignored entirely.
-            if is_deleted(pod) && is_terminal(pod) {
-                continue;
-            }
-            if let Some(node) = target_node_name(pod) {
-                node_to_pods.entry(node).or_default().push(pod);
+        // Nodes come in key order, which is name order; sort anyway if that ever changes, as
+        // the orphans are merged in by name.
+        if !nodes.is_sorted_by(|a, b| a.name() <= b.name()) {
+            nodes.sort_by(|a, b| a.name().cmp(b.name()));
+        }
+        let index = NameIndex::new(nodes.iter().map(NodeEntry::name));
+        // Group the pods by node index with a counting sort (stable: claimed order per node).
+        let generation = template_generation(ds);
+        let mut orphans: BTreeMap<String, Vec<DaemonPod<'a>>> = BTreeMap::new();
+        let mut located: Vec<(usize, DaemonPod<'a>)> = Vec::with_capacity(claimed.len());
+        let mut counts = vec![0usize; nodes.len()];
+        // Each pass below follows one chain of pointers through every pod in a short loop, so
+        // the processor has many of those (mostly cache-missing) loads in flight at once; one
+        // long loop body per pod would wait for them one pod at a time.
+        // Terminal pods that are being deleted are ignored entirely.
+        let live: Vec<(&Pod, &str)> = claimed
+            .iter()
+            .filter(|p| !(is_deleted(p) && is_terminal(p)))
+            .filter_map(|&p| target_node(p).map(|t| (p, t)))
+            .collect();
+        let ready: Vec<Option<SimTime>> = live.iter().map(|(p, _)| ready_since(p)).collect();
+        let at: Vec<Option<usize>> = live.iter().map(|(_, t)| index.get(t)).collect();
+        for ((&(pod, target), ready), at) in live.iter().zip(ready).zip(at) {
+            let facts = DaemonPod::with_ready_since(pod, ready, &hash, generation);
+            match at {
+                Some(i) => {
+                    if let Some(c) = counts.get_mut(i) {
+                        *c += 1;
+                    }
+                    located.push((i, facts));
+                }
+                None => orphans.entry(target.to_string()).or_default().push(facts),
             }
         }
+        let mut start = 0;
+        for (entry, &count) in nodes.iter_mut().zip(&counts) {
+            entry.pods = start..start + count;
+            start += count;
+        }
+        located.sort_by_key(|&(i, _)| i);
         DaemonSetView {
             ds,
             key: ObjectKey::new(
@@ -605,11 +756,11 @@ impl<'a> DaemonSetView<'a> {
             uid: ds.metadata.uid.clone().unwrap_or_default(),
             namespace: ds.metadata.namespace.clone().unwrap_or_default(),
             nodes,
-            placements,
-            node_to_pods,
+            node_pods: located.into_iter().map(|(_, pod)| pod).collect(),
+            orphans,
             all_pods: claimed.to_vec(),
             hash,
-            template_generation: template_generation(ds),
+            template_generation: generation,
             min_ready_seconds: ds
                 .spec
                 .as_ref()
@@ -617,17 +768,63 @@ impl<'a> DaemonSetView<'a> {
                 .map_or(0, i64::from),
             now,
             deleting: BTreeSet::new(),
+            allows_surge: update::surge_count(ds, 1) != 0,
+            index,
         }
     }
 
-    /// Being deleted, or deleted by this sync.
-    pub fn is_gone(&self, pod: &Pod) -> bool {
-        is_deleted(pod) || self.deleting.contains(pod_name(pod))
+    /// The daemon pods of a node of the view.
+    pub fn pods_of(&self, entry: &NodeEntry<'_>) -> &[DaemonPod<'a>] {
+        self.node_pods.get(entry.pods.clone()).unwrap_or_default()
     }
 
-    /// The daemon pods for a node (empty if none).
-    pub fn pods_on(&self, node: &str) -> &[&'a Pod] {
-        self.node_to_pods.get(node).map_or(&[], Vec::as_slice)
+    /// The node named `name`, if it exists.
+    pub fn node(&self, name: &str) -> Option<&NodeEntry<'a>> {
+        self.index.get(name).and_then(|i| self.nodes.get(i))
+    }
+
+    /// Whether a daemon pod should run on the node named `name` (false if it does not exist).
+    pub fn should_run(&self, name: &str) -> bool {
+        self.node(name).is_some_and(|n| n.placement.should_run)
+    }
+
+    /// Every node that should run the pod or has daemon pods, and every missing node daemon pods
+    /// target, in name order: (name, daemon pods, should run).
+    pub fn nodes_with_pods_or_desired(
+        &self,
+    ) -> impl Iterator<Item = (&str, &[DaemonPod<'a>], bool)> {
+        let mut orphans = self.orphans.iter().peekable();
+        let mut nodes = self.nodes.iter().peekable();
+        std::iter::from_fn(move || loop {
+            let orphan_first = match (nodes.peek(), orphans.peek()) {
+                (None, None) => return None,
+                (Some(n), Some((o, _))) => o.as_str() < n.name(),
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            if orphan_first {
+                let (name, pods) = orphans.next()?;
+                return Some((name.as_str(), pods.as_slice(), false));
+            }
+            let entry = nodes.next()?;
+            let pods = self.pods_of(entry);
+            if entry.placement.should_run || !pods.is_empty() {
+                return Some((entry.name(), pods, entry.placement.should_run));
+            }
+        })
+    }
+
+    /// Being deleted, or deleted by this sync.
+    pub fn is_gone(&self, pod: &DaemonPod<'_>) -> bool {
+        pod.deleted || self.deleting.contains(pod.name)
+    }
+
+    /// The daemon pods for a node (empty if none), whether or not the node exists.
+    pub fn pods_on(&self, node: &str) -> &[DaemonPod<'a>] {
+        match self.node(node) {
+            Some(entry) => self.pods_of(entry),
+            None => self.orphans.get(node).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The pod template.
@@ -655,12 +852,7 @@ impl<'a> DaemonSetView<'a> {
 
     /// `util.AllowsSurge`: maxSurge resolves to non-zero.
     pub fn allows_surge(&self) -> bool {
-        update::surge_count(self.ds, 1) != 0
-    }
-
-    /// Whether a pod carries the current hash or template generation (`util.IsPodUpdated`).
-    pub fn is_pod_updated(&self, pod: &Pod) -> bool {
-        is_pod_updated(pod, &self.hash, self.template_generation)
+        self.allows_surge
     }
 }
 
@@ -887,28 +1079,24 @@ pub struct StatusCounts {
 /// Counts status over the view (pure).
 pub fn compute_status(view: &DaemonSetView<'_>) -> StatusCounts {
     let mut s = StatusCounts::default();
-    for node in &view.nodes {
-        let name = node_name(node);
-        let should_run = view.placements.get(name).is_some_and(|p| p.should_run);
-        let mut pods: Vec<&Pod> = view.pods_on(name).to_vec();
-        let scheduled = !pods.is_empty();
-        if should_run {
+    for entry in &view.nodes {
+        let pods = view.pods_of(entry);
+        if entry.placement.should_run {
             s.desired_number_scheduled += 1;
-            sort_pods_oldest_first(&mut pods);
-            let Some(pod) = pods.first() else {
+            let Some(pod) = pods.iter().min_by(|a, b| a.oldest_first(b)) else {
                 continue;
             };
             s.current_number_scheduled += 1;
-            if is_pod_ready(pod) {
+            if pod.is_ready() {
                 s.number_ready += 1;
-                if is_pod_available(pod, view.min_ready_seconds, view.now) {
+                if pod.is_available(view.min_ready_seconds, view.now) {
                     s.number_available += 1;
                 }
             }
-            if view.is_pod_updated(pod) {
+            if pod.updated {
                 s.updated_number_scheduled += 1;
             }
-        } else if scheduled {
+        } else if !pods.is_empty() {
             s.number_misscheduled += 1;
         }
     }
@@ -1056,8 +1244,13 @@ fn available_at(pod: &Pod, min_ready_seconds: i64) -> Option<SimTime> {
 /// `util.GetTargetNodeName`: `spec.nodeName`, else the `matchFields metadata.name In [node]`
 /// term of the required node affinity.
 pub fn target_node_name(pod: &Pod) -> Option<String> {
+    target_node(pod).map(str::to_string)
+}
+
+/// [`target_node_name`], borrowed.
+fn target_node(pod: &Pod) -> Option<&str> {
     if let Some(n) = scheduled_node(pod) {
-        return Some(n.to_string());
+        return Some(n);
     }
     let terms = &pod
         .spec
@@ -1073,7 +1266,9 @@ pub fn target_node_name(pod: &Pod) -> Option<String> {
         term.match_fields.iter().flatten().find_map(|r| {
             let values = r.values.as_deref().unwrap_or_default();
             match values {
-                [v] if r.key == placement::NODE_FIELD_NAME && r.operator == "In" => Some(v.clone()),
+                [v] if r.key == placement::NODE_FIELD_NAME && r.operator == "In" => {
+                    Some(v.as_str())
+                }
                 _ => None,
             }
         })
@@ -1125,12 +1320,11 @@ fn failed_pods_backoff_key(ds: &DaemonSet, node: &str) -> String {
 
 /// `getUnscheduledPodsWithoutNode`: unscheduled pods whose target node does not exist.
 fn unscheduled_pods_without_node(view: &DaemonSetView<'_>) -> Vec<String> {
-    view.node_to_pods
-        .iter()
-        .filter(|(node, _)| !view.placements.contains_key(node.as_str()))
-        .flat_map(|(_, pods)| pods.iter())
-        .filter(|p| scheduled_node(p).is_none())
-        .map(|p| pod_name(p).to_string())
+    view.orphans
+        .values()
+        .flatten()
+        .filter(|p| !p.scheduled)
+        .map(|p| p.name.to_string())
         .collect()
 }
 

@@ -39,6 +39,52 @@ fn has_taint(node: &Node, key: &str, effect: &str) -> bool {
         .is_some_and(|ts| ts.iter().any(|t| t.key == key && t.effect == effect))
 }
 
+/// The node's Ready condition is Unknown.
+fn is_unknown(node: &Node) -> bool {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .is_some_and(|c| c.status == "Unknown")
+}
+
+/// The taints the node's conditions and `spec.unschedulable` call for: (key, effect, wanted).
+fn wanted_taints(node: &Node) -> [(&'static str, &'static str, bool); 5] {
+    let unknown = is_unknown(node);
+    let not_ready = node_ready_status(node).as_deref() == Some("False");
+    let unschedulable = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false);
+    [
+        (TAINT_UNREACHABLE, "NoSchedule", unknown),
+        (TAINT_UNREACHABLE, "NoExecute", unknown),
+        (TAINT_NOT_READY, "NoSchedule", not_ready),
+        (TAINT_NOT_READY, "NoExecute", not_ready),
+        (TAINT_UNSCHEDULABLE, "NoSchedule", unschedulable),
+    ]
+}
+
+/// Whether the taint pass would leave the node exactly as it is: it has a spec, no empty taint
+/// list, and every wanted taint present and every unwanted one absent.
+fn node_taints_settled(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .is_some_and(|s| s.taints.as_ref().is_none_or(|t| !t.is_empty()))
+        && wanted_taints(node)
+            .iter()
+            .all(|&(key, effect, wanted)| has_taint(node, key, effect) == wanted)
+}
+
+/// Whether the node carries a NoExecute taint (its pods may need evicting).
+fn has_no_execute_taint(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|ts| ts.iter().any(|t| t.effect == "NoExecute"))
+}
+
 impl NodeLifecycle {
     /// One pass over every node and the pods bound to it.
     pub fn sync(
@@ -64,11 +110,34 @@ impl NodeLifecycle {
             by_node
         };
         for node in store.nodes() {
-            let name = node.metadata.name.clone().unwrap_or_default();
-            let mut n = node.clone();
+            let name = node.metadata.name.as_deref().unwrap_or_default();
             let ready = node_ready_status(node);
-            let agent = kubelet.agent(&name);
+            let agent = kubelet.agent(name);
             let down_since = agent.and_then(|a| if a.up { None } else { a.down_since });
+            let mark_unknown = down_since.is_some_and(|since| {
+                now >= since.plus(config.node_monitor_grace_ms)
+                    && ready.as_deref() != Some("Unknown")
+            });
+            // Most passes change no node: check first, and copy the node only to change it.
+            if !mark_unknown && node_taints_settled(node) {
+                if let Some(since) = down_since {
+                    let due = since.plus(config.node_monitor_grace_ms);
+                    if now < due {
+                        out.requeue_at(due);
+                    }
+                }
+                let unknown = is_unknown(node);
+                if unknown || has_no_execute_taint(node) {
+                    let pods = pods_by_node
+                        .get_or_insert_with(build)
+                        .get(name)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    self.sync_pods_on(node, unknown, pods, now, &mut out);
+                }
+                continue;
+            }
+            let mut n = node.clone();
             if let Some(since) = down_since {
                 let due = since.plus(config.node_monitor_grace_ms);
                 if now >= due {
@@ -87,26 +156,8 @@ impl NodeLifecycle {
                     out.requeue_at(due);
                 }
             }
-            let unknown = n
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-                .is_some_and(|c| c.status == "Unknown");
-            let not_ready = node_ready_status(&n).as_deref() == Some("False");
-            let unschedulable = n
-                .spec
-                .as_ref()
-                .and_then(|s| s.unschedulable)
-                .unwrap_or(false);
-            let want: [(&str, &str, bool); 5] = [
-                (TAINT_UNREACHABLE, "NoSchedule", unknown),
-                (TAINT_UNREACHABLE, "NoExecute", unknown),
-                (TAINT_NOT_READY, "NoSchedule", not_ready),
-                (TAINT_NOT_READY, "NoExecute", not_ready),
-                (TAINT_UNSCHEDULABLE, "NoSchedule", unschedulable),
-            ];
-            for (key, effect, wanted) in want {
+            let unknown = is_unknown(&n);
+            for (key, effect, wanted) in wanted_taints(&n) {
                 let present = has_taint(&n, key, effect);
                 let spec = n.spec.get_or_insert_with(Default::default);
                 if wanted && !present {
@@ -135,15 +186,10 @@ impl NodeLifecycle {
                 out.push(Action::Update(Object::Node(n.clone())));
             }
             // `sync_pods_on` does nothing on a reachable node without NoExecute taints.
-            let no_execute = n
-                .spec
-                .as_ref()
-                .and_then(|s| s.taints.as_ref())
-                .is_some_and(|ts| ts.iter().any(|t| t.effect == "NoExecute"));
-            if unknown || no_execute {
+            if unknown || has_no_execute_taint(&n) {
                 let pods = pods_by_node
                     .get_or_insert_with(build)
-                    .get(name.as_str())
+                    .get(name)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 self.sync_pods_on(&n, unknown, pods, now, &mut out);

@@ -12,7 +12,7 @@
 //! (alphabet `bcdfghjklmnpqrstvwxz2456789`), names `<ds>-<up to 10 characters>`. Nodes are
 //! visited in name order (upstream: map order).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
@@ -21,8 +21,8 @@ use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{
-    adopted_meta, claim, ds_selector, is_pod_available, new_controller_ref, pod_label, pod_name,
-    released_meta, Claim, DaemonSetView, NodePlan, UpdateStrategy, CONTROLLER_REVISION_HASH_LABEL,
+    adopted_meta, claim, ds_selector, new_controller_ref, pod_label, released_meta, Claim,
+    DaemonPod, DaemonSetView, NodePlan, UpdateStrategy, CONTROLLER_REVISION_HASH_LABEL,
 };
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::controller::{Action, DeleteOptions, Outcome};
@@ -353,17 +353,17 @@ pub fn unavailable_count(ds: &DaemonSet, n: usize) -> usize {
 
 /// `findUpdatedPodsOnNode`: the node's non-deleted new and old pod; `None` if it has more than
 /// one of either (the manage loop prunes those first).
-fn find_updated_pods_on_node<'a>(
+fn find_updated_pods_on_node<'p, 'a>(
     view: &DaemonSetView<'a>,
-    pods: &[&'a Pod],
-) -> Option<(Option<&'a Pod>, Option<&'a Pod>)> {
+    pods: &'p [DaemonPod<'a>],
+) -> Option<(Option<&'p DaemonPod<'a>>, Option<&'p DaemonPod<'a>>)> {
     let mut new_pod = None;
     let mut old_pod = None;
-    for &pod in pods {
+    for pod in pods {
         if view.is_gone(pod) {
             continue;
         }
-        let slot = if view.is_pod_updated(pod) {
+        let slot = if pod.updated {
             &mut new_pod
         } else {
             &mut old_pod
@@ -382,31 +382,19 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
     let now = view.now;
     let mrs = view.min_ready_seconds;
     // updatedDesiredNodeCounts: desired nodes without pods count too.
-    let mut node_to_pods: BTreeMap<&str, &[&Pod]> = view
-        .node_to_pods
-        .iter()
-        .map(|(name, pods)| (name.as_str(), pods.as_slice()))
-        .collect();
-    let mut desired = 0;
-    for (name, p) in &view.placements {
-        if p.should_run {
-            desired += 1;
-            node_to_pods.entry(name.as_str()).or_insert(&[]);
-        }
-    }
+    let desired = view.nodes.iter().filter(|n| n.placement.should_run).count();
     let mut max_unavailable = unavailable_count(view.ds, desired);
     let max_surge = surge_count(view.ds, desired);
     if desired > 0 && max_unavailable == 0 && max_surge == 0 {
         max_unavailable = 1;
     }
-    let should_run = |node: &str| view.placements.get(node).is_some_and(|p| p.should_run);
     let mut plan = NodePlan::default();
 
     if max_surge == 0 {
         let mut num_unavailable = 0;
         let mut allowed: Vec<String> = Vec::new();
         let mut candidates: Vec<String> = Vec::new();
-        for pods in node_to_pods.values() {
+        for (_, pods, _) in view.nodes_with_pods_or_desired() {
             let Some((new_pod, old_pod)) = find_updated_pods_on_node(view, pods) else {
                 num_unavailable += 1;
                 continue;
@@ -414,16 +402,16 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
             match (new_pod, old_pod) {
                 (None, None) | (Some(_), Some(_)) => num_unavailable += 1,
                 (Some(new), None) => {
-                    if !is_pod_available(new, mrs, now) {
+                    if !new.is_available(mrs, now) {
                         num_unavailable += 1;
                     }
                 }
                 (None, Some(old)) => {
-                    if !is_pod_available(old, mrs, now) {
-                        allowed.push(pod_name(old).to_string());
+                    if !old.is_available(mrs, now) {
+                        allowed.push(old.name.to_string());
                         num_unavailable += 1;
                     } else if num_unavailable < max_unavailable {
-                        candidates.push(pod_name(old).to_string());
+                        candidates.push(old.name.to_string());
                     }
                 }
             }
@@ -442,28 +430,28 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
     let mut allowed_new_nodes: Vec<String> = Vec::new();
     let mut num_surge = 0;
     let mut num_available: usize = 0;
-    for (&node, &pods) in &node_to_pods {
+    for (node, pods, should_run) in view.nodes_with_pods_or_desired() {
         let Some((new_pod, old_pod)) = find_updated_pods_on_node(view, pods) else {
             num_surge += 1;
             continue;
         };
         match (old_pod, new_pod) {
-            (Some(old), _) if is_pod_available(old, mrs, now) => num_available += 1,
-            (None, Some(new)) if is_pod_available(new, mrs, now) => num_available += 1,
+            (Some(old), _) if old.is_available(mrs, now) => num_available += 1,
+            (None, Some(new)) if new.is_available(mrs, now) => num_available += 1,
             _ => {}
         }
         match (old_pod, new_pod) {
             (None, _) => {}
             (Some(old), None) => {
-                if !is_pod_available(old, mrs, now) {
-                    if !should_run(node) {
-                        old_to_delete.push(pod_name(old).to_string());
+                if !old.is_available(mrs, now) {
+                    if !should_run {
+                        old_to_delete.push(old.name.to_string());
                         continue;
                     }
                     allowed_new_nodes.push(node.to_string());
                 } else {
-                    if !should_run(node) {
-                        should_not_run_to_delete.push(pod_name(old).to_string());
+                    if !should_run {
+                        should_not_run_to_delete.push(old.name.to_string());
                         continue;
                     }
                     if num_surge >= max_surge {
@@ -473,11 +461,11 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
                 }
             }
             (Some(old), Some(new)) => {
-                if !is_pod_available(new, mrs, now) {
+                if !new.is_available(mrs, now) {
                     num_surge += 1;
                     continue;
                 }
-                old_to_delete.push(pod_name(old).to_string());
+                old_to_delete.push(old.name.to_string());
             }
         }
     }

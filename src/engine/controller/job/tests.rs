@@ -3846,3 +3846,263 @@ fn test_sync_job_with_job_success_policy_upstream_table() {
         check_status(c);
     }
 }
+
+#[test]
+fn test_sync_job_past_deadline_upstream_gate_cases() {
+    // startTime 15 s (resp. 10 s) before now, as upstream sets it.
+    let cases = vec![
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(2)
+                .active_deadline(10)
+                .started(t(85))
+                .build();
+            let ps = vec![
+                pod(&job, "s").succeeded(t(1)).build(),
+                pod(&job, "a").build(),
+            ];
+            case(
+                "activeDeadlineSeconds exceeded; JobManagedBy enabled",
+                job,
+                ps,
+                Want {
+                    succeeded: 1,
+                    failed: 1,
+                    deletions: 1,
+                    terminating: 1,
+                    pod_patches: 2,
+                    conditions: vec![("FailureTarget", "DeadlineExceeded")],
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .backoff_limit(0)
+                .active_deadline(1)
+                .started(t(90))
+                .build();
+            let ps = vec![pod(&job, "f").failed(t(1)).build()];
+            case(
+                "activeDeadlineSeconds exceeded and backofflimit reached; JobManagedBy enabled",
+                job,
+                ps,
+                Want {
+                    failed: 1,
+                    pod_patches: 1,
+                    conditions: vec![
+                        ("FailureTarget", "BackoffLimitExceeded"),
+                        ("Failed", "BackoffLimitExceeded"),
+                    ],
+                    events: vec!["BackoffLimitExceeded"],
+                    ..w()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check(c);
+    }
+}
+
+/// `TestSingleJobFailedCondition`: a `Failed=False` condition already present is turned `True`
+/// in place, so the Job ends with exactly one `Failed` condition.
+#[test]
+fn test_single_job_failed_condition() {
+    let job = job("foobar")
+        .parallelism(1)
+        .completions(1)
+        .active_deadline(10)
+        .started(t(85))
+        .condition("Failed", "False", "DeadlineExceeded")
+        .build();
+    let store = store_with(&job, &[]);
+    let out = sync_job(&job, &store, BackoffRecord::default(), t(100)).outcome;
+    assert!(!out
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::Delete { .. })));
+    let actual = out
+        .actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Update(Object::Job(j)) => Some(j.clone()),
+            _ => None,
+        })
+        .expect("Expected job modification");
+    let failed: Vec<&JobCondition> = actual
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|c| c.type_ == "Failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "Unexpected number of failed conditions");
+    assert_eq!(failed[0].status, "True");
+}
+
+/// `TestSyncJobComplete`: syncing a complete Job leaves its conditions alone.
+#[test]
+fn test_sync_job_complete() {
+    let job = job("foobar")
+        .parallelism(1)
+        .completions(1)
+        .condition("Complete", "True", "")
+        .build();
+    let store = store_with(&job, &[]);
+    let res = sync_job(&job, &store, BackoffRecord::default(), t(100));
+    assert!(res.outcome.actions.is_empty());
+    assert_eq!(
+        job.status.and_then(|s| s.conditions).map(|c| c.len()),
+        Some(1)
+    );
+}
+
+/// `TestSyncJobWhenManagedBy`, the cases reachable with JobManagedBy on (GA in 1.34).
+#[test]
+fn test_sync_job_when_managed_by() {
+    let base = |managed_by: Option<&str>| {
+        let mut b = job("foobar").parallelism(2).completions(2).started(t(0));
+        b.spec().managed_by = managed_by.map(Into::into);
+        let st = b.status();
+        st.active = Some(1);
+        st.ready = Some(1);
+        b.build()
+    };
+    // A custom managedBy: the status is unchanged, nothing is created.
+    let custom = base(Some("custom-managed-by"));
+    let store = store_with(&custom, &[]);
+    let res = sync_job(&custom, &store, BackoffRecord::default(), t(100));
+    assert!(
+        res.outcome.actions.is_empty(),
+        "job with custom value of managedBy; feature enabled; the status is unchanged"
+    );
+    for (name, job) in [
+        (
+            "job with well known value of the managedBy; feature enabled; the status is updated",
+            base(Some("kubernetes.io/job-controller")),
+        ),
+        (
+            "job without the managedBy; feature enabled; the status is updated",
+            base(None),
+        ),
+    ] {
+        let store = store_with(&job, &[]);
+        let res = sync_job(&job, &store, BackoffRecord::default(), t(100));
+        let st = res
+            .outcome
+            .actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Update(Object::Job(j)) => j.status.clone(),
+                _ => None,
+            })
+            .unwrap_or_default();
+        assert_eq!(st.active, Some(2), "{name}: active");
+        assert_eq!(st.ready, Some(0), "{name}: ready");
+        assert_eq!(st.terminating, Some(0), "{name}: terminating");
+        assert_eq!(st.start_time, Some(t(0).to_k8s()), "{name}: startTime");
+        assert_eq!(
+            st.uncounted_terminated_pods,
+            Some(Default::default()),
+            "{name}: uncounted"
+        );
+    }
+}
+
+#[test]
+fn test_sync_job_with_job_backoff_limit_per_index_upstream_table() {
+    let base = |backoff: i32| {
+        job("foobar")
+            .parallelism(2)
+            .completions(2)
+            .indexed()
+            .backoff_limit(backoff)
+            .backoff_limit_per_index(1)
+    };
+    let max = i32::MAX;
+    let cases = vec![
+        {
+            let job = base(max).build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| b.index("0").phase("Failed").failure_count("0")),
+                    Box::new(|b: PodB| b.index("0").phase("Pending").failure_count("1")),
+                ],
+            );
+            status_case(
+                "single failed pod replaced already",
+                job,
+                ps,
+                StatusWant {
+                    active: 2,
+                    failed: 1,
+                    failed_indexes: Some(""),
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(max)
+                .pod_failure_policy(vec![pfp_rule("FailIndex", "In", &[3], None)])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| {
+                    b.index("0")
+                        .phase("Failed")
+                        .terminated("", 3)
+                        .failure_count("0")
+                })],
+            );
+            status_case(
+                "single failed index due to FailIndex action, the job continues",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    failed_indexes: Some("0"),
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let msg = "Container x for pod default/mypod-0 failed with exit code 3 matching FailJob rule at index 0";
+            let job = base(6)
+                .pod_failure_policy(vec![pfp_rule("FailJob", "In", &[3], None)])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| {
+                    b.index("0")
+                        .phase("Failed")
+                        .terminated("x", 3)
+                        .failure_count("0")
+                })],
+            );
+            status_case(
+                "job failed index due to FailJob action",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    failed_indexes: Some(""),
+                    conditions: vec![
+                        (FT, TRUE, "PodFailurePolicy", msg),
+                        (FAILED, TRUE, "PodFailurePolicy", msg),
+                    ],
+                    ..Default::default()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check_status(c);
+    }
+}

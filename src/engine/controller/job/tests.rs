@@ -2864,3 +2864,1245 @@ mod prop {
         }
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Upstream status tables: `TestSyncJobWithJobPodFailurePolicy`, `TestSyncJobWithJobSuccessPolicy`
+// and `TestSyncJobWithJobBackoffLimitPerIndex` compare the whole status after one sync. The
+// cases keep upstream's names and expectations, read with the 1.34 defaults (JobManagedBy,
+// JobPodReplacementPolicy, JobSuccessPolicy, JobBackoffLimitPerIndex all on): where upstream
+// holds a case twice (gate off / gate on), the gate-on variant is the one mirrored, and where a
+// case only runs with a gate off, the value the 1.34 controller writes is noted beside it.
+// ------------------------------------------------------------------------------------------
+
+/// `(type, status, reason, message)` of a condition.
+type Cond = (&'static str, &'static str, &'static str, &'static str);
+
+#[derive(Debug, Default)]
+struct StatusWant {
+    conditions: Vec<Cond>,
+    active: i32,
+    succeeded: i32,
+    failed: i32,
+    terminating: i32,
+    completed_indexes: &'static str,
+    failed_indexes: Option<&'static str>,
+}
+
+struct StatusCase {
+    name: &'static str,
+    job: Job,
+    pods: Vec<Pod>,
+    want: StatusWant,
+}
+
+fn status_case(name: &'static str, job: Job, pods: Vec<Pod>, want: StatusWant) -> StatusCase {
+    StatusCase {
+        name,
+        job,
+        pods,
+        want,
+    }
+}
+
+/// Upstream names the pods `mypod-<i>` in the order the case lists them.
+fn mypods(job: &Job, f: Vec<Box<dyn Fn(PodB) -> PodB>>) -> Vec<Pod> {
+    f.iter()
+        .enumerate()
+        .map(|(i, f)| f(pod(job, &format!("mypod-{i}"))).build())
+        .collect()
+}
+
+fn check_status(c: StatusCase) {
+    let store = store_with(&c.job, &c.pods);
+    let res = sync_job(&c.job, &store, BackoffRecord::default(), t(100));
+    let name = c.name;
+    let job_after = res
+        .outcome
+        .actions
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            Action::Update(Object::Job(j)) => Some(j.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| c.job.clone());
+    let st = job_after.status.unwrap_or_default();
+    let conds: Vec<(String, String, String, String)> = st
+        .conditions
+        .iter()
+        .flatten()
+        .map(|c| {
+            (
+                c.type_.clone(),
+                c.status.clone(),
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String, String)> = c
+        .want
+        .conditions
+        .iter()
+        .map(|(a, b, r, m)| (a.to_string(), b.to_string(), r.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(conds, want, "{name}: conditions");
+    assert_eq!(st.active.unwrap_or(0), c.want.active, "{name}: active");
+    assert_eq!(
+        st.succeeded.unwrap_or(0),
+        c.want.succeeded,
+        "{name}: succeeded"
+    );
+    assert_eq!(st.failed.unwrap_or(0), c.want.failed, "{name}: failed");
+    assert_eq!(
+        st.terminating.unwrap_or(0),
+        c.want.terminating,
+        "{name}: terminating"
+    );
+    assert_eq!(
+        st.completed_indexes.as_deref().unwrap_or_default(),
+        c.want.completed_indexes,
+        "{name}: completedIndexes"
+    );
+    assert_eq!(
+        st.failed_indexes.as_deref(),
+        c.want.failed_indexes,
+        "{name}: failedIndexes"
+    );
+    assert_eq!(
+        st.uncounted_terminated_pods,
+        Some(Default::default()),
+        "{name}: uncountedTerminatedPods"
+    );
+}
+
+impl PodB {
+    /// A container status of `container`, terminated with `code` (no finish time, as upstream
+    /// builds most of these pods: the finish time falls back to the creation time).
+    fn terminated(mut self, container: &str, code: i32) -> Self {
+        self.status()
+            .container_statuses
+            .get_or_insert_with(Vec::new)
+            .push(ContainerStatus {
+                name: container.into(),
+                state: Some(ContainerState {
+                    terminated: Some(ContainerStateTerminated {
+                        exit_code: code,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        self
+    }
+    fn init_terminated(mut self, container: &str, code: i32) -> Self {
+        self.status()
+            .init_container_statuses
+            .get_or_insert_with(Vec::new)
+            .push(ContainerStatus {
+                name: container.into(),
+                state: Some(ContainerState {
+                    terminated: Some(ContainerStateTerminated {
+                        exit_code: code,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        self
+    }
+    fn no_finalizer(mut self) -> Self {
+        self.0.metadata.finalizers = None;
+        self
+    }
+    /// Deleted just now (upstream `DeletionTimestamp: &now`, no grace period).
+    fn deleted_now(mut self, now: SimTime) -> Self {
+        self.0.metadata.deletion_timestamp = Some(now.to_k8s());
+        self
+    }
+    fn failure_count(self, n: &str) -> Self {
+        self.annotation(JOB_INDEX_FAILURE_COUNT_ANNOTATION, n)
+    }
+}
+
+fn pfp_rule(
+    action: &str,
+    op: &str,
+    values: &[i32],
+    container: Option<&str>,
+) -> PodFailurePolicyRule {
+    on_exit_codes(action, op, values, container)
+}
+
+const FT: &str = "FailureTarget";
+const FAILED: &str = "Failed";
+const SCM: &str = "SuccessCriteriaMet";
+const COMPLETE: &str = "Complete";
+const TRUE: &str = "True";
+const BLE_MSG: &str = "Job has reached the specified backoff limit";
+
+#[test]
+fn test_sync_job_with_job_pod_failure_policy_upstream_table() {
+    // `onExitCodeRules`: Ignore In [1,2,3], FailJob In [5,6,7].
+    let on_exit_code_rules = || {
+        vec![
+            pfp_rule("Ignore", "In", &[1, 2, 3], None),
+            pfp_rule("FailJob", "In", &[5, 6, 7], None),
+        ]
+    };
+    let base = |p: i32, backoff: i32, rules: Vec<PodFailurePolicyRule>| {
+        job("foobar")
+            .parallelism(p)
+            .completions(p)
+            .backoff_limit(backoff)
+            .pod_failure_policy(rules)
+    };
+    let pf = "PodFailurePolicy";
+    let msg5 = "Container main-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1";
+    let failed = |b: PodB| b.phase("Failed");
+    let cases = vec![
+        {
+            let job = base(
+                1,
+                6,
+                vec![
+                    pfp_rule("Ignore", "In", &[1, 2, 3], Some("main-container")),
+                    pfp_rule("FailJob", "In", &[5, 6, 7], Some("main-container")),
+                ],
+            )
+            .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| {
+                    b.phase("Failed")
+                        .terminated("monitoring-container", 5)
+                        .exit("main-container", 42, t(1))
+                })],
+            );
+            status_case(
+                "default handling for pod failure if the container matching the exit codes does not match the containerName restriction",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 6, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| b.terminated("main-container", 5))],
+            );
+            status_case(
+                "running pod should not result in job fail based on OnExitCodes",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 6, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).terminated("main-container", 5)
+                })],
+            );
+            status_case(
+                "fail job based on OnExitCodes",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg5), (FAILED, TRUE, pf, msg5)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let mut b = base(1, 6, on_exit_code_rules());
+            b.status()
+                .conditions
+                .get_or_insert_with(Vec::new)
+                .push(JobCondition {
+                    type_: FT.into(),
+                    status: TRUE.into(),
+                    reason: Some(pf.into()),
+                    message: Some(msg5.into()),
+                    ..Default::default()
+                });
+            let job = b.build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).terminated("main-container", 5)
+                })],
+            );
+            status_case(
+                "job marked already as failure target with failed pod",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg5), (FAILED, TRUE, pf, msg5)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let gone = "Container main-container for pod default/already-deleted-pod failed with exit code 5 matching FailJob rule at index 1";
+            let mut b = base(1, 6, on_exit_code_rules());
+            b.status()
+                .conditions
+                .get_or_insert_with(Vec::new)
+                .push(JobCondition {
+                    type_: FT.into(),
+                    status: TRUE.into(),
+                    reason: Some(pf.into()),
+                    message: Some(gone.into()),
+                    ..Default::default()
+                });
+            let job = b.build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).terminated("main-container", 5)
+                })],
+            );
+            status_case(
+                "job marked already as failure target with failed pod, message based on already deleted pod",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, gone), (FAILED, TRUE, pf, gone)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            // Upstream lists this twice; with JobManagedBy on (1.34) the terminal condition waits
+            // for the running pod, which is deleted and counted as failed. With
+            // JobPodReplacementPolicy also on, that pod shows as terminating.
+            let msg = "Container main-container for pod default/mypod-1 failed with exit code 5 matching FailJob rule at index 1";
+            let job = base(2, 6, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| b),
+                    Box::new(move |b: PodB| failed(b).terminated("main-container", 5)),
+                ],
+            );
+            status_case(
+                "fail job with multiple pods; JobManagedBy enabled delays setting terminal condition",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg)],
+                    failed: 2,
+                    terminating: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 6, on_exit_code_rules()).indexed().build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).index("0").terminated("main-container", 5)
+                })],
+            );
+            status_case(
+                "fail indexed job based on OnExitCodes",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg5), (FAILED, TRUE, pf, msg5)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let msg = "Container main-container for pod default/mypod-0 failed with exit code 42 matching FailJob rule at index 0";
+            let job = base(1, 6, vec![pfp_rule("FailJob", "NotIn", &[5, 6, 7], None)]).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).terminated("main-container", 42)
+                })],
+            );
+            status_case(
+                "fail job based on OnExitCodes with NotIn operator",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg), (FAILED, TRUE, pf, msg)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 6, vec![pfp_rule("FailJob", "NotIn", &[5, 6, 7], None)]).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).exit("main-container", 5, t(1))
+                })],
+            );
+            status_case(
+                "default handling job based on OnExitCodes with NotIn operator",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let msg = "Container init-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1";
+            let job = base(1, 6, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b)
+                        .init_terminated("init-container", 5)
+                        .terminated("main-container", 143)
+                })],
+            );
+            status_case(
+                "fail job based on OnExitCodes for InitContainer",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg), (FAILED, TRUE, pf, msg)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 0, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b)
+                        .terminated("container1", 2)
+                        .terminated("container2", 6)
+                })],
+            );
+            status_case(
+                "ignore pod failure; both rules are matching, the first is executed only",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 0, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| failed(b).terminated("", 1))],
+            );
+            status_case(
+                "ignore pod failure based on OnExitCodes",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 0, on_exit_code_rules()).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| failed(b).terminated("", 10))],
+            );
+            status_case(
+                "default job based on OnExitCodes; JobManagedBy enabled triggers adding interim condition",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![
+                        (FT, TRUE, "BackoffLimitExceeded", BLE_MSG),
+                        (FAILED, TRUE, "BackoffLimitExceeded", BLE_MSG),
+                    ],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(
+                1,
+                6,
+                vec![
+                    pfp_rule("Count", "In", &[1, 2], None),
+                    pfp_rule("Ignore", "In", &[2, 3], None),
+                ],
+            )
+            .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| failed(b).exit("", 2, t(1)))],
+            );
+            status_case(
+                "count pod failure based on OnExitCodes; both rules are matching, the first is executed only",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(
+                1,
+                6,
+                vec![
+                    on_condition("Count", "ResourceLimitExceeded"),
+                    on_condition("Ignore", "DisruptionTarget"),
+                ],
+            )
+            .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b)
+                        .condition("ResourceLimitExceeded", TRUE)
+                        .condition("DisruptionTarget", TRUE)
+                        .exit("", 0, t(1))
+                })],
+            );
+            status_case(
+                "count pod failure based on OnPodConditions; both rules are matching, the first is executed only",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 0, vec![on_condition("Ignore", "DisruptionTarget")]).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).condition("DisruptionTarget", TRUE)
+                })],
+            );
+            status_case(
+                "ignore pod failure based on OnPodConditions",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(1, 0, vec![on_condition("Ignore", "DisruptionTarget")]).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b)
+                        .condition("DisruptionTarget", TRUE)
+                        .deleted_now(t(100))
+                })],
+            );
+            status_case(
+                "ignore pod failure based on OnPodConditions, ignored failures delays pod recreation",
+                job,
+                ps,
+                StatusWant::default(),
+            )
+        },
+        {
+            let msg = "Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0";
+            let job = base(1, 6, vec![on_condition("FailJob", "DisruptionTarget")]).build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(move |b: PodB| {
+                    failed(b).condition("DisruptionTarget", TRUE)
+                })],
+            );
+            status_case(
+                "fail job based on OnPodConditions",
+                job,
+                ps,
+                StatusWant {
+                    conditions: vec![(FT, TRUE, pf, msg), (FAILED, TRUE, pf, msg)],
+                    failed: 1,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            // Upstream runs it with JobPodReplacementPolicy off (terminating unset); 1.34
+            // counts the deleted pod as terminating. It is neither failed nor replaced.
+            let job = job("foobar")
+                .parallelism(1)
+                .backoff_limit(0)
+                .pod_failure_policy(vec![on_condition("Count", "DisruptionTarget")])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| b.phase("Pending").deleted_now(t(100)))],
+            );
+            status_case(
+                "terminating Pod not considered failed when JobPodFailurePolicy is enabled and used",
+                job,
+                ps,
+                StatusWant {
+                    terminating: 1,
+                    ..Default::default()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check_status(c);
+    }
+}
+
+#[test]
+fn test_sync_job_with_job_success_policy_upstream_table() {
+    let rule = |indexes: Option<&str>, count: Option<i32>| SuccessPolicyRule {
+        succeeded_indexes: indexes.map(Into::into),
+        succeeded_count: count,
+    };
+    let sp = "SuccessPolicy";
+    let m0 = "Matched rules at index 0";
+    let base = |n: i32, backoff: i32, rules: Vec<SuccessPolicyRule>| {
+        job("foobar")
+            .parallelism(n)
+            .completions(n)
+            .indexed()
+            .backoff_limit(backoff)
+            .success_policy(rules)
+    };
+    let with_cond = |mut b: JobB, type_: &str, reason: &str, msg: &str| {
+        b.status()
+            .conditions
+            .get_or_insert_with(Vec::new)
+            .push(JobCondition {
+                type_: type_.into(),
+                status: TRUE.into(),
+                reason: Some(reason.into()),
+                message: Some(msg.into()),
+                ..Default::default()
+            });
+        b
+    };
+    let disruption =
+        "Pod default/mypod-0 has condition DisruptionTarget matching FailJob rule at index 0";
+    let fail = |ix: &'static str| -> Box<dyn Fn(PodB) -> PodB> {
+        Box::new(move |b: PodB| b.index(ix).phase("Failed"))
+    };
+    let run =
+        |ix: &'static str| -> Box<dyn Fn(PodB) -> PodB> { Box::new(move |b: PodB| b.index(ix)) };
+    let ok = |ix: &'static str| -> Box<dyn Fn(PodB) -> PodB> {
+        Box::new(move |b: PodB| b.index(ix).phase("Succeeded"))
+    };
+    let max = i32::MAX;
+    let cases = vec![
+        {
+            let job = base(3, max, vec![rule(Some("0,1"), Some(1))]).build();
+            let ps = mypods(&job, vec![fail("0"), run("0"), ok("1"), run("2")]);
+            status_case(
+                "job with successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and some indexes fail",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    terminating: 2,
+                    completed_indexes: "1",
+                    conditions: vec![(SCM, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(2, max, vec![rule(Some("0,1"), Some(1))])
+                .pod_failure_policy(vec![on_condition("FailJob", "DisruptionTarget")])
+                .build();
+            let ps = mypods(&job, vec![fail("0"), run("0"), ok("1")]);
+            status_case(
+                "job with podFailurePolicy and successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet to podFailurePolicy",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    terminating: 1,
+                    completed_indexes: "1",
+                    conditions: vec![(SCM, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(2, max, vec![rule(Some("0,1"), Some(1))])
+                .backoff_limit_per_index(2)
+                .build();
+            let ps = mypods(&job, vec![fail("0"), run("0"), ok("1")]);
+            status_case(
+                "job with backoffLimitPerIndex and successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition if job meets to successPolicy and doesn't meet backoffLimitPerIndex",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    terminating: 1,
+                    completed_indexes: "1",
+                    failed_indexes: Some(""),
+                    conditions: vec![(SCM, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            // Upstream runs it with JobBackoffLimitPerIndex off (failedIndexes unset); the
+            // feature is GA in 1.34, so failedIndexes is "".
+            let b = base(2, max, vec![rule(Some("0,1"), Some(1))]).backoff_limit_per_index(2);
+            let job = with_cond(b, SCM, sp, m0).build();
+            let ps = mypods(&job, vec![fail("0"), ok("1")]);
+            status_case(
+                "job with successPolicy; jobPodReplacementPolicy feature enabled; job has both Complete and SuccessCriteriaMet condition when job meets to successPolicy and all pods have been already removed",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    failed_indexes: Some(""),
+                    conditions: vec![(SCM, TRUE, sp, m0), (COMPLETE, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let b = base(3, max, vec![rule(Some("0,1"), Some(1))]).backoff_limit_per_index(3);
+            let job = with_cond(b, SCM, sp, m0).build();
+            let ps = mypods(&job, vec![fail("0"), run("1"), ok("1"), run("2")]);
+            status_case(
+                "job with successPolicy; jobPodReplacementPolicy feature enabled; job has SuccessCriteriaMet condition when job meets to successPolicy and some pods still are running",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    terminating: 2,
+                    completed_indexes: "1",
+                    failed_indexes: Some(""),
+                    conditions: vec![(SCM, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(2, max, vec![rule(Some("0,1"), Some(1))])
+                .pod_failure_policy(vec![on_condition("FailJob", "DisruptionTarget")])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| {
+                        b.index("0")
+                            .phase("Failed")
+                            .condition("DisruptionTarget", TRUE)
+                    }),
+                    run("0"),
+                    ok("1"),
+                ],
+            );
+            status_case(
+                "job with successPolicy and podFailurePolicy; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and podFailurePolicy",
+                job,
+                ps,
+                StatusWant {
+                    failed: 2,
+                    succeeded: 1,
+                    terminating: 1,
+                    completed_indexes: "1",
+                    conditions: vec![(FT, TRUE, "PodFailurePolicy", disruption)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(2, max, vec![rule(Some("0,1"), Some(1))])
+                .backoff_limit_per_index(1)
+                .build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| b.index("0").phase("Failed").failure_count("1")),
+                    ok("1"),
+                ],
+            );
+            status_case(
+                "job with successPolicy and backoffLimitPerIndex; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and backoffLimitPerIndex",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    failed_indexes: Some("0"),
+                    conditions: vec![
+                        (FT, TRUE, "FailedIndexes", "Job has failed indexes"),
+                        (FAILED, TRUE, "FailedIndexes", "Job has failed indexes"),
+                    ],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            // Both the backoff limit and the success policy are met in one sync: the backoff
+            // limit wins (`exceedsBackoffLimit` is checked before `matchSuccessPolicy`).
+            let job = base(2, 1, vec![rule(Some("0,1"), Some(1))]).build();
+            let ps = mypods(&job, vec![fail("0"), fail("0"), ok("1")]);
+            status_case(
+                "job with successPolicy and backoffLimit; jobPodReplacementPolicy feature enabled; job has a failed condition when job meets to both successPolicy and backoffLimit",
+                job,
+                ps,
+                StatusWant {
+                    failed: 2,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    conditions: vec![
+                        (FT, TRUE, "BackoffLimitExceeded", BLE_MSG),
+                        (FAILED, TRUE, "BackoffLimitExceeded", BLE_MSG),
+                    ],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let b = base(2, max, vec![rule(None, Some(1))])
+                .pod_failure_policy(vec![on_condition("FailJob", "DisruptionTarget")])
+                .counted(1, 0);
+            let mut b = with_cond(b, SCM, sp, m0);
+            b.status().completed_indexes = Some("1".into());
+            b.status().terminating = Some(0);
+            let job = b.build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| {
+                        b.index("0")
+                            .phase("Failed")
+                            .condition("DisruptionTarget", TRUE)
+                    }),
+                    ok("1"),
+                ],
+            );
+            status_case(
+                "job with successPolicy and podFailurePolicy; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meets podFailurePolicy",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    conditions: vec![(SCM, TRUE, sp, m0), (COMPLETE, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let b = base(2, max, vec![rule(Some("1"), None)])
+                .backoff_limit_per_index(1)
+                .counted(1, 0);
+            let mut b = with_cond(b, SCM, sp, m0);
+            b.status().completed_indexes = Some("1".into());
+            b.status().terminating = Some(0);
+            let job = b.build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| b.index("0").phase("Failed").failure_count("1")),
+                    ok("1"),
+                ],
+            );
+            status_case(
+                "job with successPolicy and backoffLimitPerIndex; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meet backoffLimitPerIndex",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    failed_indexes: Some("0"),
+                    conditions: vec![(SCM, TRUE, sp, m0), (COMPLETE, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let b = base(2, 1, vec![rule(Some("0,1"), Some(1))]).counted(1, 0);
+            let mut b = with_cond(b, SCM, sp, m0);
+            b.status().completed_indexes = Some("1".into());
+            b.status().terminating = Some(0);
+            let job = b.build();
+            let ps = mypods(&job, vec![fail("0"), ok("1")]);
+            status_case(
+                "job with successPolicy and backoffLimit; jobPodReplacementPolicy feature enabled; job with SuccessCriteriaMet has never been transitioned to FailureTarget and Failed even if job meets backoffLimit",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    conditions: vec![(SCM, TRUE, sp, m0), (COMPLETE, TRUE, sp, m0)],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let b = base(2, max, vec![rule(Some("0,1"), Some(1))])
+                .pod_failure_policy(vec![on_condition("FailJob", "DisruptionTarget")])
+                .counted(0, 1);
+            let mut b = with_cond(b, FT, "PodFailurePolicy", disruption);
+            b.status().completed_indexes = Some("1".into());
+            b.status().terminating = Some(0);
+            let job = b.build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| {
+                        b.index("0")
+                            .phase("Failed")
+                            .condition("DisruptionTarget", TRUE)
+                            .no_finalizer()
+                    }),
+                    ok("1"),
+                ],
+            );
+            status_case(
+                "job with successPolicy and podFailureTarget; jobPodReplacementPolicy feature enabled; job with FailureTarget has never been transitioned to SuccessCriteriaMet even if job meets successPolicy",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    succeeded: 1,
+                    completed_indexes: "1",
+                    conditions: vec![
+                        (FT, TRUE, "PodFailurePolicy", disruption),
+                        (FAILED, TRUE, "PodFailurePolicy", disruption),
+                    ],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .indexed()
+                .backoff_limit(max)
+                .build();
+            let ps = mypods(&job, vec![ok("0")]);
+            let cr = "CompletionsReached";
+            let msg = "Reached expected number of succeeded pods";
+            status_case(
+                "job without successPolicy; jobSuccessPolicy is enabled; job got SuccessCriteriaMet and Completion with CompletionsReached reason conditions",
+                job,
+                ps,
+                StatusWant {
+                    succeeded: 1,
+                    completed_indexes: "0",
+                    conditions: vec![(SCM, TRUE, cr, msg), (COMPLETE, TRUE, cr, msg)],
+                    ..Default::default()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check_status(c);
+    }
+}
+
+#[test]
+fn test_sync_job_past_deadline_upstream_gate_cases() {
+    // startTime 15 s (resp. 10 s) before now, as upstream sets it.
+    let cases = vec![
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(2)
+                .active_deadline(10)
+                .started(t(85))
+                .build();
+            let ps = vec![
+                pod(&job, "s").succeeded(t(1)).build(),
+                pod(&job, "a").build(),
+            ];
+            case(
+                "activeDeadlineSeconds exceeded; JobManagedBy enabled",
+                job,
+                ps,
+                Want {
+                    succeeded: 1,
+                    failed: 1,
+                    deletions: 1,
+                    terminating: 1,
+                    pod_patches: 2,
+                    conditions: vec![("FailureTarget", "DeadlineExceeded")],
+                    ..w()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(1)
+                .completions(1)
+                .backoff_limit(0)
+                .active_deadline(1)
+                .started(t(90))
+                .build();
+            let ps = vec![pod(&job, "f").failed(t(1)).build()];
+            case(
+                "activeDeadlineSeconds exceeded and backofflimit reached; JobManagedBy enabled",
+                job,
+                ps,
+                Want {
+                    failed: 1,
+                    pod_patches: 1,
+                    conditions: vec![
+                        ("FailureTarget", "BackoffLimitExceeded"),
+                        ("Failed", "BackoffLimitExceeded"),
+                    ],
+                    events: vec!["BackoffLimitExceeded"],
+                    ..w()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check(c);
+    }
+}
+
+/// `TestSingleJobFailedCondition`: a `Failed=False` condition already present is turned `True`
+/// in place, so the Job ends with exactly one `Failed` condition.
+#[test]
+fn test_single_job_failed_condition() {
+    let job = job("foobar")
+        .parallelism(1)
+        .completions(1)
+        .active_deadline(10)
+        .started(t(85))
+        .condition("Failed", "False", "DeadlineExceeded")
+        .build();
+    let store = store_with(&job, &[]);
+    let out = sync_job(&job, &store, BackoffRecord::default(), t(100)).outcome;
+    assert!(!out
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::Delete { .. })));
+    let actual = out
+        .actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Update(Object::Job(j)) => Some(j.clone()),
+            _ => None,
+        })
+        .expect("Expected job modification");
+    let failed: Vec<&JobCondition> = actual
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|c| c.type_ == "Failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "Unexpected number of failed conditions");
+    assert_eq!(failed[0].status, "True");
+}
+
+/// `TestSyncJobComplete`: syncing a complete Job leaves its conditions alone.
+#[test]
+fn test_sync_job_complete() {
+    let job = job("foobar")
+        .parallelism(1)
+        .completions(1)
+        .condition("Complete", "True", "")
+        .build();
+    let store = store_with(&job, &[]);
+    let res = sync_job(&job, &store, BackoffRecord::default(), t(100));
+    assert!(res.outcome.actions.is_empty());
+    assert_eq!(
+        job.status.and_then(|s| s.conditions).map(|c| c.len()),
+        Some(1)
+    );
+}
+
+/// `TestSyncJobWhenManagedBy`, the cases reachable with JobManagedBy on (GA in 1.34).
+#[test]
+fn test_sync_job_when_managed_by() {
+    let base = |managed_by: Option<&str>| {
+        let mut b = job("foobar").parallelism(2).completions(2).started(t(0));
+        b.spec().managed_by = managed_by.map(Into::into);
+        let st = b.status();
+        st.active = Some(1);
+        st.ready = Some(1);
+        b.build()
+    };
+    // A custom managedBy: the status is unchanged, nothing is created.
+    let custom = base(Some("custom-managed-by"));
+    let store = store_with(&custom, &[]);
+    let res = sync_job(&custom, &store, BackoffRecord::default(), t(100));
+    assert!(
+        res.outcome.actions.is_empty(),
+        "job with custom value of managedBy; feature enabled; the status is unchanged"
+    );
+    for (name, job) in [
+        (
+            "job with well known value of the managedBy; feature enabled; the status is updated",
+            base(Some("kubernetes.io/job-controller")),
+        ),
+        (
+            "job without the managedBy; feature enabled; the status is updated",
+            base(None),
+        ),
+    ] {
+        let store = store_with(&job, &[]);
+        let res = sync_job(&job, &store, BackoffRecord::default(), t(100));
+        let st = res
+            .outcome
+            .actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Update(Object::Job(j)) => j.status.clone(),
+                _ => None,
+            })
+            .unwrap_or_default();
+        assert_eq!(st.active, Some(2), "{name}: active");
+        assert_eq!(st.ready, Some(0), "{name}: ready");
+        assert_eq!(st.terminating, Some(0), "{name}: terminating");
+        assert_eq!(st.start_time, Some(t(0).to_k8s()), "{name}: startTime");
+        assert_eq!(
+            st.uncounted_terminated_pods,
+            Some(Default::default()),
+            "{name}: uncounted"
+        );
+    }
+}
+
+#[test]
+fn test_sync_job_with_job_backoff_limit_per_index_upstream_table() {
+    let base = |backoff: i32| {
+        job("foobar")
+            .parallelism(2)
+            .completions(2)
+            .indexed()
+            .backoff_limit(backoff)
+            .backoff_limit_per_index(1)
+    };
+    let max = i32::MAX;
+    let cases = vec![
+        {
+            let job = base(max).build();
+            let ps = mypods(
+                &job,
+                vec![
+                    Box::new(|b: PodB| b.index("0").phase("Failed").failure_count("0")),
+                    Box::new(|b: PodB| b.index("0").phase("Pending").failure_count("1")),
+                ],
+            );
+            status_case(
+                "single failed pod replaced already",
+                job,
+                ps,
+                StatusWant {
+                    active: 2,
+                    failed: 1,
+                    failed_indexes: Some(""),
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = base(max)
+                .pod_failure_policy(vec![pfp_rule("FailIndex", "In", &[3], None)])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| {
+                    b.index("0")
+                        .phase("Failed")
+                        .terminated("", 3)
+                        .failure_count("0")
+                })],
+            );
+            status_case(
+                "single failed index due to FailIndex action, the job continues",
+                job,
+                ps,
+                StatusWant {
+                    active: 1,
+                    failed: 1,
+                    failed_indexes: Some("0"),
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let msg = "Container x for pod default/mypod-0 failed with exit code 3 matching FailJob rule at index 0";
+            let job = base(6)
+                .pod_failure_policy(vec![pfp_rule("FailJob", "In", &[3], None)])
+                .build();
+            let ps = mypods(
+                &job,
+                vec![Box::new(|b: PodB| {
+                    b.index("0")
+                        .phase("Failed")
+                        .terminated("x", 3)
+                        .failure_count("0")
+                })],
+            );
+            status_case(
+                "job failed index due to FailJob action",
+                job,
+                ps,
+                StatusWant {
+                    failed: 1,
+                    failed_indexes: Some(""),
+                    conditions: vec![
+                        (FT, TRUE, "PodFailurePolicy", msg),
+                        (FAILED, TRUE, "PodFailurePolicy", msg),
+                    ],
+                    ..Default::default()
+                },
+            )
+        },
+    ];
+    for c in cases {
+        check_status(c);
+    }
+}

@@ -3064,8 +3064,11 @@ impl<'h> Shell<'h> {
                 return Err(Flow::Exit(1));
             }
         };
-        let text = self.expand_string(&word)?;
-        let n = self.arith(&text)?;
+        // A subscript may hold another subscripted expansion: bound the nesting.
+        self.enter()?;
+        let text = self.expand_string(&word);
+        self.leave();
+        let n = self.arith(&text?)?;
         if n >= 0 {
             return Ok(usize::try_from(n).unwrap_or(usize::MAX));
         }
@@ -6191,6 +6194,15 @@ mod tests {
 
     #[test]
     fn bash_arrays() {
+        const NESTED: &str = concat!(
+            "a=(0); echo ",
+            "${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[",
+            "${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[",
+            "${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[",
+            "${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[${a[0]}",
+            "]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}",
+            "]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}]}",
+        );
         const SCRIPT: &str = "items=(foo bar baz qux xyz)\necho ${items[$JOB_COMPLETION_INDEX]} ${items[1]} ${#items[@]} ${items[-1]} ${#items[2]}\nfor x in \"${items[@]}\"; do printf '[%s]' \"$x\"; done; echo\nitems[7]=seven; echo ${!items[@]}; echo \"${items[*]}\"; echo $items ${items[5]:-unset}\nn=items; echo ${!n}";
         let cases = [
             Case {
@@ -6211,6 +6223,13 @@ mod tests {
                 name: "arrays are bash syntax: dash rejects them",
                 command: &["sh", "-c", "a=(1 2); echo no"],
                 out: &[(0, E, "sh: 1: Syntax error: \"(\" unexpected")],
+                end: exit(0, 2),
+                ..BASE
+            },
+            Case {
+                name: "deeply nested subscripts hit the nesting bound instead of the stack",
+                command: &["bash", "-c", NESTED],
+                out: &[(0, E, "bash: 1: maximum nesting depth exceeded")],
                 end: exit(0, 2),
                 ..BASE
             },

@@ -12,9 +12,11 @@ const dir = process.argv[2] ?? 'dist';
 // the store indices, +37 KB, which CI measured at 970 KB after the 940 KB ceiling had been set;
 // then to 1005 KB for kubectl run/expose/create namespace, --dry-run and -o on the creating
 // commands, get all, the generic and EndpointSlice describers and the incremental event cache,
-// +25 KB at 995 KB.)
+// +25 KB at 995 KB; then to 1075 KB for the bounded Python subset the kubernetes.io Job examples
+// run, Go templates (-o go-template), container files and volumes, bash arrays, ping and pod DNS,
+// the logs options and the engine's lookup indices, +65 KB at 1066 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1005 * 1024;
+const BUDGET = 1075 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

@@ -392,7 +392,17 @@ impl Playground {
     fn apply_action(&mut self, action: UiAction) {
         match action {
             UiAction::Run { line, stdin } => {
-                self.exec(&line, stdin.as_deref(), true);
+                let e = self.exec(&line, stdin.as_deref(), true);
+                // A button's command can fail where its output is not in view (the console is
+                // another pane on a phone): say so in the status line too.
+                if !e.ok {
+                    let why = e
+                        .stderr
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("failed");
+                    self.notice = Some(format!("{line}: {why}"));
+                }
             }
             UiAction::Prompt(p) => {
                 self.prompt = p;

@@ -180,3 +180,16 @@ test('a mistyped ?scenario= or ?lesson= link says so instead of showing somethin
   assert.equal(await known.getByRole('status').count(), 0);
   await shot(known, 'embed-pi-job.png');
 });
+
+test('a button command that fails says why in the status line (the console is another pane on a phone)', async () => {
+  const page = await env.open('?play=0', PHONE);
+  await page.getByRole('button', { name: 'Add taint to n1' }).click();
+  await page.getByRole('textbox', { name: 'New taint for n1' }).fill('gpu=true:Sometimes');
+  await page.getByRole('button', { name: 'Add taint', exact: true }).click();
+  const status = page.getByRole('status').filter({ hasText: /^kubectl taint node n1 gpu=true:Sometimes: .*Sometimes/ });
+  await status.waitFor();
+  await shot(page, 'phone-failed-button.png');
+  await status.getByRole('button', { name: 'Dismiss message' }).click();
+  await status.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

@@ -92,7 +92,7 @@ fn workload_view(p: &RowProps) -> Html {
                 </table></div>
                 <h4>{ "Conditions" }</h4>
                 if r.conditions.is_empty() { <p class="muted small">{ "none" }</p> } else {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Conditions of {label}")}><table class="kubectl">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Conditions of {label}")}><table class="kubectl messages">
                         <thead><tr><th>{ "TYPE" }</th><th>{ "STATUS" }</th><th>{ "REASON" }</th><th>{ "MESSAGE" }</th></tr></thead>
                         <tbody>{ for r.conditions.iter().map(|c| html! {
                             <tr><td>{ &c.type_ }</td><td>{ &c.status }</td><td>{ &c.reason }</td><td>{ &c.message }</td></tr>
@@ -101,7 +101,7 @@ fn workload_view(p: &RowProps) -> Html {
                 }
                 <h4>{ "Events" }</h4>
                 if r.events.is_empty() { <p class="muted small">{ "none" }</p> } else {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Events of {label}")}><table class="kubectl">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Events of {label}")}><table class="kubectl messages">
                         <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "MESSAGE" }</th></tr></thead>
                         <tbody>{ for r.events.iter().map(|e| html! {
                             <tr><td>{ &e.last_seen }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.message }</td></tr>

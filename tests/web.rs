@@ -225,6 +225,8 @@ async fn invalid_yaml_is_marked_at_its_line_and_the_text_stays() {
         })
         .await;
     assert!(feedback.contains("Line 5"), "{feedback}");
+    // Said in words, not by the box's colour alone.
+    assert!(feedback.contains("Apply failed"), "{feedback}");
     assert_eq!(area.value(), bad, "the editor keeps the text");
     page.labelled("Node n3");
 }

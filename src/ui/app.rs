@@ -63,6 +63,16 @@ fn initial(params: &UrlParams) -> Playground {
         return pg;
     }
     let named = params.scenario.as_deref().and_then(scenario::named);
+    // A mistyped link must not look like the scenario it names: say what happened instead.
+    let unknown = match (&params.lesson, &params.scenario, &named) {
+        (Some(l), _, _) => Some(format!(
+            "There is no lesson \"{l}\": the Lesson menu lists them. This is your own cluster."
+        )),
+        (None, Some(s), None) => Some(format!(
+            "There is no scenario \"{s}\" (try default, empty, nodes or an example's name, such as pi-job). This is your own cluster."
+        )),
+        _ => None,
+    };
     let mut pg = match named {
         Some(sc) => Playground::from_scenario(&sc, Vec::new(), None),
         None => {
@@ -72,17 +82,21 @@ fn initial(params: &UrlParams) -> Playground {
         }
     };
     pg.playing = params.play.unwrap_or(true);
+    pg.notice = unknown;
     pg
 }
 
+/// Whether Space belongs to the focused element: typing, a control, or a focusable scroll box
+/// (the console, the event list), which Space scrolls.
 fn is_typing_target(e: &KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
             matches!(
                 el.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "textarea" | "select" | "button" | "summary" | "a" | "option"
-            )
+                "input" | "textarea" | "select" | "button" | "summary" | "a" | "option" | "dialog"
+            ) || el.has_attribute("tabindex")
+                || el.has_attribute("contenteditable")
         })
 }
 

@@ -36,6 +36,8 @@ pub struct ConsoleEntry {
 /// The result of the last Apply/Delete, shown beside the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditorFeedback {
+    /// What ran: `"apply"` or `"delete"`.
+    pub verb: &'static str,
     /// Whether the command succeeded.
     pub ok: bool,
     /// Its output (stdout then stderr).
@@ -314,11 +316,13 @@ impl Playground {
         entry
     }
 
-    fn editor_command(&mut self, line: &str) {
+    fn editor_command(&mut self, verb: &'static str) {
+        let line = format!("kubectl {verb} -f -");
         let text = self.editor.clone();
-        let e = self.exec(line, Some(&text), true);
+        let e = self.exec(&line, Some(&text), true);
         let both = format!("{}{}", e.stdout, e.stderr);
         self.feedback = Some(EditorFeedback {
+            verb,
             ok: e.ok,
             position: if e.ok {
                 None
@@ -388,7 +392,17 @@ impl Playground {
     fn apply_action(&mut self, action: UiAction) {
         match action {
             UiAction::Run { line, stdin } => {
-                self.exec(&line, stdin.as_deref(), true);
+                let e = self.exec(&line, stdin.as_deref(), true);
+                // A button's command can fail where its output is not in view (the console is
+                // another pane on a phone): say so in the status line too.
+                if !e.ok {
+                    let why = e
+                        .stderr
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("failed");
+                    self.notice = Some(format!("{line}: {why}"));
+                }
             }
             UiAction::Prompt(p) => {
                 self.prompt = p;
@@ -436,8 +450,8 @@ impl Playground {
                     self.editor_previous = Some(std::mem::replace(&mut self.editor, prev));
                 }
             }
-            UiAction::Apply => self.editor_command("kubectl apply -f -"),
-            UiAction::Delete => self.editor_command("kubectl delete -f -"),
+            UiAction::Apply => self.editor_command("apply"),
+            UiAction::Delete => self.editor_command("delete"),
             UiAction::Tick(ms) => {
                 if self.playing {
                     // Rounded to whole milliseconds; the log stays exact.

@@ -63,7 +63,7 @@ pub fn console_pane() -> Html {
                 <button type="button" onclick={clear}>{ "Clear console" }</button>
             </div>
             <div class="transcript" role="log" aria-label="Console output" tabindex="0" ref={log}
-                data-next-seq={state.console_seq.to_string()}>
+                data-next-seq={state.console_seq.to_string()}><div class="stack">
                 if state.console.is_empty() {
                     <p class="muted small">{ "Try: get pods -A, get nodes --show-labels, describe ds -n kube-system, sim advance 30s, help" }</p>
                 }
@@ -74,7 +74,7 @@ pub fn console_pane() -> Html {
                         if !e.stderr.is_empty() { <pre class="err">{ &e.stderr }</pre> }
                     </div>
                 }) }
-            </div>
+            </div></div>
             <form class="prompt" onsubmit={onsubmit}>
                 <label for="console-input" class="dollar">{ "$" }</label>
                 <input id="console-input" value={state.prompt.clone()} {oninput} {onkeydown}

@@ -2,6 +2,7 @@
 //! never drift), line numbers, the example menu, Apply (Ctrl/Cmd+Enter) and Delete, and the API
 //! server's error marked at its line and column.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{input_value, use_playground};
@@ -57,6 +58,14 @@ pub fn editor_pane() -> Html {
             let id = input_value(&e);
             if !id.is_empty() {
                 s.dispatch(UiAction::LoadExample(id));
+            }
+            // Back to "Load an example…": picking the same example again (after editing it)
+            // must load it again, and a change event fires only on a new choice.
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                sel.set_value("");
             }
         })
     };
@@ -123,6 +132,16 @@ pub fn editor_pane() -> Html {
             <div id="editor-feedback" class="feedback" aria-live="polite">
                 if let Some(f) = feedback {
                     <div class={classes!(if f.ok { "ok" } else { "error" })}>
+                        // Said in words (and an icon), not by the box's colour alone.
+                        <p class="verdict">
+                            <span aria-hidden="true">{ if f.ok { "✓ " } else { "✕ " } }</span>
+                            { match (f.verb, f.ok) {
+                                ("delete", true) => "Deleted",
+                                ("delete", false) => "Delete failed",
+                                (_, true) => "Applied",
+                                (_, false) => "Apply failed",
+                            } }
+                        </p>
                         if let Some(p) = f.position {
                             <p class="where">
                                 { match p.column { Some(c) => format!("Line {}, column {c}", p.line), None => format!("Line {}", p.line) } }

@@ -68,7 +68,9 @@ pub fn events_pane() -> Html {
                 </label>
             </div>
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
-            <div class="events-scroll" tabindex="0" role="region" aria-label="Event list">
+            // Stays scrolled to the newest event (CSS: a column-reverse box starts at its end and
+            // keeps the rows in view when scrolled up), also when the pane was hidden (narrow).
+            <div class="events-scroll" tabindex="0" role="region" aria-label="Event list"><div class="stack">
                 <table class="kubectl events">
                     <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th></tr></thead>
                     <tbody>
@@ -83,7 +85,7 @@ pub fn events_pane() -> Html {
                     </tbody>
                 </table>
                 if rows.is_empty() { <p class="muted small">{ "No events yet." }</p> }
-            </div>
+            </div></div>
         </>
     }
 }

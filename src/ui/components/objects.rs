@@ -86,27 +86,27 @@ fn workload_view(p: &RowProps) -> Html {
                     </div>
                     <span class="small">{ described.clone() }{ format!(" / {target}") }</span>
                 </summary>
-                <table class="kubectl">
+                <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{label} as kubectl get lists it")}><table class="kubectl">
                     <thead><tr><th>{ "NAME" }</th>{ for r.columns.iter().map(|(h, _)| html! { <th>{ *h }</th> }) }</tr></thead>
                     <tbody><tr><td>{ &r.name }</td>{ for r.columns.iter().map(|(_, v)| html! { <td>{ v }</td> }) }</tr></tbody>
-                </table>
+                </table></div>
                 <h4>{ "Conditions" }</h4>
                 if r.conditions.is_empty() { <p class="muted small">{ "none" }</p> } else {
-                    <table class="kubectl">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Conditions of {label}")}><table class="kubectl messages">
                         <thead><tr><th>{ "TYPE" }</th><th>{ "STATUS" }</th><th>{ "REASON" }</th><th>{ "MESSAGE" }</th></tr></thead>
                         <tbody>{ for r.conditions.iter().map(|c| html! {
                             <tr><td>{ &c.type_ }</td><td>{ &c.status }</td><td>{ &c.reason }</td><td>{ &c.message }</td></tr>
                         }) }</tbody>
-                    </table>
+                    </table></div>
                 }
                 <h4>{ "Events" }</h4>
                 if r.events.is_empty() { <p class="muted small">{ "none" }</p> } else {
-                    <table class="kubectl">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Events of {label}")}><table class="kubectl messages">
                         <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "MESSAGE" }</th></tr></thead>
                         <tbody>{ for r.events.iter().map(|e| html! {
                             <tr><td>{ &e.last_seen }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.message }</td></tr>
                         }) }</tbody>
-                    </table>
+                    </table></div>
                     if r.older_events > 0 {
                         <p class="muted small">{ format!("{} older event{} not shown: ", r.older_events, if r.older_events == 1 { "" } else { "s" }) }
                             <code>{ format!("kubectl describe {} {}", kind_word(r.kind), r.name) }</code>{ " lists them all." }</p>

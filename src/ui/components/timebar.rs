@@ -47,7 +47,9 @@ pub fn time_bar() -> Html {
         <div class="timebar" role="group" aria-label="Simulated time">
             <button type="button" class="primary play" aria-keyshortcuts="Space"
                 onclick={act(UiAction::SetPlaying(!playing))}>
-                <span aria-hidden="true">{ if playing { "⏸ " } else { "▶ " } }</span>{ if playing { "Pause" } else { "Play" } }
+                // Drawn in CSS: the ⏸ glyph is missing from many fonts (a box instead).
+                <span class={classes!("icon", if playing { "i-pause" } else { "i-play" })} aria-hidden="true"></span>
+                { if playing { "Pause" } else { "Play" } }
             </button>
             <label class="inline">{ "Speed " }
                 <select onchange={on_speed} aria-label="Speed">

@@ -359,3 +359,23 @@ fn outside_a_lesson_lesson_actions_do_nothing() {
     assert!(p.console.is_empty());
     assert!(log_lines(&p).is_empty());
 }
+
+#[test]
+fn a_failing_button_command_is_said_in_the_status_line() {
+    let mut p = empty();
+    p.apply(UiAction::Run {
+        line: "kubectl cordon nope".into(),
+        stdin: None,
+    });
+    let notice = p.notice.clone().expect("a notice");
+    assert!(
+        notice.starts_with("kubectl cordon nope: ") && notice.contains("not found"),
+        "{notice}"
+    );
+    p.apply(UiAction::Notice(None));
+    p.apply(UiAction::Run {
+        line: "sim node add n1".into(),
+        stdin: None,
+    });
+    assert_eq!(p.notice, None, "a command that worked adds no notice");
+}

@@ -1,0 +1,195 @@
+// A new learner's walkthrough, desktop (1280×800) and phone (390×844): what they see must fit the
+// screen, say what happened in words, stay scrolled to the newest line, and keep Space for
+// whatever has focus. Screenshots of each step go to artifacts/walkthrough/ (look at them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setup, runInConsole, advance, artifacts } from './helpers.mjs';
+
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+let env;
+before(async () => {
+  env = await setup();
+  await mkdir(path.join(artifacts, 'walkthrough'), { recursive: true });
+});
+after(async () => { await env?.close(); });
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, 'walkthrough', name), fullPage: true });
+
+/** Elements wider than the window (the page must never scroll sideways). */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const wide = [];
+    if (document.documentElement.scrollWidth > w) wide.push(`document ${document.documentElement.scrollWidth} > ${w}`);
+    return wide;
+  });
+}
+
+/** Whether `inner`'s box lies inside `outer`'s visible box (±1 px). */
+async function inside(inner, outer) {
+  const a = await inner.boundingBox();
+  const b = await outer.boundingBox();
+  assert.ok(a && b, 'both are drawn');
+  return a.y >= b.y - 1 && a.y + a.height <= b.y + b.height + 1 && a.x >= b.x - 1 && a.x + a.width <= b.x + b.width + 1;
+}
+
+/** The narrow layout's pane switch. */
+const tab = (page, name) => page.getByRole('navigation', { name: 'Panes' }).getByRole('button', { name, exact: true }).click();
+
+test('phone: no pane makes the page scroll sideways', async () => {
+  const page = await env.open('?play=0', PHONE);
+  assert.deepEqual(await overflow(page), [], 'header with the lesson menu');
+  await shot(page, 'phone-cluster.png');
+  await tab(page, 'Editor');
+  await page.getByRole('combobox', { name: 'Examples' }).selectOption('pod-failure-policy-job');
+  assert.deepEqual(await overflow(page), [], 'editor with the longest example title');
+  await tab(page, 'Console');
+  await advance(page, '30s');
+  await tab(page, 'Objects');
+  for (const s of await page.locator('.workload summary').all()) await s.click();
+  assert.deepEqual(await overflow(page), [], 'objects, every row open');
+  // Each row's status (an icon and a word) is on screen, not pushed past the edge.
+  const badge = page.locator('.workload summary .badge').first();
+  assert.ok(await inside(badge, page.locator('.pane-objects')), 'the status badge is inside the pane');
+  await shot(page, 'phone-objects.png');
+  await tab(page, 'Events');
+  assert.deepEqual(await overflow(page), [], 'events');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the play button draws its icon (no font glyph) and says Play or Pause', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  const play = page.getByRole('button', { name: 'Play', exact: true });
+  assert.equal((await play.textContent()).trim(), 'Play');
+  await play.click();
+  const pause = page.getByRole('button', { name: 'Pause', exact: true });
+  assert.equal((await pause.textContent()).trim(), 'Pause');
+  await pause.click();
+});
+
+test('Apply says Applied or Apply failed in words; an error at line 10+ keeps the gutter aligned', async () => {
+  const page = await env.open('?scenario=nodes&play=0', DESKTOP);
+  const feedback = page.locator('#editor-feedback');
+  await page.getByRole('combobox', { name: 'Examples' }).selectOption('indexed-job');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await feedback.getByText(/^\W*Applied$/).waitFor();
+  await feedback.getByText('job.batch/indexed-job created').waitFor();
+  await shot(page, 'desktop-applied.png');
+
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  const text = await editor.inputValue();
+  await editor.fill(text.replace('    spec:\n', '    spec:\n     bad: x\n'));
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await feedback.getByText(/^\W*Apply failed$/).waitFor();
+  const where = await feedback.locator('.where').textContent();
+  const line = Number(/Line (\d+)/.exec(where)?.[1]);
+  assert.ok(line >= 10, `an error past line 9: ${where}`);
+  // The marked line number sits on the same row as the marked code line.
+  const mark = await page.locator('.gutter .err').boundingBox();
+  const code = await page.locator('.code .line.err').boundingBox();
+  const middle = (box) => box.y + box.height / 2;
+  assert.ok(Math.abs(middle(mark) - middle(code)) <= 2, `gutter ${JSON.stringify(mark)} vs code ${JSON.stringify(code)}`);
+  assert.equal(await page.locator('.gutter > span').count(), text.split('\n').length + 1, 'one number per line');
+  await shot(page, 'desktop-apply-failed.png');
+
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await feedback.getByText(/^\W*Delete failed$/).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('picking the same example again loads it again (the edits can be restored)', async () => {
+  const page = await env.open('?scenario=nodes&play=0', DESKTOP);
+  const examples = page.getByRole('combobox', { name: 'Examples' });
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  await examples.selectOption('pi-job');
+  const pi = await editor.inputValue();
+  assert.match(pi, /name: pi/);
+  await editor.fill(pi.replace('backoffLimit: 4', 'backoffLimit: 1'));
+  await examples.selectOption('pi-job');
+  assert.equal(await editor.inputValue(), pi);
+  await page.getByRole('button', { name: 'Restore previous text' }).click();
+  assert.match(await editor.inputValue(), /backoffLimit: 1/);
+});
+
+test('the event list and the console stay on their newest line, also after a pane switch', async () => {
+  const desktop = await env.open('?play=0', DESKTOP);
+  await desktop.getByRole('button', { name: 'Add node' }).click();
+  const form = desktop.getByRole('form', { name: 'Add node' });
+  await form.getByRole('textbox', { name: 'Name' }).fill('n4');
+  await form.getByRole('textbox', { name: 'Labels' }).fill('disktype=ssd');
+  await form.getByRole('button', { name: 'Create node' }).click();
+  await advance(desktop, '20s');
+  const list = desktop.getByRole('region', { name: 'Event list' });
+  await list.getByRole('row').filter({ hasText: 'Successfully assigned kube-system/fluentd-elasticsearch-' })
+    .filter({ hasText: ' to n4' }).waitFor({ state: 'attached' });
+  const newest = list.getByRole('row').last();
+  assert.ok(await inside(newest, list), 'the newest event is in view');
+  // Every event keeps its table row and cells (read as a table, drawn on two lines).
+  assert.equal(await newest.getByRole('cell').count(), 5);
+  await shot(desktop, 'desktop-events.png');
+
+  const phone = await env.open('?play=0', PHONE);
+  await tab(phone, 'Console');
+  for (let i = 0; i < 12; i++) await runInConsole(phone, 'kubectl get nodes');
+  await tab(phone, 'Cluster');
+  await phone.getByRole('button', { name: 'Cordon n2' }).click();
+  await tab(phone, 'Console');
+  const log = phone.getByRole('log', { name: 'Console output' });
+  const last = log.locator('.entry').last();
+  assert.match(await last.textContent(), /kubectl cordon n2/);
+  assert.ok(await inside(last, log), 'the command a button ran is in view');
+  await tab(phone, 'Events');
+  const events = phone.getByRole('region', { name: 'Event list' });
+  assert.ok(await inside(events.getByRole('row').last(), events), 'the newest event is in view');
+  await shot(phone, 'phone-events.png');
+  assert.deepEqual(phone.errors, []);
+});
+
+test('Space plays on the page, but types in inputs and scrolls a focused list', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  const input = page.getByRole('textbox', { name: 'kubectl command' });
+  await input.focus();
+  await page.keyboard.type('get pods ');
+  assert.equal(await input.inputValue(), 'get pods ');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await page.getByRole('region', { name: 'Event list' }).focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await page.getByRole('log', { name: 'Console output' }).focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+});
+
+test('a mistyped ?scenario= or ?lesson= link says so instead of showing something else', async () => {
+  const page = await env.open('?scenario=pi-jbo&play=0', DESKTOP);
+  await page.getByRole('status').filter({ hasText: 'There is no scenario "pi-jbo"' }).waitFor();
+  const lesson = await env.open('?lesson=nope&play=0', DESKTOP);
+  await lesson.getByRole('status').filter({ hasText: 'There is no lesson "nope"' }).waitFor();
+  // A known one shows no such message.
+  const known = await env.open('?scenario=pi-job&embed=1&play=0', { viewport: { width: 800, height: 600 } });
+  await known.getByRole('listitem', { name: 'Node n1' }).waitFor();
+  assert.equal(await known.getByRole('status').count(), 0);
+  await shot(known, 'embed-pi-job.png');
+});
+
+test('a button command that fails says why in the status line (the console is another pane on a phone)', async () => {
+  const page = await env.open('?play=0', PHONE);
+  await page.getByRole('button', { name: 'Add taint to n1' }).click();
+  await page.getByRole('textbox', { name: 'New taint for n1' }).fill('gpu=true:Sometimes');
+  await page.getByRole('button', { name: 'Add taint', exact: true }).click();
+  const status = page.getByRole('status').filter({ hasText: /^kubectl taint node n1 gpu=true:Sometimes: .*Sometimes/ });
+  await status.waitFor();
+  await shot(page, 'phone-failed-button.png');
+  await status.getByRole('button', { name: 'Dismiss message' }).click();
+  await status.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

@@ -178,6 +178,8 @@ test('a mistyped ?scenario= or ?lesson= link says so instead of showing somethin
   const known = await env.open('?scenario=pi-job&embed=1&play=0', { viewport: { width: 800, height: 600 } });
   await known.getByRole('listitem', { name: 'Node n1' }).waitFor();
   assert.equal(await known.getByRole('status').count(), 0);
+  // Embedded, the heading is hidden from view but not from screen readers.
+  assert.equal(await known.getByRole('heading', { level: 1, name: 'kubeplay' }).count(), 1);
   await shot(known, 'embed-pi-job.png');
 });
 

@@ -34,6 +34,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
 use crate::engine::controller::{Action, EventRecord, EventType, Outcome};
+use crate::engine::rng::{fnv1a as fnv, FNV_OFFSET};
 use crate::engine::sh;
 use crate::engine::store::Store;
 use crate::engine::Config;
@@ -203,17 +204,6 @@ pub struct Kubelet {
     wakes: BTreeSet<(SimTime, String)>,
     /// The store revision the last pass read and the highest revision its writes can take.
     own_writes: Option<(u64, u64)>,
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a over `bytes`, continuing from `h`.
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -1047,32 +1037,14 @@ fn pod_env(pod: &Pod) -> BTreeMap<String, String> {
     env
 }
 
+/// A `fieldRef` as the kubelet resolves it: node and IPs from the runtime (the pod's status
+/// may not show them yet), the rest from the pod.
 fn field_ref(pod: &Pod, rt: &PodIds, path: &str) -> Option<String> {
-    let m = &pod.metadata;
-    let sub = |p: &str, prefix: &str| -> Option<String> {
-        p.strip_prefix(prefix)
-            .and_then(|r| r.strip_prefix("['").or_else(|| r.strip_prefix("[\"")))
-            .map(|r| r.trim_end_matches("']").trim_end_matches("\"]").to_string())
-    };
-    if let Some(k) = sub(path, "metadata.labels") {
-        return m.labels.as_ref().and_then(|l| l.get(&k)).cloned();
-    }
-    if let Some(k) = sub(path, "metadata.annotations") {
-        return m.annotations.as_ref().and_then(|l| l.get(&k)).cloned();
-    }
     match path {
-        "metadata.name" => m.name.clone(),
-        "metadata.namespace" => m.namespace.clone(),
-        "metadata.uid" => m.uid.clone(),
         "spec.nodeName" => Some(rt.node.clone()),
-        "spec.serviceAccountName" => pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.service_account_name.clone()),
-        "status.podIP" => Some(rt.ip.clone()),
-        "status.podIPs" => Some(rt.ip.clone()),
+        "status.podIP" | "status.podIPs" => Some(rt.ip.clone()),
         "status.hostIP" | "status.hostIPs" => Some(rt.host_ip.clone()),
-        _ => None,
+        _ => crate::engine::api::pod_field(pod, path),
     }
 }
 

@@ -9,6 +9,19 @@ use rand_core::{RngCore, SeedableRng};
 /// vowels, no confusable characters.
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
+/// FNV-1a's offset basis: where [`fnv1a`] starts.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `h` (start from [`FNV_OFFSET`]): the engine's one stable
+/// hash, the same on every run and platform (ids, name suffixes, lookup tables).
+pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// A seeded random source. Cloning it clones its state, so a snapshot replays identically.
 #[derive(Debug, Clone)]
 pub struct SimRng {

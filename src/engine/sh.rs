@@ -2981,15 +2981,25 @@ impl<'h> Shell<'h> {
             }
             Sink::Out => self.emit(Stream::Stdout, text),
             Sink::Err => self.emit(Stream::Stderr, text),
-            Sink::File(i) => {
-                // A loop that writes a file changes state the loop detector cannot see.
-                self.taint += 1;
-                if let Some(path) = self.file_slots.get(i) {
-                    if let Some(Some(content)) = self.files.get_mut(path) {
-                        push_capped(content, text, MAX_STRING);
-                    }
-                }
+            Sink::File(i) => self.append_file(i, text),
+        }
+    }
+
+    /// Appends to the file behind a `Sink::File` slot.
+    fn append_file(&mut self, slot: usize, text: &str) {
+        // A loop that writes a file changes state the loop detector cannot see.
+        self.taint += 1;
+        if let Some(path) = self.file_slots.get(slot) {
+            if let Some(Some(content)) = self.files.get_mut(path) {
+                push_capped(content, text, MAX_STRING);
             }
+        }
+    }
+
+    /// Writes `text` to `path` (`>`, or `>>` with `append`), as `tee` and `cp` do.
+    fn write_file(&mut self, path: &str, text: &str, append: bool) {
+        if let Sink::File(slot) = self.open_write(path, append) {
+            self.append_file(slot, text);
         }
     }
 
@@ -3228,11 +3238,7 @@ impl<'h> Shell<'h> {
                 } else {
                     dst.to_string()
                 };
-                if let Sink::File(i) = self.open_write(&dst_path, false) {
-                    if let Some(path) = self.file_slots.get(i).cloned() {
-                        self.files.insert(path, Some(text));
-                    }
-                }
+                self.write_file(&dst_path, &text, false);
                 if tool == "mv" {
                     let path = self.absolute(src);
                     self.files.insert(path, None);
@@ -4458,13 +4464,7 @@ impl<'h> Shell<'h> {
                 let text = std::mem::take(&mut self.stdin);
                 let append = args.iter().any(|a| a == "-a");
                 for f in args.iter().filter(|a| !a.starts_with('-')) {
-                    if let Sink::File(i) = self.open_write(f, append) {
-                        if let Some(Some(content)) =
-                            self.file_slots.get(i).and_then(|p| self.files.get_mut(p))
-                        {
-                            push_capped(content, &text, MAX_STRING);
-                        }
-                    }
+                    self.write_file(f, &text, append);
                 }
                 self.out(&text);
                 Ok(0)

@@ -24,7 +24,7 @@ struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fnv(crate::engine::rng::FNV_OFFSET)
     }
 }
 
@@ -34,10 +34,7 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0 = crate::engine::rng::fnv1a(self.0, bytes);
     }
 }
 

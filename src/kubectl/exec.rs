@@ -2930,12 +2930,8 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
                 // pod has others (init containers count).
                 let spec = p.spec.clone().unwrap_or_default();
                 let inits = spec.init_containers.unwrap_or_default();
+                let first = spec.containers.first().map(|c| c.name.clone());
                 if spec.containers.len() > 1 || !inits.is_empty() {
-                    let first = spec
-                        .containers
-                        .first()
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default();
                     let names: Vec<String> = spec
                         .containers
                         .iter()
@@ -2943,27 +2939,17 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
                         .chain(inits.iter().map(|c| format!("{} (init)", c.name)))
                         .collect();
                     out.warn(format!(
-                        "Defaulted container {first:?} out of: {}",
+                        "Defaulted container {:?} out of: {}",
+                        first.clone().unwrap_or_default(),
                         names.join(", ")
                     ));
-                    Some(first)
-                } else {
-                    None
                 }
+                first
             }
             None => None,
         },
     };
-    let shown = match &container {
-        Some(c) => c.clone(),
-        None => cluster
-            .store()
-            .pod(&namespace, &pod_name)
-            .and_then(|p| p.spec.as_ref())
-            .and_then(|s| s.containers.first())
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
-    };
+    let shown = container.clone().unwrap_or_default();
     container_logs(cluster, l, &key, container.as_deref(), &shown, out);
 }
 

@@ -658,7 +658,7 @@ struct Exec {
     depth: usize,
 }
 
-const FUNCS: [&str; 16] = [
+const FUNCS: [&str; 15] = [
     "and",
     "or",
     "not",
@@ -674,7 +674,6 @@ const FUNCS: [&str; 16] = [
     "gt",
     "ge",
     "base64decode",
-    "slice",
 ];
 
 fn truthy(v: &Val) -> bool {
@@ -692,38 +691,26 @@ fn truthy(v: &Val) -> bool {
 fn go_format(v: &Val) -> String {
     match v {
         None => "<no value>".to_string(),
-        Some(v) => go_value(v, true),
+        Some(v) => go_value(v),
     }
 }
 
-fn go_value(v: &Value, top: bool) -> String {
+fn go_value(v: &Value) -> String {
     match v {
         Value::Null => "<nil>".to_string(),
         Value::Bool(b) => b.to_string(),
         // Template literals are Go ints; JSON numbers are float64 (see `as_go_json`).
         Value::Number(n) if n.is_f64() => go_float(n.as_f64().unwrap_or(0.0)),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            let _ = top;
-            s.clone()
-        }
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter()
-                .map(|x| go_value(x, false))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
             keys.sort();
             format!(
                 "map[{}]",
                 keys.iter()
-                    .map(|k| format!(
-                        "{k}:{}",
-                        o.get(*k).map_or(String::new(), |x| go_value(x, false))
-                    ))
+                    .map(|k| format!("{k}:{}", o.get(*k).map_or(String::new(), go_value)))
                     .collect::<Vec<_>>()
                     .join(" ")
             )
@@ -820,9 +807,9 @@ impl Exec {
                 body,
                 otherwise,
             } => {
-                let mut inner = pipe.clone();
-                let decl = std::mem::take(&mut inner.decl);
-                let v = self.pipe(&inner, dot)?;
+                // `range $i, $e := …` binds per element, not the whole value.
+                let decl = &pipe.decl;
+                let v = self.pipe_value(pipe, dot)?;
                 let entries: Vec<(Value, Value)> = match &v {
                     Some(Value::Array(a)) => a
                         .iter()
@@ -845,7 +832,7 @@ impl Exec {
                     Some(other) => {
                         return Err(self.at(
                             pipe,
-                            &format!("range can't iterate over {}", go_value(other, true)),
+                            &format!("range can't iterate over {}", go_value(other)),
                         ))
                     }
                 };
@@ -878,12 +865,18 @@ impl Exec {
         )
     }
 
-    fn pipe(&mut self, p: &Pipe, dot: &Val) -> Result<Val, String> {
+    /// The pipeline's commands, each fed the one before.
+    fn pipe_value(&mut self, p: &Pipe, dot: &Val) -> Result<Val, String> {
         let mut prev: Option<Val> = None;
         for cmd in &p.cmds {
             prev = Some(self.command(p, cmd, dot, prev)?);
         }
-        let v = prev.unwrap_or(None);
+        Ok(prev.unwrap_or(None))
+    }
+
+    /// The pipeline's value, bound to its declared (`:=`) or assigned (`=`) variables.
+    fn pipe(&mut self, p: &Pipe, dot: &Val) -> Result<Val, String> {
+        let v = self.pipe_value(p, dot)?;
         if p.assign {
             for name in &p.decl {
                 match self.vars.iter_mut().rev().find(|(n, _)| n == name) {
@@ -1143,7 +1136,7 @@ impl Exec {
 
 /// Go's `%+v` of the object as the template engine saw it (for kubectl's debugging output).
 pub fn go_print(v: &Value) -> String {
-    go_value(&as_go_json(v), true)
+    go_value(&as_go_json(v))
 }
 
 fn go_type(v: &Value) -> &'static str {
@@ -1249,7 +1242,7 @@ fn sprintf(fmt: &str, args: &[Val]) -> String {
                 go_format(&Some(v.clone().unwrap_or(Value::Null))).replace("<no value>", "<nil>")
             }
             (_, None) => format!("%!{verb}(<nil>)"),
-            (_, Some(v)) => format!("%!{verb}({}={})", go_type(v), go_value(v, true)),
+            (_, Some(v)) => format!("%!{verb}({}={})", go_type(v), go_value(v)),
         };
         let w: usize = width.parse().unwrap_or(0).min(MAX_WIDTH);
         let pad = w.saturating_sub(text.chars().count());
@@ -1267,7 +1260,7 @@ fn sprintf(fmt: &str, args: &[Val]) -> String {
             .iter()
             .skip(next)
             .map(|a| match a {
-                Some(v) => format!("{}={}", go_type(v), go_value(v, true)),
+                Some(v) => format!("{}={}", go_type(v), go_value(v)),
                 None => "<nil>".to_string(),
             })
             .collect();

@@ -163,11 +163,7 @@ pub fn add_service_account_volume(spec: &mut PodSpec, seed: &str) {
         return;
     }
     // FNV-1a of the seed, spelled in generateName's alphabet.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = crate::engine::rng::fnv1a(crate::engine::rng::FNV_OFFSET, seed.as_bytes());
     let alphabet = crate::engine::rng::NAME_ALPHABET;
     let suffix: String = (0..5)
         .map(|_| {

@@ -470,6 +470,36 @@ pub fn labels(meta: &ObjectMeta) -> std::collections::BTreeMap<String, String> {
     meta.labels.clone().unwrap_or_default()
 }
 
+/// The value a downward-API `fieldRef` path selects in `pod` (`metadata.name`,
+/// `metadata.labels['k']`, `spec.nodeName`, `status.podIP`, …), as fieldpath's
+/// ExtractFieldPathAsString and kubectl's EnvValueRetriever read it.
+pub fn pod_field(pod: &k8s_openapi::api::core::v1::Pod, path: &str) -> Option<String> {
+    let m = &pod.metadata;
+    let key = |prefix: &str| -> Option<String> {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("['").or_else(|| r.strip_prefix("[\"")))
+            .map(|r| r.trim_end_matches("']").trim_end_matches("\"]").to_string())
+    };
+    if let Some(k) = key("metadata.labels") {
+        return m.labels.as_ref().and_then(|l| l.get(&k)).cloned();
+    }
+    if let Some(k) = key("metadata.annotations") {
+        return m.annotations.as_ref().and_then(|a| a.get(&k)).cloned();
+    }
+    let spec = pod.spec.as_ref();
+    let status = pod.status.as_ref();
+    match path {
+        "metadata.name" => m.name.clone(),
+        "metadata.namespace" => m.namespace.clone(),
+        "metadata.uid" => m.uid.clone(),
+        "spec.nodeName" => spec.and_then(|s| s.node_name.clone()),
+        "spec.serviceAccountName" => spec.and_then(|s| s.service_account_name.clone()),
+        "status.podIP" | "status.podIPs" => status.and_then(|s| s.pod_ip.clone()),
+        "status.hostIP" | "status.hostIPs" => status.and_then(|s| s.host_ip.clone()),
+        _ => None,
+    }
+}
+
 /// The names of a pod's init containers, then its containers (as `kubectl logs
 /// --all-containers` walks them and the kubelet validates `-c`).
 pub fn container_names(pod: &k8s_openapi::api::core::v1::Pod) -> Vec<String> {

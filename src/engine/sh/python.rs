@@ -1403,37 +1403,36 @@ impl<'t> Parser<'t> {
     }
 
     fn arith(&mut self) -> PResult<Expr> {
-        let saved = self.depth;
-        let mut e = self.term()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op("+") => BinOp::Add,
-                Tok::Op("-") => BinOp::Sub,
-                _ => break,
-            };
-            self.pos += 1;
-            self.enter()?;
-            let r = self.term()?;
-            e = Expr::Bin(op, Box::new(e), Box::new(r));
-        }
-        self.depth = saved;
-        Ok(e)
+        self.binary_level(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::term)
     }
 
     fn term(&mut self) -> PResult<Expr> {
+        self.binary_level(
+            &[
+                ("*", BinOp::Mul),
+                ("/", BinOp::Div),
+                ("//", BinOp::FloorDiv),
+                ("%", BinOp::Mod),
+            ],
+            Self::factor,
+        )
+    }
+
+    /// One left-associative precedence level: `next (op next)*` for the level's `ops`.
+    fn binary_level(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        next: fn(&mut Self) -> PResult<Expr>,
+    ) -> PResult<Expr> {
         let saved = self.depth;
-        let mut e = self.factor()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Op("*") => BinOp::Mul,
-                Tok::Op("/") => BinOp::Div,
-                Tok::Op("//") => BinOp::FloorDiv,
-                Tok::Op("%") => BinOp::Mod,
-                _ => break,
-            };
+        let mut e = next(self)?;
+        while let Some(op) = match self.peek() {
+            Tok::Op(o) => ops.iter().find(|(s, _)| s == o).map(|(_, op)| *op),
+            _ => None,
+        } {
             self.pos += 1;
             self.enter()?;
-            let r = self.factor()?;
+            let r = next(self)?;
             e = Expr::Bin(op, Box::new(e), Box::new(r));
         }
         self.depth = saved;

@@ -661,7 +661,8 @@ fn container(
         };
         if let Some(f) = &from.field_ref {
             let value = pod
-                .and_then(|p| pod_field(p, &f.field_path))
+                .filter(|_| !matches!(f.field_path.as_str(), "status.podIPs" | "status.hostIPs"))
+                .and_then(|p| crate::engine::api::pod_field(p, &f.field_path))
                 .unwrap_or_default();
             env.push(format!(
                 "{}:\t{value} ({}:{})",
@@ -722,34 +723,6 @@ fn container(
         for m in mounts {
             w.line(l + 1, &m);
         }
-    }
-}
-
-/// EnvValueRetriever: the value a `fieldRef` resolves to in `p`.
-fn pod_field(p: &Pod, path: &str) -> Option<String> {
-    let m = &p.metadata;
-    let key = |prefix: &str| -> Option<String> {
-        let rest = path.strip_prefix(prefix)?;
-        let inner = rest.strip_prefix('[')?.strip_suffix(']')?;
-        Some(inner.trim_matches(|c| c == '\'' || c == '"').to_string())
-    };
-    if let Some(k) = key("metadata.labels") {
-        return m.labels.as_ref().and_then(|l| l.get(&k)).cloned();
-    }
-    if let Some(k) = key("metadata.annotations") {
-        return m.annotations.as_ref().and_then(|a| a.get(&k)).cloned();
-    }
-    let spec = p.spec.as_ref();
-    let status = p.status.as_ref();
-    match path {
-        "metadata.name" => m.name.clone(),
-        "metadata.namespace" => m.namespace.clone(),
-        "metadata.uid" => m.uid.clone(),
-        "spec.nodeName" => spec.and_then(|s| s.node_name.clone()),
-        "spec.serviceAccountName" => spec.and_then(|s| s.service_account_name.clone()),
-        "status.podIP" => status.and_then(|s| s.pod_ip.clone()),
-        "status.hostIP" => status.and_then(|s| s.host_ip.clone()),
-        _ => None,
     }
 }
 

@@ -20,9 +20,7 @@ pub struct NameIndex {
 }
 
 fn fnv1a64(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    crate::engine::rng::fnv1a(crate::engine::rng::FNV_OFFSET, s.as_bytes())
 }
 
 impl NameIndex {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kubeplay::kubectl::script::run_script;
+use kubeplay::kubectl::script::{run_script, split};
 use kubeplay::kubectl::{FileSource, Session};
 
 struct DirFiles {
@@ -78,6 +78,51 @@ fn scenarios_replay_byte_identical() {
                 path.display(),
                 out_path.display()
             ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A transcript must not rot: pod names come from the seeded RNG, so a script that names a pod
+/// (`logs queue-2swg5`) silently stops showing what it was written for when the names shift.
+/// Every command answered with NotFound must therefore be announced by the comment line right
+/// above it ("# … not found …"), except in `errors.txt`, which is all about errors.
+#[test]
+fn scenarios_do_not_name_objects_that_do_not_exist() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "errors.txt"))
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let script = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = script.lines().collect();
+        let files = DirFiles { base: dir.clone() };
+        let mut session = Session::new(seed_of(&script));
+        for c in split(&script).unwrap() {
+            let res = session.run(&c.command, c.stdin.as_deref(), &files);
+            let text = format!("{}{}", res.stdout, res.stderr);
+            if !text.contains("NotFound") {
+                continue;
+            }
+            let above = c
+                .line_no
+                .checked_sub(2)
+                .and_then(|i| lines.get(i))
+                .map(|l| l.trim_start())
+                .unwrap_or("");
+            if !(above.starts_with('#') && above.to_lowercase().contains("not found")) {
+                failures.push(format!(
+                    "{}:{}: `{}` answered NotFound without a \"# … not found\" comment above it:\n{text}",
+                    path.display(),
+                    c.line_no,
+                    c.command
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

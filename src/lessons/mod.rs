@@ -105,10 +105,14 @@ pub enum LessonError {
 
 const BUILTIN: &[(&str, &str)] = &[
     ("daemonsets.yaml", include_str!("daemonsets.yaml")),
+    ("ds-update.yaml", include_str!("ds-update.yaml")),
+    ("reach-daemons.yaml", include_str!("reach-daemons.yaml")),
     ("jobs.yaml", include_str!("jobs.yaml")),
 ];
 
-const READ_ONLY_VERBS: &[&str] = &["get", "describe", "logs", "sim time", "sim dns"];
+/// `sim curl` only reads the cluster (its pick of an endpoint draws from the RNG of the clone the
+/// checks run on).
+const READ_ONLY_VERBS: &[&str] = &["get", "describe", "logs", "sim time", "sim dns", "sim curl"];
 
 /// Parses one lesson file and checks its queries are read-only.
 pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {

@@ -127,9 +127,13 @@ mod tests {
     #[test]
     fn menu_lists_the_builtin_lessons_in_order() {
         let ids: Vec<String> = menu().into_iter().map(|(id, _)| id).collect();
-        assert_eq!(ids, ["daemonsets", "jobs"]);
+        assert_eq!(ids, ["daemonsets", "ds-update", "reach-daemons", "jobs"]);
         assert_eq!(
             next_after("daemonsets").map(|n| n.0).as_deref(),
+            Some("ds-update")
+        );
+        assert_eq!(
+            next_after("reach-daemons").map(|n| n.0).as_deref(),
             Some("jobs")
         );
         assert_eq!(next_after("jobs"), None);

@@ -79,7 +79,7 @@ pub fn lesson_pane() -> Html {
             html! {
                 <div key={format!("step-{}", st.current)}>
                     <h3>{ format!("Step {} of {total}: {}", st.current + 1, step.title) }</h3>
-                    <p class="lesson-text">{ step.text.clone() }</p>
+                    <p class="lesson-text">{ rich_text(&step.text) }</p>
                     if let Some(hint) = step.hint.clone() {
                         <details class="lesson-hint">
                             <summary>{ "Hint" }</summary>
@@ -117,7 +117,7 @@ pub fn lesson_pane() -> Html {
     html! {
         <section class="lesson" aria-labelledby="h-lesson">
                 <h2 id="h-lesson">{ summary_text }</h2>
-                <p class="lesson-summary">{ lesson.summary.clone() }</p>
+                <p class="lesson-summary">{ rich_text(&lesson.summary) }</p>
                 <ol class="lesson-steps" aria-label="Steps">{ for steps }</ol>
                 { body }
                 <p class="lesson-exit">
@@ -126,5 +126,69 @@ pub fn lesson_pane() -> Html {
                     <a href="?">{ "Leave the lesson (back to your own cluster)" }</a>
                 </p>
         </section>
+    }
+}
+
+/// Splits lesson prose into (is code, text) runs: `backticked` spans are code; an unpaired
+/// backtick stays as written.
+fn code_spans(text: &str) -> Vec<(bool, String)> {
+    let parts: Vec<&str> = text.split('`').collect();
+    // With an odd number of backticks the last one has no partner.
+    let unpaired = parts.len().is_multiple_of(2);
+    let mut out: Vec<(bool, String)> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let lone = unpaired && i + 1 == parts.len();
+        let code = i % 2 == 1 && !lone;
+        let piece = if lone {
+            format!("`{part}")
+        } else {
+            part.to_string()
+        };
+        match out.last_mut() {
+            Some((false, prev)) if !code => prev.push_str(&piece),
+            _ if piece.is_empty() => {}
+            _ => out.push((code, piece)),
+        }
+    }
+    out
+}
+
+/// Lesson prose with its code spans.
+fn rich_text(text: &str) -> Html {
+    html! {
+        <>
+        { for code_spans(text).into_iter().map(|(code, part)| if code {
+            html! { <code>{ part }</code> }
+        } else {
+            html! { { part } }
+        }) }
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_spans;
+
+    #[test]
+    fn backticks_make_code_spans() {
+        assert_eq!(
+            code_spans("run `kubectl get ds` now"),
+            vec![
+                (false, "run ".to_string()),
+                (true, "kubectl get ds".to_string()),
+                (false, " now".to_string())
+            ]
+        );
+        assert_eq!(code_spans("plain"), vec![(false, "plain".to_string())]);
+        // An unpaired backtick is text.
+        assert_eq!(
+            code_spans("a `b` c `d"),
+            vec![
+                (false, "a ".to_string()),
+                (true, "b".to_string()),
+                (false, " c `d".to_string())
+            ]
+        );
     }
 }

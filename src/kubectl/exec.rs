@@ -109,6 +109,9 @@ pub fn execute(
             ));
         }
         Command::Top => out.fail("error: Metrics API not available"),
+        Command::ClusterInfo => out.raw(super::config::cluster_info()),
+        // Handled by the session (it owns the kubeconfig).
+        Command::Config(_) => {}
         Command::Version => {
             out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
         }
@@ -304,7 +307,10 @@ fn decode_manifests(
                 }
             };
             if kind.namespaced() && doc_ns.is_empty() {
-                object.meta_mut().namespace = Some(namespace.unwrap_or("default").to_string());
+                object.meta_mut().namespace = Some(match namespace {
+                    Some(ns) => ns.to_string(),
+                    None => ns_of(&None),
+                });
             }
             manifests.push(Manifest {
                 object,
@@ -574,13 +580,18 @@ fn create_generated_as(
     operation: &str,
     out: &mut Out,
 ) -> Option<Object> {
-    let obj = match Object::from_json(kind, client.clone()) {
+    let mut obj = match Object::from_json(kind, client.clone()) {
         Ok(o) => o,
         Err(e) => {
             out.fail(format!("error: {e}"));
             return None;
         }
     };
+    // Without `-n` the request goes to the context's namespace (the printed client object
+    // stays without one, as kubectl's `--dry-run=client` shows it).
+    if kind.namespaced() && obj.meta().namespace.is_none() {
+        obj.meta_mut().namespace = Some(ns_of(&None));
+    }
     let (shown, stored) = match dry_run {
         DryRun::Client => (client, None),
         DryRun::Server | DryRun::None => {
@@ -1434,9 +1445,24 @@ fn attach(
 // Resolving resource arguments
 // -------------------------------------------------------------------------------------------
 
-/// The namespace a command works in.
+thread_local! {
+    /// The kubeconfig context's namespace while [`super::Session::run`] runs a command.
+    static CONTEXT_NAMESPACE: std::cell::RefCell<String> =
+        std::cell::RefCell::new("default".to_string());
+}
+
+/// Runs `f` with `ns` as the namespace of commands without `-n`.
+pub(super) fn with_context_namespace<R>(ns: &str, f: impl FnOnce() -> R) -> R {
+    let before = CONTEXT_NAMESPACE.with(|c| c.replace(ns.to_string()));
+    let r = f();
+    CONTEXT_NAMESPACE.with(|c| *c.borrow_mut() = before);
+    r
+}
+
+/// The namespace a command works in: `-n`, else the context's.
 fn ns_of(ns: &Option<String>) -> String {
-    ns.clone().unwrap_or_else(|| "default".to_string())
+    ns.clone()
+        .unwrap_or_else(|| CONTEXT_NAMESPACE.with(|c| c.borrow().clone()))
 }
 
 struct Resolve<'a> {

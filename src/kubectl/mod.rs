@@ -7,6 +7,7 @@
 
 use crate::engine::Cluster;
 
+mod config;
 mod examples;
 mod exec;
 mod explain;
@@ -56,6 +57,9 @@ pub struct Session {
     pub cluster: Cluster,
     /// Every command line run so far (with its stdin), so the session can be replayed.
     pub log: Vec<(String, Option<String>)>,
+    /// The kubeconfig context's namespace (`kubectl config set-context --current
+    /// --namespace=NS`): where commands without `-n` work. `None` means `default`.
+    pub context_namespace: Option<String>,
 }
 
 impl Session {
@@ -64,6 +68,7 @@ impl Session {
         Session {
             cluster: Cluster::new(seed),
             log: Vec::new(),
+            context_namespace: None,
         }
     }
 
@@ -110,7 +115,13 @@ impl Session {
                 ok: true,
             };
         }
-        let mut out = exec::execute(&mut self.cluster, &cmd, stdin, files);
+        if let Command::Config(c) = &cmd {
+            return config::run(&mut self.context_namespace, c);
+        }
+        let ns = self.namespace().to_string();
+        let cluster = &mut self.cluster;
+        let mut out =
+            exec::with_context_namespace(&ns, || exec::execute(cluster, &cmd, stdin, files));
         // `cmdutil.GetDryRunStrategyFromFlag`: a bare `--dry-run` still means client, with a
         // deprecation warning (klog's prefix left out).
         if parse::tokenize(line).is_ok_and(|w| {
@@ -129,71 +140,8 @@ impl Session {
         out
     }
 
-    /// Tab completion: the lines `partial` can be completed to (its last word replaced by each
-    /// candidate), sorted. Completes verbs, resource types and object names.
-    pub fn complete(&self, partial: &str) -> Vec<String> {
-        let ends_with_space = partial.ends_with(' ') || partial.is_empty();
-        let Ok(mut words) = parse::tokenize(partial) else {
-            return Vec::new();
-        };
-        let prefix_word = if ends_with_space {
-            String::new()
-        } else {
-            words.pop().unwrap_or_default()
-        };
-        let head = partial
-            .get(..partial.len().saturating_sub(prefix_word.len()))
-            .unwrap_or(partial);
-        let skip = usize::from(words.first().map(String::as_str) == Some("kubectl"));
-        let args: Vec<&str> = words.iter().skip(skip).map(String::as_str).collect();
-        let mut candidates: Vec<String> = match args.as_slice() {
-            [] => parse::VERBS
-                .iter()
-                .map(|v| v.as_str().to_string())
-                .collect(),
-            ["get" | "describe" | "delete" | "label" | "annotate" | "explain"] => {
-                crate::engine::api::KINDS
-                    .iter()
-                    .flat_map(|k| std::iter::once(k.plural).chain(k.short_names.iter().copied()))
-                    .map(str::to_string)
-                    .collect()
-            }
-            ["get" | "describe" | "delete" | "label" | "annotate", kind, ..] => {
-                match crate::engine::api::Kind::from_resource(kind) {
-                    Some(k) => self
-                        .cluster
-                        .store()
-                        .list(k)
-                        .filter(|o| !k.namespaced() || o.namespace() == "default")
-                        .map(|o| o.name().to_string())
-                        .collect(),
-                    None => Vec::new(),
-                }
-            }
-            ["logs"] => self
-                .cluster
-                .store()
-                .list_ns(crate::engine::api::Kind::Pod, "default")
-                .map(|o| o.name().to_string())
-                .collect(),
-            ["cordon" | "uncordon" | "drain"] | ["taint", "nodes" | "node" | "no"] => self
-                .cluster
-                .store()
-                .nodes()
-                .filter_map(|n| n.metadata.name.clone())
-                .collect(),
-            ["sim"] => ["advance", "time", "seed", "node", "pod", "image"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            _ => Vec::new(),
-        };
-        candidates.retain(|c| c.starts_with(&prefix_word));
-        candidates.sort();
-        candidates.dedup();
-        candidates
-            .into_iter()
-            .map(|c| format!("{head}{c}"))
-            .collect()
+    /// The namespace commands without `-n` work in.
+    pub fn namespace(&self) -> &str {
+        self.context_namespace.as_deref().unwrap_or("default")
     }
 }

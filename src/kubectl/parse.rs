@@ -146,6 +146,10 @@ pub enum Verb {
     Version,
     /// `kubectl top` (there is no metrics-server in the simulated cluster).
     Top,
+    /// `kubectl cluster-info`.
+    ClusterInfo,
+    /// `kubectl config` (kubeplay's one built-in context).
+    Config,
     /// kubeplay's simulation controls.
     Sim,
     /// The command list.
@@ -179,6 +183,8 @@ pub const VERBS: &[Verb] = &[
     Verb::ApiResources,
     Verb::Version,
     Verb::Top,
+    Verb::ClusterInfo,
+    Verb::Config,
     Verb::Sim,
     Verb::Help,
 ];
@@ -212,6 +218,8 @@ impl Verb {
             Verb::ApiResources => "api-resources",
             Verb::Version => "version",
             Verb::Top => "top",
+            Verb::ClusterInfo => "cluster-info",
+            Verb::Config => "config",
             Verb::Sim => "sim",
             Verb::Help => "help",
         }
@@ -235,6 +243,7 @@ impl Verb {
                 ShowLabels,
                 LabelColumns,
                 Watch,
+                WatchOnly,
                 SortBy,
                 Filename,
             ],
@@ -328,6 +337,9 @@ impl Verb {
             Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::Version => &[],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
+            Verb::ClusterInfo => &[],
+            // `--namespace` here is set-context's own flag (it shadows the global one).
+            Verb::Config => &[Namespace, Current, Minify, Output, Template],
             Verb::Rollout => &[Namespace, ToRevision, Revision, Timeout],
             Verb::Set => &[Namespace],
             Verb::Sim => &[
@@ -475,6 +487,12 @@ pub enum Flag {
     NoHeaders,
     /// `--template` (the template of `-o go-template|jsonpath`).
     Template,
+    /// `--watch-only` (get): treated as `--watch`.
+    WatchOnly,
+    /// `--current` (config set-context).
+    Current,
+    /// `--minify` (config view).
+    Minify,
     /// `-h, --help`.
     Help,
 }
@@ -550,6 +568,9 @@ impl Flag {
             Flag::ClusterIp => "cluster-ip",
             Flag::Types => "types",
             Flag::NoHeaders => "no-headers",
+            Flag::WatchOnly => "watch-only",
+            Flag::Current => "current",
+            Flag::Minify => "minify",
             Flag::Help => "help",
         }
     }
@@ -639,6 +660,9 @@ impl Flag {
                 | Flag::Timestamps
                 | Flag::AllContainers
                 | Flag::IgnoreErrors
+                | Flag::Current
+                | Flag::Minify
+                | Flag::WatchOnly
         )
     }
 }
@@ -1647,6 +1671,10 @@ pub enum Command {
     Version,
     /// `top node|pod`: always kubectl's answer without a metrics-server.
     Top,
+    /// `cluster-info`.
+    ClusterInfo,
+    /// `config …`: runs on the session's kubeconfig, not on the cluster.
+    Config(ConfigCmd),
     /// `rollout`.
     Rollout(RolloutCmd),
     /// `set image`.
@@ -1679,6 +1707,8 @@ impl Command {
                 | Command::ApiResources { .. }
                 | Command::Version
                 | Command::Top
+                | Command::ClusterInfo
+                | Command::Config(_)
                 | Command::Help
                 | Command::VerbHelp(..)
                 | Command::SubcommandHelp(_)
@@ -1869,6 +1899,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     };
     let rest = words.get(1..).unwrap_or_default();
     let sub = rest.first().map(String::as_str);
+    // `config set-cluster --server=…`: say what kubeplay's kubeconfig is before any flag of a
+    // subcommand kubeplay does not have is refused.
+    if let (Verb::Config, Some(s)) = (verb, sub) {
+        if CONFIG_ELSEWHERE.contains(&s) && !rest.iter().any(|w| w == "-h" || w == "--help") {
+            return Ok(Command::Config(ConfigCmd::Unsupported(s.to_string())));
+        }
+    }
     let cmd_path = match (verb, sub) {
         (Verb::Create, Some("job")) => "kubectl create job".to_string(),
         (Verb::Create, Some("namespace" | "ns")) => "kubectl create namespace".to_string(),
@@ -1880,6 +1917,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             ));
         }
         (Verb::Set, Some("image")) => "kubectl set image".to_string(),
+        (Verb::Config, Some(s)) if !s.starts_with('-') => format!("kubectl config {s}"),
         (Verb::Top, Some("node" | "nodes" | "no")) => "kubectl top node".to_string(),
         (Verb::Top, Some("pod" | "pods" | "po")) => "kubectl top pod".to_string(),
         (
@@ -1897,7 +1935,9 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             Command::Help
         } else {
             let sub = match verb {
-                Verb::Create | Verb::Set | Verb::Rollout | Verb::Top => p.args.first().cloned(),
+                Verb::Create | Verb::Set | Verb::Rollout | Verb::Top | Verb::Config => {
+                    p.args.first().cloned()
+                }
                 _ => None,
             };
             Command::VerbHelp(verb, sub)
@@ -1980,6 +2020,12 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             Some(other) => Err(unknown_subcommand(Verb::Top, other)),
         },
         Verb::Rollout => parse_rollout(p),
+        Verb::ClusterInfo => match p.args.first().map(String::as_str) {
+            None => Ok(Command::ClusterInfo),
+            Some("dump") => err("error: \"kubectl cluster-info dump\" is not available in kubeplay; kubectl get events -A, kubectl describe nodes and kubectl logs show the same state"),
+            Some(other) => err(format!("error: unknown command \"{other}\" for \"kubectl cluster-info\"")),
+        },
+        Verb::Config => parse_config(p),
         Verb::Set => parse_set(p),
         Verb::Sim => parse_sim(p),
         Verb::Help => match p.args.first() {
@@ -1993,6 +2039,127 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
 }
 
 /// `cmdutil.DefaultSubCommandRun`'s error for a word that is none of a group's subcommands.
+/// `kubectl config SUBCOMMAND`: kubeplay's kubeconfig holds one context, `kubeplay`, whose
+/// namespace the learner may set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigCmd {
+    /// `config view [--minify] [-o yaml|json|jsonpath=…]`.
+    View {
+        /// `--minify`.
+        minify: bool,
+        /// `-o`.
+        output: OutputFormat,
+    },
+    /// `config current-context`.
+    CurrentContext,
+    /// `config get-contexts [NAME] [-o name]`.
+    GetContexts {
+        /// Only this context.
+        name: Option<String>,
+        /// `-o name`.
+        names_only: bool,
+    },
+    /// `config get-clusters`.
+    GetClusters,
+    /// `config get-users`.
+    GetUsers,
+    /// `config set-context [NAME | --current] [--namespace=NS]`.
+    SetContext {
+        /// The context named (`None` with `--current`).
+        name: Option<String>,
+        /// `--namespace` (`Some("")` clears it).
+        namespace: Option<String>,
+    },
+    /// `config use-context NAME`.
+    UseContext(String),
+    /// A real subcommand kubeplay does not offer (it has one cluster and one user).
+    Unsupported(String),
+}
+
+/// Real `kubectl config` subcommands that edit clusters, users or contexts kubeplay has only one of.
+const CONFIG_ELSEWHERE: &[&str] = &[
+    "delete-cluster",
+    "delete-context",
+    "delete-user",
+    "rename-context",
+    "set",
+    "set-cluster",
+    "set-credentials",
+    "unset",
+];
+
+fn parse_config(p: Parsed) -> Result<Command, ParseError> {
+    let Some((sub, args)) = p.args.split_first() else {
+        return Ok(Command::SubcommandHelp(Verb::Config));
+    };
+    let extra = |n: usize| -> Result<(), ParseError> {
+        match args.get(n..) {
+            Some(rest) if !rest.is_empty() => err(format!(
+                "error: unexpected args: [{}]\nSee 'kubectl config {sub} -h' for help and examples",
+                rest.join(" ")
+            )),
+            _ => Ok(()),
+        }
+    };
+    let cmd = match sub.as_str() {
+        "view" => {
+            extra(0)?;
+            ConfigCmd::View {
+                minify: p.bool(Flag::Minify)?,
+                output: match output_format(&p)? {
+                    OutputFormat::Table => OutputFormat::Yaml,
+                    o => o,
+                },
+            }
+        }
+        // kubectl ignores arguments here.
+        "current-context" => ConfigCmd::CurrentContext,
+        "get-contexts" => {
+            extra(1)?;
+            ConfigCmd::GetContexts {
+                name: args.first().cloned(),
+                names_only: match p.last(Flag::Output) {
+                    None | Some("") => false,
+                    Some("name") => true,
+                    Some(o) => {
+                        return err(format!("error: output must be one of '' or 'name': {o}"))
+                    }
+                },
+            }
+        }
+        "get-clusters" => {
+            extra(0)?;
+            ConfigCmd::GetClusters
+        }
+        "get-users" => {
+            extra(0)?;
+            ConfigCmd::GetUsers
+        }
+        "set-context" => {
+            extra(1)?;
+            let current = p.bool(Flag::Current)?;
+            let name = args.first().cloned();
+            if current && name.is_some() {
+                return err("error: you cannot specify both a context name and --current");
+            }
+            if !current && name.is_none() {
+                return err("error: you must specify a non-empty context name or --current");
+            }
+            ConfigCmd::SetContext {
+                name,
+                namespace: p.last(Flag::Namespace).map(str::to_string),
+            }
+        }
+        "use-context" | "use" => match args {
+            [name] => ConfigCmd::UseContext(name.clone()),
+            _ => return err("error: Unexpected args: []"),
+        },
+        s if CONFIG_ELSEWHERE.contains(&s) => ConfigCmd::Unsupported(sub.clone()),
+        other => return Err(unknown_subcommand(Verb::Config, other)),
+    };
+    Ok(Command::Config(cmd))
+}
+
 fn unknown_subcommand(verb: Verb, word: &str) -> ParseError {
     ParseError(format!(
         "error: unknown command \"{word}\"\nSee 'kubectl {} -h' for help and examples",
@@ -2035,7 +2202,9 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
             .filter(|k| !k.is_empty())
             .map(str::to_string)
             .collect(),
-        watch: p.bool(Flag::Watch)?,
+        // `--watch-only` would print only what changes from now on; kubeplay cannot block, so
+        // both print the current state and the note.
+        watch: p.bool(Flag::Watch)? || p.bool(Flag::WatchOnly)?,
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
     }))

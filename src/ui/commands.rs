@@ -121,9 +121,22 @@ pub fn resource_words() -> Vec<&'static str> {
     words
 }
 
-fn names_of(store: &Store, kind: Kind) -> Vec<String> {
+/// `config` subcommands kubeplay runs.
+pub const CONFIG_SUBCOMMANDS: &[&str] = &[
+    "current-context",
+    "get-clusters",
+    "get-contexts",
+    "get-users",
+    "set-context",
+    "use-context",
+    "view",
+];
+
+/// Names of `kind` in `namespace` (every namespace with `None`; cluster-scoped kinds ignore it).
+fn names_of(store: &Store, kind: Kind, namespace: Option<&str>) -> Vec<String> {
     let mut names: Vec<String> = store
         .list(kind)
+        .filter(|o: &&Object| !kind.namespaced() || namespace.is_none_or(|ns| o.namespace() == ns))
         .map(|o: &Object| o.name().to_string())
         .collect();
     names.sort_unstable();
@@ -131,8 +144,27 @@ fn names_of(store: &Store, kind: Kind) -> Vec<String> {
     names
 }
 
-/// Candidates for the word being typed at the end of `line`.
-pub fn candidates(line: &str, store: &Store) -> Vec<String> {
+/// Flags whose value is the next word (`-n kube-system`), so it is no positional word.
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "--field-selector",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "-f",
+    "--filename",
+    "--for",
+    "--timeout",
+    "--image",
+];
+
+/// Candidates for the word being typed at the end of `line`; object names come from
+/// `namespace` (the context's) unless the line says `-n NS` or `-A`.
+pub fn candidates(line: &str, store: &Store, namespace: &str) -> Vec<String> {
     let mut words: Vec<&str> = line.split_whitespace().collect();
     if words.first() == Some(&"kubectl") {
         words.remove(0);
@@ -146,22 +178,34 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
         return Vec::new();
     }
     // Positional words typed so far (flags and their values left out).
-    let args: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| !w.starts_with('-'))
-        .collect();
+    let mut ns: Option<&str> = Some(namespace);
+    let mut args: Vec<&str> = Vec::new();
+    let mut it = words.iter().copied();
+    while let Some(w) = it.next() {
+        if w == "-A" || w == "--all-namespaces" {
+            ns = None;
+        } else if w == "-n" || w == "--namespace" {
+            ns = it.next();
+        } else if let Some(v) = w.strip_prefix("--namespace=") {
+            ns = Some(v);
+        } else if VALUE_FLAGS.contains(&w) {
+            it.next();
+        } else if !w.starts_with('-') {
+            args.push(w);
+        }
+    }
     let pool: Vec<String> = match args.as_slice() {
         [] => verbs().into_iter().map(str::to_string).collect(),
         ["sim"] => SIM_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
+        ["config"] => CONFIG_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["sim", "node"] => SIM_NODE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
-        ["sim", "node", "down" | "up"] => names_of(store, Kind::Node),
-        ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node),
-        ["logs"] => names_of(store, Kind::Pod),
+        ["sim", "node", "down" | "up"] => names_of(store, Kind::Node, None),
+        ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node, None),
+        ["logs"] => names_of(store, Kind::Pod, ns),
         ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "explain" | "patch"] => {
             if let Some((res, _)) = current.split_once('/') {
                 return match Kind::from_resource(res) {
-                    Some(kind) => names_of(store, kind)
+                    Some(kind) => names_of(store, kind, ns)
                         .into_iter()
                         .map(|n| format!("{res}/{n}"))
                         .filter(|c| c.starts_with(current))
@@ -173,13 +217,13 @@ pub fn candidates(line: &str, store: &Store) -> Vec<String> {
         }
         ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "patch", res, ..] => {
             match Kind::from_resource(res) {
-                Some(kind) => names_of(store, kind),
+                Some(kind) => names_of(store, kind, ns),
                 None => Vec::new(),
             }
         }
         ["rollout", "status" | "history" | "undo" | "restart" | "pause" | "resume"] => {
             // `rollout status ds/x`: kubeplay's rollouts are DaemonSets'.
-            names_of(store, Kind::DaemonSet)
+            names_of(store, Kind::DaemonSet, ns)
                 .into_iter()
                 .map(|n| format!("ds/{n}"))
                 .collect()
@@ -206,8 +250,8 @@ pub struct Completion {
 
 /// Tab completion: a single candidate completes with a trailing space; several complete to
 /// their common prefix and are listed.
-pub fn complete(line: &str, store: &Store) -> Completion {
-    let cands = candidates(line, store);
+pub fn complete(line: &str, store: &Store, namespace: &str) -> Completion {
+    let cands = candidates(line, store, namespace);
     let current_len = if line.ends_with(char::is_whitespace) {
         0
     } else {
@@ -377,9 +421,41 @@ mod tests {
             },
         ];
         for case in cases {
-            let got = complete(case.line, c.store());
+            let got = complete(case.line, c.store(), "default");
             assert_eq!(got.line, case.want_line, "{}", case.name);
             assert_eq!(got.choices, case.want_choices, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn names_come_from_the_namespace_the_line_or_the_context_names() {
+        let mut session = crate::kubectl::Session::new(1);
+        for cmd in [
+            "sim node add n1",
+            "run web --image=nginx",
+            "run fluentd --image=fluentd -n kube-system",
+        ] {
+            assert!(session.run(cmd, None, &crate::kubectl::NoFiles).ok, "{cmd}");
+        }
+        let c = &session.cluster;
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("logs ", "default", &["web"]),
+            ("logs ", "kube-system", &["fluentd"]),
+            ("get pods -n kube-system ", "default", &["fluentd"]),
+            ("get -n kube-system pods ", "default", &["fluentd"]),
+            (
+                "describe pods --namespace=kube-system ",
+                "default",
+                &["fluentd"],
+            ),
+            ("get pods -A ", "default", &["fluentd", "web"]),
+            ("get pods -o wide ", "default", &["web"]),
+            // Nodes have no namespace.
+            ("describe nodes ", "kube-system", &["n1"]),
+            ("config ", "default", CONFIG_SUBCOMMANDS),
+        ];
+        for (line, ns, want) in cases {
+            assert_eq!(candidates(line, c.store(), ns), *want, "{line:?} in {ns}");
         }
     }
 

@@ -428,7 +428,9 @@ impl Playground {
             UiAction::HistoryPrev => self.browse_history(true),
             UiAction::HistoryNext => self.browse_history(false),
             UiAction::Complete => {
-                let c = commands::complete(&self.prompt, self.session.borrow().cluster.store());
+                let session = self.session.borrow();
+                let c =
+                    commands::complete(&self.prompt, session.cluster.store(), session.namespace());
                 self.prompt = c.line;
                 self.choices = c.choices;
             }

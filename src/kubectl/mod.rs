@@ -17,6 +17,7 @@ pub mod jsonpath;
 pub mod parse;
 pub mod print;
 pub mod script;
+mod shell;
 
 pub use exec::time_line;
 use parse::{Command, SimCmd};
@@ -60,6 +61,8 @@ pub struct Session {
     /// The kubeconfig context's namespace (`kubectl config set-context --current
     /// --namespace=NS`): where commands without `-n` work. `None` means `default`.
     pub context_namespace: Option<String>,
+    /// Shell variables the console's lines assigned (`pods=$(kubectl get pods -o name)`).
+    pub shell_vars: std::collections::BTreeMap<String, String>,
 }
 
 impl Session {
@@ -69,6 +72,7 @@ impl Session {
             cluster: Cluster::new(seed),
             log: Vec::new(),
             context_namespace: None,
+            shell_vars: std::collections::BTreeMap::new(),
         }
     }
 
@@ -88,7 +92,38 @@ impl Session {
                 .is_ok_and(|c| c.mutates() && !matches!(c, Command::Sim(SimCmd::Seed(_))))
         });
         self.log.push((line.to_string(), stdin.map(str::to_string)));
-        let cmd = match parse::parse(line) {
+        if stdin.is_none() && shell::needs_shell(line) {
+            return shell::run(self, line, files);
+        }
+        match parse::tokenize(line) {
+            Ok(words) => self.run_parsed(&words, stdin, files, earlier_mutations),
+            Err(e) => CommandOutput {
+                stdout: String::new(),
+                stderr: format!("{e}\n"),
+                ok: false,
+            },
+        }
+    }
+
+    /// Runs one command given as words (`kubectl` and `sim` inside a console shell line),
+    /// without logging it: the line that ran it is logged.
+    pub(crate) fn run_words(
+        &mut self,
+        words: &[String],
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+    ) -> CommandOutput {
+        self.run_parsed(words, stdin, files, true)
+    }
+
+    fn run_parsed(
+        &mut self,
+        words: &[String],
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+        earlier_mutations: bool,
+    ) -> CommandOutput {
+        let cmd = match parse::parse_words(words) {
             Ok(c) => c,
             Err(e) => {
                 return CommandOutput {
@@ -124,11 +159,11 @@ impl Session {
             exec::with_context_namespace(&ns, || exec::execute(cluster, &cmd, stdin, files));
         // `cmdutil.GetDryRunStrategyFromFlag`: a bare `--dry-run` still means client, with a
         // deprecation warning (klog's prefix left out).
-        if parse::tokenize(line).is_ok_and(|w| {
-            w.iter()
-                .take_while(|w| w.as_str() != "--")
-                .any(|w| w == "--dry-run")
-        }) {
+        if words
+            .iter()
+            .take_while(|w| w.as_str() != "--")
+            .any(|w| w == "--dry-run")
+        {
             out.stderr.insert_str(
                 0,
                 "--dry-run is deprecated and can be replaced with --dry-run=client.\n",

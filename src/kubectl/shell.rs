@@ -183,9 +183,11 @@ impl Host for ConsoleHost<'_> {
         if self.calls > MAX_CALLS {
             return Some(ExternalResult {
                 stdout: String::new(),
-                stderr: (self.calls == MAX_CALLS + 1)
-                    .then(|| format!("kubeplay: one console line runs kubectl or sim at most {MAX_CALLS} times\n"))
-                    .unwrap_or_default(),
+                stderr: if self.calls == MAX_CALLS + 1 {
+                    format!("kubeplay: one console line runs kubectl or sim at most {MAX_CALLS} times\n")
+                } else {
+                    String::new()
+                },
                 code: 1,
                 duration_ms: 0,
             });

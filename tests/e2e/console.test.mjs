@@ -23,6 +23,12 @@ const SCRIPT = [
   'kubectl gett pods',
   'sim advance 10s',
   'kubectl describe node n1',
+  // The console's shell and kubeconfig context behave as in the CLI.
+  'nodes=$(kubectl get nodes -o name)',
+  'echo $nodes',
+  'kubectl get nodes | grep -c Ready',
+  'kubectl config set-context --current --namespace=kube-system',
+  'kubectl get pods',
 ];
 
 /**
@@ -63,6 +69,8 @@ test('console output for a script equals the CLI output', async () => {
     assert.equal(withoutEchoes(got[stream]), withoutEchoes(cli[stream]), `${stream}: see artifacts/console-*.${stream}.txt`);
   }
   assert.match(got.stderr, /unknown command "gett"/, 'the typo reached the console');
+  assert.match(got.stdout, /node\/n1 node\/n2/, 'the variable kept its value for the next line');
+  assert.match(got.stderr, /No resources found in kube-system namespace/, 'the context namespace applies');
   assert.deepEqual(page.errors, []);
 });
 

@@ -1459,6 +1459,46 @@ pub(super) fn with_context_namespace<R>(ns: &str, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// `sim pod fail|succeed`: the fault on the named pod, or on every pod the selector matches.
+fn inject_pods(
+    cluster: &mut Cluster,
+    target: &PodTarget,
+    namespace: &str,
+    fault: &kubelet::Fault,
+    done: &str,
+    out: &mut Out,
+) {
+    let names: Vec<String> = match target {
+        PodTarget::Name(n) => vec![n.clone()],
+        PodTarget::Selector(sel) => {
+            let sel = match LabelSelector::parse(sel) {
+                Ok(s) => s,
+                Err(e) => {
+                    out.fail(format!("error: {e}"));
+                    return;
+                }
+            };
+            let names: Vec<String> = cluster
+                .store()
+                .list_ns(Kind::Pod, namespace)
+                .filter(|o| sel.matches(&o.meta().labels.clone().unwrap_or_default()))
+                .map(|o| o.name().to_string())
+                .collect();
+            if names.is_empty() {
+                out.warn(format!("No resources found in {namespace} namespace."));
+            }
+            names
+        }
+    };
+    for name in names {
+        let key = ObjectKey::new(Kind::Pod, namespace, &name);
+        match cluster.inject(&key, fault.clone()) {
+            Ok(()) => out.out(format!("pod/{name} {done}")),
+            Err(e) => out.api(&e),
+        }
+    }
+}
+
 /// The namespace a command works in: `-n`, else the context's.
 fn ns_of(ns: &Option<String>) -> String {
     ns.clone()
@@ -3245,22 +3285,15 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
             reason,
             namespace,
         } => {
-            let key = ObjectKey::new(Kind::Pod, &ns_of(namespace), name);
             let fault = match reason {
                 Some(r) => kubelet::Fault::PodFailed(r.clone()),
                 None => kubelet::Fault::Exit(*exit_code),
             };
-            match cluster.inject(&key, fault) {
-                Ok(()) => out.out(format!("pod/{name} failed")),
-                Err(e) => out.api(&e),
-            }
+            inject_pods(cluster, name, &ns_of(namespace), &fault, "failed", out);
         }
         SimCmd::PodSucceed { name, namespace } => {
-            let key = ObjectKey::new(Kind::Pod, &ns_of(namespace), name);
-            match cluster.inject(&key, kubelet::Fault::PodSucceeded) {
-                Ok(()) => out.out(format!("pod/{name} succeeded")),
-                Err(e) => out.api(&e),
-            }
+            let fault = kubelet::Fault::PodSucceeded;
+            inject_pods(cluster, name, &ns_of(namespace), &fault, "succeeded", out);
         }
         SimCmd::Image { image, available } => {
             cluster.set_image_available(image, *available);

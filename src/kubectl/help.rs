@@ -79,10 +79,10 @@ fn sim_help() -> String {
         ),
         ("node down|up NAME", "Stop or start a node's kubelet"),
         (
-            "pod fail NAME",
+            "pod fail NAME|-l SEL",
             "Make a pod's containers fail (--exit-code N, --reason R)",
         ),
-        ("pod succeed NAME", "Make a pod succeed"),
+        ("pod succeed NAME|-l SEL", "Make a pod succeed"),
         (
             "image remove|add IMAGE",
             "Make an image unpullable or pullable again",

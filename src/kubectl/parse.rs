@@ -1563,10 +1563,10 @@ pub enum SimCmd {
         /// Up or down.
         up: bool,
     },
-    /// `sim pod fail NAME [--exit-code N] [--reason R]`.
+    /// `sim pod fail NAME|-l SELECTOR [--exit-code N] [--reason R]`.
     PodFail {
-        /// Pod name.
-        name: String,
+        /// Pod name, or `-l SELECTOR` (every matching pod).
+        name: PodTarget,
         /// Exit code (default 1).
         exit_code: i32,
         /// Pod-level failure reason.
@@ -1574,10 +1574,10 @@ pub enum SimCmd {
         /// `-n`.
         namespace: Option<String>,
     },
-    /// `sim pod succeed NAME`.
+    /// `sim pod succeed NAME|-l SELECTOR`.
     PodSucceed {
-        /// Pod name.
-        name: String,
+        /// Pod name, or `-l SELECTOR` (every matching pod).
+        name: PodTarget,
         /// `-n`.
         namespace: Option<String>,
     },
@@ -2074,6 +2074,34 @@ pub enum ConfigCmd {
     UseContext(String),
     /// A real subcommand kubeplay does not offer (it has one cluster and one user).
     Unsupported(String),
+}
+
+/// Which pods `sim pod fail|succeed` acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PodTarget {
+    /// One pod (`NAME` or `pod/NAME`).
+    Name(String),
+    /// Every pod `-l SELECTOR` matches in the namespace, by name.
+    Selector(String),
+}
+
+fn pod_target(p: &Parsed, rest: &[&str], verb: &str) -> Result<PodTarget, ParseError> {
+    // `-l` is `--labels` for `sim node add`; here it selects pods.
+    match (rest, p.last(Flag::Labels)) {
+        ([name], None) => Ok(PodTarget::Name(
+            name.strip_prefix("pod/")
+                .or_else(|| name.strip_prefix("pods/"))
+                .unwrap_or(name)
+                .to_string(),
+        )),
+        ([], Some(sel)) => Ok(PodTarget::Selector(sel.to_string())),
+        ([_], Some(_)) => err(format!(
+            "error: sim pod {verb} takes a pod name or -l SELECTOR, not both"
+        )),
+        _ => err(format!(
+            "error: usage: sim pod {verb} NAME|-l SELECTOR [-n NAMESPACE]"
+        )),
+    }
 }
 
 /// Real `kubectl config` subcommands that edit clusters, users or contexts kubeplay has only one of.
@@ -3222,7 +3250,7 @@ fn parse_set(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn sim_usage() -> ParseError {
-    ParseError(String::from("error: usage: sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]"))
+    ParseError(String::from("error: usage: sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME|-l SELECTOR | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]"))
 }
 
 fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
@@ -3275,8 +3303,8 @@ fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
             name: name.to_string(),
             up: *updown == "up",
         },
-        ["pod", "fail", name] => SimCmd::PodFail {
-            name: name.to_string(),
+        ["pod", "fail", rest @ ..] => SimCmd::PodFail {
+            name: pod_target(&p, rest, "fail")?,
             exit_code: match p.last(Flag::ExitCode) {
                 Some(v) => parse_int(v, Flag::ExitCode)?,
                 None => 1,
@@ -3284,8 +3312,8 @@ fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
             reason: p.last(Flag::Reason).map(str::to_string),
             namespace: p.namespace(),
         },
-        ["pod", "succeed", name] => SimCmd::PodSucceed {
-            name: name.to_string(),
+        ["pod", "succeed", rest @ ..] => SimCmd::PodSucceed {
+            name: pod_target(&p, rest, "succeed")?,
             namespace: p.namespace(),
         },
         ["image", ar @ ("add" | "remove"), image] => SimCmd::Image {

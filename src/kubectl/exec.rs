@@ -282,8 +282,11 @@ fn decode_manifests(
                 .to_string();
             let doc_ns = doc_ns.as_str();
             let Some(kind) = Kind::from_type_meta(av, kind_name) else {
+                let note = super::elsewhere::by_kind(av, kind_name)
+                    .map(|k| format!("\n{}", k.note()))
+                    .unwrap_or_default();
                 out.fail(format!(
-                    "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{av}\"\nensure CRDs are installed first"
+                    "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{av}\"\nensure CRDs are installed first{note}"
                 ));
                 continue;
             };

@@ -51,7 +51,12 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
     let field_path: Vec<&str> = parts.collect();
     let Some(kind) = Kind::from_resource(res) else {
         // explain prints the RESTMapper's error without kubectl's `error: ` prefix.
-        return Err(format!("the server doesn't have a resource type \"{res}\""));
+        let note = super::elsewhere::by_resource(res)
+            .map(|k| format!("\n{}", k.note()))
+            .unwrap_or_default();
+        return Err(format!(
+            "the server doesn't have a resource type \"{res}\"{note}"
+        ));
     };
     let info = kind.info();
     let Some(root) = type_doc(kind.as_str()) else {

@@ -8,6 +8,7 @@
 use crate::engine::Cluster;
 
 mod config;
+mod elsewhere;
 mod examples;
 mod exec;
 mod explain;

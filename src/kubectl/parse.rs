@@ -1016,8 +1016,11 @@ impl ResourceArg {
 /// Resolves a resource type word, with kubectl's error for unknown ones.
 pub fn resolve_kind(word: &str) -> Result<Kind, ParseError> {
     Kind::from_resource(word).ok_or_else(|| {
+        let note = super::elsewhere::by_resource(word)
+            .map(|k| format!("\n{}", k.note()))
+            .unwrap_or_default();
         ParseError(format!(
-            "error: the server doesn't have a resource type \"{word}\""
+            "error: the server doesn't have a resource type \"{word}\"{note}"
         ))
     })
 }

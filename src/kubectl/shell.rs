@@ -37,19 +37,37 @@ pub fn needs_shell(line: &str) -> bool {
     if SHELL_WORDS.contains(&first) || assignment(first).is_some() {
         return true;
     }
-    let mut chars = line.chars();
+    scan(line, |c, double, _| {
+        matches!(c, '$' | '`') || (!double && matches!(c, '|' | ';' | '&' | '<' | '>'))
+    })
+}
+
+/// Calls `hit` with each character outside single quotes and escapes, whether it is inside
+/// double quotes, and how deep in `$(…)` it is; true as soon as `hit` is.
+fn scan(line: &str, mut hit: impl FnMut(char, bool, usize) -> bool) -> bool {
     let mut single = false;
     let mut double = false;
+    let mut depth = 0usize;
+    let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            '\\' if !single => {
+            _ if single => {}
+            '"' => double = !double,
+            '\\' => {
                 chars.next();
             }
-            '$' | '`' if !single => return true,
-            '|' | ';' | '&' | '<' | '>' if !single && !double => return true,
-            _ => {}
+            c => {
+                if hit(c, double, depth) {
+                    return true;
+                }
+                if c == '$' && chars.peek() == Some(&'(') {
+                    depth += 1;
+                    chars.next();
+                } else if c == ')' && depth > 0 {
+                    depth -= 1;
+                }
+            }
         }
     }
     false
@@ -120,27 +138,9 @@ fn shell_words(line: &str) -> Vec<&str> {
 
 /// Whether the line chains or pipes commands (so it is not a plain assignment).
 fn needs_shell_beyond_assignment(line: &str) -> bool {
-    let mut single = false;
-    let mut double = false;
-    let mut depth = 0usize;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            '\\' if !single => {
-                chars.next();
-            }
-            '$' if !single && chars.peek() == Some(&'(') => {
-                depth += 1;
-                chars.next();
-            }
-            ')' if !single && depth > 0 => depth -= 1,
-            '|' | ';' | '&' | '<' | '>' if !single && !double && depth == 0 => return true,
-            _ => {}
-        }
-    }
-    false
+    scan(line, |c, double, depth| {
+        !double && depth == 0 && matches!(c, '|' | ';' | '&' | '<' | '>')
+    })
 }
 
 /// kubectl and sim runs one line may make (`while true; do kubectl get pods; done` must not

@@ -169,7 +169,9 @@ impl Host for ConsoleHost<'_> {
     fn external(&mut self, argv: &[String], at_ms: u64) -> Option<ExternalResult> {
         let name = argv.first()?;
         let base = name.rsplit('/').next().unwrap_or(name);
-        if base != "kubectl" && base != "sim" {
+        // The console takes kubectl's verbs without `kubectl` too (`describe node n1 | grep …`).
+        let known = base == "kubectl" || super::parse::VERBS.iter().any(|v| v.as_str() == base);
+        if !known {
             return Some(ExternalResult {
                 stdout: String::new(),
                 stderr: format!(

@@ -116,6 +116,18 @@ pub fn execute(
             out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
         }
         Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
+        Command::ApiVersions => {
+            // `kubectl api-versions`: every served group/version, sorted.
+            let mut versions: Vec<String> = KINDS.iter().map(|k| k.kind.api_version()).collect();
+            versions.sort();
+            versions.dedup();
+            out.raw(
+                versions
+                    .iter()
+                    .map(|v| format!("{v}\n"))
+                    .collect::<String>(),
+            );
+        }
         Command::Explain(path) => explain(&mut out, path),
         Command::Get(g) => get(cluster, g, stdin, files, &mut out),
         Command::Describe(d) => describe_cmd(cluster, d, &mut out),

@@ -142,6 +142,8 @@ pub enum Verb {
     Annotate,
     /// `kubectl api-resources`.
     ApiResources,
+    /// `kubectl api-versions`.
+    ApiVersions,
     /// `kubectl version`.
     Version,
     /// `kubectl top` (there is no metrics-server in the simulated cluster).
@@ -181,6 +183,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Label,
     Verb::Annotate,
     Verb::ApiResources,
+    Verb::ApiVersions,
     Verb::Version,
     Verb::Top,
     Verb::ClusterInfo,
@@ -216,6 +219,7 @@ impl Verb {
             Verb::Label => "label",
             Verb::Annotate => "annotate",
             Verb::ApiResources => "api-resources",
+            Verb::ApiVersions => "api-versions",
             Verb::Version => "version",
             Verb::Top => "top",
             Verb::ClusterInfo => "cluster-info",
@@ -335,6 +339,7 @@ impl Verb {
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
             Verb::Explain => &[],
             Verb::ApiResources => &[Output, Template, Namespaced],
+            Verb::ApiVersions => &[],
             Verb::Version => &[],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::ClusterInfo => &[],
@@ -1670,6 +1675,8 @@ pub enum Command {
         /// `--namespaced=`.
         namespaced: Option<bool>,
     },
+    /// `api-versions`.
+    ApiVersions,
     /// `version`.
     Version,
     /// `top node|pod`: always kubectl's answer without a metrics-server.
@@ -1709,6 +1716,7 @@ impl Command {
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
                 | Command::Version
+                | Command::ApiVersions
                 | Command::Top
                 | Command::ClusterInfo
                 | Command::Config(_)
@@ -1994,7 +2002,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::ApiResources => {
             if !p.args.is_empty() {
                 return err(format!(
-                    "error: unexpected arguments: [{}]\nSee 'kubectl api-resources -h' for help and examples",
+                    "Error: unexpected arguments: [{}]\nSee 'kubectl api-resources -h' for help and examples",
                     p.args.join(" ")
                 ));
             }
@@ -2013,6 +2021,13 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             };
             Ok(Command::ApiResources { wide, namespaced })
         }
+        Verb::ApiVersions => match p.args.as_slice() {
+            [] => Ok(Command::ApiVersions),
+            extra => err(format!(
+                "Error: unexpected arguments: [{}]\nSee 'kubectl api-versions -h' for help and examples",
+                extra.join(" ")
+            )),
+        },
         Verb::Version => match p.args.as_slice() {
             [] => Ok(Command::Version),
             extra => err(format!("error: extra arguments: [{}]", extra.join(" "))),

@@ -334,7 +334,7 @@ fn error_shapes_match_real_kubectl() {
             ("explain", "error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
             ("explain a b", "error: We accept only this format: explain RESOURCE"),
             ("explain pods --bogus", "Error: unknown flag: --bogus\nSee 'kubectl explain --help' for usage."),
-            ("api-resources extra", "error: unexpected arguments: [extra]\nSee 'kubectl api-resources -h' for help and examples"),
+            ("api-resources extra", "Error: unexpected arguments: [extra]\nSee 'kubectl api-resources -h' for help and examples"),
             ("api-resources -o yaml", "error: --output yaml is not available"),
             ("api-resources --namespaced=x", "Error: invalid argument \"x\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"x\": invalid syntax\nSee 'kubectl api-resources --help' for usage."),
             ("version extra", "error: extra arguments: [extra]"),

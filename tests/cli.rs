@@ -70,7 +70,7 @@ fn bad_input_prints_the_exact_error_and_changes_nothing() {
         Case { name: "expose_bad_selector", line: "expose svc kubernetes --port=80 --selector=a", stdin: None, stderr: "error: unexpected label spec: a\n" },
         Case { name: "expose_without_name", line: "expose pods", stdin: None, stderr: "error: resource(s) were provided, but no name was specified\n" },
         Case { name: "events_bad_type", line: "events --types=Foo", stdin: None, stderr: "error: valid --types are Normal or Warning\n" },
-        Case { name: "events_unknown_kind", line: "events --for deploy/x", stdin: None, stderr: "error: the server doesn't have a resource type \"deploy\"\n" },
+        Case { name: "events_unknown_kind", line: "events --for widgets/x", stdin: None, stderr: "error: the server doesn't have a resource type \"widgets\"\n" },
         Case { name: "rollout_pause_daemonset", line: "rollout pause ds/agent", stdin: None, stderr: "error: daemonsets.apps \"agent\" pausing is not supported\n" },
         Case { name: "rollout_resume_daemonset", line: "rollout resume ds/agent", stdin: None, stderr: "error: daemonsets.apps \"agent\" resuming is not supported\n" },
         Case { name: "run_without_image", line: "run x", stdin: None, stderr: "error: required flag(s) \"image\" not set\n" },

@@ -10,8 +10,9 @@
 //! a loop that pushes every ten seconds reports the same target for every iteration.
 //!
 //! Simplifications: every server is a simulated one that answers any request with one line
-//! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens exactly on the
-//! `containerPort`s it declares (and, with `hostNetwork`, on the node's IP); a connection that
+//! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens on the `containerPort`s it
+//! declares and on the ports a few well-known images serve ([`image_ports`]: nginx on 80,
+//! agnhost's `liveness` on 8080, ...; with `hostNetwork`, on the node's IP); a connection that
 //! would time out (an unknown address, a port a Service does not expose) is refused at once;
 //! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
 //! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
@@ -388,7 +389,12 @@ pub fn curl(
 }
 
 fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {
-    if !ports(pod).any(|cp| cp.container_port == port) {
+    let listens = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .any(|c| container_listens(c, port).is_some());
+    if !listens {
         return None;
     }
     let name = pod.metadata.name.clone().unwrap_or_default();
@@ -402,6 +408,113 @@ fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {
         pod: name,
         node,
     })
+}
+
+/// How a simulated server answers an HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    /// Any server: every request gets 200.
+    Ok,
+    /// The `liveness` server of the kubernetes.io HTTP liveness example (agnhost `liveness`,
+    /// the old `registry.k8s.io/liveness` image): `/healthz` answers 200 for the first 10 s
+    /// after the process started, then 500 (`test/images/agnhost/liveness/server.go`).
+    Liveness,
+}
+
+impl Server {
+    /// The HTTP status of a GET of `path`, `running_ms` after the server process started.
+    pub fn status(self, path: &str, running_ms: u64) -> u16 {
+        match self {
+            Server::Liveness if path == "/healthz" && running_ms > 10_000 => 500,
+            Server::Liveness if path == "/redirect" => 302,
+            Server::Ok | Server::Liveness => 200,
+        }
+    }
+}
+
+/// Whether a container listens on `port`, and which server answers there: the
+/// `containerPort`s it declares, and the ports well-known images listen on without declaring
+/// them ([`image_ports`]).
+pub fn container_listens(c: &k8s_openapi::api::core::v1::Container, port: i32) -> Option<Server> {
+    let from_image = image_ports(c)
+        .into_iter()
+        .find(|(p, _)| *p == port)
+        .map(|(_, s)| s);
+    let declared =
+        c.ports.iter().flatten().any(|cp| {
+            cp.container_port == port && cp.protocol.as_deref().unwrap_or("TCP") == "TCP"
+        });
+    from_image.or(declared.then_some(Server::Ok))
+}
+
+/// The ports a well-known image's server listens on, whether or not the pod declares them
+/// (a `containerPort` is informational): nginx and httpd on 80, agnhost `liveness` and
+/// `netexec` (`--http-port`) on 8080, goproxy on 8080, etcd on its `--listen-client-urls`
+/// port (2379), redis on 6379. A `command` other than the image's own server replaces it.
+pub fn image_ports(c: &k8s_openapi::api::core::v1::Container) -> Vec<(i32, Server)> {
+    let image = c.image.as_deref().unwrap_or_default();
+    let last = image.rsplit('/').next().unwrap_or_default();
+    let repo = last.split([':', '@']).next().unwrap_or_default();
+    let command: Vec<&str> = c.command.iter().flatten().map(String::as_str).collect();
+    let args: Vec<&str> = c.args.iter().flatten().map(String::as_str).collect();
+    let argv: Vec<&str> = command.iter().chain(args.iter()).copied().collect();
+    let program = |name: &str| {
+        command.is_empty()
+            || command
+                .first()
+                .is_some_and(|p| p.rsplit('/').next() == Some(name))
+    };
+    // `--flag=V` or `--flag V`.
+    let flag = |name: &str| -> Option<String> {
+        argv.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix(name)
+                .and_then(|rest| match rest.strip_prefix('=') {
+                    Some(v) => Some(v.to_string()),
+                    None if rest.is_empty() => argv.get(i + 1).map(|v| v.to_string()),
+                    None => None,
+                })
+        })
+    };
+    let port_of = |url: &str| -> Option<i32> {
+        let first = url.split(',').next()?;
+        parse_target(first).map(|(_, p)| p)
+    };
+    match repo {
+        "nginx" | "nginx-unprivileged" if program("nginx") => vec![(80, Server::Ok)],
+        "httpd" if program("httpd-foreground") || program("httpd") => vec![(80, Server::Ok)],
+        "agnhost" => {
+            let sub = if command.is_empty() {
+                args.first().copied()
+            } else {
+                argv.iter()
+                    .skip_while(|a| !a.ends_with("agnhost"))
+                    .nth(1)
+                    .copied()
+            };
+            match sub {
+                Some("liveness") => vec![(8080, Server::Liveness)],
+                Some("netexec") => {
+                    let port = flag("--http-port").and_then(|p| p.parse().ok());
+                    vec![(port.unwrap_or(8080), Server::Ok)]
+                }
+                Some("serve-hostname") => {
+                    let port = flag("--port").and_then(|p| p.parse().ok());
+                    vec![(port.unwrap_or(9376), Server::Ok)]
+                }
+                _ => Vec::new(),
+            }
+        }
+        "liveness" if argv.first().is_some_and(|a| a.ends_with("server")) => {
+            vec![(8080, Server::Liveness)]
+        }
+        "goproxy" if command.is_empty() => vec![(8080, Server::Ok)],
+        "etcd" if program("etcd") => {
+            let port = flag("--listen-client-urls").and_then(|u| port_of(&u));
+            vec![(port.unwrap_or(2379), Server::Ok)]
+        }
+        "redis" if program("redis-server") => vec![(6379, Server::Ok)],
+        _ => Vec::new(),
+    }
 }
 
 fn running_pods(store: &Store) -> impl Iterator<Item = &Pod> {

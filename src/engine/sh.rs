@@ -121,6 +121,51 @@ pub struct Run {
     /// as they were when it ended. The kubelet keeps those under a shared volume's mount
     /// for the pod's other containers.
     pub files: BTreeMap<String, Option<String>>,
+    /// When each file changed: the file's whole content after the change (`None`: removed),
+    /// in time order. [`Run::files_at`] replays it, so an exec probe sees the files as they
+    /// are at its instant. Bounded ([`MAX_FILE_LOG`] changes, [`MAX_FILE_LOG_BYTES`]); later
+    /// changes are not logged, so the files look as they were at the last logged change.
+    pub file_log: Vec<FileChange>,
+}
+
+/// One change of a file a process made (see [`Run::file_log`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Milliseconds after the process start.
+    pub at_ms: u64,
+    /// The absolute path.
+    pub path: String,
+    /// The content after the change; `None` when the file was removed.
+    pub content: Option<String>,
+}
+
+/// File changes one run logs (see [`Run::file_log`]).
+pub const MAX_FILE_LOG: usize = 256;
+/// Bytes of file content one run's log holds.
+pub const MAX_FILE_LOG_BYTES: usize = 256 * 1024;
+
+impl Run {
+    /// The files the process had written (`Some`) or removed (`None`) by `at_ms` after its
+    /// start, from [`Run::file_log`].
+    pub fn files_at(&self, at_ms: u64) -> BTreeMap<String, Option<String>> {
+        let mut files = BTreeMap::new();
+        for change in self.file_log.iter().take_while(|c| c.at_ms <= at_ms) {
+            files.insert(change.path.clone(), change.content.clone());
+        }
+        files
+    }
+
+    /// Cuts the run short at `at_ms` (the process is killed then): later output and file
+    /// changes never happen. The exit itself is left to the caller.
+    pub fn truncate(&mut self, at_ms: u64) {
+        self.output.retain(|l| l.at_ms <= at_ms);
+        self.file_log.retain(|c| c.at_ms <= at_ms);
+        let mut files = BTreeMap::new();
+        for c in &self.file_log {
+            files.insert(c.path.clone(), c.content.clone());
+        }
+        self.files = files;
+    }
 }
 
 /// One line of output.
@@ -2777,6 +2822,9 @@ struct Shell<'h> {
     bash: bool,
     /// Files written or removed by the process (see [`Run::files`]).
     files: BTreeMap<String, Option<String>>,
+    /// When they changed (see [`Run::file_log`]), and the content bytes logged.
+    file_log: Vec<FileChange>,
+    file_log_bytes: usize,
     /// Paths of the files redirections write to (`Sink::File` indexes this).
     file_slots: Vec<String>,
     /// Directories the process made.
@@ -2842,6 +2890,8 @@ impl<'h> Shell<'h> {
             taint: 0,
             bash: false,
             files: BTreeMap::new(),
+            file_log: Vec::new(),
+            file_log_bytes: 0,
             file_slots: Vec::new(),
             dirs: BTreeSet::new(),
             kept: 0,
@@ -2870,13 +2920,18 @@ impl<'h> Shell<'h> {
         }
         let mut output: Vec<OutputLine> = std::mem::take(&mut self.output).into_values().collect();
         // Background jobs die with the container's main process.
+        let mut file_log = std::mem::take(&mut self.file_log);
+        // A background job's changes were logged when it ran, ahead of the main shell's.
+        file_log.sort_by_key(|c| c.at_ms);
         if let End::Exit { at_ms, .. } = end {
             output.retain(|l| l.at_ms <= at_ms);
+            file_log.retain(|c| c.at_ms <= at_ms);
         }
         Run {
             output,
             end,
             files: std::mem::take(&mut self.files),
+            file_log,
         }
     }
 
@@ -2989,11 +3044,43 @@ impl<'h> Shell<'h> {
     fn append_file(&mut self, slot: usize, text: &str) {
         // A loop that writes a file changes state the loop detector cannot see.
         self.taint += 1;
-        if let Some(path) = self.file_slots.get(slot) {
-            if let Some(Some(content)) = self.files.get_mut(path) {
+        if let Some(path) = self.file_slots.get(slot).cloned() {
+            if let Some(Some(content)) = self.files.get_mut(&path) {
                 push_capped(content, text, MAX_STRING);
             }
+            self.log_file(&path);
         }
+    }
+
+    /// Logs the current state of `path` at the current time (see [`Run::file_log`]); a
+    /// change at the same instant as the last logged one of the same file replaces it.
+    fn log_file(&mut self, path: &str) {
+        let content = self.files.get(path).cloned().flatten();
+        let size = content.as_ref().map_or(0, String::len);
+        if let Some(last) = self.file_log.last_mut() {
+            if last.at_ms == self.clock && last.path == path {
+                let old = last.content.as_ref().map_or(0, String::len);
+                self.file_log_bytes = self.file_log_bytes.saturating_sub(old);
+                if self.file_log_bytes + size <= MAX_FILE_LOG_BYTES {
+                    self.file_log_bytes += size;
+                    last.content = content;
+                } else {
+                    // Over budget: stop logging here, at the last state that fit.
+                    self.file_log_bytes = MAX_FILE_LOG_BYTES;
+                }
+                return;
+            }
+        }
+        if self.file_log.len() >= MAX_FILE_LOG || self.file_log_bytes + size > MAX_FILE_LOG_BYTES {
+            self.file_log_bytes = MAX_FILE_LOG_BYTES;
+            return;
+        }
+        self.file_log_bytes += size;
+        self.file_log.push(FileChange {
+            at_ms: self.clock,
+            path: path.to_string(),
+            content,
+        });
     }
 
     /// Writes `text` to `path` (`>`, or `>>` with `append`), as `tee` and `cp` do.
@@ -3170,6 +3257,7 @@ impl<'h> Shell<'h> {
         };
         self.taint += 1;
         self.files.insert(path.clone(), Some(existing));
+        self.log_file(&path);
         let slot = match self.file_slots.iter().position(|p| *p == path) {
             Some(i) => i,
             None => {
@@ -3194,7 +3282,8 @@ impl<'h> Shell<'h> {
                         self.taint += 1;
                         let path = self.absolute(f);
                         if self.files.contains_key(&path) || self.files.len() < MAX_FILES {
-                            self.files.insert(path, None);
+                            self.files.insert(path.clone(), None);
+                            self.log_file(&path);
                         }
                     } else if !force {
                         self.err(&format!(
@@ -3241,7 +3330,8 @@ impl<'h> Shell<'h> {
                 self.write_file(&dst_path, &text, false);
                 if tool == "mv" {
                     let path = self.absolute(src);
-                    self.files.insert(path, None);
+                    self.files.insert(path.clone(), None);
+                    self.log_file(&path);
                 }
                 Ok(0)
             }
@@ -5139,7 +5229,13 @@ impl<'h> Shell<'h> {
             match self.read_input(f) {
                 Some(t) => push_capped(&mut text, &t, MAX_STRING),
                 None => {
-                    self.err(&format!("{tool}: {f}: No such file or directory\n"));
+                    // busybox's wording (the images kubeplay runs are busybox-based).
+                    let msg = if tool == "grep" {
+                        format!("{tool}: {f}: No such file or directory\n")
+                    } else {
+                        format!("{tool}: can't open '{f}': No such file or directory\n")
+                    };
+                    self.err(&msg);
                     status = 1;
                 }
             }
@@ -6122,7 +6218,7 @@ mod tests {
             Case {
                 name: "cat of a missing file",
                 command: &["sh", "-c", "cat /etc/missing; echo $?; cat"],
-                out: &[(0, E, "cat: /etc/missing: No such file or directory"), (0, O, "1")],
+                out: &[(0, E, "cat: can't open '/etc/missing': No such file or directory"), (0, O, "1")],
                 ..BASE
             },
             Case {
@@ -6266,7 +6362,7 @@ mod tests {
                     (0, O, "eno"),
                     (0, O, "owt"),
                     (0, O, "2"),
-                    (0, E, "cat: /tmp/f: No such file or directory"),
+                    (0, E, "cat: can't open '/tmp/f': No such file or directory"),
                     (0, O, "gone"),
                 ],
                 ..BASE
@@ -6318,6 +6414,73 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(got.files, want);
+    }
+
+    /// The files at an instant: the exec-liveness example's `touch; sleep 30; rm -f; sleep`.
+    #[test]
+    fn files_have_a_timeline() {
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let healthy = |t: u64| got.files_at(t).get("/tmp/healthy").cloned();
+        assert_eq!(healthy(0), Some(Some(String::new())));
+        assert_eq!(healthy(29_999), Some(Some(String::new())));
+        assert_eq!(healthy(30_000), Some(None));
+        let mut cut = got.clone();
+        cut.truncate(10_000);
+        assert_eq!(
+            cut.files_at(u64::MAX).get("/tmp/healthy"),
+            Some(&Some(String::new()))
+        );
+        assert_eq!(cut.files.get("/tmp/healthy"), Some(&Some(String::new())));
+        // Appends at one instant are one change; a background job's changes are in time order.
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "(sleep 5; echo late > /b) & echo a > /a; echo b >> /a; sleep 1; echo c >> /a; wait",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let log: Vec<(u64, &str, Option<&str>)> = got
+            .file_log
+            .iter()
+            .map(|c| (c.at_ms, c.path.as_str(), c.content.as_deref()))
+            .collect();
+        assert_eq!(
+            log,
+            [
+                (0, "/a", Some("a\nb\n")),
+                (1_000, "/a", Some("a\nb\nc\n")),
+                (5_000, "/b", Some("late\n")),
+            ]
+        );
+        // A loop that appends for ever stops logging at the cap.
+        let got = run_case(
+            &Case {
+                command: &["sh", "-c", "while true; do date >> /log; sleep 1; done"],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let bytes: usize = got
+            .file_log
+            .iter()
+            .map(|c| c.content.as_ref().map_or(0, String::len))
+            .sum();
+        assert!(got.file_log.len() > 100 && got.file_log.len() <= MAX_FILE_LOG);
+        assert!(bytes <= MAX_FILE_LOG_BYTES, "{bytes}");
     }
 
     #[test]

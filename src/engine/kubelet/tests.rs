@@ -1,7 +1,6 @@
 use super::*;
 use crate::engine::api::ObjectKey;
 use crate::engine::Cluster;
-use k8s_openapi::api::core::v1::{PodSpec, Probe};
 
 fn obj(json: serde_json::Value) -> Object {
     let kind = Kind::from_type_meta(
@@ -93,95 +92,6 @@ fn event_times(c: &Cluster, reason: &str) -> Vec<u64> {
             _ => None,
         })
         .collect()
-}
-
-fn probe_spec(delay: i32, period: i32, success: i32) -> PodSpec {
-    PodSpec {
-        containers: vec![Container {
-            name: "c".to_string(),
-            readiness_probe: Some(Probe {
-                initial_delay_seconds: Some(delay),
-                period_seconds: Some(period),
-                success_threshold: Some(success),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
-}
-
-struct ReadyCase {
-    name: &'static str,
-    spec: PodSpec,
-    worker_start_ms: u64,
-    started_ms: u64,
-    want_ready_ms: u64,
-}
-
-/// Mirrors `pkg/kubelet/prober/worker_test.go` (`TestInitialDelay`, `TestSuccessThreshold`) and
-/// the manual trigger of `prober_manager.go` `UpdatePodStatus`.
-#[test]
-fn ready_at_follows_the_prober_worker() {
-    let cases = [
-        ReadyCase {
-            name: "no readiness probe: ready at start",
-            spec: PodSpec {
-                containers: vec![Container {
-                    name: "c".to_string(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 1_500,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: no delay, the start-triggered probe passes",
-            spec: probe_spec(0, 10, 1),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 1_500,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: 5s delay waits for the first tick after it",
-            spec: probe_spec(5, 10, 1),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 10_000,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: delay ending exactly on a tick",
-            spec: probe_spec(3, 2, 1),
-            worker_start_ms: 1_000,
-            started_ms: 2_000,
-            want_ready_ms: 5_000,
-        },
-        ReadyCase {
-            name: "TestSuccessThreshold: 3 passes in a row without delay",
-            spec: probe_spec(0, 5, 3),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 10_000,
-        },
-        ReadyCase {
-            name: "TestSuccessThreshold: 2 passes after a delay",
-            spec: probe_spec(5, 5, 2),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 15_000,
-        },
-    ];
-    for case in cases {
-        let got = ready_at(
-            &case.spec,
-            "c",
-            SimTime::ZERO.plus(case.worker_start_ms),
-            SimTime::ZERO.plus(case.started_ms),
-        );
-        assert_eq!(got.millis(), case.want_ready_ms, "{}", case.name);
-    }
 }
 
 struct TermCase {

@@ -564,3 +564,204 @@ fn native_sidecars_start_first_run_alongside_and_stop_after_the_main_container()
     assert!(init_status(&c, "crashy").restart_count >= 1);
     assert_eq!(phase(&c, "crashy"), "Running");
 }
+
+/// A busybox pod on `n1` running `sh -c script`, with `probes` merged into its container and
+/// a 5 s grace period. Its container runs from 3.5 s (sandbox 1 s, pull 2 s, start 0.5 s).
+fn probe_pod(script: &str, probes: serde_json::Value) -> Object {
+    let mut c = serde_json::json!({"name": "c", "image": "busybox:1.36",
+        "command": ["sh", "-c", script]});
+    if let (Some(c), Some(p)) = (c.as_object_mut(), probes.as_object()) {
+        for (k, v) in p {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+    obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"nodeName": "n1", "terminationGracePeriodSeconds": 5, "containers": [c]}}))
+}
+
+fn exec_probe(path: &str, period: i32, failure: i32) -> serde_json::Value {
+    serde_json::json!({"exec": {"command": ["cat", path]}, "periodSeconds": period,
+        "failureThreshold": failure})
+}
+
+struct ProbeCase {
+    name: &'static str,
+    pod: Object,
+    /// (seconds after creation, ready, started, restart count).
+    want: &'static [(u64, bool, bool, i32)],
+    /// Events expected by the end: (reason, message, count).
+    events: &'static [(&'static str, &'static str, i32)],
+}
+
+fn event_count(c: &Cluster, reason: &str, message: &str) -> i32 {
+    c.store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(e)
+                if e.reason.as_deref() == Some(reason) && e.message.as_deref() == Some(message) =>
+            {
+                e.count
+            }
+            _ => None,
+        })
+        .sum()
+}
+
+/// The kubelet with its probe workers, end to end: `worker_test.go`'s timing cases against
+/// real containers whose files change over time.
+#[test]
+fn probes_drive_readiness_and_restarts() {
+    let cases = [
+        ProbeCase {
+            name: "TestInitialDelay: the first tick past initialDelaySeconds",
+            pod: probe_pod(
+                "touch /tmp/r; sleep 3600",
+                serde_json::json!({"readinessProbe": {"exec": {"command": ["cat", "/tmp/r"]},
+                    "initialDelaySeconds": 5, "periodSeconds": 10}}),
+            ),
+            // Running at 3.5 s; the start-triggered probe and the tick at 5 s are inside the
+            // delay; the tick at 10 s (6 s after the start) passes.
+            want: &[(4, false, true, 0), (9, false, true, 0), (10, true, true, 0)],
+            events: &[],
+        },
+        ProbeCase {
+            name: "readiness flips with the file, after failureThreshold failures",
+            pod: probe_pod(
+                "sleep 10; touch /tmp/r; sleep 20; rm /tmp/r; sleep 3600",
+                serde_json::json!({"readinessProbe": exec_probe("/tmp/r", 5, 2)}),
+            ),
+            // touch at 13.5 s, rm at 33.5 s: ready from the tick at 15 s, not ready after the
+            // failures at 35 s and 40 s. Never restarted.
+            want: &[
+                (14, false, true, 0),
+                (15, true, true, 0),
+                (39, true, true, 0),
+                (40, false, true, 0),
+                (90, false, true, 0),
+            ],
+            events: &[],
+        },
+        ProbeCase {
+            name: "TestFailureThreshold: liveness kills, the container restarts",
+            pod: probe_pod(
+                "touch /tmp/h; sleep 10; rm /tmp/h; sleep 3600",
+                serde_json::json!({"livenessProbe": exec_probe("/tmp/h", 5, 2)}),
+            ),
+            // rm at 13.5 s; failures at 15 and 20 s kill it; the shell ignores SIGTERM, so it
+            // dies of the SIGKILL at 25 s and restarts at once (running at 25.5 s). The second
+            // instance fails at 40 and 45 s, dies at 50 s and waits out a 10 s back-off. (The
+            // restart count goes up when the next instance is being created.)
+            want: &[
+                (20, true, true, 0),
+                (24, true, true, 0),
+                (25, false, false, 1),
+                (26, true, true, 1),
+                (50, false, false, 1),
+                (59, false, false, 1),
+                (61, true, true, 2),
+            ],
+            events: &[
+                (
+                    "Unhealthy",
+                    "Liveness probe failed: cat: can't open '/tmp/h': No such file or directory",
+                    4,
+                ),
+                (
+                    "Killing",
+                    "Container c failed liveness probe, will be restarted",
+                    2,
+                ),
+            ],
+        },
+        ProbeCase {
+            name: "TestStartupProbe: liveness and readiness wait until it passes once",
+            pod: probe_pod(
+                "sleep 12; touch /tmp/s; sleep 3600",
+                serde_json::json!({
+                    "startupProbe": exec_probe("/tmp/s", 5, 10),
+                    "livenessProbe": exec_probe("/tmp/s", 5, 1),
+                    "readinessProbe": exec_probe("/tmp/s", 5, 1)}),
+            ),
+            // touch at 15.5 s; the startup ticks at 5, 10 and 15 s fail, 20 s passes, and the
+            // readiness probe it triggers passes at once. Liveness never fails.
+            want: &[(19, false, false, 0), (20, true, true, 0), (120, true, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Startup probe failed: cat: can't open '/tmp/s': No such file or directory",
+                3,
+            )],
+        },
+        ProbeCase {
+            name: "a startup probe that never passes kills the container",
+            pod: probe_pod(
+                "sleep 3600",
+                serde_json::json!({"startupProbe": {"tcpSocket": {"port": 8080},
+                    "periodSeconds": 5, "failureThreshold": 3}}),
+            ),
+            // Failures at 5, 10 and 15 s; SIGKILL at 20 s; the next instance runs at 20.5 s.
+            want: &[(19, false, false, 0), (21, false, false, 1)],
+            events: &[(
+                "Killing",
+                "Container c failed startup probe, will be restarted",
+                1,
+            )],
+        },
+        ProbeCase {
+            name: "an exec probe that outlives timeoutSeconds fails",
+            pod: probe_pod(
+                "sleep 3600",
+                serde_json::json!({"readinessProbe": {"exec": {"command": ["sleep", "2"]},
+                    "periodSeconds": 5}}),
+            ),
+            want: &[(30, false, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Readiness probe failed: command \"sleep 2\" timed out",
+                7,
+            )],
+        },
+        ProbeCase {
+            name: "httpGet: nginx listens on 80, nothing on 81",
+            pod: obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"nodeName": "n1", "containers": [
+                    {"name": "c", "image": "nginx:1.27",
+                     "readinessProbe": {"httpGet": {"port": 80}, "periodSeconds": 5}},
+                    {"name": "d", "image": "nginx:1.27", "command": ["sh", "-c", "sleep 3600"],
+                     "readinessProbe": {"httpGet": {"port": 81}, "periodSeconds": 5}}]}})),
+            // Container c is ready at its start; the pod never is (d fails at its start, 5 s
+            // and 10 s).
+            want: &[(10, true, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Readiness probe failed: Get \"http://10.244.1.2:81/\": dial tcp 10.244.1.2:81: connect: connection refused",
+                3,
+            )],
+        },
+    ];
+    for case in cases {
+        let mut c = cluster_with(vec![case.pod.clone()]);
+        for &(at_s, ready, started, restarts) in case.want {
+            c.advance_to(SimTime::ZERO.plus(at_s * 1000));
+            let s = ctr_status(&c, "p");
+            assert_eq!(
+                (s.ready, s.started.unwrap_or(false), s.restart_count),
+                (ready, started, restarts),
+                "{}: at {at_s}s",
+                case.name
+            );
+        }
+        for &(reason, message, count) in case.events {
+            assert_eq!(
+                event_count(&c, reason, message),
+                count,
+                "{}: {reason} {message}",
+                case.name
+            );
+        }
+        if case.name.starts_with("httpGet") {
+            assert_eq!(condition(&c, "p", "Ready").as_deref(), Some("False"));
+        }
+    }
+}

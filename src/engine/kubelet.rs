@@ -553,7 +553,7 @@ impl Kubelet {
                         // Cut the run short: it exits now with `code`.
                         if let Some((start, run)) = c.run.as_mut() {
                             let at = now.since(*start);
-                            run.output.retain(|l| l.at_ms <= at);
+                            run.truncate(at);
                             run.end = sh::End::Exit { at_ms: at, code };
                         }
                         c.exit_reason = exit_reason.clone();
@@ -859,6 +859,7 @@ impl Kubelet {
             for idx in 0..n_ctrs {
                 // Init containers run one after another, before app containers.
                 let blocked = rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p));
+                let live = live_volume_changes(pod, &rt.ctrs);
                 let Some(c) = rt.ctrs.get_mut(idx) else {
                     continue;
                 };
@@ -876,6 +877,7 @@ impl Kubelet {
                         &env,
                         &ids,
                         &mut rt.volumes,
+                        &live,
                         store,
                         config,
                         now,
@@ -907,6 +909,7 @@ impl Kubelet {
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar && !c.killing) {
                 stop_container(c, spec, now, deadline, out, &ev);
             }
+            let live = live_volume_changes(pod, &rt.ctrs);
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
                 for _ in 0..16 {
                     let changed = step_container(
@@ -919,6 +922,7 @@ impl Kubelet {
                         &env,
                         &ids,
                         &mut rt.volumes,
+                        &live,
                         store,
                         config,
                         now,
@@ -1145,14 +1149,21 @@ fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// The files a container sees through its volume mounts: what earlier containers of the pod
-/// wrote into a shared `emptyDir`, and the `downwardAPI` volumes' items (`fieldRef`s, and
+/// A change a running container's process makes to a file of an `emptyDir` volume: when,
+/// the volume, the path inside it, the content (`None`: removed).
+type VolumeChange = (SimTime, String, String, Option<String>);
+
+/// The files a container sees through its volume mounts at `at`: what the pod's containers
+/// wrote into a shared `emptyDir` (finished runs from [`PodRuntime::volumes`], running ones
+/// from `live` up to `at`), and the `downwardAPI` volumes' items (`fieldRef`s, and
 /// `metadata.labels`/`metadata.annotations` as `key="value"` lines, as the kubelet writes them).
 fn container_files(
     pod: &Pod,
     ids: &PodIds,
     c: &Container,
     volumes: &Volumes,
+    live: &[VolumeChange],
+    at: SimTime,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
@@ -1162,15 +1173,9 @@ fn container_files(
         };
         let root = m.mount_path.trim_end_matches('/');
         if v.empty_dir.is_some() {
-            let sub = m.sub_path.as_deref().unwrap_or("").trim_matches('/');
             for (path, content) in volumes.get(&v.name).into_iter().flatten() {
-                let rel = if sub.is_empty() {
-                    Some(path.as_str())
-                } else {
-                    path.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
-                };
-                if let Some(rel) = rel {
-                    files.insert(format!("{root}/{rel}"), content.clone());
+                if let Some(p) = mounted_path(m, path) {
+                    files.insert(p, content.clone());
                 }
             }
         }
@@ -1191,7 +1196,45 @@ fn container_files(
             }
         }
     }
+    for (path, content) in live_in_container(c, live) {
+        if path.0 > at {
+            break;
+        }
+        match content {
+            Some(text) => files.insert(path.1, text.clone()),
+            None => files.remove(&path.1),
+        };
+    }
     files
+}
+
+/// The changes of `live` that container `c` sees through its mounts: (time, path in `c`),
+/// content; in time order.
+fn live_in_container<'a>(
+    c: &'a Container,
+    live: &'a [VolumeChange],
+) -> impl Iterator<Item = ((SimTime, String), &'a Option<String>)> + 'a {
+    let mounts: Vec<&k8s_openapi::api::core::v1::VolumeMount> =
+        c.volume_mounts.iter().flatten().collect();
+    live.iter().filter_map(move |(t, vol, rel, content)| {
+        mounts
+            .iter()
+            .filter(|m| m.name == *vol)
+            .find_map(|m| mounted_path(m, rel))
+            .map(|p| ((*t, p), content))
+    })
+}
+
+/// Where the file `rel` of a volume appears through mount `m` (`subPath` taken into account).
+fn mounted_path(m: &k8s_openapi::api::core::v1::VolumeMount, rel: &str) -> Option<String> {
+    let root = m.mount_path.trim_end_matches('/');
+    let sub = m.sub_path.as_deref().unwrap_or("").trim_matches('/');
+    let rest = if sub.is_empty() {
+        Some(rel)
+    } else {
+        rel.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
+    };
+    rest.map(|r| format!("{root}/{r}"))
 }
 
 /// Labels or annotations as a downwardAPI volume file holds them: `key="value"` lines.
@@ -1202,7 +1245,69 @@ fn key_values(map: Option<&BTreeMap<String, String>>) -> String {
         .collect()
 }
 
-/// Keeps what a container wrote under its writable `emptyDir` mounts for the pod's later
+/// The `emptyDir` volume and the path inside it of a file container `c` writes at `path`
+/// (the deepest writable mount that holds it), if any.
+fn volume_path(pod: &Pod, c: &Container, path: &str) -> Option<(String, String)> {
+    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
+    let m = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| m.read_only != Some(true))
+        .filter(|m| {
+            let root = m.mount_path.trim_end_matches('/');
+            path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.trim_end_matches('/').len())?;
+    let is_empty_dir = specs
+        .and_then(|vs| vs.iter().find(|v| v.name == m.name))
+        .is_some_and(|v| v.empty_dir.is_some());
+    if !is_empty_dir {
+        return None;
+    }
+    let root = m.mount_path.trim_end_matches('/');
+    let rel = path.strip_prefix(root)?.trim_start_matches('/');
+    let rel = match m.sub_path.as_deref().map(|s| s.trim_matches('/')) {
+        Some(sub) if !sub.is_empty() => format!("{sub}/{rel}"),
+        _ => rel.to_string(),
+    };
+    Some((m.name.clone(), rel))
+}
+
+/// The changes the pod's running containers make to its `emptyDir` volumes, each at the
+/// time its process makes it, in time order. (A run's files move into
+/// [`PodRuntime::volumes`] when it ends.)
+fn live_volume_changes(pod: &Pod, ctrs: &[Ctr]) -> Vec<VolumeChange> {
+    let has_empty_dir = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .is_some_and(|vs| vs.iter().any(|v| v.empty_dir.is_some()));
+    if !has_empty_dir {
+        return Vec::new();
+    }
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for c in ctrs {
+        if !matches!(c.state, CState::Running { .. } | CState::Starting { .. }) {
+            continue;
+        }
+        let (Some((start, run)), Some(cspec)) = (&c.run, container_spec(spec, &c.name)) else {
+            continue;
+        };
+        for change in &run.file_log {
+            if let Some((vol, rel)) = volume_path(pod, cspec, &change.path) {
+                out.push((start.plus(change.at_ms), vol, rel, change.content.clone()));
+            }
+        }
+    }
+    out.sort_by_key(|c| c.0);
+    out
+}
+
+/// Keeps what a finished run wrote under its writable `emptyDir` mounts for the pod's later
 /// containers (written files) and forgets what it removed.
 fn keep_files(
     pod: &Pod,
@@ -1210,40 +1315,11 @@ fn keep_files(
     written: &BTreeMap<String, Option<String>>,
     volumes: &mut Volumes,
 ) {
-    if written.is_empty() {
-        return;
-    }
-    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
     for (path, content) in written {
-        // The deepest mount that holds the path.
-        let mount = c
-            .volume_mounts
-            .iter()
-            .flatten()
-            .filter(|m| m.read_only != Some(true))
-            .filter(|m| {
-                let root = m.mount_path.trim_end_matches('/');
-                path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
-            })
-            .max_by_key(|m| m.mount_path.trim_end_matches('/').len());
-        let Some(m) = mount else {
+        let Some((vol, rel)) = volume_path(pod, c, path) else {
             continue;
         };
-        let is_empty_dir = specs
-            .and_then(|vs| vs.iter().find(|v| v.name == m.name))
-            .is_some_and(|v| v.empty_dir.is_some());
-        if !is_empty_dir {
-            continue;
-        }
-        let root = m.mount_path.trim_end_matches('/');
-        let Some(rel) = path.strip_prefix(root).map(|r| r.trim_start_matches('/')) else {
-            continue;
-        };
-        let rel = match m.sub_path.as_deref().map(|s| s.trim_matches('/')) {
-            Some(sub) if !sub.is_empty() => format!("{sub}/{rel}"),
-            _ => rel.to_string(),
-        };
-        let files = volumes.entry(m.name.clone()).or_default();
+        let files = volumes.entry(vol).or_default();
         match content {
             Some(text) if files.contains_key(&rel) || files.len() < MAX_VOLUME_FILES => {
                 files.insert(rel, text.clone());
@@ -1591,7 +1667,8 @@ fn probe_once(
             .map(|a| a.replace('$', "$$"))
             .collect();
         let env = container_env(pod, &ids, cspec, &pod_env(pod));
-        let mut files = container_files(pod, &ids, cspec, &rt.volumes);
+        let live = live_volume_changes(pod, &rt.ctrs);
+        let mut files = container_files(pod, &ids, cspec, &rt.volumes, &live, now);
         if let Some((start, run)) = &c.run {
             for (path, content) in run.files_at(now.since(*start)) {
                 match content {
@@ -1748,6 +1825,7 @@ fn step_container(
     base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
     ids: &PodIds,
     volumes: &mut Volumes,
+    live: &[VolumeChange],
     store: &Store,
     config: &Config,
     now: SimTime,
@@ -1877,9 +1955,18 @@ fn step_container(
             let uid = pod.metadata.uid.as_deref().unwrap_or_default();
             let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
             let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+            // The process starts when `StartContainer` returns; its timeline begins then. It
+            // sees the shared volumes as they are then, and later what running containers
+            // write into them (those planned before it).
+            let start = now.plus(CONTAINER_START_MS);
+            let changes = live_in_container(cspec, live)
+                .filter(|((t, _), _)| *t > start)
+                .map(|((t, p), content)| (t.since(start), p, content.clone()))
+                .collect();
             let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
                 .on_node(&ids.node)
-                .with_files(container_files(pod, ids, cspec, volumes));
+                .with_files(container_files(pod, ids, cspec, volumes, live, start))
+                .with_file_changes(changes);
             let run = plan_run(
                 pod,
                 &env,
@@ -1889,15 +1976,12 @@ fn step_container(
                 config,
                 &mut host,
             );
-            keep_files(pod, cspec, &run.files, volumes);
             out.event(ev(
                 "Created",
                 EventType::Normal,
                 format!("Created container: {}", c.name),
                 &c.name,
             ));
-            // The process starts when `StartContainer` returns; its timeline begins then.
-            let start = now.plus(CONTAINER_START_MS);
             c.run = Some((start, run));
             c.state = CState::Starting { until: start };
             true
@@ -1969,6 +2053,8 @@ fn step_container(
             if finished > now {
                 return false;
             }
+            // The run is over: what it left in the shared volumes stays for the others.
+            keep_files(pod, cspec, &run.files, volumes);
             let reason = match c.exit_reason.take() {
                 Some(r) => r,
                 None if code == 0 => "Completed".to_string(),

@@ -591,6 +591,9 @@ pub struct NetHost<'a> {
     rng: SimRng,
     /// The files the container sees through its volume mounts, by absolute path.
     files: BTreeMap<String, String>,
+    /// Later changes to them (another container writing into a shared volume): milliseconds
+    /// after the process start, path, content (`None`: removed), in time order.
+    changes: Vec<(u64, String, Option<String>)>,
 }
 
 impl<'a> NetHost<'a> {
@@ -602,6 +605,7 @@ impl<'a> NetHost<'a> {
             node: None,
             rng: SimRng::new(seed),
             files: BTreeMap::new(),
+            changes: Vec::new(),
         }
     }
 
@@ -614,6 +618,13 @@ impl<'a> NetHost<'a> {
     /// The same host, with the files of the container's volume mounts.
     pub fn with_files(mut self, files: BTreeMap<String, String>) -> Self {
         self.files = files;
+        self
+    }
+
+    /// The same host, with changes the files see while the process runs (milliseconds after
+    /// its start, path, content or `None` when removed; in time order).
+    pub fn with_file_changes(mut self, changes: Vec<(u64, String, Option<String>)>) -> Self {
+        self.changes = changes;
         self
     }
 
@@ -723,6 +734,19 @@ fn result(stdout: String, stderr: String, code: i32) -> sh::ExternalResult {
 impl sh::Host for NetHost<'_> {
     fn file(&mut self, path: &str) -> Option<String> {
         self.files.get(path).cloned()
+    }
+
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        // The last change to the path by then, else the file as it was at the start.
+        match self
+            .changes
+            .iter()
+            .rev()
+            .find(|(t, p, _)| *t <= at_ms && p == path)
+        {
+            Some((_, _, content)) => content.clone(),
+            None => self.file(path),
+        }
     }
 
     fn external(&mut self, argv: &[String], _at_ms: u64) -> Option<sh::ExternalResult> {

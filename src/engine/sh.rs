@@ -251,6 +251,13 @@ pub trait Host {
         let _ = path;
         None
     }
+
+    /// The content of a file `at_ms` after the process started: files other containers write
+    /// into a shared volume change while this one runs. The default is [`Host::file`].
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        let _ = at_ms;
+        self.file(path)
+    }
 }
 
 /// What an external program did.
@@ -3220,7 +3227,7 @@ impl<'h> Shell<'h> {
             return written.clone();
         }
         self.taint += 1;
-        self.host.file(&path).map(capped)
+        self.host.file_at(&path, self.clock).map(capped)
     }
 
     /// `path` made absolute against `$PWD`, with `.`, `..` and repeated slashes resolved.

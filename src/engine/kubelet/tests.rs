@@ -765,3 +765,46 @@ fn probes_drive_readiness_and_restarts() {
         }
     }
 }
+
+/// A file a running container writes into a shared `emptyDir` appears for the other
+/// containers (their processes and their exec probes) when it is written, not before.
+#[test]
+fn shared_volume_files_appear_when_written() {
+    let pod = obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"nodeName": "n1",
+            "volumes": [{"name": "data", "emptyDir": {}}],
+            "containers": [
+                {"name": "writer", "image": "busybox:1.36",
+                 "command": ["sh", "-c", "sleep 10; echo hi > /data/f; sleep 3600"],
+                 "volumeMounts": [{"name": "data", "mountPath": "/data"}]},
+                {"name": "reader", "image": "busybox:1.36",
+                 "command": ["sh", "-c",
+                    "while true; do cat /shared/f 2>/dev/null || echo none; sleep 5; done"],
+                 "volumeMounts": [{"name": "data", "mountPath": "/shared"}],
+                 "readinessProbe": {"exec": {"command": ["cat", "/shared/f"]},
+                    "periodSeconds": 5}}]}}));
+    let mut c = cluster_with(vec![pod]);
+    // Both run from 3.5 s; the file appears at 13.5 s.
+    c.advance_to(SimTime::ZERO.plus(12_000));
+    let reader = |c: &Cluster| {
+        get_pod(c, "p")
+            .unwrap()
+            .status
+            .unwrap()
+            .container_statuses
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "reader")
+            .unwrap()
+    };
+    assert!(!reader(&c).ready);
+    c.advance_to(SimTime::ZERO.plus(25_000));
+    assert!(reader(&c).ready, "the probe at 15 s sees the file");
+    let key = ObjectKey::new(Kind::Pod, "default", "p");
+    let logs = c.logs(&key, Some("reader"), false).unwrap();
+    assert_eq!(
+        logs, "none\nnone\nhi\nhi\nhi\n",
+        "reads at 3.5, 8.5, 13.5, 18.5, 23.5 s"
+    );
+}

@@ -7,24 +7,33 @@
 //! - Init containers run to completion one after another before the app containers, with no
 //!   image pull of their own (their images count as pulled with the first app container).
 //!   Native sidecars (init containers with `restartPolicy: Always`) start in that order but
-//!   let the next container start as soon as they run (no startup probe), are restarted
+//!   let the next container start as soon as they run (and their startup probe passed), are
+//!   restarted
 //!   whatever the pod's restart policy, count towards readiness, and are stopped (SIGTERM,
 //!   then SIGKILL after the grace period) once every regular container has exited for good;
 //!   the pod turns Succeeded or Failed, from its regular containers, only then.
 //! - Fixed latencies: sandbox creation [`SANDBOX_CREATE_MS`], container create→start
 //!   [`CONTAINER_START_MS`]; no PLEG relist delay, so a crash shows `CrashLoopBackOff` at once
 //!   (a real kubelet shows the terminated reason for about a second first).
-//! - Probes ([`prober`]): exec probes run their command through the interpreter against the
-//!   container's files at that instant (the run's file timeline, its volumes); HTTP, TCP and
-//!   gRPC probes succeed when a running container of the pod listens on the port
-//!   ([`crate::engine::network::container_listens`]: declared `containerPort`s and the ports
-//!   of a few well-known images; the agnhost `liveness` server answers 500 after 10 s), and
-//!   are refused otherwise; `httpGet.host`, headers and HTTPS are not looked at. A probe takes
-//!   no time: an exec command that runs longer than `timeoutSeconds` fails at the tick. A
-//!   liveness or startup failure kills the container as a deletion does (SIGTERM, SIGKILL
-//!   after the probe's or the pod's grace period) and it restarts with the usual back-off
-//!   (upstream restarts a probe-killed container within the same sync; its back-off counts
-//!   the same crashes). Event messages are stored without the exec output's final newline.
+//! - Probes: the workers are timed as upstream's ([`prober`] lists its simplifications). Exec
+//!   probes run their command through the interpreter, with the container's environment,
+//!   against its files at that instant (what its process had written by then, its volumes);
+//!   what the probe command itself writes is dropped and a program the interpreter does not
+//!   know exits 0 at once. HTTP, TCP and gRPC probes succeed when a running container of the
+//!   pod listens on the port ([`crate::engine::network::container_listens`]: its declared
+//!   `containerPort`s and the ports of a few well-known images; agnhost's `liveness` server
+//!   answers `/healthz` with 500 after 10 s) and are refused otherwise; `httpGet.host`,
+//!   headers and HTTPS are not looked at, a gRPC server is assumed to implement the health
+//!   service. A probe takes no time: an exec command that runs longer than `timeoutSeconds`
+//!   fails at the tick (`command "…" timed out`). A named port that does not resolve is a
+//!   failure (upstream: a probe error that leaves the result unchanged). The readiness probe
+//!   `UpdatePodStatus` triggers runs once per container instance, when it has started
+//!   (upstream triggers it on every status sync while the container is not ready).
+//! - A liveness or startup failure kills the container as a deletion does (SIGTERM, SIGKILL
+//!   after the probe's `terminationGracePeriodSeconds` or the pod's), with a `Killing` event;
+//!   it is restarted unless the restart policy is `Never`, whatever its exit code, under the
+//!   same crash back-off as any restart (at once, then 10 s doubling). Event messages are
+//!   stored without the exec output's final newline.
 //! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
 //!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
 //!   TERM trap in a script is found textually and assumed to run at once.

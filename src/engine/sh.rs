@@ -46,10 +46,16 @@
 //! * Time only passes in `sleep`, external programs (their `duration_ms`) and unknown
 //!   programs; everything else takes no time. A line is stamped when its newline is
 //!   written; an unfinished last line is flushed when the process ends.
-//! * There is no filesystem. Reads (`cat`, `<`, `source`, `test -e/-f/-r/-s`) ask
-//!   [`Host::file`]; `/dev/null` is empty. Writes to files (`>`, `>>`, `&>`, `2>file`)
-//!   are discarded, as is `/dev/null`; `>&2`, `2>&1`, `/dev/stdout`, `/dev/stderr` and
-//!   `/proc/1/fd/1|2` go to the matching stream. `test -d/-x/...` is always false.
+//! * Files: what the process writes (`>`, `>>`, `&>`, `2>file`, `tee`, `cp`, `mv`, `touch`,
+//!   `rm`; at most 64 files) it reads back; other reads (`cat`, `<`, `source`,
+//!   `test -e/-f/-r/-s`) ask [`Host::file_at`] at the process's clock (a shared volume
+//!   another container writes into changes over time); `/dev/null` is empty and discards;
+//!   `>&2`, `2>&1`, `/dev/stdout`, `/dev/stderr` and `/proc/1/fd/1|2` go to the matching
+//!   stream. [`Run::files`] is the final state and [`Run::file_log`] when each file changed,
+//!   so the kubelet can show the files at any instant (an exec probe). Directories exist
+//!   when made or when they hold a file; `test -x` is always false. A background job's
+//!   writes are seen by the main shell as soon as the job is evaluated. Error messages use
+//!   busybox's wording (`cat: can't open 'F': No such file or directory`).
 //! * Pipelines run their stages one after the other, each starting at the pipeline's start
 //!   time; a stage's stdin is the whole stdout of the stage before, only the last stage's
 //!   stdout is printed, and the pipeline ends when its slowest stage does.

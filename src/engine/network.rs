@@ -426,7 +426,6 @@ impl Server {
     pub fn status(self, path: &str, running_ms: u64) -> u16 {
         match self {
             Server::Liveness if path == "/healthz" && running_ms > 10_000 => 500,
-            Server::Liveness if path == "/redirect" => 302,
             Server::Ok | Server::Liveness => 200,
         }
     }

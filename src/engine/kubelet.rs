@@ -863,18 +863,18 @@ impl Kubelet {
         };
         let n_ctrs = rt.ctrs.len();
         // The probes run once the containers are where `now` puts them; a container they kill
-        // may exit at once, so the state machines run once more after a kill.
+        // may exit at once, and a sidecar whose startup probe passed lets the next one start,
+        // so the state machines run once more then.
         for pass in 0..2 {
             for idx in 0..n_ctrs {
                 // Init containers run one after another, before app containers.
-                let blocked = rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p));
+                if rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p)) {
+                    continue;
+                }
                 let live = live_volume_changes(pod, &rt.ctrs);
                 let Some(c) = rt.ctrs.get_mut(idx) else {
                     continue;
                 };
-                if blocked {
-                    continue;
-                }
                 for _ in 0..16 {
                     let changed = step_container(
                         c,
@@ -1494,7 +1494,8 @@ fn signal_stop(c: &mut Ctr, spec: &PodSpec, now: SimTime, deadline: SimTime) {
 
 /// Runs the probe workers due at `now` (and the readiness probe a container's start
 /// triggers), records `Unhealthy` events, and kills the containers whose liveness or startup
-/// probe failed. Returns whether it killed one.
+/// probe failed. Returns whether it killed one or a startup probe passed (a sidecar that has
+/// started lets the next container start).
 #[allow(clippy::too_many_arguments)]
 fn run_probes(
     rt: &mut PodRuntime,
@@ -1512,7 +1513,7 @@ fn run_probes(
             pod.status.as_ref().and_then(|s| s.phase.as_deref()),
             Some("Succeeded" | "Failed")
         );
-    let mut killed = false;
+    let mut rerun = false;
     for idx in 0..rt.ctrs.len() {
         let Some(c) = rt.ctrs.get_mut(idx) else {
             continue;
@@ -1544,6 +1545,7 @@ fn run_probes(
             pod_terminal,
         };
         let mut unhealthy = Vec::new();
+        let was_started = obs.started;
         // The periodic ticks, startup first: a startup success is seen by the other
         // workers only from the next status (upstream: the next `UpdatePodStatus`).
         for w in workers.iter_mut() {
@@ -1567,6 +1569,7 @@ fn run_probes(
         // is not ready yet (on its start, or when its startup probe passed).
         obs.started =
             obs.running_since.is_some() && passes(&workers, ProbeType::Startup, obs.instance);
+        rerun |= obs.started && !was_started;
         if let Some(w) = workers
             .iter_mut()
             .find(|w| w.probe_type == ProbeType::Readiness)
@@ -1632,9 +1635,9 @@ fn run_probes(
         let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
         signal_stop(c, spec, now, deadline);
         c.probe_kill = true;
-        killed = true;
+        rerun = true;
     }
-    killed
+    rerun
 }
 
 fn probe_of(c: &Container, t: ProbeType) -> Option<&Probe> {

@@ -808,3 +808,25 @@ fn shared_volume_files_appear_when_written() {
         "reads at 3.5, 8.5, 13.5, 18.5, 23.5 s"
     );
 }
+
+/// A native sidecar with a startup probe holds the next container back until the probe passes
+/// (`init_done`), as upstream starts regular containers only after a sidecar has started.
+#[test]
+fn a_sidecar_startup_probe_holds_the_main_container() {
+    let mut p = pod("p", "busybox", &["sh", "-c", "sleep 3600"])
+        .sidecar("proxy", &["sh", "-c", "sleep 8; touch /tmp/up; sleep 3600"]);
+    p.0["spec"]["initContainers"][0]["startupProbe"] =
+        serde_json::json!({"exec": {"command": ["cat", "/tmp/up"]}, "periodSeconds": 5});
+    let mut c = cluster_with(vec![p.build()]);
+    // The sidecar runs from 3.5 s (pull 2 s); /tmp/up appears at 11.5 s; the startup probe
+    // fails at 5 and 10 s, passes at 15 s, and only then is the main container created.
+    c.advance_to(SimTime::ZERO.plus(14_000));
+    assert_eq!(init_status(&c, "p").started, Some(false));
+    assert_eq!(
+        waiting_reason(&ctr_status(&c, "p")).as_deref(),
+        Some("PodInitializing")
+    );
+    c.advance_to(SimTime::ZERO.plus(17_000));
+    assert_eq!(init_status(&c, "p").started, Some(true));
+    assert!(ctr_status(&c, "p").state.unwrap().running.is_some());
+}

@@ -129,8 +129,9 @@ pub struct Run {
     pub files: BTreeMap<String, Option<String>>,
     /// When each file changed: the file's whole content after the change (`None`: removed),
     /// in time order. [`Run::files_at`] replays it, so an exec probe sees the files as they
-    /// are at its instant. Bounded ([`MAX_FILE_LOG`] changes, [`MAX_FILE_LOG_BYTES`]); later
-    /// changes are not logged, so the files look as they were at the last logged change.
+    /// are at its instant. Bounded ([`MAX_FILE_LOG`] changes, [`MAX_FILE_LOG_BYTES`] copied):
+    /// past that, a file's later changes collapse into one entry with its final content at its
+    /// last write.
     pub file_log: Vec<FileChange>,
 }
 
@@ -2835,9 +2836,11 @@ struct Shell<'h> {
     bash: bool,
     /// Files written or removed by the process (see [`Run::files`]).
     files: BTreeMap<String, Option<String>>,
-    /// When they changed (see [`Run::file_log`]), and the content bytes logged.
+    /// When they changed (see [`Run::file_log`]), and the content bytes copied into it.
     file_log: Vec<FileChange>,
     file_log_bytes: usize,
+    /// Files whose changes no longer fit the log: the last time each was written.
+    file_log_overflow: BTreeMap<String, u64>,
     /// Paths of the files redirections write to (`Sink::File` indexes this).
     file_slots: Vec<String>,
     /// Directories the process made.
@@ -2905,6 +2908,7 @@ impl<'h> Shell<'h> {
             files: BTreeMap::new(),
             file_log: Vec::new(),
             file_log_bytes: 0,
+            file_log_overflow: BTreeMap::new(),
             file_slots: Vec::new(),
             dirs: BTreeSet::new(),
             kept: 0,
@@ -2934,11 +2938,22 @@ impl<'h> Shell<'h> {
         let mut output: Vec<OutputLine> = std::mem::take(&mut self.output).into_values().collect();
         // Background jobs die with the container's main process.
         let mut file_log = std::mem::take(&mut self.file_log);
+        // Files past the log's budget jump to their final content at their last write.
+        for (path, at_ms) in std::mem::take(&mut self.file_log_overflow) {
+            let content = self.files.get(&path).cloned().flatten();
+            file_log.push(FileChange {
+                at_ms,
+                path,
+                content,
+            });
+        }
         // A background job's changes were logged when it ran, ahead of the main shell's.
         file_log.sort_by_key(|c| c.at_ms);
         if let End::Exit { at_ms, .. } = end {
-            output.retain(|l| l.at_ms <= at_ms);
             file_log.retain(|c| c.at_ms <= at_ms);
+        }
+        if let End::Exit { at_ms, .. } = end {
+            output.retain(|l| l.at_ms <= at_ms);
         }
         Run {
             output,
@@ -3066,34 +3081,42 @@ impl<'h> Shell<'h> {
     }
 
     /// Logs the current state of `path` at the current time (see [`Run::file_log`]); a
-    /// change at the same instant as the last logged one of the same file replaces it.
+    /// change at the same instant as the last logged one of the same file replaces it. Every
+    /// byte copied into the log counts against [`MAX_FILE_LOG_BYTES`], so a loop that appends
+    /// to a big file cannot copy it over and over; past the budget a file's changes are no
+    /// longer logged, only its last write time, and [`Shell::finish`] logs its final content
+    /// then.
     fn log_file(&mut self, path: &str) {
-        let content = self.files.get(path).cloned().flatten();
-        let size = content.as_ref().map_or(0, String::len);
-        if let Some(last) = self.file_log.last_mut() {
-            if last.at_ms == self.clock && last.path == path {
-                let old = last.content.as_ref().map_or(0, String::len);
-                self.file_log_bytes = self.file_log_bytes.saturating_sub(old);
-                if self.file_log_bytes + size <= MAX_FILE_LOG_BYTES {
-                    self.file_log_bytes += size;
-                    last.content = content;
-                } else {
-                    // Over budget: stop logging here, at the last state that fit.
-                    self.file_log_bytes = MAX_FILE_LOG_BYTES;
-                }
-                return;
-            }
-        }
-        if self.file_log.len() >= MAX_FILE_LOG || self.file_log_bytes + size > MAX_FILE_LOG_BYTES {
-            self.file_log_bytes = MAX_FILE_LOG_BYTES;
+        let size = self
+            .files
+            .get(path)
+            .and_then(|c| c.as_ref())
+            .map_or(0, String::len);
+        let coalesce = self
+            .file_log
+            .last()
+            .is_some_and(|l| l.at_ms == self.clock && l.path == path);
+        let full = self.file_log_overflow.contains_key(path)
+            || self.file_log_bytes.saturating_add(size) > MAX_FILE_LOG_BYTES
+            || !coalesce && self.file_log.len() >= MAX_FILE_LOG;
+        if full {
+            let last = self
+                .file_log_overflow
+                .entry(path.to_string())
+                .or_insert(self.clock);
+            *last = (*last).max(self.clock);
             return;
         }
         self.file_log_bytes += size;
-        self.file_log.push(FileChange {
-            at_ms: self.clock,
-            path: path.to_string(),
-            content,
-        });
+        let content = self.files.get(path).cloned().flatten();
+        match self.file_log.last_mut() {
+            Some(last) if coalesce => last.content = content,
+            _ => self.file_log.push(FileChange {
+                at_ms: self.clock,
+                path: path.to_string(),
+                content,
+            }),
+        }
     }
 
     /// Writes `text` to `path` (`>`, or `>>` with `append`), as `tee` and `cp` do.
@@ -6492,8 +6515,29 @@ mod tests {
             .iter()
             .map(|c| c.content.as_ref().map_or(0, String::len))
             .sum();
-        assert!(got.file_log.len() > 100 && got.file_log.len() <= MAX_FILE_LOG);
-        assert!(bytes <= MAX_FILE_LOG_BYTES, "{bytes}");
+        let n = got.file_log.len();
+        assert!(n > 50 && n <= MAX_FILE_LOG + 1, "{n}");
+        assert!(bytes <= MAX_FILE_LOG_BYTES + MAX_STRING, "{bytes}");
+        // Many appends at one instant: past the budget the file still ends up whole then.
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "for i in $(seq 3000); do echo $i >> /f; done; sleep 100",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let at_1s = got.files_at(1_000).get("/f").cloned().flatten().unwrap();
+        assert!(at_1s.ends_with("\n2999\n3000\n"), "{}", at_1s.len());
+        // The last entry is the file as the run left it.
+        assert_eq!(
+            got.files_at(u64::MAX).get("/log"),
+            got.files.get("/log"),
+            "final content"
+        );
     }
 
     #[test]

@@ -1694,6 +1694,7 @@ fn probe_once(
         let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
         let mut host = crate::engine::network::NetHost::new(store, namespace, seed)
             .on_node(&rt.node)
+            .with_own_pod(pod, &rt.ip)
             .with_files(files);
         let run = sh::run(
             &command,
@@ -1977,6 +1978,7 @@ fn step_container(
                 .collect();
             let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
                 .on_node(&ids.node)
+                .with_own_pod(pod, &ids.ip)
                 .with_files(container_files(pod, ids, cspec, volumes, live, start))
                 .with_file_changes(changes);
             let run = plan_run(

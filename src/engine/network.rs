@@ -17,6 +17,7 @@
 //! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
 //! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
 //! `NS.svc.cluster.local svc.cluster.local cluster.local`. `ping` answers from pods and nodes.
+//! `localhost` (and `127.0.0.1`) inside a container reaches its own pod's servers.
 
 use std::collections::BTreeMap;
 
@@ -593,6 +594,8 @@ pub struct NetHost<'a> {
     /// Later changes to them (another container writing into a shared volume): milliseconds
     /// after the process start, path, content (`None`: removed), in time order.
     changes: Vec<(u64, String, Option<String>)>,
+    /// The container's own pod and its IP: `localhost` and `127.0.0.1` reach the pod itself.
+    own: Option<(&'a Pod, String)>,
 }
 
 impl<'a> NetHost<'a> {
@@ -605,6 +608,7 @@ impl<'a> NetHost<'a> {
             rng: SimRng::new(seed),
             files: BTreeMap::new(),
             changes: Vec::new(),
+            own: None,
         }
     }
 
@@ -627,16 +631,35 @@ impl<'a> NetHost<'a> {
         self
     }
 
+    /// The same host, for a container of `pod`, whose IP is `ip`: `localhost` reaches the
+    /// pod's own servers (whatever the pod's status in the store says yet).
+    pub fn with_own_pod(mut self, pod: &'a Pod, ip: &str) -> Self {
+        self.own = Some((pod, ip.to_string()));
+        self
+    }
+
     fn connect(&mut self, url: &str) -> Option<CurlResult> {
         let (host, port) = parse_target(url)?;
-        Some(curl(
+        Some(self.dial(&host, port))
+    }
+
+    /// [`curl`] from this container: `localhost` is the pod's own network namespace (an error
+    /// still names the address as dialled).
+    fn dial(&mut self, host: &str, port: i32) -> CurlResult {
+        if let (Some((pod, ip)), "localhost" | "127.0.0.1") = (&self.own, host) {
+            return answer_from(pod, ip, port).unwrap_or(CurlResult::Refused {
+                ip: host.to_string(),
+                port,
+            });
+        }
+        curl(
             self.store,
             &mut self.rng,
-            &host,
+            host,
             port,
             &self.namespace,
             self.node.as_deref(),
-        ))
+        )
     }
 }
 
@@ -822,14 +845,7 @@ impl sh::Host for NetHost<'_> {
                     [host, port] => (*host, port.parse::<i32>().ok()?),
                     _ => return None,
                 };
-                let res = curl(
-                    self.store,
-                    &mut self.rng,
-                    host,
-                    port,
-                    &self.namespace,
-                    self.node.as_deref(),
-                );
+                let res = self.dial(host, port);
                 let verbose = flags.contains('v');
                 Some(match (&res, flags.contains('z')) {
                     (CurlResult::Answer { .. }, true) => result(

@@ -722,6 +722,26 @@ fn probes_drive_readiness_and_restarts() {
             )],
         },
         ProbeCase {
+            name: "exec probes reach the pod's own servers on localhost",
+            pod: obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"nodeName": "n1", "containers": [
+                    {"name": "c", "image": "nginx:1.27",
+                     "readinessProbe": {"exec": {"command":
+                        ["wget", "-q", "-O-", "http://localhost/"]}, "periodSeconds": 5},
+                     "livenessProbe": {"exec": {"command":
+                        ["curl", "-f", "http://127.0.0.1:8080/healthz"]}, "periodSeconds": 5,
+                        "failureThreshold": 1}}]}})),
+            // Ready at its start (3.5 s); nothing on 8080, so liveness kills it at the 5 s tick
+            // and nginx exits at once on SIGTERM.
+            want: &[(4, true, true, 0), (6, true, true, 1)],
+            events: &[(
+                "Unhealthy",
+                "Liveness probe failed: curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server",
+                1,
+            )],
+        },
+        ProbeCase {
             name: "httpGet: nginx listens on 80, nothing on 81",
             pod: obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": "p", "namespace": "default"},

@@ -7,15 +7,33 @@
 //! - Init containers run to completion one after another before the app containers, with no
 //!   image pull of their own (their images count as pulled with the first app container).
 //!   Native sidecars (init containers with `restartPolicy: Always`) start in that order but
-//!   let the next container start as soon as they run (no startup probe), are restarted
+//!   let the next container start as soon as they run (and their startup probe passed), are
+//!   restarted
 //!   whatever the pod's restart policy, count towards readiness, and are stopped (SIGTERM,
 //!   then SIGKILL after the grace period) once every regular container has exited for good;
 //!   the pod turns Succeeded or Failed, from its regular containers, only then.
 //! - Fixed latencies: sandbox creation [`SANDBOX_CREATE_MS`], container create→start
 //!   [`CONTAINER_START_MS`]; no PLEG relist delay, so a crash shows `CrashLoopBackOff` at once
 //!   (a real kubelet shows the terminated reason for about a second first).
-//! - Readiness probes are timed as the prober worker does (`ready_at`) but always pass;
-//!   liveness and startup probes are ignored.
+//! - Probes: the workers are timed as upstream's ([`prober`] lists its simplifications). Exec
+//!   probes run their command through the interpreter, with the container's environment,
+//!   against its files at that instant (what its process had written by then, its volumes);
+//!   what the probe command itself writes is dropped and a program the interpreter does not
+//!   know exits 0 at once. HTTP, TCP and gRPC probes succeed when a running container of the
+//!   pod listens on the port ([`crate::engine::network::container_listens`]: its declared
+//!   `containerPort`s and the ports of a few well-known images; agnhost's `liveness` server
+//!   answers `/healthz` with 500 after 10 s) and are refused otherwise; `httpGet.host`,
+//!   headers and HTTPS are not looked at, a gRPC server is assumed to implement the health
+//!   service. A probe takes no time: an exec command that runs longer than `timeoutSeconds`
+//!   fails at the tick (`command "…" timed out`). A named port that does not resolve is a
+//!   failure (upstream: a probe error that leaves the result unchanged). The readiness probe
+//!   `UpdatePodStatus` triggers runs once per container instance, when it has started
+//!   (upstream triggers it on every status sync while the container is not ready).
+//! - A liveness or startup failure kills the container as a deletion does (SIGTERM, SIGKILL
+//!   after the probe's `terminationGracePeriodSeconds` or the pod's), with a `Killing` event;
+//!   it is restarted unless the restart policy is `Never`, whatever its exit code, under the
+//!   same crash back-off as any restart (at once, then 10 s doubling). Event messages are
+//!   stored without the exec output's final newline.
 //! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
 //!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
 //!   TERM trap in a script is found textually and assumed to run at once.
@@ -27,9 +45,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
     ContainerStateWaiting, ContainerStatus, HostIP, Node, NodeAddress, NodeCondition, NodeSpec,
-    NodeStatus, NodeSystemInfo, Pod, PodCondition, PodIP, PodSpec, PodStatus,
+    NodeStatus, NodeSystemInfo, Pod, PodCondition, PodIP, PodSpec, PodStatus, Probe,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
@@ -38,6 +57,9 @@ use crate::engine::rng::{fnv1a as fnv, FNV_OFFSET};
 use crate::engine::sh;
 use crate::engine::store::Store;
 use crate::engine::Config;
+
+mod prober;
+use prober::ProbeType;
 
 /// Annotation: the container runs this many seconds, then exits (with `exit-code`, default 0).
 pub const RUN_SECONDS_ANNOTATION: &str = "kubeplay.dev/run-seconds";
@@ -147,6 +169,48 @@ struct Ctr {
     /// The container id of the instance with this restart count (a function of the pod's uid,
     /// the name and the restart count), kept from one status to the next.
     cid: Option<(i32, String)>,
+    /// The probe workers (startup, liveness, readiness: those the container has).
+    workers: Vec<prober::Worker>,
+    /// The current instance was killed for failing its liveness or startup probe: it is
+    /// restarted unless the pod's restart policy is Never, whatever its exit code.
+    probe_kill: bool,
+}
+
+impl Ctr {
+    /// The current instance once it ran (the container ID the prober sees in the status; a
+    /// created container that has not started yet is not probed).
+    fn instance(&self) -> Option<i32> {
+        match self.state {
+            CState::Running { .. } | CState::BackOff { .. } | CState::Done(_) => {
+                self.run.is_some().then_some(self.restart_count)
+            }
+            _ => None,
+        }
+    }
+
+    /// The container's `started` status: running, and its startup probe (if any) succeeded.
+    fn started(&self) -> bool {
+        self.started_with(&self.workers)
+    }
+
+    /// [`Ctr::started`] with these workers (while the prober holds them).
+    fn started_with(&self, workers: &[prober::Worker]) -> bool {
+        matches!(self.state, CState::Running { .. })
+            && passes(workers, ProbeType::Startup, self.instance())
+    }
+
+    /// The container's `ready` status: started, and its readiness probe (if any) succeeds.
+    fn ready(&self) -> bool {
+        self.started() && passes(&self.workers, ProbeType::Readiness, self.instance())
+    }
+}
+
+/// Whether the probe of type `t` succeeds for `instance`, or there is none.
+fn passes(workers: &[prober::Worker], t: ProbeType, instance: Option<i32>) -> bool {
+    workers
+        .iter()
+        .find(|w| w.probe_type == t)
+        .is_none_or(|w| w.result_for(instance) == Some(true))
 }
 
 /// `imageID` of `image`: `docker.io/library/busybox@sha256:<digest>`.
@@ -498,7 +562,7 @@ impl Kubelet {
                         // Cut the run short: it exits now with `code`.
                         if let Some((start, run)) = c.run.as_mut() {
                             let at = now.since(*start);
-                            run.output.retain(|l| l.at_ms <= at);
+                            run.truncate(at);
                             run.end = sh::End::Exit { at_ms: at, code };
                         }
                         c.exit_reason = exit_reason.clone();
@@ -798,38 +862,44 @@ impl Kubelet {
             host_ip: rt.host_ip.clone(),
         };
         let n_ctrs = rt.ctrs.len();
-        for idx in 0..n_ctrs {
-            // Init containers run one after another, before app containers.
-            let blocked = rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p));
-            let Some(c) = rt.ctrs.get_mut(idx) else {
-                continue;
-            };
-            if blocked && !c.init {
-                continue;
-            }
-            if blocked && c.init {
-                continue;
-            }
-            for _ in 0..16 {
-                let changed = step_container(
-                    c,
-                    spec,
-                    pod,
-                    restart_policy,
-                    agent,
-                    unavailable,
-                    &env,
-                    &ids,
-                    &mut rt.volumes,
-                    store,
-                    config,
-                    now,
-                    out,
-                    &ev,
-                );
-                if !changed {
-                    break;
+        // The probes run once the containers are where `now` puts them; a container they kill
+        // may exit at once, and a sidecar whose startup probe passed lets the next one start,
+        // so the state machines run once more then.
+        for pass in 0..2 {
+            for idx in 0..n_ctrs {
+                // Init containers run one after another, before app containers.
+                if rt.ctrs.iter().take(idx).any(|p| p.init && !init_done(p)) {
+                    continue;
                 }
+                let live = live_volume_changes(pod, &rt.ctrs);
+                let Some(c) = rt.ctrs.get_mut(idx) else {
+                    continue;
+                };
+                for _ in 0..16 {
+                    let changed = step_container(
+                        c,
+                        spec,
+                        pod,
+                        restart_policy,
+                        agent,
+                        unavailable,
+                        &env,
+                        &ids,
+                        &mut rt.volumes,
+                        &live,
+                        store,
+                        config,
+                        now,
+                        out,
+                        &ev,
+                    );
+                    if !changed {
+                        break;
+                    }
+                }
+            }
+            if pass > 0 || !run_probes(rt, pod, spec, restart_policy, store, now, out, &ev) {
+                break;
             }
         }
         if rt.initialized_at.is_none() && rt.ctrs.iter().filter(|c| c.init).all(init_done) {
@@ -848,6 +918,7 @@ impl Kubelet {
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar && !c.killing) {
                 stop_container(c, spec, now, deadline, out, &ev);
             }
+            let live = live_volume_changes(pod, &rt.ctrs);
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
                 for _ in 0..16 {
                     let changed = step_container(
@@ -860,6 +931,7 @@ impl Kubelet {
                         &env,
                         &ids,
                         &mut rt.volumes,
+                        &live,
                         store,
                         config,
                         now,
@@ -874,7 +946,7 @@ impl Kubelet {
         }
 
         // Status.
-        let status = build_status(pod, spec, rt, restart_policy, now);
+        let status = build_status(pod, rt, restart_policy, now);
         let terminal = matches!(status.phase.as_deref(), Some("Succeeded" | "Failed"));
         if pod.status.as_ref() != Some(&status) {
             out.push(Action::PodStatus {
@@ -890,7 +962,7 @@ impl Kubelet {
             });
         }
         // Wake-ups.
-        let wake = next_wake(rt, spec, now);
+        let wake = next_wake(rt, now);
         let old = rt.synced.take().and_then(|(_, w)| w);
         rt.synced = Some((
             pod.metadata.resource_version.clone().unwrap_or_default(),
@@ -953,7 +1025,17 @@ impl Kubelet {
             .chain(spec.containers.iter().map(|c| (false, c)))
         {
             let image = c.image.clone().unwrap_or_default();
+            let workers = [
+                (ProbeType::Startup, &c.startup_probe),
+                (ProbeType::Liveness, &c.liveness_probe),
+                (ProbeType::Readiness, &c.readiness_probe),
+            ]
+            .into_iter()
+            .filter_map(|(t, p)| p.as_ref().map(|p| prober::Worker::new(t, p, now)))
+            .collect();
             ctrs.push(Ctr {
+                workers,
+                probe_kill: false,
                 name: c.name.clone(),
                 image_id: image_id(&image),
                 cid: None,
@@ -1076,14 +1158,21 @@ fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// The files a container sees through its volume mounts: what earlier containers of the pod
-/// wrote into a shared `emptyDir`, and the `downwardAPI` volumes' items (`fieldRef`s, and
+/// A change a running container's process makes to a file of an `emptyDir` volume: when,
+/// the volume, the path inside it, the content (`None`: removed).
+type VolumeChange = (SimTime, String, String, Option<String>);
+
+/// The files a container sees through its volume mounts at `at`: what the pod's containers
+/// wrote into a shared `emptyDir` (finished runs from [`PodRuntime::volumes`], running ones
+/// from `live` up to `at`), and the `downwardAPI` volumes' items (`fieldRef`s, and
 /// `metadata.labels`/`metadata.annotations` as `key="value"` lines, as the kubelet writes them).
 fn container_files(
     pod: &Pod,
     ids: &PodIds,
     c: &Container,
     volumes: &Volumes,
+    live: &[VolumeChange],
+    at: SimTime,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
@@ -1093,15 +1182,9 @@ fn container_files(
         };
         let root = m.mount_path.trim_end_matches('/');
         if v.empty_dir.is_some() {
-            let sub = m.sub_path.as_deref().unwrap_or("").trim_matches('/');
             for (path, content) in volumes.get(&v.name).into_iter().flatten() {
-                let rel = if sub.is_empty() {
-                    Some(path.as_str())
-                } else {
-                    path.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
-                };
-                if let Some(rel) = rel {
-                    files.insert(format!("{root}/{rel}"), content.clone());
+                if let Some(p) = mounted_path(m, path) {
+                    files.insert(p, content.clone());
                 }
             }
         }
@@ -1122,7 +1205,45 @@ fn container_files(
             }
         }
     }
+    for (path, content) in live_in_container(c, live) {
+        if path.0 > at {
+            break;
+        }
+        match content {
+            Some(text) => files.insert(path.1, text.clone()),
+            None => files.remove(&path.1),
+        };
+    }
     files
+}
+
+/// The changes of `live` that container `c` sees through its mounts: (time, path in `c`),
+/// content; in time order.
+fn live_in_container<'a>(
+    c: &'a Container,
+    live: &'a [VolumeChange],
+) -> impl Iterator<Item = ((SimTime, String), &'a Option<String>)> + 'a {
+    let mounts: Vec<&k8s_openapi::api::core::v1::VolumeMount> =
+        c.volume_mounts.iter().flatten().collect();
+    live.iter().filter_map(move |(t, vol, rel, content)| {
+        mounts
+            .iter()
+            .filter(|m| m.name == *vol)
+            .find_map(|m| mounted_path(m, rel))
+            .map(|p| ((*t, p), content))
+    })
+}
+
+/// Where the file `rel` of a volume appears through mount `m` (`subPath` taken into account).
+fn mounted_path(m: &k8s_openapi::api::core::v1::VolumeMount, rel: &str) -> Option<String> {
+    let root = m.mount_path.trim_end_matches('/');
+    let sub = m.sub_path.as_deref().unwrap_or("").trim_matches('/');
+    let rest = if sub.is_empty() {
+        Some(rel)
+    } else {
+        rel.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
+    };
+    rest.map(|r| format!("{root}/{r}"))
 }
 
 /// Labels or annotations as a downwardAPI volume file holds them: `key="value"` lines.
@@ -1133,7 +1254,69 @@ fn key_values(map: Option<&BTreeMap<String, String>>) -> String {
         .collect()
 }
 
-/// Keeps what a container wrote under its writable `emptyDir` mounts for the pod's later
+/// The `emptyDir` volume and the path inside it of a file container `c` writes at `path`
+/// (the deepest writable mount that holds it), if any.
+fn volume_path(pod: &Pod, c: &Container, path: &str) -> Option<(String, String)> {
+    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
+    let m = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| m.read_only != Some(true))
+        .filter(|m| {
+            let root = m.mount_path.trim_end_matches('/');
+            path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.trim_end_matches('/').len())?;
+    let is_empty_dir = specs
+        .and_then(|vs| vs.iter().find(|v| v.name == m.name))
+        .is_some_and(|v| v.empty_dir.is_some());
+    if !is_empty_dir {
+        return None;
+    }
+    let root = m.mount_path.trim_end_matches('/');
+    let rel = path.strip_prefix(root)?.trim_start_matches('/');
+    let rel = match m.sub_path.as_deref().map(|s| s.trim_matches('/')) {
+        Some(sub) if !sub.is_empty() => format!("{sub}/{rel}"),
+        _ => rel.to_string(),
+    };
+    Some((m.name.clone(), rel))
+}
+
+/// The changes the pod's running containers make to its `emptyDir` volumes, each at the
+/// time its process makes it, in time order. (A run's files move into
+/// [`PodRuntime::volumes`] when it ends.)
+fn live_volume_changes(pod: &Pod, ctrs: &[Ctr]) -> Vec<VolumeChange> {
+    let has_empty_dir = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .is_some_and(|vs| vs.iter().any(|v| v.empty_dir.is_some()));
+    if !has_empty_dir {
+        return Vec::new();
+    }
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for c in ctrs {
+        if !matches!(c.state, CState::Running { .. } | CState::Starting { .. }) {
+            continue;
+        }
+        let (Some((start, run)), Some(cspec)) = (&c.run, container_spec(spec, &c.name)) else {
+            continue;
+        };
+        for change in &run.file_log {
+            if let Some((vol, rel)) = volume_path(pod, cspec, &change.path) {
+                out.push((start.plus(change.at_ms), vol, rel, change.content.clone()));
+            }
+        }
+    }
+    out.sort_by_key(|c| c.0);
+    out
+}
+
+/// Keeps what a finished run wrote under its writable `emptyDir` mounts for the pod's later
 /// containers (written files) and forgets what it removed.
 fn keep_files(
     pod: &Pod,
@@ -1141,40 +1324,11 @@ fn keep_files(
     written: &BTreeMap<String, Option<String>>,
     volumes: &mut Volumes,
 ) {
-    if written.is_empty() {
-        return;
-    }
-    let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
     for (path, content) in written {
-        // The deepest mount that holds the path.
-        let mount = c
-            .volume_mounts
-            .iter()
-            .flatten()
-            .filter(|m| m.read_only != Some(true))
-            .filter(|m| {
-                let root = m.mount_path.trim_end_matches('/');
-                path.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
-            })
-            .max_by_key(|m| m.mount_path.trim_end_matches('/').len());
-        let Some(m) = mount else {
+        let Some((vol, rel)) = volume_path(pod, c, path) else {
             continue;
         };
-        let is_empty_dir = specs
-            .and_then(|vs| vs.iter().find(|v| v.name == m.name))
-            .is_some_and(|v| v.empty_dir.is_some());
-        if !is_empty_dir {
-            continue;
-        }
-        let root = m.mount_path.trim_end_matches('/');
-        let Some(rel) = path.strip_prefix(root).map(|r| r.trim_start_matches('/')) else {
-            continue;
-        };
-        let rel = match m.sub_path.as_deref().map(|s| s.trim_matches('/')) {
-            Some(sub) if !sub.is_empty() => format!("{sub}/{rel}"),
-            _ => rel.to_string(),
-        };
-        let files = volumes.entry(m.name.clone()).or_default();
+        let files = volumes.entry(vol).or_default();
         match content {
             Some(text) if files.contains_key(&rel) || files.len() < MAX_VOLUME_FILES => {
                 files.insert(rel, text.clone());
@@ -1230,6 +1384,7 @@ fn plan_run(
                 code: if fails { 1 } else { code },
             },
             files: BTreeMap::new(),
+            file_log: Vec::new(),
         };
     }
     let mut command: Vec<String> = c.command.clone().unwrap_or_default();
@@ -1284,39 +1439,7 @@ fn stop_container(
         ));
     }
     match &c.state {
-        CState::Running { .. } | CState::Starting { .. } => {
-            if let CState::Starting { until } = c.state {
-                // Stopped right after it started.
-                c.state = CState::Running { since: until };
-            }
-            let response = sigterm_response(
-                &container_argv(spec, &c.name),
-                spec.share_process_namespace == Some(true),
-            );
-            if let Some((start, run)) = c.run.as_mut() {
-                let natural = match run.end {
-                    sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
-                    sh::End::Forever => None,
-                };
-                // SIGTERM goes out now (or when a starting process starts).
-                let term_at = now.max(*start);
-                let (stop_at, code) = match response {
-                    TermResponse::Ignores => match natural {
-                        Some(t) if t <= deadline => (t, None),
-                        _ => (deadline.max(term_at), Some(137)),
-                    },
-                    TermResponse::Exits(code) => match natural {
-                        Some(t) if t <= term_at => (t, None),
-                        _ => (term_at, Some(code)),
-                    },
-                };
-                let at = stop_at.since(*start);
-                run.output.retain(|l| l.at_ms <= at);
-                if let Some(code) = code {
-                    run.end = sh::End::Exit { at_ms: at, code };
-                }
-            }
-        }
+        CState::Running { .. } | CState::Starting { .. } => signal_stop(c, spec, now, deadline),
         CState::BackOff { term, .. } => c.state = CState::Done(term.clone()),
         CState::Pulling { .. } | CState::PullFailed { .. } => {
             c.state = CState::Done(Term {
@@ -1333,15 +1456,372 @@ fn stop_container(
     }
 }
 
+/// SIGTERM to a running (or starting) container's PID 1 now, SIGKILL at `deadline`: cuts its
+/// run where [`sigterm_response`] says it ends.
+fn signal_stop(c: &mut Ctr, spec: &PodSpec, now: SimTime, deadline: SimTime) {
+    if let CState::Starting { until } = c.state {
+        // Stopped right after it started.
+        c.state = CState::Running { since: until };
+    }
+    let response = sigterm_response(
+        &container_argv(spec, &c.name),
+        spec.share_process_namespace == Some(true),
+    );
+    if let Some((start, run)) = c.run.as_mut() {
+        let natural = match run.end {
+            sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),
+            sh::End::Forever => None,
+        };
+        // SIGTERM goes out now (or when a starting process starts).
+        let term_at = now.max(*start);
+        let (stop_at, code) = match response {
+            TermResponse::Ignores => match natural {
+                Some(t) if t <= deadline => (t, None),
+                _ => (deadline.max(term_at), Some(137)),
+            },
+            TermResponse::Exits(code) => match natural {
+                Some(t) if t <= term_at => (t, None),
+                _ => (term_at, Some(code)),
+            },
+        };
+        let at = stop_at.since(*start);
+        run.truncate(at);
+        if let Some(code) = code {
+            run.end = sh::End::Exit { at_ms: at, code };
+        }
+    }
+}
+
+/// Runs the probe workers due at `now` (and the readiness probe a container's start
+/// triggers), records `Unhealthy` events, and kills the containers whose liveness or startup
+/// probe failed. Returns whether it killed one or a startup probe passed (a sidecar that has
+/// started lets the next container start).
+#[allow(clippy::too_many_arguments)]
+fn run_probes(
+    rt: &mut PodRuntime,
+    pod: &Pod,
+    spec: &PodSpec,
+    restart_policy: &str,
+    store: &Store,
+    now: SimTime,
+    out: &mut Outcome,
+    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
+) -> bool {
+    let deleting = pod.metadata.deletion_timestamp.is_some();
+    let pod_terminal = rt.pod_result.is_some()
+        || matches!(
+            pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+    let mut rerun = false;
+    for idx in 0..rt.ctrs.len() {
+        let Some(c) = rt.ctrs.get_mut(idx) else {
+            continue;
+        };
+        if c.workers.is_empty() {
+            continue;
+        }
+        let mut workers = std::mem::take(&mut c.workers);
+        let name = c.name.clone();
+        let Some(cspec) = container_spec(spec, &name) else {
+            if let Some(c) = rt.ctrs.get_mut(idx) {
+                c.workers = workers;
+            }
+            continue;
+        };
+        let rt_view: &PodRuntime = rt;
+        let Some(c) = rt_view.ctrs.get(idx) else {
+            continue;
+        };
+        let mut obs = prober::Observed {
+            instance: c.instance(),
+            running_since: match c.state {
+                CState::Running { since } if since <= now => Some(since),
+                _ => None,
+            },
+            will_run_again: !matches!(c.state, CState::Done(_)),
+            deleting,
+            started: c.started_with(&workers),
+            pod_terminal,
+        };
+        let mut unhealthy = Vec::new();
+        let was_started = obs.started;
+        // The periodic ticks, startup first: a startup success is seen by the other
+        // workers only from the next status (upstream: the next `UpdatePodStatus`).
+        for w in workers.iter_mut() {
+            if w.next_tick > now {
+                continue;
+            }
+            let t = w.probe_type;
+            let Some(probe) = probe_of(cspec, t) else {
+                continue;
+            };
+            let timing = w.timing;
+            let res = w.do_probe(&obs, now, &mut || {
+                probe_once(probe, &timing, pod, cspec, rt_view, c, store, now)
+            });
+            w.advance_tick(now);
+            if let Some((false, msg)) = res {
+                unhealthy.push((t, msg));
+            }
+        }
+        // `UpdatePodStatus` triggers a readiness probe at once for a started container that
+        // is not ready yet (on its start, or when its startup probe passed).
+        obs.started =
+            obs.running_since.is_some() && passes(&workers, ProbeType::Startup, obs.instance);
+        rerun |= obs.started && !was_started;
+        if let Some(w) = workers
+            .iter_mut()
+            .find(|w| w.probe_type == ProbeType::Readiness)
+        {
+            if obs.started
+                && w.result_for(obs.instance) != Some(true)
+                && w.triggered != obs.instance
+            {
+                w.triggered = obs.instance;
+                if let Some(probe) = probe_of(cspec, ProbeType::Readiness) {
+                    let timing = w.timing;
+                    let res = w.do_probe(&obs, now, &mut || {
+                        probe_once(probe, &timing, pod, cspec, rt_view, c, store, now)
+                    });
+                    if let Some((false, msg)) = res {
+                        unhealthy.push((ProbeType::Readiness, msg));
+                    }
+                }
+            }
+        }
+        for (t, msg) in unhealthy {
+            out.event(ev(
+                "Unhealthy",
+                EventType::Warning,
+                format!("{} probe failed: {msg}", t.title()),
+                &name,
+            ));
+        }
+        // A failed liveness or startup probe: the kubelet kills the container
+        // (`computePodActions`), to be restarted unless the restart policy is Never.
+        let failed = workers
+            .iter()
+            .filter(|w| matches!(w.probe_type, ProbeType::Liveness | ProbeType::Startup))
+            .find(|w| w.result_for(obs.instance) == Some(false))
+            .map(|w| w.probe_type);
+        let Some(c) = rt.ctrs.get_mut(idx) else {
+            continue;
+        };
+        c.workers = workers;
+        let Some(failed) = failed else {
+            continue;
+        };
+        if c.killing || c.probe_kill || !matches!(c.state, CState::Running { .. }) {
+            continue;
+        }
+        let restart = c.sidecar || restart_policy != "Never";
+        out.event(ev(
+            "Killing",
+            EventType::Normal,
+            format!(
+                "Container {name} failed {} probe{}",
+                failed.word(),
+                if restart { ", will be restarted" } else { "" }
+            ),
+            &name,
+        ));
+        // The probe's own terminationGracePeriodSeconds, else the pod's.
+        let grace_s = probe_of(cspec, failed)
+            .and_then(|p| p.termination_grace_period_seconds)
+            .or(spec.termination_grace_period_seconds)
+            .unwrap_or(30)
+            .max(0);
+        let deadline = now.plus(u64::try_from(grace_s).unwrap_or(0) * SECOND);
+        signal_stop(c, spec, now, deadline);
+        c.probe_kill = true;
+        rerun = true;
+    }
+    rerun
+}
+
+fn probe_of(c: &Container, t: ProbeType) -> Option<&Probe> {
+    match t {
+        ProbeType::Startup => c.startup_probe.as_ref(),
+        ProbeType::Liveness => c.liveness_probe.as_ref(),
+        ProbeType::Readiness => c.readiness_probe.as_ref(),
+    }
+}
+
+/// The most output an exec probe reports (`maxReadLength`).
+const MAX_PROBE_OUTPUT: usize = 10 * 1024;
+
+/// Runs one probe of container `c` at `now` against the pod as the runtime has it: whether it
+/// passed, and the message the kubelet reports on failure (`pkg/probe/{exec,http,tcp,grpc}`).
+#[allow(clippy::too_many_arguments)]
+fn probe_once(
+    probe: &Probe,
+    timing: &prober::Timing,
+    pod: &Pod,
+    cspec: &Container,
+    rt: &PodRuntime,
+    c: &Ctr,
+    store: &Store,
+    now: SimTime,
+) -> (bool, String) {
+    let ids = PodIds {
+        node: rt.node.clone(),
+        ip: rt.ip.clone(),
+        host_ip: rt.host_ip.clone(),
+    };
+    if let Some(exec) = &probe.exec {
+        // The command runs in the container, with its environment but without the kubelet's
+        // `$(VAR)` expansion, against its files as they are now.
+        let command: Vec<String> = exec
+            .command
+            .iter()
+            .flatten()
+            .map(|a| a.replace('$', "$$"))
+            .collect();
+        let env = container_env(pod, &ids, cspec, &pod_env(pod));
+        let live = live_volume_changes(pod, &rt.ctrs);
+        let mut files = container_files(pod, &ids, cspec, &rt.volumes, &live, now);
+        if let Some((start, run)) = &c.run {
+            for (path, content) in run.files_at(now.since(*start)) {
+                match content {
+                    Some(text) => files.insert(path, text),
+                    None => files.remove(&path),
+                };
+            }
+        }
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let seed = hash64(&[uid, &c.name, "probe", &now.millis().to_string()]);
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+        let mut host = crate::engine::network::NetHost::new(store, namespace, seed)
+            .on_node(&rt.node)
+            .with_own_pod(pod, &rt.ip)
+            .with_files(files);
+        let run = sh::run(
+            &command,
+            &[],
+            &env,
+            sh::UnknownProgram::RunFor { ms: 0 },
+            &mut host,
+            &sh::Limits {
+                max_steps: 20_000,
+                max_output_lines: 200,
+                horizon_ms: timing.timeout.saturating_add(1),
+                stdin_open: false,
+            },
+        );
+        return match run.end {
+            sh::End::Exit { at_ms, code } if at_ms <= timing.timeout => {
+                let mut text = String::new();
+                for line in &run.output {
+                    if text.len() + line.text.len() + 1 > MAX_PROBE_OUTPUT {
+                        break;
+                    }
+                    text.push_str(&line.text);
+                    text.push('\n');
+                }
+                (code == 0, text.trim_end().to_string())
+            }
+            _ => (
+                false,
+                format!(
+                    "command {:?} timed out",
+                    exec.command.clone().unwrap_or_default().join(" ")
+                ),
+            ),
+        };
+    }
+    let listener = |port: i32| -> Option<(crate::engine::network::Server, SimTime)> {
+        rt.ctrs.iter().find_map(|other| {
+            let CState::Running { since } = other.state else {
+                return None;
+            };
+            let ospec = container_spec(pod.spec.as_ref()?, &other.name)?;
+            crate::engine::network::container_listens(ospec, port).map(|s| (s, since))
+        })
+    };
+    let resolve = |port: &IntOrString| -> Result<i32, String> {
+        match port {
+            IntOrString::Int(n) => Ok(*n),
+            IntOrString::String(name) => cspec
+                .ports
+                .iter()
+                .flatten()
+                .find(|p| p.name.as_deref() == Some(name.as_str()))
+                .map(|p| p.container_port)
+                .ok_or_else(|| format!("couldn't find port: {name}")),
+        }
+    };
+    if let Some(h) = &probe.http_get {
+        let port = match resolve(&h.port) {
+            Ok(p) => p,
+            Err(e) => return (false, e),
+        };
+        let host = h.host.clone().filter(|h| !h.is_empty()).unwrap_or(ids.ip);
+        let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_ascii_lowercase();
+        let path = h.path.as_deref().unwrap_or("/");
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        return match listener(port) {
+            Some((server, since)) => {
+                let code = server.status(&path, now.since(since));
+                if (200..400).contains(&code) {
+                    (true, String::new())
+                } else {
+                    (false, format!("HTTP probe failed with statuscode: {code}"))
+                }
+            }
+            None => (
+                false,
+                format!(
+                    "Get \"{scheme}://{host}:{port}{path}\": dial tcp {host}:{port}: connect: connection refused"
+                ),
+            ),
+        };
+    }
+    if let Some(t) = &probe.tcp_socket {
+        let port = match resolve(&t.port) {
+            Ok(p) => p,
+            Err(e) => return (false, e),
+        };
+        let host = t.host.clone().filter(|h| !h.is_empty()).unwrap_or(ids.ip);
+        return match listener(port) {
+            Some(_) => (true, String::new()),
+            None => (
+                false,
+                format!("dial tcp {host}:{port}: connect: connection refused"),
+            ),
+        };
+    }
+    if let Some(g) = &probe.grpc {
+        // A gRPC health check: serving when something listens (the health service is
+        // assumed to be implemented).
+        return match listener(g.port) {
+            Some(_) => (true, String::new()),
+            None => (
+                false,
+                format!(
+                    "timeout: failed to connect service \"{}:{}\" within {}s: context deadline exceeded",
+                    ids.ip,
+                    g.port,
+                    timing.timeout / SECOND
+                ),
+            ),
+        };
+    }
+    // No handler (validation rejects it): nothing to fail.
+    (true, String::new())
+}
+
 /// Whether an init container lets the next container start: a regular one once it exited 0,
-/// a sidecar once it started.
+/// a sidecar once it started (and its startup probe, if any, passed).
 fn init_done(c: &Ctr) -> bool {
     if c.sidecar {
         c.restart_count > 0
-            || matches!(
-                c.state,
-                CState::Running { .. } | CState::BackOff { .. } | CState::Done(_)
-            )
+            || c.started()
+            || matches!(c.state, CState::BackOff { .. } | CState::Done(_))
     } else {
         matches!(&c.state, CState::Done(t) if t.code == 0)
     }
@@ -1358,6 +1838,7 @@ fn step_container(
     base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
     ids: &PodIds,
     volumes: &mut Volumes,
+    live: &[VolumeChange],
     store: &Store,
     config: &Config,
     now: SimTime,
@@ -1487,9 +1968,19 @@ fn step_container(
             let uid = pod.metadata.uid.as_deref().unwrap_or_default();
             let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
             let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+            // The process starts when `StartContainer` returns; its timeline begins then. It
+            // sees the shared volumes as they are then, and later what running containers
+            // write into them (those planned before it).
+            let start = now.plus(CONTAINER_START_MS);
+            let changes = live_in_container(cspec, live)
+                .filter(|((t, _), _)| *t > start)
+                .map(|((t, p), content)| (t.since(start), p, content.clone()))
+                .collect();
             let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
                 .on_node(&ids.node)
-                .with_files(container_files(pod, ids, cspec, volumes));
+                .with_own_pod(pod, &ids.ip)
+                .with_files(container_files(pod, ids, cspec, volumes, live, start))
+                .with_file_changes(changes);
             let run = plan_run(
                 pod,
                 &env,
@@ -1499,15 +1990,12 @@ fn step_container(
                 config,
                 &mut host,
             );
-            keep_files(pod, cspec, &run.files, volumes);
             out.event(ev(
                 "Created",
                 EventType::Normal,
                 format!("Created container: {}", c.name),
                 &c.name,
             ));
-            // The process starts when `StartContainer` returns; its timeline begins then.
-            let start = now.plus(CONTAINER_START_MS);
             c.run = Some((start, run));
             c.state = CState::Starting { until: start };
             true
@@ -1579,6 +2067,8 @@ fn step_container(
             if finished > now {
                 return false;
             }
+            // The run is over: what it left in the shared volumes stays for the others.
+            keep_files(pod, cspec, &run.files, volumes);
             let reason = match c.exit_reason.take() {
                 Some(r) => r,
                 None if code == 0 => "Completed".to_string(),
@@ -1593,7 +2083,9 @@ fn step_container(
             };
             let restart = !c.killing
                 && !c.init
-                && (restart_policy == "Always" || restart_policy == "OnFailure" && code != 0);
+                && (restart_policy == "Always"
+                    || restart_policy == "OnFailure" && code != 0
+                    || c.probe_kill && restart_policy != "Never");
             let restart_init =
                 !c.killing && c.init && (c.sidecar || code != 0 && restart_policy != "Never");
             if restart || restart_init {
@@ -1637,6 +2129,7 @@ fn step_container(
             }
             c.last_term = Some(term);
             c.restart_count += 1;
+            c.probe_kill = false;
             c.previous_run = c.run.take();
             let present = agent.images.contains(&c.image);
             if policy == "Always" || !present {
@@ -1780,45 +2273,7 @@ struct PodIds {
     host_ip: String,
 }
 
-/// When a container that started at `since` turns ready, as the kubelet's prober decides it
-/// (`pkg/kubelet/prober/worker.go`): without a readiness probe at once; with one, the prober's
-/// worker ticks every `periodSeconds` from when the pod was added (`worker_start`), and the
-/// container's start triggers one extra probe. Probes during `initialDelaySeconds` are skipped;
-/// the container is ready after `successThreshold` passing probes in a row. Probes always pass.
-fn ready_at(
-    spec: &k8s_openapi::api::core::v1::PodSpec,
-    name: &str,
-    worker_start: SimTime,
-    since: SimTime,
-) -> SimTime {
-    let Some(probe) = container_spec(spec, name).and_then(|c| c.readiness_probe.as_ref()) else {
-        return since;
-    };
-    let secs = |v: Option<i32>, default: i32, min: i32| {
-        u64::try_from(v.unwrap_or(default).max(min)).unwrap_or(0)
-    };
-    let period = secs(probe.period_seconds, 10, 1) * SECOND;
-    let delay = secs(probe.initial_delay_seconds, 0, 0) * SECOND;
-    let needed = secs(probe.success_threshold, 1, 1);
-    // The probe the container's start triggers passes only without an initial delay.
-    let mut passed = u64::from(delay == 0);
-    if passed >= needed {
-        return since;
-    }
-    // The first tick after the start that is past the initial delay.
-    let from = since.plus(delay).max(since.plus(1));
-    let ticks = from.since(worker_start).div_ceil(period).max(1);
-    let mut t = worker_start.plus(ticks * period);
-    passed += 1;
-    t = t.plus((needed - passed) * period);
-    t
-}
-
-fn next_wake(
-    rt: &PodRuntime,
-    spec: &k8s_openapi::api::core::v1::PodSpec,
-    now: SimTime,
-) -> Option<SimTime> {
+fn next_wake(rt: &PodRuntime, now: SimTime) -> Option<SimTime> {
     let mut best: Option<SimTime> = None;
     let mut consider = |t: SimTime| {
         if t > now {
@@ -1838,8 +2293,13 @@ fn next_wake(
                 }
                 consider(*retry_at);
             }
-            CState::Running { since } => {
-                consider(ready_at(spec, &c.name, rt.started, *since));
+            CState::Running { .. } => {
+                let started = c.started();
+                for w in &c.workers {
+                    if w.wants_tick(started, c.instance()) {
+                        consider(w.next_tick);
+                    }
+                }
                 if let Some((start, run)) = &c.run {
                     if let sh::End::Exit { at_ms, .. } = run.end {
                         consider(start.plus(at_ms));
@@ -1865,13 +2325,7 @@ fn k8s_term(t: &Term, container_id: &str) -> ContainerStateTerminated {
     }
 }
 
-fn build_status(
-    pod: &Pod,
-    spec: &PodSpec,
-    rt: &mut PodRuntime,
-    restart_policy: &str,
-    now: SimTime,
-) -> PodStatus {
+fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTime) -> PodStatus {
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     for c in rt.ctrs.iter_mut() {
         if c.cid.as_ref().map(|(n, _)| *n) != Some(c.restart_count) {
@@ -1964,7 +2418,6 @@ fn build_status(
                 // readiness during the grace period and a container without a readiness probe
                 // is ready whenever it runs (`prober_manager.go` `UpdatePodStatus`), so kubectl
                 // shows `1/1 Terminating`.
-                let r = now >= ready_at(spec, &c.name, rt.started, *since);
                 (
                     ContainerState {
                         running: Some(ContainerStateRunning {
@@ -1972,8 +2425,8 @@ fn build_status(
                         }),
                         ..Default::default()
                     },
-                    r,
-                    true,
+                    c.ready(),
+                    c.started(),
                 )
             }
             CState::BackOff { term, until } => {

@@ -10,12 +10,14 @@
 //! a loop that pushes every ten seconds reports the same target for every iteration.
 //!
 //! Simplifications: every server is a simulated one that answers any request with one line
-//! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens exactly on the
-//! `containerPort`s it declares (and, with `hostNetwork`, on the node's IP); a connection that
+//! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens on the `containerPort`s it
+//! declares and on the ports a few well-known images serve ([`image_ports`]: nginx on 80,
+//! agnhost's `liveness` on 8080, ...; with `hostNetwork`, on the node's IP); a connection that
 //! would time out (an unknown address, a port a Service does not expose) is refused at once;
 //! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
 //! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
 //! `NS.svc.cluster.local svc.cluster.local cluster.local`. `ping` answers from pods and nodes.
+//! `localhost` (and `127.0.0.1`) inside a container reaches its own pod's servers.
 
 use std::collections::BTreeMap;
 
@@ -388,7 +390,12 @@ pub fn curl(
 }
 
 fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {
-    if !ports(pod).any(|cp| cp.container_port == port) {
+    let listens = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .any(|c| container_listens(c, port).is_some());
+    if !listens {
         return None;
     }
     let name = pod.metadata.name.clone().unwrap_or_default();
@@ -402,6 +409,112 @@ fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {
         pod: name,
         node,
     })
+}
+
+/// How a simulated server answers an HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    /// Any server: every request gets 200.
+    Ok,
+    /// The `liveness` server of the kubernetes.io HTTP liveness example (agnhost `liveness`,
+    /// the old `registry.k8s.io/liveness` image): `/healthz` answers 200 for the first 10 s
+    /// after the process started, then 500 (`test/images/agnhost/liveness/server.go`).
+    Liveness,
+}
+
+impl Server {
+    /// The HTTP status of a GET of `path`, `running_ms` after the server process started.
+    pub fn status(self, path: &str, running_ms: u64) -> u16 {
+        match self {
+            Server::Liveness if path == "/healthz" && running_ms > 10_000 => 500,
+            Server::Ok | Server::Liveness => 200,
+        }
+    }
+}
+
+/// Whether a container listens on `port`, and which server answers there: the
+/// `containerPort`s it declares, and the ports well-known images listen on without declaring
+/// them ([`image_ports`]).
+pub fn container_listens(c: &k8s_openapi::api::core::v1::Container, port: i32) -> Option<Server> {
+    let from_image = image_ports(c)
+        .into_iter()
+        .find(|(p, _)| *p == port)
+        .map(|(_, s)| s);
+    let declared =
+        c.ports.iter().flatten().any(|cp| {
+            cp.container_port == port && cp.protocol.as_deref().unwrap_or("TCP") == "TCP"
+        });
+    from_image.or(declared.then_some(Server::Ok))
+}
+
+/// The ports a well-known image's server listens on, whether or not the pod declares them
+/// (a `containerPort` is informational): nginx and httpd on 80, agnhost `liveness` and
+/// `netexec` (`--http-port`) on 8080, goproxy on 8080, etcd on its `--listen-client-urls`
+/// port (2379), redis on 6379. A `command` other than the image's own server replaces it.
+pub fn image_ports(c: &k8s_openapi::api::core::v1::Container) -> Vec<(i32, Server)> {
+    let image = c.image.as_deref().unwrap_or_default();
+    let last = image.rsplit('/').next().unwrap_or_default();
+    let repo = last.split([':', '@']).next().unwrap_or_default();
+    let command: Vec<&str> = c.command.iter().flatten().map(String::as_str).collect();
+    let args: Vec<&str> = c.args.iter().flatten().map(String::as_str).collect();
+    let argv: Vec<&str> = command.iter().chain(args.iter()).copied().collect();
+    let program = |name: &str| {
+        command.is_empty()
+            || command
+                .first()
+                .is_some_and(|p| p.rsplit('/').next() == Some(name))
+    };
+    // `--flag=V` or `--flag V`.
+    let flag = |name: &str| -> Option<String> {
+        argv.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix(name)
+                .and_then(|rest| match rest.strip_prefix('=') {
+                    Some(v) => Some(v.to_string()),
+                    None if rest.is_empty() => argv.get(i + 1).map(|v| v.to_string()),
+                    None => None,
+                })
+        })
+    };
+    let port_of = |url: &str| -> Option<i32> {
+        let first = url.split(',').next()?;
+        parse_target(first).map(|(_, p)| p)
+    };
+    match repo {
+        "nginx" | "nginx-unprivileged" if program("nginx") => vec![(80, Server::Ok)],
+        "httpd" if program("httpd-foreground") || program("httpd") => vec![(80, Server::Ok)],
+        "agnhost" => {
+            let sub = if command.is_empty() {
+                args.first().copied()
+            } else {
+                argv.iter()
+                    .skip_while(|a| !a.ends_with("agnhost"))
+                    .nth(1)
+                    .copied()
+            };
+            match sub {
+                Some("liveness") => vec![(8080, Server::Liveness)],
+                Some("netexec") => {
+                    let port = flag("--http-port").and_then(|p| p.parse().ok());
+                    vec![(port.unwrap_or(8080), Server::Ok)]
+                }
+                Some("serve-hostname") => {
+                    let port = flag("--port").and_then(|p| p.parse().ok());
+                    vec![(port.unwrap_or(9376), Server::Ok)]
+                }
+                _ => Vec::new(),
+            }
+        }
+        "liveness" if argv.first().is_some_and(|a| a.ends_with("server")) => {
+            vec![(8080, Server::Liveness)]
+        }
+        "goproxy" if command.is_empty() => vec![(8080, Server::Ok)],
+        "etcd" if program("etcd") => {
+            let port = flag("--listen-client-urls").and_then(|u| port_of(&u));
+            vec![(port.unwrap_or(2379), Server::Ok)]
+        }
+        "redis" if program("redis-server") => vec![(6379, Server::Ok)],
+        _ => Vec::new(),
+    }
 }
 
 fn running_pods(store: &Store) -> impl Iterator<Item = &Pod> {
@@ -478,6 +591,11 @@ pub struct NetHost<'a> {
     rng: SimRng,
     /// The files the container sees through its volume mounts, by absolute path.
     files: BTreeMap<String, String>,
+    /// Later changes to them (another container writing into a shared volume): milliseconds
+    /// after the process start, path, content (`None`: removed), in time order.
+    changes: Vec<(u64, String, Option<String>)>,
+    /// The container's own pod and its IP: `localhost` and `127.0.0.1` reach the pod itself.
+    own: Option<(&'a Pod, String)>,
 }
 
 impl<'a> NetHost<'a> {
@@ -489,6 +607,8 @@ impl<'a> NetHost<'a> {
             node: None,
             rng: SimRng::new(seed),
             files: BTreeMap::new(),
+            changes: Vec::new(),
+            own: None,
         }
     }
 
@@ -504,16 +624,42 @@ impl<'a> NetHost<'a> {
         self
     }
 
+    /// The same host, with changes the files see while the process runs (milliseconds after
+    /// its start, path, content or `None` when removed; in time order).
+    pub fn with_file_changes(mut self, changes: Vec<(u64, String, Option<String>)>) -> Self {
+        self.changes = changes;
+        self
+    }
+
+    /// The same host, for a container of `pod`, whose IP is `ip`: `localhost` reaches the
+    /// pod's own servers (whatever the pod's status in the store says yet).
+    pub fn with_own_pod(mut self, pod: &'a Pod, ip: &str) -> Self {
+        self.own = Some((pod, ip.to_string()));
+        self
+    }
+
     fn connect(&mut self, url: &str) -> Option<CurlResult> {
         let (host, port) = parse_target(url)?;
-        Some(curl(
+        Some(self.dial(&host, port))
+    }
+
+    /// [`curl`] from this container: `localhost` is the pod's own network namespace (an error
+    /// still names the address as dialled).
+    fn dial(&mut self, host: &str, port: i32) -> CurlResult {
+        if let (Some((pod, ip)), "localhost" | "127.0.0.1") = (&self.own, host) {
+            return answer_from(pod, ip, port).unwrap_or(CurlResult::Refused {
+                ip: host.to_string(),
+                port,
+            });
+        }
+        curl(
             self.store,
             &mut self.rng,
-            &host,
+            host,
             port,
             &self.namespace,
             self.node.as_deref(),
-        ))
+        )
     }
 }
 
@@ -612,6 +758,19 @@ impl sh::Host for NetHost<'_> {
         self.files.get(path).cloned()
     }
 
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        // The last change to the path by then, else the file as it was at the start.
+        match self
+            .changes
+            .iter()
+            .rev()
+            .find(|(t, p, _)| *t <= at_ms && p == path)
+        {
+            Some((_, _, content)) => content.clone(),
+            None => self.file(path),
+        }
+    }
+
     fn external(&mut self, argv: &[String], _at_ms: u64) -> Option<sh::ExternalResult> {
         let program = argv.first()?.rsplit('/').next().unwrap_or_default();
         let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
@@ -686,14 +845,7 @@ impl sh::Host for NetHost<'_> {
                     [host, port] => (*host, port.parse::<i32>().ok()?),
                     _ => return None,
                 };
-                let res = curl(
-                    self.store,
-                    &mut self.rng,
-                    host,
-                    port,
-                    &self.namespace,
-                    self.node.as_deref(),
-                );
+                let res = self.dial(host, port);
                 let verbose = flags.contains('v');
                 Some(match (&res, flags.contains('z')) {
                     (CurlResult::Answer { .. }, true) => result(

@@ -46,10 +46,16 @@
 //! * Time only passes in `sleep`, external programs (their `duration_ms`) and unknown
 //!   programs; everything else takes no time. A line is stamped when its newline is
 //!   written; an unfinished last line is flushed when the process ends.
-//! * There is no filesystem. Reads (`cat`, `<`, `source`, `test -e/-f/-r/-s`) ask
-//!   [`Host::file`]; `/dev/null` is empty. Writes to files (`>`, `>>`, `&>`, `2>file`)
-//!   are discarded, as is `/dev/null`; `>&2`, `2>&1`, `/dev/stdout`, `/dev/stderr` and
-//!   `/proc/1/fd/1|2` go to the matching stream. `test -d/-x/...` is always false.
+//! * Files: what the process writes (`>`, `>>`, `&>`, `2>file`, `tee`, `cp`, `mv`, `touch`,
+//!   `rm`; at most 64 files) it reads back; other reads (`cat`, `<`, `source`,
+//!   `test -e/-f/-r/-s`) ask [`Host::file_at`] at the process's clock (a shared volume
+//!   another container writes into changes over time); `/dev/null` is empty and discards;
+//!   `>&2`, `2>&1`, `/dev/stdout`, `/dev/stderr` and `/proc/1/fd/1|2` go to the matching
+//!   stream. [`Run::files`] is the final state and [`Run::file_log`] when each file changed,
+//!   so the kubelet can show the files at any instant (an exec probe). Directories exist
+//!   when made or when they hold a file; `test -x` is always false. A background job's
+//!   writes are seen by the main shell as soon as the job is evaluated. Error messages use
+//!   busybox's wording (`cat: can't open 'F': No such file or directory`).
 //! * Pipelines run their stages one after the other, each starting at the pipeline's start
 //!   time; a stage's stdin is the whole stdout of the stage before, only the last stage's
 //!   stdout is printed, and the pipeline ends when its slowest stage does.
@@ -121,6 +127,52 @@ pub struct Run {
     /// as they were when it ended. The kubelet keeps those under a shared volume's mount
     /// for the pod's other containers.
     pub files: BTreeMap<String, Option<String>>,
+    /// When each file changed: the file's whole content after the change (`None`: removed),
+    /// in time order. [`Run::files_at`] replays it, so an exec probe sees the files as they
+    /// are at its instant. Bounded ([`MAX_FILE_LOG`] changes, [`MAX_FILE_LOG_BYTES`] copied):
+    /// past that, a file's later changes collapse into one entry with its final content at its
+    /// last write.
+    pub file_log: Vec<FileChange>,
+}
+
+/// One change of a file a process made (see [`Run::file_log`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Milliseconds after the process start.
+    pub at_ms: u64,
+    /// The absolute path.
+    pub path: String,
+    /// The content after the change; `None` when the file was removed.
+    pub content: Option<String>,
+}
+
+/// File changes one run logs (see [`Run::file_log`]).
+pub const MAX_FILE_LOG: usize = 256;
+/// Bytes of file content one run's log holds.
+pub const MAX_FILE_LOG_BYTES: usize = 256 * 1024;
+
+impl Run {
+    /// The files the process had written (`Some`) or removed (`None`) by `at_ms` after its
+    /// start, from [`Run::file_log`].
+    pub fn files_at(&self, at_ms: u64) -> BTreeMap<String, Option<String>> {
+        let mut files = BTreeMap::new();
+        for change in self.file_log.iter().take_while(|c| c.at_ms <= at_ms) {
+            files.insert(change.path.clone(), change.content.clone());
+        }
+        files
+    }
+
+    /// Cuts the run short at `at_ms` (the process is killed then): later output and file
+    /// changes never happen. The exit itself is left to the caller.
+    pub fn truncate(&mut self, at_ms: u64) {
+        self.output.retain(|l| l.at_ms <= at_ms);
+        self.file_log.retain(|c| c.at_ms <= at_ms);
+        let mut files = BTreeMap::new();
+        for c in &self.file_log {
+            files.insert(c.path.clone(), c.content.clone());
+        }
+        self.files = files;
+    }
 }
 
 /// One line of output.
@@ -205,6 +257,13 @@ pub trait Host {
     fn file(&mut self, path: &str) -> Option<String> {
         let _ = path;
         None
+    }
+
+    /// The content of a file `at_ms` after the process started: files other containers write
+    /// into a shared volume change while this one runs. The default is [`Host::file`].
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        let _ = at_ms;
+        self.file(path)
     }
 }
 
@@ -2777,6 +2836,11 @@ struct Shell<'h> {
     bash: bool,
     /// Files written or removed by the process (see [`Run::files`]).
     files: BTreeMap<String, Option<String>>,
+    /// When they changed (see [`Run::file_log`]), and the content bytes copied into it.
+    file_log: Vec<FileChange>,
+    file_log_bytes: usize,
+    /// Files whose changes no longer fit the log: the last time each was written.
+    file_log_overflow: BTreeMap<String, u64>,
     /// Paths of the files redirections write to (`Sink::File` indexes this).
     file_slots: Vec<String>,
     /// Directories the process made.
@@ -2842,6 +2906,9 @@ impl<'h> Shell<'h> {
             taint: 0,
             bash: false,
             files: BTreeMap::new(),
+            file_log: Vec::new(),
+            file_log_bytes: 0,
+            file_log_overflow: BTreeMap::new(),
             file_slots: Vec::new(),
             dirs: BTreeSet::new(),
             kept: 0,
@@ -2870,6 +2937,21 @@ impl<'h> Shell<'h> {
         }
         let mut output: Vec<OutputLine> = std::mem::take(&mut self.output).into_values().collect();
         // Background jobs die with the container's main process.
+        let mut file_log = std::mem::take(&mut self.file_log);
+        // Files past the log's budget jump to their final content at their last write.
+        for (path, at_ms) in std::mem::take(&mut self.file_log_overflow) {
+            let content = self.files.get(&path).cloned().flatten();
+            file_log.push(FileChange {
+                at_ms,
+                path,
+                content,
+            });
+        }
+        // A background job's changes were logged when it ran, ahead of the main shell's.
+        file_log.sort_by_key(|c| c.at_ms);
+        if let End::Exit { at_ms, .. } = end {
+            file_log.retain(|c| c.at_ms <= at_ms);
+        }
         if let End::Exit { at_ms, .. } = end {
             output.retain(|l| l.at_ms <= at_ms);
         }
@@ -2877,6 +2959,7 @@ impl<'h> Shell<'h> {
             output,
             end,
             files: std::mem::take(&mut self.files),
+            file_log,
         }
     }
 
@@ -2989,10 +3072,50 @@ impl<'h> Shell<'h> {
     fn append_file(&mut self, slot: usize, text: &str) {
         // A loop that writes a file changes state the loop detector cannot see.
         self.taint += 1;
-        if let Some(path) = self.file_slots.get(slot) {
-            if let Some(Some(content)) = self.files.get_mut(path) {
+        if let Some(path) = self.file_slots.get(slot).cloned() {
+            if let Some(Some(content)) = self.files.get_mut(&path) {
                 push_capped(content, text, MAX_STRING);
             }
+            self.log_file(&path);
+        }
+    }
+
+    /// Logs the current state of `path` at the current time (see [`Run::file_log`]); a
+    /// change at the same instant as the last logged one of the same file replaces it. Every
+    /// byte copied into the log counts against [`MAX_FILE_LOG_BYTES`], so a loop that appends
+    /// to a big file cannot copy it over and over; past the budget a file's changes are no
+    /// longer logged, only its last write time, and [`Shell::finish`] logs its final content
+    /// then.
+    fn log_file(&mut self, path: &str) {
+        let size = self
+            .files
+            .get(path)
+            .and_then(|c| c.as_ref())
+            .map_or(0, String::len);
+        let coalesce = self
+            .file_log
+            .last()
+            .is_some_and(|l| l.at_ms == self.clock && l.path == path);
+        let full = self.file_log_overflow.contains_key(path)
+            || self.file_log_bytes.saturating_add(size) > MAX_FILE_LOG_BYTES
+            || !coalesce && self.file_log.len() >= MAX_FILE_LOG;
+        if full {
+            let last = self
+                .file_log_overflow
+                .entry(path.to_string())
+                .or_insert(self.clock);
+            *last = (*last).max(self.clock);
+            return;
+        }
+        self.file_log_bytes += size;
+        let content = self.files.get(path).cloned().flatten();
+        match self.file_log.last_mut() {
+            Some(last) if coalesce => last.content = content,
+            _ => self.file_log.push(FileChange {
+                at_ms: self.clock,
+                path: path.to_string(),
+                content,
+            }),
         }
     }
 
@@ -3133,7 +3256,7 @@ impl<'h> Shell<'h> {
             return written.clone();
         }
         self.taint += 1;
-        self.host.file(&path).map(capped)
+        self.host.file_at(&path, self.clock).map(capped)
     }
 
     /// `path` made absolute against `$PWD`, with `.`, `..` and repeated slashes resolved.
@@ -3170,6 +3293,7 @@ impl<'h> Shell<'h> {
         };
         self.taint += 1;
         self.files.insert(path.clone(), Some(existing));
+        self.log_file(&path);
         let slot = match self.file_slots.iter().position(|p| *p == path) {
             Some(i) => i,
             None => {
@@ -3194,7 +3318,8 @@ impl<'h> Shell<'h> {
                         self.taint += 1;
                         let path = self.absolute(f);
                         if self.files.contains_key(&path) || self.files.len() < MAX_FILES {
-                            self.files.insert(path, None);
+                            self.files.insert(path.clone(), None);
+                            self.log_file(&path);
                         }
                     } else if !force {
                         self.err(&format!(
@@ -3241,7 +3366,8 @@ impl<'h> Shell<'h> {
                 self.write_file(&dst_path, &text, false);
                 if tool == "mv" {
                     let path = self.absolute(src);
-                    self.files.insert(path, None);
+                    self.files.insert(path.clone(), None);
+                    self.log_file(&path);
                 }
                 Ok(0)
             }
@@ -5139,7 +5265,13 @@ impl<'h> Shell<'h> {
             match self.read_input(f) {
                 Some(t) => push_capped(&mut text, &t, MAX_STRING),
                 None => {
-                    self.err(&format!("{tool}: {f}: No such file or directory\n"));
+                    // busybox's wording (the images kubeplay runs are busybox-based).
+                    let msg = if tool == "grep" {
+                        format!("{tool}: {f}: No such file or directory\n")
+                    } else {
+                        format!("{tool}: can't open '{f}': No such file or directory\n")
+                    };
+                    self.err(&msg);
                     status = 1;
                 }
             }
@@ -6122,7 +6254,7 @@ mod tests {
             Case {
                 name: "cat of a missing file",
                 command: &["sh", "-c", "cat /etc/missing; echo $?; cat"],
-                out: &[(0, E, "cat: /etc/missing: No such file or directory"), (0, O, "1")],
+                out: &[(0, E, "cat: can't open '/etc/missing': No such file or directory"), (0, O, "1")],
                 ..BASE
             },
             Case {
@@ -6266,7 +6398,7 @@ mod tests {
                     (0, O, "eno"),
                     (0, O, "owt"),
                     (0, O, "2"),
-                    (0, E, "cat: /tmp/f: No such file or directory"),
+                    (0, E, "cat: can't open '/tmp/f': No such file or directory"),
                     (0, O, "gone"),
                 ],
                 ..BASE
@@ -6318,6 +6450,94 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(got.files, want);
+    }
+
+    /// The files at an instant: the exec-liveness example's `touch; sleep 30; rm -f; sleep`.
+    #[test]
+    fn files_have_a_timeline() {
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let healthy = |t: u64| got.files_at(t).get("/tmp/healthy").cloned();
+        assert_eq!(healthy(0), Some(Some(String::new())));
+        assert_eq!(healthy(29_999), Some(Some(String::new())));
+        assert_eq!(healthy(30_000), Some(None));
+        let mut cut = got.clone();
+        cut.truncate(10_000);
+        assert_eq!(
+            cut.files_at(u64::MAX).get("/tmp/healthy"),
+            Some(&Some(String::new()))
+        );
+        assert_eq!(cut.files.get("/tmp/healthy"), Some(&Some(String::new())));
+        // Appends at one instant are one change; a background job's changes are in time order.
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "(sleep 5; echo late > /b) & echo a > /a; echo b >> /a; sleep 1; echo c >> /a; wait",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let log: Vec<(u64, &str, Option<&str>)> = got
+            .file_log
+            .iter()
+            .map(|c| (c.at_ms, c.path.as_str(), c.content.as_deref()))
+            .collect();
+        assert_eq!(
+            log,
+            [
+                (0, "/a", Some("a\nb\n")),
+                (1_000, "/a", Some("a\nb\nc\n")),
+                (5_000, "/b", Some("late\n")),
+            ]
+        );
+        // A loop that appends for ever stops logging at the cap.
+        let got = run_case(
+            &Case {
+                command: &["sh", "-c", "while true; do date >> /log; sleep 1; done"],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let bytes: usize = got
+            .file_log
+            .iter()
+            .map(|c| c.content.as_ref().map_or(0, String::len))
+            .sum();
+        let n = got.file_log.len();
+        assert!(n > 50 && n <= MAX_FILE_LOG + 1, "{n}");
+        assert!(bytes <= MAX_FILE_LOG_BYTES + MAX_STRING, "{bytes}");
+        // Many appends at one instant: past the budget the file still ends up whole then.
+        let got = run_case(
+            &Case {
+                command: &[
+                    "sh",
+                    "-c",
+                    "for i in $(seq 3000); do echo $i >> /f; done; sleep 100",
+                ],
+                ..BASE
+            },
+            &mut NoHost,
+        );
+        let at_1s = got.files_at(1_000).get("/f").cloned().flatten().unwrap();
+        assert!(at_1s.ends_with("\n2999\n3000\n"), "{}", at_1s.len());
+        // The last entry is the file as the run left it.
+        assert_eq!(
+            got.files_at(u64::MAX).get("/log"),
+            got.files.get("/log"),
+            "final content"
+        );
     }
 
     #[test]

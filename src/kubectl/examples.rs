@@ -4,7 +4,7 @@
 
 /// The kubernetes.io example paths kubeplay knows (under `https://k8s.io/examples/`,
 /// `https://kubernetes.io/examples/` and the website repository's `content/en/examples/`).
-const KNOWN: [(&str, &str); 3] = [
+const KNOWN: [(&str, &str); 7] = [
     (
         "controllers/daemonset.yaml",
         include_str!("../ui/examples/fluentd-elasticsearch.yaml"),
@@ -16,6 +16,23 @@ const KNOWN: [(&str, &str); 3] = [
     (
         "controllers/job-pod-failure-policy-example.yaml",
         include_str!("../ui/examples/pod-failure-policy-job.yaml"),
+    ),
+    // "Configure Liveness, Readiness and Startup Probes".
+    (
+        "pods/probe/exec-liveness.yaml",
+        include_str!("examples/exec-liveness.yaml"),
+    ),
+    (
+        "pods/probe/http-liveness.yaml",
+        include_str!("examples/http-liveness.yaml"),
+    ),
+    (
+        "pods/probe/tcp-liveness-readiness.yaml",
+        include_str!("examples/tcp-liveness-readiness.yaml"),
+    ),
+    (
+        "pods/probe/grpc-liveness.yaml",
+        include_str!("examples/grpc-liveness.yaml"),
     ),
 ];
 

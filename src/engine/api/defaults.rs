@@ -93,6 +93,18 @@ fn default_probe(p: &mut Probe) {
             *field = Some(default);
         }
     }
+    // SetDefaults_HTTPGetAction, SetDefaults_GRPCAction.
+    if let Some(h) = p.http_get.as_mut() {
+        if h.path.as_deref().unwrap_or("").is_empty() {
+            h.path = Some("/".to_string());
+        }
+        if h.scheme.as_deref().unwrap_or("").is_empty() {
+            h.scheme = Some("HTTP".to_string());
+        }
+    }
+    if let Some(g) = p.grpc.as_mut() {
+        g.service.get_or_insert_with(String::new);
+    }
 }
 
 /// The image pull policy the API server defaults from the image reference: `Always` for the

@@ -1,7 +1,6 @@
 use super::*;
 use crate::engine::api::ObjectKey;
 use crate::engine::Cluster;
-use k8s_openapi::api::core::v1::{PodSpec, Probe};
 
 fn obj(json: serde_json::Value) -> Object {
     let kind = Kind::from_type_meta(
@@ -93,95 +92,6 @@ fn event_times(c: &Cluster, reason: &str) -> Vec<u64> {
             _ => None,
         })
         .collect()
-}
-
-fn probe_spec(delay: i32, period: i32, success: i32) -> PodSpec {
-    PodSpec {
-        containers: vec![Container {
-            name: "c".to_string(),
-            readiness_probe: Some(Probe {
-                initial_delay_seconds: Some(delay),
-                period_seconds: Some(period),
-                success_threshold: Some(success),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
-}
-
-struct ReadyCase {
-    name: &'static str,
-    spec: PodSpec,
-    worker_start_ms: u64,
-    started_ms: u64,
-    want_ready_ms: u64,
-}
-
-/// Mirrors `pkg/kubelet/prober/worker_test.go` (`TestInitialDelay`, `TestSuccessThreshold`) and
-/// the manual trigger of `prober_manager.go` `UpdatePodStatus`.
-#[test]
-fn ready_at_follows_the_prober_worker() {
-    let cases = [
-        ReadyCase {
-            name: "no readiness probe: ready at start",
-            spec: PodSpec {
-                containers: vec![Container {
-                    name: "c".to_string(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 1_500,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: no delay, the start-triggered probe passes",
-            spec: probe_spec(0, 10, 1),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 1_500,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: 5s delay waits for the first tick after it",
-            spec: probe_spec(5, 10, 1),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 10_000,
-        },
-        ReadyCase {
-            name: "TestInitialDelay: delay ending exactly on a tick",
-            spec: probe_spec(3, 2, 1),
-            worker_start_ms: 1_000,
-            started_ms: 2_000,
-            want_ready_ms: 5_000,
-        },
-        ReadyCase {
-            name: "TestSuccessThreshold: 3 passes in a row without delay",
-            spec: probe_spec(0, 5, 3),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 10_000,
-        },
-        ReadyCase {
-            name: "TestSuccessThreshold: 2 passes after a delay",
-            spec: probe_spec(5, 5, 2),
-            worker_start_ms: 0,
-            started_ms: 1_500,
-            want_ready_ms: 15_000,
-        },
-    ];
-    for case in cases {
-        let got = ready_at(
-            &case.spec,
-            "c",
-            SimTime::ZERO.plus(case.worker_start_ms),
-            SimTime::ZERO.plus(case.started_ms),
-        );
-        assert_eq!(got.millis(), case.want_ready_ms, "{}", case.name);
-    }
 }
 
 struct TermCase {
@@ -653,4 +563,290 @@ fn native_sidecars_start_first_run_alongside_and_stop_after_the_main_container()
     // A crashing sidecar is restarted although the pod's policy is Never.
     assert!(init_status(&c, "crashy").restart_count >= 1);
     assert_eq!(phase(&c, "crashy"), "Running");
+}
+
+/// A busybox pod on `n1` running `sh -c script`, with `probes` merged into its container and
+/// a 5 s grace period. Its container runs from 3.5 s (sandbox 1 s, pull 2 s, start 0.5 s).
+fn probe_pod(script: &str, probes: serde_json::Value) -> Object {
+    let mut c = serde_json::json!({"name": "c", "image": "busybox:1.36",
+        "command": ["sh", "-c", script]});
+    if let (Some(c), Some(p)) = (c.as_object_mut(), probes.as_object()) {
+        for (k, v) in p {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+    obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"nodeName": "n1", "terminationGracePeriodSeconds": 5, "containers": [c]}}))
+}
+
+fn exec_probe(path: &str, period: i32, failure: i32) -> serde_json::Value {
+    serde_json::json!({"exec": {"command": ["cat", path]}, "periodSeconds": period,
+        "failureThreshold": failure})
+}
+
+struct ProbeCase {
+    name: &'static str,
+    pod: Object,
+    /// (seconds after creation, ready, started, restart count).
+    want: &'static [(u64, bool, bool, i32)],
+    /// Events expected by the end: (reason, message, count).
+    events: &'static [(&'static str, &'static str, i32)],
+}
+
+fn event_count(c: &Cluster, reason: &str, message: &str) -> i32 {
+    c.store()
+        .list(Kind::Event)
+        .filter_map(|o| match o {
+            Object::Event(e)
+                if e.reason.as_deref() == Some(reason) && e.message.as_deref() == Some(message) =>
+            {
+                e.count
+            }
+            _ => None,
+        })
+        .sum()
+}
+
+/// The kubelet with its probe workers, end to end: `worker_test.go`'s timing cases against
+/// real containers whose files change over time.
+#[test]
+fn probes_drive_readiness_and_restarts() {
+    let cases = [
+        ProbeCase {
+            name: "TestInitialDelay: the first tick past initialDelaySeconds",
+            pod: probe_pod(
+                "touch /tmp/r; sleep 3600",
+                serde_json::json!({"readinessProbe": {"exec": {"command": ["cat", "/tmp/r"]},
+                    "initialDelaySeconds": 5, "periodSeconds": 10}}),
+            ),
+            // Running at 3.5 s; the start-triggered probe and the tick at 5 s are inside the
+            // delay; the tick at 10 s (6 s after the start) passes.
+            want: &[(4, false, true, 0), (9, false, true, 0), (10, true, true, 0)],
+            events: &[],
+        },
+        ProbeCase {
+            name: "readiness flips with the file, after failureThreshold failures",
+            pod: probe_pod(
+                "sleep 10; touch /tmp/r; sleep 20; rm /tmp/r; sleep 3600",
+                serde_json::json!({"readinessProbe": exec_probe("/tmp/r", 5, 2)}),
+            ),
+            // touch at 13.5 s, rm at 33.5 s: ready from the tick at 15 s, not ready after the
+            // failures at 35 s and 40 s. Never restarted.
+            want: &[
+                (14, false, true, 0),
+                (15, true, true, 0),
+                (39, true, true, 0),
+                (40, false, true, 0),
+                (90, false, true, 0),
+            ],
+            events: &[],
+        },
+        ProbeCase {
+            name: "TestFailureThreshold: liveness kills, the container restarts",
+            pod: probe_pod(
+                "touch /tmp/h; sleep 10; rm /tmp/h; sleep 3600",
+                serde_json::json!({"livenessProbe": exec_probe("/tmp/h", 5, 2)}),
+            ),
+            // rm at 13.5 s; failures at 15 and 20 s kill it; the shell ignores SIGTERM, so it
+            // dies of the SIGKILL at 25 s and restarts at once (running at 25.5 s). The second
+            // instance fails at 40 and 45 s, dies at 50 s and waits out a 10 s back-off. (The
+            // restart count goes up when the next instance is being created.)
+            want: &[
+                (20, true, true, 0),
+                (24, true, true, 0),
+                (25, false, false, 1),
+                (26, true, true, 1),
+                (50, false, false, 1),
+                (59, false, false, 1),
+                (61, true, true, 2),
+            ],
+            events: &[
+                (
+                    "Unhealthy",
+                    "Liveness probe failed: cat: can't open '/tmp/h': No such file or directory",
+                    4,
+                ),
+                (
+                    "Killing",
+                    "Container c failed liveness probe, will be restarted",
+                    2,
+                ),
+            ],
+        },
+        ProbeCase {
+            name: "TestStartupProbe: liveness and readiness wait until it passes once",
+            pod: probe_pod(
+                "sleep 12; touch /tmp/s; sleep 3600",
+                serde_json::json!({
+                    "startupProbe": exec_probe("/tmp/s", 5, 10),
+                    "livenessProbe": exec_probe("/tmp/s", 5, 1),
+                    "readinessProbe": exec_probe("/tmp/s", 5, 1)}),
+            ),
+            // touch at 15.5 s; the startup ticks at 5, 10 and 15 s fail, 20 s passes, and the
+            // readiness probe it triggers passes at once. Liveness never fails.
+            want: &[(19, false, false, 0), (20, true, true, 0), (120, true, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Startup probe failed: cat: can't open '/tmp/s': No such file or directory",
+                3,
+            )],
+        },
+        ProbeCase {
+            name: "a startup probe that never passes kills the container",
+            pod: probe_pod(
+                "sleep 3600",
+                serde_json::json!({"startupProbe": {"tcpSocket": {"port": 8080},
+                    "periodSeconds": 5, "failureThreshold": 3}}),
+            ),
+            // Failures at 5, 10 and 15 s; SIGKILL at 20 s; the next instance runs at 20.5 s.
+            want: &[(19, false, false, 0), (21, false, false, 1)],
+            events: &[(
+                "Killing",
+                "Container c failed startup probe, will be restarted",
+                1,
+            )],
+        },
+        ProbeCase {
+            name: "an exec probe that outlives timeoutSeconds fails",
+            pod: probe_pod(
+                "sleep 3600",
+                serde_json::json!({"readinessProbe": {"exec": {"command": ["sleep", "2"]},
+                    "periodSeconds": 5}}),
+            ),
+            want: &[(30, false, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Readiness probe failed: command \"sleep 2\" timed out",
+                7,
+            )],
+        },
+        ProbeCase {
+            name: "exec probes reach the pod's own servers on localhost",
+            pod: obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"nodeName": "n1", "containers": [
+                    {"name": "c", "image": "nginx:1.27",
+                     "readinessProbe": {"exec": {"command":
+                        ["wget", "-q", "-O-", "http://localhost/"]}, "periodSeconds": 5},
+                     "livenessProbe": {"exec": {"command":
+                        ["curl", "-f", "http://127.0.0.1:8080/healthz"]}, "periodSeconds": 5,
+                        "failureThreshold": 1}}]}})),
+            // Ready at its start (3.5 s); nothing on 8080, so liveness kills it at the 5 s tick
+            // and nginx exits at once on SIGTERM.
+            want: &[(4, true, true, 0), (6, true, true, 1)],
+            events: &[(
+                "Unhealthy",
+                "Liveness probe failed: curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server",
+                1,
+            )],
+        },
+        ProbeCase {
+            name: "httpGet: nginx listens on 80, nothing on 81",
+            pod: obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"nodeName": "n1", "containers": [
+                    {"name": "c", "image": "nginx:1.27",
+                     "readinessProbe": {"httpGet": {"port": 80}, "periodSeconds": 5}},
+                    {"name": "d", "image": "nginx:1.27", "command": ["sh", "-c", "sleep 3600"],
+                     "readinessProbe": {"httpGet": {"port": 81}, "periodSeconds": 5}}]}})),
+            // Container c is ready at its start; the pod never is (d fails at its start, 5 s
+            // and 10 s).
+            want: &[(10, true, true, 0)],
+            events: &[(
+                "Unhealthy",
+                "Readiness probe failed: Get \"http://10.244.1.2:81/\": dial tcp 10.244.1.2:81: connect: connection refused",
+                3,
+            )],
+        },
+    ];
+    for case in cases {
+        let mut c = cluster_with(vec![case.pod.clone()]);
+        for &(at_s, ready, started, restarts) in case.want {
+            c.advance_to(SimTime::ZERO.plus(at_s * 1000));
+            let s = ctr_status(&c, "p");
+            assert_eq!(
+                (s.ready, s.started.unwrap_or(false), s.restart_count),
+                (ready, started, restarts),
+                "{}: at {at_s}s",
+                case.name
+            );
+        }
+        for &(reason, message, count) in case.events {
+            assert_eq!(
+                event_count(&c, reason, message),
+                count,
+                "{}: {reason} {message}",
+                case.name
+            );
+        }
+        if case.name.starts_with("httpGet") {
+            assert_eq!(condition(&c, "p", "Ready").as_deref(), Some("False"));
+        }
+    }
+}
+
+/// A file a running container writes into a shared `emptyDir` appears for the other
+/// containers (their processes and their exec probes) when it is written, not before.
+#[test]
+fn shared_volume_files_appear_when_written() {
+    let pod = obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {"nodeName": "n1",
+            "volumes": [{"name": "data", "emptyDir": {}}],
+            "containers": [
+                {"name": "writer", "image": "busybox:1.36",
+                 "command": ["sh", "-c", "sleep 10; echo hi > /data/f; sleep 3600"],
+                 "volumeMounts": [{"name": "data", "mountPath": "/data"}]},
+                {"name": "reader", "image": "busybox:1.36",
+                 "command": ["sh", "-c",
+                    "while true; do cat /shared/f 2>/dev/null || echo none; sleep 5; done"],
+                 "volumeMounts": [{"name": "data", "mountPath": "/shared"}],
+                 "readinessProbe": {"exec": {"command": ["cat", "/shared/f"]},
+                    "periodSeconds": 5}}]}}));
+    let mut c = cluster_with(vec![pod]);
+    // Both run from 3.5 s; the file appears at 13.5 s.
+    c.advance_to(SimTime::ZERO.plus(12_000));
+    let reader = |c: &Cluster| {
+        get_pod(c, "p")
+            .unwrap()
+            .status
+            .unwrap()
+            .container_statuses
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "reader")
+            .unwrap()
+    };
+    assert!(!reader(&c).ready);
+    c.advance_to(SimTime::ZERO.plus(25_000));
+    assert!(reader(&c).ready, "the probe at 15 s sees the file");
+    let key = ObjectKey::new(Kind::Pod, "default", "p");
+    let logs = c.logs(&key, Some("reader"), false).unwrap();
+    assert_eq!(
+        logs, "none\nnone\nhi\nhi\nhi\n",
+        "reads at 3.5, 8.5, 13.5, 18.5, 23.5 s"
+    );
+}
+
+/// A native sidecar with a startup probe holds the next container back until the probe passes
+/// (`init_done`), as upstream starts regular containers only after a sidecar has started.
+#[test]
+fn a_sidecar_startup_probe_holds_the_main_container() {
+    let mut p = pod("p", "busybox", &["sh", "-c", "sleep 3600"])
+        .sidecar("proxy", &["sh", "-c", "sleep 8; touch /tmp/up; sleep 3600"]);
+    p.0["spec"]["initContainers"][0]["startupProbe"] =
+        serde_json::json!({"exec": {"command": ["cat", "/tmp/up"]}, "periodSeconds": 5});
+    let mut c = cluster_with(vec![p.build()]);
+    // The sidecar runs from 3.5 s (pull 2 s); /tmp/up appears at 11.5 s; the startup probe
+    // fails at 5 and 10 s, passes at 15 s, and only then is the main container created.
+    c.advance_to(SimTime::ZERO.plus(14_000));
+    assert_eq!(init_status(&c, "p").started, Some(false));
+    assert_eq!(
+        waiting_reason(&ctr_status(&c, "p")).as_deref(),
+        Some("PodInitializing")
+    );
+    c.advance_to(SimTime::ZERO.plus(17_000));
+    assert_eq!(init_status(&c, "p").started, Some(true));
+    assert!(ctr_status(&c, "p").state.unwrap().running.is_some());
 }

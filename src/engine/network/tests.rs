@@ -286,3 +286,79 @@ fn container_host_programs() {
     let key = ObjectKey::new(Kind::Pod, "default", &pod_on(&c, "n1").0);
     assert!(c.logs(&key, None, false).is_ok());
 }
+
+struct ListenCase {
+    name: &'static str,
+    container: serde_json::Value,
+    port: i32,
+    want: Option<Server>,
+}
+
+#[test]
+fn what_a_container_listens_on() {
+    let cases = [
+        ListenCase {
+            name: "a declared containerPort",
+            container: serde_json::json!({"name": "c", "image": "busybox",
+                "ports": [{"containerPort": 9100}]}),
+            port: 9100,
+            want: Some(Server::Ok),
+        },
+        ListenCase {
+            name: "a declared UDP port takes no TCP connection",
+            container: serde_json::json!({"name": "c", "image": "busybox",
+                "ports": [{"containerPort": 53, "protocol": "UDP"}]}),
+            port: 53,
+            want: None,
+        },
+        ListenCase {
+            name: "nginx serves on 80 without declaring it",
+            container: serde_json::json!({"name": "c", "image": "nginx:1.27"}),
+            port: 80,
+            want: Some(Server::Ok),
+        },
+        ListenCase {
+            name: "nginx replaced by a shell command serves nothing",
+            container: serde_json::json!({"name": "c", "image": "nginx:1.27",
+                "command": ["sh", "-c", "sleep 3600"]}),
+            port: 80,
+            want: None,
+        },
+        ListenCase {
+            name: "agnhost liveness (the kubernetes.io HTTP liveness example)",
+            container: serde_json::json!({"name": "c",
+                "image": "registry.k8s.io/e2e-test-images/agnhost:2.40", "args": ["liveness"]}),
+            port: 8080,
+            want: Some(Server::Liveness),
+        },
+        ListenCase {
+            name: "agnhost netexec --http-port",
+            container: serde_json::json!({"name": "c",
+                "image": "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                "args": ["netexec", "--http-port=8081"]}),
+            port: 8081,
+            want: Some(Server::Ok),
+        },
+        ListenCase {
+            name: "etcd on its --listen-client-urls port",
+            container: serde_json::json!({"name": "c", "image": "registry.k8s.io/etcd:3.5.1-0",
+                "command": ["/usr/local/bin/etcd", "--listen-client-urls", "http://0.0.0.0:2379"]}),
+            port: 2379,
+            want: Some(Server::Ok),
+        },
+        ListenCase {
+            name: "nothing on another port",
+            container: serde_json::json!({"name": "c", "image": "nginx:1.27"}),
+            port: 8080,
+            want: None,
+        },
+    ];
+    for case in cases {
+        let c: k8s_openapi::api::core::v1::Container =
+            serde_json::from_value(case.container).unwrap();
+        assert_eq!(container_listens(&c, case.port), case.want, "{}", case.name);
+    }
+    assert_eq!(Server::Liveness.status("/healthz", 10_000), 200);
+    assert_eq!(Server::Liveness.status("/healthz", 10_001), 500);
+    assert_eq!(Server::Ok.status("/healthz", 60_000), 200);
+}

@@ -3,7 +3,7 @@
 //! `ServiceDescriber`, `DescribeEvents`, `DescribePodTemplate`). The text is built with tabs and
 //! aligned by the same tabwriter settings (minwidth 0, padding 2), so alignment quirks match.
 //!
-//! Simplifications: no volumes detail beyond names and types, no probes, no environment values,
+//! Simplifications: no volumes detail beyond names and types, no environment values,
 //! no resource quota / limit range sections beyond their "No …" lines; kinds without a
 //! describer print their metadata and YAML.
 
@@ -29,7 +29,10 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
     let mut w = W::default();
     let now = cluster.now();
     match obj {
-        Object::Pod(p) => pod(&mut w, p, now),
+        Object::Pod(p) => {
+            pod(&mut w, p, now);
+            events(&mut w, cluster, obj, now);
+        }
         Object::Node(n) => node(&mut w, cluster, n, now),
         Object::DaemonSet(ds) => {
             let spec = ds.spec.clone().unwrap_or_default();
@@ -644,6 +647,16 @@ fn container(
             }
         }
     }
+    // describeContainerProbe.
+    for (title, probe) in [
+        ("Liveness", &c.liveness_probe),
+        ("Readiness", &c.readiness_probe),
+        ("Startup", &c.startup_probe),
+    ] {
+        if let Some(p) = probe {
+            w.line(l, &format!("{title}:\t{}", describe_probe(p)));
+        }
+    }
     // describeContainerEnvVars: a `fieldRef` shows the pod's value (none in a template) and
     // where it comes from; a multi-line value continues on indented lines.
     let mut env: Vec<String> = Vec::new();
@@ -724,6 +737,71 @@ fn container(
             w.line(l + 1, &m);
         }
     }
+}
+
+/// kubectl's `DescribeProbe`: the handler, then `delay=… timeout=… period=… #success=…
+/// #failure=…` (the stored, defaulted numbers; Go prints an unset one as 0).
+fn describe_probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(0),
+        p.period_seconds.unwrap_or(0),
+        p.success_threshold.unwrap_or(0),
+        p.failure_threshold.unwrap_or(0)
+    );
+    let port = |p: &IntOrString| match p {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => s.clone(),
+    };
+    if let Some(e) = &p.exec {
+        // Go's `%v` of a []string: `[cat /tmp/healthy]`.
+        return format!(
+            "exec [{}] {attrs}",
+            e.command.clone().unwrap_or_default().join(" ")
+        );
+    }
+    if let Some(h) = &p.http_get {
+        // url.URL{Scheme, Host: JoinHostPort(host, port), Path}.String().
+        let scheme = h.scheme.clone().unwrap_or_default().to_ascii_lowercase();
+        let host = h.host.clone().unwrap_or_default();
+        let port = port(&h.port);
+        let host_port = if port.is_empty() {
+            host
+        } else if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let path = h.path.clone().unwrap_or_default();
+        let path = if !path.is_empty() && !path.starts_with('/') {
+            format!("/{path}")
+        } else {
+            path
+        };
+        let url = if scheme.is_empty() {
+            format!("//{host_port}{path}")
+        } else {
+            format!("{scheme}://{host_port}{path}")
+        };
+        return format!("http-get {url} {attrs}");
+    }
+    if let Some(t) = &p.tcp_socket {
+        return format!(
+            "tcp-socket {}:{} {attrs}",
+            t.host.clone().unwrap_or_default(),
+            port(&t.port)
+        );
+    }
+    if let Some(g) = &p.grpc {
+        return format!(
+            "grpc <pod>:{} {} {attrs}",
+            g.port,
+            g.service.clone().unwrap_or_default()
+        );
+    }
+    format!("unknown {attrs}")
 }
 
 fn container_state(

@@ -1166,6 +1166,59 @@ type VolumeChange = (SimTime, String, String, Option<String>);
 /// wrote into a shared `emptyDir` (finished runs from [`PodRuntime::volumes`], running ones
 /// from `live` up to `at`), and the `downwardAPI` volumes' items (`fieldRef`s, and
 /// `metadata.labels`/`metadata.annotations` as `key="value"` lines, as the kubelet writes them).
+/// The files the kubelet puts in every container: `/etc/hostname`, the kubelet-managed
+/// `/etc/hosts`, `/etc/resolv.conf` for the pod's DNS policy, and the service account's
+/// `namespace` (the token and CA certificate are left out: nothing here checks them).
+fn kubelet_managed_files(pod: &Pod, ids: &PodIds) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let Some(spec) = pod.spec.as_ref() else {
+        return files;
+    };
+    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+    let host_network = spec.host_network == Some(true);
+    let hostname = if host_network {
+        ids.node.clone()
+    } else {
+        spec.hostname
+            .clone()
+            .or_else(|| pod.metadata.name.clone())
+            .unwrap_or_default()
+    };
+    files.insert("/etc/hostname".to_string(), format!("{hostname}\n"));
+    if !host_network {
+        let names = match &spec.subdomain {
+            Some(sub) => format!("{hostname}.{sub}.{namespace}.svc.cluster.local\t{hostname}"),
+            None => hostname.clone(),
+        };
+        files.insert(
+            "/etc/hosts".to_string(),
+            format!(
+                "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{}\t{names}\n",
+                ids.ip
+            ),
+        );
+    }
+    let policy = spec.dns_policy.as_deref().unwrap_or("ClusterFirst");
+    let cluster_dns =
+        policy == "ClusterFirstWithHostNet" || (policy == "ClusterFirst" && !host_network);
+    if cluster_dns {
+        files.insert(
+            "/etc/resolv.conf".to_string(),
+            format!(
+                "search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver {}\noptions ndots:5\n",
+                crate::engine::api::service::DNS_SERVER_IP
+            ),
+        );
+    }
+    if spec.automount_service_account_token != Some(false) {
+        files.insert(
+            "/var/run/secrets/kubernetes.io/serviceaccount/namespace".to_string(),
+            namespace,
+        );
+    }
+    files
+}
+
 fn container_files(
     pod: &Pod,
     ids: &PodIds,
@@ -1174,7 +1227,7 @@ fn container_files(
     live: &[VolumeChange],
     at: SimTime,
 ) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
+    let mut files = kubelet_managed_files(pod, ids);
     let specs = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
     for m in c.volume_mounts.iter().flatten() {
         let Some(v) = specs.and_then(|vs| vs.iter().find(|v| v.name == m.name)) else {
@@ -1648,6 +1701,137 @@ fn probe_of(c: &Container, t: ProbeType) -> Option<&Probe> {
     }
 }
 
+/// Runs `command` in container `c` of the pod at `now`, as the runtime's exec does: with the
+/// container's environment (but without the kubelet's `$(VAR)` expansion of a container's
+/// command), its files as they are at that instant, and the pod's network. What the command
+/// writes is not kept. `purpose` separates the network's random draws of probes and
+/// `kubectl exec`.
+#[allow(clippy::too_many_arguments)]
+fn run_in_container(
+    pod: &Pod,
+    cspec: &Container,
+    rt: &PodRuntime,
+    c: &Ctr,
+    store: &Store,
+    now: SimTime,
+    command: &[String],
+    purpose: &str,
+    limits: &sh::Limits,
+) -> sh::Run {
+    let ids = PodIds {
+        node: rt.node.clone(),
+        ip: rt.ip.clone(),
+        host_ip: rt.host_ip.clone(),
+    };
+    let command: Vec<String> = command.iter().map(|a| a.replace('$', "$$")).collect();
+    let env = container_env(pod, &ids, cspec, &pod_env(pod));
+    let live = live_volume_changes(pod, &rt.ctrs);
+    let mut files = container_files(pod, &ids, cspec, &rt.volumes, &live, now);
+    if let Some((start, run)) = &c.run {
+        for (path, content) in run.files_at(now.since(*start)) {
+            match content {
+                Some(text) => files.insert(path, text),
+                None => files.remove(&path),
+            };
+        }
+    }
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let seed = hash64(&[uid, &c.name, purpose, &now.millis().to_string()]);
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let net = crate::engine::network::NetHost::new(store, namespace, seed)
+        .on_node(&rt.node)
+        .with_own_pod(pod, &rt.ip)
+        .with_files(files);
+    let mut host = ExecHost {
+        net,
+        say_unknown: purpose == "exec",
+    };
+    sh::run(
+        &command,
+        &[],
+        &env,
+        sh::UnknownProgram::RunFor { ms: 0 },
+        &mut host,
+        limits,
+    )
+}
+
+/// The host of a command run in a container: the pod's network and files; for `kubectl exec`
+/// also a word on programs kubeplay does not simulate, instead of their silent exit 0.
+struct ExecHost<'a> {
+    net: crate::engine::network::NetHost<'a>,
+    say_unknown: bool,
+}
+
+impl sh::Host for ExecHost<'_> {
+    fn external(&mut self, argv: &[String], at_ms: u64) -> Option<sh::ExternalResult> {
+        if let Some(r) = self.net.external(argv, at_ms) {
+            return Some(r);
+        }
+        let name = argv.first()?;
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if !self.say_unknown || base == "perl" {
+            return None;
+        }
+        Some(sh::ExternalResult {
+            stdout: String::new(),
+            stderr: format!(
+                "kubeplay: {name} is not simulated in containers (the shell and its utilities, wget, curl, nslookup, ping, perl and python3 -c are); it exits 0 here\n"
+            ),
+            code: 0,
+            duration_ms: 0,
+        })
+    }
+
+    fn file(&mut self, path: &str) -> Option<String> {
+        self.net.file(path)
+    }
+
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        self.net.file_at(path, at_ms)
+    }
+}
+
+/// Why `kubectl exec` cannot run a command in a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecError {
+    /// The pod has no such container.
+    NoSuchContainer,
+    /// The container is not running (not started yet, waiting to restart, or exited).
+    NotRunning,
+}
+
+impl Kubelet {
+    /// `kubectl exec`: runs `command` in the running container `container` of `pod` at `now`
+    /// (see [`run_in_container`]); the run's timeline starts now.
+    pub fn exec(
+        &self,
+        store: &Store,
+        pod: &Pod,
+        container: &str,
+        command: &[String],
+        now: SimTime,
+        limits: &sh::Limits,
+    ) -> Result<sh::Run, ExecError> {
+        let cspec = pod
+            .spec
+            .as_ref()
+            .and_then(|s| container_spec(s, container))
+            .ok_or(ExecError::NoSuchContainer)?;
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let rt = self.pods.get(uid).ok_or(ExecError::NotRunning)?;
+        let c = rt
+            .ctrs
+            .iter()
+            .find(|c| c.name == container)
+            .filter(|c| matches!(c.state, CState::Running { .. }))
+            .ok_or(ExecError::NotRunning)?;
+        Ok(run_in_container(
+            pod, cspec, rt, c, store, now, command, "exec", limits,
+        ))
+    }
+}
+
 /// The most output an exec probe reports (`maxReadLength`).
 const MAX_PROBE_OUTPUT: usize = 10 * 1024;
 
@@ -1670,44 +1854,22 @@ fn probe_once(
         host_ip: rt.host_ip.clone(),
     };
     if let Some(exec) = &probe.exec {
-        // The command runs in the container, with its environment but without the kubelet's
-        // `$(VAR)` expansion, against its files as they are now.
-        let command: Vec<String> = exec
-            .command
-            .iter()
-            .flatten()
-            .map(|a| a.replace('$', "$$"))
-            .collect();
-        let env = container_env(pod, &ids, cspec, &pod_env(pod));
-        let live = live_volume_changes(pod, &rt.ctrs);
-        let mut files = container_files(pod, &ids, cspec, &rt.volumes, &live, now);
-        if let Some((start, run)) = &c.run {
-            for (path, content) in run.files_at(now.since(*start)) {
-                match content {
-                    Some(text) => files.insert(path, text),
-                    None => files.remove(&path),
-                };
-            }
-        }
-        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-        let seed = hash64(&[uid, &c.name, "probe", &now.millis().to_string()]);
-        let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
-        let mut host = crate::engine::network::NetHost::new(store, namespace, seed)
-            .on_node(&rt.node)
-            .with_own_pod(pod, &rt.ip)
-            .with_files(files);
-        let run = sh::run(
-            &command,
-            &[],
-            &env,
-            sh::UnknownProgram::RunFor { ms: 0 },
-            &mut host,
-            &sh::Limits {
-                max_steps: 20_000,
-                max_output_lines: 200,
-                horizon_ms: timing.timeout.saturating_add(1),
-                stdin_open: false,
-            },
+        let limits = sh::Limits {
+            max_steps: 20_000,
+            max_output_lines: 200,
+            horizon_ms: timing.timeout.saturating_add(1),
+            stdin_open: false,
+        };
+        let run = run_in_container(
+            pod,
+            cspec,
+            rt,
+            c,
+            store,
+            now,
+            exec.command.as_deref().unwrap_or_default(),
+            "probe",
+            &limits,
         );
         return match run.end {
             sh::End::Exit { at_ms, code } if at_ms <= timing.timeout => {

@@ -955,6 +955,23 @@ impl Cluster {
         Ok(())
     }
 
+    /// `kubectl exec`: runs `command` in a running container of the pod, now (nothing it
+    /// writes is kept; the caller moves time on by the run's length).
+    pub fn exec(
+        &self,
+        key: &ObjectKey,
+        container: &str,
+        command: &[String],
+        limits: &sh::Limits,
+    ) -> Result<sh::Run, kubelet::ExecError> {
+        let pod = self
+            .store
+            .pod(&key.namespace, &key.name)
+            .ok_or(kubelet::ExecError::NotRunning)?;
+        self.kubelet
+            .exec(&self.store, pod, container, command, self.now, limits)
+    }
+
     /// A node's simulated kubelet (`None` for a node without one).
     pub fn node_agent(&self, node: &str) -> Option<&kubelet::NodeAgent> {
         self.kubelet.agent(node)

@@ -28,6 +28,7 @@ use super::{CommandOutput, FileSource};
 use crate::engine::decode;
 use crate::engine::network;
 use crate::engine::selector::{self, FieldSelector, Selector as LabelSelector};
+use crate::engine::sh;
 
 /// Accumulates what a command prints.
 #[derive(Debug, Default)]
@@ -110,6 +111,7 @@ pub fn execute(
         }
         Command::Top => out.fail("error: Metrics API not available"),
         Command::ClusterInfo => out.raw(super::config::cluster_info()),
+        Command::Exec(e) => exec_cmd(cluster, e, &mut out),
         // Handled by the session (it owns the kubeconfig).
         Command::Config(_) => {}
         Command::Version => {
@@ -2938,6 +2940,154 @@ fn logs_by_selector(cluster: &Cluster, l: &LogsCmd, namespace: &str, out: &mut O
     }
 }
 
+/// How long `kubectl exec` waits, in simulated time, for its command to end.
+const EXEC_MS: Millis = 10 * 60 * SECOND;
+
+/// `kubectl exec POD|TYPE/NAME [-c C] -- COMMAND…`: runs the command in the running container
+/// (the container shell, with its environment, files and network) and prints its output;
+/// simulated time moves on by the command's run. Nothing it writes is kept in the container.
+fn exec_cmd(cluster: &mut Cluster, e: &ExecCmd, out: &mut Out) {
+    let namespace = ns_of(&e.namespace);
+    let ResourceArg::Named(kind, name) = &e.target else {
+        return;
+    };
+    let pod_name = if *kind == Kind::Pod {
+        name.clone()
+    } else {
+        // `attachablePodForObject`: the first pod the object selects.
+        let obj = match cluster.get(&ObjectKey::new(*kind, &namespace, name)) {
+            Ok(o) => o.clone(),
+            Err(err) => {
+                out.api(&err);
+                return;
+            }
+        };
+        match pods_selected_by(cluster, &obj).first() {
+            Some(p) => p.metadata.name.clone().unwrap_or_default(),
+            None => {
+                out.fail("error: timed out waiting for the condition");
+                return;
+            }
+        }
+    };
+    let key = ObjectKey::new(Kind::Pod, &namespace, &pod_name);
+    let pod = match cluster.get(&key) {
+        Ok(Object::Pod(p)) => p.clone(),
+        Ok(_) => return,
+        Err(err) => {
+            out.api(&err);
+            return;
+        }
+    };
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
+    if phase == "Succeeded" || phase == "Failed" {
+        out.fail(format!(
+            "error: cannot exec into a container in a completed pod; current phase is {phase}"
+        ));
+        return;
+    }
+    let container = match &e.container {
+        Some(c) => {
+            if !crate::engine::api::container_names(&pod).contains(c) {
+                out.fail(format!("error: container {c} not found in pod {pod_name}"));
+                return;
+            }
+            c.clone()
+        }
+        None => {
+            let (first, note) = default_container(&pod);
+            if let Some(note) = note.filter(|_| !e.quiet) {
+                out.warn(note);
+            }
+            first.unwrap_or_default()
+        }
+    };
+    let shells = [
+        "sh",
+        "bash",
+        "ash",
+        "zsh",
+        "/bin/sh",
+        "/bin/bash",
+        "/bin/ash",
+        "/bin/zsh",
+    ];
+    let interactive_shell = e.interactive
+        && e.command
+            .first()
+            .is_some_and(|c| shells.contains(&c.as_str()))
+        && e.command
+            .iter()
+            .skip(1)
+            .all(|a| a.starts_with('-') && a != "-c");
+    if interactive_shell {
+        out.fail(format!(
+            "kubeplay: kubectl exec -it has no terminal to attach a shell to here; run one command at a time instead, e.g. kubectl exec {pod_name} -- cat /etc/resolv.conf, or kubectl exec {pod_name} -- sh -c 'hostname; env'"
+        ));
+        return;
+    }
+    let limits = sh::Limits {
+        max_steps: 200_000,
+        max_output_lines: 2_000,
+        horizon_ms: EXEC_MS,
+        stdin_open: false,
+    };
+    let run = match cluster.exec(&key, &container, &e.command, &limits) {
+        Ok(run) => run,
+        Err(kubelet::ExecError::NoSuchContainer | kubelet::ExecError::NotRunning) => {
+            out.fail(format!(
+                "error: unable to upgrade connection: container not found ({container:?})"
+            ));
+            return;
+        }
+    };
+    let ended = match run.end {
+        sh::End::Exit { at_ms, code } => Some((at_ms, code)),
+        sh::End::Forever => None,
+    };
+    cluster.advance(ended.map_or(EXEC_MS, |(at, _)| at));
+    for line in &run.output {
+        match line.stream {
+            sh::Stream::Stdout => out.out(line.text.clone()),
+            sh::Stream::Stderr => out.warn(line.text.clone()),
+        }
+    }
+    match ended {
+        Some((_, 0)) => {}
+        Some((_, code)) => out.fail(format!("command terminated with exit code {code}")),
+        None => out.fail(format!(
+            "kubeplay: the command was still running after {} of simulated time; kubectl exec stopped waiting",
+            human_duration(EXEC_MS)
+        )),
+    }
+}
+
+/// `podcmd.FindOrDefaultContainerByName` without a name: the first container, and the note
+/// kubectl prints when the pod has others (init containers count).
+fn default_container(pod: &k8s_openapi::api::core::v1::Pod) -> (Option<String>, Option<String>) {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let inits = spec.init_containers.unwrap_or_default();
+    let first = spec.containers.first().map(|c| c.name.clone());
+    let note = (spec.containers.len() > 1 || !inits.is_empty()).then(|| {
+        let names: Vec<String> = spec
+            .containers
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(inits.iter().map(|c| format!("{} (init)", c.name)))
+            .collect();
+        format!(
+            "Defaulted container {:?} out of: {}",
+            first.clone().unwrap_or_default(),
+            names.join(", ")
+        )
+    });
+    (first, note)
+}
+
 /// What `logs -f` adds, as `get -w` does: a command here cannot block following a stream.
 const FOLLOW_NOTE: &str = "kubeplay: --follow printed the logs written so far: simulated time moves with `sim advance DURATION` or `kubectl wait`; run logs again to see what came next";
 
@@ -3007,23 +3157,9 @@ fn logs_once(cluster: &Cluster, l: &LogsCmd, out: &mut Out) {
         Some(c) => Some(c.clone()),
         None => match cluster.store().pod(&namespace, &pod_name) {
             Some(p) => {
-                // podcmd.FindOrDefaultContainerByName: the first container, said so when the
-                // pod has others (init containers count).
-                let spec = p.spec.clone().unwrap_or_default();
-                let inits = spec.init_containers.unwrap_or_default();
-                let first = spec.containers.first().map(|c| c.name.clone());
-                if spec.containers.len() > 1 || !inits.is_empty() {
-                    let names: Vec<String> = spec
-                        .containers
-                        .iter()
-                        .map(|c| c.name.clone())
-                        .chain(inits.iter().map(|c| format!("{} (init)", c.name)))
-                        .collect();
-                    out.warn(format!(
-                        "Defaulted container {:?} out of: {}",
-                        first.clone().unwrap_or_default(),
-                        names.join(", ")
-                    ));
+                let (first, note) = default_container(p);
+                if let Some(note) = note {
+                    out.warn(note);
                 }
                 first
             }

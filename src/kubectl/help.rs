@@ -26,6 +26,7 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> String {
         (Verb::Config, _) => include_str!("help/config.txt"),
         (Verb::ClusterInfo, _) => include_str!("help/cluster-info.txt"),
         (Verb::ApiVersions, _) => include_str!("help/api-versions.txt"),
+        (Verb::Exec, _) => include_str!("help/exec.txt"),
         (Verb::Run, _) => include_str!("help/run.txt"),
         (Verb::Expose, _) => include_str!("help/expose.txt"),
         (Verb::Set, Some("image")) => include_str!("help/set-image.txt"),

@@ -124,6 +124,8 @@ pub enum Verb {
     Describe,
     /// `kubectl logs`.
     Logs,
+    /// `kubectl exec`.
+    Exec,
     /// `kubectl events`.
     Events,
     /// `kubectl diff`.
@@ -174,6 +176,7 @@ pub const VERBS: &[Verb] = &[
     Verb::Taint,
     Verb::Describe,
     Verb::Logs,
+    Verb::Exec,
     Verb::Events,
     Verb::Diff,
     Verb::Apply,
@@ -210,6 +213,7 @@ impl Verb {
             Verb::Taint => "taint",
             Verb::Describe => "describe",
             Verb::Logs => "logs",
+            Verb::Exec => "exec",
             Verb::Events => "events",
             Verb::Diff => "diff",
             Verb::Apply => "apply",
@@ -311,6 +315,7 @@ impl Verb {
             Verb::Cordon | Verb::Uncordon => &[],
             Verb::Drain => &[IgnoreDaemonsets, Force, DeleteEmptydirData, GracePeriod],
             Verb::Patch => &[Namespace, TypeFlag, PatchFlag],
+            Verb::Exec => &[Namespace, Container, Stdin, Tty, Quiet, PodRunningTimeout],
             Verb::Logs => &[
                 Namespace,
                 Container,
@@ -492,6 +497,8 @@ pub enum Flag {
     NoHeaders,
     /// `--template` (the template of `-o go-template|jsonpath`).
     Template,
+    /// `-q, --quiet` (exec).
+    Quiet,
     /// `--watch-only` (get): treated as `--watch`.
     WatchOnly,
     /// `--current` (config set-context).
@@ -574,6 +581,7 @@ impl Flag {
             Flag::Types => "types",
             Flag::NoHeaders => "no-headers",
             Flag::WatchOnly => "watch-only",
+            Flag::Quiet => "quiet",
             Flag::Current => "current",
             Flag::Minify => "minify",
             Flag::Help => "help",
@@ -595,6 +603,7 @@ impl Flag {
             // `kubectl run -l` labels the pod; no verb takes both this and `--selector`.
             Flag::Labels => Some('l'),
             Flag::Stdin => Some('i'),
+            Flag::Quiet => Some('q'),
             Flag::Tty => Some('t'),
             // `kubectl logs -f`; logs takes no `--filename`.
             Flag::Follow => Some('f'),
@@ -668,6 +677,7 @@ impl Flag {
                 | Flag::Current
                 | Flag::Minify
                 | Flag::WatchOnly
+                | Flag::Quiet
         )
     }
 }
@@ -1388,6 +1398,23 @@ pub struct PatchCmd {
     pub namespace: Option<String>,
 }
 
+/// `kubectl exec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecCmd {
+    /// `POD` or `TYPE/NAME`.
+    pub target: ResourceArg,
+    /// `-c`.
+    pub container: Option<String>,
+    /// The command after `--`.
+    pub command: Vec<String>,
+    /// `-i` and `-t` both: an interactive terminal was asked for.
+    pub interactive: bool,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-n`.
+    pub namespace: Option<String>,
+}
+
 /// `kubectl logs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogsCmd {
@@ -1664,6 +1691,8 @@ pub enum Command {
     Patch(PatchCmd),
     /// `logs`.
     Logs(LogsCmd),
+    /// `exec`.
+    Exec(ExecCmd),
     /// `wait`.
     Wait(WaitCmd),
     /// `explain PATH`.
@@ -1982,6 +2011,7 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         Verb::Drain => parse_drain(p),
         Verb::Patch => parse_patch(p),
         Verb::Logs => parse_logs(p),
+        Verb::Exec => parse_exec(p),
         Verb::Events => parse_events(p),
         Verb::Diff => {
             let files = p.all(Flag::Filename);
@@ -3095,6 +3125,28 @@ fn parse_logs(p: Parsed) -> Result<Command, ParseError> {
         tail: tail(&p)?,
         namespace: p.namespace(),
         opts,
+    }))
+}
+
+fn parse_exec(p: Parsed) -> Result<Command, ParseError> {
+    let target = match p.args.as_slice() {
+        [] => return err("error: pod, type/name or --filename must be specified"),
+        [one] => match one.split_once('/') {
+            Some((t, n)) => ResourceArg::Named(resolve_kind(t)?, n.to_string()),
+            None => ResourceArg::Named(Kind::Pod, one.clone()),
+        },
+        _ => return err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples"),
+    };
+    if p.after_dash.is_empty() {
+        return err("error: you must specify at least one command for the container");
+    }
+    Ok(Command::Exec(ExecCmd {
+        target,
+        container: p.last(Flag::Container).map(str::to_string),
+        command: p.after_dash.clone(),
+        interactive: p.bool(Flag::Stdin)? && p.bool(Flag::Tty)?,
+        quiet: p.bool(Flag::Quiet)?,
+        namespace: p.namespace(),
     }))
 }
 

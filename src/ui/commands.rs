@@ -201,7 +201,7 @@ pub fn candidates(line: &str, store: &Store, namespace: &str) -> Vec<String> {
         ["sim", "node"] => SIM_NODE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["sim", "node", "down" | "up"] => names_of(store, Kind::Node, None),
         ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node, None),
-        ["logs"] => names_of(store, Kind::Pod, ns),
+        ["logs" | "exec"] => names_of(store, Kind::Pod, ns),
         ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "explain" | "patch"] => {
             if let Some((res, _)) = current.split_once('/') {
                 return match Kind::from_resource(res) {
@@ -441,6 +441,7 @@ mod tests {
         let cases: &[(&str, &str, &[&str])] = &[
             ("logs ", "default", &["web"]),
             ("logs ", "kube-system", &["fluentd"]),
+            ("exec ", "default", &["web"]),
             ("get pods -n kube-system ", "default", &["fluentd"]),
             ("get -n kube-system pods ", "default", &["fluentd"]),
             (

@@ -27,6 +27,9 @@ const SCRIPT = [
   'nodes=$(kubectl get nodes -o name)',
   'echo $nodes',
   'kubectl get nodes | grep -c Ready',
+  'kubectl run web --image=nginx',
+  'sim advance 10s',
+  'kubectl exec web -- cat /etc/resolv.conf',
   'kubectl config set-context --current --namespace=kube-system',
   'kubectl get pods',
 ];
@@ -71,6 +74,7 @@ test('console output for a script equals the CLI output', async () => {
   assert.match(got.stderr, /unknown command "gett"/, 'the typo reached the console');
   assert.match(got.stdout, /node\/n1 node\/n2/, 'the variable kept its value for the next line');
   assert.match(got.stderr, /No resources found in kube-system namespace/, 'the context namespace applies');
+  assert.match(got.stdout, /nameserver 10\.96\.0\.10/, 'kubectl exec ran in the container');
   assert.deepEqual(page.errors, []);
 });
 

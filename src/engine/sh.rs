@@ -88,6 +88,7 @@
 
 mod perl;
 mod python;
+mod text;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -383,6 +384,12 @@ pub fn is_builtin_program(name: &str) -> bool {
             | "fgrep"
             | "tee"
             | "rev"
+            | "sort"
+            | "uniq"
+            | "cut"
+            | "tr"
+            | "awk"
+            | "xargs"
             | "expr"
             | "seq"
             | "basename"
@@ -4595,6 +4602,28 @@ impl<'h> Shell<'h> {
                 self.out(&text);
                 Ok(0)
             }
+            "sort" | "uniq" | "cut" | "tr" | "awk" => {
+                // Filters of standard input (what a pipeline feeds them).
+                let input = std::mem::take(&mut self.stdin);
+                let result = match base {
+                    "sort" => text::sort(args, &input),
+                    "uniq" => text::uniq(args, &input),
+                    "cut" => text::cut(args, &input),
+                    "tr" => text::tr(args, &input),
+                    _ => text::awk(args, &input),
+                };
+                match result {
+                    Ok(out) => {
+                        self.out(&out);
+                        Ok(0)
+                    }
+                    Err(e) => {
+                        self.err(&format!("{e}\n"));
+                        Ok(1)
+                    }
+                }
+            }
+            "xargs" => self.b_xargs(args),
             "rev" => {
                 let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
                 let (text, status) = self.gather_input(&files, "rev");
@@ -5334,6 +5363,74 @@ impl<'h> Shell<'h> {
         self.out(&picked);
         if tail && follow {
             return Err(Flow::Forever);
+        }
+        Ok(status)
+    }
+
+    /// `xargs [-n N] [-I R] [COMMAND [ARGS…]]`: runs COMMAND (default `echo`) with the words
+    /// of standard input appended, N at a time, or once per line with R replaced.
+    fn b_xargs(&mut self, args: &[String]) -> Res {
+        let mut per: Option<usize> = None;
+        let mut replace: Option<String> = None;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "-n" => {
+                    per = args.get(i + 1).and_then(|n| n.parse().ok());
+                    i += 2;
+                }
+                "-I" => {
+                    replace = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                f if f.starts_with("-n") => {
+                    per = f.get(2..).and_then(|n| n.parse().ok());
+                    i += 1;
+                }
+                f if f.starts_with('-') && f.len() > 1 => i += 1,
+                _ => break,
+            }
+        }
+        let mut command: Vec<String> = args.get(i..).unwrap_or_default().to_vec();
+        if command.is_empty() {
+            command.push("echo".to_string());
+        }
+        let input = std::mem::take(&mut self.stdin);
+        let batches: Vec<Vec<String>> = match &replace {
+            Some(r) => input
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    command
+                        .iter()
+                        .map(|w| w.replace(r.as_str(), l.trim()))
+                        .collect()
+                })
+                .collect(),
+            None => {
+                let words: Vec<String> = input.split_whitespace().map(str::to_string).collect();
+                if words.is_empty() {
+                    vec![command.clone()]
+                } else {
+                    words
+                        .chunks(per.unwrap_or(usize::MAX).max(1))
+                        .map(|chunk| {
+                            command
+                                .iter()
+                                .cloned()
+                                .chain(chunk.iter().cloned())
+                                .collect()
+                        })
+                        .collect()
+                }
+            }
+        };
+        let mut status = 0;
+        for argv in batches {
+            self.step()?;
+            if self.dispatch_program(&argv)? != 0 {
+                status = 123;
+            }
         }
         Ok(status)
     }

@@ -1712,7 +1712,7 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
             }
         }
         OutputFormat::CustomColumns(spec) => {
-            if let Err(e) = custom_columns(&objs, spec, out) {
+            if let Err(e) = custom_columns(&objs, spec, g.no_headers, out) {
                 out.fail(e);
                 return;
             }
@@ -1764,7 +1764,12 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), String> {
+fn custom_columns(
+    objs: &[Object],
+    spec: &str,
+    no_headers: bool,
+    out: &mut Out,
+) -> Result<(), String> {
     let mut cols = Vec::new();
     for part in spec.split(',') {
         let Some((name, path)) = part.split_once(':') else {
@@ -1777,7 +1782,10 @@ fn custom_columns(objs: &[Object], spec: &str, out: &mut Out) -> Result<(), Stri
             .map_err(|e| format!("error: {e}"))?;
         cols.push((name.to_string(), jp));
     }
-    let mut rows = vec![cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()];
+    let mut rows = Vec::new();
+    if !no_headers {
+        rows.push(cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+    }
     for o in objs {
         let v = o.to_json();
         rows.push(
@@ -1827,7 +1835,7 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
             .take_while(|x| x.kind() == kind)
             .collect();
         i += group.len();
-        if !first {
+        if !first && !g.no_headers {
             out.raw("\n");
         }
         first = false;
@@ -1842,7 +1850,9 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
         if g.show_labels {
             header.push("LABELS".to_string());
         }
-        rows.push(header);
+        if !g.no_headers {
+            rows.push(header);
+        }
         for o in group {
             let mut cells = Vec::new();
             if show_ns {

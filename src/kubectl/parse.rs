@@ -252,6 +252,7 @@ impl Verb {
                 LabelColumns,
                 Watch,
                 WatchOnly,
+                NoHeaders,
                 SortBy,
                 Filename,
             ],
@@ -1109,6 +1110,8 @@ pub struct GetCmd {
     pub label_columns: Vec<String>,
     /// `-w, --watch`: prints the current state and a note (a script cannot block on a watch).
     pub watch: bool,
+    /// `--no-headers`: tables and custom columns without their header line.
+    pub no_headers: bool,
     /// `--sort-by`.
     pub sort_by: Option<String>,
     /// `-f` files whose objects to get.
@@ -2281,6 +2284,7 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
         // `--watch-only` would print only what changes from now on; kubeplay cannot block, so
         // both print the current state and the note.
         watch: p.bool(Flag::Watch)? || p.bool(Flag::WatchOnly)?,
+        no_headers: p.bool(Flag::NoHeaders)?,
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
     }))
@@ -3424,6 +3428,7 @@ mod tests {
             show_labels: false,
             label_columns: Vec::new(),
             watch: false,
+            no_headers: false,
             sort_by: None,
             files: Vec::new(),
         }

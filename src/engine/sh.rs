@@ -38,7 +38,9 @@
 //! with flags, width and precision; the format is reused for extra arguments), `sleep`
 //! (decimals, suffixes `s m h d`, `infinity`), `true`, `false`, `:`, `test`/`[`, `env`,
 //! `printenv`, `hostname`, `date` (with `+FORMAT`), `cat`, `head`, `tail` (`-f` runs
-//! forever), `wc`, `grep` (fixed strings), `tee`, `expr`, `seq`, `basename`, `dirname`,
+//! forever), `wc`, `grep` (fixed strings), `tee`, `rev`, the filters `sort`, `uniq`, `cut`,
+//! `tr` and `awk`'s `{ print … }` subset on standard input (`sh/text.rs`), `xargs`, `expr`,
+//! `seq`, `basename`, `dirname`,
 //! `pwd`, `cd`, `whoami`, `id`, `uname`, `nohup`, and no-op successes for `mkdir`, `touch`,
 //! `rm`, `cp`, `mv`, `ln`, `chmod`, `chown`, `kill`, `trap`, `umask`, `ulimit`, `sync`.
 //!

@@ -155,7 +155,7 @@ pub fn desired_slice(svc: &Service, pods: &[&Pod]) -> EndpointSlice {
     let endpoints: Vec<Endpoint> = sorted
         .iter()
         .filter(|p| should_pod_be_in_endpoints(p))
-        .map(|p| pod_to_endpoint(p, publish_not_ready))
+        .map(|p| pod_to_endpoint(p, svc, publish_not_ready))
         .collect();
     let ports: Vec<EndpointPort> = svc
         .spec
@@ -212,8 +212,18 @@ fn should_pod_be_in_endpoints(pod: &Pod) -> bool {
 }
 
 /// `podToEndpoint`: serving is the pod's readiness; ready is serving and not terminating,
-/// unless the Service publishes not-ready addresses.
-fn pod_to_endpoint(pod: &Pod, publish_not_ready: bool) -> Endpoint {
+/// unless the Service publishes not-ready addresses. The hostname is set when the pod names
+/// the Service as its subdomain (`ShouldSetHostname`): cluster DNS answers
+/// `HOSTNAME.SERVICE.NS.svc` from it.
+fn pod_to_endpoint(pod: &Pod, svc: &Service, publish_not_ready: bool) -> Endpoint {
+    let spec = pod.spec.as_ref();
+    let hostname = spec
+        .and_then(|s| s.hostname.clone())
+        .filter(|h| !h.is_empty())
+        .filter(|_| {
+            spec.and_then(|s| s.subdomain.as_deref()) == svc.metadata.name.as_deref()
+                && pod.metadata.namespace == svc.metadata.namespace
+        });
     let ready = is_pod_ready(pod);
     let terminating = pod.metadata.deletion_timestamp.is_some();
     Endpoint {
@@ -227,6 +237,7 @@ fn pod_to_endpoint(pod: &Pod, publish_not_ready: bool) -> Endpoint {
             serving: Some(ready),
             terminating: Some(terminating),
         }),
+        hostname,
         node_name: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
         target_ref: Some(ObjectReference {
             kind: Some("Pod".to_string()),

@@ -318,3 +318,33 @@ fn endpointslice_follows_pod_changes_and_gc_removes_it() {
     c.settle();
     assert!(slices_of(&c, "exporter").is_empty());
 }
+
+#[test]
+fn pod_to_endpoint_sets_the_hostname_for_its_subdomain_service() {
+    // Upstream `ShouldSetHostname`: the pod's hostname, when its subdomain is the Service in
+    // the same namespace.
+    let Object::Service(svc) = service("workers", Some(("app", "w")), true) else {
+        panic!("a service");
+    };
+    let pod_with = |subdomain: &str, ns: &str| -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "w-0", "namespace": ns},
+            "spec": {"hostname": "w-0", "subdomain": subdomain, "containers": []},
+            "status": {"podIP": "10.244.1.2", "phase": "Running"}
+        }))
+        .unwrap()
+    };
+    let cases = [
+        ("workers", "default", Some("w-0")),
+        ("other", "default", None),
+        ("workers", "dev", None),
+    ];
+    for (subdomain, ns, want) in cases {
+        let ep = pod_to_endpoint(&pod_with(subdomain, ns), &svc, false);
+        assert_eq!(
+            ep.hostname.as_deref(),
+            want,
+            "subdomain {subdomain} in {ns}"
+        );
+    }
+}

@@ -145,11 +145,11 @@ pub struct Cluster {
     event_index: store::LookupMap<(String, String, String, String), ObjectKey>,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
-    /// The spec of the last controller-made pod that passed validation (a cache: see
-    /// [`Cluster::create_key`]).
+    /// The spec of the last pod created through the API or by the Job controller that passed
+    /// validation (a cache: see [`Cluster::create_key`]).
     valid_pod_spec: Option<Box<k8s_openapi::api::core::v1::PodSpec>>,
-    /// The labels and annotations of the last controller-made pod whose metadata passed
-    /// validation (the same kind of cache).
+    /// The labels and annotations of the last such pod whose metadata passed validation (the
+    /// same kind of cache).
     #[allow(clippy::type_complexity)]
     valid_pod_labels: Option<
         Box<(
@@ -245,7 +245,7 @@ impl Cluster {
     /// `POST`: creates an object with defaulting, validation and fresh metadata.
     pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
         let kind = obj.kind();
-        let key = self.create_key(obj, false)?;
+        let key = self.create_key(obj, true)?;
         self.store
             .get(&key)
             .cloned()
@@ -254,8 +254,9 @@ impl Cluster {
 
     /// [`Cluster::create`], returning only the created object's key. With `remember_spec`, a
     /// pod whose spec (labels and annotations) pass validation leaves them in
-    /// [`Cluster::valid_pod_spec`] ([`Cluster::valid_pod_labels`]), so the next pod with equal
-    /// ones skips those checks (a Job's pods share them).
+    /// `valid_pod_spec` (`valid_pod_labels`), so the next pod with equal
+    /// ones skips those checks (a Job's pods share them; a DaemonSet's pods differ per node, so
+    /// the DaemonSet controller's creates pass false).
     fn create_key(&mut self, mut obj: Object, remember_spec: bool) -> Result<ObjectKey, ApiError> {
         let kind = obj.kind();
         self.check_namespace(&mut obj)?;
@@ -890,7 +891,10 @@ impl Cluster {
                 on_behalf_of,
             } => {
                 let kind = object.kind();
-                let remember_spec = on_behalf_of.as_ref().is_some_and(|k| k.kind == Kind::Job);
+                // A DaemonSet's pods differ per node (node affinity): remembering would only copy.
+                let remember_spec = on_behalf_of
+                    .as_ref()
+                    .is_none_or(|k| k.kind != Kind::DaemonSet);
                 let res = self.create_key(object, remember_spec);
                 if let Some(owner_key) = on_behalf_of {
                     if let Some(owner_uid) = self.store.get(&owner_key).map(|o| o.uid().to_string())

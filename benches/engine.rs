@@ -175,6 +175,8 @@ struct JobRun {
     peak_objects: usize,
     succeeded: i32,
     conditions: Vec<String>,
+    /// Dropping the cluster at the end (not part of `wall`).
+    drop_secs: f64,
 }
 
 /// A Job with `completions` completions and `parallelism` parallelism whose pods exit 0 after one
@@ -253,6 +255,9 @@ fn job_100k(completions: i32, parallelism: i32) -> JobRun {
         }
         _ => (0, Vec::new()),
     };
+    let drop_start = Instant::now();
+    drop(c);
+    let drop_secs = drop_start.elapsed().as_secs_f64();
     JobRun {
         wall,
         sim_secs,
@@ -260,6 +265,7 @@ fn job_100k(completions: i32, parallelism: i32) -> JobRun {
         peak_objects,
         succeeded,
         conditions,
+        drop_secs,
     }
 }
 
@@ -278,8 +284,14 @@ fn main() {
         );
         println!(
             "Job {completions} completions × parallelism 1000 → {:?}: {:.3} s wall, {} s simulated, \
-             {} succeeded, peak {} pods / {} objects",
-            r.conditions, r.wall, r.sim_secs, r.succeeded, r.peak_pods, r.peak_objects
+             {} succeeded, peak {} pods / {} objects; dropping the cluster afterwards {:.3} s",
+            r.conditions,
+            r.wall,
+            r.sim_secs,
+            r.succeeded,
+            r.peak_pods,
+            r.peak_objects,
+            r.drop_secs
         );
         return;
     }

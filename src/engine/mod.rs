@@ -145,6 +145,18 @@ pub struct Cluster {
     event_index: store::LookupMap<(String, String, String, String), ObjectKey>,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
+    /// The spec of the last pod created through the API or by the Job controller that passed
+    /// validation (a cache: see [`Cluster::create_key`]).
+    valid_pod_spec: Option<Box<k8s_openapi::api::core::v1::PodSpec>>,
+    /// The labels and annotations of the last such pod whose metadata passed validation (the
+    /// same kind of cache).
+    #[allow(clippy::type_complexity)]
+    valid_pod_labels: Option<
+        Box<(
+            Option<BTreeMap<String, String>>,
+            Option<BTreeMap<String, String>>,
+        )>,
+    >,
 }
 
 /// Rounds of the component loop one settle may run before giving up (a safety net against two
@@ -171,6 +183,8 @@ impl Cluster {
             event_seq: 0,
             event_index: Default::default(),
             next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
+            valid_pod_spec: None,
+            valid_pod_labels: None,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(Namespace {
@@ -231,15 +245,19 @@ impl Cluster {
     /// `POST`: creates an object with defaulting, validation and fresh metadata.
     pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
         let kind = obj.kind();
-        let key = self.create_key(obj)?;
+        let key = self.create_key(obj, true)?;
         self.store
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(kind, &key.name))
     }
 
-    /// [`Cluster::create`], returning only the created object's key.
-    fn create_key(&mut self, mut obj: Object) -> Result<ObjectKey, ApiError> {
+    /// [`Cluster::create`], returning only the created object's key. With `remember_spec`, a
+    /// pod whose spec (labels and annotations) pass validation leaves them in
+    /// `valid_pod_spec` (`valid_pod_labels`), so the next pod with equal
+    /// ones skips those checks (a Job's pods share them; a DaemonSet's pods differ per node, so
+    /// the DaemonSet controller's creates pass false).
+    fn create_key(&mut self, mut obj: Object, remember_spec: bool) -> Result<ObjectKey, ApiError> {
         let kind = obj.kind();
         self.check_namespace(&mut obj)?;
         if obj.name().is_empty() {
@@ -262,9 +280,40 @@ impl Cluster {
             }
         }
         default_object(&mut obj);
-        let mut errs =
-            validation::validate_object_meta(obj.meta(), kind.namespaced(), name_rule(kind));
-        errs.extend(validate_kind(&obj, None));
+        let m = obj.meta();
+        // Label and annotation checks are a function of the two maps alone.
+        let known_meta = kind == Kind::Pod
+            && self
+                .valid_pod_labels
+                .as_deref()
+                .is_some_and(|(l, a)| *l == m.labels && *a == m.annotations);
+        let mut errs = validation::validate_object_meta_parts(
+            m,
+            kind.namespaced(),
+            name_rule(kind),
+            !known_meta,
+        );
+        if remember_spec && !known_meta && kind == Kind::Pod && errs.is_empty() {
+            self.valid_pod_labels = Some(Box::new((m.labels.clone(), m.annotations.clone())));
+        }
+        match &obj {
+            // The spec checks are a function of the spec alone: an equal spec passes again.
+            Object::Pod(p)
+                if p.spec.is_some() && p.spec.as_ref() == self.valid_pod_spec.as_deref() =>
+            {
+                errs.extend(validation::validate_pod_deletion_cost(
+                    &p.metadata,
+                    "metadata.annotations",
+                ));
+            }
+            _ => {
+                let kind_errs = validate_kind(&obj, None);
+                if let (true, true, Object::Pod(p)) = (remember_spec, kind_errs.is_empty(), &obj) {
+                    self.valid_pod_spec = p.spec.clone().map(Box::new);
+                }
+                errs.extend(kind_errs);
+            }
+        }
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind, obj.name(), errs));
         }
@@ -653,11 +702,20 @@ impl Cluster {
         } else {
             rec.involved.namespace.clone()
         };
-        let name = format!("{}.{:x}", rec.involved.name, nanos);
+        // `{name}.{nanos:x}`, without the formatting machinery (this runs for every event).
+        let mut name = String::with_capacity(rec.involved.name.len() + 17);
+        name.push_str(&rec.involved.name);
+        name.push('.');
+        push_hex(&mut name, nanos);
+        let key = ObjectKey {
+            kind: Kind::Event,
+            namespace,
+            name,
+        };
         let ev = Event {
             metadata: ObjectMeta {
-                name: Some(name.clone()),
-                namespace: Some(namespace.clone()),
+                name: Some(key.name.clone()),
+                namespace: Some(key.namespace.clone()),
                 uid: Some(self.rng.uuid()),
                 creation_timestamp: Some(now.clone()),
                 ..Default::default()
@@ -689,8 +747,7 @@ impl Cluster {
             reporting_instance: Some(rec.host.take().unwrap_or_default()),
             ..Default::default()
         };
-        let key = ObjectKey::new(Kind::Event, &namespace, &name);
-        self.store.put(Object::Event(ev));
+        self.store.put_at(key.clone(), Object::Event(ev));
         self.event_index.insert(agg_key, key);
     }
 
@@ -834,7 +891,11 @@ impl Cluster {
                 on_behalf_of,
             } => {
                 let kind = object.kind();
-                let res = self.create_key(object);
+                // A DaemonSet's pods differ per node (node affinity): remembering would only copy.
+                let remember_spec = on_behalf_of
+                    .as_ref()
+                    .is_none_or(|k| k.kind != Kind::DaemonSet);
+                let res = self.create_key(object, remember_spec);
                 if let Some(owner_key) = on_behalf_of {
                     if let Some(owner_uid) = self.store.get(&owner_key).map(|o| o.uid().to_string())
                     {
@@ -918,8 +979,51 @@ impl Cluster {
                 {
                     return;
                 }
-                self.store.modify_pod(&key, |p| p.status = Some(*status));
+                self.store.modify_pod(&key, |p| {
+                    p.status = Some(*status);
+                    true
+                });
                 self.finish_if_unblocked(&key);
+            }
+            Action::RemoveFinalizer {
+                key,
+                uid,
+                finalizer,
+            } => {
+                let Some(live) = self.store.get(&key) else {
+                    return;
+                };
+                if live.uid() != uid {
+                    return;
+                }
+                if key.kind == Kind::Pod {
+                    if !self.store.modify_pod(&key, |p| {
+                        controller::remove_finalizer(&mut p.metadata, finalizer)
+                    }) {
+                        return;
+                    }
+                } else {
+                    let mut obj = live.clone();
+                    if !controller::remove_finalizer(obj.meta_mut(), finalizer) {
+                        return;
+                    }
+                    self.store.put(obj);
+                }
+                self.finish_if_unblocked(&key);
+            }
+            Action::Bind { key, uid, node, at } => {
+                let Some(Object::Pod(live)) = self.store.get(&key) else {
+                    return;
+                };
+                if live.metadata.uid.as_deref().unwrap_or_default() != uid {
+                    return;
+                }
+                if self
+                    .store
+                    .modify_pod(&key, |p| scheduler::bind_in_place(p, &node, at))
+                {
+                    self.finish_if_unblocked(&key);
+                }
             }
         }
     }
@@ -1010,6 +1114,27 @@ impl Cluster {
 }
 
 /// The event source of the controller that creates objects on behalf of an owner of `kind`.
+/// Appends `v` in lower-case hex without leading zeros (`format!("{v:x}")`).
+fn push_hex(s: &mut String, v: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = DIGITS.get((v & 0xf) as usize).copied().unwrap_or(b'0');
+        }
+        v >>= 4;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    for b in buf.get(i..).unwrap_or_default() {
+        s.push(char::from(*b));
+    }
+}
+
 fn controller_source(kind: Kind) -> &'static str {
     match kind {
         Kind::DaemonSet => "daemonset-controller",
@@ -1292,5 +1417,26 @@ fn prepare_for_update(obj: &mut Object, old: &Object) {
         (Object::Job(n), Object::Job(o)) => api::job::prepare_for_update(n, o),
         (Object::Service(n), Object::Service(o)) => api::service::prepare_for_update(n, o),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_hex_writes_what_format_does() {
+        for v in [
+            0,
+            1,
+            15,
+            16,
+            255,
+            0x1234_abcd,
+            u64::MAX,
+            1_700_000_000_000_000_123,
+        ] {
+            let mut s = String::from("x.");
+            super::push_hex(&mut s, v);
+            assert_eq!(s, format!("x.{v:x}"));
+        }
     }
 }

@@ -51,7 +51,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Pod, PodCondition};
 
-use crate::engine::api::{Kind, Object};
+use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::{Millis, SimTime, SECOND};
 use crate::engine::controller::{Action, EventRecord, EventType, Outcome};
 use crate::engine::store::Store;
@@ -665,6 +665,8 @@ impl Scheduler {
         // Failure messages by scheduling signature, valid while no pod was bound since.
         let mut failed: BTreeMap<String, (usize, String)> = BTreeMap::new();
         let mut n_bound = 0usize;
+        // A binding and its event per pod, at most: no regrowth of the (large) actions.
+        out.actions.reserve(2 * to_try.len());
         for &(pod, prev_attempts) in to_try {
             let uid = pod.metadata.uid.clone().unwrap_or_default();
             let info = PodInfo::new(pod);
@@ -762,36 +764,51 @@ fn set_pod_scheduled(pod: &mut Pod, cond: PodCondition, now: SimTime) -> bool {
     true
 }
 
-/// Binds the pod: `spec.nodeName`, `PodScheduled=True`, event `Scheduled`.
+/// Binds the pod: `spec.nodeName`, `PodScheduled=True`, event `Scheduled`. The cluster binds
+/// the stored pod in place ([`bind_in_place`]).
 fn bind(pod: &Pod, node: &str, now: SimTime, out: &mut Outcome) {
-    let mut bound = pod.clone();
-    if let Some(spec) = bound.spec.as_mut() {
-        spec.node_name = Some(node.to_string());
-    }
-    set_pod_scheduled(
-        &mut bound,
-        PodCondition {
-            type_: "PodScheduled".to_string(),
-            status: "True".to_string(),
-            ..Default::default()
-        },
-        now,
-    );
-    let message = format!(
-        "Successfully assigned {}/{} to {node}",
-        pod.metadata.namespace.as_deref().unwrap_or_default(),
-        pod.metadata.name.as_deref().unwrap_or_default()
-    );
-    let obj = Object::Pod(bound);
-    let event = EventRecord::new(
-        &obj,
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let name = pod.metadata.name.as_deref().unwrap_or_default();
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let key = ObjectKey::new(Kind::Pod, namespace, name);
+    let message = format!("Successfully assigned {namespace}/{name} to {node}");
+    let event = EventRecord::about(
+        &key,
+        uid,
         EventType::Normal,
         "Scheduled",
         message,
         SCHEDULER_NAME,
     );
-    out.push(Action::Update(obj));
+    out.push(Action::Bind {
+        key,
+        uid: uid.to_string(),
+        node: node.to_string(),
+        at: now,
+    });
     out.event(event);
+}
+
+/// What binding does to the pod: `spec.nodeName = node` and `PodScheduled=True` (transition
+/// time `at` if it changes). Returns whether anything changed; when not, nothing was touched.
+pub(crate) fn bind_in_place(pod: &mut Pod, node: &str, at: SimTime) -> bool {
+    let mut changed = false;
+    if let Some(spec) = pod.spec.as_mut() {
+        if spec.node_name.as_deref() != Some(node) {
+            spec.node_name = Some(node.to_string());
+            changed = true;
+        }
+    }
+    let scheduled = set_pod_scheduled(
+        pod,
+        PodCondition {
+            type_: "PodScheduled".to_string(),
+            status: "True".to_string(),
+            ..Default::default()
+        },
+        at,
+    );
+    changed || scheduled
 }
 
 /// Records a failed attempt: the condition (written only if it changed) and the event (every

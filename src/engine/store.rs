@@ -252,10 +252,16 @@ impl Store {
     }
 
     /// Writes an object, stamping the next resourceVersion. Returns the stored copy.
-    pub(crate) fn put(&mut self, mut obj: Object) -> &Object {
+    pub(crate) fn put(&mut self, obj: Object) -> &Object {
+        let key = obj.key();
+        self.put_at(key, obj)
+    }
+
+    /// [`Store::put`] given the object's key (`obj.key()`, which the caller already has).
+    pub(crate) fn put_at(&mut self, key: ObjectKey, mut obj: Object) -> &Object {
+        debug_assert!(key == obj.key(), "put_at: the key is not the object's");
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
-        let key = obj.key();
         self.kind_revision.insert(key.kind, self.revision);
         if let Some(uid) = obj.meta().uid.as_deref() {
             if self.by_uid.get(uid) != Some(&key) {
@@ -271,7 +277,7 @@ impl Store {
             None => {
                 *self.kind_count.entry(key.kind).or_insert(0) += 1;
                 self.order.insert(key.clone());
-                self.objects.insert(key.clone(), Box::new(obj));
+                return self.objects.0.entry(key).or_insert(Box::new(obj));
             }
         }
         // The entry was inserted just above; the fallback only keeps this total.
@@ -283,22 +289,38 @@ impl Store {
 
     /// Changes the pod at `key` in place and stamps the next resourceVersion: the same as a
     /// `put` of the changed copy, without copying. `f` must not change the pod's name,
-    /// namespace, uid or owner references. Returns false (and writes nothing) if there is no
-    /// pod at `key`.
-    pub(crate) fn modify_pod(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Pod)) -> bool {
+    /// namespace, uid or owner references, and returns whether it changed anything (when not,
+    /// it must have left the pod as it was, and nothing is written). Returns whether it wrote
+    /// (false also if there is no pod at `key`).
+    pub(crate) fn modify_pod(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Pod) -> bool) -> bool {
         let Some(Object::Pod(p)) = self.objects.get_mut(key).map(|o| &mut **o) else {
             return false;
         };
-        f(p);
+        let flags = |p: &Pod| {
+            (
+                is_settled_pod(p),
+                crate::engine::api::controller_ref(&p.metadata).is_some(),
+                p.metadata.deletion_timestamp.is_some(),
+            )
+        };
+        let before = flags(p);
+        if !f(p) {
+            return false;
+        }
         self.revision += 1;
         p.metadata.resource_version = Some(self.revision.to_string());
         self.kind_revision.insert(key.kind, self.revision);
-        let settled = is_settled_pod(p);
-        let controlled = crate::engine::api::controller_ref(&p.metadata).is_some();
-        let deleting = p.metadata.deletion_timestamp.is_some();
-        set_member(&mut self.unsettled_pods, key, !settled);
-        set_member(&mut self.uncontrolled_pods, key, !controlled);
-        set_member(&mut self.deleting, key, deleting);
+        let (settled, controlled, deleting) = flags(p);
+        // The indices already agree with the pod as it was: touch only what changed.
+        if settled != before.0 {
+            set_member(&mut self.unsettled_pods, key, !settled);
+        }
+        if controlled != before.1 {
+            set_member(&mut self.uncontrolled_pods, key, !controlled);
+        }
+        if deleting != before.2 {
+            set_member(&mut self.deleting, key, deleting);
+        }
         true
     }
 

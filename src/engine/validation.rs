@@ -773,6 +773,17 @@ pub fn validate_object_meta(
     namespaced: bool,
     name_fn: NameRule,
 ) -> Vec<FieldError> {
+    validate_object_meta_parts(meta, namespaced, name_fn, true)
+}
+
+/// [`validate_object_meta`], leaving out the labels and annotations when `labels_and_annotations`
+/// is false (the caller knows they pass: they equal ones that did).
+pub(crate) fn validate_object_meta_parts(
+    meta: &ObjectMeta,
+    namespaced: bool,
+    name_fn: NameRule,
+    labels_and_annotations: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let generate = meta.generate_name.as_deref().unwrap_or("");
     let name = meta.name.as_deref().unwrap_or("");
@@ -809,7 +820,9 @@ pub fn validate_object_meta(
             ));
         }
     }
-    errs.extend(validate_template_meta(meta, "metadata"));
+    if labels_and_annotations {
+        errs.extend(validate_template_meta(meta, "metadata"));
+    }
     let finalizers = meta.finalizers.as_deref().unwrap_or_default();
     errs.extend(validate_finalizers(finalizers, "metadata.finalizers"));
     // core's ValidateObjectMeta adds the kube-specific finalizer check last.

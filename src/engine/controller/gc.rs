@@ -178,7 +178,8 @@ impl GarbageCollector {
         for pod in pods {
             let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
             let needs_gc = match node {
-                Some(node) => store.node(node).is_none(),
+                // Outside a full pass, every unsettled pod's node was just found to exist.
+                Some(node) => full && store.node(node).is_none(),
                 None => pod.metadata.deletion_timestamp.is_some(),
             };
             if !needs_gc {

@@ -573,12 +573,7 @@ fn sync_orphan_pods(store: &Store) -> Outcome {
 }
 
 fn remove_tracking_finalizer(p: &mut Pod) {
-    if let Some(list) = p.metadata.finalizers.as_mut() {
-        list.retain(|f| f != JOB_TRACKING_FINALIZER);
-        if list.is_empty() {
-            p.metadata.finalizers = None;
-        }
-    }
+    crate::engine::controller::remove_finalizer(&mut p.metadata, JOB_TRACKING_FINALIZER);
 }
 
 fn controller_ref_of(job: &Job) -> OwnerReference {
@@ -616,12 +611,19 @@ struct JobCtx<'a> {
     delayed_per_index: BTreeMap<i32, Pod>,
     now: SimTime,
     // Writes.
-    pod_updates: BTreeMap<String, Pod>,
+    pod_updates: BTreeMap<String, PodWrite>,
     finalizer_removed: BTreeSet<String>,
     creates: Vec<Pod>,
     deletes: Vec<&'a Pod>,
     events: Vec<(EventType, String, String)>,
     requeue: Option<SimTime>,
+}
+
+/// A write to one pod, by uid: a changed copy (adoption, release) or only the removal of the
+/// tracking finalizer, which the cluster makes in place.
+enum PodWrite {
+    Replace(Box<Pod>),
+    StripFinalizer(ObjectKey),
 }
 
 impl<'a> JobCtx<'a> {
@@ -651,18 +653,21 @@ impl<'a> JobCtx<'a> {
         self.requeue = Some(self.requeue.map_or(t, |r| r.min(t)));
     }
 
-    fn edit_pod(&mut self, p: &Pod) -> &mut Pod {
-        self.pod_updates
-            .entry(pod_uid(p).to_string())
-            .or_insert_with(|| p.clone())
-    }
-
     fn strip_finalizer(&mut self, p: &Pod) {
         if !has_job_tracking_finalizer(p) {
             return;
         }
         self.finalizer_removed.insert(pod_uid(p).to_string());
-        remove_tracking_finalizer(self.edit_pod(p));
+        match self.pod_updates.entry(pod_uid(p).to_string()) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                if let PodWrite::Replace(copy) = e.into_mut() {
+                    remove_tracking_finalizer(copy);
+                }
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(PodWrite::StripFinalizer(pod_key(p)));
+            }
+        }
     }
 
     fn status(&mut self) -> &mut JobStatus {
@@ -685,7 +690,7 @@ fn claim_pods<'a>(
     job: &Job,
     store: &'a Store,
     uncounted: &BTreeSet<String>,
-    ctx_updates: &mut BTreeMap<String, Pod>,
+    ctx_updates: &mut BTreeMap<String, PodWrite>,
 ) -> (Vec<Option<&'a Pod>>, Vec<Pod>) {
     let ns = job.metadata.namespace.as_deref().unwrap_or_default();
     let uid = job.metadata.uid.as_deref().unwrap_or_default();
@@ -745,7 +750,10 @@ fn claim_pods<'a>(
                             released.metadata.owner_references = None;
                         }
                     }
-                    ctx_updates.insert(pod_uid(p).to_string(), released);
+                    ctx_updates.insert(
+                        pod_uid(p).to_string(),
+                        PodWrite::Replace(Box::new(released)),
+                    );
                 }
             }
             Some(_) => {}
@@ -766,7 +774,10 @@ fn claim_pods<'a>(
                         .get_or_insert_with(Vec::new)
                         .push(JOB_TRACKING_FINALIZER.to_string());
                 }
-                ctx_updates.insert(pod_uid(p).to_string(), adopted.clone());
+                ctx_updates.insert(
+                    pod_uid(p).to_string(),
+                    PodWrite::Replace(Box::new(adopted.clone())),
+                );
                 claimed.push(None);
                 adopted_pods.push(adopted);
             }
@@ -1038,10 +1049,20 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
 /// (adoption, finalizer removal), creates, deletes, the Job status, events.
 fn finish(ctx: JobCtx<'_>, stored: &Job, kept_backoff: Option<BackoffRecord>) -> SyncResult {
     let mut out = Outcome::none();
+    out.actions.reserve(
+        ctx.pod_updates.len() + ctx.creates.len() + 2 * ctx.deletes.len() + 1 + ctx.events.len(),
+    );
     let job_obj = Object::Job(ctx.job.clone());
     let job_key = job_obj.key();
-    for (_, p) in ctx.pod_updates {
-        out.push(Action::Update(Object::Pod(p)));
+    for (uid, w) in ctx.pod_updates {
+        out.push(match w {
+            PodWrite::Replace(p) => Action::Update(Object::Pod(*p)),
+            PodWrite::StripFinalizer(key) => Action::RemoveFinalizer {
+                key,
+                uid,
+                finalizer: JOB_TRACKING_FINALIZER,
+            },
+        });
     }
     for p in ctx.creates {
         out.push(Action::Create {

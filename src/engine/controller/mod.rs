@@ -176,6 +176,50 @@ pub enum Action {
         /// The new status.
         status: Box<k8s_openapi::api::core::v1::PodStatus>,
     },
+    /// Remove a finalizer from a pod if it still exists with the same uid and carries it (the
+    /// Job controller's finalizer removal): the same as an `Update` with a copy of the pod
+    /// without the finalizer, without the copy. Removing the last finalizer of a deleted pod
+    /// removes it.
+    RemoveFinalizer {
+        /// The pod.
+        key: ObjectKey,
+        /// Only if it still has this uid.
+        uid: String,
+        /// The finalizer to remove.
+        finalizer: &'static str,
+    },
+    /// Bind a pod to a node if it still exists with the same uid (the scheduler's binding):
+    /// `spec.nodeName` and `PodScheduled=True` set at `at`, the same as an `Update` with a bound
+    /// copy of the pod, without the copy.
+    Bind {
+        /// The pod.
+        key: ObjectKey,
+        /// Only if it still has this uid.
+        uid: String,
+        /// The node.
+        node: String,
+        /// When (the condition's transition time).
+        at: SimTime,
+    },
+}
+
+/// Removes `finalizer` from `meta` (the list becomes `None` when emptied). Returns whether it
+/// was there; if not, `meta` is left as it was.
+pub(crate) fn remove_finalizer(
+    meta: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    finalizer: &str,
+) -> bool {
+    let Some(list) = meta.finalizers.as_mut() else {
+        return false;
+    };
+    if !list.iter().any(|f| f == finalizer) {
+        return false;
+    }
+    list.retain(|f| f != finalizer);
+    if list.is_empty() {
+        meta.finalizers = None;
+    }
+    true
 }
 
 /// What one component run decided.
@@ -213,7 +257,12 @@ impl Outcome {
 
     /// Merges another outcome into this one.
     pub fn merge(&mut self, other: Outcome) {
-        self.actions.extend(other.actions);
+        // Actions are large: take the other list whole rather than moving them one by one.
+        if self.actions.is_empty() {
+            self.actions = other.actions;
+        } else {
+            self.actions.extend(other.actions);
+        }
         if let Some(t) = other.requeue_at {
             self.requeue_at(t);
         }

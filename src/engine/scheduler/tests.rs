@@ -1143,7 +1143,7 @@ fn scoring_picks_the_best_node() {
         let all = [c.existing.clone(), vec![c.pod.clone()]].concat();
         let out = s.sync(&store_with(&c.nodes, &all), SimTime(0));
         let bound = out.actions.iter().find_map(|a| match a {
-            Action::Update(Object::Pod(p)) => p.spec.as_ref().and_then(|s| s.node_name.clone()),
+            Action::Bind { node, .. } => Some(node.clone()),
             _ => None,
         });
         assert_eq!(bound.as_deref(), Some(c.want), "{}: sync agrees", c.name);
@@ -1379,12 +1379,10 @@ fn pods_bound_earlier_in_a_pass_count_and_priority_goes_first() {
     let mut bound = Vec::new();
     let mut failed = Vec::new();
     for a in &out.actions {
-        if let Action::Update(Object::Pod(p)) = a {
-            let name = p.metadata.name.clone().unwrap();
-            match p.spec.as_ref().and_then(|s| s.node_name.clone()) {
-                Some(_) => bound.push(name),
-                None => failed.push(name),
-            }
+        match a {
+            Action::Bind { key, .. } => bound.push(key.name.clone()),
+            Action::Update(Object::Pod(p)) => failed.push(p.metadata.name.clone().unwrap()),
+            _ => {}
         }
     }
     assert_eq!(bound, vec!["c-high", "a-low"]);
@@ -1512,10 +1510,7 @@ fn big_clusters_filter_from_where_the_previous_pod_stopped() {
         .actions
         .iter()
         .filter_map(|a| match a {
-            Action::Update(Object::Pod(p)) => Some((
-                p.metadata.name.clone().unwrap(),
-                p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap(),
-            )),
+            Action::Bind { key, node, .. } => Some((key.name.clone(), node.clone())),
             _ => None,
         })
         .collect();
@@ -1545,9 +1540,8 @@ fn schedules_thousands_of_pods_in_one_pass() {
     let out = s.sync(&store, SimTime(0));
     let mut per_node: BTreeMap<String, usize> = BTreeMap::new();
     for a in &out.actions {
-        if let Action::Update(Object::Pod(p)) = a {
-            let node = p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap();
-            *per_node.entry(node).or_insert(0) += 1;
+        if let Action::Bind { node, .. } = a {
+            *per_node.entry(node.clone()).or_insert(0) += 1;
         }
     }
     // Every pod bound; LeastAllocated over the sampled nodes spreads them, at most two a node.

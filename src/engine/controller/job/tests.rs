@@ -357,7 +357,14 @@ fn apply(store: &mut Store, out: &Outcome, now: SimTime) {
             Action::Remove { key, .. } => {
                 store.remove(key);
             }
-            Action::Event(_) | Action::PodStatus { .. } => {}
+            Action::RemoveFinalizer { key, finalizer, .. } => {
+                if let Some(mut o) = store.get(key).cloned() {
+                    crate::engine::controller::remove_finalizer(o.meta_mut(), finalizer);
+                    store.put(o);
+                    remove_if_unblocked(store, key);
+                }
+            }
+            Action::Event(_) | Action::PodStatus { .. } | Action::Bind { .. } => {}
         }
     }
 }
@@ -450,7 +457,12 @@ fn check(c: Case) {
     let pod_patches = out
         .actions
         .iter()
-        .filter(|a| matches!(a, Action::Update(Object::Pod(_))))
+        .filter(|a| {
+            matches!(
+                a,
+                Action::Update(Object::Pod(_)) | Action::RemoveFinalizer { .. }
+            )
+        })
         .count();
     let events: Vec<&str> = out
         .actions
@@ -2039,11 +2051,10 @@ fn replacement_pod_inherits_the_index_failure_count() {
         Some("1")
     );
     // The failed pod keeps its finalizer until the replacement exists.
-    assert!(!res
-        .outcome
-        .actions
-        .iter()
-        .any(|a| matches!(a, Action::Update(Object::Pod(_)))));
+    assert!(!res.outcome.actions.iter().any(|a| matches!(
+        a,
+        Action::Update(Object::Pod(_)) | Action::RemoveFinalizer { .. }
+    )));
 }
 
 // ------------------------------------------------------------------------------------------

@@ -89,25 +89,33 @@ pub fn execute(
     let mut out = Out::default();
     match cmd {
         Command::Nothing => {}
-        Command::Help => out.raw(help::ROOT),
-        Command::VerbHelp(v, sub) => out.raw(help::verb_help(*v, sub.as_deref())),
+        Command::Help => match help::root() {
+            Ok(page) => out.raw(page),
+            Err(e) => out.fail(e),
+        },
+        Command::VerbHelp(v, sub) => match help::verb_help(*v, sub.as_deref()) {
+            Ok(page) => out.raw(page),
+            Err(e) => out.fail(e),
+        },
         // `cmdutil.DefaultSubCommandRun`: rollout prints to stdout, set and top to stderr;
         // all three exit 1.
-        Command::SubcommandHelp(v) => {
-            let page = help::verb_help(*v, None);
-            if *v == Verb::Rollout {
-                out.raw(page);
-            } else {
-                out.stderr.push_str(&page);
+        Command::SubcommandHelp(v) => match help::verb_help(*v, None) {
+            Ok(page) => {
+                if *v == Verb::Rollout {
+                    out.raw(page);
+                } else {
+                    out.stderr.push_str(&page);
+                }
+                out.failed = true;
             }
-            out.failed = true;
-        }
-        Command::UnknownHelpTopic(topic) => {
-            out.stderr.push_str(&format!(
-                "Unknown help topic [`{topic}`]\n\n\n{}",
-                help::root_usage()
-            ));
-        }
+            Err(e) => out.fail(e),
+        },
+        Command::UnknownHelpTopic(topic) => match help::root_usage() {
+            Ok(usage) => out
+                .stderr
+                .push_str(&format!("Unknown help topic [`{topic}`]\n\n\n{usage}")),
+            Err(e) => out.fail(e),
+        },
         Command::Top => out.fail("error: Metrics API not available"),
         Command::Version => {
             out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")

@@ -894,7 +894,7 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             .map(SimTime::from_k8s)
             .unwrap_or_default()
     };
-    evs.sort_by_key(|ev| last_seen(ev));
+    crate::kubectl::print::sort_by(&mut evs, |a, b| last_seen(a).cmp(&last_seen(b)));
     if evs.is_empty() {
         if e.all_namespaces {
             out.warn("No events found.");
@@ -1671,7 +1671,7 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
         };
         keyed.push((v, i, o.clone()));
     }
-    keyed.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut keyed, |a, b| {
         let ord = match (&a.0, &b.0) {
             (Value::Number(x), Value::Number(y)) => x
                 .as_f64()
@@ -2518,7 +2518,7 @@ fn owned_revisions(
             crate::engine::api::controller_ref(&cr.metadata).is_some_and(|r| r.uid == ds.uid())
         })
         .collect();
-    revs.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut revs, |a, b| {
         a.revision
             .cmp(&b.revision)
             .then(a.metadata.name.cmp(&b.metadata.name))
@@ -2798,7 +2798,7 @@ fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::co
         .cloned()
         .collect();
     // kubectl's `GetFirstPod` prefers running pods, then the oldest.
-    pods.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut pods, |a, b| {
         let running = |p: &k8s_openapi::api::core::v1::Pod| {
             p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running")
         };

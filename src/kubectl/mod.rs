@@ -189,7 +189,7 @@ impl Session {
             _ => Vec::new(),
         };
         candidates.retain(|c| c.starts_with(&prefix_word));
-        candidates.sort();
+        print::sort(&mut candidates);
         candidates.dedup();
         candidates
             .into_iter()

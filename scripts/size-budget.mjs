@@ -14,9 +14,11 @@ const dir = process.argv[2] ?? 'dist';
 // commands, get all, the generic and EndpointSlice describers and the incremental event cache,
 // +25 KB at 995 KB; then to 1075 KB for the bounded Python subset the kubernetes.io Job examples
 // run, Go templates (-o go-template), container files and volumes, bash arrays, ping and pod DNS,
-// the logs options and the engine's lookup indices, +65 KB at 1066 KB.)
+// the logs options and the engine's lookup indices, +65 KB at 1066 KB; lowered to 1042 KB when the
+// help and explain texts left the first load and kubectl's sorts shared one instantiation, at
+// 1038.5 KB. kubectl-docs.json, fetched after the first draw, is not counted.)
 const TARGET = 450 * 1024;
-const BUDGET = 1075 * 1024;
+const BUDGET = 1042 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

@@ -1,5 +1,6 @@
 # Generates src/kubectl/explain/schema.rs from the k8s-openapi 0.29 (v1_34) sources in the cargo
 # registry: python3 scripts/gen-explain-schema.py src/kubectl/explain/schema.rs
+# then regenerate the docs bundle the program reads: UPDATE_DOCS=1 cargo test --lib docs_bundle
 import re, os, glob, json, sys, gzip
 ROOT = glob.glob(os.path.expanduser('~/.cargo/registry/src/*/k8s-openapi-0.29.0/src/v1_34'))[0]
 # index: Rust type path (crate::api::core::v1::PodSpec) -> file

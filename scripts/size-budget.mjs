@@ -14,11 +14,13 @@ const dir = process.argv[2] ?? 'dist';
 // commands, get all, the generic and EndpointSlice describers and the incremental event cache,
 // +25 KB at 995 KB; then to 1075 KB for the bounded Python subset the kubernetes.io Job examples
 // run, Go templates (-o go-template), container files and volumes, bash arrays, ping and pod DNS,
-// the logs options and the engine's lookup indices, +65 KB at 1066 KB; then to 1080 KB for three
-// lessons (ds-update, reach-daemons, two Job steps), kubectl config and cluster-info with their
-// help pages, and the console's shell, +10 KB at 1076 KB.)
+// the logs options and the engine's lookup indices, +65 KB at 1066 KB; lowered when the help and
+// explain texts left the first load and kubectl's sorts shared one instantiation (-28 KB, at
+// 1038.5 KB; kubectl-docs.json, fetched after the first draw, is not counted); then raised to
+// BUDGET_KB for the probes, kubectl exec/config/cluster-info, the console's shell and text
+// filters and three lessons, +MEASURED.)
 const TARGET = 450 * 1024;
-const BUDGET = 1080 * 1024;
+const BUDGET = 1100 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

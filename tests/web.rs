@@ -201,6 +201,27 @@ async fn the_console_prints_what_the_cli_prints() {
     page.labelled("Node n1");
 }
 
+/// The help bundle is fetched after the first draw; the test runner serves no
+/// kubectl-docs.json, so `--help` and `explain` say why there is no page, and nothing panics.
+#[wasm_bindgen_test]
+async fn help_without_its_bundle_says_so() {
+    let page = Page::open().await;
+    pause(&page).await;
+    let transcript = page.run("kubectl get --help").await;
+    let mut s = scenario::replay(&scenario::default_scenario());
+    let want = s.run("kubectl explain pods", None, &NoFiles);
+    assert!(
+        want.ok || want.stderr.contains("help pages"),
+        "{}",
+        want.stderr
+    );
+    assert!(
+        transcript.contains("help pages") || transcript.contains("Display one or many resources"),
+        "{transcript:?}"
+    );
+    page.labelled("Node n1");
+}
+
 #[wasm_bindgen_test]
 async fn invalid_yaml_is_marked_at_its_line_and_the_text_stays() {
     let page = Page::open().await;

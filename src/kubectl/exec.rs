@@ -90,25 +90,33 @@ pub fn execute(
     let mut out = Out::default();
     match cmd {
         Command::Nothing => {}
-        Command::Help => out.raw(help::ROOT),
-        Command::VerbHelp(v, sub) => out.raw(help::verb_help(*v, sub.as_deref())),
+        Command::Help => match help::root() {
+            Ok(page) => out.raw(page),
+            Err(e) => out.fail(e),
+        },
+        Command::VerbHelp(v, sub) => match help::verb_help(*v, sub.as_deref()) {
+            Ok(page) => out.raw(page),
+            Err(e) => out.fail(e),
+        },
         // `cmdutil.DefaultSubCommandRun`: rollout prints to stdout, set and top to stderr;
         // all three exit 1.
-        Command::SubcommandHelp(v) => {
-            let page = help::verb_help(*v, None);
-            if *v == Verb::Rollout {
-                out.raw(page);
-            } else {
-                out.stderr.push_str(&page);
+        Command::SubcommandHelp(v) => match help::verb_help(*v, None) {
+            Ok(page) => {
+                if *v == Verb::Rollout {
+                    out.raw(page);
+                } else {
+                    out.stderr.push_str(&page);
+                }
+                out.failed = true;
             }
-            out.failed = true;
-        }
-        Command::UnknownHelpTopic(topic) => {
-            out.stderr.push_str(&format!(
-                "Unknown help topic [`{topic}`]\n\n\n{}",
-                help::root_usage()
-            ));
-        }
+            Err(e) => out.fail(e),
+        },
+        Command::UnknownHelpTopic(topic) => match help::root_usage() {
+            Ok(usage) => out
+                .stderr
+                .push_str(&format!("Unknown help topic [`{topic}`]\n\n\n{usage}")),
+            Err(e) => out.fail(e),
+        },
         Command::Top => out.fail("error: Metrics API not available"),
         Command::ClusterInfo => out.raw(super::config::cluster_info()),
         Command::Exec(e) => exec_cmd(cluster, e, &mut out),
@@ -914,7 +922,7 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             .map(SimTime::from_k8s)
             .unwrap_or_default()
     };
-    evs.sort_by_key(|ev| last_seen(ev));
+    crate::kubectl::print::sort_by(&mut evs, |a, b| last_seen(a).cmp(&last_seen(b)));
     if evs.is_empty() {
         if e.all_namespaces {
             out.warn("No events found.");
@@ -1746,7 +1754,7 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
         };
         keyed.push((v, i, o.clone()));
     }
-    keyed.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut keyed, |a, b| {
         let ord = match (&a.0, &b.0) {
             (Value::Number(x), Value::Number(y)) => x
                 .as_f64()
@@ -2603,7 +2611,7 @@ fn owned_revisions(
             crate::engine::api::controller_ref(&cr.metadata).is_some_and(|r| r.uid == ds.uid())
         })
         .collect();
-    revs.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut revs, |a, b| {
         a.revision
             .cmp(&b.revision)
             .then(a.metadata.name.cmp(&b.metadata.name))
@@ -2883,7 +2891,7 @@ fn pods_selected_by(cluster: &Cluster, obj: &Object) -> Vec<k8s_openapi::api::co
         .cloned()
         .collect();
     // kubectl's `GetFirstPod` prefers running pods, then the oldest.
-    pods.sort_by(|a, b| {
+    crate::kubectl::print::sort_by(&mut pods, |a, b| {
         let running = |p: &k8s_openapi::api::core::v1::Pod| {
             p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Running")
         };

@@ -1,6 +1,6 @@
 //! `kubectl explain`: the OpenAPI v3 plaintext renderer of kubectl 1.32
 //! (`k8s.io/kubectl/pkg/explain/v2/templates/plaintext.tmpl` as the 1.32 binary embeds it, with
-//! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in [`schema`],
+//! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in `explain/schema.rs`,
 //! which are the OpenAPI descriptions as k8s-openapi (Kubernetes 1.34) carries them.
 //!
 //! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
@@ -8,31 +8,41 @@
 //! lists, so no `ENUM:`/`enum:` lines are printed; `--recursive` is not implemented (the flag is
 //! refused as unknown).
 
-#[rustfmt::skip]
-mod schema;
-
 use crate::engine::api::Kind;
 
-/// One API type: its description and, for objects, its fields sorted by name.
+/// One API type: its description and, for objects, its fields sorted by name (read from the
+/// docs bundle, see [`super::help`]).
+#[derive(Debug)]
 pub(super) struct TypeDoc {
-    name: &'static str,
-    description: &'static str,
-    fields: Option<&'static [FieldDoc]>,
+    pub(super) name: String,
+    pub(super) description: String,
+    pub(super) fields: Option<Vec<FieldDoc>>,
 }
 
 /// One property of an object type.
+#[derive(Debug)]
 pub(super) struct FieldDoc {
-    name: &'static str,
+    pub(super) name: String,
     /// The template's `typeGuess`: `string`, `[]Container`, `map[string]string`, `IntOrString`.
-    type_guess: &'static str,
-    required: bool,
-    description: &'static str,
+    pub(super) type_guess: String,
+    pub(super) required: bool,
+    pub(super) description: String,
     /// The named type the field refers to (through `allOf`, `items` or `additionalProperties`).
-    of_type: Option<&'static str>,
+    pub(super) of_type: Option<String>,
 }
 
-fn type_doc(name: &str) -> Option<&'static TypeDoc> {
-    schema::TYPES.iter().find(|t| t.name == name)
+/// The generated `explain/schema.rs`: the source of the docs bundle's types, compiled only for
+/// the test that checks the bundle.
+#[cfg(test)]
+mod source;
+
+#[cfg(test)]
+pub(super) fn source_types() -> &'static [source::TypeDoc] {
+    source::types()
+}
+
+fn type_doc(types: &'static [TypeDoc], name: &str) -> Option<&'static TypeDoc> {
+    types.iter().find(|t| t.name == name)
 }
 
 /// What `kubectl explain PATH` prints: standard output, and the error line if it fails (kubectl
@@ -58,8 +68,9 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
             "the server doesn't have a resource type \"{res}\"{note}"
         ));
     };
+    let types: &'static [TypeDoc] = &super::help::docs()?.types;
     let info = kind.info();
-    let Some(root) = type_doc(kind.as_str()) else {
+    let Some(root) = type_doc(types, kind.as_str()) else {
         return Err(format!(
             "error: kubeplay has no OpenAPI schema for {}",
             info.plural
@@ -85,13 +96,14 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
     let mut field: Option<&FieldDoc> = None;
     for (i, name) in field_path.iter().enumerate() {
         if let Some(f) = field {
-            let Some(t) = f.of_type else {
+            let Some(t) = f.of_type.as_deref() else {
                 return Err(not_found());
             };
-            object = type_doc(t).ok_or_else(|| unknown_type(t))?;
+            object = type_doc(types, t).ok_or_else(|| unknown_type(t))?;
         }
         let f = object
             .fields
+            .as_deref()
             .and_then(|fs| fs.iter().find(|f| f.name == *name))
             .ok_or_else(not_found)?;
         if i + 1 == field_path.len() {
@@ -101,22 +113,22 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
     }
     // The `description` template: the field's own text, then that of the type it refers to.
     let (description, fields) = match field {
-        None => (format!("{}\n", root.description), root.fields),
+        None => (format!("{}\n", root.description), root.fields.as_deref()),
         Some(f) => {
             let mut d = String::new();
             if !f.description.is_empty() {
-                d.push_str(f.description);
+                d.push_str(&f.description);
                 d.push('\n');
             }
-            let referred = match f.of_type {
-                Some(t) => Some(type_doc(t).ok_or_else(|| unknown_type(t))?),
+            let referred = match f.of_type.as_deref() {
+                Some(t) => Some(type_doc(types, t).ok_or_else(|| unknown_type(t))?),
                 None => None,
             };
             if let Some(t) = referred.filter(|t| !t.description.is_empty()) {
-                d.push_str(t.description);
+                d.push_str(&t.description);
                 d.push('\n');
             }
-            (d, referred.and_then(|t| t.fields))
+            (d, referred.and_then(|t| t.fields.as_deref()))
         }
     };
     let description = if description.is_empty() {
@@ -138,7 +150,7 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
             let d = if f.description.is_empty() {
                 "<no description>"
             } else {
-                f.description
+                &f.description
             };
             out.push_str(&indent(&wrap(d, 76), 4));
             out.push_str("\n\n");
@@ -223,7 +235,7 @@ mod tests {
 
     #[test]
     fn every_field_type_is_known_or_a_leaf() {
-        for t in schema::TYPES {
+        for t in source_types() {
             for f in t.fields.unwrap_or_default() {
                 assert!(!f.type_guess.is_empty(), "{}.{}", t.name, f.name);
             }

@@ -353,7 +353,13 @@ fn as_go_json(v: &Value) -> Value {
             .map_or(Value::Null, Value::Number),
         Value::Array(a) => Value::Array(a.iter().map(as_go_json).collect()),
         Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, x)| (k.clone(), as_go_json(x))).collect())
+            // Inserted one by one rather than collected: the keys are already unique and
+            // sorted, and collecting would compile another copy of the standard sort.
+            let mut m = serde_json::Map::new();
+            for (k, x) in o {
+                m.insert(k.clone(), as_go_json(x));
+            }
+            Value::Object(m)
         }
         other => other.clone(),
     }
@@ -706,7 +712,7 @@ fn go_value(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(o) => {
             let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort();
+            crate::kubectl::print::sort(&mut keys);
             format!(
                 "map[{}]",
                 keys.iter()
@@ -818,7 +824,7 @@ impl Exec {
                         .collect(),
                     Some(Value::Object(o)) => {
                         let mut keys: Vec<&String> = o.keys().collect();
-                        keys.sort();
+                        crate::kubectl::print::sort(&mut keys);
                         keys.into_iter()
                             .map(|k| {
                                 (

@@ -13,7 +13,7 @@ mod examples;
 mod exec;
 mod explain;
 pub mod gotemplate;
-mod help;
+pub mod help;
 pub mod jsonpath;
 pub mod parse;
 pub mod print;

@@ -125,6 +125,8 @@ pub fn app() -> Html {
             }),
         );
     }
+    // kubectl's help pages and explain's descriptions arrive after the first draw.
+    use_effect_with((), |_| hooks::load_kubectl_docs());
     {
         let start = tick_start.clone();
         use_effect(move || {

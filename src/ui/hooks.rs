@@ -157,6 +157,33 @@ pub fn focus(node: &NodeRef) {
     }
 }
 
+/// Fetches `kubectl`'s help pages and `explain` descriptions ([`crate::kubectl::help`]'s bundle,
+/// next to the wasm) and installs them. The page calls it after its first draw: the bundle is not
+/// part of the first load. A failed fetch is installed as the reason, which `--help` prints.
+pub fn load_kubectl_docs() {
+    yew::platform::spawn_local(async {
+        let fetched = fetch_text(crate::kubectl::help::BUNDLE_FILE).await;
+        crate::kubectl::help::install(fetched);
+    });
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let js_err = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(js_err)?;
+    let response: web_sys::Response = response.dyn_into().map_err(js_err)?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

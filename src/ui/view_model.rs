@@ -377,7 +377,9 @@ pub fn node_card(node: &Node, pods: &[&Pod], down: bool) -> NodeCard {
         })
         .collect();
     // User labels first; BTreeMap order within each group.
-    labels.sort_by(|a, b| a.well_known.cmp(&b.well_known).then(a.key.cmp(&b.key)));
+    crate::kubectl::print::sort_by(&mut labels, |a, b| {
+        a.well_known.cmp(&b.well_known).then(a.key.cmp(&b.key))
+    });
     let taints = node
         .spec
         .as_ref()
@@ -580,7 +582,7 @@ fn event_row(e: &Event, object: String, now: SimTime) -> EventRow {
 
 /// Events oldest first (last seen, then name; names are unique per namespace, then namespace).
 fn sort_events(evs: &mut [(SimTime, &Event)]) {
-    evs.sort_by(|(ta, a), (tb, b)| {
+    crate::kubectl::print::sort_by(evs, |(ta, a), (tb, b)| {
         ta.cmp(tb)
             .then_with(|| a.metadata.name.cmp(&b.metadata.name))
             .then_with(|| a.metadata.namespace.cmp(&b.metadata.namespace))

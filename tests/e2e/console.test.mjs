@@ -78,6 +78,30 @@ test('console output for a script equals the CLI output', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+// The help pages and explain's descriptions are not part of the first load: the page fetches
+// kubectl-docs.json after its first draw (the console says "still loading" until then).
+test('--help and explain, fetched after the first draw, equal the CLI output', async () => {
+  const page = await env.open('?scenario=empty&play=0');
+  const lines = ['kubectl get --help', 'kubectl explain ds.spec.updateStrategy', 'kubectl rollout'];
+  let first;
+  for (let i = 0; i < 100; i += 1) {
+    first = await runInConsole(page, lines[0]);
+    if (!first.stderr.includes('still loading')) break;
+    await page.waitForTimeout(100);
+  }
+  const got = { stdout: first.stdout, stderr: first.stderr };
+  for (const line of lines.slice(1)) {
+    const { stdout, stderr } = await runInConsole(page, line);
+    got.stdout += stdout;
+    got.stderr += stderr;
+  }
+  const cli = cliOutput(lines);
+  assert.equal(withoutEchoes(got.stdout), withoutEchoes(cli.stdout));
+  assert.equal(withoutEchoes(got.stderr), withoutEchoes(cli.stderr));
+  assert.match(got.stdout, /Display one or many resources/);
+  assert.deepEqual(page.errors, []);
+});
+
 test('history with arrow keys and Tab completion', async () => {
   const page = await env.open('?play=0');
   const input = page.getByRole('textbox', { name: 'kubectl command' });

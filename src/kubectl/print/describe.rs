@@ -1519,7 +1519,7 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
             .map(SimTime::from_k8s)
             .unwrap_or_default()
     };
-    evs.sort_by(|a, b| {
+    super::sort_by(&mut evs, |a, b| {
         ts(a)
             .cmp(&ts(b))
             .then(a.metadata.name.cmp(&b.metadata.name))

@@ -360,7 +360,7 @@ pub fn node_roles(node: &Node) -> String {
             roles.push(v.clone());
         }
     }
-    roles.sort();
+    super::sort(&mut roles);
     roles.dedup();
     if roles.is_empty() {
         "<none>".to_string()

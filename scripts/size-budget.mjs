@@ -17,10 +17,10 @@ const dir = process.argv[2] ?? 'dist';
 // the logs options and the engine's lookup indices, +65 KB at 1066 KB; lowered when the help and
 // explain texts left the first load and kubectl's sorts shared one instantiation (-28 KB, at
 // 1038.5 KB; kubectl-docs.json, fetched after the first draw, is not counted); then raised to
-// BUDGET_KB for the probes, kubectl exec/config/cluster-info, the console's shell and text
-// filters and three lessons, +MEASURED.)
+// 1080 KB for the probes, kubectl exec/config/cluster-info/api-versions, the console's shell and
+// text filters, the kubelet-managed container files and three lessons, +36.5 KB at 1075 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1100 * 1024;
+const BUDGET = 1080 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

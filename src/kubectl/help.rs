@@ -21,6 +21,21 @@ use super::parse::Verb;
 /// The bundle's file name: the page fetches it relative to its own URL, next to the wasm.
 pub const BUNDLE_FILE: &str = "kubectl-docs.json";
 
+/// FNV-1a of the bundle this program was built with, computed at compile time (the bytes are
+/// not kept): the page asks for `kubectl-docs.json?v=HASH`, so a browser cache never pairs a
+/// new page with an old bundle.
+pub const BUNDLE_HASH: u64 = fnv1a_const(include_bytes!("help/kubectl-docs.json"));
+
+const fn fnv1a_const(mut bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    while let [b, rest @ ..] = bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        bytes = rest;
+    }
+    h
+}
+
 /// The help pages (by `help/*.txt` file stem) and `explain`'s types.
 #[derive(Debug, Default)]
 pub(super) struct Docs {
@@ -223,6 +238,13 @@ mod tests {
                 "{v:?}"
             );
         }
+    }
+
+    #[test]
+    fn bundle_hash_is_fnv1a_of_the_bundle() {
+        let bytes = include_bytes!("help/kubectl-docs.json");
+        let want = crate::engine::rng::fnv1a(crate::engine::rng::FNV_OFFSET, bytes);
+        assert_eq!(BUNDLE_HASH, want);
     }
 
     /// The committed bundle is what `help/*.txt` and `explain/schema.rs` say.

@@ -162,7 +162,12 @@ pub fn focus(node: &NodeRef) {
 /// part of the first load. A failed fetch is installed as the reason, which `--help` prints.
 pub fn load_kubectl_docs() {
     yew::platform::spawn_local(async {
-        let fetched = fetch_text(crate::kubectl::help::BUNDLE_FILE).await;
+        let url = format!(
+            "{}?v={:016x}",
+            crate::kubectl::help::BUNDLE_FILE,
+            crate::kubectl::help::BUNDLE_HASH
+        );
+        let fetched = fetch_text(&url).await;
         crate::kubectl::help::install(fetched);
     });
 }

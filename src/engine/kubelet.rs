@@ -1085,6 +1085,23 @@ fn container_spec<'a>(
         .find(|c| c.name == name)
 }
 
+/// Whether the container runs one of the Go test images of the kubernetes.io examples (agnhost,
+/// goproxy) as its own entrypoint: plain Go HTTP servers that install no SIGTERM handler.
+fn go_test_image(spec: &PodSpec, name: &str) -> bool {
+    container_spec(spec, name).is_some_and(|c| {
+        let image = c.image.as_deref().unwrap_or_default();
+        let repo = image.split(['@', ':']).next().unwrap_or_default();
+        let repo = image.rsplit_once('/').map_or(repo, |(_, last)| {
+            last.split([':', '@']).next().unwrap_or(last)
+        });
+        let own_entrypoint = c.command.as_ref().is_none_or(|cmd| {
+            cmd.first()
+                .is_none_or(|p| matches!(p.rsplit('/').next(), Some("agnhost" | "goproxy")))
+        });
+        matches!(repo, "agnhost" | "goproxy") && own_entrypoint
+    })
+}
+
 fn container_argv(spec: &k8s_openapi::api::core::v1::PodSpec, name: &str) -> Vec<String> {
     container_spec(spec, name)
         .map(|c| {
@@ -1516,10 +1533,21 @@ fn signal_stop(c: &mut Ctr, spec: &PodSpec, now: SimTime, deadline: SimTime) {
         // Stopped right after it started.
         c.state = CState::Running { since: until };
     }
-    let response = sigterm_response(
-        &container_argv(spec, &c.name),
-        spec.share_process_namespace == Some(true),
-    );
+    let response = if go_test_image(spec, &c.name) {
+        // A Go program without a SIGTERM handler: the runtime re-raises the signal with the
+        // default action, which PID 1 does not get, and then exits 2 (`dieFromSignal`); not
+        // PID 1 (a shared process namespace), the signal kills it (143).
+        TermResponse::Exits(if spec.share_process_namespace == Some(true) {
+            143
+        } else {
+            2
+        })
+    } else {
+        sigterm_response(
+            &container_argv(spec, &c.name),
+            spec.share_process_namespace == Some(true),
+        )
+    };
     if let Some((start, run)) = c.run.as_mut() {
         let natural = match run.end {
             sh::End::Exit { at_ms, .. } => Some(start.plus(at_ms)),

@@ -850,3 +850,37 @@ fn a_sidecar_startup_probe_holds_the_main_container() {
     assert_eq!(init_status(&c, "p").started, Some(true));
     assert!(ctr_status(&c, "p").state.unwrap().running.is_some());
 }
+
+#[test]
+fn go_test_images_exit_2_on_sigterm_as_pid_1() {
+    let spec = |image: &str, command: Option<Vec<&str>>| -> PodSpec {
+        let mut c = serde_json::json!({"name": "c", "image": image});
+        if let Some(cmd) = command {
+            c["command"] = serde_json::json!(cmd);
+        }
+        serde_json::from_value(serde_json::json!({"containers": [c]})).unwrap()
+    };
+    let cases = [
+        ("registry.k8s.io/e2e-test-images/agnhost:2.40", None, true),
+        ("registry.k8s.io/goproxy:0.1", None, true),
+        (
+            "agnhost@sha256:abc",
+            Some(vec!["/agnhost", "liveness"]),
+            true,
+        ),
+        // A shell in the image runs the script, not the Go server.
+        (
+            "registry.k8s.io/e2e-test-images/agnhost:2.40",
+            Some(vec!["sh", "-c", "sleep 1"]),
+            false,
+        ),
+        ("nginx:1.27", None, false),
+    ];
+    for (image, command, want) in cases {
+        assert_eq!(
+            go_test_image(&spec(image, command.clone()), "c"),
+            want,
+            "{image} {command:?}"
+        );
+    }
+}

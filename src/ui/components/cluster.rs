@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::{input_value, runner, status_badge, use_playground};
+use super::{input_value, status_badge, use_playground, use_runner};
 use crate::ui::commands::{self, NodeForm};
 use crate::ui::state::UiAction;
 use crate::ui::view_model::{self, Bar, NodeCard, PendingPod, PodChip};
@@ -37,7 +37,7 @@ pub fn cluster_pane() -> Html {
             })
         })
     };
-    let run = runner(&state);
+    let run = use_runner(&state);
     let pager = (vm.pages > 1).then(|| {
         let go = |p: usize| {
             let s = state.clone();

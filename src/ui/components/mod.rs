@@ -22,10 +22,16 @@ pub fn use_playground() -> Option<PlaygroundHandle> {
     use_context::<PlaygroundHandle>()
 }
 
-/// A callback running a command line through the session, as the console would.
-pub fn runner(state: &PlaygroundHandle) -> Callback<String> {
-    let s = state.clone();
-    Callback::from(move |line: String| s.dispatch(UiAction::Run { line, stdin: None }))
+/// A callback running a command line through the session, as the console would. A hook: the
+/// callback is made once per component, so children that take it as a prop (200 node cards)
+/// compare equal from one render to the next and are not redrawn when nothing else changed.
+#[hook]
+pub fn use_runner(state: &PlaygroundHandle) -> Callback<String> {
+    let dispatcher = state.dispatcher();
+    let run = use_memo((), move |()| {
+        Callback::from(move |line: String| dispatcher.dispatch(UiAction::Run { line, stdin: None }))
+    });
+    (*run).clone()
 }
 
 /// An icon (hidden from screen readers) and the word that says the same.

@@ -187,6 +187,81 @@ pub struct NodeCard {
     pub pods: Vec<PodChip>,
     /// Pods bound here beyond those shown.
     pub more_pods: usize,
+    /// Why each DaemonSet does or does not run a pod here (the card's "Why?" panel).
+    pub daemons: Vec<DaemonWhy>,
+}
+
+/// What the DaemonSet controller decides for one node (`NodeShouldRunDaemonPod`) and the rule
+/// that decided it, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonWhy {
+    /// `namespace/name` of the DaemonSet.
+    pub daemonset: String,
+    /// The decision.
+    pub verdict: DaemonVerdict,
+    /// The deciding rule (`PlacementReason::message`).
+    pub reason: String,
+}
+
+/// The two answers of `NodeShouldRunDaemonPod`, as one of three cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaemonVerdict {
+    /// should run: a daemon pod is created here.
+    Runs,
+    /// should not run, but should continue running: no new pod; a running one stays.
+    KeepsRunning,
+    /// neither: no pod here, and a running one is deleted.
+    NotHere,
+}
+
+impl DaemonVerdict {
+    /// The words (status is never told by colour alone).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DaemonVerdict::Runs => "runs here",
+            DaemonVerdict::KeepsRunning => "keeps a running pod, creates none",
+            DaemonVerdict::NotHere => "not here",
+        }
+    }
+
+    /// An icon for the words.
+    pub fn icon(self) -> &'static str {
+        match self {
+            DaemonVerdict::Runs => "✓",
+            DaemonVerdict::KeepsRunning => "◐",
+            DaemonVerdict::NotHere => "✗",
+        }
+    }
+}
+
+/// The "Why?" rows of a node: every DaemonSet's decision for it, in store order.
+pub fn daemon_whys(store: &Store, node: &Node) -> Vec<DaemonWhy> {
+    use crate::engine::controller::daemonset::placement::node_should_run_daemon_pod;
+    store
+        .list(Kind::DaemonSet)
+        .filter_map(|o| match o {
+            crate::engine::api::Object::DaemonSet(ds) => Some(ds),
+            _ => None,
+        })
+        .filter(|ds| ds.metadata.deletion_timestamp.is_none())
+        .map(|ds| {
+            let p = node_should_run_daemon_pod(node, ds);
+            let verdict = match (p.should_run, p.should_continue_running) {
+                (true, _) => DaemonVerdict::Runs,
+                (false, true) => DaemonVerdict::KeepsRunning,
+                (false, false) => DaemonVerdict::NotHere,
+            };
+            DaemonWhy {
+                daemonset: format!(
+                    "{}/{}",
+                    ds.metadata.namespace.as_deref().unwrap_or_default(),
+                    ds.metadata.name.as_deref().unwrap_or_default()
+                ),
+                verdict,
+                reason: p.reason.message(),
+            }
+        })
+        .collect()
 }
 
 /// A pod the scheduler has not placed (or whose node is gone), with the reason.
@@ -444,6 +519,7 @@ pub fn node_card(node: &Node, pods: &[&Pod], down: bool) -> NodeCard {
             .map(|p| pod_chip(p))
             .collect(),
         more_pods: pods.len().saturating_sub(PODS_PER_NODE),
+        daemons: Vec::new(),
     }
 }
 
@@ -495,7 +571,9 @@ pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) ->
         .map(|n| {
             let name = n.metadata.name.as_deref().unwrap_or_default();
             let pods = by_node.get(name).map(Vec::as_slice).unwrap_or_default();
-            node_card(n, pods, is_down(name))
+            let mut card = node_card(n, pods, is_down(name));
+            card.daemons = daemon_whys(store, n);
+            card
         })
         .collect();
     ClusterVm {

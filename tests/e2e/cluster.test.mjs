@@ -52,3 +52,17 @@ test('label chip removal runs kubectl label node n1 disktype-', async () => {
   await page.getByRole('log', { name: 'Console output' }).getByText('kubectl label node n1 disktype-').waitFor();
   await page.getByRole('group', { name: 'Labels of n1' }).getByText('disktype=ssd').waitFor({ state: 'detached' });
 });
+
+test('a node card says why each DaemonSet runs there or not ("Why?")', async () => {
+  const page = await env.open('?play=0');
+  await runInConsole(page, 'kubectl taint nodes n2 dedicated=db:NoExecute');
+  const card = page.getByRole('listitem', { name: 'Node n2' });
+  await card.getByText('Why? DaemonSets on n2').click();
+  const rows = card.getByRole('list', { name: 'DaemonSet decisions for n2' });
+  await rows.getByText(/kube-system\/fluentd-elasticsearch: not here — untolerated taint dedicated=db:NoExecute/).waitFor();
+  const n1 = page.getByRole('listitem', { name: 'Node n1' });
+  await n1.getByText('Why? DaemonSets on n1').click();
+  await n1.getByRole('list', { name: 'DaemonSet decisions for n1' })
+    .getByText(/fluentd-elasticsearch: runs here/).waitFor();
+  assert.deepEqual(page.errors, []);
+});

@@ -144,6 +144,19 @@ fn node_card_view(p: &CardProps) -> Html {
                 { for c.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} /> }) }
                 if c.more_pods > 0 { <li class="more">{ format!("and {} more pods", c.more_pods) }</li> }
             </ul>
+            if !c.daemons.is_empty() {
+                <details class="why">
+                    <summary>{ format!("Why? DaemonSets on {name}") }</summary>
+                    <ul aria-label={format!("DaemonSet decisions for {name}")}>
+                        { for c.daemons.iter().map(|d| html! {
+                            <li key={d.daemonset.clone()} class={classes!(format!("v-{:?}", d.verdict).to_lowercase())}>
+                                <span class="icon" aria-hidden="true">{ d.verdict.icon() }</span>
+                                <strong>{ &d.daemonset }</strong>{ format!(": {} — {}", d.verdict.as_str(), d.reason) }
+                            </li>
+                        }) }
+                    </ul>
+                </details>
+            }
         </li>
     }
 }

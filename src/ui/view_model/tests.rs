@@ -687,3 +687,60 @@ fn workload_rows_list_the_newest_events_and_count_the_older() {
     );
     assert_eq!(rows[0].older_events, all.len() - EVENTS_PER_WORKLOAD);
 }
+
+#[test]
+fn why_panel_says_what_the_daemonset_controller_decides_for_each_node() {
+    let mut session = crate::kubectl::Session::new(1);
+    for cmd in [
+        "sim node add ssd --labels disktype=ssd",
+        "sim node add hdd",
+        "sim node add gpu --taints dedicated=gpu:NoExecute",
+    ] {
+        assert!(session.run(cmd, None, &crate::kubectl::NoFiles).ok, "{cmd}");
+    }
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: mon\nspec:\n  selector:\n    matchLabels: {app: mon}\n  template:\n    metadata:\n      labels: {app: mon}\n    spec:\n      nodeSelector: {disktype: ssd}\n      containers:\n      - name: c\n        image: busybox\n";
+    assert!(
+        session
+            .run("apply -f -", Some(ds), &crate::kubectl::NoFiles)
+            .ok
+    );
+    let vm = cluster_vm(session.cluster.store(), 0, &|_| false);
+    let why = |node: &str| -> Vec<(String, DaemonVerdict, String)> {
+        vm.nodes
+            .iter()
+            .find(|n| n.name == node)
+            .map(|n| {
+                n.daemons
+                    .iter()
+                    .map(|d| (d.daemonset.clone(), d.verdict, d.reason.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        why("ssd"),
+        [(
+            "default/mon".to_string(),
+            DaemonVerdict::Runs,
+            "node matches the pod template's nodeSelector, node affinity and tolerations"
+                .to_string()
+        )]
+    );
+    assert_eq!(
+        why("hdd"),
+        [(
+            "default/mon".to_string(),
+            DaemonVerdict::NotHere,
+            "nodeSelector disktype=ssd does not match: node has no disktype label".to_string()
+        )]
+    );
+    // The nodeSelector is checked before taints.
+    assert_eq!(
+        why("gpu").first().map(|w| w.1),
+        Some(DaemonVerdict::NotHere)
+    );
+    assert_eq!(
+        DaemonVerdict::KeepsRunning.as_str(),
+        "keeps a running pod, creates none"
+    );
+}

@@ -268,6 +268,8 @@ pub struct Kubelet {
     wakes: BTreeSet<(SimTime, String)>,
     /// The store revision the last pass read and the highest revision its writes can take.
     own_writes: Option<(u64, u64)>,
+    /// `imageID` by image (see [`image_id`]): computed once per image.
+    image_ids: BTreeMap<String, String>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -288,18 +290,37 @@ fn hex_id(parts: &[&str], len: usize) -> String {
         base = fnv(base, p.as_bytes());
     }
     base = fnv(base, &[0]);
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(len + 16);
     let mut i = 0u64;
     while s.len() < len {
-        let h = fnv(fnv(base, i.to_string().as_bytes()), &[0]);
+        let h = fnv(fnv(base, decimal(i, &mut [0u8; 20])), &[0]);
         for shift in (0..16).rev() {
             let digit = (h >> (shift * 4)) & 0xf;
-            s.push(char::from_digit(digit as u32, 16).unwrap_or('0'));
+            let b = DIGITS.get(digit as usize).copied().unwrap_or(b'0');
+            s.push(char::from(b));
         }
         i += 1;
     }
     s.truncate(len);
     s
+}
+
+/// The decimal digits of `v` (what `v.to_string()` writes), in `buf`.
+fn decimal(v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or_default()
 }
 
 /// The fully qualified image reference containerd reports (`docker.io/library/nginx:latest`).
@@ -705,6 +726,9 @@ impl Kubelet {
         } else {
             Box::new(store.unsettled_pods())
         };
+        // The pods to sync, with their node; synced after the walk, once the actions they may
+        // push are reserved.
+        let mut to_sync: Vec<(&Pod, &str)> = Vec::new();
         for pod in pods {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
                 continue;
@@ -734,8 +758,12 @@ impl Kubelet {
                     }
                 }
             }
-            let node = node.to_string();
-            self.sync_pod(pod, &node, store, config, now, &mut out);
+            to_sync.push((pod, node));
+        }
+        // A status and a few events per pod, mostly: the (large) actions are rarely moved.
+        out.actions.reserve(4 * to_sync.len());
+        for (pod, node) in to_sync {
+            self.sync_pod(pod, node, store, config, now, &mut out);
         }
         // Forget pods that are gone (only after a pod was removed).
         if prune {
@@ -1001,7 +1029,14 @@ impl Kubelet {
         now: SimTime,
         _out: &mut Outcome,
     ) -> PodRuntime {
-        let spec = pod.spec.clone().unwrap_or_default();
+        let default_spec;
+        let spec = match pod.spec.as_ref() {
+            Some(s) => s,
+            None => {
+                default_spec = PodSpec::default();
+                &default_spec
+            }
+        };
         let (ip, host_ip) = match self.agents.get_mut(node) {
             Some(a) => {
                 let host_ip = format!("172.18.{}.{}", a.index / 250, a.index % 250 + 2);
@@ -1025,6 +1060,14 @@ impl Kubelet {
             .chain(spec.containers.iter().map(|c| (false, c)))
         {
             let image = c.image.clone().unwrap_or_default();
+            let image_id = match self.image_ids.get(&image) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = image_id(&image);
+                    self.image_ids.insert(image.clone(), id.clone());
+                    id
+                }
+            };
             let workers = [
                 (ProbeType::Startup, &c.startup_probe),
                 (ProbeType::Liveness, &c.liveness_probe),
@@ -1037,7 +1080,7 @@ impl Kubelet {
                 workers,
                 probe_kill: false,
                 name: c.name.clone(),
-                image_id: image_id(&image),
+                image_id,
                 cid: None,
                 image,
                 init,

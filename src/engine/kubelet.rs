@@ -1438,6 +1438,45 @@ fn keep_files(
 }
 
 /// Runs the container's command through the interpreter (or the kubeplay annotations).
+/// Whether this run of container `c` fails (exit code 1), for the pod's fail-rate annotation.
+fn run_fails(pod: &Pod, c: &Container, restart_count: i32) -> bool {
+    let fail_rate: f64 = annotation(pod, FAIL_RATE_ANNOTATION)
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|f: &f64| f.is_finite())
+        .unwrap_or(0.0);
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let roll =
+        (hash64(&[uid, &c.name, &restart_count.to_string()]) % 1_000_000) as f64 / 1_000_000.0;
+    roll < fail_rate
+}
+
+/// The run of a pod with the run-seconds annotation: it exits after that time with the
+/// annotated exit code, whatever its command (which does not run, so it needs no environment,
+/// files or network).
+fn annotated_run(pod: &Pod, c: &Container, restart_count: i32) -> Option<sh::Run> {
+    let secs =
+        annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|s| s.trim().parse::<f64>().ok())?;
+    let fails = run_fails(pod, c, restart_count);
+    let code: i32 = annotation(pod, EXIT_CODE_ANNOTATION)
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let ms = if secs.is_finite() && secs >= 0.0 {
+        (secs.min(1e9) * 1000.0) as u64
+    } else {
+        0
+    };
+    Some(sh::Run {
+        output: Vec::new(),
+        end: sh::End::Exit {
+            at_ms: ms,
+            code: if fails { 1 } else { code },
+        },
+        files: BTreeMap::new(),
+        file_log: Vec::new(),
+    })
+}
+
+/// The run of container `c` (see [`annotated_run`] for pods that say how long they run).
 fn plan_run(
     pod: &Pod,
     rt_env: &BTreeMap<String, String>,
@@ -1454,35 +1493,10 @@ fn plan_run(
             ms: config.unknown_program_ms,
         }
     };
-    let fail_rate: f64 = annotation(pod, FAIL_RATE_ANNOTATION)
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|f: &f64| f.is_finite())
-        .unwrap_or(0.0);
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let roll =
-        (hash64(&[&uid, &c.name, &restart_count.to_string()]) % 1_000_000) as f64 / 1_000_000.0;
-    let fails = roll < fail_rate;
-    if let Some(secs) =
-        annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|s| s.trim().parse::<f64>().ok())
-    {
-        let code: i32 = annotation(pod, EXIT_CODE_ANNOTATION)
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0);
-        let ms = if secs.is_finite() && secs >= 0.0 {
-            (secs.min(1e9) * 1000.0) as u64
-        } else {
-            0
-        };
-        return sh::Run {
-            output: Vec::new(),
-            end: sh::End::Exit {
-                at_ms: ms,
-                code: if fails { 1 } else { code },
-            },
-            files: BTreeMap::new(),
-            file_log: Vec::new(),
-        };
+    if let Some(run) = annotated_run(pod, c, restart_count) {
+        return run;
     }
+    let fails = run_fails(pod, c, restart_count);
     let mut command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
     if command.is_empty() && args.is_empty() {
@@ -2032,6 +2046,51 @@ fn init_done(c: &Ctr) -> bool {
     }
 }
 
+/// Plans the run of container `c` starting at `start` (its process's timeline begins when
+/// `StartContainer` returns): its environment, what its volume mounts hold then, and the
+/// network as the store is now.
+#[allow(clippy::too_many_arguments)]
+fn start_run(
+    c: &Ctr,
+    cspec: &Container,
+    pod: &Pod,
+    restart_policy: &str,
+    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
+    ids: &PodIds,
+    volumes: &Volumes,
+    live: &[VolumeChange],
+    store: &Store,
+    config: &Config,
+    start: SimTime,
+) -> sh::Run {
+    let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
+    // Network programs see the store as it is now, when the container starts (see
+    // `network`); files are what its volume mounts hold now.
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    // The process sees the shared volumes as they are when it starts, and later what running
+    // containers write into them (those planned before it).
+    let changes = live_in_container(cspec, live)
+        .filter(|((t, _), _)| *t > start)
+        .map(|((t, p), content)| (t.since(start), p, content.clone()))
+        .collect();
+    let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
+        .on_node(&ids.node)
+        .with_own_pod(pod, &ids.ip)
+        .with_files(container_files(pod, ids, cspec, volumes, live, start))
+        .with_file_changes(changes);
+    plan_run(
+        pod,
+        &env,
+        cspec,
+        restart_policy,
+        c.restart_count,
+        config,
+        &mut host,
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn step_container(
     c: &mut Ctr,
@@ -2167,34 +2226,24 @@ fn step_container(
                 agent.images.insert(c.image.clone());
             }
             c.pull_backoff_ms = 0;
-            let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
-            // Network programs see the store as it is now, when the container starts (see
-            // `network`); files are what its volume mounts hold now.
-            let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-            let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
-            let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
-            // The process starts when `StartContainer` returns; its timeline begins then. It
-            // sees the shared volumes as they are then, and later what running containers
-            // write into them (those planned before it).
+            // The process starts when `StartContainer` returns; its timeline begins then.
             let start = now.plus(CONTAINER_START_MS);
-            let changes = live_in_container(cspec, live)
-                .filter(|((t, _), _)| *t > start)
-                .map(|((t, p), content)| (t.since(start), p, content.clone()))
-                .collect();
-            let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
-                .on_node(&ids.node)
-                .with_own_pod(pod, &ids.ip)
-                .with_files(container_files(pod, ids, cspec, volumes, live, start))
-                .with_file_changes(changes);
-            let run = plan_run(
-                pod,
-                &env,
-                cspec,
-                restart_policy,
-                c.restart_count,
-                config,
-                &mut host,
-            );
+            let run = match annotated_run(pod, cspec, c.restart_count) {
+                Some(run) => run,
+                None => start_run(
+                    c,
+                    cspec,
+                    pod,
+                    restart_policy,
+                    base_env,
+                    ids,
+                    volumes,
+                    live,
+                    store,
+                    config,
+                    start,
+                ),
+            };
             out.event(ev(
                 "Created",
                 EventType::Normal,

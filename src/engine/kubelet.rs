@@ -351,6 +351,14 @@ fn image_size(image: &str) -> u64 {
 /// The default CMD of well-known images whose CMD is a shell (their ENTRYPOINT is empty);
 /// `None` for the rest, whose process kubeplay cannot know and runs as a server (forever).
 fn image_default_cmd(image: &str) -> Option<&'static str> {
+    // The repository's last segment comes from `image` itself (the qualified prefix names
+    // none of these): any other image is not one of them, without qualifying its name.
+    const SHELL_IMAGES: [&str; 7] = [
+        "busybox", "alpine", "bash", "debian", "ubuntu", "fedora", "centos",
+    ];
+    if !SHELL_IMAGES.iter().any(|n| image.contains(n)) {
+        return None;
+    }
     let full = qualified_image(image);
     let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
     let repo = repo.split('@').next().unwrap_or(repo);
@@ -682,15 +690,20 @@ impl Kubelet {
         let mut out = Outcome::none();
         // Node status: a running kubelet reports Ready.
         for node in store.nodes() {
-            let name = node.metadata.name.clone().unwrap_or_default();
-            let Some(agent) = self.agents.get(&name) else {
+            let name = node.metadata.name.as_deref().unwrap_or_default();
+            let Some(agent) = self.agents.get(name) else {
                 continue;
             };
             if !agent.up {
                 continue;
             }
-            let ready = node_ready_status(node);
-            if ready.as_deref() != Some("True") {
+            let ready = node
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| c.status.as_str());
+            if ready != Some("True") {
                 let mut n = node.clone();
                 let st = n.status.get_or_insert_with(Default::default);
                 st.conditions = Some(node_conditions(true, now));
@@ -703,7 +716,7 @@ impl Kubelet {
                         format!("Node {name} status is now: NodeReady"),
                         "kubelet",
                     )
-                    .on_host(&name),
+                    .on_host(name),
                 );
             }
         }

@@ -268,6 +268,8 @@ pub struct Kubelet {
     wakes: BTreeSet<(SimTime, String)>,
     /// The store revision the last pass read and the highest revision its writes can take.
     own_writes: Option<(u64, u64)>,
+    /// `imageID` by image (see [`image_id`]): computed once per image.
+    image_ids: BTreeMap<String, String>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -288,18 +290,37 @@ fn hex_id(parts: &[&str], len: usize) -> String {
         base = fnv(base, p.as_bytes());
     }
     base = fnv(base, &[0]);
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(len + 16);
     let mut i = 0u64;
     while s.len() < len {
-        let h = fnv(fnv(base, i.to_string().as_bytes()), &[0]);
+        let h = fnv(fnv(base, decimal(i, &mut [0u8; 20])), &[0]);
         for shift in (0..16).rev() {
             let digit = (h >> (shift * 4)) & 0xf;
-            s.push(char::from_digit(digit as u32, 16).unwrap_or('0'));
+            let b = DIGITS.get(digit as usize).copied().unwrap_or(b'0');
+            s.push(char::from(b));
         }
         i += 1;
     }
     s.truncate(len);
     s
+}
+
+/// The decimal digits of `v` (what `v.to_string()` writes), in `buf`.
+fn decimal(v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or_default()
 }
 
 /// The fully qualified image reference containerd reports (`docker.io/library/nginx:latest`).
@@ -330,6 +351,14 @@ fn image_size(image: &str) -> u64 {
 /// The default CMD of well-known images whose CMD is a shell (their ENTRYPOINT is empty);
 /// `None` for the rest, whose process kubeplay cannot know and runs as a server (forever).
 fn image_default_cmd(image: &str) -> Option<&'static str> {
+    // The repository's last segment comes from `image` itself (the qualified prefix names
+    // none of these): any other image is not one of them, without qualifying its name.
+    const SHELL_IMAGES: [&str; 7] = [
+        "busybox", "alpine", "bash", "debian", "ubuntu", "fedora", "centos",
+    ];
+    if !SHELL_IMAGES.iter().any(|n| image.contains(n)) {
+        return None;
+    }
     let full = qualified_image(image);
     let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
     let repo = repo.split('@').next().unwrap_or(repo);
@@ -661,15 +690,20 @@ impl Kubelet {
         let mut out = Outcome::none();
         // Node status: a running kubelet reports Ready.
         for node in store.nodes() {
-            let name = node.metadata.name.clone().unwrap_or_default();
-            let Some(agent) = self.agents.get(&name) else {
+            let name = node.metadata.name.as_deref().unwrap_or_default();
+            let Some(agent) = self.agents.get(name) else {
                 continue;
             };
             if !agent.up {
                 continue;
             }
-            let ready = node_ready_status(node);
-            if ready.as_deref() != Some("True") {
+            let ready = node
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| c.status.as_str());
+            if ready != Some("True") {
                 let mut n = node.clone();
                 let st = n.status.get_or_insert_with(Default::default);
                 st.conditions = Some(node_conditions(true, now));
@@ -682,7 +716,7 @@ impl Kubelet {
                         format!("Node {name} status is now: NodeReady"),
                         "kubelet",
                     )
-                    .on_host(&name),
+                    .on_host(name),
                 );
             }
         }
@@ -705,6 +739,9 @@ impl Kubelet {
         } else {
             Box::new(store.unsettled_pods())
         };
+        // The pods to sync, with their node; synced after the walk, once the actions they may
+        // push are reserved.
+        let mut to_sync: Vec<(&Pod, &str)> = Vec::new();
         for pod in pods {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
                 continue;
@@ -734,8 +771,12 @@ impl Kubelet {
                     }
                 }
             }
-            let node = node.to_string();
-            self.sync_pod(pod, &node, store, config, now, &mut out);
+            to_sync.push((pod, node));
+        }
+        // A status and a few events per pod, mostly: the (large) actions are rarely moved.
+        out.actions.reserve(4 * to_sync.len());
+        for (pod, node) in to_sync {
+            self.sync_pod(pod, node, store, config, now, &mut out);
         }
         // Forget pods that are gone (only after a pod was removed).
         if prune {
@@ -1001,7 +1042,14 @@ impl Kubelet {
         now: SimTime,
         _out: &mut Outcome,
     ) -> PodRuntime {
-        let spec = pod.spec.clone().unwrap_or_default();
+        let default_spec;
+        let spec = match pod.spec.as_ref() {
+            Some(s) => s,
+            None => {
+                default_spec = PodSpec::default();
+                &default_spec
+            }
+        };
         let (ip, host_ip) = match self.agents.get_mut(node) {
             Some(a) => {
                 let host_ip = format!("172.18.{}.{}", a.index / 250, a.index % 250 + 2);
@@ -1025,6 +1073,14 @@ impl Kubelet {
             .chain(spec.containers.iter().map(|c| (false, c)))
         {
             let image = c.image.clone().unwrap_or_default();
+            let image_id = match self.image_ids.get(&image) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = image_id(&image);
+                    self.image_ids.insert(image.clone(), id.clone());
+                    id
+                }
+            };
             let workers = [
                 (ProbeType::Startup, &c.startup_probe),
                 (ProbeType::Liveness, &c.liveness_probe),
@@ -1037,7 +1093,7 @@ impl Kubelet {
                 workers,
                 probe_kill: false,
                 name: c.name.clone(),
-                image_id: image_id(&image),
+                image_id,
                 cid: None,
                 image,
                 init,
@@ -1412,6 +1468,45 @@ fn keep_files(
 }
 
 /// Runs the container's command through the interpreter (or the kubeplay annotations).
+/// Whether this run of container `c` fails (exit code 1), for the pod's fail-rate annotation.
+fn run_fails(pod: &Pod, c: &Container, restart_count: i32) -> bool {
+    let fail_rate: f64 = annotation(pod, FAIL_RATE_ANNOTATION)
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|f: &f64| f.is_finite())
+        .unwrap_or(0.0);
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let roll =
+        (hash64(&[uid, &c.name, &restart_count.to_string()]) % 1_000_000) as f64 / 1_000_000.0;
+    roll < fail_rate
+}
+
+/// The run of a pod with the run-seconds annotation: it exits after that time with the
+/// annotated exit code, whatever its command (which does not run, so it needs no environment,
+/// files or network).
+fn annotated_run(pod: &Pod, c: &Container, restart_count: i32) -> Option<sh::Run> {
+    let secs =
+        annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|s| s.trim().parse::<f64>().ok())?;
+    let fails = run_fails(pod, c, restart_count);
+    let code: i32 = annotation(pod, EXIT_CODE_ANNOTATION)
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let ms = if secs.is_finite() && secs >= 0.0 {
+        (secs.min(1e9) * 1000.0) as u64
+    } else {
+        0
+    };
+    Some(sh::Run {
+        output: Vec::new(),
+        end: sh::End::Exit {
+            at_ms: ms,
+            code: if fails { 1 } else { code },
+        },
+        files: BTreeMap::new(),
+        file_log: Vec::new(),
+    })
+}
+
+/// The run of container `c` (see [`annotated_run`] for pods that say how long they run).
 fn plan_run(
     pod: &Pod,
     rt_env: &BTreeMap<String, String>,
@@ -1428,35 +1523,10 @@ fn plan_run(
             ms: config.unknown_program_ms,
         }
     };
-    let fail_rate: f64 = annotation(pod, FAIL_RATE_ANNOTATION)
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|f: &f64| f.is_finite())
-        .unwrap_or(0.0);
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let roll =
-        (hash64(&[&uid, &c.name, &restart_count.to_string()]) % 1_000_000) as f64 / 1_000_000.0;
-    let fails = roll < fail_rate;
-    if let Some(secs) =
-        annotation(pod, RUN_SECONDS_ANNOTATION).and_then(|s| s.trim().parse::<f64>().ok())
-    {
-        let code: i32 = annotation(pod, EXIT_CODE_ANNOTATION)
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0);
-        let ms = if secs.is_finite() && secs >= 0.0 {
-            (secs.min(1e9) * 1000.0) as u64
-        } else {
-            0
-        };
-        return sh::Run {
-            output: Vec::new(),
-            end: sh::End::Exit {
-                at_ms: ms,
-                code: if fails { 1 } else { code },
-            },
-            files: BTreeMap::new(),
-            file_log: Vec::new(),
-        };
+    if let Some(run) = annotated_run(pod, c, restart_count) {
+        return run;
     }
+    let fails = run_fails(pod, c, restart_count);
     let mut command: Vec<String> = c.command.clone().unwrap_or_default();
     let args: Vec<String> = c.args.clone().unwrap_or_default();
     if command.is_empty() && args.is_empty() {
@@ -2017,6 +2087,51 @@ fn init_done(c: &Ctr) -> bool {
     }
 }
 
+/// Plans the run of container `c` starting at `start` (its process's timeline begins when
+/// `StartContainer` returns): its environment, what its volume mounts hold then, and the
+/// network as the store is now.
+#[allow(clippy::too_many_arguments)]
+fn start_run(
+    c: &Ctr,
+    cspec: &Container,
+    pod: &Pod,
+    restart_policy: &str,
+    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
+    ids: &PodIds,
+    volumes: &Volumes,
+    live: &[VolumeChange],
+    store: &Store,
+    config: &Config,
+    start: SimTime,
+) -> sh::Run {
+    let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
+    // Network programs see the store as it is now, when the container starts (see
+    // `network`); files are what its volume mounts hold now.
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    // The process sees the shared volumes as they are when it starts, and later what running
+    // containers write into them (those planned before it).
+    let changes = live_in_container(cspec, live)
+        .filter(|((t, _), _)| *t > start)
+        .map(|((t, p), content)| (t.since(start), p, content.clone()))
+        .collect();
+    let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
+        .on_node(&ids.node)
+        .with_own_pod(pod, &ids.ip)
+        .with_files(container_files(pod, ids, cspec, volumes, live, start))
+        .with_file_changes(changes);
+    plan_run(
+        pod,
+        &env,
+        cspec,
+        restart_policy,
+        c.restart_count,
+        config,
+        &mut host,
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn step_container(
     c: &mut Ctr,
@@ -2152,34 +2267,24 @@ fn step_container(
                 agent.images.insert(c.image.clone());
             }
             c.pull_backoff_ms = 0;
-            let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
-            // Network programs see the store as it is now, when the container starts (see
-            // `network`); files are what its volume mounts hold now.
-            let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-            let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
-            let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
-            // The process starts when `StartContainer` returns; its timeline begins then. It
-            // sees the shared volumes as they are then, and later what running containers
-            // write into them (those planned before it).
+            // The process starts when `StartContainer` returns; its timeline begins then.
             let start = now.plus(CONTAINER_START_MS);
-            let changes = live_in_container(cspec, live)
-                .filter(|((t, _), _)| *t > start)
-                .map(|((t, p), content)| (t.since(start), p, content.clone()))
-                .collect();
-            let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
-                .on_node(&ids.node)
-                .with_own_pod(pod, &ids.ip)
-                .with_files(container_files(pod, ids, cspec, volumes, live, start))
-                .with_file_changes(changes);
-            let run = plan_run(
-                pod,
-                &env,
-                cspec,
-                restart_policy,
-                c.restart_count,
-                config,
-                &mut host,
-            );
+            let run = match annotated_run(pod, cspec, c.restart_count) {
+                Some(run) => run,
+                None => start_run(
+                    c,
+                    cspec,
+                    pod,
+                    restart_policy,
+                    base_env,
+                    ids,
+                    volumes,
+                    live,
+                    store,
+                    config,
+                    start,
+                ),
+            };
             out.event(ev(
                 "Created",
                 EventType::Normal,

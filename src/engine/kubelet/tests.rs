@@ -884,3 +884,26 @@ fn go_test_images_exit_2_on_sigterm_as_pid_1() {
         );
     }
 }
+
+#[test]
+fn hex_id_writes_what_the_formatted_hashes_give() {
+    for v in [0u64, 1, 9, 10, 99, 100, 12345, u64::MAX] {
+        assert_eq!(decimal(v, &mut [0u8; 20]), v.to_string().as_bytes());
+    }
+    for (parts, len) in [
+        (vec!["node-1", "boot"], 32),
+        (vec!["uid", "app", "0"], 64),
+        (vec!["busybox"], 64),
+        (vec!["x"], 40),
+    ] {
+        let joined = parts.join("/");
+        let mut want = String::new();
+        let mut i = 0u64;
+        while want.len() < len {
+            want.push_str(&format!("{:016x}", hash64(&[&joined, &i.to_string()])));
+            i += 1;
+        }
+        want.truncate(len);
+        assert_eq!(hex_id(&parts, len), want);
+    }
+}

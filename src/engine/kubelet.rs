@@ -916,28 +916,23 @@ impl Kubelet {
                 let Some(c) = rt.ctrs.get_mut(idx) else {
                     continue;
                 };
-                for _ in 0..16 {
-                    let changed = step_container(
-                        c,
-                        spec,
-                        pod,
-                        restart_policy,
-                        agent,
-                        unavailable,
-                        &env,
-                        &ids,
-                        &mut rt.volumes,
-                        &live,
-                        store,
-                        config,
-                        now,
-                        out,
-                        &ev,
-                    );
-                    if !changed {
-                        break;
-                    }
-                }
+                settle_container(
+                    c,
+                    spec,
+                    pod,
+                    restart_policy,
+                    agent,
+                    unavailable,
+                    &env,
+                    &ids,
+                    &mut rt.volumes,
+                    &live,
+                    store,
+                    config,
+                    now,
+                    out,
+                    &ev,
+                );
             }
             if pass > 0 || !run_probes(rt, pod, spec, restart_policy, store, now, out, &ev) {
                 break;
@@ -961,28 +956,23 @@ impl Kubelet {
             }
             let live = live_volume_changes(pod, &rt.ctrs);
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
-                for _ in 0..16 {
-                    let changed = step_container(
-                        c,
-                        spec,
-                        pod,
-                        restart_policy,
-                        agent,
-                        unavailable,
-                        &env,
-                        &ids,
-                        &mut rt.volumes,
-                        &live,
-                        store,
-                        config,
-                        now,
-                        out,
-                        &ev,
-                    );
-                    if !changed {
-                        break;
-                    }
-                }
+                settle_container(
+                    c,
+                    spec,
+                    pod,
+                    restart_policy,
+                    agent,
+                    unavailable,
+                    &env,
+                    &ids,
+                    &mut rt.volumes,
+                    &live,
+                    store,
+                    config,
+                    now,
+                    out,
+                    &ev,
+                );
             }
         }
 
@@ -2130,6 +2120,50 @@ fn start_run(
         config,
         &mut host,
     )
+}
+
+/// Steps a container until nothing more changes at `now` (at most 16 steps: pulled → created
+/// → started → exited → restarting can all happen in one instant).
+#[allow(clippy::too_many_arguments)]
+fn settle_container(
+    c: &mut Ctr,
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    pod: &Pod,
+    restart_policy: &str,
+    agent: &mut NodeAgent,
+    unavailable: &BTreeSet<String>,
+    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
+    ids: &PodIds,
+    volumes: &mut Volumes,
+    live: &[VolumeChange],
+    store: &Store,
+    config: &Config,
+    now: SimTime,
+    out: &mut Outcome,
+    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
+) {
+    for _ in 0..16 {
+        let changed = step_container(
+            c,
+            spec,
+            pod,
+            restart_policy,
+            agent,
+            unavailable,
+            base_env,
+            ids,
+            volumes,
+            live,
+            store,
+            config,
+            now,
+            out,
+            ev,
+        );
+        if !changed {
+            break;
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -18,7 +18,7 @@ const dir = process.argv[2] ?? 'dist';
 // explain texts left the first load and kubectl's sorts shared one instantiation (-28 KB, at
 // 1038.5 KB; kubectl-docs.json, fetched after the first draw, is not counted); then raised to
 // 1080 KB for the probes, kubectl exec/config/cluster-info/api-versions, the console's shell and
-// text filters, the kubelet-managed container files and three lessons, +36.5 KB at 1075 KB.)
+// text filters, the kubelet-managed container files and three lessons, +39 KB at 1077 KB, with the node cards' Why? panel.)
 const TARGET = 450 * 1024;
 const BUDGET = 1080 * 1024;
 let total = 0;

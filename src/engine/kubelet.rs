@@ -174,6 +174,9 @@ struct Ctr {
     /// The current instance was killed for failing its liveness or startup probe: it is
     /// restarted unless the pod's restart policy is Never, whatever its exit code.
     probe_kill: bool,
+    /// What `kubectl exec` commands wrote into this instance's files (when, path, content or
+    /// `None` when removed); a restarted container starts from its image again.
+    exec_files: Vec<(SimTime, String, Option<String>)>,
 }
 
 impl Ctr {
@@ -1082,6 +1085,7 @@ impl Kubelet {
             ctrs.push(Ctr {
                 workers,
                 probe_kill: false,
+                exec_files: Vec::new(),
                 name: c.name.clone(),
                 image_id,
                 cid: None,
@@ -1791,8 +1795,9 @@ fn probe_of(c: &Container, t: ProbeType) -> Option<&Probe> {
 
 /// Runs `command` in container `c` of the pod at `now`, as the runtime's exec does: with the
 /// container's environment (but without the kubelet's `$(VAR)` expansion of a container's
-/// command), its files as they are at that instant, and the pod's network. What the command
-/// writes is not kept. `purpose` separates the network's random draws of probes and
+/// command), its files as they are at that instant (with what earlier `kubectl exec` commands
+/// wrote), and the pod's network. What the command writes is returned in its run;
+/// [`Kubelet::exec`] keeps it in the container. `purpose` separates the network's random draws of probes and
 /// `kubectl exec`.
 #[allow(clippy::too_many_arguments)]
 fn run_in_container(
@@ -1820,6 +1825,22 @@ fn run_in_container(
             match content {
                 Some(text) => files.insert(path, text),
                 None => files.remove(&path),
+            };
+        }
+    }
+    // What `kubectl exec` wrote stands unless the container's own process wrote the path again
+    // after it.
+    for (at, path, content) in c.exec_files.iter().filter(|(at, ..)| *at <= now) {
+        let rewritten = c.run.as_ref().is_some_and(|(start, run)| {
+            run.file_log.iter().any(|ch| {
+                let t = start.plus(ch.at_ms);
+                ch.path == *path && t > *at && t <= now
+            })
+        });
+        if !rewritten {
+            match content {
+                Some(text) => files.insert(path.clone(), text.clone()),
+                None => files.remove(path),
             };
         }
     }
@@ -1893,7 +1914,7 @@ impl Kubelet {
     /// `kubectl exec`: runs `command` in the running container `container` of `pod` at `now`
     /// (see [`run_in_container`]); the run's timeline starts now.
     pub fn exec(
-        &self,
+        &mut self,
         store: &Store,
         pod: &Pod,
         container: &str,
@@ -1907,16 +1928,27 @@ impl Kubelet {
             .and_then(|s| container_spec(s, container))
             .ok_or(ExecError::NoSuchContainer)?;
         let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-        let rt = self.pods.get(uid).ok_or(ExecError::NotRunning)?;
-        let c = rt
+        let rt = self.pods.get_mut(uid).ok_or(ExecError::NotRunning)?;
+        let idx = rt
             .ctrs
             .iter()
-            .find(|c| c.name == container)
-            .filter(|c| matches!(c.state, CState::Running { .. }))
+            .position(|c| c.name == container && matches!(c.state, CState::Running { .. }))
             .ok_or(ExecError::NotRunning)?;
-        Ok(run_in_container(
-            pod, cspec, rt, c, store, now, command, "exec", limits,
-        ))
+        let run = match rt.ctrs.get(idx) {
+            Some(c) => run_in_container(pod, cspec, rt, c, store, now, command, "exec", limits),
+            None => return Err(ExecError::NotRunning),
+        };
+        // The files the command wrote or removed stay in the container (a later probe or exec
+        // sees them); they are stamped with the instant the command ran.
+        if let Some(c) = rt.ctrs.get_mut(idx) {
+            for (path, content) in &run.files {
+                c.exec_files.push((now, path.clone(), content.clone()));
+            }
+        }
+        // Probes may now decide otherwise: sync the pod again.
+        rt.synced = None;
+        self.seen = None;
+        Ok(run)
     }
 }
 
@@ -2459,6 +2491,7 @@ fn step_container(
             c.last_term = Some(term);
             c.restart_count += 1;
             c.probe_kill = false;
+            c.exec_files.clear();
             c.previous_run = c.run.take();
             let present = agent.images.contains(&c.image);
             if policy == "Always" || !present {

@@ -1059,10 +1059,10 @@ impl Cluster {
         Ok(())
     }
 
-    /// `kubectl exec`: runs `command` in a running container of the pod, now (nothing it
-    /// writes is kept; the caller moves time on by the run's length).
+    /// `kubectl exec`: runs `command` in a running container of the pod, now; what it writes
+    /// stays in the container until it restarts. The caller moves time on by the run's length.
     pub fn exec(
-        &self,
+        &mut self,
         key: &ObjectKey,
         container: &str,
         command: &[String],
@@ -1072,8 +1072,11 @@ impl Cluster {
             .store
             .pod(&key.namespace, &key.name)
             .ok_or(kubelet::ExecError::NotRunning)?;
-        self.kubelet
-            .exec(&self.store, pod, container, command, self.now, limits)
+        let run = self
+            .kubelet
+            .exec(&self.store, pod, container, command, self.now, limits)?;
+        self.settled_revision = None;
+        Ok(run)
     }
 
     /// A node's simulated kubelet (`None` for a node without one).

@@ -2963,7 +2963,9 @@ const EXEC_MS: Millis = 10 * 60 * SECOND;
 
 /// `kubectl exec POD|TYPE/NAME [-c C] -- COMMAND…`: runs the command in the running container
 /// (the container shell, with its environment, files and network) and prints its output;
-/// simulated time moves on by the command's run. Nothing it writes is kept in the container.
+/// simulated time moves on by the command's run. What it writes stays in the container until it
+/// restarts (a probe or a later exec sees it; the container's own script, evaluated when it
+/// started, does not).
 fn exec_cmd(cluster: &mut Cluster, e: &ExecCmd, out: &mut Out) {
     let namespace = ns_of(&e.namespace);
     let ResourceArg::Named(kind, name) = &e.target else {

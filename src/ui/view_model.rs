@@ -18,6 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use crate::engine::api::taints::format_taint;
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
+use crate::engine::controller::daemonset::placement::DaemonPodPredicates;
 use crate::engine::store::Store;
 
 /// Node cards shown per page; beyond that the cluster view pages (and the frame stays cheap).
@@ -234,9 +235,9 @@ impl DaemonVerdict {
     }
 }
 
-/// The "Why?" rows of a node: every DaemonSet's decision for it, in store order.
-pub fn daemon_whys(store: &Store, node: &Node) -> Vec<DaemonWhy> {
-    use crate::engine::controller::daemonset::placement::node_should_run_daemon_pod;
+/// Every live DaemonSet (`namespace/name`) with its placement predicates, built once per view:
+/// the tolerations the controller adds are computed per DaemonSet, not per node.
+fn daemon_predicates(store: &Store) -> Vec<(String, DaemonPodPredicates<'_>)> {
     store
         .list(Kind::DaemonSet)
         .filter_map(|o| match o {
@@ -245,18 +246,29 @@ pub fn daemon_whys(store: &Store, node: &Node) -> Vec<DaemonWhy> {
         })
         .filter(|ds| ds.metadata.deletion_timestamp.is_none())
         .map(|ds| {
-            let p = node_should_run_daemon_pod(node, ds);
+            let name = format!(
+                "{}/{}",
+                ds.metadata.namespace.as_deref().unwrap_or_default(),
+                ds.metadata.name.as_deref().unwrap_or_default()
+            );
+            (name, DaemonPodPredicates::new(ds))
+        })
+        .collect()
+}
+
+/// The "Why?" rows of a node: every DaemonSet's decision for it, in store order.
+fn daemon_whys(predicates: &[(String, DaemonPodPredicates<'_>)], node: &Node) -> Vec<DaemonWhy> {
+    predicates
+        .iter()
+        .map(|(name, preds)| {
+            let p = preds.node_should_run_daemon_pod(node);
             let verdict = match (p.should_run, p.should_continue_running) {
                 (true, _) => DaemonVerdict::Runs,
                 (false, true) => DaemonVerdict::KeepsRunning,
                 (false, false) => DaemonVerdict::NotHere,
             };
             DaemonWhy {
-                daemonset: format!(
-                    "{}/{}",
-                    ds.metadata.namespace.as_deref().unwrap_or_default(),
-                    ds.metadata.name.as_deref().unwrap_or_default()
-                ),
+                daemonset: name.clone(),
                 verdict,
                 reason: p.reason.message(),
             }
@@ -564,6 +576,7 @@ pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) ->
     let n_nodes = store.count(Kind::Node);
     let pages = n_nodes.div_ceil(NODES_PER_PAGE).max(1);
     let page = page.min(pages - 1);
+    let predicates = daemon_predicates(store);
     let nodes = store
         .nodes()
         .skip(page * NODES_PER_PAGE)
@@ -572,7 +585,7 @@ pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) ->
             let name = n.metadata.name.as_deref().unwrap_or_default();
             let pods = by_node.get(name).map(Vec::as_slice).unwrap_or_default();
             let mut card = node_card(n, pods, is_down(name));
-            card.daemons = daemon_whys(store, n);
+            card.daemons = daemon_whys(&predicates, n);
             card
         })
         .collect();

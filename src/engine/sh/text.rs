@@ -2,6 +2,18 @@
 //! `sort`, `uniq`, `cut`, `tr` and the `{ print … }` subset of `awk` (what command lines do with
 //! `kubectl get … | …`). Each returns what it writes to stdout, or busybox's usage error.
 
+/// The value of option `flag` when `a` is it: `-X VALUE` (taking the next argument, `i` moves
+/// past it; empty when there is none) or `-XVALUE`.
+fn opt_value(args: &[String], i: &mut usize, a: &str, flag: &str) -> Option<String> {
+    match a.strip_prefix(flag)? {
+        "" => {
+            *i += 1;
+            Some(args.get(*i - 1).cloned().unwrap_or_default())
+        }
+        v => Some(v.to_string()),
+    }
+}
+
 /// `sort [-r] [-n] [-u] [-k N] [-t SEP] [FILE…]` (the files are read by the caller).
 pub fn sort(args: &[String], text: &str) -> Result<String, String> {
     let (mut reverse, mut numeric, mut unique) = (false, false, false);
@@ -10,17 +22,15 @@ pub fn sort(args: &[String], text: &str) -> Result<String, String> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         i += 1;
+        if let Some(k) = opt_value(args, &mut i, a, "-k") {
+            key = field_number(&k);
+            continue;
+        }
+        if let Some(t) = opt_value(args, &mut i, a, "-t") {
+            sep = t.chars().next();
+            continue;
+        }
         match a.as_str() {
-            "-k" => {
-                key = args.get(i).and_then(|k| field_number(k));
-                i += 1;
-            }
-            "-t" => {
-                sep = args.get(i).and_then(|s| s.chars().next());
-                i += 1;
-            }
-            f if f.starts_with("-k") => key = field_number(f.get(2..).unwrap_or_default()),
-            f if f.starts_with("-t") && f.len() > 2 => sep = f.chars().nth(2),
             f if f.starts_with('-') && f.len() > 1 => {
                 for c in f.chars().skip(1) {
                     match c {
@@ -53,16 +63,22 @@ pub fn sort(args: &[String], text: &str) -> Result<String, String> {
             .map_or(t.len(), |(i, _)| i);
         t.get(..end).and_then(|n| n.parse().ok()).unwrap_or(0.0)
     };
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_by(|a, b| {
-        let (ka, kb) = (sort_key(a), sort_key(b));
+    // Each line's key (and its number) once, not once per comparison.
+    let mut lines: Vec<(String, f64, &str)> = text
+        .lines()
+        .map(|l| {
+            let k = sort_key(l);
+            let n = if numeric { number(&k) } else { 0.0 };
+            (k, n, l)
+        })
+        .collect();
+    lines.sort_by(|(ka, na, a), (kb, nb, b)| {
         let ord = if numeric {
-            number(&ka)
-                .partial_cmp(&number(&kb))
+            na.partial_cmp(nb)
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then_with(|| a.cmp(b))
         } else {
-            ka.cmp(&kb).then_with(|| a.cmp(b))
+            ka.cmp(kb).then_with(|| a.cmp(b))
         };
         if reverse {
             ord.reverse()
@@ -71,9 +87,9 @@ pub fn sort(args: &[String], text: &str) -> Result<String, String> {
         }
     });
     if unique {
-        lines.dedup_by(|a, b| sort_key(a) == sort_key(b));
+        lines.dedup_by(|a, b| a.0 == b.0);
     }
-    Ok(lines.iter().map(|l| format!("{l}\n")).collect())
+    Ok(lines.iter().map(|(_, _, l)| format!("{l}\n")).collect())
 }
 
 fn field_number(s: &str) -> Option<usize> {
@@ -132,21 +148,11 @@ pub fn cut(args: &[String], text: &str) -> Result<String, String> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         i += 1;
-        let mut value = |flag: &str| -> Option<String> {
-            match a.strip_prefix(flag) {
-                Some("") => {
-                    i += 1;
-                    args.get(i - 1).cloned()
-                }
-                Some(v) => Some(v.to_string()),
-                None => None,
-            }
-        };
-        if let Some(d) = value("-d") {
+        if let Some(d) = opt_value(args, &mut i, a, "-d") {
             delim = d.chars().next().unwrap_or('\t');
-        } else if let Some(f) = value("-f") {
+        } else if let Some(f) = opt_value(args, &mut i, a, "-f") {
             list = Some((f, true));
-        } else if let Some(c) = value("-c") {
+        } else if let Some(c) = opt_value(args, &mut i, a, "-c") {
             list = Some((c, false));
         } else if a == "-s" {
             only_delimited = true;
@@ -289,11 +295,8 @@ pub fn awk(args: &[String], text: &str) -> Result<String, String> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         i += 1;
-        if a == "-F" {
-            sep = args.get(i).cloned();
-            i += 1;
-        } else if let Some(s) = a.strip_prefix("-F") {
-            sep = Some(s.to_string());
+        if let Some(s) = opt_value(args, &mut i, a, "-F") {
+            sep = Some(s);
         } else if program.is_none() {
             program = Some(a);
         }

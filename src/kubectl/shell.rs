@@ -196,8 +196,7 @@ impl Host for ConsoleHost<'_> {
         }
         self.catch_up(at_ms);
         let before = self.session.cluster.now();
-        let words: Vec<String> = argv.to_vec();
-        let out = self.session.run_words(&words, None, self.files);
+        let out = self.session.run_words(argv, None, self.files);
         Some(ExternalResult {
             stdout: out.stdout,
             stderr: out.stderr,
@@ -232,8 +231,14 @@ pub fn run(session: &mut Session, line: &str, files: &dyn FileSource) -> Command
         max_output_lines: 10_000,
         ..Limits::default()
     };
+    // `sh::run` does the kubelet's `$(VAR)` expansion of a container command; a console line
+    // is typed at a shell, not in a manifest, so every `$` goes to the shell as written.
     let result = sh::run(
-        &["sh".to_string(), "-c".to_string(), script],
+        &[
+            "sh".to_string(),
+            "-c".to_string(),
+            script.replace('$', "$$"),
+        ],
         &[],
         &env,
         UnknownProgram::RunFor { ms: 0 },
@@ -325,6 +330,14 @@ mod tests {
         let out = session.run("sleep infinity", None, &crate::kubectl::NoFiles);
         assert!(!out.ok);
         assert!(out.stderr.contains("never end"), "{}", out.stderr);
+    }
+
+    #[test]
+    fn dollar_paren_is_command_substitution_not_the_kubelets_var_expansion() {
+        let mut session = Session::new(1);
+        assert!(session.run("x=1", None, &crate::kubectl::NoFiles).ok);
+        let out = session.run("echo $(x)", None, &crate::kubectl::NoFiles);
+        assert!(out.stderr.contains("x: not found"), "{out:?}");
     }
 
     #[test]

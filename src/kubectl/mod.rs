@@ -64,6 +64,8 @@ pub struct Session {
     pub context_namespace: Option<String>,
     /// Shell variables the console's lines assigned (`pods=$(kubectl get pods -o name)`).
     pub shell_vars: std::collections::BTreeMap<String, String>,
+    /// A command that may change the cluster has run (so `sim seed` may no longer).
+    mutated: bool,
 }
 
 impl Session {
@@ -74,6 +76,7 @@ impl Session {
             log: Vec::new(),
             context_namespace: None,
             shell_vars: std::collections::BTreeMap::new(),
+            mutated: false,
         }
     }
 
@@ -88,16 +91,15 @@ impl Session {
         stdin: Option<&str>,
         files: &dyn FileSource,
     ) -> CommandOutput {
-        let earlier_mutations = self.log.iter().any(|(l, _)| {
-            parse::parse(l)
-                .is_ok_and(|c| c.mutates() && !matches!(c, Command::Sim(SimCmd::Seed(_))))
-        });
         self.log.push((line.to_string(), stdin.map(str::to_string)));
         if stdin.is_none() && shell::needs_shell(line) {
             return shell::run(self, line, files);
         }
         match parse::tokenize(line) {
-            Ok(words) => self.run_parsed(&words, stdin, files, earlier_mutations),
+            Ok(words) => {
+                let seed_allowed = !self.mutated;
+                self.run_parsed(&words, stdin, files, seed_allowed)
+            }
             Err(e) => CommandOutput {
                 stdout: String::new(),
                 stderr: format!("{e}\n"),
@@ -114,7 +116,7 @@ impl Session {
         stdin: Option<&str>,
         files: &dyn FileSource,
     ) -> CommandOutput {
-        self.run_parsed(words, stdin, files, true)
+        self.run_parsed(words, stdin, files, false)
     }
 
     fn run_parsed(
@@ -122,7 +124,7 @@ impl Session {
         words: &[String],
         stdin: Option<&str>,
         files: &dyn FileSource,
-        earlier_mutations: bool,
+        seed_allowed: bool,
     ) -> CommandOutput {
         let cmd = match parse::parse_words(words) {
             Ok(c) => c,
@@ -135,7 +137,7 @@ impl Session {
             }
         };
         if let Command::Sim(SimCmd::Seed(seed)) = cmd {
-            if earlier_mutations {
+            if !seed_allowed {
                 return CommandOutput {
                     stdout: String::new(),
                     stderr:
@@ -150,6 +152,9 @@ impl Session {
                 stderr: String::new(),
                 ok: true,
             };
+        }
+        if cmd.mutates() {
+            self.mutated = true;
         }
         if let Command::Config(c) = &cmd {
             return config::run(&mut self.context_namespace, c);

@@ -1140,10 +1140,8 @@ fn container_spec<'a>(
 fn go_test_image(spec: &PodSpec, name: &str) -> bool {
     container_spec(spec, name).is_some_and(|c| {
         let image = c.image.as_deref().unwrap_or_default();
-        let repo = image.split(['@', ':']).next().unwrap_or_default();
-        let repo = image.rsplit_once('/').map_or(repo, |(_, last)| {
-            last.split([':', '@']).next().unwrap_or(last)
-        });
+        let last = image.rsplit('/').next().unwrap_or(image);
+        let repo = last.split([':', '@']).next().unwrap_or(last);
         let own_entrypoint = c.command.as_ref().is_none_or(|cmd| {
             cmd.first()
                 .is_none_or(|p| matches!(p.rsplit('/').next(), Some("agnhost" | "goproxy")))

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod controller;
 pub mod decode;
 pub mod error;
+pub mod events;
 pub mod kubelet;
 pub mod network;
 pub mod patch;
@@ -141,8 +142,8 @@ pub struct Cluster {
     /// Store revision after the last settle; equal to the current one means nothing changed.
     settled_revision: Option<u64>,
     event_seq: u64,
-    /// The event aggregation key (involved uid, reason, message, source) → the event.
-    event_index: store::LookupMap<(String, String, String, String), ObjectKey>,
+    /// The event recorder's correlator (aggregation, counts, spam filter).
+    correlator: events::Correlator,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
     /// The spec of the last pod created through the API or by the Job controller that passed
@@ -181,7 +182,7 @@ impl Cluster {
             wakes: BTreeMap::new(),
             settled_revision: None,
             event_seq: 0,
-            event_index: Default::default(),
+            correlator: Default::default(),
             next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
             valid_pod_spec: None,
             valid_pod_labels: None,
@@ -672,83 +673,84 @@ impl Cluster {
         }
     }
 
-    /// Records an event, aggregating repeats into one object with a count, as the event
-    /// recorder does.
+    /// Records an event as a component's event recorder does: through client-go's correlator
+    /// ([`events`]: repeats counted on one object, similar events combined, a spam filter), then
+    /// creating or updating the Event object.
     pub fn record(&mut self, mut rec: EventRecord) {
-        // The aggregation key takes the record's strings; the event below reads them from it.
-        let agg_key = (
-            std::mem::take(&mut rec.involved_uid),
-            std::mem::take(&mut rec.reason),
-            std::mem::take(&mut rec.message),
-            std::mem::take(&mut rec.source),
-        );
-        let now = self.now.to_k8s();
-        if let Some(key) = self.event_index.get(&agg_key).cloned() {
-            if let Some(Object::Event(ev)) = self.store.get(&key).cloned() {
-                let mut ev = ev;
-                ev.count = Some(ev.count.unwrap_or(1) + 1);
-                ev.last_timestamp = Some(now);
-                self.store.put(Object::Event(ev));
-                return;
-            }
-        }
-        self.event_seq += 1;
-        let nanos = (clock::EPOCH_UNIX_SECONDS as u64)
-            .saturating_mul(1_000_000_000)
-            .saturating_add(self.now.millis().saturating_mul(1_000_000))
-            .saturating_add(self.event_seq);
+        let now = self.now;
+        let seq = &mut self.event_seq;
+        let involved_name = rec.involved.name.as_str();
+        let Some(c) = self.correlator.correlate(&rec, now, || {
+            *seq += 1;
+            let nanos = (clock::EPOCH_UNIX_SECONDS as u64)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(now.millis().saturating_mul(1_000_000))
+                .saturating_add(*seq);
+            // `{name}.{nanos:x}`, without the formatting machinery (this runs for every event).
+            let mut name = String::with_capacity(involved_name.len() + 17);
+            name.push_str(involved_name);
+            name.push('.');
+            push_hex(&mut name, nanos);
+            name
+        }) else {
+            return;
+        };
         let namespace = if rec.involved.namespace.is_empty() {
             "default".to_string()
         } else {
             rec.involved.namespace.clone()
         };
-        // `{name}.{nanos:x}`, without the formatting machinery (this runs for every event).
-        let mut name = String::with_capacity(rec.involved.name.len() + 17);
-        name.push_str(&rec.involved.name);
-        name.push('.');
-        push_hex(&mut name, nanos);
         let key = ObjectKey {
             kind: Kind::Event,
             namespace,
-            name,
+            name: c.name,
         };
+        let ts = now.to_k8s();
+        if let Some(Object::Event(ev)) = self.store.get(&key) {
+            let mut ev = ev.clone();
+            ev.count = Some(c.count);
+            ev.message = Some(c.message);
+            ev.last_timestamp = Some(ts);
+            self.store.put(Object::Event(ev));
+            return;
+        }
+        let source = std::mem::take(&mut rec.source);
         let ev = Event {
             metadata: ObjectMeta {
                 name: Some(key.name.clone()),
                 namespace: Some(key.namespace.clone()),
                 uid: Some(self.rng.uuid()),
-                creation_timestamp: Some(now.clone()),
+                creation_timestamp: Some(ts.clone()),
                 ..Default::default()
             },
             involved_object: ObjectReference {
                 api_version: Some(rec.involved.kind.api_version()),
                 kind: Some(rec.involved.kind.as_str().to_string()),
-                name: Some(rec.involved.name.clone()),
+                name: Some(rec.involved.name),
                 namespace: if rec.involved.namespace.is_empty() {
                     None
                 } else {
-                    Some(rec.involved.namespace.clone())
+                    Some(rec.involved.namespace)
                 },
-                uid: Some(agg_key.0.clone()),
+                uid: Some(rec.involved_uid),
                 field_path: rec.field_path.take(),
                 resource_version: None,
             },
-            reason: Some(agg_key.1.clone()),
-            message: Some(agg_key.2.clone()),
+            reason: Some(rec.reason),
+            message: Some(c.message),
             source: Some(EventSource {
-                component: Some(agg_key.3.clone()),
+                component: Some(source.clone()),
                 host: rec.host.clone(),
             }),
-            first_timestamp: Some(now.clone()),
-            last_timestamp: Some(now),
-            count: Some(1),
+            first_timestamp: Some(c.first.to_k8s()),
+            last_timestamp: Some(ts),
+            count: Some(c.count),
             type_: Some(rec.type_.as_str().to_string()),
-            reporting_component: Some(agg_key.3.clone()),
+            reporting_component: Some(source),
             reporting_instance: Some(rec.host.take().unwrap_or_default()),
             ..Default::default()
         };
-        self.store.put_at(key.clone(), Object::Event(ev));
-        self.event_index.insert(agg_key, key);
+        self.store.put_at(key, Object::Event(ev));
     }
 
     // ---------------------------------------------------------------------------------------

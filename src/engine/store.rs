@@ -67,7 +67,7 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
         self.0.get(k)
     }
 
-    fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
+    pub(crate) fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {

@@ -659,13 +659,6 @@ fn event_cache_updates_incrementally_like_a_fresh_build() {
 #[test]
 fn workload_rows_list_the_newest_events_and_count_the_older() {
     let mut s = crate::kubectl::Session::new(7);
-    for i in 0..(EVENTS_PER_WORKLOAD + 5) {
-        s.run(
-            &format!("sim node add n{i:02}"),
-            None,
-            &crate::kubectl::NoFiles,
-        );
-    }
     s.run(
         "kubectl apply -f -",
         Some(
@@ -673,6 +666,18 @@ fn workload_rows_list_the_newest_events_and_count_the_older() {
         ),
         &crate::kubectl::NoFiles,
     );
+    // Nine nodes at a time, 11 minutes apart: the event recorder combines similar events
+    // only from the tenth within 10 minutes, so each pod gets its own SuccessfulCreate.
+    for i in 0..(EVENTS_PER_WORKLOAD + 5) {
+        if i % 9 == 0 {
+            s.run("sim advance 11m", None, &crate::kubectl::NoFiles);
+        }
+        s.run(
+            &format!("sim node add n{i:02}"),
+            None,
+            &crate::kubectl::NoFiles,
+        );
+    }
     s.run("sim advance 10s", None, &crate::kubectl::NoFiles);
     let (store, now) = (s.cluster.store(), s.cluster.now());
     let all: Vec<EventRow> = events_vm(store, now, "daemonset/everywhere")

@@ -62,6 +62,13 @@ pub struct Config {
     pub pod_gc_quarantine_ms: Millis,
     /// How long events are kept.
     pub event_ttl_ms: Millis,
+    /// kube-controller-manager's `--terminated-pod-gc-threshold`: PodGC deletes the oldest
+    /// finished pods beyond this many (0 turns it off).
+    pub terminated_pod_gc_threshold: usize,
+    /// The most pods the simulated API server holds; creating one more is refused. Not a
+    /// Kubernetes setting: it keeps a runaway workload (a Job with `parallelism: 2147483647`)
+    /// from exhausting the page's memory. Real clusters are tested up to 150,000 pods.
+    pub max_pods: usize,
 }
 
 impl Default for Config {
@@ -73,6 +80,8 @@ impl Default for Config {
             node_monitor_grace_ms: 50_000,
             pod_gc_quarantine_ms: 40_000,
             event_ttl_ms: 3_600_000,
+            terminated_pod_gc_threshold: 12_500,
+            max_pods: 30_000,
         }
     }
 }
@@ -279,6 +288,14 @@ impl Cluster {
                 }
                 obj.meta_mut().name = Some(name);
             }
+        }
+        if kind == Kind::Pod && self.store.count(Kind::Pod) >= self.config.max_pods {
+            return Err(ApiError::forbidden(format!(
+                "pods \"{}\" is forbidden: kubeplay's simulated cluster holds at most {} pods; \
+                 delete some, or lower the workload's parallelism",
+                obj.name(),
+                self.config.max_pods
+            )));
         }
         default_object(&mut obj);
         let m = obj.meta();

@@ -9,7 +9,11 @@
 //! - a terminating namespace has its content deleted, then goes;
 //! - pods bound to a node that no longer exists are marked Failed (`DisruptionTarget`,
 //!   `DeletionByPodGC`) and force-deleted after a 40 s quarantine; terminating pods that were never
-//!   scheduled are removed; events older than the event TTL are dropped.
+//!   scheduled are removed; events older than the event TTL are dropped;
+//! - PodGC's `gcTerminated`: once more than `--terminated-pod-gc-threshold` (12,500) pods have
+//!   finished (Succeeded or Failed), the oldest beyond it are deleted (evicted ones first, then by
+//!   creation time and name), checked every 20 s (`gcCheckPeriod`). Job pods still carrying the
+//!   job-tracking finalizer stay until the Job controller has counted them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,7 +31,13 @@ pub struct GarbageCollector {
     orphaned_since: BTreeMap<String, SimTime>,
     /// The store's Node revision at the last pass: when nodes changed, PodGC looks at every pod.
     node_revision: u64,
+    /// When PodGC next counts the terminated pods (only while there are more pods than the
+    /// threshold).
+    next_terminated_check: SimTime,
 }
+
+/// PodGC's `gcCheckPeriod`.
+const GC_CHECK_PERIOD_MS: u64 = 20_000;
 
 fn has_finalizer(obj: &Object, f: &str) -> bool {
     obj.meta()
@@ -229,6 +239,7 @@ impl GarbageCollector {
             }
         }
         self.orphaned_since.retain(|uid, _| seen.contains(uid));
+        self.gc_terminated(store, config, now, &mut out);
         // Event TTL: expired events go whenever the collector runs; they never wake it.
         if let Some(cutoff) = now.millis().checked_sub(config.event_ttl_ms) {
             let expired: BTreeSet<&ObjectKey> = store.events_before(SimTime(cutoff)).collect();
@@ -240,5 +251,144 @@ impl GarbageCollector {
             }
         }
         out
+    }
+
+    /// `gcTerminated`: deletes the oldest finished pods beyond the threshold. Counting needs a
+    /// walk over every pod, so it runs only when there are more pods than the threshold, and at
+    /// most every `gcCheckPeriod`.
+    fn gc_terminated(&mut self, store: &Store, config: &Config, now: SimTime, out: &mut Outcome) {
+        let threshold = config.terminated_pod_gc_threshold;
+        if threshold == 0 || store.count(Kind::Pod) <= threshold {
+            return;
+        }
+        if now < self.next_terminated_check {
+            out.requeue_at(self.next_terminated_check);
+            return;
+        }
+        self.next_terminated_check = now.plus(GC_CHECK_PERIOD_MS);
+        out.requeue_at(self.next_terminated_check);
+        let mut terminated: Vec<&k8s_openapi::api::core::v1::Pod> = store
+            .pods()
+            .filter(|p| {
+                matches!(
+                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                    Some("Succeeded" | "Failed")
+                )
+            })
+            .collect();
+        let Some(excess) = terminated.len().checked_sub(threshold).filter(|n| *n > 0) else {
+            return;
+        };
+        // byEvictionAndCreationTimestamp.
+        let evicted = |p: &k8s_openapi::api::core::v1::Pod| {
+            p.status.as_ref().is_some_and(|s| {
+                s.phase.as_deref() == Some("Failed") && s.reason.as_deref() == Some("Evicted")
+            })
+        };
+        let key = |p: &k8s_openapi::api::core::v1::Pod| {
+            (
+                !evicted(p),
+                p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                p.metadata.name.clone().unwrap_or_default(),
+                p.metadata.namespace.clone().unwrap_or_default(),
+            )
+        };
+        terminated.sort_by_cached_key(|p| key(p));
+        for p in terminated.into_iter().take(excess) {
+            if p.metadata.deletion_timestamp.is_some() {
+                continue;
+            }
+            out.push(Action::Delete {
+                key: ObjectKey::new(
+                    Kind::Pod,
+                    p.metadata.namespace.as_deref().unwrap_or_default(),
+                    p.metadata.name.as_deref().unwrap_or_default(),
+                ),
+                options: DeleteOptions {
+                    grace_period_seconds: Some(0),
+                    uid_precondition: p.metadata.uid.clone(),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::{NoFiles, Session};
+
+    fn run(s: &mut Session, line: &str, stdin: Option<&str>) -> String {
+        let out = s.run(line, stdin, &NoFiles);
+        assert!(out.ok, "{line}: {}", out.stderr);
+        out.stdout
+    }
+
+    fn pod(name: &str, command: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  restartPolicy: Never\n  containers: [{{name: c, image: busybox, command: [sh, -c, '{command}']}}]\n"
+        )
+    }
+
+    /// `TestGCTerminated` (pkg/controller/podgc): above the threshold the oldest finished pods
+    /// go, running ones never; a threshold of 0 turns it off.
+    #[test]
+    fn test_gc_terminated() {
+        for (threshold, left) in [(1, "p2 p3\n"), (2, "p1 p2 p3\n"), (0, "p1 p2 p3\n")] {
+            let mut s = Session::new(1);
+            s.cluster.config_mut().terminated_pod_gc_threshold = threshold;
+            run(&mut s, "sim node add n1", None);
+            run(&mut s, "apply -f -", Some(&pod("p1", "exit 1")));
+            run(&mut s, "sim advance 1s", None);
+            run(&mut s, "apply -f -", Some(&pod("p2", "true")));
+            run(&mut s, "apply -f -", Some(&pod("p3", "sleep 3600")));
+            run(&mut s, "sim advance 30s", None);
+            let names = run(
+                &mut s,
+                "get pods -o jsonpath='{.items[*].metadata.name}{\"\\n\"}'",
+                None,
+            );
+            assert_eq!(names, left, "threshold {threshold}");
+        }
+    }
+
+    /// A Job's finished pods are deleted only once the Job controller has counted them (their
+    /// finalizer holds them), so the Job still completes with every success counted.
+    #[test]
+    fn gc_terminated_keeps_job_counts() {
+        let mut s = Session::new(1);
+        s.cluster.config_mut().terminated_pod_gc_threshold = 2;
+        run(&mut s, "sim node add n1", None);
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: many}\nspec:\n  completions: 6\n  parallelism: 3\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: w, image: busybox, command: [sleep, '1']}]\n";
+        run(&mut s, "apply -f -", Some(job));
+        run(&mut s, "sim advance 2m", None);
+        let status = run(
+            &mut s,
+            "get job many -o jsonpath='{.status.succeeded}/{.status.conditions[-1:].type}'",
+            None,
+        );
+        assert_eq!(status, "6/Complete");
+        let pods = run(&mut s, "get pods --no-headers", None);
+        assert_eq!(pods.lines().count(), 2, "{pods}");
+    }
+
+    /// A runaway workload stops at `max_pods`: the API server refuses the next pod.
+    #[test]
+    fn pod_cap_refuses_pods_beyond_max_pods() {
+        let mut s = Session::new(1);
+        s.cluster.config_mut().max_pods = 20;
+        run(&mut s, "sim node add n1", None);
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: wq}\nspec:\n  parallelism: 2147483647\n  template:\n    spec:\n      restartPolicy: OnFailure\n      containers: [{name: w, image: busybox, command: [sleep, '8']}]\n";
+        run(&mut s, "apply -f -", Some(job));
+        run(&mut s, "sim advance 30s", None);
+        assert_eq!(
+            run(&mut s, "get pods --no-headers", None).lines().count(),
+            20
+        );
+        let out = s.run("run one --image=busybox", None, &NoFiles);
+        assert_eq!(
+            out.stderr,
+            "Error from server (Forbidden): pods \"one\" is forbidden: kubeplay's simulated cluster holds at most 20 pods; delete some, or lower the workload's parallelism\n"
+        );
     }
 }

@@ -25,6 +25,8 @@ use super::indexed::{first_pending_indexes, OrderedIntervals};
 use super::*;
 use crate::engine::api::job as api_job;
 
+mod upstream_utils;
+
 const NS: &str = "default";
 
 fn t(secs: u64) -> SimTime {
@@ -2924,8 +2926,12 @@ fn mypods(job: &Job, f: Vec<Box<dyn Fn(PodB) -> PodB>>) -> Vec<Pod> {
 }
 
 fn check_status(c: StatusCase) {
+    check_status_at(c, t(100));
+}
+
+fn check_status_at(c: StatusCase, now: SimTime) {
     let store = store_with(&c.job, &c.pods);
-    let res = sync_job(&c.job, &store, BackoffRecord::default(), t(100));
+    let res = sync_job(&c.job, &store, BackoffRecord::default(), now);
     let name = c.name;
     let job_after = res
         .outcome

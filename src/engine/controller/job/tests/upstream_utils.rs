@@ -190,13 +190,14 @@ fn test_new_backoff_record_upstream() {
         failures_after_last_success: n,
         last_failure_time: last,
     };
-    let cases: Vec<(
-        &str,
+    type Case = (
+        &'static str,
         BackoffRecord,
         Vec<SimTime>,
         Vec<SimTime>,
         BackoffRecord,
-    )> = vec![
+    );
+    let cases: Vec<Case> = vec![
         (
             "Empty backoff store and one new failure",
             rec(0, None),
@@ -1802,4 +1803,206 @@ fn test_job_backoff_on_restart_policy_never() {
         pods.extend(super::pods(&j, "a", active, |b| b.phase(phase)));
         check_status_at(status_case(name, j, pods, want), t(10_000));
     }
+}
+
+/// `TestTrackJobStatusAndRemoveFinalizers`, read through a whole sync: upstream checks each of
+/// the two status writes of the finalizer protocol (record uncounted, then count); here they are
+/// one, so the cases whose outcome does not hang on an injected `finishedCondition` are checked
+/// on the status the sync ends with.
+#[test]
+fn test_track_job_status_and_remove_finalizers_final_state() {
+    struct C {
+        name: &'static str,
+        job: Job,
+        pods: Vec<Pod>,
+        succeeded: i32,
+        failed: i32,
+        completed_indexes: &'static str,
+        uncounted_failed: Vec<&'static str>,
+    }
+    let p = |uid: &str, phase: &str, fin: bool, ix: Option<&str>| {
+        let j = job("foobar").build();
+        let mut b = pod(&j, uid).phase(phase);
+        b.0.metadata.uid = Some(uid.into());
+        if !fin {
+            b.0.metadata.finalizers = None;
+        }
+        if let Some(ix) = ix {
+            b = b.index(ix);
+        }
+        b.build()
+    };
+    let indexed = |completions: i32, parallelism: i32, st: JobStatus| {
+        let mut j = job("foobar")
+            .indexed()
+            .completions(completions)
+            .parallelism(parallelism)
+            .build();
+        j.status = Some(JobStatus {
+            start_time: Some(t(0).to_k8s()),
+            ..st
+        });
+        j
+    };
+    let cases = vec![
+        C {
+            name: "indexed job prev successful pods outside current completions index range with no new succeeded pods",
+            job: indexed(2, 2, JobStatus {
+                active: Some(2),
+                succeeded: Some(1),
+                completed_indexes: Some("3".into()),
+                ..Default::default()
+            }),
+            pods: vec![
+                p("r0", "Running", true, Some("0")),
+                p("r1", "Running", true, Some("1")),
+            ],
+            succeeded: 0,
+            failed: 0,
+            completed_indexes: "",
+            uncounted_failed: vec![],
+        },
+        C {
+            name: "indexed job prev successful pods outside current completions index range with new succeeded pods in range",
+            job: indexed(2, 2, JobStatus {
+                active: Some(2),
+                succeeded: Some(1),
+                completed_indexes: Some("3".into()),
+                ..Default::default()
+            }),
+            pods: vec![
+                p("r0", "Running", true, Some("0")),
+                p("s1", "Succeeded", true, Some("1")),
+            ],
+            succeeded: 1,
+            failed: 0,
+            completed_indexes: "1",
+            uncounted_failed: vec![],
+        },
+        C {
+            name: "indexed job past and new pods",
+            job: indexed(7, 1, JobStatus {
+                failed: Some(2),
+                succeeded: Some(5),
+                completed_indexes: Some("0-2,4,6,7".into()),
+                ..Default::default()
+            }),
+            pods: vec![
+                p("s0", "Succeeded", false, Some("0")),
+                p("f1", "Failed", false, Some("1")),
+                p("s1", "Succeeded", true, Some("1")),
+                p("s3", "Succeeded", true, Some("3")),
+                p("a", "Failed", true, Some("2")),
+                p("b", "Failed", true, Some("5")),
+            ],
+            succeeded: 6,
+            failed: 4,
+            completed_indexes: "0-4,6",
+            uncounted_failed: vec![],
+        },
+        C {
+            name: "too many indexed finished",
+            job: indexed(501, 1, JobStatus::default()),
+            pods: (0..501)
+                .map(|i| p(&format!("{i:03}"), "Succeeded", true, Some(&i.to_string())))
+                .collect(),
+            // Upstream's table seeds `succeededIndexes` from the status alone and gets 500 /
+            // "0-499". A whole syncJob seeds it from calculateSucceededIndexes, which already
+            // holds every succeeded pod's index: the status says 501 while only 500 finalizers
+            // go (the last pod's stays until the next sync).
+            succeeded: 501,
+            failed: 0,
+            completed_indexes: "0-500",
+            uncounted_failed: vec![],
+        },
+        C {
+            name: "too many finished",
+            job: {
+                let mut j = job("foobar").build();
+                j.status = Some(JobStatus {
+                    start_time: Some(t(0).to_k8s()),
+                    uncounted_terminated_pods: Some(UncountedTerminatedPods {
+                        succeeded: None,
+                        failed: Some(vec!["a".into(), "b".into()]),
+                    }),
+                    ..Default::default()
+                });
+                j
+            },
+            pods: {
+                let mut ps: Vec<Pod> = (0..500)
+                    .map(|i| p(&format!("{i:03}"), "Succeeded", true, None))
+                    .collect();
+                ps.push(p("b", "Failed", true, None));
+                ps
+            },
+            succeeded: 499,
+            failed: 1,
+            completed_indexes: "",
+            uncounted_failed: vec!["b"],
+        },
+        C {
+            name: "pod flips from failed to succeeded",
+            job: {
+                let mut j = job("foobar").completions(2).parallelism(2).build();
+                j.status = Some(JobStatus {
+                    start_time: Some(t(0).to_k8s()),
+                    uncounted_terminated_pods: Some(UncountedTerminatedPods {
+                        succeeded: None,
+                        failed: Some(vec!["a".into(), "b".into()]),
+                    }),
+                    ..Default::default()
+                });
+                j
+            },
+            pods: vec![
+                p("a", "Failed", true, None),
+                p("b", "Succeeded", true, None),
+            ],
+            succeeded: 0,
+            failed: 2,
+            completed_indexes: "",
+            uncounted_failed: vec![],
+        },
+    ];
+    for c in cases {
+        let name = c.name;
+        let store = store_with(&c.job, &c.pods);
+        let res = sync_job(&c.job, &store, BackoffRecord::default(), t(100));
+        let after = res
+            .outcome
+            .actions
+            .iter()
+            .rev()
+            .find_map(|a| match a {
+                Action::Update(Object::Job(j)) => Some(j.clone()),
+                _ => None,
+            })
+            .unwrap_or(c.job);
+        let st = after.status.unwrap_or_default();
+        assert_eq!(st.succeeded.unwrap_or(0), c.succeeded, "{name}: succeeded");
+        assert_eq!(st.failed.unwrap_or(0), c.failed, "{name}: failed");
+        assert_eq!(
+            st.completed_indexes.as_deref().unwrap_or_default(),
+            c.completed_indexes,
+            "{name}: completedIndexes"
+        );
+        let unc_failed: Vec<&str> = st
+            .uncounted_terminated_pods
+            .as_ref()
+            .and_then(|u| u.failed.as_ref())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(unc_failed, c.uncounted_failed, "{name}: uncounted failed");
+    }
+}
+
+/// `TestSyncJobDeleted`: a Job gone from the store is not synced; nothing is created or deleted.
+#[test]
+fn test_sync_job_deleted() {
+    let mut jc = JobController::default();
+    let out = jc.sync(&Store::new(), t(100));
+    assert!(out.actions.is_empty(), "{:?}", out.actions);
 }

@@ -1321,22 +1321,14 @@ fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
             ctx.completions(),
         );
         if has_backoff_limit_per_index(&ctx.job) {
-            // `getPodCreationInfoForIndependentIndexes`.
-            let mut now_ready = Vec::new();
-            let mut min_remaining: Option<u64> = None;
-            for ix in indexes_to_add {
-                let remaining = backoff::remaining_per_index(now, ctx.delayed_per_index.get(&ix));
-                if remaining == 0 {
-                    now_ready.push(ix);
-                } else if min_remaining.is_none_or(|m| remaining < m) {
-                    min_remaining = Some(remaining);
-                }
-            }
-            if now_ready.is_empty() {
-                if let Some(m) = min_remaining {
-                    ctx.requeue_at(now.plus(m));
-                    return 0;
-                }
+            let (now_ready, remaining) = pod_creation_info_for_independent_indexes(
+                now,
+                &indexes_to_add,
+                &ctx.delayed_per_index,
+            );
+            if now_ready.is_empty() && remaining > 0 {
+                ctx.requeue_at(now.plus(remaining));
+                return 0;
             }
             indexes_to_add = now_ready;
         }
@@ -1398,6 +1390,29 @@ fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
             .push(pod_from_template(&ctx.job, t, &ns, generate_name));
     }
     active
+}
+
+/// `getPodCreationInfoForIndependentIndexes`: the indexes whose back-off (from the failed pod
+/// awaiting replacement) is over, or, when none is, the shortest remaining back-off.
+fn pod_creation_info_for_independent_indexes(
+    now: SimTime,
+    indexes_to_add: &[i32],
+    delayed_per_index: &BTreeMap<i32, Pod>,
+) -> (Vec<i32>, u64) {
+    let mut now_ready = Vec::new();
+    let mut min_remaining: Option<u64> = None;
+    for &ix in indexes_to_add {
+        let remaining = backoff::remaining_per_index(now, delayed_per_index.get(&ix));
+        if remaining == 0 {
+            now_ready.push(ix);
+        } else if min_remaining.is_none_or(|m| remaining < m) {
+            min_remaining = Some(remaining);
+        }
+    }
+    if !now_ready.is_empty() {
+        return (now_ready, 0);
+    }
+    (now_ready, min_remaining.unwrap_or(0))
 }
 
 /// `controller.GetPodFromTemplate` with the Job's controller reference.

@@ -5,11 +5,11 @@
 //! Simplification: records are keyed by the Job's uid rather than its `namespace/name` key, so a
 //! Job deleted and re-created under the same name starts fresh even between two syncs.
 
-use std::cmp::Ordering;
-
 use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
 
@@ -76,16 +76,35 @@ fn by_finished_time(a: &Pod, b: &Pod) -> Ordering {
         .then_with(|| pod_name(a).cmp(pod_name(b)))
 }
 
-/// `getRemainingTimeForFailuresCount`.
+/// `getRemainingTimeForFailuresCount` with the controller's default (10s) and maximum (10m)
+/// back-off.
 pub fn remaining_for_failures(now: SimTime, failures: i32, last: Option<SimTime>) -> Millis {
+    remaining_for_failures_with(
+        now,
+        DEFAULT_JOB_POD_FAILURE_BACKOFF,
+        MAX_JOB_POD_FAILURE_BACKOFF,
+        failures,
+        last,
+    )
+}
+
+/// `getRemainingTimeForFailuresCount`: `default × 2^(failures−1)`, capped at `max`, minus the
+/// time since the last failure.
+pub fn remaining_for_failures_with(
+    now: SimTime,
+    default: Millis,
+    max: Millis,
+    failures: i32,
+    last: Option<SimTime>,
+) -> Millis {
     if failures <= 0 {
         return 0;
     }
-    let mut delay = DEFAULT_JOB_POD_FAILURE_BACKOFF;
+    let mut delay = default;
     for _ in 1..failures {
         delay = delay.saturating_mul(2);
-        if delay >= MAX_JOB_POD_FAILURE_BACKOFF {
-            delay = MAX_JOB_POD_FAILURE_BACKOFF;
+        if delay >= max {
+            delay = max;
             break;
         }
     }
@@ -95,11 +114,26 @@ pub fn remaining_for_failures(now: SimTime, failures: i32, last: Option<SimTime>
 
 /// `getRemainingTimePerIndex`: the back-off of one index, from its newest failed pod.
 pub fn remaining_per_index(now: SimTime, last_failed: Option<&Pod>) -> Millis {
+    remaining_per_index_with(
+        now,
+        DEFAULT_JOB_POD_FAILURE_BACKOFF,
+        MAX_JOB_POD_FAILURE_BACKOFF,
+        last_failed,
+    )
+}
+
+/// `getRemainingTimePerIndex` with explicit default and maximum back-off.
+pub fn remaining_per_index_with(
+    now: SimTime,
+    default: Millis,
+    max: Millis,
+    last_failed: Option<&Pod>,
+) -> Millis {
     let Some(p) = last_failed else {
         return 0;
     };
     let failures = super::indexed::index_absolute_failure_count(p) + 1;
-    remaining_for_failures(now, failures, Some(finished_time(p)))
+    remaining_for_failures_with(now, default, max, failures, Some(finished_time(p)))
 }
 
 /// `getFinishedTime`: the newest container `finishedAt` if every container terminated; else the
@@ -123,10 +157,45 @@ pub fn finished_time(p: &Pod) -> SimTime {
     super::creation_time(p)
 }
 
+/// `getFinishTimeFromContainers`: the newest `finishedAt` of the containers and of the sidecars
+/// (init containers with `restartPolicy: Always`, which stop after the regular containers).
+/// As upstream, a container that has not terminated voids what came before it, and the sidecars
+/// are then looked at on their own.
 fn finish_time_from_containers(p: &Pod) -> Option<SimTime> {
-    let statuses = p.status.as_ref()?.container_statuses.as_ref()?;
-    let mut latest: Option<SimTime> = None;
-    for cs in statuses {
+    let status = p.status.as_ref()?;
+    let latest = latest_finish_time(
+        None,
+        status.container_statuses.as_deref().unwrap_or_default(),
+        |_| true,
+    );
+    let sidecars: BTreeSet<&str> = p
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+        .map(|c| c.name.as_str())
+        .collect();
+    latest_finish_time(
+        latest,
+        status
+            .init_container_statuses
+            .as_deref()
+            .unwrap_or_default(),
+        |cs| sidecars.contains(cs.name.as_str()),
+    )
+}
+
+/// `latestFinishTime`: the newest `finishedAt` of the checked statuses, starting from `prev`;
+/// nothing if one of them has not terminated (or has no finish time).
+fn latest_finish_time(
+    prev: Option<SimTime>,
+    statuses: &[ContainerStatus],
+    check: impl Fn(&ContainerStatus) -> bool,
+) -> Option<SimTime> {
+    let mut latest = prev;
+    for cs in statuses.iter().filter(|cs| check(cs)) {
         let t = cs
             .state
             .as_ref()?

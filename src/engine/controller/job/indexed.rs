@@ -230,7 +230,7 @@ pub fn calculate_failed_indexes(job: &Job, pods: &[&Pod]) -> OrderedIntervals {
 }
 
 /// `isIndexFailed`.
-fn is_index_failed(job: &Job, pod: &Pod) -> bool {
+pub(crate) fn is_index_failed(job: &Job, pod: &Pod) -> bool {
     let spec = spec_of(job);
     let mut counted = false;
     if is_pod_failed(pod, job) {

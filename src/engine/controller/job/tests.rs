@@ -25,6 +25,8 @@ use super::indexed::{first_pending_indexes, OrderedIntervals};
 use super::*;
 use crate::engine::api::job as api_job;
 
+mod upstream_utils;
+
 const NS: &str = "default";
 
 fn t(secs: u64) -> SimTime {
@@ -518,6 +520,29 @@ fn check(c: Case) {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(conds, want_conds, "{name}: conditions");
+    // Upstream compares whole conditions: each reason the controller sets has its message.
+    for cond in st.conditions.iter().flatten() {
+        let want_message = match cond.reason.as_deref().unwrap_or_default() {
+            "BackoffLimitExceeded" => Some("Job has reached the specified backoff limit"),
+            "DeadlineExceeded" => Some("Job was active longer than specified deadline"),
+            "CompletionsReached" => Some("Reached expected number of succeeded pods"),
+            "JobSuspended" => Some("Job suspended"),
+            "JobResumed" => Some("Job resumed"),
+            "MaxFailedIndexesExceeded" => {
+                Some("Job has exceeded the specified maximal number of failed indexes")
+            }
+            "FailedIndexes" => Some("Job has failed indexes"),
+            _ => None,
+        };
+        if let Some(m) = want_message {
+            assert_eq!(
+                cond.message.as_deref(),
+                Some(m),
+                "{name}: message of {}",
+                cond.type_
+            );
+        }
+    }
     if !c.want.condition_status.is_empty() {
         let status: Vec<&str> = st
             .conditions
@@ -1317,6 +1342,77 @@ fn test_controller_sync_job() {
             let ps = pods(&job, "a", 2, running);
             case(
                 "suspending a deleted job",
+                job,
+                ps,
+                Want {
+                    active: 2,
+                    pod_patches: 2,
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            // Upstream's gate-on twin of "indexed job failed" (whose gate-off value is a
+            // terminal Failed at once).
+            let job = job("foobar")
+                .parallelism(2)
+                .completions(3)
+                .indexed()
+                .backoff_limit(0)
+                .build();
+            let ps = vec![
+                pod(&job, "i0").index("0").succeeded(t(10)).build(),
+                pod(&job, "i1").index("1").failed(t(10)).build(),
+                pod(&job, "i2").index("2").build(),
+            ];
+            case(
+                "backoff limit exceeded; JobManagedBy enabled",
+                job,
+                ps,
+                Want {
+                    succeeded: 1,
+                    failed: 2,
+                    completed_indexes: "0",
+                    conditions: vec![("FailureTarget", "BackoffLimitExceeded")],
+                    pod_patches: 3,
+                    deletions: 1,
+                    terminating: 1,
+                    ..w()
+                },
+            )
+        },
+        {
+            // Created suspended: no startTime is set.
+            let job = job("foobar")
+                .parallelism(2)
+                .completions(4)
+                .suspend(true)
+                .build();
+            let ps = pods(&job, "a", 2, running);
+            case(
+                "suspending a job with satisfied expectations; PodReplacementPolicy enabled",
+                job,
+                ps,
+                Want {
+                    deletions: 2,
+                    terminating: 2,
+                    pod_patches: 2,
+                    conditions: vec![("Suspended", "JobSuspended")],
+                    events: vec!["Suspended"],
+                    ..Default::default()
+                },
+            )
+        },
+        {
+            let job = job("foobar")
+                .parallelism(2)
+                .completions(4)
+                .suspend(true)
+                .deleting()
+                .build();
+            let ps = pods(&job, "a", 2, running);
+            case(
+                "suspending a deleted job; PodReplacementPolicy enabled",
                 job,
                 ps,
                 Want {
@@ -2924,8 +3020,12 @@ fn mypods(job: &Job, f: Vec<Box<dyn Fn(PodB) -> PodB>>) -> Vec<Pod> {
 }
 
 fn check_status(c: StatusCase) {
+    check_status_at(c, t(100));
+}
+
+fn check_status_at(c: StatusCase, now: SimTime) {
     let store = store_with(&c.job, &c.pods);
-    let res = sync_job(&c.job, &store, BackoffRecord::default(), t(100));
+    let res = sync_job(&c.job, &store, BackoffRecord::default(), now);
     let name = c.name;
     let job_after = res
         .outcome

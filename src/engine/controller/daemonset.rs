@@ -300,15 +300,15 @@ impl DaemonSetController {
         // manage
         let mut plan = self.manage(&view, now, out);
         self.gate_creates(&view, &mut plan, now, out);
-        self.sync_nodes(&view, &plan, out);
+        let mut created = self.sync_nodes(&view, &plan, out);
         if view.strategy() == UpdateStrategy::RollingUpdate {
             // The rolling update sees manage's deletions, as with an instant informer.
             view.deleting = plan.delete.iter().cloned().collect();
             let plan = update::rolling_update(&view);
-            self.sync_nodes(&view, &plan, out);
+            created.extend(self.sync_nodes(&view, &plan, out));
         }
         update::cleanup_history(&view, &history, out);
-        update_daemon_set_status(&view, out);
+        update_daemon_set_status(&view, &created, out);
     }
 
     /// `manage` + `podsShouldBeOnNode` for every node, plus unscheduled pods whose node is gone.
@@ -469,7 +469,13 @@ impl DaemonSetController {
 
     /// `syncNodes`: deletes and creates, each capped at [`BURST_REPLICAS`]; creates go out in
     /// slow-start batches (all of which are issued: failures show only on the next sync).
-    fn sync_nodes(&mut self, view: &DaemonSetView<'_>, plan: &NodePlan, out: &mut Outcome) {
+    /// Returns the nodes a pod was created for.
+    fn sync_nodes(
+        &mut self,
+        view: &DaemonSetView<'_>,
+        plan: &NodePlan,
+        out: &mut Outcome,
+    ) -> BTreeSet<String> {
         let creates: Vec<&String> = plan.create.iter().take(BURST_REPLICAS).collect();
         if !creates.is_empty() {
             let template =
@@ -499,6 +505,7 @@ impl DaemonSetController {
                 &format!("Deleted pod: {name}"),
             ));
         }
+        creates.into_iter().cloned().collect()
     }
 }
 
@@ -1068,9 +1075,9 @@ pub struct StatusCounts {
     pub number_misscheduled: i32,
     /// Desired nodes whose oldest daemon pod is Ready.
     pub number_ready: i32,
-    /// Desired nodes whose oldest daemon pod is available.
-    pub updated_number_scheduled: i32,
     /// Desired nodes whose oldest daemon pod is updated.
+    pub updated_number_scheduled: i32,
+    /// Desired nodes whose oldest daemon pod is available.
     pub number_available: i32,
     /// `desired − available`.
     pub number_unavailable: i32,
@@ -1078,12 +1085,33 @@ pub struct StatusCounts {
 
 /// Counts status over the view (pure).
 pub fn compute_status(view: &DaemonSetView<'_>) -> StatusCounts {
+    compute_status_after_creates(view, &BTreeSet::new())
+}
+
+/// [`compute_status`] once the pods this sync created for the nodes in `created` exist.
+/// Upstream computes status after `manage` from the pod informer, which in its unit tests'
+/// fake pod control already holds the new pods (`TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods`
+/// expects `currentNumberScheduled` 5 after one sync over 5 nodes). A new pod is unscheduled
+/// (node affinity only) and the newest, so it only counts on a node that had no daemon pod: as
+/// scheduled, updated (it carries the current hash or template generation), not ready.
+/// Pods this sync deletes still count: they keep running until they terminate.
+pub fn compute_status_after_creates(
+    view: &DaemonSetView<'_>,
+    created: &BTreeSet<String>,
+) -> StatusCounts {
     let mut s = StatusCounts::default();
+    let new_pod_updated = !view.hash.is_empty() || view.template_generation.is_some();
     for entry in &view.nodes {
         let pods = view.pods_of(entry);
         if entry.placement.should_run {
             s.desired_number_scheduled += 1;
             let Some(pod) = pods.iter().min_by(|a, b| a.oldest_first(b)) else {
+                if created.contains(entry.name()) {
+                    s.current_number_scheduled += 1;
+                    if new_pod_updated {
+                        s.updated_number_scheduled += 1;
+                    }
+                }
                 continue;
             };
             s.current_number_scheduled += 1;
@@ -1112,10 +1140,15 @@ fn nonzero<T: Default + PartialEq>(v: T) -> Option<T> {
     }
 }
 
-/// `updateDaemonSetStatus` + `storeDaemonSetStatus`: writes the counters and observedGeneration
-/// when they changed; asks to be woken when a ready pod becomes available.
-fn update_daemon_set_status(view: &DaemonSetView<'_>, out: &mut Outcome) {
-    let s = compute_status(view);
+/// `updateDaemonSetStatus` + `storeDaemonSetStatus`: writes the counters (counting the pods this
+/// sync created, [`compute_status_after_creates`]) and observedGeneration when they changed; asks
+/// to be woken when a ready pod becomes available.
+fn update_daemon_set_status(
+    view: &DaemonSetView<'_>,
+    created: &BTreeSet<String>,
+    out: &mut Outcome,
+) {
+    let s = compute_status_after_creates(view, created);
     let old = view.ds.status.clone().unwrap_or_default();
     let generation = view.ds.metadata.generation.unwrap_or(0);
     let unchanged = old.desired_number_scheduled == s.desired_number_scheduled

@@ -1,12 +1,14 @@
 //! Table tests named after `pkg/controller/daemon/daemon_controller_test.go` and `update_test.go`.
 //! Every case ends by settling the cluster and asserting that one more sync writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
 use k8s_openapi::api::core::v1::{
     Container, NodeSelectorRequirement, NodeSpec, PodCondition, PodSpec, Taint, Toleration,
 };
+use k8s_openapi::api::core::v1::{NodeCondition, NodeStatus, ResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use proptest::prelude::*;
@@ -64,6 +66,28 @@ impl NodeB {
             });
         self
     }
+    /// Adds a status condition (upstream sets `node.Status.Conditions`).
+    fn condition(mut self, type_: &str, status: &str) -> Self {
+        self.0
+            .status
+            .get_or_insert_with(NodeStatus::default)
+            .conditions
+            .get_or_insert_with(Vec::new)
+            .push(NodeCondition {
+                type_: type_.to_string(),
+                status: status.to_string(),
+                ..Default::default()
+            });
+        self
+    }
+    /// Upstream `allocatableResources(memory, cpu)`: memory, cpu and 100 pods.
+    fn allocatable(mut self, memory: &str, cpu: &str) -> Self {
+        self.0
+            .status
+            .get_or_insert_with(NodeStatus::default)
+            .allocatable = Some(resource_list(memory, cpu));
+        self
+    }
     fn unschedulable(mut self) -> Self {
         self.0
             .spec
@@ -74,6 +98,34 @@ impl NodeB {
             "",
             "NoSchedule",
         )
+    }
+}
+
+/// Upstream `allocatableResources(memory, cpu)`.
+fn resource_list(memory: &str, cpu: &str) -> BTreeMap<String, Quantity> {
+    [("memory", memory), ("cpu", cpu), ("pods", "100")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+        .collect()
+}
+
+/// Upstream `resourcePodSpec(nodeName, memory, cpu)`: one container requesting the resources
+/// (without upstream's `pods: 100`, which the API server rejects in a container's requests).
+fn resource_pod_spec(node_name: &str, memory: &str, cpu: &str) -> PodSpec {
+    let mut requests = resource_list(memory, cpu);
+    requests.remove("pods");
+    PodSpec {
+        node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
+        containers: vec![Container {
+            name: "foo".to_string(),
+            image: Some("foo/bar".to_string()),
+            resources: Some(ResourceRequirements {
+                requests: Some(requests),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        ..Default::default()
     }
 }
 
@@ -129,6 +181,11 @@ impl DsB {
             .template
             .spec
             .get_or_insert_with(Default::default)
+    }
+    /// Replaces the template's pod spec (upstream `ds.Spec.Template.Spec = podSpec`).
+    fn spec(mut self, spec: PodSpec) -> Self {
+        *self.pod_spec() = spec;
+        self
     }
     fn node_selector(mut self, pairs: &[(&str, &str)]) -> Self {
         self.pod_spec().node_selector = Some(map(pairs));
@@ -224,6 +281,27 @@ struct Harness {
     c: Cluster,
     ctrl: DaemonSetController,
     pod_seq: usize,
+    /// The update strategy `add_ds` gives a DaemonSet that sets none (upstream's
+    /// `updateStrategies()` loop); `None` leaves it to API defaulting.
+    strategy: Option<DaemonSetUpdateStrategy>,
+}
+
+/// Upstream `updateStrategies()`: `newOnDeleteStrategy()` and `newRollingUpdateStrategy()`
+/// (maxUnavailable 1).
+fn update_strategies() -> [DaemonSetUpdateStrategy; 2] {
+    [
+        DaemonSetUpdateStrategy {
+            type_: Some("OnDelete".to_string()),
+            rolling_update: None,
+        },
+        DaemonSetUpdateStrategy {
+            type_: Some("RollingUpdate".to_string()),
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::Int(1)),
+                max_surge: None,
+            }),
+        },
+    ]
 }
 
 impl Harness {
@@ -232,6 +310,14 @@ impl Harness {
             c: Cluster::new(7),
             ctrl: DaemonSetController::default(),
             pod_seq: 0,
+            strategy: None,
+        }
+    }
+
+    fn with_strategy(strategy: &DaemonSetUpdateStrategy) -> Self {
+        Harness {
+            strategy: Some(strategy.clone()),
+            ..Harness::new()
         }
     }
 
@@ -256,7 +342,12 @@ impl Harness {
         self.c.apply_action(Action::Update(Object::Node(n)));
     }
 
-    fn add_ds(&mut self, d: DsB) -> DaemonSet {
+    fn add_ds(&mut self, mut d: DsB) -> DaemonSet {
+        if let Some(spec) = d.0.spec.as_mut() {
+            if spec.update_strategy.is_none() {
+                spec.update_strategy = self.strategy.clone();
+            }
+        }
         match self.c.create(Object::DaemonSet(d.0)).unwrap() {
             Object::DaemonSet(d) => d,
             _ => unreachable!(),
@@ -322,6 +413,24 @@ impl Harness {
                 name
             })
             .collect()
+    }
+
+    /// Adds a pod that belongs to no DaemonSet (upstream `podStore.Add(&v1.Pod{Spec: ...})`).
+    fn add_raw_pod(&mut self, labels: &[(&str, &str)], spec: PodSpec) -> String {
+        self.pod_seq += 1;
+        let name = format!("pod-{}", self.pod_seq);
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some("default".to_string()),
+                labels: (!labels.is_empty()).then(|| map(labels)),
+                ..Default::default()
+            },
+            spec: Some(spec),
+            status: None,
+        };
+        self.c.create(Object::Pod(pod)).unwrap();
+        name
     }
 
     fn update_pod(&mut self, name: &str, f: impl FnOnce(&mut Pod)) {
@@ -466,26 +575,35 @@ struct Case {
     want_events: usize,
 }
 
+/// Runs a case once per upstream update strategy, as upstream's `for _, strategy := range
+/// updateStrategies()` loops do.
 fn check(c: &Case) {
-    let mut h = Harness::new();
+    for strategy in update_strategies() {
+        check_with(c, &strategy);
+    }
+}
+
+fn check_with(c: &Case, strategy: &DaemonSetUpdateStrategy) {
+    let mut h = Harness::with_strategy(strategy);
     (c.setup)(&mut h);
     let out = h.sync();
+    let kind = strategy.type_.as_deref().unwrap_or_default();
     assert_eq!(
         created_nodes(&out).len(),
         c.want_creates,
-        "{}: creates",
+        "{} ({kind}): creates",
         c.name
     );
     assert_eq!(
         deleted_pods(&out).len(),
         c.want_deletes,
-        "{}: deletes",
+        "{} ({kind}): deletes",
         c.name
     );
     assert_eq!(
         events(&out).len(),
         c.want_events,
-        "{}: events {:?}",
+        "{} ({kind}): events {:?}",
         c.name,
         events(&out)
     );
@@ -507,10 +625,10 @@ fn check(c: &Case) {
                 })
                 .count();
         if p.should_run {
-            assert_eq!(live, 1, "{}: node {name}", c.name);
+            assert_eq!(live, 1, "{} ({kind}): node {name}", c.name);
         }
         if !p.should_continue_running {
-            assert_eq!(live, 0, "{}: node {name}", c.name);
+            assert_eq!(live, 0, "{} ({kind}): node {name}", c.name);
         }
     }
 }
@@ -734,9 +852,9 @@ fn test_sync_tables() {
             want_events: 0,
         },
         Case {
-            name: "TestTaintedNodeDaemonDoesNotLaunchIntolerantPods",
+            name: "TestTaintedNodeDaemonDoesNotLaunchIntolerantPod",
             setup: |h| {
-                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                h.add_node(node("tainted").taint("dedicated", "user1", "NoSchedule"));
                 h.add_ds(ds("foo"));
             },
             want_creates: 0,
@@ -746,8 +864,9 @@ fn test_sync_tables() {
         Case {
             name: "TestTaintedNodeDaemonLaunchesToleratePod",
             setup: |h| {
-                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
-                h.add_ds(ds("foo").toleration(tol("dedicated", "Equal", "gpu", "NoSchedule")));
+                h.add_node(node("tainted").taint("dedicated", "user1", "NoSchedule"));
+                // Upstream's toleration has no operator (Equal).
+                h.add_ds(ds("foo").toleration(tol("dedicated", "", "user1", "NoSchedule")));
             },
             want_creates: 1,
             want_deletes: 0,
@@ -800,6 +919,17 @@ fn test_sync_tables() {
         },
         Case {
             name: "TestNetworkUnavailableNodeDaemonLaunchesPod",
+            setup: |h| {
+                // Only the condition: the controller looks at taints, not conditions.
+                h.add_node(node("network-unavailable").condition("NetworkUnavailable", "True"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "network-unavailable taint, hostNetwork pod (tolerated)",
             setup: |h| {
                 h.add_node(node("net").taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"));
                 h.add_ds(ds("foo").host_network());
@@ -888,16 +1018,18 @@ fn test_sync_tables() {
             setup: |h| {
                 h.add_nodes(0, 1, &[]);
                 let d = h.add_ds(ds("foo"));
-                // A pending pod aimed (by affinity) at a node that is gone.
-                let names = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                // Bound to a node that does not exist: left alone (the pod GC's business).
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+                // Pending, aimed (by affinity) at a node that does not exist: deleted.
+                let names = h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 1);
                 h.update_pod(&names[0], |p| {
                     let spec = p.spec.get_or_insert_with(Default::default);
                     spec.node_name = None;
                     spec.affinity = Some(replace_daemon_set_pod_node_name_node_affinity(
-                        None, "node-gone",
+                        None, "node-2",
                     ));
                 });
-                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
             },
             want_creates: 0,
             want_deletes: 1,
@@ -914,9 +1046,204 @@ fn test_sync_tables() {
             want_deletes: 0,
             want_events: 0,
         },
+        Case {
+            name: "TestNotReadyNodeDaemonDoesLaunchPod",
+            setup: |h| {
+                h.add_node(node("not-ready").condition("Ready", "False"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNodeDaemonLaunchesToleratePod",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                h.add_ds(ds("foo").toleration(tol("dedicated", "", "user1", "NoSchedule")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSelectorDaemonSetLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(ds("foo").node_selector(SIMPLE_NODE_LABEL));
+            },
+            want_creates: 3,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestInsufficientCapacityNodeDaemonDoesNotUnscheduleRunningPod",
+            setup: |h| {
+                let spec = resource_pod_spec("too-much-mem", "75M", "75m");
+                h.add_node(node("too-much-mem").allocatable("100M", "200m"));
+                // A pod of no DaemonSet already uses the node's memory.
+                h.add_raw_pod(&[], spec.clone());
+                h.add_ds(ds("foo").spec(spec));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestInsufficientCapacityNodeSufficientCapacityWithNodeLabelDaemonLaunchPod",
+            setup: |h| {
+                h.add_node(node("not-enough-resource").allocatable("10M", "20m"));
+                h.add_node(
+                    node("enough-resource")
+                        .labels(SIMPLE_NODE_LABEL)
+                        .allocatable("100M", "200m"),
+                );
+                h.add_ds(
+                    ds("foo")
+                        .spec(resource_pod_spec("", "50M", "75m"))
+                        .node_selector(SIMPLE_NODE_LABEL),
+                );
+            },
+            // No event for the node without resources either.
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestUpdateNode/Node Allocatable changed",
+            setup: |h| {
+                h.add_node(node("node1"));
+                h.add_ds(ds("foo").spec(resource_pod_spec("", "200M", "200m")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDeleteNoDaemonPod/Deleted non-daemon pods to release resources",
+            setup: |h| {
+                h.add_node(
+                    node("node1")
+                        .condition("Ready", "True")
+                        .allocatable("200M", "200m"),
+                );
+                for _ in 0..4 {
+                    h.add_raw_pod(&[], resource_pod_spec("node1", "50M", "50m"));
+                }
+                h.add_ds(ds("foo").spec(resource_pod_spec("", "50M", "50m")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/normal (do nothing)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/no pods (create 1)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
     ];
     for c in &cases {
         check(c);
+    }
+}
+
+/// The status a sync wrote, if it wrote one.
+fn written_status(out: &Outcome) -> Option<DaemonSetStatus> {
+    out.actions.iter().rev().find_map(|a| match a {
+        Action::Update(Object::DaemonSet(d)) => Some(d.status.clone().unwrap_or_default()),
+        _ => None,
+    })
+}
+
+/// Upstream `TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods`: the single sync that launches
+/// the pods already counts them in the status it writes.
+#[test]
+fn test_simple_daemon_set_updates_status_after_launching_pods() {
+    for strategy in update_strategies() {
+        let mut h = Harness::with_strategy(&strategy);
+        h.add_ds(ds("foo"));
+        h.add_nodes(0, 5, &[]);
+        let out = h.sync();
+        assert_eq!(created_nodes(&out).len(), 5);
+        let st = written_status(&out).expect("status written");
+        assert_eq!(
+            (
+                st.desired_number_scheduled,
+                st.current_number_scheduled,
+                st.updated_number_scheduled,
+                st.number_ready,
+                st.number_unavailable,
+            ),
+            (5, 5, Some(5), 0, Some(5)),
+            "{:?}",
+            strategy.type_
+        );
+        // Once the pods exist, the next sync finds nothing to change.
+        h.apply(&out);
+        assert!(h.sync().is_noop(), "{:?}", strategy.type_);
+    }
+}
+
+/// Upstream `TestSimpleDaemonSetScheduleDaemonSetPodsLaunchesPods`: created pods have no
+/// nodeName, and a required node affinity of exactly one term with exactly one field
+/// requirement `metadata.name In [<node>]`, one pod per node.
+#[test]
+fn test_simple_daemon_set_schedule_daemon_set_pods_launches_pods() {
+    for strategy in update_strategies() {
+        let mut h = Harness::with_strategy(&strategy);
+        h.add_nodes(0, 5, &[]);
+        h.add_ds(ds("foo"));
+        let out = h.sync();
+        let mut nodes = BTreeSet::new();
+        for a in &out.actions {
+            let Action::Create {
+                object: Object::Pod(p),
+                ..
+            } = a
+            else {
+                continue;
+            };
+            let spec = p.spec.as_ref().unwrap();
+            assert!(spec.node_name.is_none());
+            let sel = spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+                .expect("required node affinity");
+            let [term] = sel.node_selector_terms.as_slice() else {
+                panic!("{sel:?}");
+            };
+            let [field] = term.match_fields.as_deref().unwrap_or_default() else {
+                panic!("{term:?}");
+            };
+            assert_eq!((field.key.as_str(), field.operator.as_str()), ("metadata.name", "In"));
+            let [value] = field.values.as_deref().unwrap_or_default() else {
+                panic!("{field:?}");
+            };
+            assert!(nodes.insert(value.clone()));
+        }
+        assert_eq!(
+            nodes.into_iter().collect::<Vec<_>>(),
+            ["node-0", "node-1", "node-2", "node-3", "node-4"]
+        );
     }
 }
 

@@ -2464,3 +2464,238 @@ fn test_cluster_runs_the_controller_and_goes_idle() {
     got.sort();
     assert_eq!(got, want);
 }
+
+// ---------------------------------------------------------------------------------------------
+// util/daemonset_util_test.go
+// ---------------------------------------------------------------------------------------------
+
+/// `util`'s test `newPod(podName, nodeName, label)`.
+fn util_pod(name: &str, node: &str, labels: Option<BTreeMap<String, String>>) -> Pod {
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some("default".to_string()),
+            labels,
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            node_name: (!node.is_empty()).then(|| node.to_string()),
+            containers: vec![Container {
+                image: Some("foo/bar".to_string()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// Upstream `TestIsPodUpdated`.
+#[test]
+fn test_is_pod_updated() {
+    let generation = Some(12345);
+    let bad_generation = Some(12350);
+    let hash = "55555";
+    let labels = Some(map(&[
+        (TEMPLATE_GENERATION_LABEL, "12345"),
+        (CONTROLLER_REVISION_HASH_LABEL, hash),
+    ]));
+    let labels_no_hash = Some(map(&[(TEMPLATE_GENERATION_LABEL, "12345")]));
+    let hash123 = format!("{hash}123");
+    let cases: [(&str, Option<i64>, Option<BTreeMap<String, String>>, &str, bool); 10] = [
+        ("templateGeneration and hash both match", generation, labels.clone(), hash, true),
+        ("templateGeneration matches, hash doesn't", generation, labels.clone(), &hash123, true),
+        ("templateGeneration matches, no hash label, has hash", generation, labels_no_hash.clone(), hash, true),
+        ("templateGeneration matches, no hash label, no hash", generation, labels_no_hash, "", true),
+        ("templateGeneration matches, has hash label, no hash", generation, labels.clone(), "", true),
+        ("templateGeneration doesn't match, hash does", bad_generation, labels.clone(), hash, true),
+        ("templateGeneration and hash don't match", bad_generation, labels, &hash123, false),
+        ("empty labels, no hash", generation, Some(BTreeMap::new()), "", false),
+        ("empty labels", generation, Some(BTreeMap::new()), hash, false),
+        ("no labels", generation, None, hash, false),
+    ];
+    for (name, generation, labels, hash, want) in cases {
+        let pod = util_pod("pod1", "node1", labels);
+        assert_eq!(is_pod_updated(&pod, hash, generation), want, "{name}");
+        assert_eq!(DaemonPod::new(&pod, hash, generation).updated, want, "{name} (DaemonPod)");
+    }
+    // The label is compared as a string, as upstream's fmt.Sprint: "012345" is not 12345.
+    let pod = util_pod("pod1", "node1", Some(map(&[(TEMPLATE_GENERATION_LABEL, "012345")])));
+    assert!(!is_pod_updated(&pod, "", Some(12345)));
+}
+
+/// Upstream `TestCreatePodTemplate`.
+#[test]
+fn test_create_pod_template() {
+    for (generation, hash, expect_unique_label) in [(1, "", false), (2, "3242341807", true)] {
+        let t = create_pod_template(&PodTemplateSpec::default(), Some(generation), hash);
+        let labels = t.metadata.unwrap().labels.unwrap_or_default();
+        assert_eq!(
+            labels.get(TEMPLATE_GENERATION_LABEL),
+            Some(&generation.to_string())
+        );
+        assert_eq!(
+            labels.get(CONTROLLER_REVISION_HASH_LABEL).map(String::as_str),
+            expect_unique_label.then_some(hash)
+        );
+    }
+}
+
+fn req(key: &str, op: &str, values: &[&str]) -> NodeSelectorRequirement {
+    NodeSelectorRequirement {
+        key: key.to_string(),
+        operator: op.to_string(),
+        values: Some(values.iter().map(|v| v.to_string()).collect()),
+    }
+}
+
+fn required(terms: Vec<NodeSelectorTerm>) -> Affinity {
+    Affinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: terms,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn fields_term(r: NodeSelectorRequirement) -> NodeSelectorTerm {
+    NodeSelectorTerm {
+        match_expressions: None,
+        match_fields: Some(vec![r]),
+    }
+}
+
+fn exprs_term(r: NodeSelectorRequirement) -> NodeSelectorTerm {
+    NodeSelectorTerm {
+        match_expressions: Some(vec![r]),
+        match_fields: None,
+    }
+}
+
+/// Upstream `TestReplaceDaemonSetPodNodeNameNodeAffinity`.
+#[test]
+fn test_replace_daemon_set_pod_node_name_node_affinity() {
+    use k8s_openapi::api::core::v1::PreferredSchedulingTerm;
+    let host1 = || required(vec![fields_term(req("metadata.name", "In", &["host_1"]))]);
+    let preferred = vec![PreferredSchedulingTerm {
+        preference: exprs_term(req("kubernetes.io/hostname", "In", &["host_1"])),
+        weight: 0,
+    }];
+    let mut with_preferred = host1();
+    with_preferred
+        .node_affinity
+        .as_mut()
+        .unwrap()
+        .preferred_during_scheduling_ignored_during_execution = Some(preferred.clone());
+    let cases: Vec<(Option<Affinity>, Affinity)> = vec![
+        (None, host1()),
+        (
+            Some(required(vec![exprs_term(req("kubernetes.io/hostname", "In", &["host_1"]))])),
+            host1(),
+        ),
+        (
+            Some(Affinity {
+                node_affinity: Some(NodeAffinity {
+                    preferred_during_scheduling_ignored_during_execution: Some(preferred),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            with_preferred,
+        ),
+        (
+            Some(required(vec![fields_term(req("metadata.name", "In", &["host_1", "host_2"]))])),
+            host1(),
+        ),
+        (None, host1()),
+        (
+            Some(required(vec![
+                exprs_term(req("hostname", "In", &["host_1"])),
+                fields_term(req("metadata.name", "In", &["host_2"])),
+            ])),
+            host1(),
+        ),
+        (
+            Some(required(vec![fields_term(req("metadata.name", "NotIn", &["host_2"]))])),
+            host1(),
+        ),
+        (
+            Some(required(vec![fields_term(req("metadata.foo", "In", &["bar"]))])),
+            host1(),
+        ),
+    ];
+    for (i, (affinity, want)) in cases.into_iter().enumerate() {
+        assert_eq!(
+            replace_daemon_set_pod_node_name_node_affinity(affinity, "host_1"),
+            want,
+            "case {i}"
+        );
+    }
+}
+
+/// Upstream `TestGetTargetNodeName`.
+#[test]
+fn test_get_target_node_name() {
+    let with_affinity = |a: Affinity| {
+        let mut p = util_pod("pod", "", None);
+        p.spec.as_mut().unwrap().affinity = Some(a);
+        p
+    };
+    let cases = [
+        ("pod1", util_pod("pod1", "node-1", None), Some("node-1")),
+        (
+            "pod2",
+            with_affinity(required(vec![fields_term(req("metadata.name", "In", &["node-1"]))])),
+            Some("node-1"),
+        ),
+        (
+            "pod3 (two values: not unique)",
+            with_affinity(required(vec![fields_term(req(
+                "metadata.name",
+                "In",
+                &["node-1", "node-2"],
+            ))])),
+            None,
+        ),
+        ("pod4 (no node name, no affinity)", util_pod("pod4", "", None), None),
+        (
+            "the first metadata.name In requirement decides",
+            with_affinity(required(vec![
+                fields_term(req("metadata.name", "In", &["node-1", "node-2"])),
+                fields_term(req("metadata.name", "In", &["node-3"])),
+            ])),
+            None,
+        ),
+    ];
+    for (name, pod, want) in cases {
+        assert_eq!(target_node_name(&pod).as_deref(), want, "{name}");
+    }
+}
+
+/// `podutil.IsPodAvailable`: with minReadySeconds, a Ready condition without a
+/// lastTransitionTime is never available; with 0 it is.
+#[test]
+fn test_is_pod_available_without_last_transition_time() {
+    let mut pod = util_pod("p", "n", None);
+    pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+        conditions: Some(vec![PodCondition {
+            type_: "Ready".to_string(),
+            status: "True".to_string(),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    });
+    let later = SimTime(3_600 * SECOND);
+    assert!(is_pod_ready(&pod));
+    assert!(is_pod_available(&pod, 0, later));
+    assert!(!is_pod_available(&pod, 15, later));
+    assert!(!DaemonPod::new(&pod, "", None).is_available(15, later));
+    // With a lastTransitionTime: available once more than minReadySeconds have passed.
+    pod.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].last_transition_time =
+        Some(SimTime(50 * SECOND).to_k8s());
+    assert!(!is_pod_available(&pod, 15, SimTime(65 * SECOND)));
+    assert!(is_pod_available(&pod, 15, SimTime(65 * SECOND + 1)));
+}

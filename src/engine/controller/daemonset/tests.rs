@@ -2496,6 +2496,15 @@ fn util_pod(name: &str, node: &str, labels: Option<BTreeMap<String, String>>) ->
     }
 }
 
+/// (test, templateGeneration, pod labels, hash, isUpdated).
+type IsPodUpdatedCase<'a> = (
+    &'a str,
+    Option<i64>,
+    Option<BTreeMap<String, String>>,
+    &'a str,
+    bool,
+);
+
 /// Upstream `TestIsPodUpdated`.
 #[test]
 fn test_is_pod_updated() {
@@ -2508,13 +2517,7 @@ fn test_is_pod_updated() {
     ]));
     let labels_no_hash = Some(map(&[(TEMPLATE_GENERATION_LABEL, "12345")]));
     let hash123 = format!("{hash}123");
-    let cases: [(
-        &str,
-        Option<i64>,
-        Option<BTreeMap<String, String>>,
-        &str,
-        bool,
-    ); 10] = [
+    let cases: [IsPodUpdatedCase; 10] = [
         (
             "templateGeneration and hash both match",
             generation,

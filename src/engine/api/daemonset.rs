@@ -160,9 +160,12 @@ pub fn validate(obj: &DaemonSet) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidateDaemonSetUpdate` plus the registry's selector immutability (apps/v1).
+/// `ValidateDaemonSetUpdate` plus the registry's selector immutability (apps/v1). (Upstream's
+/// strategy also validates the spec a second time; the API error's message lists each error
+/// once, so it is validated once here.)
 pub fn validate_update(obj: &DaemonSet, old: &DaemonSet) -> Vec<FieldError> {
     let mut errs = validate(obj);
+    errs.extend(validate_spec_update(obj, old));
     let sel = |d: &DaemonSet| d.spec.as_ref().map(|s| normalized(&s.selector));
     if sel(obj) != sel(old) {
         let shown = obj
@@ -174,6 +177,91 @@ pub fn validate_update(obj: &DaemonSet, old: &DaemonSet) -> Vec<FieldError> {
             "spec.selector",
             ErrorValue::Raw(shown),
             "field is immutable",
+        ));
+    }
+    errs
+}
+
+/// `ValidateDaemonSetSpecUpdate`: the template generation never decreases, and grows exactly when
+/// the template changes. (`PrepareForUpdate` sets it that way before validation, so through the
+/// API server this never fails.)
+pub fn validate_spec_update(obj: &DaemonSet, old: &DaemonSet) -> Vec<FieldError> {
+    let path = "spec.templateGeneration";
+    let (new_gen, old_gen) = (template_generation(obj), template_generation(old));
+    let mut errs = Vec::new();
+    if new_gen < old_gen {
+        errs.push(FieldError::invalid(
+            path,
+            new_gen,
+            "must not be decremented",
+        ));
+    }
+    let template = |d: &DaemonSet| d.spec.as_ref().map(|s| s.template.clone());
+    let template_updated = template(obj) != template(old);
+    if new_gen == old_gen && template_updated {
+        errs.push(FieldError::invalid(
+            path,
+            new_gen,
+            "must be incremented upon template update",
+        ));
+    } else if new_gen > old_gen && !template_updated {
+        errs.push(FieldError::invalid(
+            path,
+            new_gen,
+            "must not be incremented without template update",
+        ));
+    }
+    errs
+}
+
+/// `ValidateDaemonSetStatusUpdate` (status part; metadata is validated by the caller): every
+/// counter non-negative, and `collisionCount` never decremented.
+pub fn validate_status_update(obj: &DaemonSet, old: &DaemonSet) -> Vec<FieldError> {
+    let status = obj.status.clone().unwrap_or_default();
+    let mut errs = Vec::new();
+    for (value, field) in [
+        (status.current_number_scheduled, "currentNumberScheduled"),
+        (status.number_misscheduled, "numberMisscheduled"),
+        (status.desired_number_scheduled, "desiredNumberScheduled"),
+        (status.number_ready, "numberReady"),
+    ] {
+        errs.extend(validation::validate_nonnegative(
+            i64::from(value),
+            &format!("status.{field}"),
+        ));
+    }
+    errs.extend(validation::validate_nonnegative(
+        status.observed_generation.unwrap_or(0),
+        "status.observedGeneration",
+    ));
+    for (value, field) in [
+        (status.updated_number_scheduled, "updatedNumberScheduled"),
+        (status.number_available, "numberAvailable"),
+        (status.number_unavailable, "numberUnavailable"),
+    ] {
+        errs.extend(validation::validate_nonnegative(
+            i64::from(value.unwrap_or(0)),
+            &format!("status.{field}"),
+        ));
+    }
+    if let Some(c) = status.collision_count {
+        errs.extend(validation::validate_nonnegative(
+            i64::from(c),
+            "status.collisionCount",
+        ));
+    }
+    let old_count = old.status.as_ref().and_then(|s| s.collision_count);
+    // `IsDecremented`: unset after set, or smaller.
+    let decremented = match (status.collision_count, old_count) {
+        (None, Some(_)) => true,
+        (Some(new), Some(old)) => new < old,
+        _ => false,
+    };
+    if decremented {
+        errs.push(FieldError::invalid(
+            "status.collisionCount",
+            i64::from(status.collision_count.unwrap_or(0)),
+            "cannot be decremented",
         ));
     }
     errs
@@ -516,6 +604,132 @@ mod tests {
         );
     }
 
+    fn render(errs: &[FieldError]) -> Vec<String> {
+        errs.iter().map(ToString::to_string).collect()
+    }
+
+    /// The templateGeneration cases of upstream `TestValidateDaemonSetUpdate`
+    /// (`ValidateDaemonSetSpecUpdate`), called directly: through the API server
+    /// `PrepareForUpdate` always sets the generation right.
+    #[test]
+    fn validate_daemon_set_spec_update_template_generation() {
+        let with_gen = |g: i64, image: &str| {
+            let mut d = valid();
+            set_template_generation(&mut d, g);
+            pod(&mut d).containers[0].image = Some(image.into());
+            d
+        };
+        let cases = [
+            ("no change", with_gen(1, "a"), with_gen(1, "a"), vec![]),
+            ("change template", with_gen(3, "a"), with_gen(4, "b"), vec![]),
+            (
+                "decreased templateGeneration",
+                with_gen(2, "a"),
+                with_gen(1, "a"),
+                vec!["spec.templateGeneration: Invalid value: 1: must not be decremented"],
+            ),
+            (
+                "unchanged templateGeneration upon template update",
+                with_gen(2, "a"),
+                with_gen(2, "b"),
+                vec!["spec.templateGeneration: Invalid value: 2: must be incremented upon template update"],
+            ),
+            (
+                "incremented templateGeneration without template update",
+                with_gen(2, "a"),
+                with_gen(3, "a"),
+                vec!["spec.templateGeneration: Invalid value: 3: must not be incremented without template update"],
+            ),
+            (
+                "negative templateGeneration",
+                with_gen(-1, "a"),
+                with_gen(-1, "a"),
+                vec!["spec.templateGeneration: Invalid value: -1: must be greater than or equal to 0"],
+            ),
+        ];
+        for (name, old, new, want) in cases {
+            assert_eq!(render(&validate_update(&new, &old)), want, "{name}");
+        }
+    }
+
+    /// Upstream `TestValidateDaemonSetStatusUpdate`.
+    #[test]
+    fn validate_daemon_set_status_update() {
+        use k8s_openapi::api::apps::v1::DaemonSetStatus;
+        let status = |c: [i32; 8], collision: Option<i32>| {
+            let mut d = valid();
+            d.status = Some(DaemonSetStatus {
+                current_number_scheduled: c[0],
+                number_misscheduled: c[1],
+                desired_number_scheduled: c[2],
+                number_ready: c[3],
+                observed_generation: Some(i64::from(c[4])),
+                updated_number_scheduled: Some(c[5]),
+                number_available: Some(c[6]),
+                number_unavailable: Some(c[7]),
+                collision_count: collision,
+                conditions: None,
+            });
+            d
+        };
+        let old = status([1, 2, 3, 1, 3, 1, 1, 2], None);
+        assert!(validate_status_update(&status([1, 1, 3, 1, 3, 1, 1, 2], None), &old).is_empty());
+        let fields = [
+            "currentNumberScheduled",
+            "numberMisscheduled",
+            "desiredNumberScheduled",
+            "numberReady",
+            "observedGeneration",
+            "updatedNumberScheduled",
+            "numberAvailable",
+            "numberUnavailable",
+        ];
+        // "negative values": every counter negative, every one reported in order.
+        let got = render(&validate_status_update(
+            &status([-1, -1, -3, -1, -3, -1, -1, -2], None),
+            &old,
+        ));
+        let want: Vec<String> = fields
+            .iter()
+            .zip([-1, -1, -3, -1, -3, -1, -1, -2])
+            .map(|(f, v)| {
+                format!("status.{f}: Invalid value: {v}: must be greater than or equal to 0")
+            })
+            .collect();
+        assert_eq!(got, want);
+        // "negative <Field>": one at a time.
+        for (i, f) in fields.iter().enumerate() {
+            let mut c = [1, 1, 3, 1, 3, 1, 1, 2];
+            c[i] = -1;
+            assert_eq!(
+                render(&validate_status_update(&status(c, None), &old)),
+                [format!(
+                    "status.{f}: Invalid value: -1: must be greater than or equal to 0"
+                )],
+                "negative {f}"
+            );
+        }
+        // collisionCount: non-negative, and never decremented.
+        let old = status([1, 2, 3, 1, 3, 1, 1, 2], Some(2));
+        assert_eq!(
+            render(&validate_status_update(
+                &status([1, 2, 3, 1, 3, 1, 1, 2], Some(1)),
+                &old
+            )),
+            ["status.collisionCount: Invalid value: 1: cannot be decremented"]
+        );
+        assert_eq!(
+            render(&validate_status_update(
+                &status([1, 2, 3, 1, 3, 1, 1, 2], None),
+                &old
+            )),
+            ["status.collisionCount: Invalid value: 0: cannot be decremented"]
+        );
+        assert!(
+            validate_status_update(&status([1, 2, 3, 1, 3, 1, 1, 2], Some(3)), &old).is_empty()
+        );
+    }
+
     #[test]
     fn selector_is_immutable() {
         let old = valid();
@@ -526,6 +740,8 @@ mod tests {
             .metadata
             .get_or_insert_with(Default::default)
             .labels = Some(labels(&[("app", "y")]));
+        // The template changed: its generation goes up (as PrepareForUpdate does).
+        set_template_generation(&mut new, template_generation(&old) + 1);
         let got: Vec<String> = validate_update(&new, &old)
             .iter()
             .map(ToString::to_string)

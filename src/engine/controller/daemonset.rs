@@ -300,15 +300,15 @@ impl DaemonSetController {
         // manage
         let mut plan = self.manage(&view, now, out);
         self.gate_creates(&view, &mut plan, now, out);
-        self.sync_nodes(&view, &plan, out);
+        let mut created = self.sync_nodes(&view, &plan, out);
         if view.strategy() == UpdateStrategy::RollingUpdate {
             // The rolling update sees manage's deletions, as with an instant informer.
             view.deleting = plan.delete.iter().cloned().collect();
             let plan = update::rolling_update(&view);
-            self.sync_nodes(&view, &plan, out);
+            created.extend(self.sync_nodes(&view, &plan, out));
         }
         update::cleanup_history(&view, &history, out);
-        update_daemon_set_status(&view, out);
+        update_daemon_set_status(&view, &created, out);
     }
 
     /// `manage` + `podsShouldBeOnNode` for every node, plus unscheduled pods whose node is gone.
@@ -469,7 +469,13 @@ impl DaemonSetController {
 
     /// `syncNodes`: deletes and creates, each capped at [`BURST_REPLICAS`]; creates go out in
     /// slow-start batches (all of which are issued: failures show only on the next sync).
-    fn sync_nodes(&mut self, view: &DaemonSetView<'_>, plan: &NodePlan, out: &mut Outcome) {
+    /// Returns the nodes a pod was created for.
+    fn sync_nodes(
+        &mut self,
+        view: &DaemonSetView<'_>,
+        plan: &NodePlan,
+        out: &mut Outcome,
+    ) -> BTreeSet<String> {
         let creates: Vec<&String> = plan.create.iter().take(BURST_REPLICAS).collect();
         if !creates.is_empty() {
             let template =
@@ -499,6 +505,7 @@ impl DaemonSetController {
                 &format!("Deleted pod: {name}"),
             ));
         }
+        creates.into_iter().cloned().collect()
     }
 }
 
@@ -564,7 +571,10 @@ pub struct DaemonPod<'a> {
     pub scheduled: bool,
     /// Its creationTimestamp.
     pub created: Option<SimTime>,
-    /// When its Ready condition turned True, if it is Ready ([`ready_since`]).
+    /// Its Ready condition is True (`podutil.IsPodReady`).
+    pub ready: bool,
+    /// When its Ready condition turned True, if it is Ready and the condition has a
+    /// lastTransitionTime ([`ready_since`]).
     pub ready_since: Option<SimTime>,
     /// Carries the current hash or template generation ([`is_pod_updated`]).
     pub updated: bool,
@@ -575,23 +585,21 @@ pub struct DaemonPod<'a> {
 impl<'a> DaemonPod<'a> {
     /// Reads the facts of `pod` against the current hash and template generation.
     pub fn new(pod: &'a Pod, hash: &str, generation: Option<i64>) -> Self {
-        Self::with_ready_since(pod, ready_since(pod), hash, generation)
+        Self::with_ready(pod, ready_condition(pod), hash, generation)
     }
 
-    /// [`DaemonPod::new`] with the pod's [`ready_since`] already read.
-    fn with_ready_since(
+    /// [`DaemonPod::new`] with the pod's [`ready_condition`] already read.
+    fn with_ready(
         pod: &'a Pod,
-        ready_since: Option<SimTime>,
+        ready: Option<Option<SimTime>>,
         hash: &str,
         generation: Option<i64>,
     ) -> Self {
         let hash_label = pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str);
         let current_hash = hash_label == Some(hash);
         // `is_pod_updated`, reading the template-generation label only when the hash differs.
-        let updated = (current_hash && !hash.is_empty())
-            || generation.is_some_and(|g| {
-                pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| l.parse::<i64>() == Ok(g))
-            });
+        let updated =
+            (current_hash && !hash.is_empty()) || template_generation_matches(pod, generation);
         DaemonPod {
             pod,
             name: pod_name(pod),
@@ -607,7 +615,8 @@ impl<'a> DaemonPod<'a> {
                 .creation_timestamp
                 .as_ref()
                 .map(SimTime::from_k8s),
-            ready_since,
+            ready: ready.is_some(),
+            ready_since: ready.flatten(),
             updated,
             current_hash,
         }
@@ -615,16 +624,16 @@ impl<'a> DaemonPod<'a> {
 
     /// `podutil.IsPodReady`.
     pub fn is_ready(&self) -> bool {
-        self.ready_since.is_some()
+        self.ready
     }
 
     /// `podutil.IsPodAvailable` ([`is_pod_available`]).
     pub fn is_available(&self, min_ready_seconds: i64, now: SimTime) -> bool {
-        match self.ready_since {
-            None => false,
-            Some(_) if min_ready_seconds <= 0 => true,
-            Some(t) => t.plus(min_ready_ms(min_ready_seconds)) < now,
-        }
+        available(
+            self.ready.then_some(self.ready_since),
+            min_ready_seconds,
+            now,
+        )
     }
 
     /// `podByCreationTimestampAndPhase` ([`sort_pods_oldest_first`]).
@@ -726,10 +735,11 @@ impl<'a> DaemonSetView<'a> {
             .filter(|p| !(is_deleted(p) && is_terminal(p)))
             .filter_map(|&p| target_node(p).map(|t| (p, t)))
             .collect();
-        let ready: Vec<Option<SimTime>> = live.iter().map(|(p, _)| ready_since(p)).collect();
+        let ready: Vec<Option<Option<SimTime>>> =
+            live.iter().map(|(p, _)| ready_condition(p)).collect();
         let at: Vec<Option<usize>> = live.iter().map(|(_, t)| index.get(t)).collect();
         for ((&(pod, target), ready), at) in live.iter().zip(ready).zip(at) {
-            let facts = DaemonPod::with_ready_since(pod, ready, &hash, generation);
+            let facts = DaemonPod::with_ready(pod, ready, &hash, generation);
             match at {
                 Some(i) => {
                     if let Some(c) = counts.get_mut(i) {
@@ -1068,9 +1078,9 @@ pub struct StatusCounts {
     pub number_misscheduled: i32,
     /// Desired nodes whose oldest daemon pod is Ready.
     pub number_ready: i32,
-    /// Desired nodes whose oldest daemon pod is available.
-    pub updated_number_scheduled: i32,
     /// Desired nodes whose oldest daemon pod is updated.
+    pub updated_number_scheduled: i32,
+    /// Desired nodes whose oldest daemon pod is available.
     pub number_available: i32,
     /// `desired − available`.
     pub number_unavailable: i32,
@@ -1078,12 +1088,33 @@ pub struct StatusCounts {
 
 /// Counts status over the view (pure).
 pub fn compute_status(view: &DaemonSetView<'_>) -> StatusCounts {
+    compute_status_after_creates(view, &BTreeSet::new())
+}
+
+/// [`compute_status`] once the pods this sync created for the nodes in `created` exist.
+/// Upstream computes status after `manage` from the pod informer, which in its unit tests'
+/// fake pod control already holds the new pods (`TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods`
+/// expects `currentNumberScheduled` 5 after one sync over 5 nodes). A new pod is unscheduled
+/// (node affinity only) and the newest, so it only counts on a node that had no daemon pod: as
+/// scheduled, updated (it carries the current hash or template generation), not ready.
+/// Pods this sync deletes still count: they keep running until they terminate.
+pub fn compute_status_after_creates(
+    view: &DaemonSetView<'_>,
+    created: &BTreeSet<String>,
+) -> StatusCounts {
     let mut s = StatusCounts::default();
+    let new_pod_updated = !view.hash.is_empty() || view.template_generation.is_some();
     for entry in &view.nodes {
         let pods = view.pods_of(entry);
         if entry.placement.should_run {
             s.desired_number_scheduled += 1;
             let Some(pod) = pods.iter().min_by(|a, b| a.oldest_first(b)) else {
+                if created.contains(entry.name()) {
+                    s.current_number_scheduled += 1;
+                    if new_pod_updated {
+                        s.updated_number_scheduled += 1;
+                    }
+                }
                 continue;
             };
             s.current_number_scheduled += 1;
@@ -1112,10 +1143,15 @@ fn nonzero<T: Default + PartialEq>(v: T) -> Option<T> {
     }
 }
 
-/// `updateDaemonSetStatus` + `storeDaemonSetStatus`: writes the counters and observedGeneration
-/// when they changed; asks to be woken when a ready pod becomes available.
-fn update_daemon_set_status(view: &DaemonSetView<'_>, out: &mut Outcome) {
-    let s = compute_status(view);
+/// `updateDaemonSetStatus` + `storeDaemonSetStatus`: writes the counters (counting the pods this
+/// sync created, [`compute_status_after_creates`]) and observedGeneration when they changed; asks
+/// to be woken when a ready pod becomes available.
+fn update_daemon_set_status(
+    view: &DaemonSetView<'_>,
+    created: &BTreeSet<String>,
+    out: &mut Outcome,
+) {
+    let s = compute_status_after_creates(view, created);
     let old = view.ds.status.clone().unwrap_or_default();
     let generation = view.ds.metadata.generation.unwrap_or(0);
     let unchanged = old.desired_number_scheduled == s.desired_number_scheduled
@@ -1196,8 +1232,9 @@ fn scheduled_node(pod: &Pod) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// The instant the pod's Ready condition turned True, if it is Ready.
-pub fn ready_since(pod: &Pod) -> Option<SimTime> {
+/// The pod's Ready condition if it is True: `Some(lastTransitionTime)` (`Some(None)` when the
+/// condition carries no lastTransitionTime); `None` if the pod is not Ready.
+pub fn ready_condition(pod: &Pod) -> Option<Option<SimTime>> {
     let c = pod
         .status
         .as_ref()?
@@ -1208,25 +1245,33 @@ pub fn ready_since(pod: &Pod) -> Option<SimTime> {
     if c.status != "True" {
         return None;
     }
-    Some(
-        c.last_transition_time
-            .as_ref()
-            .map(SimTime::from_k8s)
-            .unwrap_or_default(),
-    )
+    Some(c.last_transition_time.as_ref().map(SimTime::from_k8s))
+}
+
+/// The instant the pod's Ready condition turned True, if it is Ready and that is recorded.
+pub fn ready_since(pod: &Pod) -> Option<SimTime> {
+    ready_condition(pod).flatten()
 }
 
 /// `podutil.IsPodReady`.
 pub fn is_pod_ready(pod: &Pod) -> bool {
-    ready_since(pod).is_some()
+    ready_condition(pod).is_some()
 }
 
-/// `podutil.IsPodAvailable`: Ready, and Ready for longer than minReadySeconds.
+/// `podutil.IsPodAvailable`: Ready, and minReadySeconds is 0 or the Ready condition's
+/// lastTransitionTime is set and more than minReadySeconds ago (a Ready condition without a
+/// lastTransitionTime is never available while minReadySeconds > 0).
 pub fn is_pod_available(pod: &Pod, min_ready_seconds: i64, now: SimTime) -> bool {
-    match ready_since(pod) {
+    available(ready_condition(pod), min_ready_seconds, now)
+}
+
+/// [`is_pod_available`] on an already-read [`ready_condition`].
+fn available(ready: Option<Option<SimTime>>, min_ready_seconds: i64, now: SimTime) -> bool {
+    match ready {
         None => false,
         Some(_) if min_ready_seconds <= 0 => true,
-        Some(t) => t.plus(min_ready_ms(min_ready_seconds)) < now,
+        Some(None) => false,
+        Some(Some(t)) => t.plus(min_ready_ms(min_ready_seconds)) < now,
     }
 }
 
@@ -1262,25 +1307,30 @@ fn target_node(pod: &Pod) -> Option<&str> {
         .required_during_scheduling_ignored_during_execution
         .as_ref()?
         .node_selector_terms;
-    terms.iter().find_map(|term| {
-        term.match_fields.iter().flatten().find_map(|r| {
-            let values = r.values.as_deref().unwrap_or_default();
-            match values {
-                [v] if r.key == placement::NODE_FIELD_NAME && r.operator == "In" => {
-                    Some(v.as_str())
-                }
-                _ => None,
-            }
-        })
+    // The first `metadata.name In` requirement decides: with other than exactly one value
+    // there is no target node (upstream returns "not unique" there, without looking further).
+    let first = terms
+        .iter()
+        .flat_map(|term| term.match_fields.iter().flatten())
+        .find(|r| r.key == placement::NODE_FIELD_NAME && r.operator == "In")?;
+    match first.values.as_deref().unwrap_or_default() {
+        [v] => Some(v.as_str()),
+        _ => None,
+    }
+}
+
+/// The pod's `pod-template-generation` label is the generation, compared as upstream does: as
+/// the string `fmt.Sprint(generation)`.
+fn template_generation_matches(pod: &Pod, generation: Option<i64>) -> bool {
+    generation.is_some_and(|g| {
+        pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| *l == g.to_string())
     })
 }
 
 /// `util.IsPodUpdated`: the pod's hash label is the current hash, or its template-generation
 /// label is the current template generation.
 pub fn is_pod_updated(pod: &Pod, hash: &str, generation: Option<i64>) -> bool {
-    let template_matches = generation.is_some_and(|g| {
-        pod_label(pod, TEMPLATE_GENERATION_LABEL).is_some_and(|l| l.parse::<i64>() == Ok(g))
-    });
+    let template_matches = template_generation_matches(pod, generation);
     let hash_matches = !hash.is_empty()
         && pod_label(pod, CONTROLLER_REVISION_HASH_LABEL).map(String::as_str) == Some(hash);
     hash_matches || template_matches

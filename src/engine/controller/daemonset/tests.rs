@@ -1,12 +1,14 @@
 //! Table tests named after `pkg/controller/daemon/daemon_controller_test.go` and `update_test.go`.
 //! Every case ends by settling the cluster and asserting that one more sync writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
 use k8s_openapi::api::core::v1::{
     Container, NodeSelectorRequirement, NodeSpec, PodCondition, PodSpec, Taint, Toleration,
 };
+use k8s_openapi::api::core::v1::{NodeCondition, NodeStatus, ResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use proptest::prelude::*;
@@ -64,6 +66,28 @@ impl NodeB {
             });
         self
     }
+    /// Adds a status condition (upstream sets `node.Status.Conditions`).
+    fn condition(mut self, type_: &str, status: &str) -> Self {
+        self.0
+            .status
+            .get_or_insert_with(NodeStatus::default)
+            .conditions
+            .get_or_insert_with(Vec::new)
+            .push(NodeCondition {
+                type_: type_.to_string(),
+                status: status.to_string(),
+                ..Default::default()
+            });
+        self
+    }
+    /// Upstream `allocatableResources(memory, cpu)`: memory, cpu and 100 pods.
+    fn allocatable(mut self, memory: &str, cpu: &str) -> Self {
+        self.0
+            .status
+            .get_or_insert_with(NodeStatus::default)
+            .allocatable = Some(resource_list(memory, cpu));
+        self
+    }
     fn unschedulable(mut self) -> Self {
         self.0
             .spec
@@ -74,6 +98,34 @@ impl NodeB {
             "",
             "NoSchedule",
         )
+    }
+}
+
+/// Upstream `allocatableResources(memory, cpu)`.
+fn resource_list(memory: &str, cpu: &str) -> BTreeMap<String, Quantity> {
+    [("memory", memory), ("cpu", cpu), ("pods", "100")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+        .collect()
+}
+
+/// Upstream `resourcePodSpec(nodeName, memory, cpu)`: one container requesting the resources
+/// (without upstream's `pods: 100`, which the API server rejects in a container's requests).
+fn resource_pod_spec(node_name: &str, memory: &str, cpu: &str) -> PodSpec {
+    let mut requests = resource_list(memory, cpu);
+    requests.remove("pods");
+    PodSpec {
+        node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
+        containers: vec![Container {
+            name: "foo".to_string(),
+            image: Some("foo/bar".to_string()),
+            resources: Some(ResourceRequirements {
+                requests: Some(requests),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        ..Default::default()
     }
 }
 
@@ -129,6 +181,11 @@ impl DsB {
             .template
             .spec
             .get_or_insert_with(Default::default)
+    }
+    /// Replaces the template's pod spec (upstream `ds.Spec.Template.Spec = podSpec`).
+    fn spec(mut self, spec: PodSpec) -> Self {
+        *self.pod_spec() = spec;
+        self
     }
     fn node_selector(mut self, pairs: &[(&str, &str)]) -> Self {
         self.pod_spec().node_selector = Some(map(pairs));
@@ -224,6 +281,27 @@ struct Harness {
     c: Cluster,
     ctrl: DaemonSetController,
     pod_seq: usize,
+    /// The update strategy `add_ds` gives a DaemonSet that sets none (upstream's
+    /// `updateStrategies()` loop); `None` leaves it to API defaulting.
+    strategy: Option<DaemonSetUpdateStrategy>,
+}
+
+/// Upstream `updateStrategies()`: `newOnDeleteStrategy()` and `newRollingUpdateStrategy()`
+/// (maxUnavailable 1).
+fn update_strategies() -> [DaemonSetUpdateStrategy; 2] {
+    [
+        DaemonSetUpdateStrategy {
+            type_: Some("OnDelete".to_string()),
+            rolling_update: None,
+        },
+        DaemonSetUpdateStrategy {
+            type_: Some("RollingUpdate".to_string()),
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::Int(1)),
+                max_surge: None,
+            }),
+        },
+    ]
 }
 
 impl Harness {
@@ -232,6 +310,14 @@ impl Harness {
             c: Cluster::new(7),
             ctrl: DaemonSetController::default(),
             pod_seq: 0,
+            strategy: None,
+        }
+    }
+
+    fn with_strategy(strategy: &DaemonSetUpdateStrategy) -> Self {
+        Harness {
+            strategy: Some(strategy.clone()),
+            ..Harness::new()
         }
     }
 
@@ -256,7 +342,12 @@ impl Harness {
         self.c.apply_action(Action::Update(Object::Node(n)));
     }
 
-    fn add_ds(&mut self, d: DsB) -> DaemonSet {
+    fn add_ds(&mut self, mut d: DsB) -> DaemonSet {
+        if let Some(spec) = d.0.spec.as_mut() {
+            if spec.update_strategy.is_none() {
+                spec.update_strategy = self.strategy.clone();
+            }
+        }
         match self.c.create(Object::DaemonSet(d.0)).unwrap() {
             Object::DaemonSet(d) => d,
             _ => unreachable!(),
@@ -322,6 +413,24 @@ impl Harness {
                 name
             })
             .collect()
+    }
+
+    /// Adds a pod that belongs to no DaemonSet (upstream `podStore.Add(&v1.Pod{Spec: ...})`).
+    fn add_raw_pod(&mut self, labels: &[(&str, &str)], spec: PodSpec) -> String {
+        self.pod_seq += 1;
+        let name = format!("pod-{}", self.pod_seq);
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some("default".to_string()),
+                labels: (!labels.is_empty()).then(|| map(labels)),
+                ..Default::default()
+            },
+            spec: Some(spec),
+            status: None,
+        };
+        self.c.create(Object::Pod(pod)).unwrap();
+        name
     }
 
     fn update_pod(&mut self, name: &str, f: impl FnOnce(&mut Pod)) {
@@ -466,26 +575,35 @@ struct Case {
     want_events: usize,
 }
 
+/// Runs a case once per upstream update strategy, as upstream's `for _, strategy := range
+/// updateStrategies()` loops do.
 fn check(c: &Case) {
-    let mut h = Harness::new();
+    for strategy in update_strategies() {
+        check_with(c, &strategy);
+    }
+}
+
+fn check_with(c: &Case, strategy: &DaemonSetUpdateStrategy) {
+    let mut h = Harness::with_strategy(strategy);
     (c.setup)(&mut h);
     let out = h.sync();
+    let kind = strategy.type_.as_deref().unwrap_or_default();
     assert_eq!(
         created_nodes(&out).len(),
         c.want_creates,
-        "{}: creates",
+        "{} ({kind}): creates",
         c.name
     );
     assert_eq!(
         deleted_pods(&out).len(),
         c.want_deletes,
-        "{}: deletes",
+        "{} ({kind}): deletes",
         c.name
     );
     assert_eq!(
         events(&out).len(),
         c.want_events,
-        "{}: events {:?}",
+        "{} ({kind}): events {:?}",
         c.name,
         events(&out)
     );
@@ -507,10 +625,10 @@ fn check(c: &Case) {
                 })
                 .count();
         if p.should_run {
-            assert_eq!(live, 1, "{}: node {name}", c.name);
+            assert_eq!(live, 1, "{} ({kind}): node {name}", c.name);
         }
         if !p.should_continue_running {
-            assert_eq!(live, 0, "{}: node {name}", c.name);
+            assert_eq!(live, 0, "{} ({kind}): node {name}", c.name);
         }
     }
 }
@@ -734,9 +852,9 @@ fn test_sync_tables() {
             want_events: 0,
         },
         Case {
-            name: "TestTaintedNodeDaemonDoesNotLaunchIntolerantPods",
+            name: "TestTaintedNodeDaemonDoesNotLaunchIntolerantPod",
             setup: |h| {
-                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
+                h.add_node(node("tainted").taint("dedicated", "user1", "NoSchedule"));
                 h.add_ds(ds("foo"));
             },
             want_creates: 0,
@@ -746,8 +864,9 @@ fn test_sync_tables() {
         Case {
             name: "TestTaintedNodeDaemonLaunchesToleratePod",
             setup: |h| {
-                h.add_node(node("tainted").taint("dedicated", "gpu", "NoSchedule"));
-                h.add_ds(ds("foo").toleration(tol("dedicated", "Equal", "gpu", "NoSchedule")));
+                h.add_node(node("tainted").taint("dedicated", "user1", "NoSchedule"));
+                // Upstream's toleration has no operator (Equal).
+                h.add_ds(ds("foo").toleration(tol("dedicated", "", "user1", "NoSchedule")));
             },
             want_creates: 1,
             want_deletes: 0,
@@ -800,6 +919,17 @@ fn test_sync_tables() {
         },
         Case {
             name: "TestNetworkUnavailableNodeDaemonLaunchesPod",
+            setup: |h| {
+                // Only the condition: the controller looks at taints, not conditions.
+                h.add_node(node("network-unavailable").condition("NetworkUnavailable", "True"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "network-unavailable taint, hostNetwork pod (tolerated)",
             setup: |h| {
                 h.add_node(node("net").taint(placement::TAINT_NETWORK_UNAVAILABLE, "", "NoSchedule"));
                 h.add_ds(ds("foo").host_network());
@@ -888,16 +1018,18 @@ fn test_sync_tables() {
             setup: |h| {
                 h.add_nodes(0, 1, &[]);
                 let d = h.add_ds(ds("foo"));
-                // A pending pod aimed (by affinity) at a node that is gone.
-                let names = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+                // Bound to a node that does not exist: left alone (the pod GC's business).
+                h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+                // Pending, aimed (by affinity) at a node that does not exist: deleted.
+                let names = h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 1);
                 h.update_pod(&names[0], |p| {
                     let spec = p.spec.get_or_insert_with(Default::default);
                     spec.node_name = None;
                     spec.affinity = Some(replace_daemon_set_pod_node_name_node_affinity(
-                        None, "node-gone",
+                        None, "node-2",
                     ));
                 });
-                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
             },
             want_creates: 0,
             want_deletes: 1,
@@ -914,9 +1046,210 @@ fn test_sync_tables() {
             want_deletes: 0,
             want_events: 0,
         },
+        Case {
+            name: "TestNotReadyNodeDaemonDoesLaunchPod",
+            setup: |h| {
+                h.add_node(node("not-ready").condition("Ready", "False"));
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestNodeDaemonLaunchesToleratePod",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                h.add_ds(ds("foo").toleration(tol("dedicated", "", "user1", "NoSchedule")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestSelectorDaemonSetLaunchesPods",
+            setup: |h| {
+                h.add_nodes(0, 4, &[]);
+                h.add_nodes(4, 3, SIMPLE_NODE_LABEL);
+                h.add_ds(ds("foo").node_selector(SIMPLE_NODE_LABEL));
+            },
+            want_creates: 3,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestInsufficientCapacityNodeDaemonDoesNotUnscheduleRunningPod",
+            setup: |h| {
+                let spec = resource_pod_spec("too-much-mem", "75M", "75m");
+                h.add_node(node("too-much-mem").allocatable("100M", "200m"));
+                // A pod of no DaemonSet already uses the node's memory.
+                h.add_raw_pod(&[], spec.clone());
+                h.add_ds(ds("foo").spec(spec));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestInsufficientCapacityNodeSufficientCapacityWithNodeLabelDaemonLaunchPod",
+            setup: |h| {
+                h.add_node(node("not-enough-resource").allocatable("10M", "20m"));
+                h.add_node(
+                    node("enough-resource")
+                        .labels(SIMPLE_NODE_LABEL)
+                        .allocatable("100M", "200m"),
+                );
+                h.add_ds(
+                    ds("foo")
+                        .spec(resource_pod_spec("", "50M", "75m"))
+                        .node_selector(SIMPLE_NODE_LABEL),
+                );
+            },
+            // No event for the node without resources either.
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestUpdateNode/Node Allocatable changed",
+            setup: |h| {
+                h.add_node(node("node1"));
+                h.add_ds(ds("foo").spec(resource_pod_spec("", "200M", "200m")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDeleteNoDaemonPod/Deleted non-daemon pods to release resources",
+            setup: |h| {
+                h.add_node(
+                    node("node1")
+                        .condition("Ready", "True")
+                        .allocatable("200M", "200m"),
+                );
+                for _ in 0..4 {
+                    h.add_raw_pod(&[], resource_pod_spec("node1", "50M", "50m"));
+                }
+                h.add_ds(ds("foo").spec(resource_pod_spec("", "50M", "50m")));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/normal (do nothing)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                let d = h.add_ds(ds("foo"));
+                h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1);
+            },
+            want_creates: 0,
+            want_deletes: 0,
+            want_events: 0,
+        },
+        Case {
+            name: "TestDaemonKillFailedPods/no pods (create 1)",
+            setup: |h| {
+                h.add_nodes(0, 1, &[]);
+                h.add_ds(ds("foo"));
+            },
+            want_creates: 1,
+            want_deletes: 0,
+            want_events: 0,
+        },
     ];
     for c in &cases {
         check(c);
+    }
+}
+
+/// The status a sync wrote, if it wrote one.
+fn written_status(out: &Outcome) -> Option<DaemonSetStatus> {
+    out.actions.iter().rev().find_map(|a| match a {
+        Action::Update(Object::DaemonSet(d)) => Some(d.status.clone().unwrap_or_default()),
+        _ => None,
+    })
+}
+
+/// Upstream `TestSimpleDaemonSetUpdatesStatusAfterLaunchingPods`: the single sync that launches
+/// the pods already counts them in the status it writes.
+#[test]
+fn test_simple_daemon_set_updates_status_after_launching_pods() {
+    for strategy in update_strategies() {
+        let mut h = Harness::with_strategy(&strategy);
+        h.add_ds(ds("foo"));
+        h.add_nodes(0, 5, &[]);
+        let out = h.sync();
+        assert_eq!(created_nodes(&out).len(), 5);
+        let st = written_status(&out).expect("status written");
+        assert_eq!(
+            (
+                st.desired_number_scheduled,
+                st.current_number_scheduled,
+                st.updated_number_scheduled,
+                st.number_ready,
+                st.number_unavailable,
+            ),
+            (5, 5, Some(5), 0, Some(5)),
+            "{:?}",
+            strategy.type_
+        );
+        // Once the pods exist, the next sync finds nothing to change.
+        h.apply(&out);
+        assert!(h.sync().is_noop(), "{:?}", strategy.type_);
+    }
+}
+
+/// Upstream `TestSimpleDaemonSetScheduleDaemonSetPodsLaunchesPods`: created pods have no
+/// nodeName, and a required node affinity of exactly one term with exactly one field
+/// requirement `metadata.name In [<node>]`, one pod per node.
+#[test]
+fn test_simple_daemon_set_schedule_daemon_set_pods_launches_pods() {
+    for strategy in update_strategies() {
+        let mut h = Harness::with_strategy(&strategy);
+        h.add_nodes(0, 5, &[]);
+        h.add_ds(ds("foo"));
+        let out = h.sync();
+        let mut nodes = BTreeSet::new();
+        for a in &out.actions {
+            let Action::Create {
+                object: Object::Pod(p),
+                ..
+            } = a
+            else {
+                continue;
+            };
+            let spec = p.spec.as_ref().unwrap();
+            assert!(spec.node_name.is_none());
+            let sel = spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|n| {
+                    n.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .expect("required node affinity");
+            let [term] = sel.node_selector_terms.as_slice() else {
+                panic!("{sel:?}");
+            };
+            let [field] = term.match_fields.as_deref().unwrap_or_default() else {
+                panic!("{term:?}");
+            };
+            assert_eq!(
+                (field.key.as_str(), field.operator.as_str()),
+                ("metadata.name", "In")
+            );
+            let [value] = field.values.as_deref().unwrap_or_default() else {
+                panic!("{field:?}");
+            };
+            assert!(nodes.insert(value.clone()));
+        }
+        assert_eq!(
+            nodes.into_iter().collect::<Vec<_>>(),
+            ["node-0", "node-1", "node-2", "node-3", "node-4"]
+        );
     }
 }
 
@@ -1593,7 +1926,7 @@ fn test_rolling_update_tables() {
             ],
         },
         UCase {
-            name: "TestDaemonSetUpdatesWhenNewPosIsNotReady",
+            name: "TestDaemonSetUpdatesWhenNewPodIsNotReady",
             nodes: 5,
             initial: || ds("foo"),
             update: |d| {
@@ -2136,4 +2469,931 @@ fn test_cluster_runs_the_controller_and_goes_idle() {
     want.sort();
     got.sort();
     assert_eq!(got, want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// util/daemonset_util_test.go
+// ---------------------------------------------------------------------------------------------
+
+/// `util`'s test `newPod(podName, nodeName, label)`.
+fn util_pod(name: &str, node: &str, labels: Option<BTreeMap<String, String>>) -> Pod {
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some("default".to_string()),
+            labels,
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            node_name: (!node.is_empty()).then(|| node.to_string()),
+            containers: vec![Container {
+                image: Some("foo/bar".to_string()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// (test, templateGeneration, pod labels, hash, isUpdated).
+type IsPodUpdatedCase<'a> = (
+    &'a str,
+    Option<i64>,
+    Option<BTreeMap<String, String>>,
+    &'a str,
+    bool,
+);
+
+/// Upstream `TestIsPodUpdated`.
+#[test]
+fn test_is_pod_updated() {
+    let generation = Some(12345);
+    let bad_generation = Some(12350);
+    let hash = "55555";
+    let labels = Some(map(&[
+        (TEMPLATE_GENERATION_LABEL, "12345"),
+        (CONTROLLER_REVISION_HASH_LABEL, hash),
+    ]));
+    let labels_no_hash = Some(map(&[(TEMPLATE_GENERATION_LABEL, "12345")]));
+    let hash123 = format!("{hash}123");
+    let cases: [IsPodUpdatedCase; 10] = [
+        (
+            "templateGeneration and hash both match",
+            generation,
+            labels.clone(),
+            hash,
+            true,
+        ),
+        (
+            "templateGeneration matches, hash doesn't",
+            generation,
+            labels.clone(),
+            &hash123,
+            true,
+        ),
+        (
+            "templateGeneration matches, no hash label, has hash",
+            generation,
+            labels_no_hash.clone(),
+            hash,
+            true,
+        ),
+        (
+            "templateGeneration matches, no hash label, no hash",
+            generation,
+            labels_no_hash,
+            "",
+            true,
+        ),
+        (
+            "templateGeneration matches, has hash label, no hash",
+            generation,
+            labels.clone(),
+            "",
+            true,
+        ),
+        (
+            "templateGeneration doesn't match, hash does",
+            bad_generation,
+            labels.clone(),
+            hash,
+            true,
+        ),
+        (
+            "templateGeneration and hash don't match",
+            bad_generation,
+            labels,
+            &hash123,
+            false,
+        ),
+        (
+            "empty labels, no hash",
+            generation,
+            Some(BTreeMap::new()),
+            "",
+            false,
+        ),
+        (
+            "empty labels",
+            generation,
+            Some(BTreeMap::new()),
+            hash,
+            false,
+        ),
+        ("no labels", generation, None, hash, false),
+    ];
+    for (name, generation, labels, hash, want) in cases {
+        let pod = util_pod("pod1", "node1", labels);
+        assert_eq!(is_pod_updated(&pod, hash, generation), want, "{name}");
+        assert_eq!(
+            DaemonPod::new(&pod, hash, generation).updated,
+            want,
+            "{name} (DaemonPod)"
+        );
+    }
+    // The label is compared as a string, as upstream's fmt.Sprint: "012345" is not 12345.
+    let pod = util_pod(
+        "pod1",
+        "node1",
+        Some(map(&[(TEMPLATE_GENERATION_LABEL, "012345")])),
+    );
+    assert!(!is_pod_updated(&pod, "", Some(12345)));
+}
+
+/// Upstream `TestCreatePodTemplate`.
+#[test]
+fn test_create_pod_template() {
+    for (generation, hash, expect_unique_label) in [(1, "", false), (2, "3242341807", true)] {
+        let t = create_pod_template(&PodTemplateSpec::default(), Some(generation), hash);
+        let labels = t.metadata.unwrap().labels.unwrap_or_default();
+        assert_eq!(
+            labels.get(TEMPLATE_GENERATION_LABEL),
+            Some(&generation.to_string())
+        );
+        assert_eq!(
+            labels
+                .get(CONTROLLER_REVISION_HASH_LABEL)
+                .map(String::as_str),
+            expect_unique_label.then_some(hash)
+        );
+    }
+}
+
+fn req(key: &str, op: &str, values: &[&str]) -> NodeSelectorRequirement {
+    NodeSelectorRequirement {
+        key: key.to_string(),
+        operator: op.to_string(),
+        values: Some(values.iter().map(|v| v.to_string()).collect()),
+    }
+}
+
+fn required(terms: Vec<NodeSelectorTerm>) -> Affinity {
+    Affinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: terms,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn fields_term(r: NodeSelectorRequirement) -> NodeSelectorTerm {
+    NodeSelectorTerm {
+        match_expressions: None,
+        match_fields: Some(vec![r]),
+    }
+}
+
+fn exprs_term(r: NodeSelectorRequirement) -> NodeSelectorTerm {
+    NodeSelectorTerm {
+        match_expressions: Some(vec![r]),
+        match_fields: None,
+    }
+}
+
+/// Upstream `TestReplaceDaemonSetPodNodeNameNodeAffinity`.
+#[test]
+fn test_replace_daemon_set_pod_node_name_node_affinity() {
+    use k8s_openapi::api::core::v1::PreferredSchedulingTerm;
+    let host1 = || required(vec![fields_term(req("metadata.name", "In", &["host_1"]))]);
+    let preferred = vec![PreferredSchedulingTerm {
+        preference: exprs_term(req("kubernetes.io/hostname", "In", &["host_1"])),
+        weight: 0,
+    }];
+    let mut with_preferred = host1();
+    with_preferred
+        .node_affinity
+        .as_mut()
+        .unwrap()
+        .preferred_during_scheduling_ignored_during_execution = Some(preferred.clone());
+    let cases: Vec<(Option<Affinity>, Affinity)> = vec![
+        (None, host1()),
+        (
+            Some(required(vec![exprs_term(req(
+                "kubernetes.io/hostname",
+                "In",
+                &["host_1"],
+            ))])),
+            host1(),
+        ),
+        (
+            Some(Affinity {
+                node_affinity: Some(NodeAffinity {
+                    preferred_during_scheduling_ignored_during_execution: Some(preferred),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            with_preferred,
+        ),
+        (
+            Some(required(vec![fields_term(req(
+                "metadata.name",
+                "In",
+                &["host_1", "host_2"],
+            ))])),
+            host1(),
+        ),
+        (None, host1()),
+        (
+            Some(required(vec![
+                exprs_term(req("hostname", "In", &["host_1"])),
+                fields_term(req("metadata.name", "In", &["host_2"])),
+            ])),
+            host1(),
+        ),
+        (
+            Some(required(vec![fields_term(req(
+                "metadata.name",
+                "NotIn",
+                &["host_2"],
+            ))])),
+            host1(),
+        ),
+        (
+            Some(required(vec![fields_term(req(
+                "metadata.foo",
+                "In",
+                &["bar"],
+            ))])),
+            host1(),
+        ),
+    ];
+    for (i, (affinity, want)) in cases.into_iter().enumerate() {
+        assert_eq!(
+            replace_daemon_set_pod_node_name_node_affinity(affinity, "host_1"),
+            want,
+            "case {i}"
+        );
+    }
+}
+
+/// Upstream `TestGetTargetNodeName`.
+#[test]
+fn test_get_target_node_name() {
+    let with_affinity = |a: Affinity| {
+        let mut p = util_pod("pod", "", None);
+        p.spec.as_mut().unwrap().affinity = Some(a);
+        p
+    };
+    let cases = [
+        ("pod1", util_pod("pod1", "node-1", None), Some("node-1")),
+        (
+            "pod2",
+            with_affinity(required(vec![fields_term(req(
+                "metadata.name",
+                "In",
+                &["node-1"],
+            ))])),
+            Some("node-1"),
+        ),
+        (
+            "pod3 (two values: not unique)",
+            with_affinity(required(vec![fields_term(req(
+                "metadata.name",
+                "In",
+                &["node-1", "node-2"],
+            ))])),
+            None,
+        ),
+        (
+            "pod4 (no node name, no affinity)",
+            util_pod("pod4", "", None),
+            None,
+        ),
+        (
+            "the first metadata.name In requirement decides",
+            with_affinity(required(vec![
+                fields_term(req("metadata.name", "In", &["node-1", "node-2"])),
+                fields_term(req("metadata.name", "In", &["node-3"])),
+            ])),
+            None,
+        ),
+    ];
+    for (name, pod, want) in cases {
+        assert_eq!(target_node_name(&pod).as_deref(), want, "{name}");
+    }
+}
+
+/// `podutil.IsPodAvailable`: with minReadySeconds, a Ready condition without a
+/// lastTransitionTime is never available; with 0 it is.
+#[test]
+fn test_is_pod_available_without_last_transition_time() {
+    let mut pod = util_pod("p", "n", None);
+    pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+        conditions: Some(vec![PodCondition {
+            type_: "Ready".to_string(),
+            status: "True".to_string(),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    });
+    let later = SimTime(3_600 * SECOND);
+    assert!(is_pod_ready(&pod));
+    assert!(is_pod_available(&pod, 0, later));
+    assert!(!is_pod_available(&pod, 15, later));
+    assert!(!DaemonPod::new(&pod, "", None).is_available(15, later));
+    // With a lastTransitionTime: available once more than minReadySeconds have passed.
+    pod.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].last_transition_time =
+        Some(SimTime(50 * SECOND).to_k8s());
+    assert!(!is_pod_available(&pod, 15, SimTime(65 * SECOND)));
+    assert!(is_pod_available(&pod, 15, SimTime(65 * SECOND + 1)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Surge (daemon_controller_test.go TestSurge*) and the rest of update_test.go
+// ---------------------------------------------------------------------------------------------
+
+/// Upstream `newUpdateSurge(value)`: maxUnavailable 0, maxSurge `value`.
+fn update_surge(value: IntOrString) -> DaemonSetUpdateStrategy {
+    DaemonSetUpdateStrategy {
+        type_: Some("RollingUpdate".to_string()),
+        rolling_update: Some(RollingUpdateDaemonSet {
+            max_unavailable: Some(IntOrString::Int(0)),
+            max_surge: Some(value),
+        }),
+    }
+}
+
+/// Upstream `newUpdateUnavailable(value)`: maxUnavailable `value`, maxSurge unset.
+fn update_unavailable(value: IntOrString) -> DaemonSetUpdateStrategy {
+    DaemonSetUpdateStrategy {
+        type_: Some("RollingUpdate".to_string()),
+        rolling_update: Some(RollingUpdateDaemonSet {
+            max_unavailable: Some(value),
+            max_surge: None,
+        }),
+    }
+}
+
+fn seconds(s: u64) -> SimTime {
+    SimTime(s * SECOND)
+}
+
+/// Sets the pod's Ready condition (`lastTransitionTime` only if `at` is given).
+fn set_ready_condition(p: &mut Pod, ready: bool, at: Option<SimTime>) {
+    let status = p.status.get_or_insert_with(Default::default);
+    status.phase = Some("Running".to_string());
+    status.conditions = Some(vec![PodCondition {
+        type_: "Ready".to_string(),
+        status: if ready { "True" } else { "False" }.to_string(),
+        last_transition_time: at.map(SimTime::to_k8s),
+        ..Default::default()
+    }]);
+}
+
+impl Harness {
+    /// Upstream `newPod(prefix, node, simpleDaemonSetLabel, ds)` with a creationTimestamp, the
+    /// hash label deleted unless `current`, and an optional Ready condition.
+    fn add_daemon_pod(
+        &mut self,
+        d: &DaemonSet,
+        node: &str,
+        created: u64,
+        current: bool,
+        ready: Option<(bool, Option<SimTime>)>,
+    ) -> String {
+        let name = self.add_pods(node, SIMPLE_DS_LABEL, Some(d), 1).remove(0);
+        self.update_pod(&name, |p| {
+            p.metadata.creation_timestamp = Some(seconds(created).to_k8s());
+            if !current {
+                if let Some(l) = p.metadata.labels.as_mut() {
+                    l.remove(CONTROLLER_REVISION_HASH_LABEL);
+                }
+            }
+            if let Some((r, at)) = ready {
+                set_ready_condition(p, r, at);
+            }
+        });
+        name
+    }
+
+    /// Syncs at `now`, asserts the creates and deletes, applies.
+    fn expect_sync_at(
+        &mut self,
+        now: SimTime,
+        creates: usize,
+        deletes: usize,
+        what: &str,
+    ) -> Outcome {
+        let out = self.sync_at(now);
+        assert_eq!(
+            (created_nodes(&out).len(), deleted_pods(&out).len()),
+            (creates, deletes),
+            "{what}"
+        );
+        self.apply(&out);
+        out
+    }
+
+    fn expect_sync(&mut self, creates: usize, deletes: usize, what: &str) -> Outcome {
+        let now = self.c.now();
+        self.expect_sync_at(now, creates, deletes, what)
+    }
+
+    /// Upstream `setPodReadiness`: marks up to `count` live pods (name order) that are not
+    /// already in that state and pass `f`, with the transition at `at`.
+    fn set_pod_readiness(
+        &mut self,
+        ready: bool,
+        count: usize,
+        at: SimTime,
+        f: impl Fn(&Pod) -> bool,
+    ) {
+        let names: Vec<String> = self
+            .c
+            .store()
+            .pods()
+            .filter(|p| !is_deleted(p) && is_pod_ready(p) != ready && f(p))
+            .map(|p| pod_name(p).to_string())
+            .take(count)
+            .collect();
+        assert_eq!(
+            names.len(),
+            count,
+            "could not mark {count} pods ready={ready}"
+        );
+        for name in names {
+            self.update_pod(&name, |p| set_ready_condition(p, ready, Some(at)));
+        }
+    }
+
+    fn current_hash(&self, name: &str) -> String {
+        let d = self.get_ds(name);
+        let collision = d.status.as_ref().and_then(|s| s.collision_count);
+        update::compute_hash(&d.spec.as_ref().unwrap().template, collision)
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// Upstream `TestSurgeDealsWithExistingPods`.
+#[test]
+fn test_surge_deals_with_existing_pods() {
+    let (mut h, d) = surge_harness(0);
+    h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1);
+    h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 2);
+    h.add_pods("node-3", SIMPLE_DS_LABEL, Some(&d), 5);
+    h.add_pods("node-4", SIMPLE_DS_LABEL2, Some(&d), 2);
+    h.expect_sync(2, 5, "TestSurgeDealsWithExistingPods");
+    h.settle();
+}
+
+/// The surge tests' common start: 5 nodes, a DaemonSet with maxSurge 1 (and minReadySeconds).
+fn surge_harness(min_ready_seconds: i32) -> (Harness, DaemonSet) {
+    let mut h = Harness::new();
+    let d = h.add_ds(
+        ds("foo")
+            .strategy(IntOrString::Int(0), IntOrString::Int(1))
+            .min_ready_seconds(min_ready_seconds),
+    );
+    h.add_nodes(0, 5, &[]);
+    (h, d)
+}
+
+/// Upstream `TestSurgePreservesReadyOldPods`.
+#[test]
+fn test_surge_preserves_ready_old_pods() {
+    let (mut h, d) = surge_harness(0);
+    // Preserved: the current hash.
+    h.add_daemon_pod(&d, "node-1", 100, true, None);
+    // Preserved: the oldest old pod, and ready.
+    h.add_daemon_pod(&d, "node-1", 50, false, Some((true, None)));
+    // Deleted: not the oldest old pod, even though ready.
+    let old_ready = h.add_daemon_pod(&d, "node-1", 60, false, Some((true, None)));
+    h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 1);
+    let out = h.expect_sync(3, 1, "TestSurgePreservesReadyOldPods");
+    assert_eq!(deleted_pods(&out), [old_ready]);
+    h.settle();
+}
+
+/// Upstream `TestSurgeCreatesNewPodWhenAtMaxSurgeAndOldPodDeleted`.
+#[test]
+fn test_surge_creates_new_pod_when_at_max_surge_and_old_pod_deleted() {
+    let (mut h, d) = surge_harness(0);
+    // Preserved: newest hash, and it uses up the surge budget (not ready).
+    h.add_daemon_pod(&d, "node-0", 100, true, Some((false, None)));
+    // Preserved: ready.
+    h.add_daemon_pod(&d, "node-0", 50, false, Some((true, None)));
+    for i in 1..5 {
+        let name = h.add_daemon_pod(&d, &format!("node-{i}"), 1, false, Some((true, None)));
+        if i == 4 {
+            // The last old pod is being deleted: node-4 needs a pod despite the surge budget.
+            h.update_pod(&name, |p| {
+                p.metadata.deletion_timestamp = Some(seconds(31).to_k8s());
+                p.metadata.deletion_grace_period_seconds = Some(30);
+            });
+        }
+    }
+    let out = h.expect_sync(1, 0, "TestSurgeCreatesNewPodWhenAtMaxSurgeAndOldPodDeleted");
+    assert_eq!(created_nodes(&out), ["node-4"]);
+}
+
+/// Upstream `TestSurgeDeletesUnreadyOldPods`.
+#[test]
+fn test_surge_deletes_unready_old_pods() {
+    let (mut h, d) = surge_harness(0);
+    h.add_daemon_pod(&d, "node-1", 100, true, None);
+    // Deleted: unready.
+    let old_unready = h.add_daemon_pod(&d, "node-1", 50, false, Some((false, None)));
+    // Deleted: not the oldest.
+    let old_ready = h.add_daemon_pod(&d, "node-1", 60, false, Some((true, None)));
+    h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 1);
+    let out = h.expect_sync(3, 2, "TestSurgeDeletesUnreadyOldPods");
+    assert_eq!(
+        sorted(deleted_pods(&out)),
+        sorted(vec![old_ready, old_unready])
+    );
+    h.settle();
+}
+
+/// Upstream `TestSurgePreservesOldReadyWithUnsatisfiedMinReady` (clock 60 s: the new pod, ready
+/// since 50 s, is not available for minReadySeconds 15) and
+/// `TestSurgeDeletesOldReadyWithUnsatisfiedMinReady` (clock 70 s: it is).
+#[test]
+fn test_surge_old_ready_pod_and_min_ready_seconds() {
+    for (name, clock, preserved) in [
+        (
+            "TestSurgePreservesOldReadyWithUnsatisfiedMinReady",
+            60,
+            true,
+        ),
+        ("TestSurgeDeletesOldReadyWithUnsatisfiedMinReady", 70, false),
+    ] {
+        let (mut h, d) = surge_harness(15);
+        h.add_daemon_pod(&d, "node-1", 100, true, Some((true, Some(seconds(50)))));
+        let old_ready = h.add_daemon_pod(&d, "node-1", 50, false, Some((true, None)));
+        let old_excess = h.add_daemon_pod(&d, "node-1", 60, false, Some((true, None)));
+        h.add_pods("node-2", SIMPLE_DS_LABEL, Some(&d), 1);
+        let mut want = vec![old_excess];
+        if !preserved {
+            want.push(old_ready);
+        }
+        let out = h.expect_sync_at(seconds(clock), 3, want.len(), name);
+        assert_eq!(sorted(deleted_pods(&out)), sorted(want), "{name}");
+    }
+}
+
+/// Upstream `TestDaemonSetUpdatesPodsNotMatchTainstWithMaxSurge`: a node whose taint the new
+/// template no longer tolerates loses its old pod only once another pod is available.
+#[test]
+fn test_daemon_set_updates_pods_not_match_taints_with_max_surge() {
+    let mut h = Harness::new();
+    h.add_ds(
+        ds("foo")
+            .strategy(IntOrString::Int(0), IntOrString::Int(1))
+            .toleration(tol(
+                "node-role.kubernetes.io/control-plane",
+                "Exists",
+                "",
+                "",
+            )),
+    );
+    h.add_node(node("node-0").taint("node-role.kubernetes.io/control-plane", "", "NoSchedule"));
+    h.add_nodes(1, 4, &[]);
+    h.expect_sync(5, 0, "create");
+    h.mark_pods_ready();
+    h.update_ds("foo", |d| {
+        d.spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .tolerations = None;
+    });
+    for round in 0..4 {
+        h.expect_sync(1, 1, &format!("round {round}"));
+        h.expect_sync(0, 0, &format!("round {round} settled"));
+        h.mark_pods_ready();
+    }
+    h.expect_sync(0, 1, "last old pod");
+    h.expect_sync(0, 0, "done");
+    h.settle();
+}
+
+/// Upstream `TestDaemonSetUpdatesSomeOldPodsNotReady`.
+#[test]
+fn test_daemon_set_updates_some_old_pods_not_ready() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 5, &[]);
+    h.add_ds(ds("foo").on_delete());
+    h.expect_sync(5, 0, "create");
+    h.mark_pods_ready();
+    h.update_ds("foo", |d| {
+        new_image(d);
+        d.spec.as_mut().unwrap().update_strategy = Some(update_unavailable(IntOrString::Int(2)));
+    });
+    // All old pods are available: update 2.
+    h.expect_sync(0, 2, "first update: delete");
+    h.expect_sync(2, 0, "first update: create");
+    h.expect_sync(0, 0, "first update: wait");
+    // Another update: the 2 unready pods are replaced, the 3 available ones stay.
+    h.update_ds("foo", |d| {
+        d.spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .containers[0]
+            .image = Some("foo2/bar3".into());
+    });
+    h.expect_sync(0, 2, "second update: delete");
+    h.expect_sync(2, 0, "second update: create");
+    h.expect_sync(0, 0, "second update: wait");
+    let ready = h.c.store().pods().filter(|p| is_pod_ready(p)).count();
+    assert_eq!(ready, 3);
+}
+
+/// Upstream `TestDaemonSetUpdatesSaveOldHealthyPods` (its random maxUnavailable values in
+/// [0, 10) replaced by fixed ones in [1, 10): the API server rejects 0 with maxSurge 0).
+#[test]
+fn test_daemon_set_updates_save_old_healthy_pods() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 20, &[]);
+    h.add_ds(ds("foo").on_delete());
+    h.expect_sync(20, 0, "create");
+    h.mark_pods_ready();
+    let rollout = |h: &mut Harness, image: String, max_unavailable: i32| {
+        h.update_ds("foo", |d| {
+            d.spec
+                .as_mut()
+                .unwrap()
+                .template
+                .spec
+                .as_mut()
+                .unwrap()
+                .containers[0]
+                .image = Some(image);
+            d.spec.as_mut().unwrap().update_strategy =
+                Some(update_unavailable(IntOrString::Int(max_unavailable)));
+        });
+    };
+    rollout(&mut h, "foo2/bar2".into(), 10);
+    h.expect_sync(0, 10, "first update: delete");
+    h.expect_sync(10, 0, "first update: create");
+    h.expect_sync(0, 0, "first update: wait");
+    let ready_pods = |h: &Harness| -> BTreeSet<String> {
+        h.c.store()
+            .pods()
+            .filter(|p| is_pod_ready(p))
+            .map(|p| pod_name(p).to_string())
+            .collect()
+    };
+    let old_ready = ready_pods(&h);
+    assert_eq!(old_ready.len(), 10);
+    for (i, max_unavailable) in [3, 7, 1, 9, 5, 2, 8, 4, 6, 1].into_iter().enumerate() {
+        rollout(&mut h, format!("foo2/bar3-{i}"), max_unavailable);
+        // Only the 10 unavailable pods are replaced.
+        h.expect_sync(0, 10, &format!("iteration {i}: delete"));
+        h.expect_sync(10, 0, &format!("iteration {i}: create"));
+        h.expect_sync(0, 0, &format!("iteration {i}: wait"));
+        assert!(ready_pods(&h).is_superset(&old_ready), "iteration {i}");
+    }
+    rollout(&mut h, "foo2/bar4".into(), 11);
+    h.expect_sync(0, 11, "maxUnavailable 11: delete");
+    h.expect_sync(11, 0, "maxUnavailable 11: create");
+    h.expect_sync(0, 0, "maxUnavailable 11: wait");
+    assert_eq!(ready_pods(&h).len(), 9);
+}
+
+/// Upstream `TestDaemonSetUpdatesAllOldNotReadyPodsAndNewNotReadyPods`: with 88 unavailable new
+/// pods, 2 unavailable old pods and 10 available old pods (maxUnavailable 10), only the 2
+/// unavailable old pods are replaced.
+#[test]
+fn test_daemon_set_updates_all_old_not_ready_pods_and_new_not_ready_pods() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 100, &[]);
+    h.add_ds(ds("foo").on_delete());
+    h.expect_sync(100, 0, "create");
+    h.mark_pods_ready();
+    let hash1 = h.current_hash("foo");
+    h.update_ds("foo", |d| {
+        new_image(d);
+        d.spec.as_mut().unwrap().update_strategy = Some(update_unavailable(IntOrString::Int(10)));
+    });
+    for i in 0..10 {
+        h.expect_sync(0, 10, &format!("round {i}: delete"));
+        h.expect_sync(10, 0, &format!("round {i}: create"));
+        h.mark_pods_ready();
+    }
+    h.expect_sync(0, 0, "rolled out");
+    let names = h.pod_names();
+    let mut old_unavailable = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        h.update_pod(name, |p| {
+            if i >= 10 {
+                set_ready_condition(p, false, Some(SimTime::ZERO));
+            }
+            if i < 12 {
+                // Back to the first revision. The API server gave the DaemonSet a template
+                // generation (upstream's test DaemonSet has none), so that label goes back too.
+                let labels = p.metadata.labels.get_or_insert_with(Default::default);
+                labels.insert(CONTROLLER_REVISION_HASH_LABEL.to_string(), hash1.clone());
+                labels.insert(TEMPLATE_GENERATION_LABEL.to_string(), "1".to_string());
+            }
+        });
+        if (10..12).contains(&i) {
+            old_unavailable.push(name.clone());
+        }
+    }
+    let out = h.expect_sync(0, 2, "delete the 2 unavailable old pods");
+    assert_eq!(sorted(deleted_pods(&out)), sorted(old_unavailable));
+    h.expect_sync(2, 0, "replace them");
+    h.expect_sync(0, 0, "then wait");
+}
+
+/// Upstream `TestDaemonSetUpdatesAllOldPodsNotReadyMaxSurge`, on upstream's clock.
+#[test]
+fn test_daemon_set_updates_all_old_pods_not_ready_max_surge() {
+    let mut h = Harness::new();
+    h.add_nodes(0, 5, &[]);
+    h.add_ds(ds("foo").on_delete());
+    h.expect_sync(5, 0, "create");
+    h.update_ds("foo", |d| {
+        new_image(d);
+        d.spec.as_mut().unwrap().update_strategy = Some(update_surge(IntOrString::Int(3)));
+    });
+    // All old pods are unavailable: surge onto every node at once.
+    h.expect_sync_at(seconds(100), 5, 0, "surge everywhere");
+    // Waiting for the new pods to go ready, the unready old pods are deleted.
+    h.expect_sync_at(seconds(200), 0, 5, "delete unready old pods");
+    h.set_pod_readiness(true, 5, seconds(200), |_| true);
+    h.update_ds("foo", |d| {
+        d.spec.as_mut().unwrap().min_ready_seconds = Some(15);
+        d.spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .containers[0]
+            .image = Some("foo3/bar3".into());
+    });
+    h.expect_sync_at(seconds(300), 3, 0, "surge 3");
+    let hash = h.current_hash("foo");
+    let has_hash = |p: &Pod| pod_label(p, CONTROLLER_REVISION_HASH_LABEL) == Some(&hash);
+    let nodes_with_new: BTreeSet<String> =
+        h.c.store()
+            .pods()
+            .filter(|p| has_hash(p))
+            .filter_map(target_node_name)
+            .collect();
+    // Two new pods go ready at 300; one old pod on a node without a new pod goes unready.
+    h.set_pod_readiness(true, 2, seconds(300), has_hash);
+    h.set_pod_readiness(false, 1, seconds(300), |p| {
+        !has_hash(p) && !target_node_name(p).is_some_and(|n| nodes_with_new.contains(&n))
+    });
+    // The new pods wait for minReadySeconds; the unready old pod's node gets a new pod.
+    h.expect_sync_at(seconds(310), 1, 0, "replace the unready old pod");
+    // The two ready new pods are available: their old pods go, and the unready old pod.
+    h.expect_sync_at(seconds(320), 1, 3, "new pods available");
+    h.set_pod_readiness(true, 3, seconds(320), has_hash);
+    h.expect_sync_at(seconds(340), 0, 2, "the rest available");
+    h.expect_sync_at(seconds(350), 0, 0, "done");
+}
+
+/// Upstream `TestGetUnavailableNumbers` (`updatedDesiredNodeCounts`): (maxSurge,
+/// maxUnavailable, desiredNumberScheduled) for the DaemonSet on `nodes` nodes.
+#[test]
+fn test_get_unavailable_numbers() {
+    let cases = [
+        (
+            "No nodes",
+            0,
+            update_unavailable(IntOrString::Int(0)),
+            (0, 0, 0),
+        ),
+        (
+            "Two nodes with ready pods",
+            2,
+            update_unavailable(IntOrString::Int(1)),
+            (0, 1, 2),
+        ),
+        (
+            "Two nodes, one node without pods",
+            2,
+            update_unavailable(IntOrString::Int(0)),
+            (0, 1, 2),
+        ),
+        (
+            "Two nodes, one node without pods, surge",
+            2,
+            update_surge(IntOrString::Int(0)),
+            (0, 1, 2),
+        ),
+        (
+            "Two nodes with pods, MaxUnavailable in percents",
+            2,
+            update_unavailable(IntOrString::String("50%".into())),
+            (0, 1, 2),
+        ),
+        (
+            "Two nodes with pods, MaxUnavailable in percents, surge",
+            2,
+            update_surge(IntOrString::String("50%".into())),
+            (1, 0, 2),
+        ),
+        (
+            "Two nodes with pods, MaxUnavailable is 100%, surge",
+            2,
+            update_surge(IntOrString::String("100%".into())),
+            (2, 0, 2),
+        ),
+        (
+            "Two nodes with pods, MaxUnavailable in percents, pod terminating",
+            3,
+            update_unavailable(IntOrString::String("50%".into())),
+            (0, 2, 3),
+        ),
+    ];
+    for (name, nodes, strategy, want) in cases {
+        // Built by hand, as upstream: the API server would reject maxUnavailable 0 with
+        // maxSurge 0.
+        let mut d = ds("x").0;
+        d.spec.as_mut().unwrap().update_strategy = Some(strategy);
+        let desired = (0..nodes)
+            .filter(|i| node_should_run_daemon_pod(&node(&format!("node-{i}")).0, &d).should_run)
+            .count();
+        let (max_surge, max_unavailable) = update::updated_desired_node_counts(&d, desired);
+        assert_eq!((max_surge, max_unavailable, desired), want, "{name}");
+    }
+}
+
+/// Upstream `TestGetNodesToDaemonPods`: the pods a sync groups by node are the owned and the
+/// adoptable matching orphans, terminal ones included unless they are also being deleted
+/// ("exclude deleted terminal pods"); every claimed pod, deleted terminal ones too, is kept
+/// for history cleanup ("include deleted terminal pods").
+#[test]
+fn test_get_nodes_to_daemon_pods() {
+    let mut h = Harness::new();
+    let d = h.add_ds(ds("foo"));
+    let d2 = h.add_ds(ds("foo2"));
+    h.add_nodes(0, 2, &[]);
+    let phase = |h: &mut Harness, name: &str, phase: &str, deleted: bool| {
+        h.update_pod(name, |p| {
+            p.status.get_or_insert_with(Default::default).phase = Some(phase.to_string());
+            if deleted {
+                // A finalizer keeps the store from finishing the deletion at once.
+                p.metadata.finalizers = Some(vec!["example.com/hold".to_string()]);
+                p.metadata.deletion_timestamp = Some(SimTime::ZERO.to_k8s());
+            }
+        });
+    };
+    let mut wanted = Vec::new();
+    wanted.extend(h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1));
+    wanted.extend(h.add_pods("node-0", SIMPLE_DS_LABEL, None, 1));
+    wanted.extend(h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1));
+    wanted.extend(h.add_pods("node-1", SIMPLE_DS_LABEL, None, 1));
+    let succeeded = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1).remove(0);
+    phase(&mut h, &succeeded, "Succeeded", false);
+    let failed = h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1).remove(0);
+    phase(&mut h, &failed, "Failed", false);
+    wanted.extend([succeeded, failed]);
+    // Ignored either way: not matching (owned or orphan), owned by another DaemonSet.
+    h.add_pods("node-0", SIMPLE_DS_LABEL2, Some(&d), 1);
+    h.add_pods("node-1", SIMPLE_DS_LABEL2, None, 1);
+    h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d2), 1);
+    // Deleted terminal pods: only in the "include" list.
+    let deleted_succeeded = h.add_pods("node-0", SIMPLE_DS_LABEL, Some(&d), 1).remove(0);
+    phase(&mut h, &deleted_succeeded, "Succeeded", true);
+    let deleted_failed = h.add_pods("node-1", SIMPLE_DS_LABEL, Some(&d), 1).remove(0);
+    phase(&mut h, &deleted_failed, "Failed", true);
+
+    let d = h.get_ds("foo");
+    let store = h.c.store();
+    let mut out = Outcome::none();
+    let claimed = claim_pods(store, &d, &mut out);
+    let hash = h.current_hash("foo");
+    let view = DaemonSetView::new(store, &d, &claimed, hash, h.c.now());
+    let mut grouped = Vec::new();
+    for entry in &view.nodes {
+        for pod in view.pods_of(entry) {
+            assert_eq!(target_node_name(pod.pod).as_deref(), Some(entry.name()));
+            grouped.push(pod.name.to_string());
+        }
+    }
+    assert!(view.orphans.is_empty());
+    assert_eq!(
+        sorted(grouped),
+        sorted(wanted.clone()),
+        "exclude deleted terminal pods"
+    );
+    let all: Vec<String> = view
+        .all_pods
+        .iter()
+        .map(|p| pod_name(p).to_string())
+        .collect();
+    wanted.extend([deleted_succeeded, deleted_failed]);
+    assert_eq!(sorted(all), sorted(wanted), "include deleted terminal pods");
 }

@@ -376,6 +376,18 @@ fn find_updated_pods_on_node<'p, 'a>(
     Some((new_pod, old_pod))
 }
 
+/// `updatedDesiredNodeCounts` on the number of nodes that should run the pod: (maxSurge,
+/// maxUnavailable) scaled to it, and maxUnavailable 1 when both come out 0 on a non-empty
+/// DaemonSet (an impossible configuration the API server could still return).
+pub fn updated_desired_node_counts(ds: &DaemonSet, desired: usize) -> (usize, usize) {
+    let mut max_unavailable = unavailable_count(ds, desired);
+    let max_surge = surge_count(ds, desired);
+    if desired > 0 && max_unavailable == 0 && max_surge == 0 {
+        max_unavailable = 1;
+    }
+    (max_surge, max_unavailable)
+}
+
 /// `rollingUpdate`: which old pods to delete (maxSurge = 0) or which nodes get a new pod next
 /// to the old one (maxSurge > 0), within the strategy's budget.
 pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
@@ -383,11 +395,7 @@ pub fn rolling_update(view: &DaemonSetView<'_>) -> NodePlan {
     let mrs = view.min_ready_seconds;
     // updatedDesiredNodeCounts: desired nodes without pods count too.
     let desired = view.nodes.iter().filter(|n| n.placement.should_run).count();
-    let mut max_unavailable = unavailable_count(view.ds, desired);
-    let max_surge = surge_count(view.ds, desired);
-    if desired > 0 && max_unavailable == 0 && max_surge == 0 {
-        max_unavailable = 1;
-    }
+    let (max_surge, max_unavailable) = updated_desired_node_counts(view.ds, desired);
     let mut plan = NodePlan::default();
 
     if max_surge == 0 {

@@ -146,3 +146,73 @@ proptest! {
         }
     }
 }
+
+/// Commands a learner types, with the names the setup below creates.
+const COMMANDS: &[&str] = &[
+    "sim advance 5s",
+    "sim advance 2m",
+    "sim node add n9 --labels ssd=true",
+    "sim node remove n2",
+    "sim node down n1",
+    "sim node up n1",
+    "cordon n3",
+    "uncordon n3",
+    "drain n3 --ignore-daemonsets --delete-emptydir-data --force",
+    "label node n2 ssd=true --overwrite",
+    "label node n1 ssd-",
+    "taint node n1 k=v:NoExecute",
+    "taint node n1 k:NoExecute-",
+    "delete pods -l app=agent --wait=false",
+    "delete pods --all --grace-period=0 --force",
+    "rollout restart ds/agent",
+    "rollout undo ds/agent",
+    "rollout status ds/agent --timeout=5s",
+    "set image ds/agent agent=busybox:1.37",
+    "patch ds agent --type merge -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxSurge\":1,\"maxUnavailable\":0}}}}'",
+    "patch job work --type merge -p '{\"spec\":{\"suspend\":true}}'",
+    "patch job work --type merge -p '{\"spec\":{\"suspend\":false}}'",
+    "patch job work --type merge -p '{\"spec\":{\"parallelism\":0}}'",
+    "patch job work --type merge -p '{\"spec\":{\"parallelism\":5}}'",
+    "sim pod fail -l job-name=work",
+    "sim pod succeed -l job-name=work",
+    "delete job work --cascade=orphan",
+    "delete ds agent --cascade=foreground --wait=false",
+    "wait --for=condition=complete job/work --timeout=20s",
+    "logs job/work",
+    "describe nodes",
+    "describe ds agent",
+    "describe job work",
+    "get all -A -o wide",
+    "get events -A",
+    "get pods -A -o yaml",
+    "top nodes",
+    "exec ds/agent -- sh -c 'echo hi > /tmp/x; cat /tmp/x'",
+    "for i in 1 2 3; do kubectl get pods -o name | head -1; done",
+];
+
+const SETUP: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers: [{name: agent, image: busybox, command: [sleep, '3600']}]\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: work}\nspec:\n  completions: 6\n  parallelism: 2\n  backoffLimit: 3\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: w, image: busybox, command: [sh, -c, 'sleep 3; exit $((RANDOM % 2))']}]\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Random sequences of a learner's commands over a DaemonSet and a Job never panic, and
+    /// replaying the session's log rebuilds the same cluster.
+    #[test]
+    fn command_sequences_never_panic(ops in prop::collection::vec(0..COMMANDS.len(), 1..25)) {
+        let mut s = Session::new(5);
+        for line in ["sim node add n1 --labels ssd=true", "sim node add n2", "sim node add n3"] {
+            s.run(line, None, &NoFiles);
+        }
+        s.run("apply -f -", Some(SETUP), &NoFiles);
+        for op in ops {
+            s.run(COMMANDS[op], None, &NoFiles);
+        }
+        let everything = "get nodes,pods,ds,jobs,events -A -o yaml";
+        let here = s.run(everything, None, &NoFiles).stdout;
+        let mut again = Session::new(5);
+        for (line, stdin) in s.log.clone() {
+            again.run(&line, stdin.as_deref(), &NoFiles);
+        }
+        prop_assert_eq!(here, again.run(everything, None, &NoFiles).stdout);
+    }
+}

@@ -393,3 +393,23 @@ fn help_pages_are_kubectl_text() {
                 .starts_with("Unknown help topic [`foo`]\n\n\nBasic Commands (Beginner):\n")
     );
 }
+
+/// `--cascade=false|true` still work, with kubectl's deprecation warning (captured from
+/// kubectl 1.32); `--cascade` alone means background and warns nothing.
+#[test]
+fn boolean_cascade_values_warn_like_kubectl() {
+    for (flag, warning, orphaned) in [
+        ("--cascade=false", "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n", true),
+        ("--cascade=true", "warning: --cascade=true is deprecated (boolean value) and can be replaced with --cascade=background.\n", false),
+        ("--cascade", "", false),
+    ] {
+        let mut s = setup();
+        s.run("sim advance 5s", None, &NoFiles);
+        let out = s.run(&format!("delete ds agent {flag}"), None, &NoFiles);
+        assert!(out.ok, "{flag}: {out:?}");
+        assert_eq!(out.stderr, warning, "{flag}");
+        s.run("sim advance 60s", None, &NoFiles);
+        let pods = s.run("get pods --no-headers", None, &NoFiles).stdout;
+        assert_eq!(!pods.is_empty(), orphaned, "{flag}: {pods}");
+    }
+}

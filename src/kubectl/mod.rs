@@ -175,6 +175,27 @@ impl Session {
                 "--dry-run is deprecated and can be replaced with --dry-run=client.\n",
             );
         }
+        // `GetCascadingStrategy`: the old boolean values still work, with a warning.
+        if matches!(cmd, Command::Delete(_)) {
+            let last = words
+                .iter()
+                .take_while(|w| w.as_str() != "--")
+                .filter_map(|w| w.strip_prefix("--cascade="))
+                .last();
+            let replacement = match last {
+                Some("false") => Some(("false", "orphan")),
+                Some("true") => Some(("true", "background")),
+                _ => None,
+            };
+            if let Some((old, new)) = replacement {
+                out.stderr.insert_str(
+                    0,
+                    &format!(
+                        "warning: --cascade={old} is deprecated (boolean value) and can be replaced with --cascade={new}.\n"
+                    ),
+                );
+            }
+        }
         if cmd.mutates() {
             self.cluster.settle();
         }

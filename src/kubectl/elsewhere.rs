@@ -162,6 +162,36 @@ pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static RealKind> {
         .find(|k| k.kind == kind && k.api_version == api_version)
 }
 
+/// A note for a manifest whose kind exists under another `apiVersion` (a 2016 blog post's
+/// `extensions/v1beta1` DaemonSet): kubectl only says the version has no such kind.
+pub fn moved(api_version: &str, kind: &str) -> Option<String> {
+    let current = crate::engine::api::Kind::all()
+        .find(|k| k.as_str() == kind)
+        .map(|k| k.api_version())
+        .or_else(|| {
+            REAL_KINDS
+                .iter()
+                .find(|k| k.kind == kind)
+                .map(|k| k.api_version.to_string())
+        })?;
+    if current == api_version {
+        return None;
+    }
+    // When the old versions stopped being served (the deprecated API migration guide).
+    let removed = match (api_version, kind) {
+        ("extensions/v1beta1" | "apps/v1beta1" | "apps/v1beta2", _) => {
+            " (removed in Kubernetes 1.16)"
+        }
+        ("batch/v1beta1" | "batch/v2alpha1", "CronJob") => " (removed in Kubernetes 1.25)",
+        ("policy/v1beta1", _) => " (removed in Kubernetes 1.25)",
+        ("networking.k8s.io/v1beta1", _) => " (removed in Kubernetes 1.22)",
+        _ => "",
+    };
+    Some(format!(
+        "kubeplay: Kubernetes 1.34 serves {kind} as {current}, not {api_version}{removed}; change the manifest's apiVersion to {current}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,8 +214,22 @@ mod tests {
             by_kind("batch/v1", "CronJob").map(|k| k.plural),
             Some("cronjobs")
         );
-        // A real kind under a wrong version is what kubectl says it is: not found.
+        // A real kind under a wrong version is what kubectl says it is: not found, with a note
+        // naming the version that serves it.
         assert_eq!(by_kind("extensions/v1beta1", "Deployment"), None);
+        assert_eq!(
+            moved("extensions/v1beta1", "DaemonSet").as_deref(),
+            Some("kubeplay: Kubernetes 1.34 serves DaemonSet as apps/v1, not extensions/v1beta1 (removed in Kubernetes 1.16); change the manifest's apiVersion to apps/v1")
+        );
+        assert_eq!(
+            moved("batch/v1beta1", "CronJob").as_deref(),
+            Some("kubeplay: Kubernetes 1.34 serves CronJob as batch/v1, not batch/v1beta1 (removed in Kubernetes 1.25); change the manifest's apiVersion to batch/v1")
+        );
+        assert_eq!(
+            moved("batch/v2", "Job").as_deref(),
+            Some("kubeplay: Kubernetes 1.34 serves Job as batch/v1, not batch/v2; change the manifest's apiVersion to batch/v1")
+        );
+        assert_eq!(moved("v1", "Widget"), None);
     }
 
     #[test]

@@ -305,7 +305,9 @@ fn decode_manifests(
             let doc_ns = doc_ns.as_str();
             let Some(kind) = Kind::from_type_meta(av, kind_name) else {
                 let note = super::elsewhere::by_kind(av, kind_name)
-                    .map(|k| format!("\n{}", k.note()))
+                    .map(|k| k.note())
+                    .or_else(|| super::elsewhere::moved(av, kind_name))
+                    .map(|n| format!("\n{n}"))
                     .unwrap_or_default();
                 out.fail(format!(
                     "error: resource mapping not found for name: \"{name}\" namespace: \"{doc_ns}\" from \"{source}\": no matches for kind \"{kind_name}\" in version \"{av}\"\nensure CRDs are installed first{note}"

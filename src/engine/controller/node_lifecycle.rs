@@ -8,29 +8,32 @@
 //!   reported them, so `kubectl get pods` still prints `1/1 Running`, as on a real cluster, while
 //!   EndpointSlices drop the pod). When the kubelet is back the taints go.
 //! - `spec.unschedulable` is mirrored by the `node.kubernetes.io/unschedulable:NoSchedule` taint.
-//! - Pods that do not tolerate a NoExecute taint of their node are evicted at once; pods that
-//!   tolerate it for `tolerationSeconds` are evicted when that runs out (the DefaultTolerationSeconds
-//!   admission gives every pod 300 s for not-ready and unreachable). Before deletion the pod gets
-//!   `DisruptionTarget=True` (reason `DeletionByTaintManager`).
+//! - Pods that do not tolerate a NoExecute taint of their node are evicted, those tolerating it
+//!   for `tolerationSeconds` when that runs out (the DefaultTolerationSeconds admission gives
+//!   every pod 300 s for not-ready and unreachable): see [`super::taint_eviction`], which this
+//!   controller's pass runs.
 //!
 //! Simplification: only the kubelet stopping (`sim node down`) makes a node unhealthy; pressure
 //! conditions are not simulated.
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint};
 
-use crate::engine::api::taints::{
-    tolerates, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
-};
-use crate::engine::api::{Kind, Object, ObjectKey};
-use crate::engine::clock::{SimTime, SECOND};
-use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
+use crate::engine::api::taints::{TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
+use crate::engine::api::Object;
+use crate::engine::clock::SimTime;
+use crate::engine::controller::taint_eviction::{update_pod_condition, TaintEviction};
+use crate::engine::controller::{Action, EventRecord, EventType, Outcome};
 use crate::engine::kubelet::{node_conditions, node_ready_status, Kubelet};
 use crate::engine::store::Store;
 use crate::engine::Config;
 
-/// Controller state (none needed: everything is re-read from the store and the kubelets).
+/// Controller state: only the taint eviction controller's (the rest is re-read from the store
+/// and the kubelets).
 #[derive(Debug, Clone, Default)]
-pub struct NodeLifecycle {}
+pub struct NodeLifecycle {
+    /// `pkg/controller/tainteviction`, run at the end of each pass.
+    pub taint_eviction: TaintEviction,
+}
 
 fn has_taint(node: &Node, key: &str, effect: &str) -> bool {
     node.spec
@@ -77,14 +80,6 @@ fn node_taints_settled(node: &Node) -> bool {
             .all(|&(key, effect, wanted)| has_taint(node, key, effect) == wanted)
 }
 
-/// Whether the node carries a NoExecute taint (its pods may need evicting).
-fn has_no_execute_taint(node: &Node) -> bool {
-    node.spec
-        .as_ref()
-        .and_then(|s| s.taints.as_ref())
-        .is_some_and(|ts| ts.iter().any(|t| t.effect == "NoExecute"))
-}
-
 impl NodeLifecycle {
     /// One pass over every node and the pods bound to it.
     pub fn sync(
@@ -126,14 +121,13 @@ impl NodeLifecycle {
                         out.requeue_at(due);
                     }
                 }
-                let unknown = is_unknown(node);
-                if unknown || has_no_execute_taint(node) {
+                if is_unknown(node) {
                     let pods = pods_by_node
                         .get_or_insert_with(build)
                         .get(name)
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    self.sync_pods_on(node, unknown, pods, now, &mut out);
+                    Self::mark_pods_not_ready(pods, now, &mut out);
                 }
                 continue;
             }
@@ -185,138 +179,48 @@ impl NodeLifecycle {
             if n != *node {
                 out.push(Action::Update(Object::Node(n.clone())));
             }
-            // `sync_pods_on` does nothing on a reachable node without NoExecute taints.
-            if unknown || has_no_execute_taint(&n) {
+            if unknown {
                 let pods = pods_by_node
                     .get_or_insert_with(build)
                     .get(name)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                self.sync_pods_on(&n, unknown, pods, now, &mut out);
+                Self::mark_pods_not_ready(pods, now, &mut out);
             }
         }
+        self.taint_eviction.sync(store, now, &mut out);
         out
     }
 
-    fn sync_pods_on(
-        &self,
-        node: &Node,
-        unknown: bool,
-        pods: &[&Pod],
-        now: SimTime,
-        out: &mut Outcome,
-    ) {
-        let taints: Vec<Taint> = node
-            .spec
-            .as_ref()
-            .and_then(|s| s.taints.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| t.effect == "NoExecute")
-            .collect();
+    /// `MarkPodsNotReady`: each pod's `Ready` condition turns False (reason and message kept, the
+    /// transition time moving), then a `NodeNotReady` event.
+    fn mark_pods_not_ready(pods: &[&Pod], now: SimTime, out: &mut Outcome) {
         for &pod in pods {
-            let phase = pod
+            let Some(ready) = pod
                 .status
                 .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .unwrap_or_default();
-            if phase == "Succeeded" || phase == "Failed" {
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+            else {
                 continue;
-            }
-            // Pods on an unreachable node are marked not ready.
-            if unknown {
-                let mut p = pod.clone();
-                let mut changed = false;
-                if let Some(conds) = p.status.as_mut().and_then(|s| s.conditions.as_mut()) {
-                    for c in conds
-                        .iter_mut()
-                        .filter(|c| c.type_ == "Ready" && c.status != "False")
-                    {
-                        c.status = "False".to_string();
-                        c.reason = None;
-                        c.message = None;
-                        c.last_transition_time = Some(now.to_k8s());
-                        changed = true;
-                    }
-                }
-                if changed {
-                    out.push(Action::Update(Object::Pod(p)));
-                    // `MarkPodsNotReady` records this after the status update.
-                    out.event(EventRecord::new(
-                        &Object::Pod(pod.clone()),
-                        EventType::Warning,
-                        "NodeNotReady",
-                        "Node is not ready".to_string(),
-                        "node-controller",
-                    ));
-                }
-            }
-            if pod.metadata.deletion_timestamp.is_some() || taints.is_empty() {
-                continue;
-            }
-            let tolerations = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.tolerations.clone())
-                .unwrap_or_default();
-            // The eviction time is the earliest over every NoExecute taint.
-            let mut evict_at: Option<SimTime> = None;
-            for taint in &taints {
-                let added = taint
-                    .time_added
-                    .as_ref()
-                    .map(SimTime::from_k8s)
-                    .unwrap_or(now);
-                let matching: Vec<_> = tolerations.iter().filter(|t| tolerates(t, taint)).collect();
-                let at = if matching.is_empty() {
-                    Some(now)
-                } else if matching.iter().any(|t| t.toleration_seconds.is_none()) {
-                    None
-                } else {
-                    let secs = matching
-                        .iter()
-                        .filter_map(|t| t.toleration_seconds)
-                        .min()
-                        .unwrap_or(0)
-                        .max(0);
-                    Some(added.plus(u64::try_from(secs).unwrap_or(0) * SECOND))
-                };
-                if let Some(at) = at {
-                    evict_at = Some(evict_at.map_or(at, |e| e.min(at)));
-                }
-            }
-            let Some(at) = evict_at else { continue };
-            if at > now {
-                out.requeue_at(at);
-                continue;
-            }
+            };
             let mut p = pod.clone();
-            let st = p.status.get_or_insert_with(Default::default);
-            let conds = st.conditions.get_or_insert_with(Vec::new);
-            conds.retain(|c| c.type_ != "DisruptionTarget");
-            conds.push(PodCondition {
-                type_: "DisruptionTarget".to_string(),
-                status: "True".to_string(),
-                reason: Some("DeletionByTaintManager".to_string()),
-                message: Some("Taint manager: deleting due to NoExecute taint".to_string()),
-                last_transition_time: Some(now.to_k8s()),
-                last_probe_time: None,
-                observed_generation: None,
-            });
-            let ns = pod.metadata.namespace.clone().unwrap_or_default();
-            let pname = pod.metadata.name.clone().unwrap_or_default();
+            let cond = PodCondition {
+                status: "False".to_string(),
+                ..ready.clone()
+            };
+            if !update_pod_condition(&mut p, cond, now) {
+                continue;
+            }
             out.push(Action::Update(Object::Pod(p)));
+            // Recorded after the status update.
             out.event(EventRecord::new(
                 &Object::Pod(pod.clone()),
-                EventType::Normal,
-                "TaintManagerEviction",
-                format!("Marking for deletion Pod {ns}/{pname}"),
-                "taint-eviction-controller",
+                EventType::Warning,
+                "NodeNotReady",
+                "Node is not ready".to_string(),
+                "node-controller",
             ));
-            out.push(Action::Delete {
-                key: ObjectKey::new(Kind::Pod, &ns, &pname),
-                options: DeleteOptions::default(),
-            });
         }
     }
 }

@@ -136,8 +136,21 @@ impl NodeLifecycle {
                 let due = since.plus(config.node_monitor_grace_ms);
                 if now >= due {
                     if ready.as_deref() != Some("Unknown") {
-                        n.status.get_or_insert_with(Default::default).conditions =
-                            Some(node_conditions(false, now));
+                        // `tryUpdateNodeHealth`: every condition turns Unknown now; its
+                        // heartbeat stays the last one the kubelet posted.
+                        let status = n.status.get_or_insert_with(Default::default);
+                        let mut conditions = node_conditions(false, now);
+                        for c in &mut conditions {
+                            if let Some(old) = status
+                                .conditions
+                                .iter()
+                                .flatten()
+                                .find(|o| o.type_ == c.type_)
+                            {
+                                c.last_heartbeat_time = old.last_heartbeat_time.clone();
+                            }
+                        }
+                        status.conditions = Some(conditions);
                         out.event(EventRecord::new(
                             &Object::Node(node.clone()),
                             EventType::Normal,

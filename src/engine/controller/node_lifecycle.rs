@@ -13,8 +13,17 @@
 //!   every pod 300 s for not-ready and unreachable): see [`super::taint_eviction`], which this
 //!   controller's pass runs.
 //!
+//! - Disruption (`handleDisruption`, zones by the region/zone topology labels): when every zone
+//!   has no Ready node ("master disruption mode": the controller blames its own network) no
+//!   NoExecute unreachable/not-ready taint is added and those present are removed, so nothing is
+//!   evicted (a one-node cluster whose node goes down keeps its pods); in a zone of at most 50
+//!   nodes with more than 2 and at least 55% not Ready (partial disruption) no new NoExecute taint
+//!   is added. Upstream also rate-limits tainting to 0.1 node/s per zone; we taint at once.
+//!
 //! Simplification: only the kubelet stopping (`sim node down`) makes a node unhealthy; pressure
 //! conditions are not simulated.
+
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint};
 
@@ -51,8 +60,66 @@ fn is_unknown(node: &Node) -> bool {
         .is_some_and(|c| c.status == "Unknown")
 }
 
+/// What the state of the node's zone lets the NoExecute tainting do (`handleDisruption`,
+/// `setLimiterInZone`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoExecuteTainting {
+    /// Normal (or a fully disrupted zone while another zone is not): taints go on as needed.
+    Allowed,
+    /// Partial disruption in a zone of at most 50 nodes: the tainting rate is 0, so no new
+    /// NoExecute taint goes on; taints of nodes that are Ready again still come off.
+    Paused,
+    /// Every zone fully disrupted ("master disruption mode"): the controller assumes its own
+    /// network is at fault, takes every NoExecute unreachable/not-ready taint off and adds none.
+    Stopped,
+}
+
+/// A zone's state from its nodes' Ready conditions (`ComputeZoneState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZoneState {
+    Normal,
+    PartialDisruption,
+    FullDisruption,
+}
+
+/// `unhealthyZoneThreshold` (`--unhealthy-zone-threshold`).
+const UNHEALTHY_ZONE_THRESHOLD: f64 = 0.55;
+/// `largeClusterThreshold` (`--large-cluster-size-threshold`).
+const LARGE_CLUSTER_THRESHOLD: usize = 50;
+
+fn compute_zone_state(ready: usize, not_ready: usize) -> ZoneState {
+    if ready == 0 && not_ready > 0 {
+        ZoneState::FullDisruption
+    } else if not_ready > 2
+        && not_ready as f64 / (not_ready + ready) as f64 >= UNHEALTHY_ZONE_THRESHOLD
+    {
+        ZoneState::PartialDisruption
+    } else {
+        ZoneState::Normal
+    }
+}
+
+/// `GetZoneKey`: region and zone labels.
+fn zone_key(node: &Node) -> (String, String) {
+    let label = |k: &str| {
+        node.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(k))
+            .cloned()
+            .unwrap_or_default()
+    };
+    (
+        label("topology.kubernetes.io/region"),
+        label("topology.kubernetes.io/zone"),
+    )
+}
+
 /// The taints the node's conditions and `spec.unschedulable` call for: (key, effect, wanted).
-fn wanted_taints(node: &Node) -> [(&'static str, &'static str, bool); 5] {
+fn wanted_taints(
+    node: &Node,
+    tainting: NoExecuteTainting,
+) -> [(&'static str, &'static str, bool); 5] {
     let unknown = is_unknown(node);
     let not_ready = node_ready_status(node).as_deref() == Some("False");
     let unschedulable = node
@@ -60,22 +127,35 @@ fn wanted_taints(node: &Node) -> [(&'static str, &'static str, bool); 5] {
         .as_ref()
         .and_then(|s| s.unschedulable)
         .unwrap_or(false);
+    let no_execute = |key: &str, cond: bool| match tainting {
+        NoExecuteTainting::Allowed => cond,
+        NoExecuteTainting::Paused => cond && has_taint(node, key, "NoExecute"),
+        NoExecuteTainting::Stopped => false,
+    };
     [
         (TAINT_UNREACHABLE, "NoSchedule", unknown),
-        (TAINT_UNREACHABLE, "NoExecute", unknown),
+        (
+            TAINT_UNREACHABLE,
+            "NoExecute",
+            no_execute(TAINT_UNREACHABLE, unknown),
+        ),
         (TAINT_NOT_READY, "NoSchedule", not_ready),
-        (TAINT_NOT_READY, "NoExecute", not_ready),
+        (
+            TAINT_NOT_READY,
+            "NoExecute",
+            no_execute(TAINT_NOT_READY, not_ready),
+        ),
         (TAINT_UNSCHEDULABLE, "NoSchedule", unschedulable),
     ]
 }
 
 /// Whether the taint pass would leave the node exactly as it is: it has a spec, no empty taint
 /// list, and every wanted taint present and every unwanted one absent.
-fn node_taints_settled(node: &Node) -> bool {
+fn node_taints_settled(node: &Node, tainting: NoExecuteTainting) -> bool {
     node.spec
         .as_ref()
         .is_some_and(|s| s.taints.as_ref().is_none_or(|t| !t.is_empty()))
-        && wanted_taints(node)
+        && wanted_taints(node, tainting)
             .iter()
             .all(|&(key, effect, wanted)| has_taint(node, key, effect) == wanted)
 }
@@ -94,9 +174,9 @@ impl NodeLifecycle {
         // O(nodes × pods). Finished pods are left alone, so settled ones need no look.
         // Built only when some node is unreachable or has a NoExecute taint: otherwise no pod
         // needs a look.
-        let mut pods_by_node: Option<std::collections::BTreeMap<&str, Vec<&Pod>>> = None;
+        let mut pods_by_node: Option<BTreeMap<&str, Vec<&Pod>>> = None;
         let build = || {
-            let mut by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
+            let mut by_node: BTreeMap<&str, Vec<&Pod>> = Default::default();
             for pod in store.unsettled_pods() {
                 if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
                     by_node.entry(node).or_default().push(pod);
@@ -104,17 +184,54 @@ impl NodeLifecycle {
             }
             by_node
         };
+        let down_since = |name: &str| {
+            kubelet
+                .agent(name)
+                .and_then(|a| if a.up { None } else { a.down_since })
+        };
+        let marks_unknown = |node: &Node, down_since: Option<SimTime>| {
+            down_since.is_some_and(|since| {
+                now >= since.plus(config.node_monitor_grace_ms)
+                    && node_ready_status(node).as_deref() != Some("Unknown")
+            })
+        };
+        // Ready and not-ready nodes per zone, as this pass leaves them (`handleDisruption`).
+        let mut zones: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+        for node in store.nodes() {
+            let name = node.metadata.name.as_deref().unwrap_or_default();
+            let ready = node_ready_status(node).as_deref() == Some("True")
+                && !marks_unknown(node, down_since(name));
+            let entry = zones.entry(zone_key(node)).or_default();
+            if ready {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+        let all_fully_disrupted = !zones.is_empty()
+            && zones
+                .values()
+                .all(|&(r, nr)| compute_zone_state(r, nr) == ZoneState::FullDisruption);
         for node in store.nodes() {
             let name = node.metadata.name.as_deref().unwrap_or_default();
             let ready = node_ready_status(node);
-            let agent = kubelet.agent(name);
-            let down_since = agent.and_then(|a| if a.up { None } else { a.down_since });
-            let mark_unknown = down_since.is_some_and(|since| {
-                now >= since.plus(config.node_monitor_grace_ms)
-                    && ready.as_deref() != Some("Unknown")
-            });
+            let down_since = down_since(name);
+            let mark_unknown = marks_unknown(node, down_since);
             // Most passes change no node: check first, and copy the node only to change it.
-            if !mark_unknown && node_taints_settled(node) {
+            let tainting = if all_fully_disrupted {
+                NoExecuteTainting::Stopped
+            } else {
+                match zones.get(&zone_key(node)) {
+                    Some(&(ready, not_ready))
+                        if compute_zone_state(ready, not_ready) == ZoneState::PartialDisruption
+                            && ready + not_ready <= LARGE_CLUSTER_THRESHOLD =>
+                    {
+                        NoExecuteTainting::Paused
+                    }
+                    _ => NoExecuteTainting::Allowed,
+                }
+            };
+            if !mark_unknown && node_taints_settled(node, tainting) {
                 if let Some(since) = down_since {
                     let due = since.plus(config.node_monitor_grace_ms);
                     if now < due {
@@ -164,7 +281,7 @@ impl NodeLifecycle {
                 }
             }
             let unknown = is_unknown(&n);
-            for (key, effect, wanted) in wanted_taints(&n) {
+            for (key, effect, wanted) in wanted_taints(&n, tainting) {
                 let present = has_taint(&n, key, effect);
                 let spec = n.spec.get_or_insert_with(Default::default);
                 if wanted && !present {
@@ -235,5 +352,111 @@ impl NodeLifecycle {
                 "node-controller",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The disruption handling of `monitorNodeHealth` / `handleDisruption` (single region,
+    //! zones from the topology labels), in the spirit of `TestMonitorNodeHealthEvictPods`'s
+    //! "all nodes not ready" and partial-disruption cases.
+
+    use crate::kubectl::{NoFiles, Session};
+
+    fn run(s: &mut Session, line: &str) -> String {
+        let out = s.run(line, None, &NoFiles);
+        assert!(out.ok, "{line}: {}", out.stderr);
+        out.stdout
+    }
+
+    fn session(nodes: &[&str]) -> Session {
+        let mut s = Session::new(1);
+        for n in nodes {
+            run(&mut s, &format!("sim node add {n}"));
+        }
+        run(&mut s, "run web --image=nginx");
+        run(&mut s, "sim advance 10s");
+        s
+    }
+
+    fn no_execute(s: &mut Session, node: &str) -> String {
+        run(
+            s,
+            &format!(
+                "get node {node} -o jsonpath='{{.spec.taints[?(@.effect==\"NoExecute\")].key}}'"
+            ),
+        )
+    }
+
+    /// One node of three down: the zone is healthy, the node gets its NoExecute taint and its
+    /// pods go after 300 s.
+    #[test]
+    fn one_node_down_in_a_healthy_zone_is_tainted() {
+        let mut s = session(&["n1", "n2", "n3"]);
+        let host = run(&mut s, "get pod web -o jsonpath={.spec.nodeName}");
+        run(&mut s, &format!("sim node down {host}"));
+        run(&mut s, "sim advance 60s");
+        assert_eq!(no_execute(&mut s, &host), "node.kubernetes.io/unreachable");
+        run(&mut s, "sim advance 300s");
+        let ts = run(
+            &mut s,
+            "get pod web -o jsonpath={.metadata.deletionTimestamp}",
+        );
+        assert!(!ts.is_empty());
+    }
+
+    /// Every node down: the controller blames its own network, adds no NoExecute taint (the
+    /// NoSchedule one still goes on) and evicts nothing.
+    #[test]
+    fn all_nodes_down_is_full_disruption_no_eviction() {
+        let mut s = session(&["n1"]);
+        run(&mut s, "sim node down n1");
+        run(&mut s, "sim advance 60s");
+        assert_eq!(no_execute(&mut s, "n1"), "");
+        let taints = run(&mut s, "get node n1 -o jsonpath={.spec.taints[*].key}");
+        assert_eq!(taints, "node.kubernetes.io/unreachable");
+        run(&mut s, "sim advance 600s");
+        let ts = run(
+            &mut s,
+            "get pod web -o jsonpath={.metadata.deletionTimestamp}",
+        );
+        assert_eq!(ts, "");
+    }
+
+    /// Entering master disruption mode takes the NoExecute taints off nodes tainted before;
+    /// leaving it puts them back on the nodes still down.
+    #[test]
+    fn full_disruption_removes_no_execute_taints_until_a_node_is_back() {
+        let mut s = session(&["n1", "n2"]);
+        run(&mut s, "sim node down n1");
+        run(&mut s, "sim advance 60s");
+        assert_eq!(no_execute(&mut s, "n1"), "node.kubernetes.io/unreachable");
+        run(&mut s, "sim node down n2");
+        run(&mut s, "sim advance 60s");
+        assert_eq!(no_execute(&mut s, "n1"), "");
+        assert_eq!(no_execute(&mut s, "n2"), "");
+        run(&mut s, "sim node up n2");
+        run(&mut s, "sim advance 10s");
+        assert_eq!(no_execute(&mut s, "n1"), "node.kubernetes.io/unreachable");
+        assert_eq!(no_execute(&mut s, "n2"), "");
+    }
+
+    /// Three of four nodes down (more than 2 and at least 55%): partial disruption in a small
+    /// zone stops the tainting.
+    #[test]
+    fn partial_disruption_in_a_small_zone_stops_tainting() {
+        let mut s = session(&["n1", "n2", "n3", "n4"]);
+        for n in ["n1", "n2", "n3"] {
+            run(&mut s, &format!("sim node down {n}"));
+        }
+        run(&mut s, "sim advance 60s");
+        for n in ["n1", "n2", "n3"] {
+            assert_eq!(no_execute(&mut s, n), "", "{n}");
+        }
+        // Two of four down is not a disruption: the next one down is tainted.
+        run(&mut s, "sim node up n1");
+        run(&mut s, "sim advance 10s");
+        assert_eq!(no_execute(&mut s, "n2"), "node.kubernetes.io/unreachable");
+        assert_eq!(no_execute(&mut s, "n3"), "node.kubernetes.io/unreachable");
     }
 }

@@ -8,6 +8,9 @@ use k8s_openapi::api::core::v1::{Taint, Toleration};
 pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 /// Taint added while a node's Ready condition is False.
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
+/// Taint an administrator puts on a node that is shut down for good
+/// (`v1.TaintNodeOutOfService`): PodGC then force-deletes its terminating pods.
+pub const TAINT_OUT_OF_SERVICE: &str = "node.kubernetes.io/out-of-service";
 /// Taint mirroring `spec.unschedulable`.
 pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 

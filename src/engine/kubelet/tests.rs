@@ -377,6 +377,9 @@ fn unreachable_node_marks_pods_not_ready_and_evicts_after_300s() {
             .tolerate_unreachable_forever()
             .build(),
     ]);
+    // A second, healthy node: with every node down the node controller would stop tainting
+    // (master disruption mode).
+    c.create(node("n2")).unwrap();
     c.advance(5_000);
     assert_eq!(condition(&c, "web", "Ready").as_deref(), Some("True"));
     c.set_node_up("n1", false).unwrap();

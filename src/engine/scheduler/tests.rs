@@ -1,6 +1,6 @@
 //! Table tests mirroring upstream's plugin tests (`TestNodeAffinity`, `TestTaintTolerationFilter`,
-//! `TestNodeUnschedulable`, `TestNodePorts`, `TestEnoughRequests`), the `FitError` message, the
-//! scores, and the pass behaviour (binding, retries, idle passes, determinism, scale).
+//! `TestNodeName`, `TestNodeUnschedulable`, `TestNodePorts`, `TestEnoughRequests`), the `FitError`
+//! message, the scores, and the pass behaviour (binding, retries, idle passes, determinism, scale).
 
 use std::collections::BTreeMap;
 
@@ -594,6 +594,42 @@ fn test_taint_toleration_filter() {
             want: taint_fail("{b: 2}"),
         },
     ]);
+}
+
+#[test]
+fn test_node_name() {
+    let n = || node("foo");
+    check_filters(vec![
+        FilterCase {
+            name: "no host specified",
+            pod: pod("p"),
+            node: n(),
+            existing: vec![],
+            want: Ok(()),
+        },
+        FilterCase {
+            name: "host matches",
+            pod: pod("p").on("foo"),
+            node: n(),
+            existing: vec![],
+            want: Ok(()),
+        },
+        FilterCase {
+            name: "host doesn't match",
+            pod: pod("p").on("bar"),
+            node: n(),
+            existing: vec![],
+            want: reasons(
+                Plugin::NodeName,
+                &["node(s) didn't match the requested node name"],
+            ),
+        },
+    ]);
+    // The failure is UnschedulableAndUnresolvable: preemption cannot help.
+    let store = store_with(&[n()], &[]);
+    let ev = evaluate(&store, &pod("p").on("bar").0);
+    let f = ev.verdicts[0].result.as_ref().unwrap_err();
+    assert_eq!(f.code, Code::UnschedulableAndUnresolvable);
 }
 
 #[test]

@@ -2,8 +2,7 @@
 //! (`printPod`, `printNode`, `printDaemonSet`, `printJob`, `printEvent`, `printNamespace`,
 //! `printControllerRevision`, `printService`, `printEndpointSlice`).
 //!
-//! Simplifications: no readiness gates,
-//! services print `<none>` external IPs.
+//! Upstream's tests for these printers are mirrored in `table_tests.rs`.
 
 use std::collections::BTreeMap;
 
@@ -638,6 +637,29 @@ fn event_row(ev: &Event, ctx: RowCtx) -> Vec<String> {
         cells.push(message);
     }
     cells
+}
+
+/// The AGE of `kubectl describe`'s events (`DescribeEvents`) and the LAST SEEN of `kubectl events`
+/// (`getInterval`): the first time (`eventTime`, else `firstTimestamp`) for a single event,
+/// `last (xN over first)` for a series or a repeated one.
+pub fn event_interval(ev: &Event, now: SimTime) -> String {
+    let first = match ev.event_time.as_ref() {
+        Some(t) => micro_age(Some(t), now),
+        None => age(ev.first_timestamp.as_ref(), now),
+    };
+    let count = ev.count.unwrap_or(0);
+    match &ev.series {
+        Some(series) => format!(
+            "{} (x{} over {first})",
+            micro_age(series.last_observed_time.as_ref(), now),
+            series.count.unwrap_or(0)
+        ),
+        None if count > 1 => format!(
+            "{} (x{count} over {first})",
+            age(ev.last_timestamp.as_ref(), now)
+        ),
+        None => first,
+    }
 }
 
 /// `formatEventSource`: `component, host`, each falling back to the reporting controller and

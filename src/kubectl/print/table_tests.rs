@@ -1904,3 +1904,38 @@ fn test_print_endpoint_slice() {
         ["x", "IPv4", "http,*", "<unset>", "0s"]
     );
 }
+
+/// `DescribeEvents` (describe.go) and `getInterval` (kubectl events): the AGE / LAST SEEN cell.
+#[test]
+fn test_describe_events_interval() {
+    let interval = |e: &Event| super::event_interval(e, NOW);
+    let mut single = event("e1", "Normal", "Pod", "p");
+    single.first_timestamp = Some(at(-3 * DAY));
+    single.last_timestamp = Some(at(-2 * DAY));
+    single.count = Some(1);
+    assert_eq!(
+        interval(&single),
+        "3d",
+        "a single event shows its first time"
+    );
+    let mut repeated = single.clone();
+    repeated.count = Some(6);
+    assert_eq!(interval(&repeated), "2d (x6 over 3d)");
+    let mut micro_first = repeated.clone();
+    micro_first.event_time = Some(micro(-4 * DAY));
+    assert_eq!(
+        interval(&micro_first),
+        "2d (x6 over 4d)",
+        "eventTime wins over firstTimestamp"
+    );
+    let mut series = event("e2", "Warning", "Pod", "p");
+    series.event_time = Some(micro(-3 * DAY));
+    series.series = Some(EventSeries {
+        count: Some(2),
+        last_observed_time: Some(micro(-2 * DAY)),
+    });
+    assert_eq!(interval(&series), "2d (x2 over 3d)");
+    let mut no_last = repeated;
+    no_last.last_timestamp = None;
+    assert_eq!(interval(&no_last), "<unknown> (x6 over 3d)");
+}

@@ -946,23 +946,7 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
                     rows.push(h);
                 }
                 for ev in &evs {
-                    let since =
-                        |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-                            t.map_or_else(
-                                || "<unknown>".to_string(),
-                                |t| human_duration(now.since(SimTime::from_k8s(t))),
-                            )
-                        };
-                    let first = since(ev.first_timestamp.as_ref());
-                    let count = ev.count.unwrap_or(1);
-                    let interval = if count > 1 {
-                        format!(
-                            "{} (x{count} over {first})",
-                            since(ev.last_timestamp.as_ref())
-                        )
-                    } else {
-                        first
-                    };
+                    let interval = print::table::event_interval(ev, now);
                     let mut row = Vec::new();
                     if e.all_namespaces {
                         row.push(ev.metadata.namespace.clone().unwrap_or_default());

@@ -1528,17 +1528,8 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");
     for e in evs {
-        let first = table::age(e.first_timestamp.as_ref(), now);
-        let last = table::age(
-            e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()),
-            now,
-        );
-        let count = e.count.unwrap_or(1);
-        let interval = if count > 1 {
-            format!("{last} (x{count} over {first})")
-        } else {
-            last
-        };
+        let interval = table::event_interval(e, now);
+        // `Source.Component`, else `ReportingController`.
         let source = e
             .source
             .as_ref()
@@ -1561,6 +1552,51 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
 #[cfg(test)]
 mod generic_tests {
     use super::*;
+
+    /// `TestDescribePodTolerations` (describe_test.go): `printTolerationsMultilineWithIndent`'s
+    /// entries.
+    #[test]
+    fn describe_pod_tolerations() {
+        let t = |key: &str, op: Option<&str>, value: &str, effect: &str, secs: Option<i64>| {
+            Toleration {
+                key: (!key.is_empty()).then(|| key.to_string()),
+                operator: op.map(str::to_string),
+                value: (!value.is_empty()).then(|| value.to_string()),
+                effect: (!effect.is_empty()).then(|| effect.to_string()),
+                toleration_seconds: secs,
+            }
+        };
+        for (tol, want) in [
+            (t("", Some("Exists"), "", "", None), "op=Exists"),
+            (
+                t("key0", Some("Exists"), "", "NoSchedule", None),
+                "key0:NoSchedule op=Exists",
+            ),
+            (t("key1", None, "value1", "", None), "key1=value1"),
+            (
+                t("key2", None, "value2", "NoSchedule", None),
+                "key2=value2:NoSchedule",
+            ),
+            (
+                t("key3", None, "value3", "NoExecute", Some(300)),
+                "key3=value3:NoExecute for 300s",
+            ),
+            (
+                t("key4", None, "value4", "NoExecute", Some(60)),
+                "key4=value4:NoExecute for 60s",
+            ),
+            (
+                t("key5", Some("Exists"), "", "NoExecute", Some(300)),
+                "key5:NoExecute op=Exists for 300s",
+            ),
+            (
+                t("", Some("Exists"), "", "NoSchedule", None),
+                ":NoSchedule op=Exists",
+            ),
+        ] {
+            assert_eq!(format_toleration(&tol), want);
+        }
+    }
 
     /// `smartLabelFor` and Go's `%v` of JSON numbers, as kubectl's generic describer prints.
     #[test]

@@ -2,8 +2,7 @@
 //! (`printPod`, `printNode`, `printDaemonSet`, `printJob`, `printEvent`, `printNamespace`,
 //! `printControllerRevision`, `printService`, `printEndpointSlice`).
 //!
-//! Simplifications: no readiness gates,
-//! services print `<none>` external IPs.
+//! Upstream's tests for these printers are mirrored in `table_tests.rs`.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +10,7 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod, PodSpec, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, MicroTime, Time};
 
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
@@ -28,69 +27,107 @@ pub struct RowCtx {
 /// `translateTimestampSince`: the age of a timestamp, `<unknown>` if unset.
 pub fn age(t: Option<&Time>, now: SimTime) -> String {
     match t {
-        Some(t) => human_duration(now.since(SimTime::from_k8s(t))),
+        Some(t) => since(SimTime::from_k8s(t), now),
         None => "<unknown>".to_string(),
     }
 }
 
-/// The header row for a kind.
-pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
-    let (base, extra): (&[&str], &[&str]) = match kind {
-        Kind::Pod => (
-            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
-        ),
-        Kind::Node => (
-            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            &[
-                "INTERNAL-IP",
-                "EXTERNAL-IP",
-                "OS-IMAGE",
-                "KERNEL-VERSION",
-                "CONTAINER-RUNTIME",
-            ],
-        ),
-        Kind::DaemonSet => (
-            &[
-                "NAME",
-                "DESIRED",
-                "CURRENT",
-                "READY",
-                "UP-TO-DATE",
-                "AVAILABLE",
-                "NODE SELECTOR",
-                "AGE",
-            ],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Job => (
-            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Event => (
-            &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
-            &["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"],
-        ),
-        Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
-        Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
-        Kind::Service => (
-            &[
-                "NAME",
-                "TYPE",
-                "CLUSTER-IP",
-                "EXTERNAL-IP",
-                "PORT(S)",
-                "AGE",
-            ],
-            &["SELECTOR"],
-        ),
-        Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
-    };
-    let mut h = base.to_vec();
-    if wide {
-        h.extend_from_slice(extra);
+/// `duration.HumanDuration(time.Since(t))`: `<invalid>` for an instant two seconds or more in the
+/// future, `0s` for one less than that ahead (clock skew).
+pub fn since(t: SimTime, now: SimTime) -> String {
+    if t.0 >= now.0.saturating_add(2000) {
+        "<invalid>".to_string()
+    } else {
+        human_duration(now.since(t))
     }
-    h
+}
+
+/// The header row for a kind: the column definitions of `AddHandlers`, in their order; `-o wide`
+/// adds the priority-1 columns in place (for events SUBOBJECT and SOURCE sit before MESSAGE).
+pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    // (name, priority)
+    let cols: &[(&str, u8)] = match kind {
+        Kind::Pod => &[
+            ("NAME", 0),
+            ("READY", 0),
+            ("STATUS", 0),
+            ("RESTARTS", 0),
+            ("AGE", 0),
+            ("IP", 1),
+            ("NODE", 1),
+            ("NOMINATED NODE", 1),
+            ("READINESS GATES", 1),
+        ],
+        Kind::Node => &[
+            ("NAME", 0),
+            ("STATUS", 0),
+            ("ROLES", 0),
+            ("AGE", 0),
+            ("VERSION", 0),
+            ("INTERNAL-IP", 1),
+            ("EXTERNAL-IP", 1),
+            ("OS-IMAGE", 1),
+            ("KERNEL-VERSION", 1),
+            ("CONTAINER-RUNTIME", 1),
+        ],
+        Kind::DaemonSet => &[
+            ("NAME", 0),
+            ("DESIRED", 0),
+            ("CURRENT", 0),
+            ("READY", 0),
+            ("UP-TO-DATE", 0),
+            ("AVAILABLE", 0),
+            ("NODE SELECTOR", 0),
+            ("AGE", 0),
+            ("CONTAINERS", 1),
+            ("IMAGES", 1),
+            ("SELECTOR", 1),
+        ],
+        Kind::Job => &[
+            ("NAME", 0),
+            ("STATUS", 0),
+            ("COMPLETIONS", 0),
+            ("DURATION", 0),
+            ("AGE", 0),
+            ("CONTAINERS", 1),
+            ("IMAGES", 1),
+            ("SELECTOR", 1),
+        ],
+        Kind::Event => &[
+            ("LAST SEEN", 0),
+            ("TYPE", 0),
+            ("REASON", 0),
+            ("OBJECT", 0),
+            ("SUBOBJECT", 1),
+            ("SOURCE", 1),
+            ("MESSAGE", 0),
+            ("FIRST SEEN", 1),
+            ("COUNT", 1),
+            ("NAME", 1),
+        ],
+        Kind::Namespace => &[("NAME", 0), ("STATUS", 0), ("AGE", 0)],
+        Kind::ControllerRevision => &[("NAME", 0), ("CONTROLLER", 0), ("REVISION", 0), ("AGE", 0)],
+        Kind::Service => &[
+            ("NAME", 0),
+            ("TYPE", 0),
+            ("CLUSTER-IP", 0),
+            ("EXTERNAL-IP", 0),
+            ("PORT(S)", 0),
+            ("AGE", 0),
+            ("SELECTOR", 1),
+        ],
+        Kind::EndpointSlice => &[
+            ("NAME", 0),
+            ("ADDRESSTYPE", 0),
+            ("PORTS", 0),
+            ("ENDPOINTS", 0),
+            ("AGE", 0),
+        ],
+    };
+    cols.iter()
+        .filter(|(_, prio)| wide || *prio == 0)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// The cells of one row; the first is the name (events: LAST SEEN; no name column).
@@ -314,11 +351,38 @@ fn pod_row(pod: &Pod, ctx: RowCtx) -> Vec<String> {
                 .unwrap_or_default(),
         ));
         cells.push(none_if_empty(
-            status.nominated_node_name.unwrap_or_default(),
+            status.nominated_node_name.clone().unwrap_or_default(),
         ));
-        cells.push("<none>".to_string());
+        cells.push(readiness_gates(pod));
     }
     cells
+}
+
+/// The READINESS GATES column: how many of the pod's readiness gates have a True condition.
+fn readiness_gates(pod: &Pod) -> String {
+    let gates = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.readiness_gates.as_deref())
+        .unwrap_or_default();
+    if gates.is_empty() {
+        return "<none>".to_string();
+    }
+    let conditions = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default();
+    let ready = gates
+        .iter()
+        .filter(|g| {
+            conditions
+                .iter()
+                .find(|c| c.type_ == g.condition_type)
+                .is_some_and(|c| c.status == "True")
+        })
+        .count();
+    format!("{ready}/{}", gates.len())
 }
 
 /// The STATUS column of a node (`Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled`).
@@ -328,7 +392,7 @@ pub fn node_status(node: &Node) -> String {
         .status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .and_then(|cs| cs.iter().rev().find(|c| c.type_ == "Ready"))
     {
         status.push(
             if c.status == "True" {
@@ -391,9 +455,16 @@ fn node_row(node: &Node, ctx: RowCtx) -> Vec<String> {
         };
         cells.push(addr("InternalIP"));
         cells.push(addr("ExternalIP"));
-        cells.push(none_if_empty(info.os_image.clone()));
-        cells.push(none_if_empty(info.kernel_version.clone()));
-        cells.push(none_if_empty(info.container_runtime_version.clone()));
+        let unknown_if_empty = |s: &str| {
+            if s.is_empty() {
+                "<unknown>".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        cells.push(unknown_if_empty(&info.os_image));
+        cells.push(unknown_if_empty(&info.kernel_version));
+        cells.push(unknown_if_empty(&info.container_runtime_version));
     }
     cells
 }
@@ -447,7 +518,13 @@ pub fn job_status(job: &Job) -> String {
         .as_ref()
         .and_then(|s| s.conditions.clone())
         .unwrap_or_default();
-    let has = |t: &str| conds.iter().any(|c| c.type_ == t && c.status == "True");
+    // `hasJobCondition`: the first condition of the type decides.
+    let has = |t: &str| {
+        conds
+            .iter()
+            .find(|c| c.type_ == t)
+            .is_some_and(|c| c.status == "True")
+    };
     if has("Complete") {
         "Complete"
     } else if has("Failed") {
@@ -514,43 +591,94 @@ fn job_row(job: &Job, ctx: RowCtx) -> Vec<String> {
     cells
 }
 
+fn micro_age(t: Option<&MicroTime>, now: SimTime) -> String {
+    age(t.map(|m| Time(m.0)).as_ref(), now)
+}
+
+/// `printEvent`: FIRST SEEN falls back to `eventTime`, LAST SEEN to FIRST SEEN; a series gives
+/// LAST SEEN and COUNT; a singleton without a count counts 1.
 fn event_row(ev: &Event, ctx: RowCtx) -> Vec<String> {
-    let first = age(ev.first_timestamp.as_ref(), ctx.now);
+    let first = match ev.first_timestamp.as_ref() {
+        Some(t) => age(Some(t), ctx.now),
+        None => micro_age(ev.event_time.as_ref(), ctx.now),
+    };
     let mut last = match ev.last_timestamp.as_ref() {
         Some(t) => age(Some(t), ctx.now),
         None => first.clone(),
     };
-    let count = ev.count.unwrap_or(1);
-    if count > 1 {
-        last = format!("{last} (x{count} over {first})");
+    let mut count = ev.count.unwrap_or(0);
+    if let Some(series) = &ev.series {
+        last = micro_age(series.last_observed_time.as_ref(), ctx.now);
+        count = series.count.unwrap_or(0);
+    } else if count == 0 {
+        count = 1;
     }
     let obj = &ev.involved_object;
-    let object = format!(
-        "{}/{}",
-        obj.kind.clone().unwrap_or_default().to_ascii_lowercase(),
-        obj.name.clone().unwrap_or_default()
-    );
+    let kind = obj.kind.clone().unwrap_or_default().to_lowercase();
+    let object = match obj.name.as_deref() {
+        Some(name) if !name.is_empty() => format!("{kind}/{name}"),
+        _ => kind,
+    };
+    let message = ev.message.clone().unwrap_or_default().trim().to_string();
     let mut cells = vec![
         last,
         ev.type_.clone().unwrap_or_default(),
         ev.reason.clone().unwrap_or_default(),
         object,
-        ev.message.clone().unwrap_or_default().trim().to_string(),
     ];
     if ctx.wide {
-        let src = ev.source.clone().unwrap_or_default();
-        let source = match (src.component.as_deref(), src.host.as_deref()) {
-            (Some(c), Some(h)) if !h.is_empty() => format!("{c}, {h}"),
-            (Some(c), _) => c.to_string(),
-            _ => String::new(),
-        };
         cells.push(obj.field_path.clone().unwrap_or_default());
-        cells.push(source);
+        cells.push(event_source(ev));
+        cells.push(message);
         cells.push(first);
         cells.push(count.to_string());
         cells.push(ev.metadata.name.clone().unwrap_or_default());
+    } else {
+        cells.push(message);
     }
     cells
+}
+
+/// The AGE of `kubectl describe`'s events (`DescribeEvents`) and the LAST SEEN of `kubectl events`
+/// (`getInterval`): the first time (`eventTime`, else `firstTimestamp`) for a single event,
+/// `last (xN over first)` for a series or a repeated one.
+pub fn event_interval(ev: &Event, now: SimTime) -> String {
+    let first = match ev.event_time.as_ref() {
+        Some(t) => micro_age(Some(t), now),
+        None => age(ev.first_timestamp.as_ref(), now),
+    };
+    let count = ev.count.unwrap_or(0);
+    match &ev.series {
+        Some(series) => format!(
+            "{} (x{} over {first})",
+            micro_age(series.last_observed_time.as_ref(), now),
+            series.count.unwrap_or(0)
+        ),
+        None if count > 1 => format!(
+            "{} (x{count} over {first})",
+            age(ev.last_timestamp.as_ref(), now)
+        ),
+        None => first,
+    }
+}
+
+/// `formatEventSource`: `component, host`, each falling back to the reporting controller and
+/// instance; `, host` is left out when there is no host.
+pub fn event_source(ev: &Event) -> String {
+    let first_non_empty = |a: Option<&str>, b: Option<&str>| -> String {
+        match a {
+            Some(a) if !a.is_empty() => a.to_string(),
+            _ => b.unwrap_or_default().to_string(),
+        }
+    };
+    let src = ev.source.clone().unwrap_or_default();
+    let component = first_non_empty(src.component.as_deref(), ev.reporting_component.as_deref());
+    let instance = first_non_empty(src.host.as_deref(), ev.reporting_instance.as_deref());
+    if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
+    }
 }
 
 fn namespace_row(ns: &Namespace, ctx: RowCtx) -> Vec<String> {
@@ -585,8 +713,67 @@ fn revision_row(cr: &ControllerRevision, ctx: RowCtx) -> Vec<String> {
     ]
 }
 
+/// `loadBalancerStatusStringer`: the ingress IPs (else hostnames), sorted and deduplicated,
+/// clipped to 16 bytes unless wide.
+fn load_balancer_ips(svc: &Service, wide: bool) -> String {
+    let mut ips: Vec<String> = svc
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|lb| lb.ingress.as_deref())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| match (i.ip.as_deref(), i.hostname.as_deref()) {
+            (Some(ip), _) if !ip.is_empty() => Some(ip.to_string()),
+            (_, Some(h)) if !h.is_empty() => Some(h.to_string()),
+            _ => None,
+        })
+        .collect();
+    super::sort(&mut ips);
+    ips.dedup();
+    let r = ips.join(",");
+    if !wide && r.len() > 16 {
+        format!("{}...", r.get(..13).unwrap_or_default())
+    } else {
+        r
+    }
+}
+
+/// `getServiceExternalIP`.
+fn service_external_ip(svc: &Service, wide: bool) -> String {
+    let spec = svc.spec.clone().unwrap_or_default();
+    let external = spec.external_ips.clone().unwrap_or_default();
+    match spec.type_.as_deref().unwrap_or("ClusterIP") {
+        "ClusterIP" | "NodePort" => {
+            if external.is_empty() {
+                "<none>".to_string()
+            } else {
+                external.join(",")
+            }
+        }
+        "LoadBalancer" => {
+            let lb = load_balancer_ips(svc, wide);
+            if !external.is_empty() {
+                let mut all: Vec<String> = Vec::new();
+                if !lb.is_empty() {
+                    all.extend(lb.split(',').map(str::to_string));
+                }
+                all.extend(external);
+                all.join(",")
+            } else if !lb.is_empty() {
+                lb
+            } else {
+                "<pending>".to_string()
+            }
+        }
+        "ExternalName" => spec.external_name.clone().unwrap_or_default(),
+        _ => "<unknown>".to_string(),
+    }
+}
+
 fn service_row(svc: &Service, ctx: RowCtx) -> Vec<String> {
     let spec = svc.spec.clone().unwrap_or_default();
+    // `makePortString`
     let ports: Vec<String> = spec
         .ports
         .iter()
@@ -594,18 +781,25 @@ fn service_row(svc: &Service, ctx: RowCtx) -> Vec<String> {
         .map(|p| {
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
             match p.node_port {
-                Some(np) => format!("{}:{np}/{proto}", p.port),
-                None => format!("{}/{proto}", p.port),
+                Some(np) if np > 0 => format!("{}:{np}/{proto}", p.port),
+                _ => format!("{}/{proto}", p.port),
             }
         })
         .collect();
+    let cluster_ip = spec
+        .cluster_ips
+        .as_ref()
+        .and_then(|ips| ips.first().cloned())
+        .or(spec.cluster_ip.clone())
+        .filter(|ip| !ip.is_empty())
+        .unwrap_or_else(|| "<none>".to_string());
     let mut cells = vec![
         svc.metadata.name.clone().unwrap_or_default(),
         spec.type_
             .clone()
             .unwrap_or_else(|| "ClusterIP".to_string()),
-        none_if_empty(spec.cluster_ip.clone().unwrap_or_default()),
-        "<none>".to_string(),
+        cluster_ip,
+        service_external_ip(svc, ctx.wide),
         none_if_empty(ports.join(",")),
         age(svc.metadata.creation_timestamp.as_ref(), ctx.now),
     ];
@@ -615,41 +809,50 @@ fn service_row(svc: &Service, ctx: RowCtx) -> Vec<String> {
     cells
 }
 
+/// `listWithMoreString`: the first three items, `+ N more...` past them, `<unset>` for none.
+fn list_with_more(items: &[String]) -> String {
+    let shown = items
+        .get(..items.len().min(3))
+        .unwrap_or_default()
+        .join(",");
+    if items.len() > 3 {
+        format!("{shown} + {} more...", items.len() - 3)
+    } else if shown.is_empty() {
+        "<unset>".to_string()
+    } else {
+        shown
+    }
+}
+
+/// `printEndpointSlice` (`formatDiscoveryPorts`, `formatDiscoveryEndpoints`).
 fn endpointslice_row(es: &EndpointSlice, ctx: RowCtx) -> Vec<String> {
     let ports: Vec<String> = es
         .ports
         .iter()
         .flatten()
-        .filter_map(|p| p.port.map(|n| n.to_string()))
+        .map(|p| match (p.port, p.name.as_deref()) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(name)) => name.to_string(),
+            (None, None) => "*".to_string(),
+        })
         .collect();
     let addrs: Vec<String> = es
         .endpoints
         .iter()
         .flat_map(|e| e.addresses.iter().cloned())
         .collect();
-    let endpoints = if addrs.is_empty() {
-        "<unset>".to_string()
-    } else if addrs.len() > 3 {
-        format!(
-            "{} + {} more...",
-            addrs.get(..3).unwrap_or_default().join(","),
-            addrs.len() - 3
-        )
-    } else {
-        addrs.join(",")
-    };
     vec![
         es.metadata.name.clone().unwrap_or_default(),
         es.address_type.clone(),
-        if ports.is_empty() {
-            "<unset>".to_string()
-        } else {
-            ports.join(",")
-        },
-        endpoints,
+        list_with_more(&ports),
+        list_with_more(&addrs),
         age(es.metadata.creation_timestamp.as_ref(), ctx.now),
     ]
 }
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod upstream_tests;
 
 #[cfg(test)]
 mod tests {

@@ -840,7 +840,7 @@ fn strict<T>(
     if fields.is_empty() {
         return Ok(typed);
     }
-    fields.sort_by_key(|f| (f.line, f.column));
+    crate::engine::sort::sort_by_key(&mut fields, |f| (f.line, f.column));
     Err(StrictError::UnknownFields {
         kind,
         version,

@@ -1430,7 +1430,7 @@ fn live_volume_changes(pod: &Pod, ctrs: &[Ctr]) -> Vec<VolumeChange> {
             }
         }
     }
-    out.sort_by_key(|c| c.0);
+    crate::engine::sort::sort_by_key(&mut out, |c| c.0);
     out
 }
 

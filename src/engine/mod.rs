@@ -26,6 +26,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod selector;
 pub mod sh;
+pub mod sort;
 pub mod store;
 pub mod validation;
 

@@ -94,7 +94,9 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
             .into_iter()
             .map(|e| e.ip)
             .collect();
-        ips.sort_by_key(|ip| crate::engine::api::service::parse_ipv4(ip));
+        crate::engine::sort::sort_by_key(&mut ips, |ip| {
+            crate::engine::api::service::parse_ipv4(ip)
+        });
         ips.dedup();
         ips
     } else {
@@ -137,7 +139,7 @@ fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option
         .map(pod_ip)
         .filter(|ip| !ip.is_empty())
         .collect();
-    ips.sort();
+    crate::engine::sort::sort(&mut ips);
     ips.dedup();
     if ips.is_empty() {
         return None;
@@ -216,7 +218,7 @@ fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
             })
         })
         .collect();
-    out.sort_by(|a, b| (&a.pod, &a.ip).cmp(&(&b.pod, &b.ip)));
+    crate::engine::sort::sort_by(&mut out, |a, b| (&a.pod, &a.ip).cmp(&(&b.pod, &b.ip)));
     out.dedup();
     out
 }

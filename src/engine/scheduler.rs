@@ -242,7 +242,7 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> Option<String> {
         *counts.entry(r).or_insert(0) += 1;
     }
     let mut entries: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    entries.sort();
+    crate::engine::sort::sort(&mut entries);
     if entries.is_empty() {
         None
     } else {

@@ -259,7 +259,7 @@ impl fmt::Display for Requirement {
             f.write_str("(")?;
         }
         let mut vals: Vec<&str> = self.values.iter().map(String::as_str).collect();
-        vals.sort_unstable();
+        crate::engine::sort::sort(&mut vals);
         f.write_str(&vals.join(","))?;
         if set {
             f.write_str(")")?;
@@ -296,7 +296,7 @@ impl Selector {
     /// The empty string selects everything.
     pub fn parse(input: &str) -> Result<Self, SelectorError> {
         let mut reqs = Parser::new(input).parse()?;
-        reqs.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,
@@ -347,7 +347,7 @@ impl Selector {
                 Requirement::new_inner(&e.key, op, values, true).map_err(SelectorError::Invalid)?,
             );
         }
-        reqs.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,
@@ -1015,7 +1015,7 @@ impl FieldSelector {
     /// whitespace trimming (upstream does none either).
     pub fn parse(selector: &str) -> Result<Self, FieldSelectorError> {
         let mut parts = split_terms(selector);
-        parts.sort();
+        crate::engine::sort::sort(&mut parts);
         let mut terms = Vec::new();
         for part in parts {
             if part.is_empty() {

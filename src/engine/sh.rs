@@ -2957,7 +2957,7 @@ impl<'h> Shell<'h> {
             });
         }
         // A background job's changes were logged when it ran, ahead of the main shell's.
-        file_log.sort_by_key(|c| c.at_ms);
+        crate::engine::sort::sort_by_key(&mut file_log, |c| c.at_ms);
         if let End::Exit { at_ms, .. } = end {
             file_log.retain(|c| c.at_ms <= at_ms);
         }
@@ -3190,7 +3190,7 @@ impl<'h> Shell<'h> {
         if let Some(v) = self.scope.vars.get(name) {
             out.push((0, v.clone()));
         }
-        out.sort_by_key(|(i, _)| *i);
+        crate::engine::sort::sort_by_key(&mut out, |(i, _)| *i);
         out
     }
 

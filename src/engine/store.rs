@@ -209,6 +209,34 @@ impl Store {
             .filter_map(|k| self.get(k))
     }
 
+    /// The events the recorder wrote about the object named `name` (namespace `namespace`, or
+    /// `default` for a cluster-scoped one), found by their names (`{name}.{hex}`) in key order
+    /// without visiting any other event. Callers still check the involved object's uid.
+    pub fn events_named_for<'a>(
+        &'a self,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> {
+        let namespace = if namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
+        let prefix = format!("{name}.");
+        let lo = ObjectKey {
+            kind: Kind::Event,
+            namespace: namespace.to_string(),
+            name: prefix.clone(),
+        };
+        let ns = lo.namespace.clone();
+        self.order
+            .range((Bound::Included(lo), Bound::Unbounded))
+            .take_while(move |k| {
+                k.kind == Kind::Event && k.namespace == ns && k.name.starts_with(&prefix)
+            })
+            .filter_map(|k| self.get(k))
+    }
+
     /// Number of objects of one kind.
     pub fn count(&self, kind: Kind) -> usize {
         self.kind_count.get(&kind).copied().unwrap_or(0)

@@ -129,7 +129,7 @@ pub fn execute(
         Command::ApiVersions => {
             // `kubectl api-versions`: every served group/version, sorted.
             let mut versions: Vec<String> = KINDS.iter().map(|k| k.kind.api_version()).collect();
-            versions.sort();
+            crate::engine::sort::sort(&mut versions);
             versions.dedup();
             out.raw(
                 versions
@@ -1811,7 +1811,7 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
     // `resource.MultipleTypesRequested`: naming several types (or `all`) prints `kind/name`
     // even when only one of them has objects.
     let mut requested: Vec<Kind> = g.resources.iter().map(ResourceArg::kind).collect();
-    requested.sort_unstable();
+    crate::engine::sort::sort(&mut requested);
     requested.dedup();
     let with_kind = kinds.len() > 1 || requested.len() > 1;
     let ctx = table::RowCtx {

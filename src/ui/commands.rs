@@ -97,7 +97,7 @@ pub fn verbs() -> Vec<&'static str> {
         .iter()
         .map(|v| v.as_str())
         .collect();
-    v.sort_unstable();
+    crate::engine::sort::sort(&mut v);
     v
 }
 
@@ -116,7 +116,7 @@ pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "down", "up"];
 /// just the same. Singular and short names are accepted when typed, not offered.
 pub fn resource_words() -> Vec<&'static str> {
     let mut words: Vec<&'static str> = Kind::all().map(|k| k.info().plural).collect();
-    words.sort_unstable();
+    crate::engine::sort::sort(&mut words);
     words.dedup();
     words
 }
@@ -139,7 +139,7 @@ fn names_of(store: &Store, kind: Kind, namespace: Option<&str>) -> Vec<String> {
         .filter(|o: &&Object| !kind.namespaced() || namespace.is_none_or(|ns| o.namespace() == ns))
         .map(|o: &Object| o.name().to_string())
         .collect();
-    names.sort_unstable();
+    crate::engine::sort::sort(&mut names);
     names.dedup();
     names
 }

@@ -229,7 +229,7 @@ pub fn validate(svc: &Service) -> Vec<FieldError> {
         "" => errs.push(FieldError::required("spec.type", "")),
         t if ServiceType::parse(t).is_none() => {
             let mut supported: Vec<&str> = ServiceType::ALL.iter().map(|t| t.as_str()).collect();
-            supported.sort_unstable();
+            crate::engine::sort::sort(&mut supported);
             errs.push(FieldError::not_supported("spec.type", t, &supported));
         }
         _ => {}

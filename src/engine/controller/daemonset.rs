@@ -385,7 +385,7 @@ impl DaemonSetController {
                     DaemonPodPhase::Live => running.push(pod),
                 }
             }
-            running.sort_by(DaemonPod::oldest_first);
+            crate::engine::sort::sort_by(running, DaemonPod::oldest_first);
             if !view.allows_surge() {
                 // More than one running pod: keep the oldest.
                 plan.delete
@@ -1338,7 +1338,7 @@ pub fn is_pod_updated(pod: &Pod, hash: &str, generation: Option<i64>) -> bool {
 
 /// `podByCreationTimestampAndPhase`: scheduled pods first, then older, then by name.
 pub fn sort_pods_oldest_first(pods: &mut [&Pod]) {
-    pods.sort_by(|a, b| {
+    crate::engine::sort::sort_by(pods, |a, b| {
         let created = |p: &Pod| {
             p.metadata
                 .creation_timestamp

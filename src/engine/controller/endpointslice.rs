@@ -80,7 +80,7 @@ pub fn sync(store: &Store, _now: SimTime) -> Outcome {
             })
             .collect();
         // Oldest first, then by name: keep the first, delete the rest.
-        owned.sort_by(|a, b| {
+        crate::engine::sort::sort_by(&mut owned, |a, b| {
             (
                 &a.metadata.creation_timestamp.as_ref().map(|t| t.0),
                 &a.metadata.name,
@@ -149,7 +149,7 @@ pub fn desired_slice(svc: &Service, pods: &[&Pod]) -> EndpointSlice {
         labels.insert(HEADLESS_LABEL.to_string(), String::new());
     }
     let mut sorted: Vec<&&Pod> = pods.iter().collect();
-    sorted.sort_by(|a, b| {
+    crate::engine::sort::sort_by(&mut sorted, |a, b| {
         (&a.metadata.name, &a.metadata.uid).cmp(&(&b.metadata.name, &b.metadata.uid))
     });
     let endpoints: Vec<Endpoint> = sorted

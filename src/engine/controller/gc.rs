@@ -314,7 +314,9 @@ impl GarbageCollector {
                 None => {}
             }
         }
-        terminating.sort_by_cached_key(|p| eviction_and_creation_order(p));
+        crate::engine::sort::sort_by_cached_key(&mut terminating, |p| {
+            eviction_and_creation_order(p)
+        });
         for pod in terminating {
             mark_failed_and_delete(pod, None, now, &mut out);
         }
@@ -375,7 +377,9 @@ impl GarbageCollector {
         // Pods only waiting for their finalizers count towards the threshold but are not
         // deleted again; the others go oldest first, evicted ones before the rest.
         terminated.retain(|p| !is_pod_blocked_on_finalizers(p));
-        terminated.sort_by_cached_key(|p| eviction_and_creation_order(p));
+        crate::engine::sort::sort_by_cached_key(&mut terminated, |p| {
+            eviction_and_creation_order(p)
+        });
         for p in terminated.into_iter().take(excess) {
             out.push(Action::Delete {
                 key: pod_key(p),
@@ -534,8 +538,8 @@ mod podgc_tests {
                 _ => {}
             }
         }
-        deleted.sort();
-        patched.sort();
+        crate::engine::sort::sort(&mut deleted);
+        crate::engine::sort::sort(&mut patched);
         (deleted, patched)
     }
 

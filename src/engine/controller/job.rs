@@ -1230,7 +1230,7 @@ fn active_pods_for_removal<'a>(job: &Job, pods: &[&'a Pod], rm_at_least: usize) 
         (Vec::new(), pods.to_vec())
     };
     if rm.len() < rm_at_least {
-        left.sort_by(|a, b| active_pods_cmp(a, b));
+        crate::engine::sort::sort_by(&mut left, |a, b| active_pods_cmp(a, b));
         let more = rm_at_least - rm.len();
         rm.extend(left.into_iter().take(more));
     }
@@ -1574,7 +1574,7 @@ fn track_job_status_and_remove_finalizers(ctx: &mut JobCtx<'_>, mut needs_flush:
     }
     ctx.pods = pods;
     if indexed {
-        new_succeeded_indexes.sort_unstable();
+        crate::engine::sort::sort(&mut new_succeeded_indexes);
         ctx.succeeded_indexes = ctx
             .succeeded_indexes
             .with_ordered_indexes(&new_succeeded_indexes);

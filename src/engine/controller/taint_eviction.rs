@@ -333,7 +333,7 @@ impl TaintEviction {
             .filter(|(_, w)| w.fire_at <= now)
             .map(|(k, w)| (w.fire_at, k.clone()))
             .collect();
-        due.sort();
+        crate::engine::sort::sort(&mut due);
         for (_, key) in due {
             self.queue.remove(&key);
             let Some(Object::Pod(pod)) = store.get(&key) else {

@@ -72,7 +72,7 @@ pub fn sort(args: &[String], text: &str) -> Result<String, String> {
             (k, n, l)
         })
         .collect();
-    lines.sort_by(|(ka, na, a), (kb, nb, b)| {
+    crate::engine::sort::sort_by(&mut lines, |(ka, na, a), (kb, nb, b)| {
         let ord = if numeric {
             na.partial_cmp(nb)
                 .unwrap_or(std::cmp::Ordering::Equal)

@@ -1501,7 +1501,7 @@ fn pod_phases(cluster: &Cluster, owner: &Object) -> (usize, usize, usize, usize)
 fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
     let mut evs: Vec<&k8s_openapi::api::core::v1::Event> = cluster
         .store()
-        .list(Kind::Event)
+        .events_named_for(obj.namespace(), obj.name())
         .filter_map(|o| match o {
             Object::Event(e) => Some(e),
             _ => None,

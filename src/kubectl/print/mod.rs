@@ -5,56 +5,7 @@ pub mod describe;
 pub mod table;
 pub mod yaml;
 
-use std::cmp::Ordering;
-
-/// `slice::sort_by` (stable, same order) through one shared instantiation of the standard
-/// library's sort: every `sort_by` call site otherwise compiles its own copy (~3.5 KB of wasm
-/// each). Sorts the indices, then moves the elements into place.
-pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    let order = {
-        let items: &[T] = v;
-        sorted_indices(
-            items.len(),
-            &mut |a, b| match (items.get(a), items.get(b)) {
-                (Some(x), Some(y)) => cmp(x, y),
-                _ => Ordering::Equal,
-            },
-        )
-    };
-    permute(order, &mut |i, j| v.swap(i, j));
-}
-
-/// `slice::sort` through [`sort_by`].
-pub fn sort<T: Ord>(v: &mut [T]) {
-    sort_by(v, T::cmp);
-}
-
-/// The indices `0..n` stably sorted by `cmp`.
-fn sorted_indices(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| cmp(*a, *b));
-    order
-}
-
-/// Moves element `order[k]` to position `k` with `swap`s, following each cycle once.
-fn permute(order: Vec<usize>, swap: &mut dyn FnMut(usize, usize)) {
-    // dest[i]: where the element now at i belongs.
-    let mut dest = vec![0; order.len()];
-    for (k, i) in order.into_iter().enumerate() {
-        if let Some(d) = dest.get_mut(i) {
-            *d = k;
-        }
-    }
-    for i in 0..dest.len() {
-        while let Some(&j) = dest.get(i) {
-            if j == i {
-                break;
-            }
-            swap(i, j);
-            dest.swap(i, j);
-        }
-    }
-}
+pub use crate::engine::sort::{sort, sort_by};
 
 /// Aligns rows of cells like kubectl's table printer (`printers.GetNewTabWriter`: minwidth 6,
 /// padding 3, pad char ' '); the last cell of each row is not padded.

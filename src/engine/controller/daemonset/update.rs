@@ -294,7 +294,7 @@ pub fn cleanup_history(view: &DaemonSetView<'_>, history: &History, out: &mut Ou
         .filter(|h| !h.is_empty())
         .collect();
     let mut old: Vec<&(String, i64, Option<String>)> = history.old.iter().collect();
-    old.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    crate::engine::sort::sort_by(&mut old, |a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     for (name, _, hash) in old {
         if to_kill == 0 {
             break;

@@ -34,8 +34,8 @@ impl BackoffRecord {
     pub fn updated<P: Borrow<Pod>>(self, new_succeeded: &[P], new_failed: &[P]) -> BackoffRecord {
         let mut succeeded: Vec<&Pod> = new_succeeded.iter().map(Borrow::borrow).collect();
         let mut failed: Vec<&Pod> = new_failed.iter().map(Borrow::borrow).collect();
-        succeeded.sort_by(|a, b| by_finished_time(a, b));
-        failed.sort_by(|a, b| by_finished_time(a, b));
+        crate::engine::sort::sort_by(&mut succeeded, |a, b| by_finished_time(a, b));
+        crate::engine::sort::sort_by(&mut failed, |a, b| by_finished_time(a, b));
         let mut rec = self;
         let Some(last_success) = succeeded.last() else {
             if let Some(last) = failed.last() {

@@ -300,7 +300,7 @@ pub fn duplicated_index_pods_for_removal<'a>(
     completions: i32,
 ) -> (Vec<&'a Pod>, Vec<&'a Pod>) {
     let mut sorted = pods.to_vec();
-    sorted.sort_by(|a, b| by_completion_index(a, b));
+    crate::engine::sort::sort_by(&mut sorted, |a, b| by_completion_index(a, b));
     let mut groups: BTreeMap<Option<i32>, Vec<&Pod>> = BTreeMap::new();
     for p in sorted {
         groups.entry(completion_index(p)).or_default().push(p);
@@ -310,7 +310,7 @@ pub fn duplicated_index_pods_for_removal<'a>(
         match ix {
             Some(ix) if ix < completions => {
                 // The last pod after sorting by deletion preference is the one to keep.
-                group.sort_by(|a, b| active_pods_cmp(a, b));
+                crate::engine::sort::sort_by(&mut group, |a, b| active_pods_cmp(a, b));
                 if let Some(keep) = group.pop() {
                     rm.extend(group);
                     left.push(keep);

@@ -1,18 +1,28 @@
 //! `kubectl describe`, after `k8s.io/kubectl/pkg/describe/describe.go` (`PodDescriber`,
 //! `NodeDescriber`, `DaemonSetDescriber`, `JobDescriber`, `NamespaceDescriber`,
-//! `ServiceDescriber`, `DescribeEvents`, `DescribePodTemplate`). The text is built with tabs and
-//! aligned by the same tabwriter settings (minwidth 0, padding 2), so alignment quirks match.
+//! `ServiceDescriber`, `EndpointSliceDescriber`, `DescribeEvents`, `DescribePodTemplate`), as of
+//! kubectl v1.34. The text is built with tabs and aligned by the same tabwriter settings
+//! (minwidth 0, padding 2), so alignment quirks match. The describers take their inputs (events,
+//! pod counts, endpoint slices) as upstream's `describeX` functions do, so that the tests beside
+//! them (`describe_tests.rs`, after `describe_test.go`) feed them directly.
 //!
-//! Simplifications: no volumes detail beyond names and types, no environment values,
-//! no resource quota / limit range sections beyond their "No …" lines; kinds without a
-//! describer print their metadata and YAML.
+//! Simplifications: only the volume sources kubeplay runs (hostPath, emptyDir, secret,
+//! configMap, persistentVolumeClaim, projected, downwardAPI, nfs) have their own lines; no
+//! resource quota / limit range sections beyond their "No …" lines; no ephemeral containers;
+//! event ties above twelve events keep list order (Go's `sort.Sort` is unstable there); kinds
+//! without a describer print their metadata and fields as the generic describer does.
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{
-    Container, Node, Pod, PodTemplateSpec, Service, Taint, Toleration,
+    Container, ContainerStatus, Event, Namespace, Node, Pod, PodSpec, PodTemplateSpec, Service,
+    Taint, Toleration,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
 use super::table::{self, format_label_selector};
@@ -20,9 +30,13 @@ use super::tabwriter;
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
 use crate::engine::controller::endpointslice::SERVICE_NAME_LABEL;
-use crate::engine::quantity::{percent, Format, Quantity};
+use crate::engine::quantity::{percent, Quantity};
 use crate::engine::Cluster;
 use crate::engine::LAST_APPLIED;
+
+#[cfg(test)]
+#[path = "describe_tests.rs"]
+mod describe_tests;
 
 /// Describes one object.
 pub fn describe(cluster: &Cluster, obj: &Object) -> String {
@@ -31,175 +45,69 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
     match obj {
         Object::Pod(p) => {
             pod(&mut w, p, now);
-            events(&mut w, cluster, obj, now);
+            describe_events(&mut w, &object_events(cluster, obj), now);
         }
-        Object::Node(n) => node(&mut w, cluster, n, now),
-        Object::DaemonSet(ds) => {
-            let spec = ds.spec.clone().unwrap_or_default();
-            let st = ds.status.clone().unwrap_or_default();
-            w.line(0, &format!("Name:\t{}", name(&ds.metadata)));
-            w.line(
-                0,
-                &format!(
-                    "Namespace:\t{}",
-                    ds.metadata.namespace.clone().unwrap_or_default()
-                ),
-            );
-            w.line(
-                0,
-                &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
-            );
-            w.line(
-                0,
-                &format!(
-                    "Node-Selector:\t{}",
-                    table::format_labels(
-                        spec.template
-                            .spec
-                            .as_ref()
-                            .and_then(|s| s.node_selector.as_ref())
+        Object::Node(n) => {
+            let name = name(&n.metadata);
+            let pods: Vec<&Pod> = cluster
+                .store()
+                .pods()
+                .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&name))
+                .filter(|p| {
+                    !matches!(
+                        p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                        Some("Succeeded" | "Failed")
                     )
-                ),
-            );
-            labels(&mut w, 0, "Labels", ds.metadata.labels.as_ref());
-            annotations(&mut w, 0, ds.metadata.annotations.as_ref());
-            w.line(
-                0,
-                &format!(
-                    "Desired Number of Nodes Scheduled: {}",
-                    st.desired_number_scheduled
-                ),
-            );
-            w.line(
-                0,
-                &format!(
-                    "Current Number of Nodes Scheduled: {}",
-                    st.current_number_scheduled
-                ),
-            );
-            w.line(
-                0,
-                &format!(
-                    "Number of Nodes Scheduled with Up-to-date Pods: {}",
-                    st.updated_number_scheduled.unwrap_or(0)
-                ),
-            );
-            w.line(
-                0,
-                &format!(
-                    "Number of Nodes Scheduled with Available Pods: {}",
-                    st.number_available.unwrap_or(0)
-                ),
-            );
-            w.line(
-                0,
-                &format!("Number of Nodes Misscheduled: {}", st.number_misscheduled),
-            );
-            let (r, wt, s, f) = pod_phases(cluster, obj);
-            w.line(
-                0,
-                &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed"),
-            );
-            template(&mut w, &spec.template);
-            events(&mut w, cluster, obj, now);
+                })
+                .collect();
+            node(&mut w, n, lease_renew_time(cluster, n, now), &pods, now);
+            // Node events carry the node's UID (controllers) or its name (the kubelet).
+            let evs: Vec<&Event> = cluster
+                .store()
+                .events_named_for("", &name)
+                .filter_map(|o| match o {
+                    Object::Event(e) => Some(e),
+                    _ => None,
+                })
+                .filter(|e| {
+                    let uid = e.involved_object.uid.as_deref();
+                    uid == Some(obj.uid()) || uid == Some(name.as_str())
+                })
+                .collect();
+            describe_events(&mut w, &evs, now);
         }
-        Object::Job(job) => {
-            let spec = job.spec.clone().unwrap_or_default();
-            let st = job.status.clone().unwrap_or_default();
-            w.line(0, &format!("Name:\t{}", name(&job.metadata)));
-            w.line(
-                0,
-                &format!(
-                    "Namespace:\t{}",
-                    job.metadata.namespace.clone().unwrap_or_default()
-                ),
-            );
-            w.line(
-                0,
-                &format!(
-                    "Selector:\t{}",
-                    format_label_selector(spec.selector.as_ref())
-                ),
-            );
-            labels(&mut w, 0, "Labels", job.metadata.labels.as_ref());
-            annotations(&mut w, 0, job.metadata.annotations.as_ref());
-            w.line(
-                0,
-                &format!("Parallelism:\t{}", spec.parallelism.unwrap_or(1)),
-            );
-            match spec.completions {
-                Some(c) => w.line(0, &format!("Completions:\t{c}")),
-                None => w.line(0, "Completions:\t<unset>"),
-            }
-            w.line(
-                0,
-                &format!(
-                    "Completion Mode:\t{}",
-                    spec.completion_mode
-                        .clone()
-                        .unwrap_or_else(|| "NonIndexed".to_string())
-                ),
-            );
-            w.line(0, &format!("Suspend:\t{}", spec.suspend.unwrap_or(false)));
-            w.line(
-                0,
-                &format!("Backoff Limit:\t{}", spec.backoff_limit.unwrap_or(6)),
-            );
-            if let Some(t) = spec.ttl_seconds_after_finished {
-                w.line(0, &format!("TTL Seconds After Finished:\t{t}"));
-            }
-            if let Some(t) = st.start_time.as_ref() {
-                w.line(0, &format!("Start Time:\t{}", date(t)));
-            }
-            if let Some(t) = st.completion_time.as_ref() {
-                w.line(0, &format!("Completed At:\t{}", date(t)));
-            }
-            let d = table::job_duration(job, now);
-            if !d.is_empty() {
-                w.line(0, &format!("Duration:\t{d}"));
-            }
-            if let Some(a) = spec.active_deadline_seconds {
-                w.line(0, &format!("Active Deadline Seconds:\t{a}s"));
-            }
-            w.line(
-                0,
-                &format!(
-                    "Pods Statuses:\t{} Active ({} Ready) / {} Succeeded / {} Failed",
-                    st.active.unwrap_or(0),
-                    st.ready.unwrap_or(0),
-                    st.succeeded.unwrap_or(0),
-                    st.failed.unwrap_or(0)
-                ),
-            );
-            if let Some(ci) = st.completed_indexes.as_ref().filter(|c| !c.is_empty()) {
-                w.line(0, &format!("Completed Indexes:\t{ci}"));
-            }
-            template(&mut w, &spec.template);
-            events(&mut w, cluster, obj, now);
+        Object::DaemonSet(ds) => {
+            daemon_set(&mut w, ds, pod_phases(cluster, obj));
+            describe_events(&mut w, &object_events(cluster, obj), now);
         }
-        Object::Namespace(ns) => {
-            w.line(0, &format!("Name:\t{}", name(&ns.metadata)));
-            labels(&mut w, 0, "Labels", ns.metadata.labels.as_ref());
-            annotations(&mut w, 0, ns.metadata.annotations.as_ref());
-            w.line(
-                0,
-                &format!(
-                    "Status:\t{}",
-                    ns.status
+        Object::Job(j) => {
+            job(&mut w, j);
+            describe_events(&mut w, &object_events(cluster, obj), now);
+        }
+        Object::Namespace(ns) => namespace(&mut w, ns),
+        Object::Service(svc) => {
+            let slices: Vec<&EndpointSlice> = cluster
+                .store()
+                .list_ns(Kind::EndpointSlice, obj.namespace())
+                .filter_map(|o| match o {
+                    Object::EndpointSlice(es) => Some(es),
+                    _ => None,
+                })
+                .filter(|es| {
+                    es.metadata
+                        .labels
                         .as_ref()
-                        .and_then(|s| s.phase.clone())
-                        .unwrap_or_default()
-                ),
-            );
-            w.line(0, "");
-            w.line(0, "No resource quota.");
-            w.line(0, "");
-            w.line(0, "No LimitRange resource.");
+                        .and_then(|l| l.get(SERVICE_NAME_LABEL))
+                        .map(String::as_str)
+                        == Some(obj.name())
+                })
+                .collect();
+            service(&mut w, svc, &slices);
+            describe_events(&mut w, &object_events(cluster, obj), now);
         }
-        Object::Service(svc) => service(&mut w, cluster, svc, obj),
         Object::EndpointSlice(es) => {
             endpoint_slice(&mut w, es);
-            events(&mut w, cluster, obj, now);
+            describe_events(&mut w, &object_events(cluster, obj), now);
         }
         other => {
             // kubectl's generic describer (`genericDescriber`): name, namespace (empty for a
@@ -224,10 +132,225 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
                     ],
                 );
             }
-            events(&mut w, cluster, obj, now);
+            describe_events(&mut w, &object_events(cluster, obj), now);
         }
     }
     tabwriter(&w.text, 0, 2)
+}
+
+/// `labels.Selector.String()` of `LabelSelectorAsSelector`: as `FormatLabelSelector` but empty
+/// (not `<none>`) for a selector that selects everything.
+fn selector_string(sel: Option<&LabelSelector>) -> String {
+    match sel {
+        Some(s)
+            if s.match_labels.as_ref().is_some_and(|m| !m.is_empty())
+                || s.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) =>
+        {
+            format_label_selector(Some(s))
+        }
+        _ => String::new(),
+    }
+}
+
+/// `describeDaemonSet`: `phases` are the running / waiting / succeeded / failed pods it controls.
+fn daemon_set(w: &mut W, ds: &DaemonSet, phases: (usize, usize, usize, usize)) {
+    let spec = ds.spec.clone().unwrap_or_default();
+    let st = ds.status.clone().unwrap_or_default();
+    w.line(0, &format!("Name:\t{}", name(&ds.metadata)));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            ds.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
+    w.line(
+        0,
+        &format!("Selector:\t{}", selector_string(Some(&spec.selector))),
+    );
+    w.line(
+        0,
+        &format!(
+            "Node-Selector:\t{}",
+            table::format_labels(
+                spec.template
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_selector.as_ref())
+            )
+        ),
+    );
+    labels(w, 0, "Labels", ds.metadata.labels.as_ref());
+    annotations(w, 0, ds.metadata.annotations.as_ref());
+    w.line(
+        0,
+        &format!(
+            "Desired Number of Nodes Scheduled: {}",
+            st.desired_number_scheduled
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Current Number of Nodes Scheduled: {}",
+            st.current_number_scheduled
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Number of Nodes Scheduled with Up-to-date Pods: {}",
+            st.updated_number_scheduled.unwrap_or(0)
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Number of Nodes Scheduled with Available Pods: {}",
+            st.number_available.unwrap_or(0)
+        ),
+    );
+    w.line(
+        0,
+        &format!("Number of Nodes Misscheduled: {}", st.number_misscheduled),
+    );
+    let (r, wt, s, f) = phases;
+    w.line(
+        0,
+        &format!("Pods Status:\t{r} Running / {wt} Waiting / {s} Succeeded / {f} Failed"),
+    );
+    template(w, &spec.template);
+}
+
+/// `describeJob`: the optional spec fields only when set (the API server defaults most of them).
+fn job(w: &mut W, job: &Job) {
+    let spec = job.spec.clone().unwrap_or_default();
+    let st = job.status.clone().unwrap_or_default();
+    w.line(0, &format!("Name:\t{}", name(&job.metadata)));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            job.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
+    w.line(
+        0,
+        &format!("Selector:\t{}", selector_string(spec.selector.as_ref())),
+    );
+    labels(w, 0, "Labels", job.metadata.labels.as_ref());
+    annotations(w, 0, job.metadata.annotations.as_ref());
+    if let Some(r) = crate::engine::api::controller_ref(&job.metadata) {
+        w.line(0, &format!("Controlled By:\t{}/{}", r.kind, r.name));
+    }
+    if let Some(p) = spec.parallelism {
+        w.line(0, &format!("Parallelism:\t{p}"));
+    }
+    match spec.completions {
+        Some(c) => w.line(0, &format!("Completions:\t{c}")),
+        None => w.line(0, "Completions:\t<unset>"),
+    }
+    if let Some(m) = &spec.completion_mode {
+        w.line(0, &format!("Completion Mode:\t{m}"));
+    }
+    if let Some(s) = spec.suspend {
+        w.line(0, &format!("Suspend:\t{s}"));
+    }
+    if let Some(b) = spec.backoff_limit {
+        w.line(0, &format!("Backoff Limit:\t{b}"));
+    }
+    if let Some(t) = spec.ttl_seconds_after_finished {
+        w.line(0, &format!("TTL Seconds After Finished:\t{t}"));
+    }
+    if let Some(t) = st.start_time.as_ref() {
+        w.line(0, &format!("Start Time:\t{}", date(t)));
+    }
+    if let Some(t) = st.completion_time.as_ref() {
+        w.line(0, &format!("Completed At:\t{}", date(t)));
+    }
+    if let (Some(s), Some(c)) = (st.start_time.as_ref(), st.completion_time.as_ref()) {
+        let d = SimTime::from_k8s(c).since(SimTime::from_k8s(s));
+        w.line(0, &format!("Duration:\t{}", human_duration(d)));
+    }
+    if let Some(a) = spec.active_deadline_seconds {
+        w.line(0, &format!("Active Deadline Seconds:\t{a}s"));
+    }
+    let (active, succeeded, failed) = (
+        st.active.unwrap_or(0),
+        st.succeeded.unwrap_or(0),
+        st.failed.unwrap_or(0),
+    );
+    match st.ready {
+        None => w.line(
+            0,
+            &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed"),
+        ),
+        Some(ready) => w.line(
+            0,
+            &format!(
+                "Pods Statuses:\t{active} Active ({ready} Ready) / {succeeded} Succeeded / {failed} Failed"
+            ),
+        ),
+    }
+    if spec.completion_mode.as_deref() == Some("Indexed") {
+        w.line(
+            0,
+            &format!(
+                "Completed Indexes:\t{}",
+                cap_indexes(st.completed_indexes.as_deref().unwrap_or_default(), 50)
+            ),
+        );
+    }
+    template(w, &spec.template);
+}
+
+/// `capIndexesListOrNone`: `<none>`, or the list cut at the first comma from `soft_limit` on.
+fn cap_indexes(indexes: &str, soft_limit: usize) -> String {
+    if indexes.is_empty() {
+        return "<none>".to_string();
+    }
+    match indexes
+        .char_indices()
+        .find(|(i, c)| *i >= soft_limit && *c == ',')
+    {
+        Some((i, _)) => format!("{}...", &indexes[..=i]),
+        None => indexes.to_string(),
+    }
+}
+
+/// `describeNamespace`, with no ResourceQuota or LimitRange objects.
+fn namespace(w: &mut W, ns: &Namespace) {
+    w.line(0, &format!("Name:\t{}", name(&ns.metadata)));
+    labels(w, 0, "Labels", ns.metadata.labels.as_ref());
+    annotations(w, 0, ns.metadata.annotations.as_ref());
+    let st = ns.status.clone().unwrap_or_default();
+    w.line(
+        0,
+        &format!("Status:\t{}", st.phase.clone().unwrap_or_default()),
+    );
+    let conds = st.conditions.unwrap_or_default();
+    if !conds.is_empty() {
+        w.line(0, "Conditions:");
+        w.line(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage");
+        w.line(1, "----\t------\t------------------\t------\t-------");
+        for c in &conds {
+            w.line(
+                1,
+                &format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    c.type_,
+                    c.status,
+                    date_or_zero(c.last_transition_time.as_ref()),
+                    c.reason.clone().unwrap_or_default(),
+                    c.message.clone().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    w.line(0, "");
+    w.line(0, "No resource quota.");
+    w.line(0, "");
+    w.line(0, "No LimitRange resource.");
 }
 
 /// The lines most describers start with: name, namespace, labels, annotations.
@@ -495,14 +618,49 @@ fn labels(w: &mut W, level: usize, title: &str, l: Option<&BTreeMap<String, Stri
     multiline(w, level, title, &items);
 }
 
+/// `printAnnotationsMultiline`: sorted, the last-applied configuration left out; a value longer
+/// than 140 characters with its key, or one spanning lines, goes under `key:` one line at a time,
+/// each cut at 138 characters.
 fn annotations(w: &mut W, level: usize, a: Option<&BTreeMap<String, String>>) {
-    let items: Vec<String> = a
+    const MAX_LEN: usize = 140;
+    let items: Vec<(&String, &String)> = a
         .into_iter()
         .flatten()
         .filter(|(k, _)| k.as_str() != LAST_APPLIED)
-        .map(|(k, v)| format!("{k}: {v}"))
         .collect();
-    multiline(w, level, "Annotations", &items);
+    if items.is_empty() {
+        w.line(level, "Annotations:\t<none>");
+        return;
+    }
+    for (i, (k, v)) in items.into_iter().enumerate() {
+        let prefix = if i == 0 { "Annotations:\t" } else { "\t" };
+        let v = v.strip_suffix('\n').unwrap_or(v);
+        if v.len() + k.len() + 2 > MAX_LEN || v.contains('\n') {
+            w.line(level, &format!("{prefix}{k}:"));
+            for s in v.split('\n') {
+                w.line(level, &format!("\t  {}", shorten(s, MAX_LEN - 2)));
+            }
+        } else {
+            w.line(level, &format!("{prefix}{k}: {v}"));
+        }
+    }
+}
+
+/// `shorten`: the first `max` bytes and `...` (on a character boundary here).
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
+}
+
+/// `date` of a timestamp, or Go's zero time as `Format(time.RFC1123Z)` prints it.
+fn date_or_zero(t: Option<&Time>) -> String {
+    t.map_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string(), date)
 }
 
 fn format_toleration(t: &Toleration) -> String {
@@ -532,30 +690,71 @@ fn format_toleration(t: &Toleration) -> String {
     s
 }
 
+/// `printTaintsMultilineWithIndent`'s order: by effect, then key.
 fn taints_list(taints: &[Taint]) -> Vec<String> {
-    taints
-        .iter()
+    let mut sorted: Vec<&Taint> = taints.iter().collect();
+    super::sort_by(&mut sorted, |a, b| {
+        format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key))
+    });
+    sorted
+        .into_iter()
         .map(crate::engine::api::taints::format_taint)
         .collect()
+}
+
+/// `printTolerationsMultilineWithIndent`: sorted by key (an insertion sort for a short list, so
+/// equal keys keep their order).
+fn tolerations(w: &mut W, level: usize, tols: Option<&Vec<Toleration>>) {
+    let mut sorted: Vec<&Toleration> = tols.into_iter().flatten().collect();
+    super::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
+    let items: Vec<String> = sorted.into_iter().map(format_toleration).collect();
+    multiline(w, level, "Tolerations", &items);
+}
+
+/// A quantity as `Quantity.String()` prints it (canonical form); unparsable text as it is.
+fn canonical(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> String {
+    Quantity::parse(&q.0).map_or_else(|_| q.0.clone(), |v| v.to_string())
+}
+
+/// `describeContainers`: the label (`<none>` with no containers), then each container. In a pod
+/// template (`in_template`) the label is indented by two spaces and the names by one more.
+fn containers(
+    w: &mut W,
+    label: &str,
+    list: &[Container],
+    statuses: Option<&Vec<ContainerStatus>>,
+    in_template: bool,
+    pod: Option<&Pod>,
+) {
+    let space = if in_template { "  " } else { "" };
+    let none = if list.is_empty() { " <none>" } else { "" };
+    w.line(0, &format!("{space}{label}:{none}"));
+    for c in list {
+        let status = statuses.into_iter().flatten().find(|s| s.name == c.name);
+        container(w, c, status, in_template, pod);
+    }
 }
 
 fn container(
     w: &mut W,
     c: &Container,
-    status: Option<&k8s_openapi::api::core::v1::ContainerStatus>,
+    status: Option<&ContainerStatus>,
     in_template: bool,
     pod: Option<&Pod>,
 ) {
     // describeContainerBasicInfo: the name at LEVEL_1, one space further in a pod template
     // (described with a non-empty `space`); the fields at LEVEL_2.
-    let level = 1;
     let indent = if in_template { " " } else { "" };
-    w.line(level, &format!("{indent}{}:", c.name));
-    let l = level + 1;
+    w.line(1, &format!("{indent}{}:", c.name));
+    let l = 2;
     if let Some(st) = status {
-        if let Some(id) = &st.container_id {
-            w.line(l, &format!("Container ID:\t{id}"));
-        }
+        w.line(
+            l,
+            &format!(
+                "Container ID:\t{}",
+                st.container_id.clone().unwrap_or_default()
+            ),
+        );
     }
     w.line(
         l,
@@ -564,47 +763,48 @@ fn container(
     if let Some(st) = status {
         w.line(l, &format!("Image ID:\t{}", st.image_id));
     }
-    let ports: Vec<&k8s_openapi::api::core::v1::ContainerPort> = c.ports.iter().flatten().collect();
-    match ports.first() {
-        None => {
-            w.line(l, "Port:\t<none>");
-            w.line(l, "Host Port:\t<none>");
+    // describeContainerPorts / describeContainerHostPorts: `80/TCP (http)`, joined by `, `.
+    let ports = |host: bool| -> String {
+        c.ports
+            .iter()
+            .flatten()
+            .map(|p| {
+                let n = if host {
+                    p.host_port.unwrap_or(0)
+                } else {
+                    p.container_port
+                };
+                let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
+                let mut s = format!("{n}/{proto}");
+                if let Some(name) = p.name.as_ref().filter(|n| !n.is_empty()) {
+                    s.push_str(&format!(" ({name})"));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (title, s) in [("Port", ports(false)), ("Host Port", ports(true))] {
+        if s.contains(',') {
+            w.line(l, &format!("{title}s:\t{s}"));
+        } else if s.is_empty() {
+            w.line(l, &format!("{title}:\t<none>"));
+        } else {
+            w.line(l, &format!("{title}:\t{s}"));
         }
-        Some(_) => {
-            let p: Vec<String> = ports
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}/{}",
-                        p.container_port,
-                        p.protocol.clone().unwrap_or_else(|| "TCP".to_string())
-                    )
-                })
-                .collect();
-            let hp: Vec<String> = ports
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}/{}",
-                        p.host_port.unwrap_or(0),
-                        p.protocol.clone().unwrap_or_else(|| "TCP".to_string())
-                    )
-                })
-                .collect();
+    }
+    if let Some(sp) = c
+        .security_context
+        .as_ref()
+        .and_then(|s| s.seccomp_profile.as_ref())
+    {
+        w.line(l, &format!("SeccompProfile:\t{}", sp.type_));
+        if sp.type_ == "Localhost" {
             w.line(
-                l,
+                l + 1,
                 &format!(
-                    "Port{}:\t{}",
-                    if p.len() > 1 { "s" } else { "" },
-                    p.join(", ")
-                ),
-            );
-            w.line(
-                l,
-                &format!(
-                    "Host Port{}:\t{}",
-                    if hp.len() > 1 { "s" } else { "" },
-                    hp.join(", ")
+                    "LocalhostProfile:\t{}",
+                    sp.localhost_profile.clone().unwrap_or_default()
                 ),
             );
         }
@@ -623,13 +823,10 @@ fn container(
         }
     }
     if let Some(st) = status {
+        // describeContainerState: the last state only when it is a termination.
         let state = st.state.clone().unwrap_or_default();
         container_state(w, l, "State", &state);
-        if let Some(last) = st
-            .last_state
-            .as_ref()
-            .filter(|s| s.running.is_some() || s.waiting.is_some() || s.terminated.is_some())
-        {
+        if let Some(last) = st.last_state.as_ref().filter(|s| s.terminated.is_some()) {
             container_state(w, l, "Last State", last);
         }
         w.line(
@@ -638,14 +835,8 @@ fn container(
         );
         w.line(l, &format!("Restart Count:\t{}", st.restart_count));
     }
-    let res = c.resources.clone().unwrap_or_default();
-    for (title, m) in [("Limits", res.limits), ("Requests", res.requests)] {
-        if let Some(m) = m.filter(|m| !m.is_empty()) {
-            w.line(l, &format!("{title}:"));
-            for (k, v) in m {
-                w.line(l + 1, &format!("{k}:\t{}", v.0));
-            }
-        }
+    if let Some(res) = &c.resources {
+        resources(w, l, res);
     }
     // describeContainerProbe.
     for (title, probe) in [
@@ -655,6 +846,26 @@ fn container(
     ] {
         if let Some(p) = probe {
             w.line(l, &format!("{title}:\t{}", describe_probe(p)));
+        }
+    }
+    // describeContainerEnvFrom.
+    if let Some(from) = c.env_from.as_ref().filter(|f| !f.is_empty()) {
+        w.line(l, "Environment Variables from:");
+        for e in from {
+            let (kind, name, optional) = if let Some(r) = &e.config_map_ref {
+                ("ConfigMap", r.name.clone(), r.optional.unwrap_or(false))
+            } else if let Some(r) = &e.secret_ref {
+                ("Secret", r.name.clone(), r.optional.unwrap_or(false))
+            } else {
+                ("", String::new(), false)
+            };
+            match e.prefix.as_deref().filter(|p| !p.is_empty()) {
+                None => w.line(l + 1, &format!("{name}\t{kind}\tOptional: {optional}")),
+                Some(p) => w.line(
+                    l + 1,
+                    &format!("{name}\t{kind} with prefix '{p}'\tOptional: {optional}"),
+                ),
+            }
         }
     }
     // describeContainerEnvVars: a `fieldRef` shows the pod's value (none in a template) and
@@ -684,7 +895,11 @@ fn container(
                 f.field_path
             ));
         } else if let Some(r) = &from.resource_field_ref {
-            env.push(format!("{}:\t ({})", e.name, r.resource));
+            let mut value = container_resource_value(c, r);
+            if value == "0" && matches!(r.resource.as_str(), "limits.cpu" | "limits.memory") {
+                value = "node allocatable".to_string();
+            }
+            env.push(format!("{}:\t{value} ({})", e.name, r.resource));
         } else if let Some(k) = &from.secret_key_ref {
             env.push(format!(
                 "{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}",
@@ -711,32 +926,93 @@ fn container(
             w.line(l + 1, &e);
         }
     }
-    let mounts: Vec<String> = c
-        .volume_mounts
-        .iter()
-        .flatten()
-        .map(|m| {
-            format!(
-                "{} from {} ({})",
-                m.mount_path,
-                m.name,
-                if m.read_only == Some(true) {
-                    "ro"
-                } else {
-                    "rw"
-                }
-            )
-        })
-        .collect();
-    // describeContainerVolumes: `Mounts:` then one mount per line, a level further in.
+    // describeContainerVolumes: `Mounts:` then one mount per line, sorted by path, a level
+    // further in; block devices likewise under `Devices:`.
+    let mut mounts: Vec<&k8s_openapi::api::core::v1::VolumeMount> =
+        c.volume_mounts.iter().flatten().collect();
+    super::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
     if mounts.is_empty() {
         w.line(l, "Mounts:\t<none>");
     } else {
         w.line(l, "Mounts:");
         for m in mounts {
-            w.line(l + 1, &m);
+            let mut flags = vec![if m.read_only == Some(true) {
+                "ro"
+            } else {
+                "rw"
+            }
+            .to_string()];
+            if let Some(sub) = m.sub_path.as_ref().filter(|s| !s.is_empty()) {
+                flags.push(format!("path={sub:?}"));
+            }
+            w.line(
+                l + 1,
+                &format!("{} from {} ({})", m.mount_path, m.name, flags.join(",")),
+            );
         }
     }
+    let mut devices: Vec<&k8s_openapi::api::core::v1::VolumeDevice> =
+        c.volume_devices.iter().flatten().collect();
+    if !devices.is_empty() {
+        super::sort_by(&mut devices, |a, b| a.device_path.cmp(&b.device_path));
+        w.line(l, "Devices:");
+        for d in devices {
+            w.line(l + 1, &format!("{} from {}", d.device_path, d.name));
+        }
+    }
+}
+
+/// `describeResources`: `Limits:` then `Requests:`, each resource sorted by name with its
+/// canonical quantity.
+fn resources(w: &mut W, level: usize, res: &k8s_openapi::api::core::v1::ResourceRequirements) {
+    for (title, m) in [("Limits", &res.limits), ("Requests", &res.requests)] {
+        if let Some(m) = m.as_ref().filter(|m| !m.is_empty()) {
+            w.line(level, &format!("{title}:"));
+            for (k, v) in m {
+                w.line(level + 1, &format!("{k}:\t{}", canonical(v)));
+            }
+        }
+    }
+}
+
+/// `ExtractContainerResourceValue` for the resources kubeplay knows: the container's limit or
+/// request divided by the divisor (default 1), rounded up; empty for anything else.
+fn container_resource_value(
+    c: &Container,
+    r: &k8s_openapi::api::core::v1::ResourceFieldSelector,
+) -> String {
+    let res = c.resources.clone().unwrap_or_default();
+    let Some((which, name)) = r.resource.split_once('.') else {
+        return String::new();
+    };
+    let list = match which {
+        "limits" => res.limits,
+        "requests" => res.requests,
+        _ => return String::new(),
+    };
+    let value = list
+        .as_ref()
+        .and_then(|l| l.get(name))
+        .and_then(|q| Quantity::parse(&q.0).ok())
+        .unwrap_or_default();
+    let divisor = r
+        .divisor
+        .as_ref()
+        .and_then(|d| Quantity::parse(&d.0).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or_else(|| Quantity::from_units(1, crate::engine::quantity::Format::DecimalSi));
+    let (num, den) = match name {
+        "cpu" => (value.milli_value(), divisor.milli_value()),
+        "memory" | "ephemeral-storage" => (value.value(), divisor.value()),
+        _ if name.starts_with("hugepages-") => (value.value(), divisor.value()),
+        _ => return String::new(),
+    };
+    if den == 0 {
+        return String::new();
+    }
+    // math.Ceil(float64(num) / float64(den)).
+    let q = num.div_euclid(den) + i128::from(num.rem_euclid(den) != 0);
+    q.to_string()
 }
 
 /// kubectl's `DescribeProbe`: the handler, then `delay=… timeout=… period=… #success=…
@@ -804,6 +1080,8 @@ fn describe_probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
     format!("unknown {attrs}")
 }
 
+/// `describeStatus`: a running state's start, a waiting state's reason, a termination's
+/// reason, message, exit code, signal, start and finish (Go's zero time when unset).
 fn container_state(
     w: &mut W,
     l: usize,
@@ -812,143 +1090,181 @@ fn container_state(
 ) {
     if let Some(r) = &s.running {
         w.line(l, &format!("{title}:\tRunning"));
-        if let Some(t) = &r.started_at {
-            w.line(l + 1, &format!("Started:\t{}", date(t)));
-        }
+        w.line(
+            l + 1,
+            &format!("Started:\t{}", date_or_zero(r.started_at.as_ref())),
+        );
     } else if let Some(wt) = &s.waiting {
         w.line(l, &format!("{title}:\tWaiting"));
-        if let Some(r) = &wt.reason {
+        if let Some(r) = wt.reason.as_ref().filter(|r| !r.is_empty()) {
             w.line(l + 1, &format!("Reason:\t{r}"));
-        }
-        if let Some(m) = wt.message.as_ref().filter(|m| !m.is_empty()) {
-            w.line(l + 1, &format!("Message:\t{m}"));
         }
     } else if let Some(t) = &s.terminated {
         w.line(l, &format!("{title}:\tTerminated"));
-        if let Some(r) = &t.reason {
+        if let Some(r) = t.reason.as_ref().filter(|r| !r.is_empty()) {
             w.line(l + 1, &format!("Reason:\t{r}"));
         }
         if let Some(m) = t.message.as_ref().filter(|m| !m.is_empty()) {
             w.line(l + 1, &format!("Message:\t{m}"));
         }
         w.line(l + 1, &format!("Exit Code:\t{}", t.exit_code));
-        if let Some(sig) = t.signal.filter(|s| *s != 0) {
+        if let Some(sig) = t.signal.filter(|s| *s > 0) {
             w.line(l + 1, &format!("Signal:\t{sig}"));
         }
-        if let Some(st) = &t.started_at {
-            w.line(l + 1, &format!("Started:\t{}", date(st)));
-        }
-        if let Some(f) = &t.finished_at {
-            w.line(l + 1, &format!("Finished:\t{}", date(f)));
-        }
+        w.line(
+            l + 1,
+            &format!("Started:\t{}", date_or_zero(t.started_at.as_ref())),
+        );
+        w.line(
+            l + 1,
+            &format!("Finished:\t{}", date_or_zero(t.finished_at.as_ref())),
+        );
     } else {
         w.line(l, &format!("{title}:\tWaiting"));
     }
 }
 
-fn volumes(w: &mut W, level: usize, spec: &k8s_openapi::api::core::v1::PodSpec) {
+/// `describeVolumes`: `Volumes:` (two spaces in in a pod template), each name at LEVEL_1 (one
+/// space further in a template), its fields at LEVEL_2.
+fn volumes(w: &mut W, in_template: bool, spec: &PodSpec) {
+    let space = if in_template { "  " } else { "" };
     let vols = spec.volumes.clone().unwrap_or_default();
     if vols.is_empty() {
-        w.line(level, "Volumes:\t<none>");
+        w.line(0, &format!("{space}Volumes:\t<none>"));
         return;
     }
-    w.line(level, "Volumes:");
+    w.line(0, &format!("{space}Volumes:"));
+    let name_indent = if in_template { " " } else { "" };
+    let l = 2;
     for v in vols {
-        w.line(level + 1, &format!("{}:", v.name));
+        w.line(1, &format!("{name_indent}{}:", v.name));
         if let Some(h) = &v.host_path {
-            w.line(level + 2, "Type:\tHostPath (bare host directory volume)");
-            w.line(level + 2, &format!("Path:\t{}", h.path));
+            w.line(l, "Type:\tHostPath (bare host directory volume)");
+            w.line(l, &format!("Path:\t{}", h.path));
             w.line(
-                level + 2,
+                l,
+                // `<none>` for a nil type upstream; the API server defaults it to "" (unset),
+                // which kubeplay's stored objects may lack, so unset prints as stored objects do.
                 &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()),
             );
         } else if let Some(e) = &v.empty_dir {
             w.line(
-                level + 2,
+                l,
                 "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
             );
             w.line(
-                level + 2,
+                l,
                 &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()),
             );
+            let size = e
+                .size_limit
+                .as_ref()
+                .and_then(|q| Quantity::parse(&q.0).ok())
+                .filter(|q| q.milli_value() > 0)
+                .map_or_else(|| "<unset>".to_string(), |q| q.to_string());
+            w.line(l, &format!("SizeLimit:\t{size}"));
+        } else if let Some(s) = &v.secret {
+            w.line(l, "Type:\tSecret (a volume populated by a Secret)");
             w.line(
-                level + 2,
-                &format!(
-                    "SizeLimit:\t{}",
-                    e.size_limit
-                        .as_ref()
-                        .map(|q| q.0.clone())
-                        .unwrap_or_else(|| "<unset>".to_string())
-                ),
+                l,
+                &format!("SecretName:\t{}", s.secret_name.clone().unwrap_or_default()),
             );
+            w.line(l, &format!("Optional:\t{}", s.optional.unwrap_or(false)));
         } else if let Some(c) = &v.config_map {
+            w.line(l, "Type:\tConfigMap (a volume populated by a ConfigMap)");
+            w.line(l, &format!("Name:\t{}", c.name));
+            w.line(l, &format!("Optional:\t{}", c.optional.unwrap_or(false)));
+        } else if let Some(n) = &v.nfs {
             w.line(
-                level + 2,
-                "Type:\tConfigMap (a volume populated by a ConfigMap)",
+                l,
+                "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)",
             );
-            w.line(level + 2, &format!("Name:\t{}", c.name));
+            w.line(l, &format!("Server:\t{}", n.server));
+            w.line(l, &format!("Path:\t{}", n.path));
+            w.line(l, &format!("ReadOnly:\t{}", n.read_only.unwrap_or(false)));
+        } else if let Some(c) = &v.persistent_volume_claim {
             w.line(
-                level + 2,
-                &format!("Optional:\t{}", c.optional.unwrap_or(false)),
+                l,
+                "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
             );
+            w.line(l, &format!("ClaimName:\t{}", c.claim_name));
+            w.line(l, &format!("ReadOnly:\t{}", c.read_only.unwrap_or(false)));
+        } else if let Some(d) = &v.downward_api {
+            // printDownwardAPIVolumeSource.
+            w.line(
+                l,
+                "Type:\tDownwardAPI (a volume populated by information about the pod)",
+            );
+            w.line(l, "Items:");
+            for item in d.items.iter().flatten() {
+                if let Some(f) = &item.field_ref {
+                    w.line(l + 1, &format!("{} -> {}", f.field_path, item.path));
+                }
+                if let Some(r) = &item.resource_field_ref {
+                    w.line(l + 1, &format!("{} -> {}", r.resource, item.path));
+                }
+            }
         } else if let Some(p) = &v.projected {
-            // printProjectedVolumeSource.
+            // printProjectedVolumeSource (v1.33+: `Optional:` as a boolean under each name).
             w.line(
-                level + 2,
+                l,
                 "Type:\tProjected (a volume that contains injected data from multiple sources)",
             );
             for src in p.sources.iter().flatten() {
-                if let Some(t) = &src.service_account_token {
+                if let Some(sec) = &src.secret {
+                    w.line(l, &format!("SecretName:\t{}", sec.name));
+                    w.line(l, &format!("Optional:\t{}", sec.optional.unwrap_or(false)));
+                } else if src.downward_api.is_some() {
+                    w.line(l, "DownwardAPI:\ttrue");
+                } else if let Some(c) = &src.config_map {
+                    w.line(l, &format!("ConfigMapName:\t{}", c.name));
+                    w.line(l, &format!("Optional:\t{}", c.optional.unwrap_or(false)));
+                } else if let Some(t) = &src.service_account_token {
                     w.line(
-                        level + 2,
+                        l,
                         &format!(
                             "TokenExpirationSeconds:\t{}",
                             t.expiration_seconds.unwrap_or(3600)
                         ),
                     );
-                } else if let Some(c) = &src.config_map {
-                    w.line(level + 2, &format!("ConfigMapName:\t{}", c.name));
-                    w.line(
-                        level + 2,
-                        &format!(
-                            "ConfigMapOptional:\t{}",
-                            c.optional.map_or("<nil>".to_string(), |o| o.to_string())
-                        ),
-                    );
-                } else if src.downward_api.is_some() {
-                    w.line(level + 2, "DownwardAPI:\ttrue");
-                } else if let Some(sec) = &src.secret {
-                    w.line(level + 2, &format!("SecretName:\t{}", sec.name));
-                    w.line(
-                        level + 2,
-                        &format!(
-                            "SecretOptional:\t{}",
-                            sec.optional.map_or("<nil>".to_string(), |o| o.to_string())
-                        ),
-                    );
-                }
-            }
-        } else if let Some(d) = &v.downward_api {
-            // printDownwardAPIVolumeSource.
-            w.line(
-                level + 2,
-                "Type:\tDownwardAPI (a volume populated by information about the pod)",
-            );
-            w.line(level + 2, "Items:");
-            for item in d.items.iter().flatten() {
-                if let Some(f) = &item.field_ref {
-                    w.line(level + 3, &format!("{} -> {}", f.field_path, item.path));
-                }
-                if let Some(r) = &item.resource_field_ref {
-                    w.line(level + 3, &format!("{} -> {}", r.resource, item.path));
                 }
             }
         } else {
-            w.line(level + 2, "Type:\t<unknown>");
+            w.line(1, "<unknown>");
         }
     }
 }
 
+/// `describeTopologySpreadConstraints`: sorted by topology key, one per line.
+fn topology_spread(w: &mut W, in_template: bool, spec: &PodSpec) {
+    let mut tscs: Vec<&k8s_openapi::api::core::v1::TopologySpreadConstraint> =
+        spec.topology_spread_constraints.iter().flatten().collect();
+    if tscs.is_empty() {
+        return;
+    }
+    super::sort_by(&mut tscs, |a, b| a.topology_key.cmp(&b.topology_key));
+    let space = if in_template { "  " } else { "" };
+    for (i, t) in tscs.into_iter().enumerate() {
+        let mut s = if i == 0 {
+            format!("{space}Topology Spread Constraints:\t")
+        } else {
+            format!("{space}\t")
+        };
+        s.push_str(&format!(
+            "{}:{} when max skew {} is exceeded",
+            t.topology_key, t.when_unsatisfiable, t.max_skew
+        ));
+        if let Some(sel) = &t.label_selector {
+            s.push_str(&format!(
+                " for selector {}",
+                format_label_selector(Some(sel))
+            ));
+        }
+        w.line(0, &s);
+    }
+}
+
+/// `DescribePodTemplate`.
 fn template(w: &mut W, t: &PodTemplateSpec) {
     w.line(0, "Pod Template:");
     let meta = t.metadata.clone().unwrap_or_default();
@@ -961,16 +1277,14 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
         w.line(1, &format!("Service Account:\t{sa}"));
     }
     if let Some(ics) = spec.init_containers.as_ref().filter(|c| !c.is_empty()) {
-        w.line(1, "Init Containers:");
-        for c in ics {
-            container(w, c, None, true, None);
-        }
+        containers(w, "Init Containers", ics, None, true, None);
     }
-    w.line(1, "Containers:");
-    for c in &spec.containers {
-        container(w, c, None, true, None);
+    containers(w, "Containers", &spec.containers, None, true, None);
+    volumes(w, true, &spec);
+    topology_spread(w, true, &spec);
+    if let Some(pc) = spec.priority_class_name.as_ref().filter(|s| !s.is_empty()) {
+        w.line(1, &format!("Priority Class Name:\t{pc}"));
     }
-    volumes(w, 1, &spec);
     w.line(
         1,
         &format!(
@@ -978,15 +1292,10 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
             table::format_labels(spec.node_selector.as_ref())
         ),
     );
-    let tols: Vec<String> = spec
-        .tolerations
-        .iter()
-        .flatten()
-        .map(format_toleration)
-        .collect();
-    multiline(w, 1, "Tolerations", &tols);
+    tolerations(w, 1, spec.tolerations.as_ref());
 }
 
+/// `describePod`, without its events.
 fn pod(w: &mut W, p: &Pod, now: SimTime) {
     let spec = p.spec.clone().unwrap_or_default();
     let st = p.status.clone().unwrap_or_default();
@@ -998,20 +1307,19 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
             p.metadata.namespace.clone().unwrap_or_default()
         ),
     );
-    w.line(0, &format!("Priority:\t{}", spec.priority.unwrap_or(0)));
-    if let Some(pc) = &spec.priority_class_name {
+    if let Some(pr) = spec.priority {
+        w.line(0, &format!("Priority:\t{pr}"));
+    }
+    if let Some(pc) = spec.priority_class_name.as_ref().filter(|s| !s.is_empty()) {
         w.line(0, &format!("Priority Class Name:\t{pc}"));
     }
-    w.line(
-        0,
-        &format!(
-            "Service Account:\t{}",
-            spec.service_account_name
-                .clone()
-                .unwrap_or_else(|| "default".to_string())
-        ),
-    );
-    match spec.node_name.as_deref() {
+    if let Some(rc) = spec.runtime_class_name.as_ref().filter(|s| !s.is_empty()) {
+        w.line(0, &format!("Runtime Class Name:\t{rc}"));
+    }
+    if let Some(sa) = spec.service_account_name.as_ref().filter(|s| !s.is_empty()) {
+        w.line(0, &format!("Service Account:\t{sa}"));
+    }
+    match spec.node_name.as_deref().filter(|n| !n.is_empty()) {
         Some(n) => w.line(
             0,
             &format!("Node:\t{n}/{}", st.host_ip.clone().unwrap_or_default()),
@@ -1023,32 +1331,49 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     }
     labels(w, 0, "Labels", p.metadata.labels.as_ref());
     annotations(w, 0, p.metadata.annotations.as_ref());
-    if let Some(dt) = &p.metadata.deletion_timestamp {
-        w.line(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                human_duration(now.since(SimTime::from_k8s(dt)))
-            ),
-        );
-        w.line(
-            0,
-            &format!(
-                "Termination Grace Period:\t{}s",
-                p.metadata.deletion_grace_period_seconds.unwrap_or(0)
-            ),
-        );
-    } else {
-        w.line(
-            0,
-            &format!("Status:\t{}", st.phase.clone().unwrap_or_default()),
-        );
+    let phase = st.phase.clone().unwrap_or_default();
+    match &p.metadata.deletion_timestamp {
+        Some(dt) if phase != "Failed" && phase != "Succeeded" => {
+            // translateTimestampSince: `<invalid>` while the grace period runs (the deletion
+            // timestamp is when it ends).
+            w.line(
+                0,
+                &format!(
+                    "Status:\tTerminating (lasts {})",
+                    table::since(SimTime::from_k8s(dt), now)
+                ),
+            );
+            w.line(
+                0,
+                &format!(
+                    "Termination Grace Period:\t{}s",
+                    p.metadata.deletion_grace_period_seconds.unwrap_or(0)
+                ),
+            );
+        }
+        _ => w.line(0, &format!("Status:\t{phase}")),
     }
     if let Some(r) = st.reason.as_ref().filter(|r| !r.is_empty()) {
         w.line(0, &format!("Reason:\t{r}"));
     }
     if let Some(m) = st.message.as_ref().filter(|r| !r.is_empty()) {
         w.line(0, &format!("Message:\t{m}"));
+    }
+    if let Some(sp) = spec
+        .security_context
+        .as_ref()
+        .and_then(|s| s.seccomp_profile.as_ref())
+    {
+        w.line(0, &format!("SeccompProfile:\t{}", sp.type_));
+        if sp.type_ == "Localhost" {
+            w.line(
+                0,
+                &format!(
+                    "LocalhostProfile:\t{}",
+                    sp.localhost_profile.clone().unwrap_or_default()
+                ),
+            );
+        }
     }
     w.line(
         0,
@@ -1060,33 +1385,49 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
     } else {
         w.line(0, "IPs:");
         for ip in ips {
-            w.line(0, &format!("  IP:\t{ip}"));
+            w.line(1, &format!("IP:\t{ip}"));
         }
     }
     if let Some(r) = crate::engine::api::controller_ref(&p.metadata) {
         w.line(0, &format!("Controlled By:\t{}/{}", r.kind, r.name));
     }
+    if let Some(n) = st.nominated_node_name.as_ref().filter(|n| !n.is_empty()) {
+        w.line(0, &format!("NominatedNodeName:\t{n}"));
+    }
+    if let Some(res) = &spec.resources {
+        w.line(0, "Resources:");
+        resources(w, 1, res);
+    }
     if let Some(ics) = spec.init_containers.as_ref().filter(|c| !c.is_empty()) {
-        w.line(0, "Init Containers:");
-        for c in ics {
-            let cs = st
-                .init_container_statuses
+        containers(
+            w,
+            "Init Containers",
+            ics,
+            st.init_container_statuses.as_ref(),
+            false,
+            Some(p),
+        );
+    }
+    containers(
+        w,
+        "Containers",
+        &spec.containers,
+        st.container_statuses.as_ref(),
+        false,
+        Some(p),
+    );
+    let conds = st.conditions.clone().unwrap_or_default();
+    if let Some(gates) = spec.readiness_gates.as_ref().filter(|g| !g.is_empty()) {
+        w.line(0, "Readiness Gates:");
+        w.line(1, "Type\tStatus");
+        for g in gates {
+            let status = conds
                 .iter()
-                .flatten()
-                .find(|s| s.name == c.name);
-            container(w, c, cs, false, Some(p));
+                .find(|c| c.type_ == g.condition_type)
+                .map_or_else(|| "<none>".to_string(), |c| c.status.clone());
+            w.line(1, &format!("{} \t{status} ", g.condition_type));
         }
     }
-    w.line(0, "Containers:");
-    for c in &spec.containers {
-        let cs = st
-            .container_statuses
-            .iter()
-            .flatten()
-            .find(|s| s.name == c.name);
-        container(w, c, cs, false, Some(p));
-    }
-    let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {
         w.line(0, "Conditions:");
         w.line(1, "Type\tStatus");
@@ -1094,7 +1435,7 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
             w.line(1, &format!("{} \t{} ", c.type_, c.status));
         }
     }
-    volumes(w, 0, &spec);
+    volumes(w, false, &spec);
     w.line(
         0,
         &format!(
@@ -1111,22 +1452,8 @@ fn pod(w: &mut W, p: &Pod, now: SimTime) {
             table::format_labels(spec.node_selector.as_ref())
         ),
     );
-    let tols: Vec<String> = spec
-        .tolerations
-        .iter()
-        .flatten()
-        .map(format_toleration)
-        .collect();
-    multiline(w, 0, "Tolerations", &tols);
-}
-
-fn q(s: &str) -> Quantity {
-    Quantity::parse(s).unwrap_or_default()
-}
-
-/// `120m (3%)` as the node describer prints a summed request against allocatable.
-fn with_pct(sum: &Quantity, alloc: &Quantity) -> String {
-    format!("{sum} ({}%)", percent(sum, alloc))
+    tolerations(w, 0, spec.tolerations.as_ref());
+    topology_spread(w, false, &spec);
 }
 
 /// The kubelet renews its node's Lease (`kube-node-lease`) every 10 s (a quarter of the 40 s
@@ -1134,17 +1461,9 @@ fn with_pct(sum: &Quantity, alloc: &Quantity) -> String {
 /// renewed on the 10 s grid from registration until the kubelet stopped.
 const LEASE_RENEW_MS: u64 = 10_000;
 
-fn node_lease(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
-    let name = name(&n.metadata);
-    let Some(agent) = cluster.node_agent(&name) else {
-        w.line(
-            0,
-            &format!(
-                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{name}\" not found"
-            ),
-        );
-        return;
-    };
+/// The renew time of the node's Lease; `None` when no kubelet holds one.
+fn lease_renew_time(cluster: &Cluster, n: &Node, now: SimTime) -> Option<SimTime> {
+    let agent = cluster.node_agent(&name(&n.metadata))?;
     let created = n
         .metadata
         .creation_timestamp
@@ -1155,14 +1474,97 @@ fn node_lease(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     } else {
         agent.down_since.unwrap_or(now)
     };
-    let renewed = created.plus(last.since(created) / LEASE_RENEW_MS * LEASE_RENEW_MS);
+    Some(created.plus(last.since(created) / LEASE_RENEW_MS * LEASE_RENEW_MS))
+}
+
+/// `describeNodeLease`, or the error line when there is no Lease.
+fn node_lease(w: &mut W, node_name: &str, renew: Option<SimTime>) {
+    let Some(renewed) = renew else {
+        w.line(
+            0,
+            &format!(
+                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{node_name}\" not found"
+            ),
+        );
+        return;
+    };
     w.line(0, "Lease:");
-    w.line(1, &format!("HolderIdentity:\t{name}"));
+    w.line(1, &format!("HolderIdentity:\t{node_name}"));
     w.line(1, "AcquireTime:\t<unset>");
     w.line(1, &format!("RenewTime:\t{}", date(&renewed.to_k8s())));
 }
 
-fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
+/// `PodRequests` / `PodLimits` (resource helpers): containers summed, each init container
+/// against that (restartable init containers run alongside and add up), plus the overhead
+/// (for limits, only on resources that have one).
+fn pod_resources(p: &Pod, limits: bool) -> BTreeMap<String, Quantity> {
+    let mut total: BTreeMap<String, Quantity> = BTreeMap::new();
+    let Some(spec) = p.spec.as_ref() else {
+        return total;
+    };
+    let list = |c: &Container| -> BTreeMap<String, Quantity> {
+        let res = c.resources.clone().unwrap_or_default();
+        let m = if limits { res.limits } else { res.requests };
+        m.unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| Quantity::parse(&v.0).ok().map(|q| (k, q)))
+            .collect()
+    };
+    let add = |into: &mut BTreeMap<String, Quantity>, from: &BTreeMap<String, Quantity>| {
+        for (k, v) in from {
+            match into.get_mut(k) {
+                Some(q) => *q += *v,
+                None => {
+                    into.insert(k.clone(), *v);
+                }
+            }
+        }
+    };
+    let max = |into: &mut BTreeMap<String, Quantity>, from: &BTreeMap<String, Quantity>| {
+        for (k, v) in from {
+            match into.get_mut(k) {
+                Some(q) if *v > *q => *q = *v,
+                Some(_) => {}
+                None => {
+                    into.insert(k.clone(), *v);
+                }
+            }
+        }
+    };
+    for c in &spec.containers {
+        add(&mut total, &list(c));
+    }
+    let mut sidecars: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut init_max: BTreeMap<String, Quantity> = BTreeMap::new();
+    for c in spec.init_containers.iter().flatten() {
+        let r = list(c);
+        if c.restart_policy.as_deref() == Some("Always") {
+            add(&mut sidecars, &r);
+            max(&mut init_max, &sidecars);
+        } else {
+            let mut with = sidecars.clone();
+            add(&mut with, &r);
+            max(&mut init_max, &with);
+        }
+    }
+    add(&mut total, &sidecars);
+    max(&mut total, &init_max);
+    if let Some(overhead) = spec.overhead.as_ref() {
+        for (k, v) in overhead {
+            let Ok(q) = Quantity::parse(&v.0) else {
+                continue;
+            };
+            if limits && !total.contains_key(k) {
+                continue;
+            }
+            add(&mut total, &BTreeMap::from([(k.clone(), q)]));
+        }
+    }
+    total
+}
+
+/// `describeNode`, without its events; `pods` are the node's non-terminated pods.
+fn node(w: &mut W, n: &Node, lease: Option<SimTime>, pods: &[&Pod], now: SimTime) {
     let spec = n.spec.clone().unwrap_or_default();
     let st = n.status.clone().unwrap_or_default();
     let node_name = name(&n.metadata);
@@ -1170,9 +1572,13 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     w.line(0, &format!("Roles:\t{}", table::node_roles(n)));
     labels(w, 0, "Labels", n.metadata.labels.as_ref());
     annotations(w, 0, n.metadata.annotations.as_ref());
-    if let Some(t) = &n.metadata.creation_timestamp {
-        w.line(0, &format!("CreationTimestamp:\t{}", date(t)));
-    }
+    w.line(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}",
+            date_or_zero(n.metadata.creation_timestamp.as_ref())
+        ),
+    );
     multiline(
         w,
         0,
@@ -1183,7 +1589,7 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
         0,
         &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
     );
-    node_lease(w, cluster, n, now);
+    node_lease(w, &node_name, lease);
     let conds = st.conditions.clone().unwrap_or_default();
     if !conds.is_empty() {
         w.line(0, "Conditions:");
@@ -1202,11 +1608,8 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
                     "{} \t{} \t{} \t{} \t{} \t{}",
                     c.type_,
                     c.status,
-                    c.last_heartbeat_time.as_ref().map(date).unwrap_or_default(),
-                    c.last_transition_time
-                        .as_ref()
-                        .map(date)
-                        .unwrap_or_default(),
+                    date_or_zero(c.last_heartbeat_time.as_ref()),
+                    date_or_zero(c.last_transition_time.as_ref()),
                     c.reason.clone().unwrap_or_default(),
                     c.message.clone().unwrap_or_default()
                 ),
@@ -1218,11 +1621,14 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
         w.line(1, &format!("{}:\t{}", a.type_, a.address));
     }
     let cap = st.capacity.clone().unwrap_or_default();
-    let alloc = st.allocatable.clone().unwrap_or_default();
-    for (title, m) in [("Capacity", &cap), ("Allocatable", &alloc)] {
+    let alloc_list = st.allocatable.clone().unwrap_or_default();
+    for (title, m) in [("Capacity", &cap), ("Allocatable", &alloc_list)] {
+        if m.is_empty() {
+            continue;
+        }
         w.line(0, &format!("{title}:"));
         for (k, v) in m {
-            w.line(1, &format!("{k}:\t{}", v.0));
+            w.line(1, &format!("{k}:\t{}", canonical(v)));
         }
     }
     let info = st.node_info.clone().unwrap_or_default();
@@ -1244,109 +1650,79 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     ] {
         w.line(1, &format!("{k}:\t{v}"));
     }
-    if let Some(c) = &spec.pod_cidr {
+    if let Some(c) = spec.pod_cidr.as_ref().filter(|c| !c.is_empty()) {
         w.line(0, &format!("PodCIDR:\t{c}"));
     }
-    if let Some(cs) = &spec.pod_cidrs {
+    if let Some(cs) = spec.pod_cidrs.as_ref().filter(|c| !c.is_empty()) {
         w.line(0, &format!("PodCIDRs:\t{}", cs.join(",")));
     }
-    let pods: Vec<&Pod> = cluster
-        .store()
-        .pods()
-        .filter(|p| {
-            p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str())
-        })
-        .filter(|p| {
-            !matches!(
-                p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                Some("Succeeded" | "Failed")
-            )
-        })
-        .collect();
-    let alloc_q = |k: &str| alloc.get(k).map(|x| q(&x.0)).unwrap_or_default();
-    let allocs = [
-        alloc_q("cpu"),
-        alloc_q("cpu"),
-        alloc_q("memory"),
-        alloc_q("memory"),
-        alloc_q("ephemeral-storage"),
-        alloc_q("ephemeral-storage"),
-    ];
+    if let Some(p) = spec.provider_id.as_ref().filter(|c| !c.is_empty()) {
+        w.line(0, &format!("ProviderID:\t{p}"));
+    }
+    node_resources(w, &cap, &alloc_list, pods, now);
+}
+
+/// `describeNodeResource`: each pod's requests and limits against allocatable (capacity when
+/// the node reports none), then the totals.
+fn node_resources(
+    w: &mut W,
+    cap: &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    alloc_list: &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    pods: &[&Pod],
+    now: SimTime,
+) {
+    let allocatable = if alloc_list.is_empty() {
+        cap
+    } else {
+        alloc_list
+    };
+    let alloc = |k: &str| {
+        allocatable
+            .get(k)
+            .and_then(|x| Quantity::parse(&x.0).ok())
+            .unwrap_or_default()
+    };
+    // Go's `%s (%d%%)` of a quantity and its share of the allocatable amount, truncated.
+    let cell = |m: &BTreeMap<String, Quantity>, k: &str| {
+        let v = m.get(k).copied().unwrap_or_default();
+        format!("{v} ({}%)", percent(&v, &alloc(k)))
+    };
     w.line(
         0,
         &format!("Non-terminated Pods:\t({} in total)", pods.len()),
     );
     w.line(
         1,
-        "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
     );
     w.line(
         1,
-        "---------\t----\t------------\t----------\t---------------\t-------------\t---",
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
     );
-    let formats = [
-        Format::DecimalSi,
-        Format::DecimalSi,
-        Format::BinarySi,
-        Format::BinarySi,
-        Format::BinarySi,
-        Format::BinarySi,
-    ];
-    let mut totals = [0i128; 6];
-    for p in &pods {
-        let mut sums = [0i128; 6];
-        for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
-            let res = c.resources.clone().unwrap_or_default();
-            let req = res.requests.unwrap_or_default();
-            let lim = res.limits.unwrap_or_default();
-            let get =
-                |m: &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
-                 k: &str| { m.get(k).map_or(0, |x| q(&x.0).milli_value()) };
-            let vals = [
-                get(&req, "cpu"),
-                get(&lim, "cpu"),
-                get(&req, "memory"),
-                get(&lim, "memory"),
-                get(&req, "ephemeral-storage"),
-                get(&lim, "ephemeral-storage"),
-            ];
-            for (s, v) in sums.iter_mut().zip(vals) {
-                *s += v;
-            }
-        }
-        for (t, s) in totals.iter_mut().zip(sums.iter()) {
-            *t += s;
-        }
-        let cell = |i: usize| {
-            let f = formats.get(i).copied().unwrap_or_default();
-            let a = allocs.get(i).copied().unwrap_or_default();
-            with_pct(
-                &Quantity::from_milli(sums.get(i).copied().unwrap_or(0), f),
-                &a,
-            )
-        };
+    let mut reqs: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut lims: BTreeMap<String, Quantity> = BTreeMap::new();
+    for p in pods {
+        let req = pod_resources(p, false);
+        let lim = pod_resources(p, true);
         w.line(
             1,
             &format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t\t{}\t{}\t{}\t{}\t{}",
                 p.metadata.namespace.clone().unwrap_or_default(),
                 name(&p.metadata),
-                cell(0),
-                cell(1),
-                cell(2),
-                cell(3),
+                cell(&req, "cpu"),
+                cell(&lim, "cpu"),
+                cell(&req, "memory"),
+                cell(&lim, "memory"),
                 table::age(p.metadata.creation_timestamp.as_ref(), now)
             ),
         );
+        for (into, from) in [(&mut reqs, req), (&mut lims, lim)] {
+            for (k, v) in from {
+                *into.entry(k).or_default() += v;
+            }
+        }
     }
-    let total = |i: usize| {
-        let f = formats.get(i).copied().unwrap_or_default();
-        let a = allocs.get(i).copied().unwrap_or_default();
-        with_pct(
-            &Quantity::from_milli(totals.get(i).copied().unwrap_or(0), f),
-            &a,
-        )
-    };
     w.line(0, "Allocated resources:");
     w.line(
         1,
@@ -1354,15 +1730,36 @@ fn node(w: &mut W, cluster: &Cluster, n: &Node, now: SimTime) {
     );
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
-    w.line(1, &format!("cpu\t{}\t{}", total(0), total(1)));
-    w.line(1, &format!("memory\t{}\t{}", total(2), total(3)));
-    w.line(1, &format!("ephemeral-storage\t{}\t{}", total(4), total(5)));
-    events(w, cluster, &Object::Node(n.clone()), now);
+    for k in ["cpu", "memory", "ephemeral-storage"] {
+        w.line(1, &format!("{k}\t{}\t{}", cell(&reqs, k), cell(&lims, k)));
+    }
+    // Huge pages with their shares, then extended resources without.
+    for k in allocatable.keys().filter(|k| k.starts_with("hugepages-")) {
+        w.line(1, &format!("{k}\t{}\t{}", cell(&reqs, k), cell(&lims, k)));
+    }
+    for k in allocatable.keys().filter(|k| {
+        !k.starts_with("hugepages-")
+            && !matches!(k.as_str(), "cpu" | "memory" | "ephemeral-storage" | "pods")
+    }) {
+        let get = |m: &BTreeMap<String, Quantity>| m.get(k).copied().unwrap_or_default();
+        w.line(1, &format!("{k}\t{}\t{}", get(&reqs), get(&lims)));
+    }
 }
 
-fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
+/// `describeService`; `slices` are the EndpointSlices labelled with its name.
+fn service(w: &mut W, svc: &Service, slices: &[&EndpointSlice]) {
     let spec = svc.spec.clone().unwrap_or_default();
-    name_namespace_labels(w, &svc.metadata);
+    let status = svc.status.clone().unwrap_or_default();
+    w.line(0, &format!("Name:\t{}", name(&svc.metadata)));
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            svc.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
+    labels(w, 0, "Labels", svc.metadata.labels.as_ref());
+    annotations(w, 0, svc.metadata.annotations.as_ref());
     w.line(
         0,
         &format!(
@@ -1372,31 +1769,18 @@ fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
     );
     w.line(
         0,
-        &format!(
-            "Type:\t{}",
-            spec.type_
-                .clone()
-                .unwrap_or_else(|| "ClusterIP".to_string())
-        ),
+        &format!("Type:\t{}", spec.type_.clone().unwrap_or_default()),
     );
+    if let Some(p) = &spec.ip_family_policy {
+        w.line(0, &format!("IP Family Policy:\t{p}"));
+    }
+    let or_none = |v: Option<&Vec<String>>, sep: &str| match v.filter(|v| !v.is_empty()) {
+        Some(v) => v.join(sep),
+        None => "<none>".to_string(),
+    };
     w.line(
         0,
-        &format!(
-            "IP Family Policy:\t{}",
-            spec.ip_family_policy
-                .clone()
-                .unwrap_or_else(|| "SingleStack".to_string())
-        ),
-    );
-    w.line(
-        0,
-        &format!(
-            "IP Families:\t{}",
-            spec.ip_families
-                .clone()
-                .unwrap_or_else(|| vec!["IPv4".to_string()])
-                .join(",")
-        ),
+        &format!("IP Families:\t{}", or_none(spec.ip_families.as_ref(), ",")),
     );
     w.line(
         0,
@@ -1404,77 +1788,157 @@ fn service(w: &mut W, cluster: &Cluster, svc: &Service, obj: &Object) {
     );
     w.line(
         0,
-        &format!(
-            "IPs:\t{}",
-            spec.cluster_ips.clone().unwrap_or_default().join(",")
-        ),
+        &format!("IPs:\t{}", or_none(spec.cluster_ips.as_ref(), ",")),
     );
-    let slices: Vec<&k8s_openapi::api::discovery::v1::EndpointSlice> = cluster
-        .store()
-        .list_ns(Kind::EndpointSlice, obj.namespace())
-        .filter_map(|o| match o {
-            Object::EndpointSlice(es) => Some(es),
-            _ => None,
-        })
-        .filter(|es| {
-            es.metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(SERVICE_NAME_LABEL))
-                .map(String::as_str)
-                == Some(obj.name())
-        })
-        .collect();
+    if let Some(ips) = spec.external_ips.as_ref().filter(|v| !v.is_empty()) {
+        w.line(0, &format!("External IPs:\t{}", ips.join(",")));
+    }
+    if let Some(ip) = spec.load_balancer_ip.as_ref().filter(|v| !v.is_empty()) {
+        w.line(0, &format!("Desired LoadBalancer IP:\t{ip}"));
+    }
+    if let Some(n) = spec.external_name.as_ref().filter(|v| !v.is_empty()) {
+        w.line(0, &format!("External Name:\t{n}"));
+    }
+    let ingress = status
+        .load_balancer
+        .and_then(|lb| lb.ingress)
+        .unwrap_or_default();
+    if !ingress.is_empty() {
+        // buildIngressString.
+        let list: Vec<String> = ingress
+            .iter()
+            .map(|i| match i.ip.as_ref().filter(|ip| !ip.is_empty()) {
+                Some(ip) => match &i.ip_mode {
+                    Some(m) => format!("{ip} ({m})"),
+                    None => ip.clone(),
+                },
+                None => i.hostname.clone().unwrap_or_default(),
+            })
+            .collect();
+        w.line(0, &format!("LoadBalancer Ingress:\t{}", list.join(", ")));
+    }
     for p in spec.ports.iter().flatten() {
-        let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
+        let proto = p.protocol.clone().unwrap_or_default();
+        let pname = p
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<unset>".to_string());
+        w.line(0, &format!("Port:\t{pname}\t{}/{proto}", p.port));
+        let tp = match &p.target_port {
+            Some(IntOrString::Int(i)) => i.to_string(),
+            Some(IntOrString::String(s)) => s.clone(),
+            None => "0".to_string(),
+        };
+        w.line(0, &format!("TargetPort:\t{tp}/{proto}"));
+        if let Some(ap) = &p.app_protocol {
+            w.line(0, &format!("AppProtocol:\t{ap}"));
+        }
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            w.line(0, &format!("NodePort:\t{pname}\t{np}/{proto}"));
+        }
         w.line(
             0,
             &format!(
-                "Port:\t{}  {}/{proto}",
-                p.name.clone().unwrap_or_else(|| "<unset>".to_string()),
-                p.port
+                "Endpoints:\t{}",
+                format_endpoint_slices(slices, p.name.as_deref().unwrap_or_default())
             ),
         );
-        let tp = match &p.target_port {
-            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i)) => {
-                i.to_string()
-            }
-            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => s.clone(),
-            None => p.port.to_string(),
-        };
-        w.line(0, &format!("TargetPort:\t{tp}/{proto}"));
-        let mut eps = Vec::new();
-        for es in &slices {
-            for e in &es.endpoints {
-                if e.conditions.as_ref().and_then(|c| c.ready) == Some(false) {
-                    continue;
-                }
-                for a in &e.addresses {
-                    eps.push(format!("{a}:{tp}"));
-                }
-            }
-        }
-        w.line(0, &format!("Endpoints:\t{}", eps.join(",")));
     }
     w.line(
         0,
         &format!(
             "Session Affinity:\t{}",
-            spec.session_affinity
-                .clone()
-                .unwrap_or_else(|| "None".to_string())
+            spec.session_affinity.clone().unwrap_or_default()
         ),
     );
-    w.line(
-        0,
-        &format!(
-            "Internal Traffic Policy:\t{}",
-            spec.internal_traffic_policy
-                .clone()
-                .unwrap_or_else(|| "Cluster".to_string())
-        ),
-    );
-    events(w, cluster, obj, cluster.now());
+    if let Some(p) = spec
+        .external_traffic_policy
+        .as_ref()
+        .filter(|v| !v.is_empty())
+    {
+        w.line(0, &format!("External Traffic Policy:\t{p}"));
+    }
+    if let Some(p) = &spec.internal_traffic_policy {
+        w.line(0, &format!("Internal Traffic Policy:\t{p}"));
+    }
+    if let Some(p) = spec.health_check_node_port.filter(|n| *n != 0) {
+        w.line(0, &format!("HealthCheck NodePort:\t{p}"));
+    }
+    if let Some(r) = spec
+        .load_balancer_source_ranges
+        .as_ref()
+        .filter(|v| !v.is_empty())
+    {
+        w.line(0, &format!("LoadBalancer Source Ranges:\t{}", r.join(",")));
+    }
+    if let Some(t) = &spec.traffic_distribution {
+        w.line(0, &format!("Traffic Distribution:\t{t}"));
+    }
+}
+
+/// `formatEndpointSlices` for one service port: `<none>` without slices; else the ready (or
+/// unknown) endpoints' first addresses with the slice port of that name (bare addresses for a
+/// slice without ports), the first three and `+ N more...`.
+fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
+    if slices.is_empty() {
+        return "<none>".to_string();
+    }
+    const MAX: usize = 3;
+    let mut list: Vec<String> = Vec::new();
+    let mut more = false;
+    let mut count = 0usize;
+    let ready = |e: &k8s_openapi::api::discovery::v1::Endpoint| {
+        e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true)
+    };
+    for es in slices {
+        let ports = es.ports.as_deref().unwrap_or_default();
+        if ports.is_empty() {
+            for e in &es.endpoints {
+                if list.len() == MAX {
+                    more = true;
+                }
+                if !ready(e) {
+                    continue;
+                }
+                if !more {
+                    list.push(e.addresses.first().cloned().unwrap_or_default());
+                }
+                count += 1;
+            }
+            continue;
+        }
+        for port in ports {
+            if port.name.as_deref().unwrap_or_default() != port_name {
+                continue;
+            }
+            for e in &es.endpoints {
+                if list.len() == MAX {
+                    more = true;
+                }
+                if !ready(e) {
+                    continue;
+                }
+                if !more {
+                    // net.JoinHostPort: an IPv6 address in brackets.
+                    let addr = e.addresses.first().cloned().unwrap_or_default();
+                    let port = port.port.unwrap_or(0);
+                    list.push(if addr.contains(':') {
+                        format!("[{addr}]:{port}")
+                    } else {
+                        format!("{addr}:{port}")
+                    });
+                }
+                count += 1;
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count.saturating_sub(MAX))
+    } else {
+        ret
+    }
 }
 
 fn pod_phases(cluster: &Cluster, owner: &Object) -> (usize, usize, usize, usize) {
@@ -1498,8 +1962,10 @@ fn pod_phases(cluster: &Cluster, owner: &Object) -> (usize, usize, usize, usize)
     counts
 }
 
-fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
-    let mut evs: Vec<&k8s_openapi::api::core::v1::Event> = cluster
+/// The events whose involved object is `obj` (by UID), in list order: found by the names the
+/// recorder gives them (`{name}.{hex}`), without visiting every event.
+fn object_events<'a>(cluster: &'a Cluster, obj: &Object) -> Vec<&'a Event> {
+    cluster
         .store()
         .events_named_for(obj.namespace(), obj.name())
         .filter_map(|o| match o {
@@ -1507,23 +1973,19 @@ fn events(w: &mut W, cluster: &Cluster, obj: &Object, now: SimTime) {
             _ => None,
         })
         .filter(|e| e.involved_object.uid.as_deref() == Some(obj.uid()))
-        .collect();
+        .collect()
+}
+
+/// `DescribeEvents`: `SortableEvents` orders by last timestamp alone (unset sorts first); equal
+/// ones keep list order (namespace, then name), as Go's insertion sort does for short lists.
+fn describe_events(w: &mut W, evs: &[&Event], now: SimTime) {
     if evs.is_empty() {
         w.line(0, "Events:\t<none>");
         return;
     }
-    let ts = |e: &k8s_openapi::api::core::v1::Event| {
-        e.last_timestamp
-            .as_ref()
-            .or(e.first_timestamp.as_ref())
-            .map(SimTime::from_k8s)
-            .unwrap_or_default()
-    };
-    super::sort_by(&mut evs, |a, b| {
-        ts(a)
-            .cmp(&ts(b))
-            .then(a.metadata.name.cmp(&b.metadata.name))
-    });
+    let mut evs: Vec<&Event> = evs.to_vec();
+    let ts = |e: &Event| e.last_timestamp.as_ref().map(SimTime::from_k8s);
+    super::sort_by(&mut evs, |a, b| ts(a).cmp(&ts(b)));
     w.line(0, "Events:");
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");

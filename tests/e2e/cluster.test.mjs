@@ -66,3 +66,55 @@ test('a node card says why each DaemonSet runs there or not ("Why?")', async () 
     .getByText(/fluentd-elasticsearch: runs here/).waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+/** The accessible name of the focused element. */
+const focused = (page) => page.evaluate(() => {
+  const e = document.activeElement;
+  return e ? e.getAttribute('aria-label') || e.textContent.trim() : null;
+});
+
+test('keyboard: focus stays on a control after a node card action removes the one it was on', async () => {
+  const page = await env.open('?scenario=nodes&play=0');
+  // The Add node form: Escape closes it, and focus goes back to its button (so does Create).
+  const add = page.getByRole('button', { name: 'Add node' });
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.getByRole('form', { name: 'Add node' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add node');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('k9');
+  await page.keyboard.press('Enter');
+  await page.getByRole('listitem', { name: 'Node k9' }).waitFor();
+  assert.equal(await focused(page), 'Add node');
+  // + label: after adding, and after removing the chip, focus is on "+ label" again.
+  await page.getByRole('button', { name: 'Add label to n2' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('tier=web');
+  await page.keyboard.press('Enter');
+  const chip = page.getByRole('button', { name: 'Remove label tier=web from n2' });
+  await chip.waitFor();
+  assert.equal(await focused(page), 'Add label to n2');
+  await chip.focus();
+  await page.keyboard.press('Enter');
+  await chip.waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add label to n2');
+  // The same for taints.
+  await page.getByRole('button', { name: 'Add taint to n2' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('gpu=true:NoSchedule');
+  await page.keyboard.press('Enter');
+  const taint = page.getByRole('button', { name: 'Remove taint gpu=true:NoSchedule from n2' });
+  await taint.waitFor();
+  assert.equal(await focused(page), 'Add taint to n2');
+  await taint.focus();
+  await page.keyboard.press('Enter');
+  await taint.waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add taint to n2');
+  // Removing a node takes its card away: focus goes to Add node.
+  await page.getByRole('button', { name: 'Remove node k9' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('listitem', { name: 'Node k9' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add node');
+  assert.deepEqual(page.errors, []);
+});

@@ -221,3 +221,14 @@ test('a first visit says what the page is and where to start; a return visit doe
   assert.deepEqual(await overflow(phone), []);
   await shot(phone, 'phone-welcome.png');
 });
+
+test('an events filter that matches nothing says so, rather than "No events yet"', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  await advance(page, '5s');
+  const list = page.getByRole('region', { name: 'Event list' });
+  await page.getByRole('textbox', { name: 'Filter events by object' }).fill('Warning');
+  await list.getByText('No events about an object matching "Warning".', { exact: false }).waitFor();
+  assert.equal(await list.getByText('No events yet.').count(), 0);
+  await page.getByRole('textbox', { name: 'Filter events by object' }).fill('');
+  assert.ok((await list.getByRole('row').count()) > 1);
+});

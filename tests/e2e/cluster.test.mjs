@@ -22,6 +22,12 @@ test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goe
   const page = await env.open('?play=0');
   await page.getByRole('button', { name: 'Add node' }).click();
   const form = page.getByRole('form', { name: 'Add node' });
+  // The open form sits under the pane's heading, across the pane (not a tall box beside it).
+  const heading = await page.getByRole('heading', { name: 'Cluster' }).boundingBox();
+  const formBox = await form.boundingBox();
+  const pane = await page.locator('.pane-cluster').boundingBox();
+  assert.ok(formBox.y >= heading.y + heading.height, `form ${JSON.stringify(formBox)} under heading ${JSON.stringify(heading)}`);
+  assert.ok(formBox.width >= pane.width * 0.9, `form ${formBox.width} px of a ${pane.width} px pane`);
   await form.getByRole('textbox', { name: 'Name' }).fill('n4');
   await form.getByRole('textbox', { name: 'Labels' }).fill('a=b');
   await form.getByRole('button', { name: 'Create node' }).click();

@@ -19,6 +19,12 @@ use super::storage;
 /// The reducer handle every pane reads from the context.
 pub type PlaygroundHandle = UseReducerHandle<Playground>;
 
+/// The status line on a first visit: what the page is and where to start.
+pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl get pods -A in the console.";
+
+/// The id of `<main>`, where focus goes when a message it was on is dismissed.
+const MAIN_ID: &str = "main";
+
 /// The panes, in narrow-screen tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -64,7 +70,7 @@ fn initial(params: &UrlParams) -> Playground {
     }
     let named = params.scenario.as_deref().and_then(scenario::named);
     // A mistyped link must not look like the scenario it names: say what happened instead.
-    let unknown = match (&params.lesson, &params.scenario, &named) {
+    let mut unknown = match (&params.lesson, &params.scenario, &named) {
         (Some(l), _, _) => Some(format!(
             "There is no lesson \"{l}\": the Lesson menu lists them. This is your own cluster."
         )),
@@ -77,6 +83,10 @@ fn initial(params: &UrlParams) -> Playground {
         Some(sc) => Playground::from_scenario(&sc, Vec::new(), None),
         None => {
             let saved = storage::load();
+            // Nothing saved and no link to follow: a first visit, told what it sees.
+            if saved.scenario.is_none() && !params.embed && unknown.is_none() {
+                unknown = Some(WELCOME.into());
+            }
             let sc = saved.scenario.unwrap_or_else(scenario::default_scenario);
             Playground::from_scenario(&sc, saved.history, saved.editor)
         }
@@ -226,12 +236,12 @@ pub fn app() -> Html {
                 if let Some(n) = state.notice.clone() {
                     <p class="notice" role="status">{ n }
                         <button type="button" class="link" aria-label="Dismiss message"
-                            onclick={let s = state.clone(); Callback::from(move |_| s.dispatch(UiAction::Notice(None)))}>{ "×" }</button>
+                            onclick={let s = state.clone(); Callback::from(move |_| { s.dispatch(UiAction::Notice(None)); hooks::focus_id(MAIN_ID); })}>{ "×" }</button>
                     </p>
                 }
                 <LessonPane />
                 <nav class="tabs" aria-label="Panes">{ for tabs }</nav>
-                <main class="grid">
+                <main class="grid" id={MAIN_ID} tabindex="-1">
                     <section class={cls(Pane::Cluster)} aria-labelledby="h-cluster"><ClusterPane /></section>
                     <section class={cls(Pane::Editor)} aria-labelledby="h-editor"><EditorPane /></section>
                     <section class={cls(Pane::Objects)} aria-labelledby="h-objects"><ObjectsPane /></section>

@@ -157,6 +157,26 @@ pub fn focus(node: &NodeRef) {
     }
 }
 
+/// Focuses the element with this id, if it is on the page (where focus goes when the control
+/// that had it disappears: a removed chip, a closed form).
+pub fn focus_id(id: &str) {
+    if let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = e.focus();
+    }
+}
+
+/// Whether focus fell back to the page itself (its control was removed from the page).
+pub fn focus_lost() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"))
+}
+
 /// Fetches `kubectl`'s help pages and `explain` descriptions ([`crate::kubectl::help`]'s bundle,
 /// next to the wasm) and installs them. The page calls it after its first draw: the bundle is not
 /// part of the first load. A failed fetch is installed as the reason, which `--help` prints.

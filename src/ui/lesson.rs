@@ -177,6 +177,93 @@ mod tests {
         assert_eq!(st.current, 1);
     }
 
+    /// A plain busybox DaemonSet: its shell exits at once (CrashLoopBackOff).
+    const SSD_MONITOR_PLAIN_BUSYBOX: &str = "apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ssd-monitor
+spec:
+  selector:
+    matchLabels: {app: ssd-monitor}
+  template:
+    metadata:
+      labels: {app: ssd-monitor}
+    spec:
+      nodeSelector: {disktype: ssd}
+      containers:
+      - name: monitor
+        image: busybox
+EOF";
+
+    /// What a learner types, following the steps' texts and hints rather than the solutions:
+    /// (lesson, first step, commands one by one, steps done after them). The earlier steps run
+    /// their solutions.
+    const LEARNER_PATHS: &[(&str, usize, &[&str], usize)] = &[
+        (
+            "daemonsets",
+            1,
+            &["sim node add node-4", "sim advance 10s"],
+            2,
+        ),
+        // Placement, not readiness: the label step is done even when the daemon crashes.
+        (
+            "daemonsets",
+            2,
+            &[
+                SSD_MONITOR_PLAIN_BUSYBOX,
+                "sim advance 30s",
+                "kubectl label node node-2 disktype=ssd",
+                "sim advance 30s",
+            ],
+            4,
+        ),
+        (
+            "ds-update",
+            2,
+            &[
+                "kubectl rollout undo ds/agent",
+                "kubectl rollout status ds/agent",
+            ],
+            3,
+        ),
+        (
+            "jobs",
+            0,
+            &[
+                "kubectl create job hello --image=busybox -- sh -c 'echo hello; sleep 5'",
+                "sim advance 30s",
+            ],
+            1,
+        ),
+    ];
+
+    #[test]
+    fn steps_done_the_learners_way_complete() {
+        for (id, from, commands, until) in LEARNER_PATHS {
+            let mut st = LessonState::new(find(id).unwrap_or_else(|| panic!("{id}")));
+            let mut session = st.lesson.start();
+            let steps = st.lesson.steps.clone();
+            for step in &steps[..*from] {
+                let _ = run_script(&mut session, &step.solution, false, &NoFiles);
+                st.follow(&session);
+            }
+            assert_eq!(st.current, *from, "{id}: the earlier steps are done");
+            // As typed: the page follows the lesson after every command.
+            for command in *commands {
+                let out = run_script(&mut session, command, false, &NoFiles);
+                assert!(out.is_ok_and(|o| o.ok), "{id}: {command}");
+                st.follow(&session);
+            }
+            let stuck = steps.get(st.current).map(|s| lessons::check(&session, s));
+            assert!(
+                st.current >= *until,
+                "{id}: stopped at step {} the learner's way: {stuck:?}",
+                st.current + 1
+            );
+        }
+    }
+
     #[test]
     fn every_solution_in_turn_finishes_the_lesson() {
         for (id, _) in menu() {

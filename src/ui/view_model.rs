@@ -698,6 +698,19 @@ pub fn events_vm(store: &Store, now: SimTime, filter: &str) -> Vec<EventRow> {
         .collect()
 }
 
+/// What the event list says when it has no rows: that nothing happened yet, or that the filter
+/// (which matches the OBJECT column only) left nothing.
+pub fn events_empty_text(filter: &str) -> String {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        "No events yet.".into()
+    } else {
+        format!(
+            "No events about an object matching \"{filter}\". The filter matches the OBJECT column (pod/pi, job/, node/n1); clear it to see every event."
+        )
+    }
+}
+
 /// The newest `limit` rows of [`events_vm`], oldest first.
 pub fn events_newest(store: &Store, now: SimTime, filter: &str, limit: usize) -> Vec<EventRow> {
     let mut cache = EventCache::default();

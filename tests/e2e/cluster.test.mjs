@@ -22,6 +22,12 @@ test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goe
   const page = await env.open('?play=0');
   await page.getByRole('button', { name: 'Add node' }).click();
   const form = page.getByRole('form', { name: 'Add node' });
+  // The open form sits under the pane's heading, across the pane (not a tall box beside it).
+  const heading = await page.getByRole('heading', { name: 'Cluster' }).boundingBox();
+  const formBox = await form.boundingBox();
+  const pane = await page.locator('.pane-cluster').boundingBox();
+  assert.ok(formBox.y >= heading.y + heading.height, `form ${JSON.stringify(formBox)} under heading ${JSON.stringify(heading)}`);
+  assert.ok(formBox.width >= pane.width * 0.9, `form ${formBox.width} px of a ${pane.width} px pane`);
   await form.getByRole('textbox', { name: 'Name' }).fill('n4');
   await form.getByRole('textbox', { name: 'Labels' }).fill('a=b');
   await form.getByRole('button', { name: 'Create node' }).click();
@@ -64,5 +70,57 @@ test('a node card says why each DaemonSet runs there or not ("Why?")', async () 
   await n1.getByText('Why? DaemonSets on n1').click();
   await n1.getByRole('list', { name: 'DaemonSet decisions for n1' })
     .getByText(/fluentd-elasticsearch: runs here/).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+/** The accessible name of the focused element. */
+const focused = (page) => page.evaluate(() => {
+  const e = document.activeElement;
+  return e ? e.getAttribute('aria-label') || e.textContent.trim() : null;
+});
+
+test('keyboard: focus stays on a control after a node card action removes the one it was on', async () => {
+  const page = await env.open('?scenario=nodes&play=0');
+  // The Add node form: Escape closes it, and focus goes back to its button (so does Create).
+  const add = page.getByRole('button', { name: 'Add node' });
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.getByRole('form', { name: 'Add node' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add node');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('k9');
+  await page.keyboard.press('Enter');
+  await page.getByRole('listitem', { name: 'Node k9' }).waitFor();
+  assert.equal(await focused(page), 'Add node');
+  // + label: after adding, and after removing the chip, focus is on "+ label" again.
+  await page.getByRole('button', { name: 'Add label to n2' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('tier=web');
+  await page.keyboard.press('Enter');
+  const chip = page.getByRole('button', { name: 'Remove label tier=web from n2' });
+  await chip.waitFor();
+  assert.equal(await focused(page), 'Add label to n2');
+  await chip.focus();
+  await page.keyboard.press('Enter');
+  await chip.waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add label to n2');
+  // The same for taints.
+  await page.getByRole('button', { name: 'Add taint to n2' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('gpu=true:NoSchedule');
+  await page.keyboard.press('Enter');
+  const taint = page.getByRole('button', { name: 'Remove taint gpu=true:NoSchedule from n2' });
+  await taint.waitFor();
+  assert.equal(await focused(page), 'Add taint to n2');
+  await taint.focus();
+  await page.keyboard.press('Enter');
+  await taint.waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add taint to n2');
+  // Removing a node takes its card away: focus goes to Add node.
+  await page.getByRole('button', { name: 'Remove node k9' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('listitem', { name: 'Node k9' }).waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'Add node');
   assert.deepEqual(page.errors, []);
 });

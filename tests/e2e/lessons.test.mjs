@@ -46,3 +46,25 @@ test('a lesson: check, run the solution, type the next step, reload, leave', asy
   assert.ok((await menu.locator('option').count()) >= 3, 'free play and the built-in lessons');
   assert.deepEqual(page.errors, []);
 });
+
+test('keyboard: after "Run the solution" focus is on the next step; hints can be prose with code', async () => {
+  const page = await env.open('?lesson=daemonsets&play=0');
+  const lesson = page.getByRole('region', { name: /^Lesson: DaemonSets/ });
+  // The first step's hint says where to write a manifest in the page, with the commands as code.
+  await lesson.getByText('Hint', { exact: true }).click();
+  const hint = lesson.locator('.lesson-hint p');
+  assert.match(await hint.textContent(), /in the Editor/);
+  assert.equal(await hint.locator('code').first().textContent(), 'kubectl apply -f -');
+  await lesson.getByText('Solution', { exact: true }).click();
+  await lesson.getByRole('button', { name: 'Run the solution' }).focus();
+  await page.keyboard.press('Enter');
+  const next = lesson.getByRole('heading', { name: /^Step 2 of 4/ });
+  await next.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), await next.textContent());
+  // Typing in the console while a step completes keeps focus in the console.
+  await runInConsole(page, 'sim node add node-4');
+  await runInConsole(page, 'sim advance 10s');
+  await lesson.getByRole('heading', { name: /^Step 3 of 4/ }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'console-input');
+  assert.deepEqual(page.errors, []);
+});

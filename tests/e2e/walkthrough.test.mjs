@@ -195,3 +195,40 @@ test('a button command that fails says why in the status line (the console is an
   await status.waitFor({ state: 'detached' });
   assert.deepEqual(page.errors, []);
 });
+
+test('a first visit says what the page is and where to start; a return visit does not', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  const welcome = page.getByRole('status').filter({ hasText: /^New here\? This is a simulated Kubernetes cluster/ });
+  await welcome.waitFor();
+  assert.match(await welcome.textContent(), /pick a lesson in the Lesson menu/);
+  assert.deepEqual(await overflow(page), []);
+  await shot(page, 'desktop-welcome.png');
+  // Dismissing it leaves focus on the page's content, not nowhere.
+  await welcome.getByRole('button', { name: 'Dismiss message' }).focus();
+  await page.keyboard.press('Enter');
+  await welcome.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'MAIN');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+  assert.equal(await page.getByRole('status').count(), 0, 'the cluster was saved: not a first visit');
+  // A link to a scenario or a lesson, or an embed, is not a first visit to explain.
+  for (const query of ['?scenario=pi-job&play=0', '?lesson=jobs&play=0', '?embed=1&play=0']) {
+    const linked = await env.open(query, DESKTOP);
+    assert.equal(await linked.getByRole('status').filter({ hasText: 'New here?' }).count(), 0, query);
+  }
+  const phone = await env.open('?play=0', PHONE);
+  await phone.getByRole('status').filter({ hasText: 'New here?' }).waitFor();
+  assert.deepEqual(await overflow(phone), []);
+  await shot(phone, 'phone-welcome.png');
+});
+
+test('an events filter that matches nothing says so, rather than "No events yet"', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  await advance(page, '5s');
+  const list = page.getByRole('region', { name: 'Event list' });
+  await page.getByRole('textbox', { name: 'Filter events by object' }).fill('Warning');
+  await list.getByText('No events about an object matching "Warning".', { exact: false }).waitFor();
+  assert.equal(await list.getByText('No events yet.').count(), 0);
+  await page.getByRole('textbox', { name: 'Filter events by object' }).fill('');
+  assert.ok((await list.getByRole('row').count()) > 1);
+});

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::{input_value, status_badge, use_playground, use_runner};
 use crate::ui::commands::{self, NodeForm};
+use crate::ui::hooks;
 use crate::ui::state::UiAction;
 use crate::ui::view_model::{self, Bar, NodeCard, PendingPod, PodChip};
 
@@ -85,6 +86,14 @@ fn node_card_view(p: &CardProps) -> Html {
         let r = p.on_run.clone();
         Callback::from(move |_| r.emit(line.clone()))
     };
+    // A button that removes itself (a chip's ×, Remove) hands focus on to a control that stays.
+    let cmd_then_focus = |line: String, next: String| {
+        let r = p.on_run.clone();
+        Callback::from(move |_| {
+            r.emit(line.clone());
+            hooks::focus_id(&next);
+        })
+    };
     let user_labels: Vec<_> = c.labels.iter().filter(|l| !l.well_known).collect();
     let n_well_known = c.labels.len() - user_labels.len();
     let mut flags = Vec::new();
@@ -112,7 +121,7 @@ fn node_card_view(p: &CardProps) -> Html {
                 } else {
                     <button type="button" onclick={cmd(format!("sim node down {name}"))} aria-label={format!("Take down {name}")}>{ "Take down" }</button>
                 }
-                <button type="button" class="danger" onclick={cmd(format!("kubectl delete node {name}"))} aria-label={format!("Remove node {name}")}>{ "Remove" }</button>
+                <button type="button" class="danger" onclick={cmd_then_focus(format!("kubectl delete node {name}"), ADD_NODE_ID.into())} aria-label={format!("Remove node {name}")}>{ "Remove" }</button>
             </div>
             <div class="chips" aria-label={format!("Labels of {name}")} role="group">
                 { for user_labels.iter().map(|l| {
@@ -120,7 +129,7 @@ fn node_card_view(p: &CardProps) -> Html {
                     html! {
                         <span class="chip label" key={l.key.clone()}>{ &text }
                             <button type="button" class="x" aria-label={format!("Remove label {text} from {name}")}
-                                onclick={cmd(commands::label_node(&name, &l.key, None))}>{ "×" }</button>
+                                onclick={cmd_then_focus(commands::label_node(&name, &l.key, None), add_id(AddWhat::Label, &name))}>{ "×" }</button>
                         </span>
                     }
                 }) }
@@ -134,7 +143,7 @@ fn node_card_view(p: &CardProps) -> Html {
                 { for c.taints.iter().map(|t| html! {
                     <span class="chip taint" key={t.text.clone()}>{ &t.text }
                         <button type="button" class="x" aria-label={format!("Remove taint {} from {name}", t.text)}
-                            onclick={cmd(commands::taint_node(&name, &t.remove_arg))}>{ "×" }</button>
+                            onclick={cmd_then_focus(commands::taint_node(&name, &t.remove_arg), add_id(AddWhat::Taint, &name))}>{ "×" }</button>
                     </span>
                 }) }
                 <InlineAdd node={name.clone()} what={AddWhat::Taint} on_run={p.on_run.clone()} />
@@ -233,6 +242,17 @@ enum AddWhat {
     Taint,
 }
 
+/// The id of the "Add node" button (focus goes there when a node card is removed).
+const ADD_NODE_ID: &str = "add-node-toggle";
+
+/// The id of a node card's "+ label" / "+ taint" button.
+fn add_id(what: AddWhat, node: &str) -> String {
+    match what {
+        AddWhat::Label => format!("add-label-{node}"),
+        AddWhat::Taint => format!("add-taint-{node}"),
+    }
+}
+
 #[derive(PartialEq, Properties)]
 struct InlineAddProps {
     node: String,
@@ -247,11 +267,18 @@ fn inline_add(p: &InlineAddProps) -> Html {
     let text = use_state(String::new);
     let error = use_state(|| None::<String>);
     let input = use_node_ref();
+    let button = use_node_ref();
+    // Focus moves into the form when it opens and back to "+ label" when it closes (the
+    // first render, closed, leaves focus alone).
+    let opened_before = use_mut_ref(|| false);
     {
-        let input = input.clone();
+        let (input, button) = (input.clone(), button.clone());
         use_effect_with(*open, move |open| {
             if *open {
-                crate::ui::hooks::focus(&input);
+                hooks::focus(&input);
+                *opened_before.borrow_mut() = true;
+            } else if *opened_before.borrow() {
+                hooks::focus(&button);
             }
         });
     }
@@ -263,7 +290,7 @@ fn inline_add(p: &InlineAddProps) -> Html {
     if !*open {
         let open = open.clone();
         return html! {
-            <button type="button" class="chip add" aria-label={format!("Add {word} to {node}")}
+            <button type="button" class="chip add" ref={button} id={add_id(p.what, &node)} aria-label={format!("Add {word} to {node}")}
                 onclick={Callback::from(move |_| open.set(true))}>{ format!("+ {word}") }</button>
         };
     }
@@ -338,14 +365,27 @@ fn add_node(p: &AddNodeProps) -> Html {
     let form = use_state(NodeForm::default);
     let error = use_state(|| None::<String>);
     let first = use_node_ref();
+    let opened_before = use_mut_ref(|| false);
     {
         let first = first.clone();
         use_effect_with(*open, move |open| {
             if *open {
-                crate::ui::hooks::focus(&first);
+                hooks::focus(&first);
+                *opened_before.borrow_mut() = true;
+            } else if *opened_before.borrow() {
+                // Closed (created, cancelled, Escape): back to the button that opened it.
+                hooks::focus_id(ADD_NODE_ID);
             }
         });
     }
+    let onkeydown = {
+        let open = open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                open.set(false);
+            }
+        })
+    };
     let toggle = {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
@@ -385,9 +425,9 @@ fn add_node(p: &AddNodeProps) -> Html {
     };
     html! {
         <div class="add-node">
-            <button type="button" aria-expanded={open.to_string()} aria-controls="add-node-form" onclick={toggle}>{ "Add node" }</button>
+            <button type="button" id={ADD_NODE_ID} aria-expanded={open.to_string()} aria-controls="add-node-form" onclick={toggle}>{ "Add node" }</button>
             if *open {
-                <form id="add-node-form" class="add-node-form" aria-label="Add node" onsubmit={onsubmit}>
+                <form id="add-node-form" class="add-node-form" aria-label="Add node" onsubmit={onsubmit} {onkeydown}>
                     { field("Name", "n4", |f| &f.name, |f, v| f.name = v, Some(first.clone())) }
                     { field("Labels", "disktype=ssd,zone=a", |f| &f.labels, |f, v| f.labels = v, None) }
                     { field("Taints", "gpu=true:NoSchedule", |f| &f.taints, |f, v| f.taints = v, None) }

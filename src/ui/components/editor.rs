@@ -120,6 +120,7 @@ pub fn editor_pane() -> Html {
                     <textarea ref={area} value={text.clone()} {oninput} {onkeydown} spellcheck="false"
                         autocapitalize="off" autocomplete="off" wrap="off"
                         aria-label="Manifest YAML" aria-keyshortcuts="Control+Enter Meta+Enter"
+                        placeholder="Write a manifest here, or load one from Examples; then Apply."
                         aria-invalid={feedback.as_ref().is_some_and(|f| !f.ok).to_string()}
                         aria-describedby="editor-feedback" />
                 </div>

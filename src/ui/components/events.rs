@@ -84,7 +84,7 @@ pub fn events_pane() -> Html {
                         }) }
                     </tbody>
                 </table>
-                if rows.is_empty() { <p class="muted small">{ "No events yet." }</p> }
+                if rows.is_empty() { <p class="muted small">{ view_model::events_empty_text(&state.event_filter) }</p> }
             </div></div>
         </>
     }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::use_playground;
 use crate::lessons::StepStatus;
+use crate::ui::hooks;
 use crate::ui::lesson::next_after;
 use crate::ui::state::UiAction;
 
@@ -19,7 +20,21 @@ fn confirm(message: &str) -> bool {
 /// The lesson panel; empty outside a lesson.
 #[function_component(LessonPane)]
 pub fn lesson_pane() -> Html {
-    let Some(state) = use_playground() else {
+    let state = use_playground();
+    // A new step replaces the controls that completed the old one ("Run the solution", "Check my
+    // work"): focus then goes to the new step's heading instead of falling back to the page.
+    let current = state
+        .as_ref()
+        .and_then(|s| s.lesson.as_ref())
+        .map(|l| l.current);
+    let shown = use_mut_ref(|| current);
+    use_effect_with(current, move |current| {
+        let before = std::mem::replace(&mut *shown.borrow_mut(), *current);
+        if before.is_some() && before != *current && hooks::focus_lost() {
+            hooks::focus_id(STEP_HEADING_ID);
+        }
+    });
+    let Some(state) = state else {
         return html! {};
     };
     let Some(st) = state.lesson.clone() else {
@@ -78,12 +93,12 @@ pub fn lesson_pane() -> Html {
             // Keyed by step, so the hint and solution start closed on every new step.
             html! {
                 <div key={format!("step-{}", st.current)}>
-                    <h3>{ format!("Step {} of {total}: {}", st.current + 1, step.title) }</h3>
+                    <h3 id={STEP_HEADING_ID} tabindex="-1">{ format!("Step {} of {total}: {}", st.current + 1, step.title) }</h3>
                     <p class="lesson-text">{ rich_text(&step.text) }</p>
                     if let Some(hint) = step.hint.clone() {
                         <details class="lesson-hint">
                             <summary>{ "Hint" }</summary>
-                            <p><code>{ hint }</code></p>
+                            <p>{ hint_text(&hint) }</p>
                         </details>
                     }
                     if !step.solution.trim().is_empty() {
@@ -106,7 +121,7 @@ pub fn lesson_pane() -> Html {
         }
         None => html! {
             <>
-                <p class="lesson-done"><span aria-hidden="true">{ "✓ " }</span>
+                <p class="lesson-done" id={STEP_HEADING_ID} tabindex="-1"><span aria-hidden="true">{ "✓ " }</span>
                     { "Lesson complete: every step is done. Keep exploring this cluster, or go on." }</p>
                 if let Some((id, title)) = next_after(&lesson.id) {
                     <p><a href={format!("?lesson={id}")}>{ format!("Next lesson: {title}") }</a></p>
@@ -126,6 +141,18 @@ pub fn lesson_pane() -> Html {
                     <a href="?">{ "Leave the lesson (back to your own cluster)" }</a>
                 </p>
         </section>
+    }
+}
+
+/// The id of the current step's heading (or the "Lesson complete" line).
+const STEP_HEADING_ID: &str = "lesson-step";
+
+/// A hint: a command to type (all code), or prose with `backticked` code when it has backticks.
+fn hint_text(hint: &str) -> Html {
+    if hint.contains('`') {
+        rich_text(hint)
+    } else {
+        html! { <code>{ hint.to_string() }</code> }
     }
 }
 

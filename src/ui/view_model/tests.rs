@@ -749,3 +749,15 @@ fn why_panel_says_what_the_daemonset_controller_decides_for_each_node() {
         "keeps a running pod, creates none"
     );
 }
+
+#[test]
+fn an_empty_event_list_says_whether_the_filter_hid_the_events() {
+    assert_eq!(events_empty_text(""), "No events yet.");
+    assert_eq!(events_empty_text("  "), "No events yet.");
+    let filtered = events_empty_text(" Warning ");
+    assert!(
+        filtered.starts_with("No events about an object matching \"Warning\"."),
+        "{filtered}"
+    );
+    assert!(filtered.contains("OBJECT column"), "{filtered}");
+}

@@ -18,9 +18,13 @@ const dir = process.argv[2] ?? 'dist';
 // explain texts left the first load and kubectl's sorts shared one instantiation (-28 KB, at
 // 1038.5 KB; kubectl-docs.json, fetched after the first draw, is not counted); then raised to
 // 1080 KB for the probes, kubectl exec/config/cluster-info/api-versions, the console's shell and
-// text filters, the kubelet-managed container files and three lessons, +39 KB at 1077 KB, with the node cards' Why? panel.)
+// text filters, the kubelet-managed container files and three lessons, +39 KB at 1077 KB, with the node cards' Why? panel;
+// then to 1090 KB for client-go's event correlator, upstream's taint-eviction controller, PodGC's
+// terminated/out-of-service collection, the printers and describers audited against kubectl 1.34,
+// the removed-apiVersion notes and the first-visit guidance, +16 KB, less 10 KB saved by routing the
+// engine's and the UI's sorts through one instantiation, at ≈ 1085 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1080 * 1024;
+const BUDGET = 1090 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

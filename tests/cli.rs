@@ -372,6 +372,10 @@ fn help_pages_are_kubectl_text() {
     let root = s.run("kubectl --help", None, &NoFiles);
     assert!(root.stdout.starts_with("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\n"));
     assert_eq!(s.run("help", None, &NoFiles).stdout, root.stdout);
+    // A bare `kubectl` prints the same usage, exit 0 (kubectl 1.32).
+    let bare = s.run("kubectl", None, &NoFiles);
+    assert!(bare.ok);
+    assert_eq!(bare.stdout, root.stdout);
     let rollout = s.run("rollout", None, &NoFiles);
     assert!(
         !rollout.ok

@@ -99,6 +99,8 @@ const MAX_STRING: usize = 32 * 1024;
 /// Files (and directories) one process may create.
 const MAX_FILES: usize = 64;
 const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
+/// What one pipe or `$(…)` carries (`seq 1 100000 | wc -l` fits).
+const MAX_CAPTURE: usize = 1024 * 1024;
 const MAX_DEPTH: usize = 64;
 const MAX_PARSE_DEPTH: usize = 64;
 const MAX_VARS: usize = 1024;
@@ -2825,6 +2827,9 @@ struct Shell<'h> {
     partial_out: String,
     partial_err: String,
     captures: Vec<String>,
+    /// Some text was cut at a bound (a pipe or `$(…)` past [`MAX_CAPTURE`], a string past
+    /// [`MAX_STRING`]): the run says so on stderr rather than give a silently short answer.
+    clipped: bool,
     fd1: Sink,
     fd2: Sink,
     stdin: String,
@@ -2901,6 +2906,7 @@ impl<'h> Shell<'h> {
             partial_out: String::new(),
             partial_err: String::new(),
             captures: Vec::new(),
+            clipped: false,
             fd1: Sink::Out,
             fd2: Sink::Err,
             stdin: String::new(),
@@ -2943,6 +2949,12 @@ impl<'h> Shell<'h> {
         let err = std::mem::take(&mut self.partial_err);
         if !err.is_empty() {
             self.record(Stream::Stderr, err);
+        }
+        if self.clipped {
+            self.record(
+                Stream::Stderr,
+                "sh: kubeplay: text past the simulated shell's bounds was cut (1 MiB through a pipe or $(…), 32 KiB in one word)".to_string(),
+            );
         }
         let mut output: Vec<OutputLine> = std::mem::take(&mut self.output).into_values().collect();
         // Background jobs die with the container's main process.
@@ -3068,7 +3080,8 @@ impl<'h> Shell<'h> {
             Sink::Discard => {}
             Sink::Capture(i) => {
                 if let Some(buf) = self.captures.get_mut(i) {
-                    push_capped(buf, text, MAX_STRING);
+                    self.clipped |= buf.len() + text.len() > MAX_CAPTURE;
+                    push_capped(buf, text, MAX_CAPTURE);
                 }
             }
             Sink::Out => self.emit(Stream::Stdout, text),
@@ -4042,7 +4055,10 @@ impl<'h> Shell<'h> {
         for seg in segs {
             match seg {
                 Seg::Break => out.push(' '),
-                Seg::Text { s, .. } => push_capped(&mut out, &s, MAX_STRING),
+                Seg::Text { s, .. } => {
+                    self.clipped |= out.len() + s.len() > MAX_STRING;
+                    push_capped(&mut out, &s, MAX_STRING);
+                }
             }
         }
         self.charge_bytes(out.len())?;
@@ -6667,6 +6683,41 @@ mod tests {
         assert_eq!(got.output.len(), 2_000);
         assert_eq!(got.output.last().map(|l| l.at_ms), Some(1_999_000));
         assert_eq!(got.end, End::Forever);
+    }
+
+    #[test]
+    fn pipes_carry_a_megabyte_and_cut_text_is_reported() {
+        let case = Case {
+            command: &[
+                "sh",
+                "-c",
+                "seq 1 100000 | wc -l; x=$(seq 1 5000); echo ${#x}",
+            ],
+            ..BASE
+        };
+        let got = run_case(&case, &mut NoHost);
+        let text: Vec<&str> = got.output.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(text, ["100000", "23892"]);
+        let case = Case {
+            command: &["sh", "-c", "x=$(seq 1 100000); echo ${#x}"],
+            ..BASE
+        };
+        let got = run_case(&case, &mut NoHost);
+        let text: Vec<(Stream, &str)> = got
+            .output
+            .iter()
+            .map(|l| (l.stream, l.text.as_str()))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                (Stream::Stdout, "32768"),
+                (
+                    Stream::Stderr,
+                    "sh: kubeplay: text past the simulated shell's bounds was cut (1 MiB through a pipe or $(…), 32 KiB in one word)"
+                )
+            ]
+        );
     }
 
     #[test]

@@ -1902,6 +1902,10 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     let mut words = words;
     if words.first().map(String::as_str) == Some("kubectl") {
         words = words.get(1..).unwrap_or_default();
+        // A bare `kubectl` prints its usage, as `kubectl --help` does.
+        if words.is_empty() {
+            return Ok(Command::Help);
+        }
     }
     // `-n NS` is a global flag: `kubectl -n kube-system get pods` works as well.
     let n_global = match words.first().map(String::as_str) {

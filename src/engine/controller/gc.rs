@@ -1104,10 +1104,10 @@ mod tests {
         )
     }
 
-    /// `TestGCTerminated` (pkg/controller/podgc): above the threshold the oldest finished pods
-    /// go, running ones never; a threshold of 0 turns it off.
+    /// The threshold end to end (the table above is `TestGCTerminated`): above it the oldest
+    /// finished pods go, running ones never; a threshold of 0 turns it off.
     #[test]
-    fn test_gc_terminated() {
+    fn gc_terminated_through_kubectl() {
         for (threshold, left) in [(1, "p2 p3\n"), (2, "p1 p2 p3\n"), (0, "p1 p2 p3\n")] {
             let mut s = Session::new(1);
             s.cluster.config_mut().terminated_pod_gc_threshold = threshold;

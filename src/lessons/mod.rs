@@ -66,6 +66,10 @@ pub struct Check {
     /// Output containing this.
     #[serde(default)]
     pub contains: Option<String>,
+    /// Output that is a whole number at least this (a learner may have done more than asked,
+    /// such as adding a node early).
+    #[serde(default)]
+    pub at_least: Option<i64>,
 }
 
 /// Where a learner is on a step.
@@ -167,7 +171,9 @@ pub fn check(session: &Session, step: &Step) -> StepStatus {
                 .is_none_or(|want| trimmed == want.trim())
             && c.contains
                 .as_deref()
-                .is_none_or(|want| trimmed.contains(want));
+                .is_none_or(|want| trimmed.contains(want))
+            && c.at_least
+                .is_none_or(|min| trimmed.parse::<i64>().is_ok_and(|n| n >= min));
         if !pass {
             return StepStatus::Pending {
                 query: c.query.clone(),
@@ -250,6 +256,32 @@ mod tests {
             parse("x.yaml", text),
             Err(LessonError::NotReadOnly { .. })
         ));
+    }
+
+    /// A learner who adds a node before applying the first DaemonSet still completes the
+    /// steps: the checks ask for every node's pod ready, at least as many as asked.
+    #[test]
+    fn a_learner_who_did_more_than_asked_still_completes_the_step() {
+        let lesson = builtin()
+            .into_iter()
+            .find(|l| l.id == "daemonsets")
+            .unwrap();
+        let mut session = lesson.start();
+        session.run("sim node add node-9", None, &NoFiles);
+        let first = &lesson.steps[0];
+        run_script(&mut session, &first.solution, false, &NoFiles).unwrap();
+        assert_eq!(check(&session, first), StepStatus::Done);
+        // `at_least` wants a whole number.
+        let step = Step {
+            checks: vec![Check {
+                query: "get ds fluentd -o jsonpath={.metadata.name}".into(),
+                equals: None,
+                contains: None,
+                at_least: Some(1),
+            }],
+            ..first.clone()
+        };
+        assert!(matches!(check(&session, &step), StepStatus::Pending { .. }));
     }
 
     #[test]

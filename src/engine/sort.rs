@@ -11,6 +11,10 @@ use std::cmp::Ordering;
 /// library's sort: every `sort_by` call site otherwise compiles its own copy (~3.5 KB of wasm
 /// each). Sorts the indices, then moves the elements into place.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    // Nothing to order (the DaemonSet controller sorts each node's one pod): no allocation.
+    if v.len() < 2 {
+        return;
+    }
     let order = {
         let items: &[T] = v;
         sorted_indices(
@@ -63,6 +67,9 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
 
 /// `slice::sort_by_cached_key`: each key computed once.
 pub fn sort_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
+    if v.len() < 2 {
+        return;
+    }
     let keys: Vec<K> = v.iter().map(key).collect();
     let order = sorted_indices(keys.len(), &mut |a, b| match (keys.get(a), keys.get(b)) {
         (Some(x), Some(y)) => x.cmp(y),

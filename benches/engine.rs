@@ -127,7 +127,11 @@ fn daemon_set(n: usize) -> DaemonSetTimes {
 
     // A fresh controller each round, so every round is a full reconcile (a controller that
     // already synced skips until a watched kind changes).
-    let rounds = 20;
+    // `IDLE_ROUNDS=300` makes the idle syncs dominate a profile.
+    let rounds: u32 = std::env::var("IDLE_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
     let idle_start = Instant::now();
     for _ in 0..rounds {
         let out = DaemonSetController::default().sync(c.store(), c.now());

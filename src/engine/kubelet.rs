@@ -905,6 +905,18 @@ impl Kubelet {
             ip: rt.ip.clone(),
             host_ip: rt.host_ip.clone(),
         };
+        let each = PodPass {
+            spec,
+            pod,
+            restart_policy,
+            unavailable,
+            base_env: &env,
+            ids: &ids,
+            store,
+            config,
+            now,
+            ev: &ev,
+        };
         let n_ctrs = rt.ctrs.len();
         // The probes run once the containers are where `now` puts them; a container they kill
         // may exit at once, and a sidecar whose startup probe passed lets the next one start,
@@ -919,23 +931,7 @@ impl Kubelet {
                 let Some(c) = rt.ctrs.get_mut(idx) else {
                     continue;
                 };
-                settle_container(
-                    c,
-                    spec,
-                    pod,
-                    restart_policy,
-                    agent,
-                    unavailable,
-                    &env,
-                    &ids,
-                    &mut rt.volumes,
-                    &live,
-                    store,
-                    config,
-                    now,
-                    out,
-                    &ev,
-                );
+                settle_container(c, &each, agent, &mut rt.volumes, &live, out);
             }
             if pass > 0 || !run_probes(rt, pod, spec, restart_policy, store, now, out, &ev) {
                 break;
@@ -959,23 +955,7 @@ impl Kubelet {
             }
             let live = live_volume_changes(pod, &rt.ctrs);
             for c in rt.ctrs.iter_mut().filter(|c| c.sidecar) {
-                settle_container(
-                    c,
-                    spec,
-                    pod,
-                    restart_policy,
-                    agent,
-                    unavailable,
-                    &env,
-                    &ids,
-                    &mut rt.volumes,
-                    &live,
-                    store,
-                    config,
-                    now,
-                    out,
-                    &ev,
-                );
+                settle_container(c, &each, agent, &mut rt.volumes, &live, out);
             }
         }
 
@@ -2154,66 +2134,56 @@ fn start_run(
 
 /// Steps a container until nothing more changes at `now` (at most 16 steps: pulled → created
 /// → started → exited → restarting can all happen in one instant).
-#[allow(clippy::too_many_arguments)]
 fn settle_container(
     c: &mut Ctr,
-    spec: &k8s_openapi::api::core::v1::PodSpec,
-    pod: &Pod,
-    restart_policy: &str,
+    pass: &PodPass<'_>,
     agent: &mut NodeAgent,
-    unavailable: &BTreeSet<String>,
-    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
-    ids: &PodIds,
     volumes: &mut Volumes,
     live: &[VolumeChange],
-    store: &Store,
-    config: &Config,
-    now: SimTime,
     out: &mut Outcome,
-    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
 ) {
     for _ in 0..16 {
-        let changed = step_container(
-            c,
-            spec,
-            pod,
-            restart_policy,
-            agent,
-            unavailable,
-            base_env,
-            ids,
-            volumes,
-            live,
-            store,
-            config,
-            now,
-            out,
-            ev,
-        );
-        if !changed {
+        if !step_container(c, pass, agent, volumes, live, out) {
             break;
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every container of one pod sees in one kubelet pass.
+#[derive(Clone, Copy)]
+struct PodPass<'a> {
+    spec: &'a k8s_openapi::api::core::v1::PodSpec,
+    pod: &'a Pod,
+    restart_policy: &'a str,
+    unavailable: &'a BTreeSet<String>,
+    base_env: &'a std::cell::OnceCell<BTreeMap<String, String>>,
+    ids: &'a PodIds,
+    store: &'a Store,
+    config: &'a Config,
+    now: SimTime,
+    ev: &'a dyn Fn(&str, EventType, String, &str) -> EventRecord,
+}
+
 fn step_container(
     c: &mut Ctr,
-    spec: &k8s_openapi::api::core::v1::PodSpec,
-    pod: &Pod,
-    restart_policy: &str,
+    pass: &PodPass<'_>,
     agent: &mut NodeAgent,
-    unavailable: &BTreeSet<String>,
-    base_env: &std::cell::OnceCell<BTreeMap<String, String>>,
-    ids: &PodIds,
     volumes: &mut Volumes,
     live: &[VolumeChange],
-    store: &Store,
-    config: &Config,
-    now: SimTime,
     out: &mut Outcome,
-    ev: &dyn Fn(&str, EventType, String, &str) -> EventRecord,
 ) -> bool {
+    let PodPass {
+        spec,
+        pod,
+        restart_policy,
+        unavailable,
+        base_env,
+        ids,
+        store,
+        config,
+        now,
+        ev,
+    } = *pass;
     let Some(cspec) = container_spec(spec, &c.name) else {
         return false;
     };

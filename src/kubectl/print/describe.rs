@@ -156,14 +156,7 @@ fn selector_string(sel: Option<&LabelSelector>) -> String {
 fn daemon_set(w: &mut W, ds: &DaemonSet, phases: (usize, usize, usize, usize)) {
     let spec = ds.spec.clone().unwrap_or_default();
     let st = ds.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", name(&ds.metadata)));
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            ds.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
+    name_namespace(w, &ds.metadata);
     w.line(
         0,
         &format!("Selector:\t{}", selector_string(Some(&spec.selector))),
@@ -226,14 +219,7 @@ fn daemon_set(w: &mut W, ds: &DaemonSet, phases: (usize, usize, usize, usize)) {
 fn job(w: &mut W, job: &Job) {
     let spec = job.spec.clone().unwrap_or_default();
     let st = job.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", name(&job.metadata)));
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            job.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
+    name_namespace(w, &job.metadata);
     w.line(
         0,
         &format!("Selector:\t{}", selector_string(spec.selector.as_ref())),
@@ -355,13 +341,18 @@ fn namespace(w: &mut W, ns: &Namespace) {
 
 /// The lines most describers start with: name, namespace, labels, annotations.
 fn name_namespace_labels(w: &mut W, meta: &ObjectMeta) {
+    name_namespace(w, meta);
+    labels(w, 0, "Labels", meta.labels.as_ref());
+    annotations(w, 0, meta.annotations.as_ref());
+}
+
+/// `Name:` and `Namespace:`, the first two lines of every namespaced describer.
+fn name_namespace(w: &mut W, meta: &ObjectMeta) {
     w.line(0, &format!("Name:\t{}", name(meta)));
     w.line(
         0,
         &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
     );
-    labels(w, 0, "Labels", meta.labels.as_ref());
-    annotations(w, 0, meta.annotations.as_ref());
 }
 
 /// `describeEndpointSliceV1`.
@@ -1299,14 +1290,7 @@ fn template(w: &mut W, t: &PodTemplateSpec) {
 fn pod(w: &mut W, p: &Pod, now: SimTime) {
     let spec = p.spec.clone().unwrap_or_default();
     let st = p.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", name(&p.metadata)));
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            p.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
+    name_namespace(w, &p.metadata);
     if let Some(pr) = spec.priority {
         w.line(0, &format!("Priority:\t{pr}"));
     }
@@ -1750,16 +1734,7 @@ fn node_resources(
 fn service(w: &mut W, svc: &Service, slices: &[&EndpointSlice]) {
     let spec = svc.spec.clone().unwrap_or_default();
     let status = svc.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", name(&svc.metadata)));
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            svc.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
-    labels(w, 0, "Labels", svc.metadata.labels.as_ref());
-    annotations(w, 0, svc.metadata.annotations.as_ref());
+    name_namespace_labels(w, &svc.metadata);
     w.line(
         0,
         &format!(

@@ -189,10 +189,14 @@ impl TaintEviction {
         if changed.is_empty() && self.tainted_nodes.is_empty() && self.seen.is_empty() {
             return;
         }
+        // Only pods on a node whose taints changed or that is tainted can need work.
+        let changed_names: BTreeSet<&str> = changed.iter().map(|(n, _)| *n).collect();
+        let relevant =
+            |node: &str| self.tainted_nodes.contains_key(node) || changed_names.contains(node);
         let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
         for pod in store.pods() {
             if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-                if !node.is_empty() {
+                if !node.is_empty() && relevant(node) {
                     by_node.entry(node).or_default().push(pod);
                 }
             }

@@ -362,15 +362,7 @@ impl GarbageCollector {
         }
         self.next_terminated_check = now.plus(GC_CHECK_PERIOD_MS);
         out.requeue_at(self.next_terminated_check);
-        let mut terminated: Vec<&k8s_openapi::api::core::v1::Pod> = store
-            .pods()
-            .filter(|p| {
-                matches!(
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                    Some("Succeeded" | "Failed")
-                )
-            })
-            .collect();
+        let mut terminated: Vec<&Pod> = store.pods().filter(|p| is_terminal(p)).collect();
         let Some(excess) = terminated.len().checked_sub(threshold).filter(|n| *n > 0) else {
             return;
         };

@@ -451,9 +451,8 @@ impl Cluster {
             .and_then(|a| a.get(LAST_APPLIED))
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or(serde_json::Value::Null);
-        let patch = patch::three_way(&last, &manifest);
         let mut merged = live.to_json();
-        patch::merge_patch(&mut merged, &patch);
+        patch::apply_three_way(&mut merged, &last, &manifest);
         if let Some(a) = merged
             .pointer_mut("/metadata")
             .and_then(|m| m.as_object_mut())
@@ -497,7 +496,11 @@ impl Cluster {
                         "json: cannot unmarshal array into Go value of type map[string]interface {}",
                     ));
                 }
-                patch::merge_patch(&mut value, patch)
+                if patch_type == PatchType::Strategic {
+                    patch::strategic_merge_patch(&mut value, patch)
+                } else {
+                    patch::merge_patch(&mut value, patch)
+                }
             }
             PatchType::Json => {
                 patch::json_patch(&mut value, patch).map_err(ApiError::bad_request)?

@@ -1,9 +1,13 @@
-//! JSON merge patch (RFC 7386), JSON patch (RFC 6902) and the three-way merge `kubectl apply`
-//! computes, over `serde_json::Value`.
+//! JSON merge patch (RFC 7386), JSON patch (RFC 6902), strategic merge patch and the three-way
+//! merge `kubectl apply` computes, over `serde_json::Value`.
 //!
-//! Simplification: strategic merge patch is applied as a JSON merge patch, so lists are replaced
-//! whole rather than merged by key (kubectl's `patch` default is strategic; most patches learners
-//! write touch scalars and maps, where the two agree).
+//! Strategic merge patch (`k8s.io/apimachinery/pkg/util/strategicpatch`) merges the lists the API
+//! types mark `patchStrategy:"merge"` element by element on their `patchMergeKey` (containers by
+//! `name`, container ports by `containerPort`, volume mounts by `mountPath`, …; see
+//! [`merge_key`]) and unions `metadata.finalizers`; every other list is replaced whole, as in a
+//! JSON merge patch. The directives `$patch: delete|replace|merge`,
+//! `$deleteFromPrimitiveList/FIELD` and `$retainKeys` are honoured; `$setElementOrder/FIELD` is
+//! accepted and dropped (merged lists keep the live order, new elements at the end).
 
 use serde_json::{Map, Value};
 
@@ -49,6 +53,233 @@ pub fn three_way(last: &Value, new: &Value) -> Value {
             Value::Object(out)
         }
         _ => new.clone(),
+    }
+}
+
+/// The `patchMergeKey` of the list at `path` (the object keys leading to it, list positions
+/// left out), for the lists the API types mark `patchStrategy:"merge"`. `None`: replaced whole.
+fn merge_key(path: &[String]) -> Option<&'static str> {
+    let field = path.last()?.as_str();
+    let parent = path.len().checked_sub(2).and_then(|i| path.get(i));
+    Some(match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "imagePullSecrets"
+        | "env"
+        | "schedulingGates"
+        | "resourceClaims" => "name",
+        "volumeMounts" => "mountPath",
+        "volumeDevices" => "devicePath",
+        "hostAliases" => "ip",
+        "ownerReferences" => "uid",
+        "topologySpreadConstraints" => "topologyKey",
+        "conditions" | "addresses" => "type",
+        // A Service's ports merge on `port`; a container's on `containerPort`; an EndpointSlice's
+        // (top level) are atomic.
+        "ports" if path.len() == 2 && parent.is_some_and(|p| p == "spec") => "port",
+        "ports" if path.len() > 2 => "containerPort",
+        _ => return None,
+    })
+}
+
+/// Lists of scalars the API types merge as sets (`patchStrategy:"merge"`).
+fn is_primitive_merge(path: &[String]) -> bool {
+    matches!(path, [m, f] if m == "metadata" && f == "finalizers")
+}
+
+/// The element of `list` whose `key` equals `value`.
+fn position_by_key(list: &[Value], key: &str, value: &Value) -> Option<usize> {
+    list.iter().position(|e| e.get(key) == Some(value))
+}
+
+/// Whether every element of `list` is an object carrying `key`.
+fn all_keyed(list: &[Value], key: &str) -> bool {
+    list.iter().all(|e| e.get(key).is_some())
+}
+
+fn directive(v: &Value) -> Option<&str> {
+    v.get("$patch").and_then(Value::as_str)
+}
+
+/// A copy of `v` without strategic-merge directives (`$patch`, `$setElementOrder/…`, …).
+fn strip_directives(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !k.starts_with('$'))
+                .map(|(k, v)| (k.clone(), strip_directives(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip_directives).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Applies a strategic merge patch in place (`kubectl patch`'s default type). `path` is the
+/// position of `target` in the object (empty at the top).
+pub fn strategic_merge_patch(target: &mut Value, patch: &Value) {
+    smp(target, patch, &mut Vec::new());
+}
+
+fn smp(target: &mut Value, patch: &Value, path: &mut Vec<String>) {
+    match patch {
+        Value::Object(p) => {
+            if directive(patch) == Some("replace") {
+                *target = strip_directives(patch);
+                return;
+            }
+            if !target.is_object() {
+                *target = Value::Object(Map::new());
+            }
+            let Value::Object(t) = target else {
+                return;
+            };
+            for (k, v) in p {
+                if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
+                    if let (Some(Value::Array(list)), Value::Array(gone)) = (t.get_mut(field), v) {
+                        list.retain(|e| !gone.contains(e));
+                    }
+                    continue;
+                }
+                if k.starts_with('$') {
+                    continue;
+                }
+                if v.is_null() || directive(v) == Some("delete") {
+                    t.remove(k);
+                    continue;
+                }
+                path.push(k.clone());
+                let entry = t.entry(k.clone()).or_insert(Value::Null);
+                smp(entry, v, path);
+                path.pop();
+            }
+            if let Some(Value::Array(keep)) = p.get("$retainKeys") {
+                t.retain(|k, _| keep.iter().any(|x| x.as_str() == Some(k)));
+            }
+        }
+        Value::Array(items) => {
+            let Value::Array(live) = target else {
+                *target = strip_directives(patch);
+                return;
+            };
+            if is_primitive_merge(path) {
+                for v in items {
+                    if !live.contains(v) {
+                        live.push(v.clone());
+                    }
+                }
+                return;
+            }
+            let key = merge_key(path).filter(|k| all_keyed(live, k));
+            let replace = items.iter().any(|e| directive(e) == Some("replace"));
+            let Some(key) = key.filter(|k| !replace && all_keyed(items, k)) else {
+                *target = Value::Array(
+                    items
+                        .iter()
+                        .filter(|e| directive(e).is_none())
+                        .map(strip_directives)
+                        .collect(),
+                );
+                return;
+            };
+            for item in items {
+                let Some(id) = item.get(key) else {
+                    continue;
+                };
+                match (position_by_key(live, key, id), directive(item)) {
+                    (Some(i), Some("delete")) => {
+                        live.remove(i);
+                    }
+                    (None, Some("delete")) => {}
+                    (Some(i), _) => {
+                        if let Some(el) = live.get_mut(i) {
+                            smp(el, item, path);
+                        }
+                    }
+                    (None, _) => live.push(strip_directives(item)),
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
+
+/// `kubectl apply` on a live object: sets every field of `new` (the manifest), removes the fields
+/// the last applied configuration `last` had and `new` no longer has, and leaves every other
+/// field of `live` (defaults, fields other clients set) alone. Lists with a merge key are merged
+/// element by element as kubectl's three-way strategic merge patch does; other lists are replaced.
+pub fn apply_three_way(live: &mut Value, last: &Value, new: &Value) {
+    apply3(live, last, new, &mut Vec::new());
+}
+
+fn apply3(live: &mut Value, last: &Value, new: &Value, path: &mut Vec<String>) {
+    match new {
+        Value::Object(n) => {
+            if !live.is_object() {
+                *live = Value::Object(Map::new());
+            }
+            let Value::Object(l) = live else {
+                return;
+            };
+            for (k, nv) in n {
+                if nv.is_null() {
+                    l.remove(k);
+                    continue;
+                }
+                path.push(k.clone());
+                let entry = l.entry(k.clone()).or_insert(Value::Null);
+                apply3(entry, last.get(k).unwrap_or(&Value::Null), nv, path);
+                path.pop();
+            }
+            if let Value::Object(old) = last {
+                for k in old.keys() {
+                    if !n.contains_key(k) {
+                        l.remove(k);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            let empty = Vec::new();
+            let old = last.as_array().unwrap_or(&empty);
+            let key = merge_key(path).filter(|k| all_keyed(items, k) && all_keyed(old, k));
+            match (live, key) {
+                (Value::Array(current), Some(key)) if all_keyed(current, key) => {
+                    let mut merged = Vec::with_capacity(items.len());
+                    for item in items {
+                        let id = item.get(key).unwrap_or(&Value::Null);
+                        let mut el = match position_by_key(current, key, id) {
+                            Some(i) => current.remove(i),
+                            None => Value::Null,
+                        };
+                        let before = position_by_key(old, key, id)
+                            .and_then(|i| old.get(i))
+                            .unwrap_or(&Value::Null);
+                        apply3(&mut el, before, item, path);
+                        merged.push(el);
+                    }
+                    // Elements another client added stay; those the last manifest had go.
+                    merged.extend(current.drain(..).filter(|e| {
+                        e.get(key)
+                            .is_none_or(|id| position_by_key(old, key, id).is_none())
+                    }));
+                    *current = merged;
+                }
+                (Value::Array(current), None) if is_primitive_merge(path) => {
+                    let mut merged = items.clone();
+                    merged.extend(
+                        current
+                            .drain(..)
+                            .filter(|e| !items.contains(e) && !old.contains(e)),
+                    );
+                    *current = merged;
+                }
+                (live, _) => *live = new.clone(),
+            }
+        }
+        other => *live = other.clone(),
     }
 }
 
@@ -219,6 +450,150 @@ mod tests {
         let last = json!({"spec": {"a": 1, "b": 2}});
         let new = json!({"spec": {"a": 5}});
         assert_eq!(three_way(&last, &new), json!({"spec": {"a": 5, "b": null}}));
+    }
+
+    /// Cases after `TestStrategicMergePatch`'s merging-list tests
+    /// (`k8s.io/apimachinery/pkg/util/strategicpatch/patch_test.go`), on pod-shaped documents.
+    #[test]
+    fn strategic_merge_patch_merges_keyed_lists() {
+        let pod = json!({"metadata": {"finalizers": ["a"]}, "spec": {"containers": [
+            {"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"],
+             "env": [{"name": "A", "value": "1"}],
+             "ports": [{"containerPort": 80, "protocol": "TCP"}]}
+        ], "tolerations": [{"key": "k", "operator": "Exists"}]}});
+        let cases: &[(&str, Value, Value)] = &[
+            (
+                "a container patched by name keeps its other fields",
+                json!({"spec": {"containers": [{"name": "c", "image": "busybox:1.37"}]}}),
+                json!({"metadata": {"finalizers": ["a"]}, "spec": {"containers": [
+                    {"name": "c", "image": "busybox:1.37", "command": ["sleep", "3600"],
+                     "env": [{"name": "A", "value": "1"}],
+                     "ports": [{"containerPort": 80, "protocol": "TCP"}]}
+                ], "tolerations": [{"key": "k", "operator": "Exists"}]}}),
+            ),
+            (
+                "a new name is appended",
+                json!({"spec": {"containers": [{"name": "side", "image": "nginx"}]}}),
+                json!({"metadata": {"finalizers": ["a"]}, "spec": {"containers": [
+                    {"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                     "env": [{"name": "A", "value": "1"}],
+                     "ports": [{"containerPort": 80, "protocol": "TCP"}]},
+                    {"name": "side", "image": "nginx"}
+                ], "tolerations": [{"key": "k", "operator": "Exists"}]}}),
+            ),
+            (
+                "$patch: delete removes the element; nested env merges by name",
+                json!({"spec": {"containers": [
+                    {"name": "c", "env": [{"name": "A", "$patch": "delete"}, {"name": "B", "value": "2"}]}
+                ]}}),
+                json!({"metadata": {"finalizers": ["a"]}, "spec": {"containers": [
+                    {"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                     "env": [{"name": "B", "value": "2"}],
+                     "ports": [{"containerPort": 80, "protocol": "TCP"}]}
+                ], "tolerations": [{"key": "k", "operator": "Exists"}]}}),
+            ),
+            (
+                "lists without a merge key (tolerations, command) are replaced; finalizers union",
+                json!({"metadata": {"finalizers": ["b", "a"]}, "spec": {
+                    "tolerations": [{"key": "x", "operator": "Exists"}],
+                    "containers": [{"name": "c", "command": ["true"], "$setElementOrder/env": [{"name": "A"}]}]}}),
+                json!({"metadata": {"finalizers": ["a", "b"]}, "spec": {"containers": [
+                    {"name": "c", "image": "busybox:1.36", "command": ["true"],
+                     "env": [{"name": "A", "value": "1"}],
+                     "ports": [{"containerPort": 80, "protocol": "TCP"}]}
+                ], "tolerations": [{"key": "x", "operator": "Exists"}]}}),
+            ),
+            (
+                "$patch: replace on a list element replaces the list; null deletes a field",
+                json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}, "spec": {
+                    "containers": [{"$patch": "replace"}, {"name": "d", "image": "nginx"}],
+                    "tolerations": null}}),
+                json!({"metadata": {"finalizers": []}, "spec": {"containers": [
+                    {"name": "d", "image": "nginx"}]}}),
+            ),
+        ];
+        for (name, patch, want) in cases {
+            let mut doc = pod.clone();
+            strategic_merge_patch(&mut doc, patch);
+            assert_eq!(&doc, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn strategic_merge_patch_service_ports_merge_on_port() {
+        let mut svc = json!({"spec": {"ports": [
+            {"name": "http", "port": 80, "targetPort": 8080},
+            {"name": "https", "port": 443}]}});
+        strategic_merge_patch(
+            &mut svc,
+            &json!({"spec": {"ports": [{"port": 80, "targetPort": 9090}]}}),
+        );
+        assert_eq!(
+            svc,
+            json!({"spec": {"ports": [
+            {"name": "http", "port": 80, "targetPort": 9090},
+            {"name": "https", "port": 443}]}})
+        );
+        // An EndpointSlice's ports (top level) are atomic.
+        let mut slice = json!({"ports": [{"name": "a", "port": 1}, {"name": "b", "port": 2}]});
+        strategic_merge_patch(&mut slice, &json!({"ports": [{"port": 1}]}));
+        assert_eq!(slice, json!({"ports": [{"port": 1}]}));
+    }
+
+    /// `kubectl apply`'s three-way merge: the manifest's fields are set, fields the last applied
+    /// configuration had and the manifest dropped are removed, everything else in the live object
+    /// (defaults, other clients' fields, elements they added to merged lists) stays.
+    #[test]
+    fn apply_three_way_keeps_defaults_and_removes_what_the_manifest_dropped() {
+        let last = json!({"metadata": {"labels": {"a": "1", "b": "2"}}, "spec": {"containers": [
+            {"name": "c", "image": "nginx:1.27", "env": [{"name": "X", "value": "1"}]},
+            {"name": "gone", "image": "busybox"}]}});
+        let live = json!({"metadata": {"labels": {"a": "1", "b": "2", "other": "x"}}, "spec": {
+            "containers": [
+                {"name": "c", "image": "nginx:1.27", "imagePullPolicy": "IfNotPresent",
+                 "env": [{"name": "X", "value": "1"}],
+                 "volumeMounts": [{"name": "kube-api-access", "mountPath": "/var/run/secrets"}]},
+                {"name": "gone", "image": "busybox"},
+                {"name": "injected", "image": "proxy"}],
+            "restartPolicy": "Always"}});
+        let cases: &[(&str, Value, Value)] = &[
+            (
+                "the same manifest changes nothing",
+                last.clone(),
+                live.clone(),
+            ),
+            (
+                "a dropped label and container go; an added env var is merged in; defaults stay",
+                json!({"metadata": {"labels": {"a": "1"}}, "spec": {"containers": [
+                    {"name": "c", "image": "nginx:1.28",
+                     "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}]}]}}),
+                json!({"metadata": {"labels": {"a": "1", "other": "x"}}, "spec": {
+                    "containers": [
+                        {"name": "c", "image": "nginx:1.28", "imagePullPolicy": "IfNotPresent",
+                         "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}],
+                         "volumeMounts": [{"name": "kube-api-access", "mountPath": "/var/run/secrets"}]},
+                        {"name": "injected", "image": "proxy"}],
+                    "restartPolicy": "Always"}}),
+            ),
+        ];
+        for (name, manifest, want) in cases {
+            let mut doc = live.clone();
+            apply_three_way(&mut doc, &last, manifest);
+            assert_eq!(&doc, want, "{name}");
+        }
+        // No last-applied configuration (an object created with `kubectl create`): nothing is
+        // removed, the manifest's fields are set.
+        let mut doc = live.clone();
+        apply_three_way(
+            &mut doc,
+            &Value::Null,
+            &json!({"spec": {"restartPolicy": "Never"}}),
+        );
+        assert_eq!(doc.pointer("/spec/restartPolicy"), Some(&json!("Never")));
+        assert_eq!(
+            doc.pointer("/spec/containers/2/name"),
+            Some(&json!("injected"))
+        );
     }
 
     #[test]

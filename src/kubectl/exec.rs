@@ -1312,6 +1312,8 @@ fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
                 out.fail(format!("error: {e}"));
                 return;
             }
+        } else if kind == "strategic" {
+            crate::engine::patch::strategic_merge_patch(&mut pod, patch);
         } else {
             crate::engine::patch::merge_patch(&mut pod, patch);
         }

@@ -3238,14 +3238,16 @@ pub fn post_node_status(
             .and_then(|s| s.conditions.as_ref())
             .and_then(|cs| cs.iter().find(|c| c.type_ == ty.as_str()))
     };
-    let wanted: Vec<(NodeConditionType, _)> = NodeConditionType::ALL
-        .into_iter()
-        .filter(|ty| *ty != NodeConditionType::NetworkUnavailable || agent.network_condition)
-        .map(|ty| (ty, ty.report(agent.problems.contains(&ty))))
-        .collect();
-    let settled = wanted.iter().all(|(ty, (status, reason, message, _))| {
-        current(*ty).is_some_and(|c| {
-            c.status == *status
+    // Checked on every kubelet pass for every node: no allocation until something changed.
+    let wanted = || {
+        NodeConditionType::ALL
+            .into_iter()
+            .filter(|ty| *ty != NodeConditionType::NetworkUnavailable || agent.network_condition)
+            .map(|ty| (ty, ty.report(agent.problems.contains(&ty))))
+    };
+    let settled = wanted().all(|(ty, (status, reason, message, _))| {
+        current(ty).is_some_and(|c| {
+            c.status == status
                 && c.reason.as_deref() == Some(reason)
                 && c.message.as_deref() == Some(message)
         })
@@ -3258,7 +3260,7 @@ pub fn post_node_status(
     let mut n = node.clone();
     let status = n.status.get_or_insert_with(NodeStatus::default);
     let conditions = status.conditions.get_or_insert_with(Vec::new);
-    for (ty, (st, reason, message, event)) in wanted {
+    for (ty, (st, reason, message, event)) in wanted() {
         let cond = NodeCondition {
             type_: ty.as_str().to_string(),
             status: st.to_string(),

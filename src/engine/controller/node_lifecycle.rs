@@ -180,10 +180,54 @@ fn no_schedule_taint_keys(node: &Node) -> Vec<&'static str> {
     keys
 }
 
+/// Whether the node's conditions or `spec.unschedulable` call for the NoSchedule taint `key`.
+fn no_schedule_wanted(node: &Node, key: &str) -> bool {
+    let by_condition = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .any(|c| condition_taint_key(&c.type_, &c.status) == Some(key));
+    by_condition
+        || (key == TAINT_UNSCHEDULABLE
+            && node
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false))
+}
+
+/// `doNoExecuteTaintingPass` / `processTaintBaseEviction`: whether the unreachable and the
+/// not-ready NoExecute taints are wanted (Ready Unknown → unreachable, False → not-ready,
+/// swapped at once when the node moves between the two, even while a partial disruption
+/// pauses new NoExecute taints, as the swap is not rate limited).
+fn no_execute_wanted(node: &Node, tainting: NoExecuteTainting) -> [(&'static str, bool); 2] {
+    let ready = node_ready_status(node);
+    let unknown = ready.as_deref() == Some("Unknown");
+    let not_ready = ready.as_deref() == Some("False");
+    let wanted = |key: &str, other: &str, cond: bool| match tainting {
+        NoExecuteTainting::Allowed => cond,
+        NoExecuteTainting::Paused => {
+            cond && (has_taint(node, key, "NoExecute") || has_taint(node, other, "NoExecute"))
+        }
+        NoExecuteTainting::Stopped => false,
+    };
+    [
+        (
+            TAINT_UNREACHABLE,
+            wanted(TAINT_UNREACHABLE, TAINT_NOT_READY, unknown),
+        ),
+        (
+            TAINT_NOT_READY,
+            wanted(TAINT_NOT_READY, TAINT_UNREACHABLE, not_ready),
+        ),
+    ]
+}
+
 /// The taints the node's conditions and `spec.unschedulable` call for, as (key, effect,
 /// wanted): the NoSchedule ones of TaintNodesByCondition (wanted ones first, in the order they
-/// are added), then the NoExecute ones of `doNoExecuteTaintingPass` / `processTaintBaseEviction`
-/// (Ready False → not-ready, Unknown → unreachable, swapped at once when the other is on).
+/// are added), then the NoExecute ones.
 fn wanted_taints(
     node: &Node,
     tainting: NoExecuteTainting,
@@ -197,40 +241,27 @@ fn wanted_taints(
             .filter(|k| !wanted_ns.contains(k))
             .map(|k| (*k, "NoSchedule", false)),
     );
-    let ready = node_ready_status(node);
-    let unknown = ready.as_deref() == Some("Unknown");
-    let not_ready = ready.as_deref() == Some("False");
-    // The swap between not-ready and unreachable is not rate limited: it happens even while
-    // a partial disruption pauses new NoExecute taints.
-    let no_execute = |key: &str, other: &str, cond: bool| match tainting {
-        NoExecuteTainting::Allowed => cond,
-        NoExecuteTainting::Paused => {
-            cond && (has_taint(node, key, "NoExecute") || has_taint(node, other, "NoExecute"))
-        }
-        NoExecuteTainting::Stopped => false,
-    };
-    out.push((
-        TAINT_UNREACHABLE,
-        "NoExecute",
-        no_execute(TAINT_UNREACHABLE, TAINT_NOT_READY, unknown),
-    ));
-    out.push((
-        TAINT_NOT_READY,
-        "NoExecute",
-        no_execute(TAINT_NOT_READY, TAINT_UNREACHABLE, not_ready),
-    ));
+    out.extend(
+        no_execute_wanted(node, tainting)
+            .into_iter()
+            .map(|(key, wanted)| (key, "NoExecute", wanted)),
+    );
     out
 }
 
 /// Whether the taint pass would leave the node exactly as it is: it has a spec, no empty taint
-/// list, and every wanted taint present and every unwanted one absent.
+/// list, and every wanted taint present and every unwanted one absent. Run for every node on
+/// every pass, so it allocates nothing.
 fn node_taints_settled(node: &Node, tainting: NoExecuteTainting) -> bool {
     node.spec
         .as_ref()
         .is_some_and(|s| s.taints.as_ref().is_none_or(|t| !t.is_empty()))
-        && wanted_taints(node, tainting)
+        && NO_SCHEDULE_TAINT_KEYS
             .iter()
-            .all(|&(key, effect, wanted)| has_taint(node, key, effect) == wanted)
+            .all(|key| has_taint(node, key, "NoSchedule") == no_schedule_wanted(node, key))
+        && no_execute_wanted(node, tainting)
+            .iter()
+            .all(|&(key, wanted)| has_taint(node, key, "NoExecute") == wanted)
 }
 
 /// Puts on and takes off the taints [`wanted_taints`] decides (`SwapNodeControllerTaint`: each
@@ -639,7 +670,7 @@ mod table_tests {
     use k8s_openapi::api::core::v1::{Node, NodeCondition, NodeSpec, NodeStatus, Taint};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-    use super::{apply_taints, mark_conditions_unknown, NoExecuteTainting};
+    use super::{apply_taints, mark_conditions_unknown, node_taints_settled, NoExecuteTainting};
     use crate::engine::clock::SimTime;
 
     const NOW: SimTime = SimTime(120_000);
@@ -711,6 +742,19 @@ mod table_tests {
             let mut n = case.node.clone();
             apply_taints(&mut n, case.tainting, NOW);
             assert_eq!(taint_list(&n), case.want, "case {}", case.name);
+            // The allocation-free check agrees with the pass: settled before exactly when the
+            // pass changes nothing, always settled after.
+            assert_eq!(
+                node_taints_settled(&case.node, case.tainting),
+                n == case.node,
+                "case {}: settled before",
+                case.name
+            );
+            assert!(
+                node_taints_settled(&n, case.tainting),
+                "case {}: settled after",
+                case.name
+            );
             // Every taint the pass added carries the time it was added.
             for t in n.spec.iter().flat_map(|s| s.taints.iter().flatten()) {
                 let before = case

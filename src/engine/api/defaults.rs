@@ -269,6 +269,34 @@ fn default_probe(p: &mut Probe) {
     }
 }
 
+/// `SetDefaults_Namespace`: the `kubernetes.io/metadata.name` label always holds the name, on
+/// create and on every update (removing or changing it does not stick). A namespace without a
+/// name (generateName) is left alone.
+///
+/// Not yet called: `Cluster::create` sets the label (in `prepare_for_create`) but the update path
+/// has no Namespace arm in `default_object` (`src/engine/mod.rs`) to call this from.
+pub fn default_namespace(ns: &mut k8s_openapi::api::core::v1::Namespace) {
+    let Some(name) = ns.metadata.name.clone().filter(|n| !n.is_empty()) else {
+        return;
+    };
+    ns.metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("kubernetes.io/metadata.name".to_string(), name);
+}
+
+/// `SetDefaults_EndpointPort` (`pkg/apis/discovery/v1/defaults.go`): a port's `name` defaults
+/// to `""` and its `protocol` to TCP.
+///
+/// Not yet called, as [`default_namespace`]: `default_object` has no EndpointSlice arm; the
+/// EndpointSlice controller already writes both fields.
+pub fn default_endpoint_slice(slice: &mut k8s_openapi::api::discovery::v1::EndpointSlice) {
+    for p in slice.ports.iter_mut().flatten() {
+        p.name.get_or_insert_with(String::new);
+        p.protocol.get_or_insert_with(|| "TCP".to_string());
+    }
+}
+
 /// The image pull policy the API server defaults from the image reference: `Always` for the
 /// `:latest` tag or no tag, `IfNotPresent` otherwise (a digest counts as a tag).
 pub fn default_pull_policy(image: &str) -> &'static str {
@@ -671,6 +699,89 @@ mod tests {
         ];
         for case in &cases {
             check(case);
+        }
+    }
+
+    /// `TestSetDefaultEndpointPort` (discovery/v1): name `""`, protocol TCP, set values kept.
+    #[test]
+    fn set_default_endpoint_port() {
+        let mut slice: k8s_openapi::api::discovery::v1::EndpointSlice =
+            match serde_json::from_value(json!({
+                "metadata": {"name": "s"},
+                "addressType": "IPv4",
+                "endpoints": [],
+                "ports": [{"port": 80}, {"name": "dns", "port": 53, "protocol": "UDP"}]
+            })) {
+                Ok(s) => s,
+                Err(e) => panic!("bad slice: {e}"),
+            };
+        default_endpoint_slice(&mut slice);
+        let got = serde_json::to_value(&slice.ports).unwrap_or_default();
+        assert_eq!(
+            got,
+            json!([
+                {"name": "", "port": 80, "protocol": "TCP"},
+                {"name": "dns", "port": 53, "protocol": "UDP"}
+            ])
+        );
+    }
+
+    /// `TestSetDefaultNamespaceLabels`: the label is added, and put back when a request drops
+    /// or changes it; a nameless namespace gets none.
+    #[test]
+    fn set_default_namespace_labels() {
+        use k8s_openapi::api::core::v1::Namespace;
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+        use std::collections::BTreeMap;
+        struct Case {
+            name: &'static str,
+            ns_name: Option<&'static str>,
+            labels: &'static [(&'static str, &'static str)],
+            want: &'static [(&'static str, &'static str)],
+        }
+        let cases = [
+            Case {
+                name: "label added",
+                ns_name: Some("foo"),
+                labels: &[],
+                want: &[("kubernetes.io/metadata.name", "foo")],
+            },
+            Case {
+                name: "changed label put back, others kept",
+                ns_name: Some("foo"),
+                labels: &[("kubernetes.io/metadata.name", "bar"), ("team", "a")],
+                want: &[("kubernetes.io/metadata.name", "foo"), ("team", "a")],
+            },
+            Case {
+                name: "generateName: no name, no label",
+                ns_name: None,
+                labels: &[],
+                want: &[],
+            },
+        ];
+        for case in cases {
+            let labels: BTreeMap<String, String> = case
+                .labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let mut ns = Namespace {
+                metadata: ObjectMeta {
+                    name: case.ns_name.map(str::to_string),
+                    labels: (!labels.is_empty()).then_some(labels),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            default_namespace(&mut ns);
+            let got: Vec<(String, String)> =
+                ns.metadata.labels.unwrap_or_default().into_iter().collect();
+            let want: Vec<(String, String)> = case
+                .want
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            assert_eq!(got, want, "case {}", case.name);
         }
     }
 

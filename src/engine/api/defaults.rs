@@ -7,9 +7,12 @@
 //! (`SetDefaults_Pod`), so a template's `-o yaml` shows no `enableServiceLinks` and no
 //! host-network `hostPort`, as on a real cluster.
 //!
-//! Not done: `SetDefaults_ResourceList` rounding quantities up to milli-units and the API
-//! server's canonical quantity spelling (`0.5` stays `0.5`, not `500m`); the defaults of volume
-//! sources kubeplay does not simulate (iSCSI, RBD, Azure disk, ScaleIO) and of image volumes.
+//! Quantities in a pod spec (resources, overhead, emptyDir `sizeLimit`, downward-API divisors)
+//! are stored in the API server's canonical spelling (`0.5` → `500m`), rounded up to milli-units
+//! (`SetDefaults_ResourceList`); elsewhere (node capacity in a Node manifest) they stay as typed.
+//!
+//! Not done: the defaults of volume sources kubeplay does not simulate (iSCSI, RBD, Azure disk,
+//! ScaleIO) and of image volumes.
 
 use k8s_openapi::api::core::v1::{
     Container, ContainerPort, DownwardAPIVolumeFile, EmptyDirVolumeSource, EnvVar,
@@ -32,6 +35,12 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
         .get_or_insert_with(|| "default-scheduler".to_string());
     spec.security_context
         .get_or_insert_with(PodSecurityContext::default);
+    for q in spec.overhead.iter_mut().flat_map(|o| o.values_mut()) {
+        canonicalize(q);
+    }
+    if let Some(res) = spec.resources.as_mut() {
+        canonicalize_resources(res);
+    }
     for v in spec.volumes.iter_mut().flatten() {
         default_volume(v);
     }
@@ -89,6 +98,9 @@ fn default_volume(v: &mut Volume) {
     if crate::engine::validation::volume_sources(v).is_empty() {
         v.empty_dir = Some(EmptyDirVolumeSource::default());
     }
+    if let Some(q) = v.empty_dir.as_mut().and_then(|e| e.size_limit.as_mut()) {
+        canonicalize(q);
+    }
     if let Some(h) = v.host_path.as_mut() {
         h.type_.get_or_insert_with(String::new);
     }
@@ -141,7 +153,26 @@ fn default_object_field_selector(fr: &mut ObjectFieldSelector) {
 /// A `resourceFieldRef`'s `divisor` is a plain `resource.Quantity` in Go, so an unset one is
 /// stored and printed as `"0"` (which the kubelet reads as 1).
 fn default_resource_field_selector(rf: &mut ResourceFieldSelector) {
-    rf.divisor.get_or_insert_with(|| Quantity("0".to_string()));
+    canonicalize(rf.divisor.get_or_insert_with(|| Quantity("0".to_string())));
+}
+
+/// A quantity as the API server stores and prints it: `SetDefaults_ResourceList` rounds up to
+/// milli-units and the wire form is the canonical one (`0.5` → `500m`, `1.5Gi` → `1536Mi`,
+/// `1000m` → `1`). A quantity that does not parse is left for validation to refuse.
+fn canonicalize(q: &mut Quantity) {
+    if let Ok(parsed) = crate::engine::quantity::Quantity::parse(&q.0) {
+        *q = parsed.to_k8s();
+    }
+}
+
+/// `SetDefaults_ResourceList` on a container's (or the pod's) limits and requests.
+fn canonicalize_resources(res: &mut ResourceRequirements) {
+    for list in [res.limits.as_mut(), res.requests.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        list.values_mut().for_each(canonicalize);
+    }
 }
 
 /// `SetDefaults_EphemeralContainer`: the container defaults (`SetDefaults_Container`) plus the
@@ -155,8 +186,10 @@ fn default_ephemeral_container(c: &mut EphemeralContainer) {
         .get_or_insert_with(|| "/dev/termination-log".to_string());
     c.termination_message_policy
         .get_or_insert_with(|| "File".to_string());
-    c.resources
-        .get_or_insert_with(ResourceRequirements::default);
+    canonicalize_resources(
+        c.resources
+            .get_or_insert_with(ResourceRequirements::default),
+    );
     for p in c.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".to_string());
     }
@@ -185,8 +218,10 @@ fn default_container(c: &mut Container) {
         .get_or_insert_with(|| "/dev/termination-log".to_string());
     c.termination_message_policy
         .get_or_insert_with(|| "File".to_string());
-    c.resources
-        .get_or_insert_with(ResourceRequirements::default);
+    canonicalize_resources(
+        c.resources
+            .get_or_insert_with(ResourceRequirements::default),
+    );
     for p in c.ports.iter_mut().flatten() {
         default_port(p);
     }
@@ -606,6 +641,20 @@ mod tests {
                 want: vec![
                     ("/containers/0/resources/requests", json!({"cpu": "100m", "memory": "32Mi"})),
                     ("/initContainers/0/resources/requests", json!({"cpu": "1"})),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultResourceListRoundsAndCanonicalizes",
+                spec: json!({"containers": [ctr(json!({
+                    "resources": {"limits": {"cpu": "0.5", "memory": "1.5Gi"}, "requests": {"cpu": "100n", "memory": "1000Mi"}},
+                    "env": [{"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1000m"}}}]
+                }))], "volumes": [{"name": "scratch", "emptyDir": {"sizeLimit": "0.5Gi"}}]}),
+                pod: false,
+                want: vec![
+                    ("/containers/0/resources/limits", json!({"cpu": "500m", "memory": "1536Mi"})),
+                    ("/containers/0/resources/requests", json!({"cpu": "1m", "memory": "1000Mi"})),
+                    ("/containers/0/env/0/valueFrom/resourceFieldRef/divisor", json!("1")),
+                    ("/volumes/0/emptyDir/sizeLimit", json!("512Mi")),
                 ],
             },
             Case {

@@ -137,7 +137,7 @@ impl NodeAgent {
 
 /// The node conditions kubeplay simulates (`v1.NodeConditionType`), in the order a kubelet
 /// posts them (`NetworkUnavailable`, set by the network plugin, comes first when present).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NodeConditionType {
     /// `NetworkUnavailable`: the node's pod network is not configured.
     NetworkUnavailable,
@@ -185,21 +185,12 @@ impl NodeConditionType {
         }
     }
 
-    /// Status, reason and message of the condition as its reporter posts it
-    /// (`pkg/kubelet/nodestatus/setters.go`; NetworkUnavailable as the route controller
-    /// writes it), and the event the kubelet records when it changes to it (none for
-    /// NetworkUnavailable, which the kubelet does not own).
-    fn report(
-        self,
-        bad: bool,
-    ) -> (
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-    ) {
+    /// The condition as its reporter posts it (`pkg/kubelet/nodestatus/setters.go`;
+    /// NetworkUnavailable as the route controller writes it) and the event the kubelet records
+    /// when it changes to it (none for NetworkUnavailable, which the kubelet does not own).
+    fn report(self, bad: bool) -> ConditionReport {
         use NodeConditionType::*;
-        match (self, bad) {
+        let (status, reason, message, event) = match (self, bad) {
             (NetworkUnavailable, true) => (
                 "True",
                 "NoRouteCreated",
@@ -260,6 +251,46 @@ impl NodeConditionType {
                 "kubelet is posting ready status",
                 Some("NodeReady"),
             ),
+        };
+        ConditionReport {
+            status,
+            reason,
+            message,
+            event,
+        }
+    }
+}
+
+/// What a node condition's reporter posts, and the event it records on a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ConditionReport {
+    status: &'static str,
+    reason: &'static str,
+    message: &'static str,
+    event: Option<&'static str>,
+}
+
+impl ConditionReport {
+    /// Whether the condition already says this.
+    fn matches(&self, c: &NodeCondition) -> bool {
+        c.status == self.status
+            && c.reason.as_deref() == Some(self.reason)
+            && c.message.as_deref() == Some(self.message)
+    }
+
+    /// The condition, posted (and, if new, transitioned) at `t`.
+    fn condition(
+        &self,
+        type_: NodeConditionType,
+        t: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+    ) -> NodeCondition {
+        NodeCondition {
+            type_: type_.as_str().to_string(),
+            status: self.status.to_string(),
+            reason: Some(self.reason.to_string()),
+            message: Some(self.message.to_string()),
+            last_heartbeat_time: t.clone(),
+            last_transition_time: t,
         }
     }
 }
@@ -3203,21 +3234,10 @@ pub fn node_ready_status(node: &Node) -> Option<String> {
 
 /// The conditions a healthy node reports at registration, all with the time `at`.
 pub fn node_conditions(at: SimTime) -> Vec<NodeCondition> {
-    let t = Some(at.to_k8s());
     NodeConditionType::ALL
         .into_iter()
         .filter(|ty| *ty != NodeConditionType::NetworkUnavailable)
-        .map(|ty| {
-            let (status, reason, message, _) = ty.report(false);
-            NodeCondition {
-                type_: ty.as_str().to_string(),
-                status: status.to_string(),
-                reason: Some(reason.to_string()),
-                message: Some(message.to_string()),
-                last_heartbeat_time: t.clone(),
-                last_transition_time: t.clone(),
-            }
-        })
+        .map(|ty| ty.report(false).condition(ty, Some(at.to_k8s())))
         .collect()
 }
 
@@ -3245,13 +3265,7 @@ pub fn post_node_status(
             .filter(|ty| *ty != NodeConditionType::NetworkUnavailable || agent.network_condition)
             .map(|ty| (ty, ty.report(agent.problems.contains(&ty))))
     };
-    let settled = wanted().all(|(ty, (status, reason, message, _))| {
-        current(ty).is_some_and(|c| {
-            c.status == status
-                && c.reason.as_deref() == Some(reason)
-                && c.message.as_deref() == Some(message)
-        })
-    });
+    let settled = wanted().all(|(ty, report)| current(ty).is_some_and(|c| report.matches(c)));
     if settled {
         return None;
     }
@@ -3260,24 +3274,17 @@ pub fn post_node_status(
     let mut n = node.clone();
     let status = n.status.get_or_insert_with(NodeStatus::default);
     let conditions = status.conditions.get_or_insert_with(Vec::new);
-    for (ty, (st, reason, message, event)) in wanted() {
-        let cond = NodeCondition {
-            type_: ty.as_str().to_string(),
-            status: st.to_string(),
-            reason: Some(reason.to_string()),
-            message: Some(message.to_string()),
-            last_heartbeat_time: t.clone(),
-            last_transition_time: t.clone(),
-        };
+    for (ty, report) in wanted() {
+        let cond = report.condition(ty, t.clone());
         match conditions.iter_mut().find(|c| c.type_ == ty.as_str()) {
-            Some(c) if c.status == st => {
+            Some(c) if c.status == report.status => {
                 c.reason = cond.reason;
                 c.message = cond.message;
                 c.last_heartbeat_time = cond.last_heartbeat_time;
             }
             Some(c) => {
                 *c = cond;
-                events.extend(event);
+                events.extend(report.event);
             }
             None => {
                 // NetworkUnavailable comes first, as on a node whose network plugin sets it.
@@ -3286,7 +3293,7 @@ pub fn post_node_status(
                 } else {
                     conditions.push(cond);
                 }
-                events.extend(event);
+                events.extend(report.event);
             }
         }
     }

@@ -37,8 +37,14 @@
 //! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
 //!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
 //!   TERM trap in a script is found textually and assumed to run at once.
-//! - Node heartbeats are not written every 10 s (that would churn the store); the node's `Ready`
-//!   condition changes only when the kubelet stops or starts.
+//! - Node heartbeats are not written every 10 s (that would churn the store); the node's
+//!   conditions change only when the kubelet stops or starts or `sim node condition` changes
+//!   what it reports ([`post_node_status`]): `MemoryPressure`, `DiskPressure` and `PIDPressure`
+//!   as the eviction manager would post them (no pod is evicted, no pod is refused admission for
+//!   them), `Ready=False` as a kubelet whose container runtime is down (it then syncs no pod:
+//!   containers keep running unseen, pods keep their last status, nothing starts or stops),
+//!   `NetworkUnavailable` as the route controller or a network plugin sets it (pods still get
+//!   their network).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,6 +118,181 @@ pub struct NodeAgent {
     pub index: u32,
     next_ip: u32,
     images: BTreeSet<String>,
+    /// The conditions `sim node condition` turned bad: `Ready` False (the container runtime is
+    /// down), a pressure condition True, `NetworkUnavailable` True.
+    pub problems: BTreeSet<NodeConditionType>,
+    /// Whether the node carries a `NetworkUnavailable` condition at all (once it was set, as a
+    /// network plugin or the route controller would; real nodes without one print none).
+    pub network_condition: bool,
+}
+
+impl NodeAgent {
+    /// Whether the kubelet syncs its pods: it runs and its container runtime is up. With the
+    /// runtime down (`Ready=False`) it still posts node status, but starts, probes and stops
+    /// nothing, and reports no pod status: pods keep the status they had.
+    pub fn runs_pods(&self) -> bool {
+        self.up && !self.problems.contains(&NodeConditionType::Ready)
+    }
+}
+
+/// The node conditions kubeplay simulates (`v1.NodeConditionType`), in the order a kubelet
+/// posts them (`NetworkUnavailable`, set by the network plugin, comes first when present).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeConditionType {
+    /// `NetworkUnavailable`: the node's pod network is not configured.
+    NetworkUnavailable,
+    /// `MemoryPressure`: the kubelet's eviction manager sees memory running out.
+    MemoryPressure,
+    /// `DiskPressure`: the node's filesystems are running out of space or inodes.
+    DiskPressure,
+    /// `PIDPressure`: the node is running out of process IDs.
+    PIDPressure,
+    /// `Ready`: the kubelet is healthy and can run pods.
+    Ready,
+}
+
+impl NodeConditionType {
+    /// Every type, in the order the node lists them.
+    pub const ALL: [NodeConditionType; 5] = [
+        NodeConditionType::NetworkUnavailable,
+        NodeConditionType::MemoryPressure,
+        NodeConditionType::DiskPressure,
+        NodeConditionType::PIDPressure,
+        NodeConditionType::Ready,
+    ];
+
+    /// The API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeConditionType::NetworkUnavailable => "NetworkUnavailable",
+            NodeConditionType::MemoryPressure => "MemoryPressure",
+            NodeConditionType::DiskPressure => "DiskPressure",
+            NodeConditionType::PIDPressure => "PIDPressure",
+            NodeConditionType::Ready => "Ready",
+        }
+    }
+
+    /// From the API spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The status that means trouble: `False` for Ready, `True` for the others.
+    pub fn bad_status(self) -> &'static str {
+        match self {
+            NodeConditionType::Ready => "False",
+            _ => "True",
+        }
+    }
+
+    /// The condition as its reporter posts it (`pkg/kubelet/nodestatus/setters.go`;
+    /// NetworkUnavailable as the route controller writes it) and the event the kubelet records
+    /// when it changes to it (none for NetworkUnavailable, which the kubelet does not own).
+    fn report(self, bad: bool) -> ConditionReport {
+        use NodeConditionType::*;
+        let (status, reason, message, event) = match (self, bad) {
+            (NetworkUnavailable, true) => (
+                "True",
+                "NoRouteCreated",
+                "Node created without a route",
+                None,
+            ),
+            (NetworkUnavailable, false) => (
+                "False",
+                "RouteCreated",
+                "RouteController created a route",
+                None,
+            ),
+            (MemoryPressure, true) => (
+                "True",
+                "KubeletHasInsufficientMemory",
+                "kubelet has insufficient memory available",
+                Some("NodeHasInsufficientMemory"),
+            ),
+            (MemoryPressure, false) => (
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+                Some("NodeHasSufficientMemory"),
+            ),
+            (DiskPressure, true) => (
+                "True",
+                "KubeletHasDiskPressure",
+                "kubelet has disk pressure",
+                Some("NodeHasDiskPressure"),
+            ),
+            (DiskPressure, false) => (
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+                Some("NodeHasNoDiskPressure"),
+            ),
+            (PIDPressure, true) => (
+                "True",
+                "KubeletHasInsufficientPID",
+                "kubelet has insufficient PID available",
+                Some("NodeHasInsufficientPID"),
+            ),
+            (PIDPressure, false) => (
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+                Some("NodeHasSufficientPID"),
+            ),
+            (Ready, true) => (
+                "False",
+                "KubeletNotReady",
+                "container runtime is down",
+                Some("NodeNotReady"),
+            ),
+            (Ready, false) => (
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+                Some("NodeReady"),
+            ),
+        };
+        ConditionReport {
+            status,
+            reason,
+            message,
+            event,
+        }
+    }
+}
+
+/// What a node condition's reporter posts, and the event it records on a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ConditionReport {
+    status: &'static str,
+    reason: &'static str,
+    message: &'static str,
+    event: Option<&'static str>,
+}
+
+impl ConditionReport {
+    /// Whether the condition already says this.
+    fn matches(&self, c: &NodeCondition) -> bool {
+        c.status == self.status
+            && c.reason.as_deref() == Some(self.reason)
+            && c.message.as_deref() == Some(self.message)
+    }
+
+    /// The condition, posted (and, if new, transitioned) at `t`.
+    fn condition(
+        &self,
+        type_: NodeConditionType,
+        t: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+    ) -> NodeCondition {
+        NodeCondition {
+            type_: type_.as_str().to_string(),
+            status: self.status.to_string(),
+            reason: Some(self.reason.to_string()),
+            message: Some(self.message.to_string()),
+            last_heartbeat_time: t.clone(),
+            last_transition_time: t,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -457,6 +638,8 @@ impl Kubelet {
                         index: idx,
                         next_ip: 2,
                         images: BTreeSet::new(),
+                        problems: BTreeSet::new(),
+                        network_condition: false,
                     },
                 );
                 idx
@@ -523,7 +706,6 @@ impl Kubelet {
         if status.conditions.as_deref().unwrap_or_default().is_empty() {
             let t = node.metadata.creation_timestamp.clone();
             status.conditions = Some(node_conditions(
-                true,
                 t.map(|t| SimTime::from_k8s(&t)).unwrap_or_default(),
             ));
         }
@@ -550,6 +732,41 @@ impl Kubelet {
                 a.down_since = if up { None } else { Some(now) };
             }
         }
+    }
+
+    /// `sim node condition`: turns one of the node's conditions bad (`Ready=False`, a pressure
+    /// or `NetworkUnavailable` `True`) or good again; the kubelet posts it on its next pass (or
+    /// when it runs again, if it is stopped). `status` is the one typed (`True`/`False`); the
+    /// error says which ones the type takes.
+    pub fn set_condition(
+        &mut self,
+        node: &str,
+        type_: NodeConditionType,
+        status: &str,
+    ) -> Result<(), String> {
+        let bad = match status {
+            s if s == type_.bad_status() => true,
+            "True" | "False" => false,
+            _ => {
+                return Err(format!(
+                    "invalid status \"{status}\" for condition {}: supported values: \"True\", \"False\"",
+                    type_.as_str()
+                ))
+            }
+        };
+        self.seen = None;
+        let Some(a) = self.agents.get_mut(node) else {
+            return Err(format!("node {node} has no kubelet"));
+        };
+        if bad {
+            a.problems.insert(type_);
+        } else {
+            a.problems.remove(&type_);
+        }
+        if type_ == NodeConditionType::NetworkUnavailable {
+            a.network_condition = true;
+        }
+        Ok(())
     }
 
     /// Makes an image pullable or not.
@@ -691,7 +908,8 @@ impl Kubelet {
     /// One kubelet pass over every pod bound to a running node.
     pub fn sync(&mut self, store: &Store, config: &Config, now: SimTime) -> Outcome {
         let mut out = Outcome::none();
-        // Node status: a running kubelet reports Ready.
+        // Node status: a running kubelet posts its conditions (`setNodeStatus`) when one of them
+        // is not what it would post.
         for node in store.nodes() {
             let name = node.metadata.name.as_deref().unwrap_or_default();
             let Some(agent) = self.agents.get(name) else {
@@ -700,27 +918,21 @@ impl Kubelet {
             if !agent.up {
                 continue;
             }
-            let ready = node
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-                .map(|c| c.status.as_str());
-            if ready != Some("True") {
-                let mut n = node.clone();
-                let st = n.status.get_or_insert_with(Default::default);
-                st.conditions = Some(node_conditions(true, now));
-                out.push(Action::Update(Object::Node(n.clone())));
-                out.event(
-                    EventRecord::new(
-                        &Object::Node(n),
-                        EventType::Normal,
-                        "NodeReady",
-                        format!("Node {name} status is now: NodeReady"),
-                        "kubelet",
-                    )
-                    .on_host(name),
-                );
+            if let Some((n, events)) = post_node_status(node, agent, now) {
+                let obj = Object::Node(n);
+                out.push(Action::Update(obj.clone()));
+                for reason in events {
+                    out.event(
+                        EventRecord::new(
+                            &obj,
+                            EventType::Normal,
+                            reason,
+                            format!("Node {name} status is now: {reason}"),
+                            "kubelet",
+                        )
+                        .on_host(name),
+                    );
+                }
             }
         }
         let seen = (
@@ -749,7 +961,7 @@ impl Kubelet {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
                 continue;
             };
-            let node_up = self.agents.get(node).map(|a| a.up).unwrap_or(false);
+            let node_up = self.agents.get(node).is_some_and(NodeAgent::runs_pods);
             if !node_up || store.node(node).is_none() {
                 if full {
                     let uid = pod.metadata.uid.as_deref().unwrap_or_default();
@@ -3020,56 +3232,226 @@ pub fn node_ready_status(node: &Node) -> Option<String> {
         .map(|c| c.status.clone())
 }
 
-/// The conditions a healthy (or freshly unreachable) node reports.
-pub fn node_conditions(ready: bool, at: SimTime) -> Vec<NodeCondition> {
-    let t = Some(at.to_k8s());
-    let mk = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
-        type_: type_.to_string(),
-        status: status.to_string(),
-        reason: Some(reason.to_string()),
-        message: Some(message.to_string()),
-        last_heartbeat_time: t.clone(),
-        last_transition_time: t.clone(),
+/// The conditions a healthy node reports at registration, all with the time `at`.
+pub fn node_conditions(at: SimTime) -> Vec<NodeCondition> {
+    NodeConditionType::ALL
+        .into_iter()
+        .filter(|ty| *ty != NodeConditionType::NetworkUnavailable)
+        .map(|ty| ty.report(false).condition(ty, Some(at.to_k8s())))
+        .collect()
+}
+
+/// The kubelet's node status update (`setNodeStatus`: the condition setters of
+/// `pkg/kubelet/nodestatus`): the node with the conditions this agent posts and the events of
+/// the ones whose status changed, in the setters' order; `None` when every condition already
+/// has the status, reason and message it would post (heartbeats are not simulated: the node is
+/// written only on a change). A condition keeps its transition time unless its status changes;
+/// every posted condition gets the heartbeat `now`. Conditions the kubelet does not own stay.
+pub fn post_node_status(
+    node: &Node,
+    agent: &NodeAgent,
+    now: SimTime,
+) -> Option<(Node, Vec<&'static str>)> {
+    let current = |ty: NodeConditionType| {
+        node.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == ty.as_str()))
     };
-    if ready {
-        vec![
-            mk(
-                "MemoryPressure",
-                "False",
-                "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available",
-            ),
-            mk(
-                "DiskPressure",
-                "False",
-                "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure",
-            ),
-            mk(
-                "PIDPressure",
-                "False",
-                "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available",
-            ),
-            mk(
-                "Ready",
-                "True",
-                "KubeletReady",
-                "kubelet is posting ready status",
-            ),
-        ]
-    } else {
-        ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"]
-            .iter()
-            .map(|ty| {
-                mk(
-                    ty,
-                    "Unknown",
-                    "NodeStatusUnknown",
-                    "Kubelet stopped posting node status.",
-                )
-            })
-            .collect()
+    // Checked on every kubelet pass for every node: no allocation until something changed.
+    let wanted = || {
+        NodeConditionType::ALL
+            .into_iter()
+            .filter(|ty| *ty != NodeConditionType::NetworkUnavailable || agent.network_condition)
+            .map(|ty| (ty, ty.report(agent.problems.contains(&ty))))
+    };
+    let settled = wanted().all(|(ty, report)| current(ty).is_some_and(|c| report.matches(c)));
+    if settled {
+        return None;
+    }
+    let t = Some(now.to_k8s());
+    let mut events = Vec::new();
+    let mut n = node.clone();
+    let status = n.status.get_or_insert_with(NodeStatus::default);
+    let conditions = status.conditions.get_or_insert_with(Vec::new);
+    for (ty, report) in wanted() {
+        let cond = report.condition(ty, t.clone());
+        match conditions.iter_mut().find(|c| c.type_ == ty.as_str()) {
+            Some(c) if c.status == report.status => {
+                c.reason = cond.reason;
+                c.message = cond.message;
+                c.last_heartbeat_time = cond.last_heartbeat_time;
+            }
+            Some(c) => {
+                *c = cond;
+                events.extend(report.event);
+            }
+            None => {
+                // NetworkUnavailable comes first, as on a node whose network plugin sets it.
+                if ty == NodeConditionType::NetworkUnavailable {
+                    conditions.insert(0, cond);
+                } else {
+                    conditions.push(cond);
+                }
+                events.extend(report.event);
+            }
+        }
+    }
+    Some((n, events))
+}
+
+#[cfg(test)]
+mod node_status_tests {
+    //! The condition setters of `pkg/kubelet/nodestatus/setters_test.go`
+    //! (`TestMemoryPressureCondition`, `TestDiskPressureCondition`, `TestPIDPressureCondition`,
+    //! `TestReadyCondition`): status, reason, message, transition time and the event recorded.
+
+    use super::*;
+
+    fn agent(problems: &[NodeConditionType], network: bool) -> NodeAgent {
+        NodeAgent {
+            up: true,
+            down_since: None,
+            index: 1,
+            next_ip: 2,
+            images: BTreeSet::new(),
+            problems: problems.iter().copied().collect(),
+            network_condition: network,
+        }
+    }
+
+    fn healthy_node() -> Node {
+        Node {
+            status: Some(NodeStatus {
+                conditions: Some(node_conditions(SimTime::ZERO)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    struct Case {
+        name: &'static str,
+        problems: &'static [NodeConditionType],
+        network: bool,
+        /// type=status/reason/transition seconds, in the node's order.
+        want: &'static [&'static str],
+        want_events: &'static [&'static str],
+    }
+
+    #[test]
+    fn condition_setters() {
+        use NodeConditionType::*;
+        let cases = [
+            Case {
+                name: "healthy: nothing to post",
+                problems: &[],
+                network: false,
+                want: &[],
+                want_events: &[],
+            },
+            Case {
+                name: "TestMemoryPressureCondition: pressure",
+                problems: &[MemoryPressure],
+                network: false,
+                want: &[
+                    "MemoryPressure=True/KubeletHasInsufficientMemory/30",
+                    "DiskPressure=False/KubeletHasNoDiskPressure/0",
+                    "PIDPressure=False/KubeletHasSufficientPID/0",
+                    "Ready=True/KubeletReady/0",
+                ],
+                want_events: &["NodeHasInsufficientMemory"],
+            },
+            Case {
+                name: "TestDiskPressureCondition and TestPIDPressureCondition: pressure",
+                problems: &[DiskPressure, PIDPressure],
+                network: false,
+                want: &[
+                    "MemoryPressure=False/KubeletHasSufficientMemory/0",
+                    "DiskPressure=True/KubeletHasDiskPressure/30",
+                    "PIDPressure=True/KubeletHasInsufficientPID/30",
+                    "Ready=True/KubeletReady/0",
+                ],
+                want_events: &["NodeHasDiskPressure", "NodeHasInsufficientPID"],
+            },
+            Case {
+                name: "TestReadyCondition: runtime down",
+                problems: &[Ready],
+                network: false,
+                want: &[
+                    "MemoryPressure=False/KubeletHasSufficientMemory/0",
+                    "DiskPressure=False/KubeletHasNoDiskPressure/0",
+                    "PIDPressure=False/KubeletHasSufficientPID/0",
+                    "Ready=False/KubeletNotReady/30",
+                ],
+                want_events: &["NodeNotReady"],
+            },
+            Case {
+                name: "NetworkUnavailable is listed first, with no kubelet event",
+                problems: &[NetworkUnavailable],
+                network: true,
+                want: &[
+                    "NetworkUnavailable=True/NoRouteCreated/30",
+                    "MemoryPressure=False/KubeletHasSufficientMemory/0",
+                    "DiskPressure=False/KubeletHasNoDiskPressure/0",
+                    "PIDPressure=False/KubeletHasSufficientPID/0",
+                    "Ready=True/KubeletReady/0",
+                ],
+                want_events: &[],
+            },
+        ];
+        let now = SimTime(30_000);
+        for case in cases {
+            let a = agent(case.problems, case.network);
+            let node = healthy_node();
+            let Some((posted, events)) = post_node_status(&node, &a, now) else {
+                assert!(case.want.is_empty(), "case {}: nothing posted", case.name);
+                continue;
+            };
+            let got: Vec<String> = posted
+                .status
+                .iter()
+                .flat_map(|s| s.conditions.iter().flatten())
+                .map(|c| {
+                    let t = c
+                        .last_transition_time
+                        .as_ref()
+                        .map_or(0, |t| SimTime::from_k8s(t).millis() / 1000);
+                    format!(
+                        "{}={}/{}/{t}",
+                        c.type_,
+                        c.status,
+                        c.reason.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect();
+            assert_eq!(got, case.want, "case {}", case.name);
+            assert_eq!(events, case.want_events, "case {}", case.name);
+            // Posting again is a no-op; clearing the problems posts the good conditions and
+            // their events.
+            assert!(
+                post_node_status(&posted, &a, now).is_none(),
+                "case {}",
+                case.name
+            );
+            let cleared = agent(&[], case.network);
+            let back = post_node_status(&posted, &cleared, SimTime(40_000)).map(|(_, e)| e);
+            let want_back: Vec<&str> = case
+                .want_events
+                .iter()
+                .map(|e| match *e {
+                    "NodeHasInsufficientMemory" => "NodeHasSufficientMemory",
+                    "NodeHasDiskPressure" => "NodeHasNoDiskPressure",
+                    "NodeHasInsufficientPID" => "NodeHasSufficientPID",
+                    "NodeNotReady" => "NodeReady",
+                    other => other,
+                })
+                .collect();
+            match back {
+                Some(e) => assert_eq!(e, want_back, "case {}: cleared", case.name),
+                None => panic!("case {}: clearing posted nothing", case.name),
+            }
+        }
     }
 }
 

@@ -196,6 +196,10 @@ fn sim_help() -> String {
         ),
         ("node down|up NAME", "Stop or start a node's kubelet"),
         (
+            "node condition NAME TYPE=True|False",
+            "Set a condition the node reports (Ready, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable)",
+        ),
+        (
             "pod fail NAME|-l SEL",
             "Make a pod's containers fail (--exit-code N, --reason R)",
         ),

@@ -8,6 +8,7 @@
 use crate::engine::api::Kind;
 use crate::engine::clock::{parse_duration, Millis};
 use crate::engine::controller::Propagation;
+use crate::engine::kubelet::NodeConditionType;
 use crate::engine::PatchType;
 
 /// A parse failure: the exact text kubectl prints (without a trailing newline).
@@ -1600,6 +1601,14 @@ pub enum SimCmd {
         name: String,
         /// Up or down.
         up: bool,
+    },
+    /// `sim node condition NAME TYPE=True|False…`: what the node's kubelet (for
+    /// `NetworkUnavailable`, its network plugin) reports for the condition.
+    NodeCondition {
+        /// Node name.
+        name: String,
+        /// The conditions and the status each gets, in the order typed.
+        conditions: Vec<(NodeConditionType, String)>,
     },
     /// `sim pod fail NAME|-l SELECTOR [--exit-code N] [--reason R]`.
     PodFail {
@@ -3328,7 +3337,7 @@ fn parse_set(p: Parsed) -> Result<Command, ParseError> {
 }
 
 fn sim_usage() -> ParseError {
-    ParseError(String::from("error: usage: sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim pod fail|succeed NAME|-l SELECTOR | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]"))
+    ParseError(String::from("error: usage: sim advance DURATION | sim time | sim seed N | sim node add|down|up NAME | sim node condition NAME TYPE=True|False | sim pod fail|succeed NAME|-l SELECTOR | sim image remove|add IMAGE | sim dns NAME | sim curl TARGET[:PORT]"))
 }
 
 fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
@@ -3376,6 +3385,35 @@ fn parse_sim(p: Parsed) -> Result<Command, ParseError> {
                 memory: p.last(Flag::Memory).map(str::to_string),
                 pods: p.last(Flag::Pods).map(str::to_string),
             })
+        }
+        ["node", "condition", name, rest @ ..] if !rest.is_empty() => {
+            let mut conditions = Vec::new();
+            for arg in rest {
+                let Some((ty, status)) = arg.split_once('=') else {
+                    return err(format!(
+                        "error: invalid condition spec: {arg} (want TYPE=True|False)"
+                    ));
+                };
+                let Some(ty) = NodeConditionType::parse(ty) else {
+                    let types: Vec<&str> =
+                        NodeConditionType::ALL.iter().map(|t| t.as_str()).collect();
+                    return err(format!(
+                        "error: unknown node condition \"{ty}\": supported types: {}",
+                        types.join(", ")
+                    ));
+                };
+                if !matches!(status, "True" | "False") {
+                    return err(format!(
+                        "error: invalid status \"{status}\" for {}: supported values: True, False",
+                        ty.as_str()
+                    ));
+                }
+                conditions.push((ty, status.to_string()));
+            }
+            SimCmd::NodeCondition {
+                name: name.to_string(),
+                conditions,
+            }
         }
         ["node", updown @ ("up" | "down"), name] => SimCmd::NodeUp {
             name: name.to_string(),
@@ -3579,6 +3617,32 @@ mod tests {
                 name: "sim_advance",
                 line: "sim advance 1m30s",
                 want: Ok(Command::Sim(SimCmd::Advance(90_000))),
+            },
+            Case {
+                name: "sim_node_condition",
+                line: "sim node condition n1 MemoryPressure=True Ready=False",
+                want: Ok(Command::Sim(SimCmd::NodeCondition {
+                    name: "n1".into(),
+                    conditions: vec![
+                        (NodeConditionType::MemoryPressure, "True".into()),
+                        (NodeConditionType::Ready, "False".into()),
+                    ],
+                })),
+            },
+            Case {
+                name: "sim_node_condition_unknown_type",
+                line: "sim node condition n1 OutOfDisk=True",
+                want: Err("error: unknown node condition \"OutOfDisk\": supported types: NetworkUnavailable, MemoryPressure, DiskPressure, PIDPressure, Ready"),
+            },
+            Case {
+                name: "sim_node_condition_bad_status",
+                line: "sim node condition n1 Ready=Unknown",
+                want: Err("error: invalid status \"Unknown\" for Ready: supported values: True, False"),
+            },
+            Case {
+                name: "sim_node_condition_no_spec",
+                line: "sim node condition n1 Ready",
+                want: Err("error: invalid condition spec: Ready (want TYPE=True|False)"),
             },
             Case {
                 name: "wait_condition",

@@ -115,32 +115,85 @@ pub fn is_headless(svc: &Service) -> bool {
     svc.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()) == Some(HEADLESS)
 }
 
-/// Defaulting (`SetDefaults_Service`): type ClusterIP, sessionAffinity None, port protocol TCP,
-/// targetPort = port, internalTrafficPolicy Cluster (and externalTrafficPolicy Cluster for
-/// NodePort and LoadBalancer).
+/// Defaulting (`SetDefaults_Service`): type ClusterIP, sessionAffinity None (and then no
+/// `sessionAffinityConfig`; ClientIP gets a 10800 s timeout when it has none), port protocol TCP,
+/// an unset, `0` or `""` targetPort = port, externalTrafficPolicy Cluster for an externally
+/// accessible Service (NodePort, LoadBalancer, or ClusterIP with externalIPs),
+/// internalTrafficPolicy Cluster (not for ExternalName), and `allocateLoadBalancerNodePorts: true`
+/// for LoadBalancer.
 pub fn default(svc: &mut Service) {
+    use k8s_openapi::api::core::v1::{ClientIPConfig, SessionAffinityConfig};
     let spec = svc.spec.get_or_insert_with(ServiceSpec::default);
     let type_ = spec
         .type_
         .get_or_insert_with(|| ServiceType::ClusterIP.as_str().to_string())
         .clone();
-    spec.session_affinity
-        .get_or_insert_with(|| "None".to_string());
+    let affinity = spec
+        .session_affinity
+        .get_or_insert_with(|| "None".to_string())
+        .clone();
+    match affinity.as_str() {
+        "None" => spec.session_affinity_config = None,
+        "ClientIP" => {
+            let has_timeout = spec
+                .session_affinity_config
+                .as_ref()
+                .and_then(|c| c.client_ip.as_ref())
+                .is_some_and(|c| c.timeout_seconds.is_some());
+            if !has_timeout {
+                spec.session_affinity_config = Some(SessionAffinityConfig {
+                    client_ip: Some(ClientIPConfig {
+                        timeout_seconds: Some(DEFAULT_CLIENT_IP_AFFINITY_SECONDS),
+                    }),
+                });
+            }
+        }
+        _ => {}
+    }
     for p in spec.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".to_string());
-        if p.target_port.is_none() {
+        let unset = match &p.target_port {
+            None | Some(IntOrString::Int(0)) => true,
+            Some(IntOrString::String(s)) => s.is_empty(),
+            Some(IntOrString::Int(_)) => false,
+        };
+        if unset {
             p.target_port = Some(IntOrString::Int(p.port));
         }
+    }
+    if externally_accessible(spec)
+        && spec
+            .external_traffic_policy
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()
+    {
+        spec.external_traffic_policy = Some("Cluster".to_string());
     }
     if type_ != ServiceType::ExternalName.as_str() {
         spec.internal_traffic_policy
             .get_or_insert_with(|| "Cluster".to_string());
     }
-    if type_ == ServiceType::NodePort.as_str() || type_ == ServiceType::LoadBalancer.as_str() {
-        spec.external_traffic_policy
-            .get_or_insert_with(|| "Cluster".to_string());
+    if type_ == ServiceType::LoadBalancer.as_str() {
+        spec.allocate_load_balancer_node_ports.get_or_insert(true);
     }
 }
+
+/// `ExternallyAccessible` (`pkg/api/v1/service`): NodePort, LoadBalancer, or ClusterIP with
+/// externalIPs.
+fn externally_accessible(spec: &ServiceSpec) -> bool {
+    match ServiceType::parse(spec.type_.as_deref().unwrap_or_default()) {
+        Some(ServiceType::NodePort | ServiceType::LoadBalancer) => true,
+        Some(ServiceType::ClusterIP) => spec
+            .external_ips
+            .as_ref()
+            .is_some_and(|ips| !ips.is_empty()),
+        _ => false,
+    }
+}
+
+/// `DefaultClientIPServiceAffinitySeconds`: three hours.
+pub const DEFAULT_CLIENT_IP_AFFINITY_SECONDS: i32 = 10_800;
 
 /// `ValidateService` (spec part), in upstream's order: ports required (unless headless or
 /// ExternalName); `None` refused for NodePort and LoadBalancer; ExternalName's `externalName`;
@@ -271,10 +324,7 @@ pub fn validate(svc: &Service) -> Vec<FieldError> {
             ));
         }
     }
-    let externally_accessible = matches!(
-        ServiceType::parse(type_),
-        Some(ServiceType::NodePort | ServiceType::LoadBalancer)
-    );
+    let externally_accessible = externally_accessible(spec);
     let etp = spec.external_traffic_policy.as_deref().unwrap_or_default();
     if !externally_accessible {
         if !etp.is_empty() {
@@ -787,6 +837,109 @@ mod tests {
             ports[1].target_port,
             Some(IntOrString::String("dns".to_string()))
         );
+    }
+
+    /// Cases from upstream `pkg/apis/core/v1/defaults_test.go`, named after its tests: the JSON
+    /// pointers into the defaulted spec and their values (`Null` for absent).
+    #[test]
+    fn set_defaults_service_table() {
+        use serde_json::{json, Value};
+        struct Case {
+            name: &'static str,
+            spec: Value,
+            want: Vec<(&'static str, Value)>,
+        }
+        let cases = [
+            Case {
+                name: "TestSetDefaultServiceSessionAffinity",
+                spec: json!({"ports": [{"port": 80}]}),
+                want: vec![
+                    ("/sessionAffinity", json!("None")),
+                    ("/sessionAffinityConfig", Value::Null),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultServiceSessionAffinity (None drops a config)",
+                spec: json!({"ports": [{"port": 80}], "sessionAffinity": "None", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 60}}}),
+                want: vec![("/sessionAffinityConfig", Value::Null)],
+            },
+            Case {
+                name: "TestSetDefaultServiceSessionAffinity (ClientIP gets 10800 s)",
+                spec: json!({"ports": [{"port": 80}], "sessionAffinity": "ClientIP"}),
+                want: vec![(
+                    "/sessionAffinityConfig/clientIP/timeoutSeconds",
+                    json!(10800),
+                )],
+            },
+            Case {
+                name: "TestSetDefaultServiceSessionAffinity (ClientIP keeps its timeout)",
+                spec: json!({"ports": [{"port": 80}], "sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 60}}}),
+                want: vec![("/sessionAffinityConfig/clientIP/timeoutSeconds", json!(60))],
+            },
+            Case {
+                name: "TestSetDefaultServiceTargetPort",
+                spec: json!({"ports": [{"port": 1234}, {"port": 1235, "targetPort": 0}, {"port": 1236, "targetPort": ""}, {"port": 1237, "targetPort": "http"}]}),
+                want: vec![
+                    ("/ports/0/targetPort", json!(1234)),
+                    ("/ports/1/targetPort", json!(1235)),
+                    ("/ports/2/targetPort", json!(1236)),
+                    ("/ports/3/targetPort", json!("http")),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultNodeExternalTrafficPolicyForNodePort",
+                spec: json!({"type": "NodePort", "ports": [{"port": 80}]}),
+                want: vec![
+                    ("/externalTrafficPolicy", json!("Cluster")),
+                    ("/allocateLoadBalancerNodePorts", Value::Null),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultExternalTrafficPolicyForClusterIPWithExternalIPs",
+                spec: json!({"ports": [{"port": 80}], "externalIPs": ["192.0.2.10"]}),
+                want: vec![("/externalTrafficPolicy", json!("Cluster"))],
+            },
+            Case {
+                name: "TestSetDefaultExternalTrafficPolicy (ClusterIP without externalIPs)",
+                spec: json!({"ports": [{"port": 80}]}),
+                want: vec![
+                    ("/externalTrafficPolicy", Value::Null),
+                    ("/internalTrafficPolicy", json!("Cluster")),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultServiceLoadbalancerAllocateNodePorts",
+                spec: json!({"type": "LoadBalancer", "ports": [{"port": 80}]}),
+                want: vec![
+                    ("/allocateLoadBalancerNodePorts", json!(true)),
+                    ("/externalTrafficPolicy", json!("Cluster")),
+                ],
+            },
+            Case {
+                name: "TestSetDefaultServiceLoadbalancerAllocateNodePorts (false kept)",
+                spec: json!({"type": "LoadBalancer", "allocateLoadBalancerNodePorts": false, "ports": [{"port": 80}]}),
+                want: vec![("/allocateLoadBalancerNodePorts", json!(false))],
+            },
+            Case {
+                name: "TestSetDefaultServiceInternalTrafficPolicy (ExternalName)",
+                spec: json!({"type": "ExternalName", "externalName": "example.com"}),
+                want: vec![
+                    ("/internalTrafficPolicy", Value::Null),
+                    ("/externalTrafficPolicy", Value::Null),
+                ],
+            },
+        ];
+        for case in &cases {
+            let s = defaulted(json!({ "spec": case.spec }));
+            let got = serde_json::to_value(&s.spec).unwrap_or_default();
+            for (pointer, want) in &case.want {
+                let value = got.pointer(pointer).cloned().unwrap_or(Value::Null);
+                assert_eq!(&value, want, "case {}: {pointer} in {got}", case.name);
+            }
+            let mut again = s.clone();
+            default(&mut again);
+            assert_eq!(again, s, "case {}: not idempotent", case.name);
+        }
     }
 
     fn defaulted(json: serde_json::Value) -> Service {

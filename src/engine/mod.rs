@@ -1206,6 +1206,8 @@ fn default_object(obj: &mut Object) {
             api::job::default(job);
         }
         Object::Service(svc) => api::service::default(svc),
+        Object::Namespace(ns) => api::defaults::default_namespace(ns),
+        Object::EndpointSlice(slice) => api::defaults::default_endpoint_slice(slice),
         _ => {}
     }
 }
@@ -1427,11 +1429,6 @@ fn prepare_for_create(obj: &mut Object, _now: SimTime) {
                 phase: Some("Active".to_string()),
                 ..Default::default()
             });
-            let name = ns.metadata.name.clone().unwrap_or_default();
-            ns.metadata
-                .labels
-                .get_or_insert_with(Default::default)
-                .insert("kubernetes.io/metadata.name".to_string(), name);
         }
         _ => {}
     }

@@ -307,9 +307,6 @@ fn default_probe(p: &mut Probe) {
 /// `SetDefaults_Namespace`: the `kubernetes.io/metadata.name` label always holds the name, on
 /// create and on every update (removing or changing it does not stick). A namespace without a
 /// name (generateName) is left alone.
-///
-/// Not yet called: `Cluster::create` sets the label (in `prepare_for_create`) but the update path
-/// has no Namespace arm in `default_object` (`src/engine/mod.rs`) to call this from.
 pub fn default_namespace(ns: &mut k8s_openapi::api::core::v1::Namespace) {
     let Some(name) = ns.metadata.name.clone().filter(|n| !n.is_empty()) else {
         return;
@@ -322,9 +319,6 @@ pub fn default_namespace(ns: &mut k8s_openapi::api::core::v1::Namespace) {
 
 /// `SetDefaults_EndpointPort` (`pkg/apis/discovery/v1/defaults.go`): a port's `name` defaults
 /// to `""` and its `protocol` to TCP.
-///
-/// Not yet called, as [`default_namespace`]: `default_object` has no EndpointSlice arm; the
-/// EndpointSlice controller already writes both fields.
 pub fn default_endpoint_slice(slice: &mut k8s_openapi::api::discovery::v1::EndpointSlice) {
     for p in slice.ports.iter_mut().flatten() {
         p.name.get_or_insert_with(String::new);

@@ -368,12 +368,36 @@ impl Cluster {
                 }));
             api::service::allocate(svc, &allocated, &mut self.next_cluster_ip)
                 .map_err(|e| ApiError::invalid(kind, &key.name, vec![e]))?;
+            self.allocate_node_ports(svc, None)
+                .map_err(|e| ApiError::invalid(kind, &key.name, vec![e]))?;
         }
         if let Object::Node(node) = &mut obj {
             self.kubelet.register_node(node);
         }
         self.store.put(obj);
         Ok(key)
+    }
+
+    /// Gives `svc` its node ports (see [`api::service::allocate_node_ports`]); `old` is the
+    /// Service being updated.
+    fn allocate_node_ports(
+        &mut self,
+        svc: &mut k8s_openapi::api::core::v1::Service,
+        old: Option<&k8s_openapi::api::core::v1::Service>,
+    ) -> Result<(), validation::FieldError> {
+        let me = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+        let in_use = api::service::allocated_node_ports(self.store.list(Kind::Service).filter_map(
+            |o| match o {
+                Object::Service(s)
+                    if (s.metadata.namespace.clone(), s.metadata.name.clone()) != me =>
+                {
+                    Some(s)
+                }
+                _ => None,
+            },
+        ));
+        let rng = &mut self.rng;
+        api::service::allocate_node_ports(svc, old, &in_use, &mut |n| rng.below(n))
     }
 
     /// `PUT`: replaces an object's spec and metadata; status is kept (status subresource).
@@ -401,6 +425,10 @@ impl Cluster {
         errs.extend(validate_kind(&obj, Some(&old)));
         if !errs.is_empty() {
             return Err(ApiError::invalid(key.kind, &key.name, errs));
+        }
+        if let (Object::Service(svc), Object::Service(before)) = (&mut obj, &old) {
+            self.allocate_node_ports(svc, Some(before))
+                .map_err(|e| ApiError::invalid(key.kind, &key.name, vec![e]))?;
         }
         if obj.spec_json() != old.spec_json() && has_generation(key.kind) {
             let g = old.meta().generation.unwrap_or(1) + 1;

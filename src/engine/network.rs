@@ -333,33 +333,13 @@ pub fn curl(
         else {
             return refused;
         };
-        let mut backends = ready_endpoints(store, &ns, &name);
         let local = svc
             .spec
             .as_ref()
             .and_then(|s| s.internal_traffic_policy.as_deref())
             == Some("Local");
-        if let (true, Some(node)) = (local, client_node) {
-            backends.retain(|b| b.node == node);
-        }
-        let idx = rng.below(backends.len() as u64) as usize;
-        let Some(b) = backends.get(idx) else {
-            return refused;
-        };
-        let Some(pod) = store.pod(&ns, &b.pod) else {
-            return refused;
-        };
-        let target_port = match &sp.target_port {
-            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n)) => *n,
-            Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => {
-                match named_port(pod, s) {
-                    Some(n) => n,
-                    None => return refused,
-                }
-            }
-            None => port,
-        };
-        return answer_from(pod, &b.ip, target_port).unwrap_or(refused);
+        let only_node = if local { client_node } else { None };
+        return through_service(store, rng, (&ns, &name), sp, only_node).unwrap_or(refused);
     }
     // A node's InternalIP: a hostPort (or a hostNetwork pod's port) on that node.
     if let Some(node) = store
@@ -367,6 +347,31 @@ pub fn curl(
         .find(|n| node_ip(n).as_deref() == Some(ip.as_str()))
     {
         let node_name = node.metadata.name.clone().unwrap_or_default();
+        // A NodePort (or LoadBalancer) Service's node port: kube-proxy on every node forwards
+        // it to an endpoint, on this node only with `externalTrafficPolicy: Local`.
+        if let Some((svc, sp)) = store.list(Kind::Service).find_map(|o| match o {
+            Object::Service(s) => s
+                .spec
+                .as_ref()
+                .filter(|spec| crate::engine::api::service::needs_node_ports(spec))
+                .and_then(|spec| spec.ports.as_ref())
+                .and_then(|ports| ports.iter().find(|p| p.node_port == Some(port)))
+                .map(|sp| (o, sp)),
+            _ => None,
+        }) {
+            let local = match svc {
+                Object::Service(s) => {
+                    s.spec
+                        .as_ref()
+                        .and_then(|s| s.external_traffic_policy.as_deref())
+                        == Some("Local")
+                }
+                _ => false,
+            };
+            let only_node = local.then_some(node_name.as_str());
+            return through_service(store, rng, (svc.namespace(), svc.name()), sp, only_node)
+                .unwrap_or(refused);
+        }
         let listener = running_pods(store)
             .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&node_name))
             .find_map(|p| {
@@ -389,6 +394,33 @@ pub fn curl(
         .find(|p| pod_ip(p) == ip)
         .and_then(|p| answer_from(p, &ip, port))
         .unwrap_or(refused)
+}
+
+/// What kube-proxy does with a connection to a Service port: one ready endpoint picked with
+/// `rng` (on `only_node` when a traffic policy is Local), its target port resolved (a named
+/// port looked up in the picked pod). `None`: no endpoint, or nothing listening there.
+fn through_service(
+    store: &Store,
+    rng: &mut SimRng,
+    (ns, name): (&str, &str),
+    sp: &k8s_openapi::api::core::v1::ServicePort,
+    only_node: Option<&str>,
+) -> Option<CurlResult> {
+    let mut backends = ready_endpoints(store, ns, name);
+    if let Some(node) = only_node {
+        backends.retain(|b| b.node == node);
+    }
+    let idx = rng.below(backends.len() as u64) as usize;
+    let b = backends.get(idx)?;
+    let pod = store.pod(ns, &b.pod)?;
+    let target_port = match &sp.target_port {
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n)) => *n,
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => {
+            named_port(pod, s)?
+        }
+        None => sp.port,
+    };
+    answer_from(pod, &b.ip, target_port)
 }
 
 fn answer_from(pod: &Pod, ip: &str, port: i32) -> Option<CurlResult> {

@@ -214,7 +214,7 @@ fn sim_help() -> String {
         ),
         (
             "curl TARGET[:PORT]",
-            "Connect as curl in a pod would (node IP + hostPort, Service, pod IP)",
+            "Connect as curl in a pod would (node IP + hostPort or nodePort, Service, pod IP)",
         ),
     ]
     .iter()

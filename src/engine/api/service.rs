@@ -6,8 +6,10 @@
 //! Simplifications: the cluster is single-stack IPv4 with the service CIDR `10.96.0.0/12`; the
 //! allocator hands out the next free address in order (upstream picks at random) starting at
 //! `10.96.0.11`: `10.96.0.1` is the `kubernetes` Service and `10.96.0.10` is the cluster DNS
-//! server (the kube-dns Service itself is not simulated). NodePort allocation, LoadBalancer
-//! status and the `externalIPs` checks are not done. On update, `spec.clusterIP` is immutable as
+//! server (the kube-dns Service itself is not simulated). Node ports are allocated from
+//! `30000-32767` (`allocate_node_ports`: a random start from the seeded RNG, then the next free
+//! port); LoadBalancer status (no cloud: EXTERNAL-IP stays `<pending>`), `healthCheckNodePort`
+//! allocation and the `externalIPs` checks are not done. On update, `spec.clusterIP` is immutable as
 //! upstream words it (`spec.clusterIPs[0]: Invalid value: []string{"…"}: may not change once
 //! set`, after `normalizeClusterIPs` synced the list with the changed field).
 //!
@@ -24,6 +26,8 @@ use crate::engine::validation::{self, ErrorValue, FieldError};
 
 /// The first address of the service CIDR `10.96.0.0/12`, as a number.
 const SERVICE_CIDR_BASE: u32 = (10 << 24) | (96 << 16);
+/// The node port range (`--service-node-port-range`, default `30000-32767`).
+pub const NODE_PORT_RANGE: std::ops::RangeInclusive<i32> = 30000..=32767;
 /// Addresses in `10.96.0.0/12`.
 const SERVICE_CIDR_SIZE: u32 = 1 << 20;
 /// The first offset the allocator hands out (see the module header).
@@ -505,6 +509,7 @@ pub fn prepare_for_update(new: &mut Service, old: &Service) {
     let (Some(ns), Some(os)) = (new.spec.as_mut(), old.spec.as_ref()) else {
         return;
     };
+    patch_node_ports(ns, os);
     let external = |t: Option<&str>| t == Some(ServiceType::ExternalName.as_str());
     // patchAllocatedValues
     if !external(ns.type_.as_deref()) && !external(os.type_.as_deref()) {
@@ -603,6 +608,161 @@ pub fn validate_update(new: &Service, old: &Service) -> Vec<FieldError> {
 }
 
 /// The ClusterIPs in use by `services`, as offsets into the service CIDR.
+/// `needsNodePort`: a NodePort Service, or a LoadBalancer that allocates node ports.
+pub fn needs_node_ports(spec: &ServiceSpec) -> bool {
+    match spec.type_.as_deref() {
+        Some("NodePort") => true,
+        Some("LoadBalancer") => spec.allocate_load_balancer_node_ports != Some(false),
+        _ => false,
+    }
+}
+
+fn node_ports_of(spec: &ServiceSpec) -> impl Iterator<Item = i32> + '_ {
+    spec.ports
+        .iter()
+        .flatten()
+        .filter_map(|p| p.node_port.filter(|n| *n != 0))
+}
+
+/// The update half of `patchAllocatedValues` for node ports, then `dropTypeDependentFields`:
+/// while both old and new need node ports, a port sent without one keeps the node port the old
+/// port of the same name had (unless another new port uses it); a Service changing to a type
+/// that needs none drops the node ports it did not change, and one no longer externally
+/// accessible (or no longer a LoadBalancer) its unchanged `externalTrafficPolicy`
+/// (`allocateLoadBalancerNodePorts`, `healthCheckNodePort`).
+fn patch_node_ports(ns: &mut ServiceSpec, os: &ServiceSpec) {
+    if needs_node_ports(ns) && needs_node_ports(os) {
+        let used: BTreeSet<i32> = node_ports_of(ns).collect();
+        let by_name: Vec<(String, i32)> = os
+            .ports
+            .iter()
+            .flatten()
+            .map(|p| (p.name.clone().unwrap_or_default(), p.node_port.unwrap_or(0)))
+            .collect();
+        for p in ns.ports.iter_mut().flatten() {
+            if p.node_port.unwrap_or(0) != 0 {
+                continue;
+            }
+            let name = p.name.clone().unwrap_or_default();
+            if let Some((_, old)) = by_name.iter().find(|(n, _)| *n == name) {
+                if *old != 0 && !used.contains(old) {
+                    p.node_port = Some(*old);
+                }
+            }
+        }
+    }
+    // The rest of dropTypeDependentFields: fields the new type has no use for, left as they
+    // were, are dropped.
+    if externally_accessible(os)
+        && !externally_accessible(ns)
+        && ns.external_traffic_policy == os.external_traffic_policy
+    {
+        ns.external_traffic_policy = None;
+    }
+    let lb = |s: &ServiceSpec| s.type_.as_deref() == Some("LoadBalancer");
+    if lb(os) && !lb(ns) {
+        if ns.allocate_load_balancer_node_ports == os.allocate_load_balancer_node_ports {
+            ns.allocate_load_balancer_node_ports = None;
+        }
+        if ns.health_check_node_port == os.health_check_node_port {
+            ns.health_check_node_port = None;
+        }
+    }
+    if !needs_node_ports(ns) && needs_node_ports(os) {
+        let unchanged = ns.ports.iter().flatten().all(|p| {
+            p.node_port.is_none_or(|n| n == 0)
+                || os
+                    .ports
+                    .iter()
+                    .flatten()
+                    .any(|o| o.port == p.port && o.node_port == p.node_port)
+        });
+        if unchanged {
+            for p in ns.ports.iter_mut().flatten() {
+                p.node_port = None;
+            }
+        }
+    }
+}
+
+/// Node ports in use by `services`.
+pub fn allocated_node_ports<'a>(services: impl Iterator<Item = &'a Service>) -> BTreeSet<i32> {
+    services
+        .filter_map(|s| s.spec.as_ref())
+        .flat_map(node_ports_of)
+        .collect()
+}
+
+/// The node port allocator (`pkg/registry/core/service/portallocator`) on create and update:
+/// for a Service that needs node ports, a requested port must be inside
+/// [`NODE_PORT_RANGE`] and free (`in_use`: other Services' ports; `old`: the Service before the
+/// update, whose own ports stay its own); a port without one gets a free one picked by `pick`
+/// (`pick(n)` returns a number below `n`; upstream picks at random too).
+pub fn allocate_node_ports(
+    svc: &mut Service,
+    old: Option<&Service>,
+    in_use: &BTreeSet<i32>,
+    pick: &mut dyn FnMut(u64) -> u64,
+) -> Result<(), FieldError> {
+    let Some(spec) = svc.spec.as_mut() else {
+        return Ok(());
+    };
+    if !needs_node_ports(spec) {
+        return Ok(());
+    }
+    let own: BTreeSet<i32> = old
+        .and_then(|o| o.spec.as_ref())
+        .map(|o| node_ports_of(o).collect())
+        .unwrap_or_default();
+    let mut taken = in_use.clone();
+    for (i, p) in spec.ports.iter().flatten().enumerate() {
+        let Some(n) = p.node_port.filter(|n| *n != 0) else {
+            continue;
+        };
+        let path = format!("spec.ports[{i}].nodePort");
+        if !NODE_PORT_RANGE.contains(&n) {
+            return Err(FieldError::invalid(
+                path,
+                ErrorValue::Int(i64::from(n)),
+                format!(
+                    "provided port is not in the valid range. The range of valid ports is {}-{}",
+                    NODE_PORT_RANGE.start(),
+                    NODE_PORT_RANGE.end()
+                ),
+            ));
+        }
+        if in_use.contains(&n) && !own.contains(&n) {
+            return Err(FieldError::invalid(
+                path,
+                ErrorValue::Int(i64::from(n)),
+                "provided port is already allocated",
+            ));
+        }
+        taken.insert(n);
+    }
+    let size = NODE_PORT_RANGE.end() - NODE_PORT_RANGE.start() + 1;
+    for p in spec.ports.iter_mut().flatten() {
+        if p.node_port.unwrap_or(0) != 0 {
+            continue;
+        }
+        // A random start, then the next free port (wrapping), as the bitmap allocator does.
+        let start = i32::try_from(pick(u64::try_from(size).unwrap_or(1))).unwrap_or(0);
+        let free = (0..size)
+            .map(|k| NODE_PORT_RANGE.start() + (start + k) % size)
+            .find(|n| !taken.contains(n));
+        let Some(n) = free else {
+            return Err(FieldError::invalid(
+                "spec.ports[0].nodePort",
+                ErrorValue::Int(0),
+                "range is full",
+            ));
+        };
+        taken.insert(n);
+        p.node_port = Some(n);
+    }
+    Ok(())
+}
+
 pub fn allocated_offsets<'a>(services: impl Iterator<Item = &'a Service>) -> BTreeSet<u32> {
     services
         .filter_map(cluster_ip)
@@ -705,9 +865,127 @@ pub fn kubernetes_service() -> Service {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn svc(json: serde_json::Value) -> Service {
         serde_json::from_value(json).unwrap()
+    }
+
+    fn node_ports(s: &Service) -> Vec<Option<i32>> {
+        s.spec
+            .iter()
+            .flat_map(|s| s.ports.iter().flatten())
+            .map(|p| p.node_port)
+            .collect()
+    }
+
+    /// The node port allocator on create: requested ports checked against the range and the
+    /// ports in use, missing ones picked from a random start (here: the `pick` stub's answer).
+    #[test]
+    fn allocate_node_ports_cases() {
+        let in_use = BTreeSet::from([30000, 30001, 30080]);
+        type Want = Result<Vec<Option<i32>>, &'static str>;
+        let cases: &[(&str, serde_json::Value, Want)] = &[
+            (
+                "ClusterIP needs none",
+                json!({"spec": {"type": "ClusterIP", "ports": [{"port": 80}]}}),
+                Ok(vec![None]),
+            ),
+            (
+                "NodePort: a random start, then the next free port",
+                json!({"spec": {"type": "NodePort", "ports": [{"port": 80}, {"port": 81, "nodePort": 30002}]}}),
+                Ok(vec![Some(30003), Some(30002)]),
+            ),
+            (
+                "LoadBalancer allocates unless allocateLoadBalancerNodePorts is false",
+                json!({"spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}),
+                Ok(vec![Some(30002)]),
+            ),
+            (
+                "LoadBalancer without node ports",
+                json!({"spec": {"type": "LoadBalancer", "allocateLoadBalancerNodePorts": false, "ports": [{"port": 80}]}}),
+                Ok(vec![None]),
+            ),
+            (
+                "out of range",
+                json!({"spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 80}]}}),
+                Err("spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"),
+            ),
+            (
+                "taken by another Service",
+                json!({"spec": {"type": "NodePort", "ports": [{"port": 80}, {"port": 81, "nodePort": 30080}]}}),
+                Err("spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"),
+            ),
+        ];
+        for (name, input, want) in cases {
+            let mut s = svc(input.clone());
+            // The stub's random start is offset 0 (30000), which is in use.
+            let got = allocate_node_ports(&mut s, None, &in_use, &mut |_| 0)
+                .map(|()| node_ports(&s))
+                .map_err(|e| e.to_string());
+            assert_eq!(got, want.clone().map_err(str::to_string), "{name}");
+        }
+        // Updating: the Service's own ports stay its own.
+        let old =
+            svc(json!({"spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}}));
+        let mut s = old.clone();
+        assert!(allocate_node_ports(&mut s, Some(&old), &in_use, &mut |_| 0).is_ok());
+    }
+
+    /// After `TestPatchAllocatedValues` and `TestDropTypeDependentFields`
+    /// (`pkg/registry/core/service/storage/storage_test.go`, `strategy_test.go`).
+    #[test]
+    fn update_keeps_or_drops_node_ports() {
+        let old = svc(
+            json!({"spec": {"type": "NodePort", "externalTrafficPolicy": "Cluster",
+            "ports": [{"name": "a", "port": 80, "nodePort": 30080}, {"name": "b", "port": 81, "nodePort": 30081}]}}),
+        );
+        type Case = (
+            &'static str,
+            serde_json::Value,
+            Vec<Option<i32>>,
+            Option<&'static str>,
+        );
+        let cases: &[Case] = &[
+            (
+                "ports sent without node ports keep them, matched by name",
+                json!({"spec": {"type": "NodePort", "externalTrafficPolicy": "Cluster",
+                    "ports": [{"name": "b", "port": 90}, {"name": "a", "port": 80}]}}),
+                vec![Some(30081), Some(30080)],
+                Some("Cluster"),
+            ),
+            (
+                "a node port another new port took is not patched in",
+                json!({"spec": {"type": "NodePort", "externalTrafficPolicy": "Cluster",
+                    "ports": [{"name": "a", "port": 80}, {"name": "c", "port": 82, "nodePort": 30080}]}}),
+                vec![None, Some(30080)],
+                Some("Cluster"),
+            ),
+            (
+                "to ClusterIP with unchanged node ports and policy: both dropped",
+                json!({"spec": {"type": "ClusterIP", "externalTrafficPolicy": "Cluster",
+                    "ports": [{"name": "a", "port": 80, "nodePort": 30080}]}}),
+                vec![None],
+                None,
+            ),
+            (
+                "to ClusterIP with a changed node port: kept (validation refuses it)",
+                json!({"spec": {"type": "ClusterIP",
+                    "ports": [{"name": "a", "port": 80, "nodePort": 30099}]}}),
+                vec![Some(30099)],
+                None,
+            ),
+        ];
+        for (name, input, want_ports, want_policy) in cases {
+            let mut s = svc(input.clone());
+            prepare_for_update(&mut s, &old);
+            assert_eq!(&node_ports(&s), want_ports, "{name}");
+            let policy = s
+                .spec
+                .as_ref()
+                .and_then(|s| s.external_traffic_policy.as_deref());
+            assert_eq!(policy, *want_policy, "{name}");
+        }
     }
 
     struct Case {

@@ -324,6 +324,32 @@ macro_rules! each_object {
     };
 }
 
+/// The `null`s Go's encoder writes and k8s-openapi leaves out: a `metav1.Time` (or `MicroTime`)
+/// struct field tagged only `omitempty` is never omitted, so an unset one is `null` — a pod
+/// condition's `lastProbeTime` (the kubelet never sets it) and a core/v1 Event's `eventTime`.
+/// (`creationTimestamp` is tagged `omitzero` since 1.34, so it is left out, as here.)
+fn add_go_nulls(kind: Kind, v: &mut serde_json::Value) {
+    let null_if_missing = |o: &mut serde_json::Value, field: &str| {
+        if let Some(m) = o.as_object_mut() {
+            m.entry(field).or_insert(serde_json::Value::Null);
+        }
+    };
+    match kind {
+        Kind::Pod => {
+            if let Some(conds) = v
+                .pointer_mut("/status/conditions")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                for c in conds {
+                    null_if_missing(c, "lastProbeTime");
+                }
+            }
+        }
+        Kind::Event => null_if_missing(v, "eventTime"),
+        _ => {}
+    }
+}
+
 impl Object {
     /// The object's kind.
     pub fn kind(&self) -> Kind {
@@ -378,7 +404,9 @@ impl Object {
     /// The object as upstream JSON, with `apiVersion` and `kind` (keys sorted, as kubectl prints).
     pub fn to_json(&self) -> serde_json::Value {
         let res = each_object!(self, o => serde_json::to_value(o));
-        res.unwrap_or(serde_json::Value::Null)
+        let mut v = res.unwrap_or(serde_json::Value::Null);
+        add_go_nulls(self.kind(), &mut v);
+        v
     }
 
     /// Decodes upstream JSON of a known kind into an object (no strict field checking; see

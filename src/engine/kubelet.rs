@@ -3129,7 +3129,9 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
                 last_probe_time: None,
                 reason: reason.map(str::to_string),
                 message,
-                observed_generation: None,
+                // PodObservedGenerationTracking (beta in 1.34): the kubelet stamps every
+                // condition it writes with the generation it synced.
+                observed_generation: pod.metadata.generation,
             }
         };
     let initialized = rt.initialized_at.is_some();
@@ -3219,6 +3221,7 @@ fn build_status(pod: &Pod, rt: &mut PodRuntime, restart_policy: &str, now: SimTi
         qos_class: Some(qos_class(pod).to_string()),
         reason,
         message,
+        observed_generation: pod.metadata.generation,
         ..Default::default()
     }
 }

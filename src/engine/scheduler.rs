@@ -737,12 +737,17 @@ fn queue_order(a: &Pod, b: &Pod) -> std::cmp::Ordering {
 
 /// Sets (or replaces) the pod's `PodScheduled` condition; the transition time moves only when
 /// the status changes (`UpdatePodCondition`). Returns whether anything changed.
-fn set_pod_scheduled(pod: &mut Pod, cond: PodCondition, now: SimTime) -> bool {
+fn set_pod_scheduled(pod: &mut Pod, mut cond: PodCondition, now: SimTime) -> bool {
+    // CalculatePodConditionObservedGeneration (PodObservedGenerationTracking, beta in 1.34).
+    cond.observed_generation = pod.metadata.generation;
     let status = pod.status.get_or_insert_with(Default::default);
     let conditions = status.conditions.get_or_insert_with(Vec::new);
     match conditions.iter_mut().find(|c| c.type_ == "PodScheduled") {
         Some(old) => {
-            if old.status == cond.status && old.reason == cond.reason && old.message == cond.message
+            if old.status == cond.status
+                && old.reason == cond.reason
+                && old.message == cond.message
+                && old.observed_generation == cond.observed_generation
             {
                 return false;
             }

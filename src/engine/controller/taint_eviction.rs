@@ -378,6 +378,9 @@ impl TaintEviction {
 /// changed.
 pub(crate) fn update_pod_condition(pod: &mut Pod, mut cond: PodCondition, now: SimTime) -> bool {
     cond.last_transition_time = Some(now.to_k8s());
+    // CalculatePodConditionObservedGeneration, PodObservedGenerationTracking on (beta in 1.34):
+    // the writer stamps the pod's current generation.
+    cond.observed_generation = pod.metadata.generation;
     let conditions = pod
         .status
         .get_or_insert_with(Default::default)
@@ -394,7 +397,8 @@ pub(crate) fn update_pod_condition(pod: &mut Pod, mut cond: PodCondition, now: S
         && cond.reason == old.reason
         && cond.message == old.message
         && cond.last_probe_time == old.last_probe_time
-        && cond.last_transition_time == old.last_transition_time;
+        && cond.last_transition_time == old.last_transition_time
+        && cond.observed_generation == old.observed_generation;
     *old = cond;
     !equal
 }

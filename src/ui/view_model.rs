@@ -25,6 +25,8 @@ use crate::engine::store::Store;
 pub const NODES_PER_PAGE: usize = 24;
 /// Pod chips shown inside one node card before the rest are summarised.
 pub const PODS_PER_NODE: usize = 16;
+/// Unscheduled pods listed in the tray (a Job with a huge parallelism must not draw thousands).
+pub const PENDING_SHOWN: usize = 20;
 
 /// How a pod's or node's state is shown: an icon and a word, never colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -276,7 +278,7 @@ fn daemon_whys(predicates: &[(String, DaemonPodPredicates<'_>)], node: &Node) ->
         .collect()
 }
 
-/// A pod the scheduler has not placed (or whose node is gone), with the reason.
+/// A pod the scheduler has not placed, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingPod {
     /// The chip.
@@ -298,8 +300,25 @@ pub struct ClusterVm {
     pub page: usize,
     /// Number of pages (at least 1).
     pub pages: usize,
-    /// Unscheduled pods.
+    /// Unscheduled pods (no `spec.nodeName`), the first [`PENDING_SHOWN`].
     pub pending: Vec<PendingPod>,
+    /// How many pods are unscheduled in all.
+    pub n_pending: usize,
+    /// Pods still bound to a node that has been deleted, by node name: they are not
+    /// unscheduled (the scheduler never looks at them again); PodGC deletes them once its
+    /// quarantine is over.
+    pub gone: Vec<GoneNode>,
+}
+
+/// A deleted node whose pods are still in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoneNode {
+    /// The node's name (`spec.nodeName` of its pods).
+    pub name: String,
+    /// Its pods (up to [`PODS_PER_NODE`]).
+    pub pods: Vec<PodChip>,
+    /// How many pods are still bound to it in all.
+    pub n_pods: usize,
 }
 
 fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> String {
@@ -548,31 +567,39 @@ fn scheduled_message(pod: &Pod) -> String {
 pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) -> ClusterVm {
     let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
     let mut pending = Vec::new();
-    let mut n_pods = 0;
+    let (mut n_pods, mut n_pending) = (0, 0);
     for pod in store.pods() {
         n_pods += 1;
         match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
             Some(n) if !n.is_empty() => by_node.entry(n).or_default().push(pod),
-            _ => pending.push(PendingPod {
-                pod: pod_chip(pod),
-                reason: scheduled_message(pod),
-            }),
+            _ => {
+                n_pending += 1;
+                if pending.len() < PENDING_SHOWN {
+                    pending.push(PendingPod {
+                        pod: pod_chip(pod),
+                        reason: scheduled_message(pod),
+                    });
+                }
+            }
         }
     }
-    // Pods bound to a node that is gone wait in the tray until PodGC deletes them.
+    // Pods bound to a node that is gone keep their nodeName until PodGC deletes them.
     let orphans: Vec<&str> = by_node
         .keys()
         .copied()
         .filter(|n| store.node(n).is_none())
         .collect();
-    for n in orphans {
-        for pod in by_node.remove(n).unwrap_or_default() {
-            pending.push(PendingPod {
-                pod: pod_chip(pod),
-                reason: format!("bound to node {n}, which no longer exists"),
-            });
-        }
-    }
+    let gone = orphans
+        .into_iter()
+        .map(|n| {
+            let pods = by_node.remove(n).unwrap_or_default();
+            GoneNode {
+                name: n.to_string(),
+                n_pods: pods.len(),
+                pods: pods.into_iter().take(PODS_PER_NODE).map(pod_chip).collect(),
+            }
+        })
+        .collect();
     let n_nodes = store.count(Kind::Node);
     let pages = n_nodes.div_ceil(NODES_PER_PAGE).max(1);
     let page = page.min(pages - 1);
@@ -596,6 +623,8 @@ pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) ->
         page,
         pages,
         pending,
+        n_pending,
+        gone,
     }
 }
 

@@ -46,7 +46,13 @@ test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goe
 
   await page.getByRole('button', { name: 'Remove node n4' }).click();
   await card.waitFor({ state: 'detached' });
+  // Until PodGC's 40 s quarantine ends the pod is still bound to the deleted node: it is shown
+  // under that node's name, not as an unscheduled pod.
+  const gone = page.getByRole('region', { name: 'Node n4 (deleted)' });
+  await gone.getByRole('list', { name: 'Pods on deleted node n4' }).getByText(podName).waitFor();
+  await page.getByRole('heading', { name: 'Unscheduled pods (0)' }).waitFor();
   await advance(page, '2m');
+  await gone.waitFor({ state: 'detached' });
   const { stdout, stderr } = await runInConsole(page, 'kubectl get pods -n kube-system -o wide');
   assert.ok(!stdout.includes(podName), `${podName} should be gone:\n${stdout}${stderr}`);
   assert.deepEqual(page.errors, []);

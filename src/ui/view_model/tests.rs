@@ -357,10 +357,64 @@ fn cluster_vm_groups_pods_pages_nodes_and_lists_pending_with_reason() {
         vm.pending.first().map(|p| p.reason.as_str()),
         Some("waiting for the scheduler")
     );
+    // A Job with a huge parallelism must not draw every pending pod: the tray lists the first
+    // few and counts the rest.
+    for i in 0..PENDING_SHOWN + 5 {
+        c.create(Object::Pod(pod(&format!("q{i:03}")).0))
+            .expect("pod");
+    }
+    let many = cluster_vm(c.store(), 0, &|_| false);
+    assert_eq!(many.pending.len(), PENDING_SHOWN);
+    assert_eq!(many.n_pending, PENDING_SHOWN + 6);
     let last = cluster_vm(c.store(), 99, &|n| n == "n25");
     assert_eq!(last.page, 1);
     assert_eq!(last.nodes.len(), 2);
     assert!(last.nodes.iter().any(|n| n.down && n.name == "n25"));
+}
+
+/// Pods whose node was deleted are not "unscheduled": they keep their nodeName (the scheduler
+/// never looks at them again) until PodGC's quarantine ends, so the pane lists them under the
+/// missing node's name (upstream `pkg/controller/podgc` `gcOrphaned`).
+#[test]
+fn cluster_vm_shows_pods_of_a_deleted_node_under_its_name_not_as_unscheduled() {
+    let mut c = Cluster::new(1);
+    c.create(Object::Node(node("n1"))).expect("node");
+    for (name, on) in [
+        ("a", Some("n1")),
+        ("b", Some("gone")),
+        ("c", Some("gone")),
+        ("d", None),
+    ] {
+        let p = pod(name).phase("Pending");
+        let p = match on {
+            Some(n) => p.on(n),
+            None => p,
+        };
+        c.create(Object::Pod(p.0)).expect("pod");
+    }
+    let vm = cluster_vm(c.store(), 0, &|_| false);
+    assert_eq!(vm.n_pods, 4);
+    let pending: Vec<&str> = vm.pending.iter().map(|p| p.pod.name.as_str()).collect();
+    assert_eq!(pending, vec!["d"]);
+    let gone: Vec<(&str, Vec<&str>)> = vm
+        .gone
+        .iter()
+        .map(|g| {
+            (
+                g.name.as_str(),
+                g.pods.iter().map(|p| p.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(gone, vec![("gone", vec!["b", "c"])]);
+    assert_eq!(vm.gone.first().map(|g| g.n_pods), Some(2));
+    assert_eq!(vm.n_pending, 1);
+    let on_n1: Vec<&str> = vm
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter().map(|p| p.name.as_str()))
+        .collect();
+    assert_eq!(on_n1, vec!["a"]);
 }
 
 fn job(spec: JobSpec, status: JobStatus) -> Job {

@@ -951,7 +951,13 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventCache, now: SimTime) -> Work
             ("NODE SELECTOR", selector),
             ("AGE", age(now, ds.metadata.creation_timestamp.as_ref())),
         ],
-        status: format!("{}/{desired} ready", st.number_ready),
+        // Ready but not on the current template (OnDelete keeps old pods until deleted; a
+        // rolling update is under way): the in-progress icon says why in words too.
+        status: if updated < desired {
+            format!("{}/{desired} ready, {updated} up-to-date", st.number_ready)
+        } else {
+            format!("{}/{desired} ready", st.number_ready)
+        },
         health: if done || desired == 0 {
             Health::Good
         } else {

@@ -815,3 +815,79 @@ fn an_empty_event_list_says_whether_the_filter_hid_the_events() {
     );
     assert!(filtered.contains("OBJECT column"), "{filtered}");
 }
+
+/// A DaemonSet's badge: the words say what the icon shows (kubectl's READY and UP-TO-DATE
+/// columns, `printDaemonSet`).
+#[test]
+fn daemonset_row_status_names_pods_not_on_the_current_template() {
+    use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
+    struct Case {
+        name: &'static str,
+        desired: i32,
+        ready: i32,
+        available: i32,
+        updated: i32,
+        want_status: &'static str,
+        want_health: Health,
+    }
+    let cases = [
+        Case {
+            name: "rolled out",
+            desired: 3,
+            ready: 3,
+            available: 3,
+            updated: 3,
+            want_status: "3/3 ready",
+            want_health: Health::Good,
+        },
+        Case {
+            name: "starting",
+            desired: 3,
+            ready: 1,
+            available: 1,
+            updated: 3,
+            want_status: "1/3 ready",
+            want_health: Health::Progress,
+        },
+        Case {
+            name: "OnDelete: ready on the old template",
+            desired: 2,
+            ready: 2,
+            available: 2,
+            updated: 0,
+            want_status: "2/2 ready, 0 up-to-date",
+            want_health: Health::Progress,
+        },
+        Case {
+            name: "no eligible node",
+            desired: 0,
+            ready: 0,
+            available: 0,
+            updated: 0,
+            want_status: "0/0 ready",
+            want_health: Health::Good,
+        },
+    ];
+    let c = Cluster::new(1);
+    for case in cases {
+        let ds = DaemonSet {
+            metadata: ObjectMeta {
+                name: Some("agent".into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: None,
+            status: Some(DaemonSetStatus {
+                desired_number_scheduled: case.desired,
+                current_number_scheduled: case.desired,
+                number_ready: case.ready,
+                number_available: Some(case.available),
+                updated_number_scheduled: Some(case.updated),
+                ..Default::default()
+            }),
+        };
+        let row = daemonset_row(&ds, c.store(), SimTime(0));
+        assert_eq!(row.status, case.want_status, "{}", case.name);
+        assert_eq!(row.health, case.want_health, "{}", case.name);
+    }
+}

@@ -209,6 +209,8 @@ test('a first visit says what the page is and where to start; a return visit doe
   const welcome = page.getByRole('status').filter({ hasText: /^New here\? This is a simulated Kubernetes cluster/ });
   await welcome.waitFor();
   assert.match(await welcome.textContent(), /pick a lesson in the Lesson menu/);
+  // One obvious first step: a link to the first lesson.
+  assert.equal(await welcome.getByRole('link', { name: 'Start the first lesson' }).getAttribute('href'), '?lesson=daemonsets');
   assert.deepEqual(await overflow(page), []);
   await shot(page, 'desktop-welcome.png');
   // Dismissing it leaves focus on the page's content, not nowhere.

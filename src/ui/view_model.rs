@@ -163,6 +163,10 @@ pub struct PodChip {
     pub status: String,
     /// Icon class.
     pub health: Health,
+    /// Running, but its `Ready` condition is False (a failing readiness probe, or the node
+    /// lifecycle controller's `MarkPodsNotReady` on an unreachable node): kubectl's STATUS
+    /// still says Running, the chip says "not ready" too and does not show it as healthy.
+    pub not_ready: bool,
     /// Restarts (sum over containers).
     pub restarts: i32,
     /// Controller owner, `DaemonSet/fluentd-elasticsearch`.
@@ -432,10 +436,21 @@ fn owner_text(pod: &Pod) -> Option<String> {
 /// A pod's chip.
 pub fn pod_chip(pod: &Pod) -> PodChip {
     let status = pod_status(pod);
+    let not_ready = status == "Running"
+        && pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "False"));
     PodChip {
         namespace: pod.metadata.namespace.clone().unwrap_or_default(),
         name: name_of(&pod.metadata),
-        health: status_health(&status),
+        health: if not_ready {
+            Health::Progress
+        } else {
+            status_health(&status)
+        },
+        not_ready,
         status,
         restarts: pod
             .status

@@ -130,3 +130,19 @@ test('keyboard: focus stays on a control after a node card action removes the on
   assert.equal(await focused(page), 'Add node');
   assert.deepEqual(page.errors, []);
 });
+
+test('a node taken down: its card says Unknown, and its pods say "not ready" once the node lifecycle marks them', async () => {
+  const page = await env.open('?play=0');
+  await advance(page, '10s');
+  const pods = page.getByRole('list', { name: 'Pods on n2' });
+  const chip = pods.getByRole('listitem').filter({ hasText: 'fluentd-elasticsearch' });
+  assert.equal(await chip.getByText('not ready').count(), 0, 'ready while n2 is up');
+  await page.getByRole('button', { name: 'Take down n2' }).click();
+  await advance(page, '1m');
+  const card = page.getByRole('listitem', { name: 'Node n2' });
+  await card.getByText('kubelet stopped').waitFor();
+  await chip.getByText('not ready').waitFor();
+  // kubectl's STATUS column still says Running (MarkPodsNotReady changes only the Ready condition).
+  await chip.getByText('Running').waitFor();
+  assert.deepEqual(page.errors, []);
+});

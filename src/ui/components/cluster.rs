@@ -195,10 +195,11 @@ struct PodProps {
 fn pod_chip_view(p: &PodProps) -> Html {
     let pod = &p.pod;
     let title = format!(
-        "{}/{}\nstatus: {}\nrestarts: {}\nowner: {}",
+        "{}/{}\nstatus: {}{}\nrestarts: {}\nowner: {}",
         pod.namespace,
         pod.name,
         pod.status,
+        if pod.not_ready { ", not ready" } else { "" },
         pod.restarts,
         pod.owner.as_deref().unwrap_or("none")
     );
@@ -206,6 +207,7 @@ fn pod_chip_view(p: &PodProps) -> Html {
         <li class={classes!("pod", format!("h-{}", pod.health.as_str()))} title={title}>
             <span class="pod-name">{ &pod.name }</span>
             { status_badge(pod.health, &pod.status) }
+            if pod.not_ready { <span class="flag">{ "not ready" }</span> }
             if pod.restarts > 0 { <span class="restarts">{ format!("↻ {} restarts", pod.restarts) }</span> }
             if let Some(o) = pod.owner.clone() { <span class="owner">{ o }</span> }
         </li>

@@ -216,6 +216,33 @@ fn test_print_pod_status() {
 }
 
 #[test]
+fn pod_chip_says_not_ready_when_the_ready_condition_is_false() {
+    // MarkPodsNotReady (node lifecycle, node unreachable) turns only the pod's Ready condition
+    // False: kubectl's STATUS stays Running, the chip must not look healthy.
+    let mut p = pod("fluentd-x")
+        .phase("Running")
+        .container(running(), true, 0)
+        .0;
+    let ready = |status: &str| PodCondition {
+        type_: "Ready".into(),
+        status: status.into(),
+        ..Default::default()
+    };
+    p.status.get_or_insert_with(Default::default).conditions = Some(vec![ready("True")]);
+    let chip = pod_chip(&p);
+    assert_eq!(
+        (chip.status.as_str(), chip.health, chip.not_ready),
+        ("Running", Health::Good, false)
+    );
+    p.status.get_or_insert_with(Default::default).conditions = Some(vec![ready("False")]);
+    let chip = pod_chip(&p);
+    assert_eq!(
+        (chip.status.as_str(), chip.health, chip.not_ready),
+        ("Running", Health::Progress, true)
+    );
+}
+
+#[test]
 fn pod_chip_has_restarts_and_owner() {
     let p = pod("fluentd-x")
         .phase("Running")

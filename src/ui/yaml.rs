@@ -181,10 +181,14 @@ pub fn error_position(msg: &str) -> Option<Position> {
     None
 }
 
-/// The field path an API server message is about: `unknown field "spec.paralelism"` (strict
-/// decoding) or the first `* spec.x: Invalid value` / `The Job "j" is invalid: spec.x: ...` line
-/// of a validation error.
+/// The field path an API server message is about: `kind` for an unknown kind, the path of
+/// strict decoding's `unknown field "spec.paralelism"`, or the first `* spec.x: Invalid value` /
+/// `The Job "j" is invalid: spec.x: ...` line of a validation error.
 fn field_path(msg: &str) -> Option<&str> {
+    // A misspelt kind (`no matches for kind "Jobb"`): the `kind:` line.
+    if msg.contains("no matches for kind") {
+        return Some("kind");
+    }
     if let Some(i) = msg.find("unknown field \"") {
         let rest = msg.get(i + 15..)?;
         return rest.get(..rest.find('"')?);
@@ -364,6 +368,11 @@ spec:
                 name: "validation: metadata.name",
                 msg: "The Job \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain",
                 want: p(4, Some(3)),
+            },
+            PosCase {
+                name: "unknown kind",
+                msg: "error: resource mapping not found for name: \"j\" namespace: \"\" from \"STDIN\": no matches for kind \"Jobb\" in version \"batch/v1\"",
+                want: p(2, Some(1)),
             },
             PosCase {
                 name: "no field named",

@@ -70,5 +70,10 @@ test('a misspelt field: the API server error is marked at the field\'s line, and
   const caret = await editor.evaluate((t) => t.selectionStart);
   assert.equal(caret, text.indexOf('  paralelism') + 2, 'caret at the misspelt key');
   assert.equal(await editor.inputValue(), text, 'nothing typed is lost');
+  // A misspelt kind: the kind line.
+  await editor.fill(text.replace('kind: Job', 'kind: Jobb'));
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await feedback.getByText(/no matches for kind "Jobb"/).waitFor();
+  assert.match(await feedback.locator('.where').textContent(), /^Line 2, column 1/);
   assert.deepEqual(page.errors, []);
 });

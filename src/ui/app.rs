@@ -234,7 +234,13 @@ pub fn app() -> Html {
                     if !params.embed { <Toolbar /> }
                 </header>
                 if let Some(n) = state.notice.clone() {
-                    <p class="notice" role="status">{ n }
+                    <p class="notice" role="status">{ n.clone() }
+                        // A first visit gets one obvious place to start.
+                        if n == WELCOME {
+                            if let Some((id, _)) = lesson::menu().into_iter().next() {
+                                { " " }<a class="start" href={format!("?lesson={id}")}>{ "Start the first lesson" }</a>
+                            }
+                        }
                         <button type="button" class="link" aria-label="Dismiss message"
                             onclick={let s = state.clone(); Callback::from(move |_| { s.dispatch(UiAction::Notice(None)); hooks::focus_id(MAIN_ID); })}>{ "×" }</button>
                     </p>

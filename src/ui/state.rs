@@ -327,7 +327,8 @@ impl Playground {
             position: if e.ok {
                 None
             } else {
-                yaml::error_position(&e.stderr)
+                // The field an API server error names, else a YAML syntax error's position.
+                yaml::field_position(&text, &e.stderr).or_else(|| yaml::error_position(&e.stderr))
             },
             text: both.trim_end().to_string(),
         });

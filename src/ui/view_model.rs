@@ -25,6 +25,8 @@ use crate::engine::store::Store;
 pub const NODES_PER_PAGE: usize = 24;
 /// Pod chips shown inside one node card before the rest are summarised.
 pub const PODS_PER_NODE: usize = 16;
+/// Unscheduled pods listed in the tray (a Job with a huge parallelism must not draw thousands).
+pub const PENDING_SHOWN: usize = 20;
 
 /// How a pod's or node's state is shown: an icon and a word, never colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -161,6 +163,10 @@ pub struct PodChip {
     pub status: String,
     /// Icon class.
     pub health: Health,
+    /// Running, but its `Ready` condition is False (a failing readiness probe, or the node
+    /// lifecycle controller's `MarkPodsNotReady` on an unreachable node): kubectl's STATUS
+    /// still says Running, the chip says "not ready" too and does not show it as healthy.
+    pub not_ready: bool,
     /// Restarts (sum over containers).
     pub restarts: i32,
     /// Controller owner, `DaemonSet/fluentd-elasticsearch`.
@@ -276,7 +282,7 @@ fn daemon_whys(predicates: &[(String, DaemonPodPredicates<'_>)], node: &Node) ->
         .collect()
 }
 
-/// A pod the scheduler has not placed (or whose node is gone), with the reason.
+/// A pod the scheduler has not placed, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingPod {
     /// The chip.
@@ -298,8 +304,25 @@ pub struct ClusterVm {
     pub page: usize,
     /// Number of pages (at least 1).
     pub pages: usize,
-    /// Unscheduled pods.
+    /// Unscheduled pods (no `spec.nodeName`), the first [`PENDING_SHOWN`].
     pub pending: Vec<PendingPod>,
+    /// How many pods are unscheduled in all.
+    pub n_pending: usize,
+    /// Pods still bound to a node that has been deleted, by node name: they are not
+    /// unscheduled (the scheduler never looks at them again); PodGC deletes them once its
+    /// quarantine is over.
+    pub gone: Vec<GoneNode>,
+}
+
+/// A deleted node whose pods are still in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoneNode {
+    /// The node's name (`spec.nodeName` of its pods).
+    pub name: String,
+    /// Its pods (up to [`PODS_PER_NODE`]).
+    pub pods: Vec<PodChip>,
+    /// How many pods are still bound to it in all.
+    pub n_pods: usize,
 }
 
 fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> String {
@@ -413,10 +436,21 @@ fn owner_text(pod: &Pod) -> Option<String> {
 /// A pod's chip.
 pub fn pod_chip(pod: &Pod) -> PodChip {
     let status = pod_status(pod);
+    let not_ready = status == "Running"
+        && pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "False"));
     PodChip {
         namespace: pod.metadata.namespace.clone().unwrap_or_default(),
         name: name_of(&pod.metadata),
-        health: status_health(&status),
+        health: if not_ready {
+            Health::Progress
+        } else {
+            status_health(&status)
+        },
+        not_ready,
         status,
         restarts: pod
             .status
@@ -548,31 +582,39 @@ fn scheduled_message(pod: &Pod) -> String {
 pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) -> ClusterVm {
     let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
     let mut pending = Vec::new();
-    let mut n_pods = 0;
+    let (mut n_pods, mut n_pending) = (0, 0);
     for pod in store.pods() {
         n_pods += 1;
         match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
             Some(n) if !n.is_empty() => by_node.entry(n).or_default().push(pod),
-            _ => pending.push(PendingPod {
-                pod: pod_chip(pod),
-                reason: scheduled_message(pod),
-            }),
+            _ => {
+                n_pending += 1;
+                if pending.len() < PENDING_SHOWN {
+                    pending.push(PendingPod {
+                        pod: pod_chip(pod),
+                        reason: scheduled_message(pod),
+                    });
+                }
+            }
         }
     }
-    // Pods bound to a node that is gone wait in the tray until PodGC deletes them.
+    // Pods bound to a node that is gone keep their nodeName until PodGC deletes them.
     let orphans: Vec<&str> = by_node
         .keys()
         .copied()
         .filter(|n| store.node(n).is_none())
         .collect();
-    for n in orphans {
-        for pod in by_node.remove(n).unwrap_or_default() {
-            pending.push(PendingPod {
-                pod: pod_chip(pod),
-                reason: format!("bound to node {n}, which no longer exists"),
-            });
-        }
-    }
+    let gone = orphans
+        .into_iter()
+        .map(|n| {
+            let pods = by_node.remove(n).unwrap_or_default();
+            GoneNode {
+                name: n.to_string(),
+                n_pods: pods.len(),
+                pods: pods.into_iter().take(PODS_PER_NODE).map(pod_chip).collect(),
+            }
+        })
+        .collect();
     let n_nodes = store.count(Kind::Node);
     let pages = n_nodes.div_ceil(NODES_PER_PAGE).max(1);
     let page = page.min(pages - 1);
@@ -596,6 +638,8 @@ pub fn cluster_vm(store: &Store, page: usize, is_down: &dyn Fn(&str) -> bool) ->
         page,
         pages,
         pending,
+        n_pending,
+        gone,
     }
 }
 
@@ -922,7 +966,13 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventCache, now: SimTime) -> Work
             ("NODE SELECTOR", selector),
             ("AGE", age(now, ds.metadata.creation_timestamp.as_ref())),
         ],
-        status: format!("{}/{desired} ready", st.number_ready),
+        // Ready but not on the current template (OnDelete keeps old pods until deleted; a
+        // rolling update is under way): the in-progress icon says why in words too.
+        status: if updated < desired {
+            format!("{}/{desired} ready, {updated} up-to-date", st.number_ready)
+        } else {
+            format!("{}/{desired} ready", st.number_ready)
+        },
         health: if done || desired == 0 {
             Health::Good
         } else {

@@ -181,6 +181,104 @@ pub fn error_position(msg: &str) -> Option<Position> {
     None
 }
 
+/// The field path an API server message is about: `kind` for an unknown kind, the path of
+/// strict decoding's `unknown field "spec.paralelism"`, or the first `* spec.x: Invalid value` /
+/// `The Job "j" is invalid: spec.x: ...` line of a validation error.
+fn field_path(msg: &str) -> Option<&str> {
+    // A misspelt kind (`no matches for kind "Jobb"`): the `kind:` line.
+    if msg.contains("no matches for kind") {
+        return Some("kind");
+    }
+    if let Some(i) = msg.find("unknown field \"") {
+        let rest = msg.get(i + 15..)?;
+        return rest.get(..rest.find('"')?);
+    }
+    let after = msg.find(" is invalid: ").map(|i| i + 13)?;
+    let rest = msg.get(after..)?.trim_start_matches(['\n', '*', ' ']);
+    let path = rest.get(..rest.find(": ")?)?;
+    let well_formed = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_' | '-' | '/'));
+    well_formed.then_some(path)
+}
+
+/// A block-style line's indentation, whether it starts a `- ` item, and its key (after any
+/// `- `); `None` for a blank or comment line.
+fn line_key(line: &str) -> Option<(usize, bool, Option<&str>)> {
+    let body = line.trim_start_matches(' ');
+    if body.trim().is_empty() || body.starts_with('#') {
+        return None;
+    }
+    let (dash, rest) = match body.strip_prefix('-') {
+        Some(rest) if rest.is_empty() || rest.starts_with(' ') => (true, rest.trim_start()),
+        _ => (false, body),
+    };
+    let key = rest.split_once(':').map(|(k, _)| k.trim());
+    Some((line.len() - body.len(), dash, key))
+}
+
+/// Where the field an API server error names is in the editor text: the line of its key (or of
+/// the deepest parent written, for a missing required field). Block-style YAML, first
+/// document only.
+pub fn field_position(text: &str, msg: &str) -> Option<Position> {
+    let path = field_path(msg)?;
+    let lines: Vec<_> = text
+        .split('\n')
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !l.starts_with("---"))
+        .map(|(_, l)| line_key(l))
+        .collect();
+    // The lines from `from` on, while they are inside the block (indented past `parent`, or
+    // the `- ` item line `item` itself).
+    let block = |from: usize, parent: Option<usize>, item: Option<usize>| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .filter_map(|(i, l)| l.map(|l| (i, l)))
+            .take_while(move |(i, (ind, _, _))| item == Some(*i) || parent.is_none_or(|p| *ind > p))
+    };
+    let mut found = None;
+    let (mut from, mut parent, mut item) = (0, None, None);
+    for seg in path.split('.') {
+        let (key, index) = match seg.split_once('[') {
+            Some((k, n)) => (k, n.trim_end_matches(']').parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        let Some((line, (indent, _, _))) =
+            block(from, parent, item).find(|(_, l)| l.2 == Some(key))
+        else {
+            break;
+        };
+        found = Some((line, indent));
+        (from, parent, item) = (line + 1, Some(indent), None);
+        if let Some(n) = index {
+            // The n-th `- ` item under the key (a list may sit at the key's own indentation).
+            let items = || {
+                lines
+                    .iter()
+                    .enumerate()
+                    .skip(line + 1)
+                    .filter_map(|(i, l)| l.map(|l| (i, l)))
+                    .take_while(|(_, (ind, dash, _))| *ind > indent || (*dash && *ind == indent))
+                    .filter(|(_, (_, dash, _))| *dash)
+            };
+            let first = items().next().map(|(_, l)| l.0);
+            let Some((i, (ind, _, _))) = items().filter(|(_, l)| Some(l.0) == first).nth(n) else {
+                break;
+            };
+            found = Some((i, ind));
+            (from, parent, item) = (i, Some(ind), Some(i));
+        }
+    }
+    let (line, indent) = found?;
+    Some(Position {
+        line: u32::try_from(line + 1).ok()?,
+        column: u32::try_from(indent + 1).ok(),
+    })
+}
+
 /// Number of lines in the editor text (at least 1), for the gutter.
 pub fn line_count(text: &str) -> usize {
     text.split('\n').count().max(1)
@@ -229,6 +327,78 @@ mod tests {
         for case in cases {
             assert_eq!(error_position(case.msg), case.want, "{}", case.name);
         }
+    }
+
+    const JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: j
+spec:
+  paralelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: a
+        image: busybox
+      - name: b
+        imag: busybox
+";
+
+    #[test]
+    fn field_position_table() {
+        let p = |line, column| Some(Position { line, column });
+        let cases = [
+            PosCase {
+                name: "strict decoding: unknown field",
+                msg: "Error from server (BadRequest): error when creating \"STDIN\": Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field \"spec.paralelism\"",
+                want: p(6, Some(3)),
+            },
+            PosCase {
+                name: "unknown field in the second list item",
+                msg: "Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field \"spec.template.spec.containers[1].imag\"",
+                want: p(14, Some(9)),
+            },
+            PosCase {
+                name: "validation: a missing required field marks its item",
+                msg: "The Job \"j\" is invalid: \n* spec.template.spec.containers[1].image: Required value",
+                want: p(13, Some(7)),
+            },
+            PosCase {
+                name: "validation: metadata.name",
+                msg: "The Job \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain",
+                want: p(4, Some(3)),
+            },
+            PosCase {
+                name: "unknown kind",
+                msg: "error: resource mapping not found for name: \"j\" namespace: \"\" from \"STDIN\": no matches for kind \"Jobb\" in version \"batch/v1\"",
+                want: p(2, Some(1)),
+            },
+            PosCase {
+                name: "no field named",
+                msg: "Error from server (NotFound): jobs.batch \"pi\" not found",
+                want: None,
+            },
+        ];
+        for case in cases {
+            assert_eq!(field_position(JOB, case.msg), case.want, "{}", case.name);
+        }
+        // Only the first document is searched.
+        let two = "kind: Service\nmetadata:\n  name: s\n---\nkind: Job\nspec:\n  paralelism: 2\n";
+        assert_eq!(
+            field_position(two, "unknown field \"spec.paralelism\""),
+            None
+        );
+        // Nothing to find, or flow style: no position, no panic.
+        assert_eq!(field_position("", "unknown field \"spec.x\""), None);
+        assert_eq!(
+            field_position("spec: {x: 1}", "unknown field \"spec.x\""),
+            p(1, Some(1))
+        );
+        assert_eq!(
+            field_position("a:\n- b", "unknown field \"a[7].c\""),
+            p(1, Some(1))
+        );
     }
 
     fn kinds(line: &str) -> Vec<(Tok, &str)> {

@@ -46,7 +46,13 @@ test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goe
 
   await page.getByRole('button', { name: 'Remove node n4' }).click();
   await card.waitFor({ state: 'detached' });
+  // Until PodGC's 40 s quarantine ends the pod is still bound to the deleted node: it is shown
+  // under that node's name, not as an unscheduled pod.
+  const gone = page.getByRole('region', { name: 'Node n4 (deleted)' });
+  await gone.getByRole('list', { name: 'Pods on deleted node n4' }).getByText(podName).waitFor();
+  await page.getByRole('heading', { name: 'Unscheduled pods (0)' }).waitFor();
   await advance(page, '2m');
+  await gone.waitFor({ state: 'detached' });
   const { stdout, stderr } = await runInConsole(page, 'kubectl get pods -n kube-system -o wide');
   assert.ok(!stdout.includes(podName), `${podName} should be gone:\n${stdout}${stderr}`);
   assert.deepEqual(page.errors, []);
@@ -122,5 +128,21 @@ test('keyboard: focus stays on a control after a node card action removes the on
   await page.keyboard.press('Enter');
   await page.getByRole('listitem', { name: 'Node k9' }).waitFor({ state: 'detached' });
   assert.equal(await focused(page), 'Add node');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a node taken down: its card says Unknown, and its pods say "not ready" once the node lifecycle marks them', async () => {
+  const page = await env.open('?play=0');
+  await advance(page, '10s');
+  const pods = page.getByRole('list', { name: 'Pods on n2' });
+  const chip = pods.getByRole('listitem').filter({ hasText: 'fluentd-elasticsearch' });
+  assert.equal(await chip.getByText('not ready').count(), 0, 'ready while n2 is up');
+  await page.getByRole('button', { name: 'Take down n2' }).click();
+  await advance(page, '1m');
+  const card = page.getByRole('listitem', { name: 'Node n2' });
+  await card.getByText('kubelet stopped').waitFor();
+  await chip.getByText('not ready').waitFor();
+  // kubectl's STATUS column still says Running (MarkPodsNotReady changes only the Ready condition).
+  await chip.getByText('Running').waitFor();
   assert.deepEqual(page.errors, []);
 });

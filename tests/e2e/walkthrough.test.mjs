@@ -61,6 +61,14 @@ test('phone: no pane makes the page scroll sideways', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('phone: the Console tab shows the command line without scrolling', async () => {
+  const page = await env.open('?play=0', PHONE);
+  await tab(page, 'Console');
+  const box = await page.getByRole('textbox', { name: 'kubectl command' }).boundingBox();
+  assert.ok(box && box.y + box.height <= 844, `command line at y=${box?.y}, under the 844 px screen`);
+  assert.deepEqual(page.errors, []);
+});
+
 test('the play button draws its icon (no font glyph) and says Play or Pause', async () => {
   const page = await env.open('?play=0', DESKTOP);
   const play = page.getByRole('button', { name: 'Play', exact: true });
@@ -201,6 +209,8 @@ test('a first visit says what the page is and where to start; a return visit doe
   const welcome = page.getByRole('status').filter({ hasText: /^New here\? This is a simulated Kubernetes cluster/ });
   await welcome.waitFor();
   assert.match(await welcome.textContent(), /pick a lesson in the Lesson menu/);
+  // One obvious first step: a link to the first lesson.
+  assert.equal(await welcome.getByRole('link', { name: 'Start the first lesson' }).getAttribute('href'), '?lesson=daemonsets');
   assert.deepEqual(await overflow(page), []);
   await shot(page, 'desktop-welcome.png');
   // Dismissing it leaves focus on the page's content, not nowhere.

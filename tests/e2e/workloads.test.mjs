@@ -55,3 +55,25 @@ test('invalid YAML: error marked at its line, the text kept, across a reload', a
   await page.getByRole('heading', { name: 'Cluster' }).waitFor();
   assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), text);
 });
+
+test('a misspelt field: the API server error is marked at the field\'s line, and Go to line puts the caret there', async () => {
+  const page = await env.open('?play=0');
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  const text = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: typo\nspec:\n  paralelism: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: a\n        image: busybox\n';
+  await editor.fill(text);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  const feedback = page.locator('#editor-feedback');
+  await feedback.getByText('Apply failed').waitFor();
+  await feedback.getByText(/unknown field "spec.paralelism"/).waitFor();
+  assert.match(await feedback.locator('.where').textContent(), /^Line 6, column 3/);
+  await feedback.getByRole('button', { name: 'Go to line 6' }).click();
+  const caret = await editor.evaluate((t) => t.selectionStart);
+  assert.equal(caret, text.indexOf('  paralelism') + 2, 'caret at the misspelt key');
+  assert.equal(await editor.inputValue(), text, 'nothing typed is lost');
+  // A misspelt kind: the kind line.
+  await editor.fill(text.replace('kind: Job', 'kind: Jobb'));
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await feedback.getByText(/no matches for kind "Jobb"/).waitFor();
+  assert.match(await feedback.locator('.where').textContent(), /^Line 2, column 1/);
+  assert.deepEqual(page.errors, []);
+});

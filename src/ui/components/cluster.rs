@@ -1,5 +1,6 @@
 //! The cluster view: node cards (readiness, labels and taints as chips with inline edits,
-//! cordon/down/remove, capacity bars, pods as chips) and the tray of unscheduled pods.
+//! cordon/down/remove, capacity bars, pods as chips), the pods left on deleted nodes, and the
+//! tray of unscheduled pods.
 
 use yew::prelude::*;
 
@@ -7,7 +8,7 @@ use super::{input_value, status_badge, use_playground, use_runner};
 use crate::ui::commands::{self, NodeForm};
 use crate::ui::hooks;
 use crate::ui::state::UiAction;
-use crate::ui::view_model::{self, Bar, NodeCard, PendingPod, PodChip};
+use crate::ui::view_model::{self, Bar, GoneNode, NodeCard, PendingPod, PodChip};
 
 /// The cluster pane.
 #[function_component(ClusterPane)]
@@ -67,7 +68,8 @@ pub fn cluster_pane() -> Html {
                 { for vm.nodes.iter().map(|n| html! { <NodeCardView key={n.name.clone()} card={n.clone()} on_run={run.clone()} /> }) }
             </ul>
             { for pager }
-            <PendingTray pods={vm.pending.clone()} />
+            { for vm.gone.iter().map(gone_node) }
+            <PendingTray pods={vm.pending.clone()} total={vm.n_pending} />
         </>
     }
 }
@@ -193,10 +195,11 @@ struct PodProps {
 fn pod_chip_view(p: &PodProps) -> Html {
     let pod = &p.pod;
     let title = format!(
-        "{}/{}\nstatus: {}\nrestarts: {}\nowner: {}",
+        "{}/{}\nstatus: {}{}\nrestarts: {}\nowner: {}",
         pod.namespace,
         pod.name,
         pod.status,
+        if pod.not_ready { ", not ready" } else { "" },
         pod.restarts,
         pod.owner.as_deref().unwrap_or("none")
     );
@@ -204,22 +207,46 @@ fn pod_chip_view(p: &PodProps) -> Html {
         <li class={classes!("pod", format!("h-{}", pod.health.as_str()))} title={title}>
             <span class="pod-name">{ &pod.name }</span>
             { status_badge(pod.health, &pod.status) }
+            if pod.not_ready { <span class="flag">{ "not ready" }</span> }
             if pod.restarts > 0 { <span class="restarts">{ format!("↻ {} restarts", pod.restarts) }</span> }
             if let Some(o) = pod.owner.clone() { <span class="owner">{ o }</span> }
         </li>
     }
 }
 
+/// Pods bound to a deleted node: shown under that node's name, not as unscheduled (the
+/// scheduler never places them again; PodGC deletes them after its quarantine).
+fn gone_node(g: &GoneNode) -> Html {
+    let id = format!("h-gone-{}", g.name);
+    let n = g.n_pods;
+    html! {
+        <section class="gone" key={g.name.clone()} aria-labelledby={id.clone()}>
+            <h3 id={id}>{ format!("Node {} (deleted)", g.name) }</h3>
+            <p class="muted small">{ format!(
+                "{} still bound to {}, which no longer exists. The pod garbage collector deletes {} after 40 s.",
+                if n == 1 { "This pod is".to_string() } else { format!("These {n} pods are") },
+                g.name,
+                if n == 1 { "it" } else { "them" },
+            ) }</p>
+            <ul class="pods" aria-label={format!("Pods on deleted node {}", g.name)}>
+                { for g.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} /> }) }
+                if n > g.pods.len() { <li class="more">{ format!("and {} more pods", n - g.pods.len()) }</li> }
+            </ul>
+        </section>
+    }
+}
+
 #[derive(PartialEq, Properties)]
 struct PendingProps {
     pods: Vec<PendingPod>,
+    total: usize,
 }
 
 #[function_component(PendingTray)]
 fn pending_tray(p: &PendingProps) -> Html {
     html! {
         <section class="pending" aria-labelledby="h-pending">
-            <h3 id="h-pending">{ format!("Unscheduled pods ({})", p.pods.len()) }</h3>
+            <h3 id="h-pending">{ format!("Unscheduled pods ({})", p.total) }</h3>
             if p.pods.is_empty() {
                 <p class="muted small">{ "Every pod has a node." }</p>
             } else {
@@ -230,6 +257,9 @@ fn pending_tray(p: &PendingProps) -> Html {
                             <span class="reason">{ &pp.reason }</span>
                         </li>
                     }) }
+                    if p.total > p.pods.len() {
+                        <li class="more">{ format!("and {} more (", p.total - p.pods.len()) }<code>{ "kubectl get pods -A --field-selector spec.nodeName=" }</code>{ " lists them all)" }</li>
+                    }
                 </ul>
             }
         </section>

@@ -11,10 +11,17 @@ use crate::ui::hooks;
 use crate::ui::lesson::next_after;
 use crate::ui::state::UiAction;
 
-fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(false)
+/// Opens the time bar's Reset dialog, which says what a lesson's reset does (not
+/// `window.confirm`: it blocks the page, cannot be styled, and automation dismisses it).
+fn open_reset_dialog() {
+    use wasm_bindgen::JsCast;
+    if let Some(b) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(super::timebar::RESET_ID))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        b.click();
+    }
 }
 
 /// The lesson panel; empty outside a lesson.
@@ -46,14 +53,7 @@ pub fn lesson_pane() -> Html {
         let s = state.clone();
         Callback::from(move |_| s.dispatch(a.clone()))
     };
-    let restart = {
-        let s = state.clone();
-        Callback::from(move |_| {
-            if confirm("Start the lesson again from its first step? Its cluster is rebuilt.") {
-                s.dispatch(UiAction::Reset);
-            }
-        })
-    };
+    let restart = Callback::from(|_| open_reset_dialog());
     let steps = lesson.steps.iter().enumerate().map(|(i, step)| {
         let (icon, word, class) = match i.cmp(&st.current) {
             std::cmp::Ordering::Less => ("✓", "done", "done"),
@@ -136,7 +136,7 @@ pub fn lesson_pane() -> Html {
                 <ol class="lesson-steps" aria-label="Steps">{ for steps }</ol>
                 { body }
                 <p class="lesson-exit">
-                    <button type="button" class="link" onclick={restart}>{ "Start the lesson again" }</button>
+                    <button type="button" class="link" onclick={restart} aria-haspopup="dialog">{ "Start the lesson again…" }</button>
                     { " · " }
                     <a href="?">{ "Leave the lesson (back to your own cluster)" }</a>
                 </p>

@@ -8,6 +8,10 @@ use crate::ui::hooks;
 use crate::ui::state::{UiAction, SPEEDS};
 use crate::ui::view_model;
 
+/// The id of the "Reset…" button, which opens the confirmation dialog (the lesson panel's
+/// "Start the lesson again" opens the same one).
+pub const RESET_ID: &str = "reset-open";
+
 /// The time bar.
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
@@ -43,6 +47,7 @@ pub fn time_bar() -> Html {
         Callback::from(move |_| hooks::close_dialog(&d))
     };
     let playing = state.playing;
+    let in_lesson = state.lesson.is_some();
     html! {
         <div class="timebar" role="group" aria-label="Simulated time">
             <button type="button" class="primary play" aria-keyshortcuts="Space"
@@ -61,16 +66,16 @@ pub fn time_bar() -> Html {
             <button type="button" onclick={act(UiAction::Step)}>{ "Step 1s" }</button>
             <button type="button" onclick={act(UiAction::NextEvent)}>{ "Next event" }</button>
             <span class="clock" role="timer" aria-label="Simulated clock">{ view_model::clock_text(state.session.borrow().cluster.now()) }</span>
-            <button type="button" class="danger" onclick={open_reset}>{ "Reset…" }</button>
+            <button type="button" class="danger" id={RESET_ID} onclick={open_reset}>{ "Reset…" }</button>
             <dialog ref={dialog} aria-labelledby="reset-title" aria-describedby="reset-desc">
-                <h2 id="reset-title">{ "Reset the cluster?" }</h2>
-                <p id="reset-desc">{ if state.lesson.is_some() {
+                <h2 id="reset-title">{ if in_lesson { "Start the lesson again?" } else { "Reset the cluster?" } }</h2>
+                <p id="reset-desc">{ if in_lesson {
                     "The lesson starts again from its first step, on a freshly built cluster. Your editor text and console history stay."
                 } else {
                     "The cluster goes back to the default scenario (three nodes, a DaemonSet and a Job). Your editor text and console history stay."
                 } }</p>
                 <div class="row">
-                    <button type="button" class="danger" onclick={confirm}>{ "Reset cluster" }</button>
+                    <button type="button" class="danger" onclick={confirm}>{ if in_lesson { "Start again" } else { "Reset cluster" } }</button>
                     <button type="button" onclick={cancel} autofocus=true>{ "Cancel" }</button>
                 </div>
             </dialog>

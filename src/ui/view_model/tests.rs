@@ -216,6 +216,33 @@ fn test_print_pod_status() {
 }
 
 #[test]
+fn pod_chip_says_not_ready_when_the_ready_condition_is_false() {
+    // MarkPodsNotReady (node lifecycle, node unreachable) turns only the pod's Ready condition
+    // False: kubectl's STATUS stays Running, the chip must not look healthy.
+    let mut p = pod("fluentd-x")
+        .phase("Running")
+        .container(running(), true, 0)
+        .0;
+    let ready = |status: &str| PodCondition {
+        type_: "Ready".into(),
+        status: status.into(),
+        ..Default::default()
+    };
+    p.status.get_or_insert_with(Default::default).conditions = Some(vec![ready("True")]);
+    let chip = pod_chip(&p);
+    assert_eq!(
+        (chip.status.as_str(), chip.health, chip.not_ready),
+        ("Running", Health::Good, false)
+    );
+    p.status.get_or_insert_with(Default::default).conditions = Some(vec![ready("False")]);
+    let chip = pod_chip(&p);
+    assert_eq!(
+        (chip.status.as_str(), chip.health, chip.not_ready),
+        ("Running", Health::Progress, true)
+    );
+}
+
+#[test]
 fn pod_chip_has_restarts_and_owner() {
     let p = pod("fluentd-x")
         .phase("Running")
@@ -357,10 +384,64 @@ fn cluster_vm_groups_pods_pages_nodes_and_lists_pending_with_reason() {
         vm.pending.first().map(|p| p.reason.as_str()),
         Some("waiting for the scheduler")
     );
+    // A Job with a huge parallelism must not draw every pending pod: the tray lists the first
+    // few and counts the rest.
+    for i in 0..PENDING_SHOWN + 5 {
+        c.create(Object::Pod(pod(&format!("q{i:03}")).0))
+            .expect("pod");
+    }
+    let many = cluster_vm(c.store(), 0, &|_| false);
+    assert_eq!(many.pending.len(), PENDING_SHOWN);
+    assert_eq!(many.n_pending, PENDING_SHOWN + 6);
     let last = cluster_vm(c.store(), 99, &|n| n == "n25");
     assert_eq!(last.page, 1);
     assert_eq!(last.nodes.len(), 2);
     assert!(last.nodes.iter().any(|n| n.down && n.name == "n25"));
+}
+
+/// Pods whose node was deleted are not "unscheduled": they keep their nodeName (the scheduler
+/// never looks at them again) until PodGC's quarantine ends, so the pane lists them under the
+/// missing node's name (upstream `pkg/controller/podgc` `gcOrphaned`).
+#[test]
+fn cluster_vm_shows_pods_of_a_deleted_node_under_its_name_not_as_unscheduled() {
+    let mut c = Cluster::new(1);
+    c.create(Object::Node(node("n1"))).expect("node");
+    for (name, on) in [
+        ("a", Some("n1")),
+        ("b", Some("gone")),
+        ("c", Some("gone")),
+        ("d", None),
+    ] {
+        let p = pod(name).phase("Pending");
+        let p = match on {
+            Some(n) => p.on(n),
+            None => p,
+        };
+        c.create(Object::Pod(p.0)).expect("pod");
+    }
+    let vm = cluster_vm(c.store(), 0, &|_| false);
+    assert_eq!(vm.n_pods, 4);
+    let pending: Vec<&str> = vm.pending.iter().map(|p| p.pod.name.as_str()).collect();
+    assert_eq!(pending, vec!["d"]);
+    let gone: Vec<(&str, Vec<&str>)> = vm
+        .gone
+        .iter()
+        .map(|g| {
+            (
+                g.name.as_str(),
+                g.pods.iter().map(|p| p.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(gone, vec![("gone", vec!["b", "c"])]);
+    assert_eq!(vm.gone.first().map(|g| g.n_pods), Some(2));
+    assert_eq!(vm.n_pending, 1);
+    let on_n1: Vec<&str> = vm
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter().map(|p| p.name.as_str()))
+        .collect();
+    assert_eq!(on_n1, vec!["a"]);
 }
 
 fn job(spec: JobSpec, status: JobStatus) -> Job {
@@ -760,4 +841,80 @@ fn an_empty_event_list_says_whether_the_filter_hid_the_events() {
         "{filtered}"
     );
     assert!(filtered.contains("OBJECT column"), "{filtered}");
+}
+
+/// A DaemonSet's badge: the words say what the icon shows (kubectl's READY and UP-TO-DATE
+/// columns, `printDaemonSet`).
+#[test]
+fn daemonset_row_status_names_pods_not_on_the_current_template() {
+    use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
+    struct Case {
+        name: &'static str,
+        desired: i32,
+        ready: i32,
+        available: i32,
+        updated: i32,
+        want_status: &'static str,
+        want_health: Health,
+    }
+    let cases = [
+        Case {
+            name: "rolled out",
+            desired: 3,
+            ready: 3,
+            available: 3,
+            updated: 3,
+            want_status: "3/3 ready",
+            want_health: Health::Good,
+        },
+        Case {
+            name: "starting",
+            desired: 3,
+            ready: 1,
+            available: 1,
+            updated: 3,
+            want_status: "1/3 ready",
+            want_health: Health::Progress,
+        },
+        Case {
+            name: "OnDelete: ready on the old template",
+            desired: 2,
+            ready: 2,
+            available: 2,
+            updated: 0,
+            want_status: "2/2 ready, 0 up-to-date",
+            want_health: Health::Progress,
+        },
+        Case {
+            name: "no eligible node",
+            desired: 0,
+            ready: 0,
+            available: 0,
+            updated: 0,
+            want_status: "0/0 ready",
+            want_health: Health::Good,
+        },
+    ];
+    let c = Cluster::new(1);
+    for case in cases {
+        let ds = DaemonSet {
+            metadata: ObjectMeta {
+                name: Some("agent".into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: None,
+            status: Some(DaemonSetStatus {
+                desired_number_scheduled: case.desired,
+                current_number_scheduled: case.desired,
+                number_ready: case.ready,
+                number_available: Some(case.available),
+                updated_number_scheduled: Some(case.updated),
+                ..Default::default()
+            }),
+        };
+        let row = daemonset_row(&ds, c.store(), SimTime(0));
+        assert_eq!(row.status, case.want_status, "{}", case.name);
+        assert_eq!(row.health, case.want_health, "{}", case.name);
+    }
 }

@@ -175,68 +175,51 @@ fn canonicalize_resources(res: &mut ResourceRequirements) {
     }
 }
 
-/// `SetDefaults_EphemeralContainer`: the container defaults (`SetDefaults_Container`) plus the
-/// nested ones; `resources` is a plain struct in Go, so it is always printed.
-fn default_ephemeral_container(c: &mut EphemeralContainer) {
-    if c.image_pull_policy.is_none() {
-        c.image_pull_policy =
-            Some(default_pull_policy(c.image.as_deref().unwrap_or_default()).to_string());
-    }
-    c.termination_message_path
-        .get_or_insert_with(|| "/dev/termination-log".to_string());
-    c.termination_message_policy
-        .get_or_insert_with(|| "File".to_string());
-    canonicalize_resources(
-        c.resources
-            .get_or_insert_with(ResourceRequirements::default),
-    );
-    for p in c.ports.iter_mut().flatten() {
-        p.protocol.get_or_insert_with(|| "TCP".to_string());
-    }
-    default_env(c.env.as_mut());
-    for probe in [
-        &mut c.readiness_probe,
-        &mut c.liveness_probe,
-        &mut c.startup_probe,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        default_probe(probe);
-    }
-    default_lifecycle(c.lifecycle.as_mut());
+/// `SetDefaults_Container` and the defaults of what a container holds (ports, environment
+/// selectors, probes and lifecycle handlers), for `Container` and `EphemeralContainer`: two
+/// k8s-openapi types with the same fields, so one body written once for both.
+macro_rules! default_container_fields {
+    ($c:expr) => {{
+        let c = $c;
+        if c.image_pull_policy.is_none() {
+            c.image_pull_policy =
+                Some(default_pull_policy(c.image.as_deref().unwrap_or_default()).to_string());
+        }
+        c.termination_message_path
+            .get_or_insert_with(|| "/dev/termination-log".to_string());
+        c.termination_message_policy
+            .get_or_insert_with(|| "File".to_string());
+        canonicalize_resources(
+            c.resources
+                .get_or_insert_with(ResourceRequirements::default),
+        );
+        for p in c.ports.iter_mut().flatten() {
+            default_port(p);
+        }
+        default_env(c.env.as_mut());
+        for probe in [
+            &mut c.readiness_probe,
+            &mut c.liveness_probe,
+            &mut c.startup_probe,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            default_probe(probe);
+        }
+        default_lifecycle(c.lifecycle.as_mut());
+    }};
 }
 
-/// `SetDefaults_Container` and the defaults of what a container holds: ports, environment
-/// selectors, probes and lifecycle handlers.
+/// `SetDefaults_EphemeralContainer`: the container defaults; `resources` is a plain struct in
+/// Go, so it is always printed.
+fn default_ephemeral_container(c: &mut EphemeralContainer) {
+    default_container_fields!(c);
+}
+
+/// `SetDefaults_Container` (see [`default_container_fields`]).
 fn default_container(c: &mut Container) {
-    if c.image_pull_policy.is_none() {
-        c.image_pull_policy =
-            Some(default_pull_policy(c.image.as_deref().unwrap_or_default()).to_string());
-    }
-    c.termination_message_path
-        .get_or_insert_with(|| "/dev/termination-log".to_string());
-    c.termination_message_policy
-        .get_or_insert_with(|| "File".to_string());
-    canonicalize_resources(
-        c.resources
-            .get_or_insert_with(ResourceRequirements::default),
-    );
-    for p in c.ports.iter_mut().flatten() {
-        default_port(p);
-    }
-    default_env(c.env.as_mut());
-    for probe in [
-        &mut c.readiness_probe,
-        &mut c.liveness_probe,
-        &mut c.startup_probe,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        default_probe(probe);
-    }
-    default_lifecycle(c.lifecycle.as_mut());
+    default_container_fields!(c);
 }
 
 /// The downward-API selectors of `env[].valueFrom`.

@@ -143,6 +143,7 @@ pub fn execute(
         Command::Describe(d) => describe_cmd(cluster, d, &mut out),
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
         Command::CreateJob(c) => create_job(cluster, c, &mut out),
+        Command::CreateService(c) => create_service(cluster, c, &mut out),
         Command::Run(r) => run(cluster, r, &mut out),
         Command::Expose(e) => expose(cluster, e, &mut out),
         Command::Events(e) => events_cmd(cluster, e, &mut out),
@@ -575,6 +576,101 @@ fn create_job(cluster: &mut Cluster, c: &CreateJobCmd, out: &mut Out) {
     create_generated(cluster, Kind::Job, job, c.dry_run, Some(&c.output), out);
 }
 
+/// `kubectl create service`'s client object (`createService` in `create_service.go`): label and
+/// selector `app=NAME`, one TCP port per `--tcp` spec named after it (`80:8080` → `80-8080`).
+fn create_service(cluster: &mut Cluster, c: &CreateServiceCmd, out: &mut Out) {
+    let mut ports = Vec::new();
+    for spec in &c.tcp {
+        let (port, target) = match parse_service_port(spec) {
+            Ok(p) => p,
+            Err(e) => {
+                out.fail(format!("error: {e}"));
+                return;
+            }
+        };
+        let mut p = obj_map(json!({
+            "name": spec.replace(':', "-"),
+            "port": port,
+            "protocol": "TCP",
+            "targetPort": target
+        }));
+        if c.node_port != 0 {
+            p.insert("nodePort".to_string(), json!(c.node_port));
+        }
+        ports.push(Value::Object(p));
+    }
+    let mut meta = obj_map(json!({
+        "creationTimestamp": null,
+        "labels": { "app": c.name },
+        "name": c.name
+    }));
+    if let Some(ns) = &c.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    let mut spec = obj_map(json!({ "selector": { "app": c.name }, "type": c.type_ }));
+    if !ports.is_empty() {
+        spec.insert("ports".to_string(), Value::Array(ports));
+    }
+    if let Some(n) = &c.external_name {
+        spec.insert("externalName".to_string(), json!(n));
+    }
+    if let Some(ip) = c.cluster_ip.as_ref().filter(|ip| !ip.is_empty()) {
+        spec.insert("clusterIP".to_string(), json!(ip));
+    }
+    let svc = json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta,
+        "spec": spec,
+        "status": { "loadBalancer": {} }
+    });
+    let wrap = format!("failed to create {} service", c.type_);
+    create_generated_as(
+        cluster,
+        Kind::Service,
+        svc,
+        c.dry_run,
+        Some(&c.output),
+        ("created", Some(&wrap)),
+        out,
+    );
+}
+
+/// `parsePorts` of `kubectl create service`: `PORT` (0–65535, as `strconv.ParseUint`) and an
+/// optional `:TARGET`, a port number (1–65535) or an IANA port name.
+fn parse_service_port(spec: &str) -> Result<(i32, Value), String> {
+    let mut parts = spec.split(':');
+    let port_text = parts.next().unwrap_or_default();
+    let port = match port_text.parse::<u64>() {
+        Ok(n) if n <= 65535 => i32::try_from(n).unwrap_or(0),
+        Ok(_) => {
+            return Err(format!(
+                "strconv.ParseUint: parsing {port_text:?}: value out of range"
+            ))
+        }
+        Err(_) => {
+            return Err(format!(
+                "strconv.ParseUint: parsing {port_text:?}: invalid syntax"
+            ))
+        }
+    };
+    let Some(target) = parts.next() else {
+        return Ok((port, json!(port)));
+    };
+    match target.parse::<i64>() {
+        Ok(n) if (1..=65535).contains(&n) => Ok((port, json!(n))),
+        Ok(_) => Err("must be between 1 and 65535, inclusive".to_string()),
+        Err(_) => {
+            let errs = crate::engine::validation::is_valid_port_name(target);
+            if errs.is_empty() {
+                Ok((port, json!(target)))
+            } else {
+                Err(errs.join(","))
+            }
+        }
+    }
+}
+
 /// The map of a JSON object literal (empty for anything else, which `json!({…})` never is).
 fn obj_map(v: Value) -> serde_json::Map<String, Value> {
     match v {
@@ -594,17 +690,27 @@ fn create_generated(
     output: Option<&OutputFormat>,
     out: &mut Out,
 ) -> Option<Object> {
-    create_generated_as(cluster, kind, client, dry_run, output, "created", out)
+    create_generated_as(
+        cluster,
+        kind,
+        client,
+        dry_run,
+        output,
+        ("created", None),
+        out,
+    )
 }
 
-/// [`create_generated`], printing `operation` (`exposed`) instead of `created`.
+/// [`create_generated`], printing `operation` (`exposed`) instead of `created`, and with `wrap`
+/// wrapping the server's refusal in the command's words (`kubectl create service`: `error:
+/// failed to create NodePort service: Service "x" is invalid: …`).
 fn create_generated_as(
     cluster: &mut Cluster,
     kind: Kind,
     client: Value,
     dry_run: DryRun,
     output: Option<&OutputFormat>,
-    operation: &str,
+    (operation, wrap): (&str, Option<&str>),
     out: &mut Out,
 ) -> Option<Object> {
     let mut obj = match Object::from_json(kind, client.clone()) {
@@ -636,9 +742,10 @@ fn create_generated_as(
                     (v, stored)
                 }
                 Err(e) => {
-                    match e.kubectl_invalid_message() {
-                        Some(m) => out.fail(m),
-                        None => out.api(&e),
+                    match (wrap, e.kubectl_invalid_message()) {
+                        (Some(w), _) => out.fail(format!("error: {w}: {}", e.message)),
+                        (None, Some(m)) => out.fail(m),
+                        (None, None) => out.api(&e),
                     }
                     return None;
                 }
@@ -1180,7 +1287,7 @@ fn expose(cluster: &mut Cluster, e: &ExposeCmd, out: &mut Out) {
         svc,
         e.dry_run,
         Some(&e.output),
-        "exposed",
+        ("exposed", None),
         out,
     );
 }

@@ -97,6 +97,11 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> Result<String, String> {
     let stem = match (verb, sub) {
         (Verb::Create, Some("job")) => "create-job",
         (Verb::Create, Some("namespace" | "ns")) => "create-namespace",
+        (Verb::Create, Some("service" | "svc")) => "create-service",
+        (Verb::Create, Some("service clusterip")) => "create-service-clusterip",
+        (Verb::Create, Some("service nodeport")) => "create-service-nodeport",
+        (Verb::Create, Some("service loadbalancer")) => "create-service-loadbalancer",
+        (Verb::Create, Some("service externalname")) => "create-service-externalname",
         (Verb::Create, _) => "create",
         (Verb::Config, Some("set-context")) => "config-set-context",
         (Verb::Config, _) => "config",
@@ -299,6 +304,23 @@ mod tests {
         (
             "create-namespace",
             include_str!("help/create-namespace.txt"),
+        ),
+        ("create-service", include_str!("help/create-service.txt")),
+        (
+            "create-service-clusterip",
+            include_str!("help/create-service-clusterip.txt"),
+        ),
+        (
+            "create-service-nodeport",
+            include_str!("help/create-service-nodeport.txt"),
+        ),
+        (
+            "create-service-loadbalancer",
+            include_str!("help/create-service-loadbalancer.txt"),
+        ),
+        (
+            "create-service-externalname",
+            include_str!("help/create-service-externalname.txt"),
         ),
         ("delete", include_str!("help/delete.txt")),
         ("describe", include_str!("help/describe.txt")),

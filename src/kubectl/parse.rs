@@ -493,6 +493,14 @@ pub enum Flag {
     ServiceName,
     /// `--cluster-ip` (expose).
     ClusterIp,
+    /// `--tcp` (create service): `PORT[:TARGET]`, repeatable, comma-separated.
+    Tcp,
+    /// `--clusterip` (create service clusterip).
+    ServiceClusterIp,
+    /// `--node-port` (create service nodeport).
+    NodePort,
+    /// `--external-name` (create service externalname).
+    ExternalName,
     /// `--types` (events).
     Types,
     /// `--no-headers` (events).
@@ -580,6 +588,10 @@ impl Flag {
             Flag::Protocol => "protocol",
             Flag::ServiceName => "name",
             Flag::ClusterIp => "cluster-ip",
+            Flag::Tcp => "tcp",
+            Flag::ServiceClusterIp => "clusterip",
+            Flag::NodePort => "node-port",
+            Flag::ExternalName => "external-name",
             Flag::Types => "types",
             Flag::NoHeaders => "no-headers",
             Flag::WatchOnly => "watch-only",
@@ -622,7 +634,8 @@ impl Flag {
             | Flag::Revision
             | Flag::ExitCode
             | Flag::LimitBytes
-            | Flag::MaxLogRequests => FlagValue::Int,
+            | Flag::MaxLogRequests
+            | Flag::NodePort => FlagValue::Int,
             Flag::Timeout | Flag::PodRunningTimeout | Flag::Since => FlagValue::Duration,
             f if f.is_bool() => FlagValue::Bool,
             _ => FlagValue::String,
@@ -1181,6 +1194,51 @@ impl DryRun {
     }
 }
 
+/// `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateServiceCmd {
+    /// `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName`.
+    pub type_: &'static str,
+    /// Service name.
+    pub name: String,
+    /// `--tcp` port specs, split at commas.
+    pub tcp: Vec<String>,
+    /// `--clusterip`.
+    pub cluster_ip: Option<String>,
+    /// `--node-port` (0: allocate).
+    pub node_port: i32,
+    /// `--external-name`.
+    pub external_name: Option<String>,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: DryRun,
+    /// `-o`.
+    pub output: OutputFormat,
+}
+
+/// The `kubectl create service` subcommands: the Service type each creates and the flags it
+/// takes besides the common ones.
+fn create_service_kind(sub: &str) -> Option<(&'static str, &'static [Flag])> {
+    use Flag::*;
+    Some(match sub {
+        "clusterip" => ("ClusterIP", &[Tcp, ServiceClusterIp]),
+        "nodeport" => ("NodePort", &[Tcp, NodePort]),
+        "loadbalancer" => ("LoadBalancer", &[Tcp]),
+        "externalname" => ("ExternalName", &[Tcp, ExternalName]),
+        _ => return None,
+    })
+}
+
+/// The flags `kubectl create service SUB` accepts.
+fn create_service_flags(sub: &str) -> Vec<Flag> {
+    let mut flags = vec![Flag::Namespace, Flag::DryRun, Flag::Output, Flag::Template];
+    if let Some((_, extra)) = create_service_kind(sub) {
+        flags.extend_from_slice(extra);
+    }
+    flags
+}
+
 /// `kubectl create job NAME --image=IMG -- CMD…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateJobCmd {
@@ -1662,6 +1720,8 @@ pub enum Command {
     File(FileCmd),
     /// `create job`.
     CreateJob(CreateJobCmd),
+    /// `create service TYPE NAME`.
+    CreateService(Box<CreateServiceCmd>),
     /// `expose`.
     Expose(Box<ExposeCmd>),
     /// `events`.
@@ -1840,8 +1900,6 @@ const CREATE_SUBCOMMANDS_ELSEWHERE: &[&str] = &[
     "role",
     "rolebinding",
     "secret",
-    "service",
-    "svc",
     "serviceaccount",
     "sa",
     "token",
@@ -1964,6 +2022,10 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
     }
     let cmd_path = match (verb, sub) {
         (Verb::Create, Some("job")) => "kubectl create job".to_string(),
+        (Verb::Create, Some("service" | "svc")) => match rest.get(1) {
+            Some(k) if create_service_kind(k).is_some() => format!("kubectl create service {k}"),
+            _ => "kubectl create service".to_string(),
+        },
         (Verb::Create, Some("namespace" | "ns")) => "kubectl create namespace".to_string(),
         (Verb::Create, Some(sub)) if CREATE_SUBCOMMANDS_ELSEWHERE.contains(&sub) => {
             // A real `kubectl create` subcommand for a kind kubeplay does not serve: say so
@@ -1985,12 +2047,29 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         (Verb::Sim | Verb::Help, _) => verb.as_str().to_string(),
         _ => format!("kubectl {}", verb.as_str()),
     };
-    let p = parse_flags(rest, verb.flags(), &cmd_path)?;
+    let service_flags;
+    let allowed = match (verb, sub) {
+        (Verb::Create, Some("service" | "svc")) => {
+            service_flags = create_service_flags(rest.get(1).map_or("", String::as_str));
+            service_flags.as_slice()
+        }
+        _ => verb.flags(),
+    };
+    let p = parse_flags(rest, allowed, &cmd_path)?;
     if p.bool(Flag::Help)? {
         return Ok(if verb == Verb::Help {
             Command::Help
         } else {
             let sub = match verb {
+                // `create service clusterip --help`: the subcommand's own page.
+                Verb::Create
+                    if matches!(p.args.first().map(String::as_str), Some("service" | "svc")) =>
+                {
+                    Some(match p.args.get(1) {
+                        Some(k) if create_service_kind(k).is_some() => format!("service {k}"),
+                        _ => "service".to_string(),
+                    })
+                }
                 Verb::Create | Verb::Set | Verb::Rollout | Verb::Top | Verb::Config => {
                     p.args.first().cloned()
                 }
@@ -2651,6 +2730,9 @@ fn parse_create(p: Parsed) -> Result<Command, ParseError> {
             output,
         });
     }
+    if matches!(p.args.first().map(String::as_str), Some("service" | "svc")) {
+        return parse_create_service(p);
+    }
     if p.args.first().map(String::as_str) == Some("job") {
         let dry_run = parse_dry_run(&p)?;
         let output = parse_print_output(&p)?;
@@ -2677,6 +2759,67 @@ fn parse_create(p: Parsed) -> Result<Command, ParseError> {
         return err("Error: unknown flag: --image\nSee 'kubectl create --help' for usage.");
     }
     parse_file(p, FileVerb::Create)
+}
+
+/// `kubectl create service TYPE NAME [--tcp=PORT[:TARGET]]…` (`create_service.go`: its
+/// `Validate` checks, then the object `createService` builds).
+fn parse_create_service(p: Parsed) -> Result<Command, ParseError> {
+    let Some(sub) = p.args.get(1) else {
+        return Ok(Command::VerbHelp(Verb::Create, Some("service".to_string())));
+    };
+    let Some((type_, _)) = create_service_kind(sub) else {
+        return err(format!(
+            "error: unknown command \"{}\"\nSee 'kubectl create service -h' for help and examples",
+            p.args.get(1..).unwrap_or_default().join(" ")
+        ));
+    };
+    let dry_run = parse_dry_run(&p)?;
+    let output = parse_print_output(&p)?;
+    let names = p.args.get(2..).unwrap_or_default();
+    let [name] = names else {
+        return err(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create service {sub} -h' for help and examples",
+            names.len()
+        ));
+    };
+    let tcp: Vec<String> = p
+        .all(Flag::Tcp)
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::to_string)
+        .collect();
+    let cluster_ip = p.last(Flag::ServiceClusterIp).map(str::to_string);
+    let node_port = match p.last(Flag::NodePort) {
+        Some(v) => parse_int(v, Flag::NodePort)?,
+        None => 0,
+    };
+    let external_name = p.last(Flag::ExternalName).map(str::to_string);
+    if type_ == "ExternalName" && external_name.is_none() {
+        return err("error: required flag(s) \"external-name\" not set");
+    }
+    let headless = cluster_ip.as_deref() == Some("None");
+    if headless && type_ != "ClusterIP" {
+        return err("error: ClusterIP=None can only be used with ClusterIP service type");
+    }
+    if !headless && tcp.is_empty() && type_ != "ExternalName" {
+        return err("error: at least one tcp port specifier must be provided");
+    }
+    if let Some(n) = &external_name {
+        if !crate::engine::validation::is_dns1123_subdomain(n).is_empty() {
+            return err(format!("error: invalid service external name {n}"));
+        }
+    }
+    Ok(Command::CreateService(Box::new(CreateServiceCmd {
+        type_,
+        name: name.clone(),
+        tcp,
+        cluster_ip,
+        node_port,
+        external_name,
+        namespace: p.namespace(),
+        dry_run,
+        output,
+    })))
 }
 
 fn parse_cascade(v: &str) -> Result<Propagation, ParseError> {

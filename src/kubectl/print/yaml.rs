@@ -149,12 +149,39 @@ fn resolves_to_non_string(s: &str) -> bool {
     if is_float(&plain) {
         return true;
     }
-    // Timestamps: YYYY-MM-DD with optional time.
-    let b = s.as_bytes();
-    if b.len() >= 8 && b.iter().take(4).all(u8::is_ascii_digit) && b.get(4) == Some(&b'-') {
-        return true;
+    is_timestamp(s)
+}
+
+/// go-yaml's `parseTimestamp`: four digits, `-`, then a date Go's `time.Parse` accepts with the
+/// layout `2006-1-2` (month 1–12, day 1–31, one or two digits each), alone or followed by a time
+/// after `T`, `t` or a space. `5678-8080` (a port pair) is not one and stays plain.
+fn is_timestamp(s: &str) -> bool {
+    let Some((year, rest)) = s.split_at_checked(4) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix('-') else {
+        return false;
+    };
+    if !year.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
     }
-    false
+    let number = |t: &str| -> Option<(u32, usize)> {
+        let n = t.bytes().take(2).take_while(u8::is_ascii_digit).count();
+        Some((t.get(..n)?.parse().ok()?, n))
+    };
+    let Some((month, n)) = number(rest) else {
+        return false;
+    };
+    let Some(rest) = rest.get(n..).and_then(|r| r.strip_prefix('-')) else {
+        return false;
+    };
+    let Some((day, n)) = number(rest) else {
+        return false;
+    };
+    let tail = rest.get(n..).unwrap_or_default();
+    (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (tail.is_empty() || tail.starts_with(['T', 't', ' ']))
 }
 
 fn is_float(s: &str) -> bool {
@@ -312,6 +339,23 @@ pub fn list(items: Vec<Value>) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn timestamps_are_quoted_port_pairs_are_not() {
+        for (s, want) in [
+            ("2026-03-02", true),
+            ("2026-3-2", true),
+            ("2026-03-02T09:00:00Z", true),
+            ("2001-12-14 21:59:43.10", true),
+            ("5678-8080", false),
+            ("2026-13-01", false),
+            ("2026-03-02x", false),
+            ("80-http", false),
+        ] {
+            assert_eq!(is_timestamp(s), want, "{s}");
+        }
+        assert_eq!(to_yaml(&json!({"name": "5678-8080"})), "name: 5678-8080\n");
+    }
 
     #[test]
     fn yaml_matches_go_yaml_v2() {

@@ -43,6 +43,11 @@ test('add a labeled node: the DaemonSet gets a pod there; remove it: the pod goe
   await chip.waitFor();
   const podName = (await chip.locator('.pod-name').textContent()).trim();
   assert.match(podName, /^fluentd-elasticsearch-/);
+  // The pod's name is a button: it runs kubectl describe pod in the console.
+  await chip.getByRole('button', { name: `Describe pod ${podName}` }).click();
+  const log = page.getByRole('log', { name: 'Console output' });
+  await log.getByText(`kubectl describe pod ${podName} -n kube-system`).waitFor();
+  await log.getByText(/Controlled By:\s+DaemonSet\/fluentd-elasticsearch/).last().waitFor();
 
   await page.getByRole('button', { name: 'Remove node n4' }).click();
   await card.waitFor({ state: 'detached' });

@@ -68,8 +68,8 @@ pub fn cluster_pane() -> Html {
                 { for vm.nodes.iter().map(|n| html! { <NodeCardView key={n.name.clone()} card={n.clone()} on_run={run.clone()} /> }) }
             </ul>
             { for pager }
-            { for vm.gone.iter().map(gone_node) }
-            <PendingTray pods={vm.pending.clone()} total={vm.n_pending} />
+            { for vm.gone.iter().map(|g| gone_node(g, &run)) }
+            <PendingTray pods={vm.pending.clone()} total={vm.n_pending} on_run={run.clone()} />
         </>
     }
 }
@@ -152,7 +152,7 @@ fn node_card_view(p: &CardProps) -> Html {
             </div>
             <div class="bars">{ for c.bars.iter().map(|b| bar(&name, b)) }</div>
             <ul class="pods" aria-label={format!("Pods on {name}")}>
-                { for c.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} /> }) }
+                { for c.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_run={p.on_run.clone()} /> }) }
                 if c.more_pods > 0 { <li class="more">{ format!("and {} more pods", c.more_pods) }</li> }
             </ul>
             if !c.daemons.is_empty() {
@@ -189,6 +189,8 @@ fn bar(node: &str, b: &Bar) -> Html {
 #[derive(PartialEq, Properties)]
 struct PodProps {
     pod: PodChip,
+    /// Runs a console command: the pod's name is a button for `kubectl describe pod`.
+    on_run: Callback<String>,
 }
 
 #[function_component(PodChipView)]
@@ -203,9 +205,15 @@ fn pod_chip_view(p: &PodProps) -> Html {
         pod.restarts,
         pod.owner.as_deref().unwrap_or("none")
     );
+    let describe = {
+        let r = p.on_run.clone();
+        let line = format!("kubectl describe pod {} -n {}", pod.name, pod.namespace);
+        Callback::from(move |_| r.emit(line.clone()))
+    };
     html! {
         <li class={classes!("pod", format!("h-{}", pod.health.as_str()))} title={title}>
-            <span class="pod-name">{ &pod.name }</span>
+            <button type="button" class="pod-name" onclick={describe}
+                aria-label={format!("Describe pod {}", pod.name)}>{ &pod.name }</button>
             { status_badge(pod.health, &pod.status) }
             if pod.not_ready { <span class="flag">{ "not ready" }</span> }
             if pod.restarts > 0 { <span class="restarts">{ format!("↻ {} restarts", pod.restarts) }</span> }
@@ -216,7 +224,7 @@ fn pod_chip_view(p: &PodProps) -> Html {
 
 /// Pods bound to a deleted node: shown under that node's name, not as unscheduled (the
 /// scheduler never places them again; PodGC deletes them after its quarantine).
-fn gone_node(g: &GoneNode) -> Html {
+fn gone_node(g: &GoneNode, run: &Callback<String>) -> Html {
     let id = format!("h-gone-{}", g.name);
     let n = g.n_pods;
     html! {
@@ -229,7 +237,7 @@ fn gone_node(g: &GoneNode) -> Html {
                 if n == 1 { "it" } else { "them" },
             ) }</p>
             <ul class="pods" aria-label={format!("Pods on deleted node {}", g.name)}>
-                { for g.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} /> }) }
+                { for g.pods.iter().map(|pod| html! { <PodChipView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_run={run.clone()} /> }) }
                 if n > g.pods.len() { <li class="more">{ format!("and {} more pods", n - g.pods.len()) }</li> }
             </ul>
         </section>
@@ -240,6 +248,7 @@ fn gone_node(g: &GoneNode) -> Html {
 struct PendingProps {
     pods: Vec<PendingPod>,
     total: usize,
+    on_run: Callback<String>,
 }
 
 #[function_component(PendingTray)]
@@ -253,7 +262,7 @@ fn pending_tray(p: &PendingProps) -> Html {
                 <ul class="pods">
                     { for p.pods.iter().map(|pp| html! {
                         <li class="pending-pod" key={format!("{}/{}", pp.pod.namespace, pp.pod.name)}>
-                            <ul class="pods inline"><PodChipView pod={pp.pod.clone()} /></ul>
+                            <ul class="pods inline"><PodChipView pod={pp.pod.clone()} on_run={p.on_run.clone()} /></ul>
                             <span class="reason">{ &pp.reason }</span>
                         </li>
                     }) }

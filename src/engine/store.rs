@@ -90,6 +90,7 @@ type WordMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHash
 
 /// A hash map that can be looked up and written but never iterated (so it keeps the engine
 /// deterministic), for the store's exact-key lookups; ordered walks use `BTreeSet`s of keys.
+/// `retain` visits entries in hash order, so it takes only a pure test.
 #[derive(Clone)]
 pub(crate) struct LookupMap<K, V>(WordMap<K, V>);
 
@@ -122,6 +123,19 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
 
     pub(crate) fn insert(&mut self, k: K, v: V) -> Option<V> {
         self.0.insert(k, v)
+    }
+
+    pub(crate) fn contains_key<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(k)
+    }
+
+    /// Keeps the entries `keep` accepts. It sees them in no particular order, so it must be a
+    /// pure test: its only effect is its answer.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&K, &mut V) -> bool) {
+        self.0.retain(keep);
     }
 
     fn remove<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<V>

@@ -555,17 +555,17 @@ impl Cluster {
 
     /// `DELETE` with kubectl's options.
     pub fn delete(&mut self, key: &ObjectKey, options: &DeleteOptions) -> Result<Object, ApiError> {
-        let obj = self.get(key)?.clone();
+        let live = self.get(key)?;
         if let Some(uid) = &options.uid_precondition {
-            if uid != obj.uid() {
+            if uid != live.uid() {
                 return Err(ApiError::conflict(format!(
                     "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                    obj.uid()
+                    live.uid()
                 )));
             }
         }
-        match &obj {
-            Object::Pod(pod) => Ok(self.delete_pod(pod.clone(), options)),
+        match live {
+            Object::Pod(_) => Ok(self.delete_pod(key, options)),
             Object::Namespace(ns) => {
                 if matches!(
                     key.name.as_str(),
@@ -587,20 +587,19 @@ impl Cluster {
                 }
                 Ok(Object::Namespace(ns))
             }
-            _ => Ok(self.delete_with_propagation(obj, options.propagation)),
+            obj => {
+                let obj = obj.clone();
+                Ok(self.delete_with_propagation(obj, options.propagation))
+            }
         }
     }
 
-    fn delete_pod(
-        &mut self,
-        mut pod: k8s_openapi::api::core::v1::Pod,
-        options: &DeleteOptions,
-    ) -> Object {
-        let key = ObjectKey::new(
-            Kind::Pod,
-            pod.metadata.namespace.as_deref().unwrap_or_default(),
-            pod.metadata.name.as_deref().unwrap_or_default(),
-        );
+    /// Deletes the pod stored at `key` (the caller checked it is one). A pod removed at once is
+    /// moved out of the store, not copied: PodGC deletes thousands of finished pods.
+    fn delete_pod(&mut self, key: &ObjectKey, options: &DeleteOptions) -> Object {
+        let Some(Object::Pod(pod)) = self.store.get(key) else {
+            return Object::Pod(Default::default());
+        };
         let bound = pod
             .spec
             .as_ref()
@@ -633,13 +632,16 @@ impl Cluster {
         if let Some(existing) = pod.metadata.deletion_grace_period_seconds {
             // Already terminating: only a shorter grace period changes anything.
             if grace >= existing {
-                return Object::Pod(pod);
+                return Object::Pod(pod.clone());
             }
         }
         if grace == 0 && !has_finalizers {
-            self.store.remove(&key);
-            return Object::Pod(pod);
+            return self
+                .store
+                .remove(key)
+                .unwrap_or_else(|| Object::Pod(Default::default()));
         }
+        let mut pod = pod.clone();
         let secs = u64::try_from(grace).unwrap_or(0);
         pod.metadata.deletion_timestamp = Some(self.now.plus(secs * 1000).to_k8s());
         pod.metadata.deletion_grace_period_seconds = Some(grace);

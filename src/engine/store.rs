@@ -18,38 +18,85 @@ use crate::engine::clock::SimTime;
 
 use crate::engine::api::{Kind, Object, ObjectKey};
 
-/// FNV-1a: a fixed hasher, the same on every run and platform.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
+/// A fixed hasher, the same on every run and platform, that takes its input a word at a time
+/// (the multiply-add step of rustc's `FxHasher`, then murmur3's finalizer). The keys it hashes
+/// (object keys, uids, the event correlator's keys of 100+ bytes) are hashed on every lookup and
+/// again whenever a table grows, and FNV-1a's byte-at-a-time loop made that a visible share of a
+/// large run. Its values never reach output: a `LookupMap` is never iterated.
+#[derive(Clone, Copy, Default)]
+struct WordHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(crate::engine::rng::FNV_OFFSET)
+/// `FxHasher`'s 64-bit multiplier.
+const WORD_HASH_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = self.0.wrapping_add(word).wrapping_mul(WORD_HASH_K);
     }
 }
 
-impl Hasher for Fnv {
+impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply-add steps carry a difference only towards the high bits (node names that
+        // differ in their last byte differ only in the top byte of their word), while hashbrown
+        // takes the bucket from the low bits: murmur3's `fmix64` spreads every bit over all.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = crate::engine::rng::fnv1a(self.0, bytes);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(
+                <[u8; 8]>::try_from(w).unwrap_or_default(),
+            ));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // Shifted in byte by byte (a copy into a buffer compiles to a `memcpy` call).
+            let mut last = 0u64;
+            for (i, b) in rest.iter().enumerate() {
+                last |= u64::from(*b) << (8 * i);
+            }
+            // The length keeps "ab" + "c" apart from "a" + "bc" within one key.
+            self.add(last ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
 // A hash map only behind `LookupMap`, which offers no iteration: its order cannot reach output.
 #[allow(clippy::disallowed_types)]
-type FnvMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
+type WordMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// A hash map that can be looked up and written but never iterated (so it keeps the engine
 /// deterministic), for the store's exact-key lookups; ordered walks use `BTreeSet`s of keys.
+/// `retain` visits entries in hash order, so it takes only a pure test.
 #[derive(Clone)]
-pub(crate) struct LookupMap<K, V>(FnvMap<K, V>);
+pub(crate) struct LookupMap<K, V>(WordMap<K, V>);
 
 impl<K, V> Default for LookupMap<K, V> {
     fn default() -> Self {
-        LookupMap(FnvMap::default())
+        LookupMap(WordMap::default())
     }
 }
 
@@ -76,6 +123,19 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
 
     pub(crate) fn insert(&mut self, k: K, v: V) -> Option<V> {
         self.0.insert(k, v)
+    }
+
+    pub(crate) fn contains_key<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(k)
+    }
+
+    /// Keeps the entries `keep` accepts. It sees them in no particular order, so it must be a
+    /// pure test: its only effect is its answer.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&K, &mut V) -> bool) {
+        self.0.retain(keep);
     }
 
     fn remove<Q: Hash + Eq + ?Sized>(&mut self, k: &Q) -> Option<V>

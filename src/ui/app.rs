@@ -226,6 +226,7 @@ pub fn app() -> Html {
     };
     html! {
         <ContextProvider<PlaygroundHandle> context={state.clone()}>
+        <ContextProvider<UseStateHandle<Pane>> context={pane.clone()}>
             <div class={classes!("app", params.embed.then_some("embed"))}>
                 <a class="skip" href="#console-input">{ "Skip to the console" }</a>
                 <header class="top">
@@ -255,6 +256,7 @@ pub fn app() -> Html {
                     <section class={cls(Pane::Events)} aria-labelledby="h-events"><EventsPane /></section>
                 </main>
             </div>
+        </ContextProvider<UseStateHandle<Pane>>>
         </ContextProvider<PlaygroundHandle>>
     }
 }

@@ -58,15 +58,21 @@ pub fn url_params() -> UrlParams {
     parse_query(&search)
 }
 
+/// Whether a CSS media query matches.
+fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 /// Whether the user asked for reduced motion.
 pub fn prefers_reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// Whether the page shows one pane at a time (the narrow layout of `styles/main.css`).
+pub fn narrow_layout() -> bool {
+    media_matches("(max-width: 900px)")
 }
 
 /// Sets `data-theme` on `<html>` (`light`, `dark`; `system` removes it).

@@ -69,6 +69,19 @@ test('phone: the Console tab shows the command line without scrolling', async ()
   assert.deepEqual(page.errors, []);
 });
 
+test("phone: a pod's name describes it and shows the Console, where the output is", async () => {
+  const page = await env.open('?play=0', PHONE);
+  await tab(page, 'Console');
+  await advance(page, '20s');
+  await tab(page, 'Cluster');
+  const button = page.getByRole('list', { name: 'Pods on n1' }).getByRole('button', { name: /^Describe pod / }).first();
+  const name = (await button.textContent()).trim();
+  await button.click();
+  await page.getByRole('button', { name: 'Console', pressed: true }).waitFor();
+  await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
 test('the play button draws its icon (no font glyph) and says Play or Pause', async () => {
   const page = await env.open('?play=0', DESKTOP);
   const play = page.getByRole('button', { name: 'Play', exact: true });

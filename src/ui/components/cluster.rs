@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::{input_value, status_badge, use_playground, use_runner};
+use crate::ui::app::Pane;
 use crate::ui::commands::{self, NodeForm};
 use crate::ui::hooks;
 use crate::ui::state::UiAction;
@@ -205,10 +206,17 @@ fn pod_chip_view(p: &PodProps) -> Html {
         pod.restarts,
         pod.owner.as_deref().unwrap_or("none")
     );
+    // Its output is in the console: on a phone, where one pane shows at a time, go there.
+    let pane = use_context::<UseStateHandle<Pane>>();
     let describe = {
         let r = p.on_run.clone();
         let line = format!("kubectl describe pod {} -n {}", pod.name, pod.namespace);
-        Callback::from(move |_| r.emit(line.clone()))
+        Callback::from(move |_| {
+            r.emit(line.clone());
+            if let Some(pane) = pane.as_ref().filter(|_| hooks::narrow_layout()) {
+                pane.set(Pane::Console);
+            }
+        })
     };
     html! {
         <li class={classes!("pod", format!("h-{}", pod.health.as_str()))} title={title}>

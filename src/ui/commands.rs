@@ -107,7 +107,14 @@ pub const SIM_SUBCOMMANDS: &[&str] = &[
 ];
 
 /// `sim node` subcommands.
-pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "down", "up"];
+pub const SIM_NODE_SUBCOMMANDS: &[&str] = &["add", "condition", "down", "up"];
+
+/// The `kubectl create` subcommands kubeplay has.
+const CREATE_SUBCOMMANDS: &[&str] = &["job", "namespace", "service"];
+
+/// `kubectl create service` subcommands.
+const CREATE_SERVICE_SUBCOMMANDS: &[&str] =
+    &["clusterip", "externalname", "loadbalancer", "nodeport"];
 
 /// Resource words Tab offers: the plural name of every served kind, as kubectl's completion
 /// offers `kubectl api-resources -o name` (`compGetResourceList` in
@@ -199,7 +206,12 @@ pub fn candidates(line: &str, store: &Store, namespace: &str) -> Vec<String> {
         ["sim"] => SIM_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["config"] => CONFIG_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
         ["sim", "node"] => SIM_NODE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
-        ["sim", "node", "down" | "up"] => names_of(store, Kind::Node, None),
+        ["sim", "node", "down" | "up" | "condition"] => names_of(store, Kind::Node, None),
+        ["create"] => CREATE_SUBCOMMANDS.iter().map(|s| s.to_string()).collect(),
+        ["create", "service" | "svc"] => CREATE_SERVICE_SUBCOMMANDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ["cordon" | "uncordon" | "drain"] => names_of(store, Kind::Node, None),
         ["logs" | "exec"] => names_of(store, Kind::Pod, ns),
         ["taint" | "label" | "annotate" | "get" | "describe" | "delete" | "explain" | "patch"] => {
@@ -382,6 +394,24 @@ mod tests {
                 line: "describe nodes/n",
                 want_line: "describe nodes/n",
                 want_choices: &["nodes/n1", "nodes/n2"],
+            },
+            Case {
+                name: "create subcommands",
+                line: "kubectl create s",
+                want_line: "kubectl create service ",
+                want_choices: &[],
+            },
+            Case {
+                name: "create service types",
+                line: "kubectl create service n",
+                want_line: "kubectl create service nodeport ",
+                want_choices: &[],
+            },
+            Case {
+                name: "sim node condition takes a node",
+                line: "sim node condition w",
+                want_line: "sim node condition worker ",
+                want_choices: &[],
             },
             Case {
                 name: "sim subcommands",

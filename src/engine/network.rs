@@ -20,6 +20,7 @@
 //! `localhost` (and `127.0.0.1`) inside a container reaches its own pod's servers.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Pod, Service};
 
@@ -299,12 +300,31 @@ pub fn curl(
     client_namespace: &str,
     client_node: Option<&str>,
 ) -> CurlResult {
+    curl_picking(
+        store,
+        &mut |n| rng.below(n),
+        target,
+        port,
+        client_namespace,
+        client_node,
+    )
+}
+
+/// [`curl`], with `pick(n)` choosing among `n` addresses or endpoints (`0..n`).
+fn curl_picking(
+    store: &Store,
+    rng: &mut dyn FnMut(u64) -> u64,
+    target: &str,
+    port: i32,
+    client_namespace: &str,
+    client_node: Option<&str>,
+) -> CurlResult {
     let ip = if crate::engine::api::service::parse_ipv4(target).is_some() {
         target.to_string()
     } else {
         match dns(store, target, client_namespace) {
             DnsAnswer::Records { addresses, .. } => {
-                let idx = rng.below(addresses.len() as u64) as usize;
+                let idx = rng(addresses.len() as u64) as usize;
                 addresses.get(idx).cloned().unwrap_or_default()
             }
             DnsAnswer::NxDomain { .. } => {
@@ -401,7 +421,7 @@ pub fn curl(
 /// port looked up in the picked pod). `None`: no endpoint, or nothing listening there.
 fn through_service(
     store: &Store,
-    rng: &mut SimRng,
+    rng: &mut dyn FnMut(u64) -> u64,
     (ns, name): (&str, &str),
     sp: &k8s_openapi::api::core::v1::ServicePort,
     only_node: Option<&str>,
@@ -410,7 +430,7 @@ fn through_service(
     if let Some(node) = only_node {
         backends.retain(|b| b.node == node);
     }
-    let idx = rng.below(backends.len() as u64) as usize;
+    let idx = rng(backends.len() as u64) as usize;
     let b = backends.get(idx)?;
     let pod = store.pod(ns, &b.pod)?;
     let target_port = match &sp.target_port {
@@ -630,6 +650,8 @@ pub struct NetHost<'a> {
     changes: Vec<(u64, String, Option<String>)>,
     /// The container's own pod and its IP: `localhost` and `127.0.0.1` reach the pod itself.
     own: Option<(&'a Pod, String)>,
+    /// The `n` of each random pick since [`NetHost::take_draws`] (see [`Query::draws`]).
+    draws: Vec<u64>,
 }
 
 impl<'a> NetHost<'a> {
@@ -643,6 +665,7 @@ impl<'a> NetHost<'a> {
             files: BTreeMap::new(),
             changes: Vec::new(),
             own: None,
+            draws: Vec::new(),
         }
     }
 
@@ -686,14 +709,30 @@ impl<'a> NetHost<'a> {
                 port,
             });
         }
-        curl(
+        let (rng, draws) = (&mut self.rng, &mut self.draws);
+        curl_picking(
             self.store,
-            &mut self.rng,
+            &mut |n| {
+                draws.push(n);
+                rng.below(n)
+            },
             host,
             port,
             &self.namespace,
             self.node.as_deref(),
         )
+    }
+
+    /// The picks the programs made since the last call (the `n` of each), emptied.
+    fn take_draws(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.draws)
+    }
+
+    /// Moves the random source as these picks did, without running anything.
+    fn skip_draws(&mut self, draws: &[u64]) {
+        for n in draws {
+            self.rng.below(*n);
+        }
     }
 }
 
@@ -911,6 +950,157 @@ impl sh::Host for NetHost<'_> {
             _ => None,
         }
     }
+}
+
+/// One answer a container's process got from the network: when it asked (milliseconds after the
+/// process started), what it ran, and what came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// When the program ran, in milliseconds after the process started.
+    pub at_ms: u64,
+    /// The program and its arguments.
+    pub argv: Rc<[String]>,
+    /// What it answered.
+    pub answer: Rc<sh::ExternalResult>,
+    /// The `n` of each random pick the answer took (a Service endpoint, one of several A
+    /// records), so a replay puts the host's random source where the first evaluation had it.
+    pub draws: Vec<u64>,
+}
+
+/// A [`NetHost`] that remembers what it answered, so a container's run can be evaluated again
+/// when the cluster changes while it runs (the kubelet's network replay): queries made up to
+/// `answered_until` (they happened already) get the answers remembered from the previous
+/// evaluation, later ones are answered live; all are recorded in call order.
+pub struct MemoHost<'a> {
+    net: NetHost<'a>,
+    old: Vec<Query>,
+    /// The next remembered answer to look at (the replay asks in the same order).
+    cursor: usize,
+    answered_until: Option<u64>,
+    queries: Vec<Query>,
+    /// Programs and answers seen, shared between queries (a polling loop asks the same thing
+    /// thousands of times).
+    interned: BTreeMap<Rc<[String]>, Rc<sh::ExternalResult>>,
+}
+
+impl<'a> MemoHost<'a> {
+    /// A first evaluation: every query is answered live and recorded.
+    pub fn recording(net: NetHost<'a>) -> Self {
+        Self::replaying(net, Vec::new(), None)
+    }
+
+    /// A replay: the queries of `old` at or before `answered_until` are answered as they were
+    /// (and move the random source as they did), the others live.
+    pub fn replaying(net: NetHost<'a>, old: Vec<Query>, answered_until: Option<u64>) -> Self {
+        MemoHost {
+            net,
+            old,
+            cursor: 0,
+            answered_until,
+            queries: Vec::new(),
+            interned: BTreeMap::new(),
+        }
+    }
+
+    /// The queries of this evaluation, in call order, and the files the container saw
+    /// ([`NetHost::with_files`], [`NetHost::with_file_changes`]) for a later replay.
+    #[allow(clippy::type_complexity)]
+    pub fn into_parts(
+        self,
+    ) -> (
+        Vec<Query>,
+        BTreeMap<String, String>,
+        Vec<(u64, String, Option<String>)>,
+    ) {
+        (self.queries, self.net.files, self.net.changes)
+    }
+
+    fn remembered(&mut self, argv: &[String], at_ms: u64) -> Option<Query> {
+        if self.answered_until.is_none_or(|u| at_ms > u) {
+            return None;
+        }
+        let i = self
+            .old
+            .iter()
+            .skip(self.cursor)
+            .position(|q| q.at_ms == at_ms && *q.argv == *argv)?
+            + self.cursor;
+        self.cursor = i + 1;
+        self.old.get(i).cloned()
+    }
+
+    fn record(&mut self, argv: &[String], at_ms: u64, answer: sh::ExternalResult) {
+        let draws = self.net.take_draws();
+        let (argv, answer) = match self.interned.get_key_value(argv) {
+            Some((a, r)) if **r == answer => (a.clone(), r.clone()),
+            _ => {
+                let (a, r): (Rc<[String]>, _) = (argv.into(), Rc::new(answer));
+                self.interned.insert(a.clone(), r.clone());
+                (a, r)
+            }
+        };
+        self.queries.push(Query {
+            at_ms,
+            argv,
+            answer,
+            draws,
+        });
+    }
+}
+
+impl sh::Host for MemoHost<'_> {
+    fn external(&mut self, argv: &[String], at_ms: u64) -> Option<sh::ExternalResult> {
+        if let Some(q) = self.remembered(argv, at_ms) {
+            self.net.skip_draws(&q.draws);
+            let answer = (*q.answer).clone();
+            self.queries.push(q);
+            return Some(answer);
+        }
+        let answer = self.net.external(argv, at_ms)?;
+        self.record(argv, at_ms, answer.clone());
+        Some(answer)
+    }
+
+    fn file(&mut self, path: &str) -> Option<String> {
+        self.net.file(path)
+    }
+
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        self.net.file_at(path, at_ms)
+    }
+}
+
+/// Whether the network would now answer one of the `queries` made after `answered_until`
+/// differently (`net` is a fresh host with the seed of the first evaluation): the queries run
+/// in call order as a [`MemoHost`] replay would run them, stopping at the first difference.
+pub fn answers_changed(
+    net: &mut NetHost<'_>,
+    queries: &[Query],
+    answered_until: Option<u64>,
+) -> bool {
+    // Answers that took no random pick depend only on the program and the store.
+    let mut fixed: BTreeMap<&[String], Option<sh::ExternalResult>> = BTreeMap::new();
+    for q in queries {
+        if answered_until.is_some_and(|u| q.at_ms <= u) {
+            net.skip_draws(&q.draws);
+            continue;
+        }
+        let same = match fixed.get(&*q.argv) {
+            Some(answer) => answer.as_ref() == Some(&*q.answer),
+            None => {
+                let answer = sh::Host::external(net, &q.argv, q.at_ms);
+                let same = answer.as_ref() == Some(&*q.answer);
+                if net.take_draws().is_empty() {
+                    fixed.insert(&q.argv, answer);
+                }
+                same
+            }
+        };
+        if !same {
+            return true;
+        }
+    }
+    false
 }
 
 /// Pods behind each ready endpoint of a Service, by name (for tests and the UI).

@@ -112,33 +112,22 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
     DnsAnswer::Records { fqdn, addresses }
 }
 
-/// The A record of a pod whose `hostname` and `subdomain` are `host` and `svc`, when `svc` is a
-/// headless Service in `ns`. Simplification: the record exists as soon as the pod has an IP
-/// and until it ends (CoreDNS waits for the pod to be ready), since a container's run is
-/// evaluated when it starts, before its peers are ready.
+/// The A record `HOSTNAME.SUBDOMAIN.NS.svc` of a pod whose `hostname` and `subdomain` are `host`
+/// and `svc`, when `svc` is a headless Service in `ns`: as CoreDNS (`plugin/kubernetes`) answers
+/// it, from the Service's EndpointSlices, for a ready endpoint with that `hostname` (the
+/// EndpointSlice controller sets it for a pod whose `subdomain` names the Service). So a pod
+/// that is not ready yet (or not selected by the Service) has no record.
 fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option<DnsAnswer> {
     let service = service(store, ns, svc)?;
     if !is_headless(service) {
         return None;
     }
-    let mut ips: Vec<String> = store
-        .list_ns(Kind::Pod, ns)
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
-            _ => None,
+    let mut ips: Vec<String> = slice_endpoints(store, ns, svc)
+        .filter(|e| {
+            e.hostname.as_deref() == Some(host)
+                && e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false)
         })
-        .filter(|p| {
-            let spec = p.spec.as_ref();
-            spec.and_then(|s| s.hostname.as_deref()) == Some(host)
-                && spec.and_then(|s| s.subdomain.as_deref()) == Some(svc)
-                && p.metadata.deletion_timestamp.is_none()
-                && !matches!(
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                    Some("Succeeded" | "Failed")
-                )
-        })
-        .map(pod_ip)
-        .filter(|ip| !ip.is_empty())
+        .flat_map(|e| e.addresses.iter().cloned())
         .collect();
     crate::engine::sort::sort(&mut ips);
     ips.dedup();
@@ -189,15 +178,19 @@ fn service<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Service> {
     }
 }
 
-/// The ready endpoints of the Service's EndpointSlices, by pod name.
-fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
-    let mut out: Vec<Backend> = store
+/// The endpoints of the Service's EndpointSlices.
+fn slice_endpoints<'a>(
+    store: &'a Store,
+    ns: &str,
+    svc: &'a str,
+) -> impl Iterator<Item = &'a k8s_openapi::api::discovery::v1::Endpoint> {
+    store
         .list_ns(Kind::EndpointSlice, ns)
         .filter_map(|o| match o {
             Object::EndpointSlice(es) => Some(es),
             _ => None,
         })
-        .filter(|es| {
+        .filter(move |es| {
             es.metadata
                 .labels
                 .as_ref()
@@ -206,6 +199,11 @@ fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
                 == Some(svc)
         })
         .flat_map(|es| es.endpoints.iter())
+}
+
+/// The ready endpoints of the Service's EndpointSlices, by pod name.
+fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
+    let mut out: Vec<Backend> = slice_endpoints(store, ns, svc)
         .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
         .flat_map(|e| {
             e.addresses.iter().map(|ip| Backend {

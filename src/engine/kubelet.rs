@@ -34,6 +34,11 @@
 //!   it is restarted unless the restart policy is `Never`, whatever its exit code, under the
 //!   same crash back-off as any restart (at once, then 10 s doubling). Event messages are
 //!   stored without the exec output's final newline.
+//! - A container's run is evaluated when it starts ([`crate::engine::sh`]); what it asks the
+//!   network is remembered with it, and when Services, EndpointSlices, nodes or pods change
+//!   while it runs, a run whose later questions would now get other answers is evaluated
+//!   again, keeping its answers (and so its output) up to now ([`Kubelet::replay_network`]).
+//!   Files and environment stay those of its start; a container being stopped is left alone.
 //! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
 //!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
 //!   TERM trap in a script is found textually and assumed to run at once.
@@ -2363,7 +2368,8 @@ fn init_done(c: &Ctr) -> bool {
 
 /// Plans the run of container `c` starting at `start` (its process's timeline begins when
 /// `StartContainer` returns): its environment, what its volume mounts hold then, and the
-/// network as the store is now.
+/// network as the store is now. When the run asked the network, its answers and inputs come
+/// back with it, for [`Kubelet::replay_network`].
 #[allow(clippy::too_many_arguments)]
 fn start_run(
     c: &Ctr,
@@ -2379,8 +2385,9 @@ fn start_run(
     start: SimTime,
 ) -> (sh::Run, Option<Box<NetMemo>>) {
     let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
-    // Network programs see the store as it is now, when the container starts (see
-    // `network`); files are what its volume mounts hold now.
+    // Network programs see the store as it is now, when the container starts, until
+    // `replay_network` sees it change (see `network`); files are what its volume mounts hold
+    // now.
     let uid = pod.metadata.uid.as_deref().unwrap_or_default();
     let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
     let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();

@@ -4,10 +4,15 @@
 //! shown: push (a daemon's own `curl`/`wget`), NodeIP + hostPort, DNS of a headless Service, and
 //! a ClusterIP Service that picks any ready endpoint.
 //!
-//! [`NetHost`] is the [`sh::Host`] the kubelet gives a container: `curl`, `wget`, `nslookup` and
-//! `nc` inside a container use the functions here. Because the interpreter evaluates a
-//! container's whole run when it starts, the host sees the store as it was at container start:
-//! a loop that pushes every ten seconds reports the same target for every iteration.
+//! [`NetHost`] is the [`sh::Host`] the kubelet gives a container: `curl`, `wget`, `nslookup`,
+//! `ping` and `nc` inside a container use the functions here. The interpreter evaluates a
+//! container's whole run when it starts, through a [`MemoHost`] that records every answer
+//! (when, what, and the random endpoint picks it took). When Services, EndpointSlices, nodes
+//! or pods change, the kubelet asks the questions a running container has not reached yet
+//! again ([`answers_changed`]); if one answer differs it evaluates the run again with the
+//! remembered answers up to now and live ones after. So a query sees the store as it is at
+//! the last change before it, as far as the kubelet has seen it (a loop that pushes every ten
+//! seconds reports the same target until the cluster changes).
 //!
 //! Simplifications: every server is a simulated one that answers any request with one line
 //! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens on the `containerPort`s it
@@ -15,7 +20,7 @@
 //! agnhost's `liveness` on 8080, ...; with `hostNetwork`, on the node's IP); a connection that
 //! would time out (an unknown address, a port a Service does not expose) is refused at once;
 //! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
-//! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
+//! (from its EndpointSlices, for ready endpoints, see [`dns`]), no ExternalName CNAMEs; the search path is
 //! `NS.svc.cluster.local svc.cluster.local cluster.local`. `ping` answers from pods and nodes.
 //! `localhost` (and `127.0.0.1`) inside a container reaches its own pod's servers.
 
@@ -633,7 +638,7 @@ pub fn parse_target(target: &str) -> Option<(String, i32)> {
     }
 }
 
-/// The [`sh::Host`] of a container: network programs answered from a store snapshot (see the
+/// The [`sh::Host`] of a container: network programs answered from the store as it is (see the
 /// module header), with its own RNG so the kubelet's choices stay deterministic.
 pub struct NetHost<'a> {
     store: &'a Store,

@@ -838,6 +838,8 @@ impl Kubelet {
                             run.truncate(at);
                             run.end = sh::End::Exit { at_ms: at, code };
                         }
+                        // Its end is decided: nothing it would ask later is asked.
+                        c.net_memo = None;
                         c.exit_reason = exit_reason.clone();
                         let _ = since;
                         any = true;

@@ -1113,3 +1113,34 @@ fn a_polling_container_sees_a_service_created_later() {
     c.advance(5 * SECOND);
     assert_eq!(c.logs(&key, None, false).unwrap(), after);
 }
+
+/// `sim pod fail` ends a polling container now: a Service created in the same instant does not
+/// bring its run back.
+#[test]
+fn an_injected_exit_is_not_replayed_away() {
+    let mut c = cluster_with(vec![pod(
+        "p",
+        "busybox",
+        &[
+            "sh",
+            "-c",
+            "until nslookup myservice; do sleep 2; done; echo found",
+        ],
+    )
+    .restart("Never")
+    .build()]);
+    c.advance(10 * SECOND);
+    let key = ObjectKey::new(Kind::Pod, "default", "p");
+    c.create(svc("myservice", "none", 80)).unwrap();
+    c.inject(&key, Fault::Exit(3)).unwrap();
+    c.advance(5 * SECOND);
+    assert_eq!(phase(&c, "p"), "Failed");
+    assert_eq!(
+        ctr_status(&c, "p")
+            .state
+            .and_then(|s| s.terminated)
+            .map(|t| t.exit_code),
+        Some(3)
+    );
+    assert!(!c.logs(&key, None, false).unwrap().contains("found"));
+}

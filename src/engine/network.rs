@@ -129,8 +129,9 @@ fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option
     }
     let mut ips: Vec<String> = slice_endpoints(store, ns, svc)
         .filter(|e| {
+            // CoreDNS (`object/endpoint.go`) skips an endpoint only when `ready` is false.
             e.hostname.as_deref() == Some(host)
-                && e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false)
+                && e.conditions.as_ref().and_then(|c| c.ready) != Some(false)
         })
         .flat_map(|e| e.addresses.iter().cloned())
         .collect();

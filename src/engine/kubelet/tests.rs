@@ -1144,3 +1144,35 @@ fn an_injected_exit_is_not_replayed_away() {
     );
     assert!(!c.logs(&key, None, false).unwrap().contains("found"));
 }
+
+/// CoreDNS answers `HOSTNAME.SUBDOMAIN` from the headless Service's EndpointSlices: only for a
+/// ready endpoint, so a pod whose readiness probe fails has no record yet.
+#[test]
+fn pod_hostname_records_follow_endpoint_readiness() {
+    let member = |name: &str, ready: bool| {
+        let probe = if ready { "true" } else { "false" };
+        obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": "hs"}},
+            "spec": {"nodeName": "n1", "hostname": name, "subdomain": "hs",
+                "containers": [{"name": "c", "image": "busybox",
+                    "command": ["sleep", "infinity"],
+                    "readinessProbe": {"exec": {"command": [probe]}, "periodSeconds": 1}}]}}))
+    };
+    let headless = obj(serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "hs", "namespace": "default"},
+        "spec": {"clusterIP": "None", "selector": {"app": "hs"}}}));
+    let mut c = cluster_with(vec![headless, member("up", true), member("down", false)]);
+    c.advance(10 * SECOND);
+    for (name, want) in [
+        ("up.hs", true),
+        ("up.hs.default.svc.cluster.local", true),
+        ("down.hs", false),
+        ("nobody.hs", false),
+    ] {
+        let got = matches!(
+            crate::engine::network::dns(c.store(), name, "default"),
+            crate::engine::network::DnsAnswer::Records { ref fqdn, .. } if fqdn.starts_with(name.split('.').next().unwrap_or_default())
+        );
+        assert_eq!(got, want, "{name}");
+    }
+}

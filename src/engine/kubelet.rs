@@ -34,6 +34,11 @@
 //!   it is restarted unless the restart policy is `Never`, whatever its exit code, under the
 //!   same crash back-off as any restart (at once, then 10 s doubling). Event messages are
 //!   stored without the exec output's final newline.
+//! - A container's run is evaluated when it starts ([`crate::engine::sh`]); what it asks the
+//!   network is remembered with it, and when Services, EndpointSlices, nodes or pods change
+//!   while it runs, a run whose later questions would now get other answers is evaluated
+//!   again, keeping its answers (and so its output) up to now ([`Kubelet::replay_network`]).
+//!   Files and environment stay those of its start; a container being stopped is left alone.
 //! - On deletion, whether PID 1 handles SIGTERM follows a documented rule on the program name
 //!   ([`sigterm_response`], docs/design.md "Termination"), not the image's real STOPSIGNAL; a
 //!   TERM trap in a script is found textually and assumed to run at once.
@@ -358,6 +363,21 @@ struct Ctr {
     /// What `kubectl exec` commands wrote into this instance's files (when, path, content or
     /// `None` when removed); a restarted container starts from its image again.
     exec_files: Vec<(SimTime, String, Option<String>)>,
+    /// What the current run asked the network and its inputs, while it may still ask more
+    /// (see [`Kubelet::replay_network`]); `None` for a run that asked nothing.
+    net_memo: Option<Box<NetMemo>>,
+}
+
+/// A run's network answers and what else it read, to evaluate it again when the cluster
+/// changes ([`Kubelet::replay_network`]).
+#[derive(Debug, Clone, PartialEq)]
+struct NetMemo {
+    /// The seed of the run's network host.
+    seed: u64,
+    env: BTreeMap<String, String>,
+    files: BTreeMap<String, String>,
+    changes: Vec<(u64, String, Option<String>)>,
+    queries: Vec<crate::engine::network::Query>,
 }
 
 impl Ctr {
@@ -456,6 +476,10 @@ pub struct Kubelet {
     own_writes: Option<(u64, u64)>,
     /// `imageID` by image (see [`image_id`]): computed once per image.
     image_ids: BTreeMap<String, String>,
+    /// Pods with a container whose run asked the network ([`Ctr::net_memo`]), by uid.
+    net_pods: BTreeSet<String>,
+    /// The store's Service, EndpointSlice, Node and Pod revisions the last network replay saw.
+    net_seen: Option<[u64; 4]>,
 }
 
 fn hash64(parts: &[&str]) -> u64 {
@@ -816,6 +840,8 @@ impl Kubelet {
                             run.truncate(at);
                             run.end = sh::End::Exit { at_ms: at, code };
                         }
+                        // Its end is decided: nothing it would ask later is asked.
+                        c.net_memo = None;
                         c.exit_reason = exit_reason.clone();
                         let _ = since;
                         any = true;
@@ -948,6 +974,7 @@ impl Kubelet {
             .is_none_or(|s| s.0 != seen.0 || s.2 != seen.2);
         let prune = full || self.seen.as_ref().is_none_or(|s| s.1 != seen.1);
         self.seen = Some(seen);
+        self.replay_network(store, config, now);
         let own_writes = self.own_writes.take();
         let revision = store.revision();
         // A settled pod (finished, no finalizer, not deleted) has nothing left to run or report.
@@ -1189,6 +1216,9 @@ impl Kubelet {
                 uid: uid.clone(),
             });
         }
+        if rt.ctrs.iter().any(|c| c.net_memo.is_some()) {
+            self.net_pods.insert(uid.clone());
+        }
         // Wake-ups.
         let wake = next_wake(rt, now);
         let old = rt.synced.take().and_then(|(_, w)| w);
@@ -1217,6 +1247,44 @@ impl Kubelet {
         }
         if let Some(t) = wake {
             self.wakes.insert((t, uid.to_string()));
+        }
+    }
+
+    /// Containers see the cluster change while they run. A run is evaluated when the container
+    /// starts, with the network answered from the store as it is then ([`NetMemo`] keeps the
+    /// answers). When Services, EndpointSlices, nodes or pods changed since the last pass, each
+    /// running container whose run asks the network after `now` has those questions asked
+    /// again; if one answer differs, the run is evaluated again with the answers it already
+    /// got up to `now` and live ones after, so its output so far stays and its future (later
+    /// lines, exit time and code) follows the cluster as it is now. Its pod is then synced
+    /// this pass, which sets its wake-up from the new run. Costs nothing while no running
+    /// container waits on the network.
+    fn replay_network(&mut self, store: &Store, config: &Config, now: SimTime) {
+        if self.net_pods.is_empty() {
+            return;
+        }
+        let revisions = [Kind::Service, Kind::EndpointSlice, Kind::Node, Kind::Pod]
+            .map(|k| store.kind_revision(k));
+        if self.net_seen == Some(revisions) {
+            return;
+        }
+        self.net_seen = Some(revisions);
+        let uids: Vec<String> = self.net_pods.iter().cloned().collect();
+        for uid in uids {
+            let (Some(Object::Pod(pod)), Some(rt)) =
+                (store.get_by_uid(&uid), self.pods.get_mut(&uid))
+            else {
+                self.net_pods.remove(&uid);
+                continue;
+            };
+            let (waiting, replayed) = replay_pod_network(pod, rt, store, config, now);
+            if !waiting {
+                self.net_pods.remove(&uid);
+            }
+            if replayed {
+                // Synced this pass (its wake-up changes with the run).
+                self.set_wake(&uid, None);
+            }
         }
     }
 
@@ -1280,6 +1348,7 @@ impl Kubelet {
                 workers,
                 probe_kill: false,
                 exec_files: Vec::new(),
+                net_memo: None,
                 name: c.name.clone(),
                 image_id,
                 cid: None,
@@ -2303,7 +2372,8 @@ fn init_done(c: &Ctr) -> bool {
 
 /// Plans the run of container `c` starting at `start` (its process's timeline begins when
 /// `StartContainer` returns): its environment, what its volume mounts hold then, and the
-/// network as the store is now.
+/// network as the store is now. When the run asked the network, its answers and inputs come
+/// back with it, for [`Kubelet::replay_network`].
 #[allow(clippy::too_many_arguments)]
 fn start_run(
     c: &Ctr,
@@ -2317,10 +2387,11 @@ fn start_run(
     store: &Store,
     config: &Config,
     start: SimTime,
-) -> sh::Run {
+) -> (sh::Run, Option<Box<NetMemo>>) {
     let env = container_env(pod, ids, cspec, base_env.get_or_init(|| pod_env(pod)));
-    // Network programs see the store as it is now, when the container starts (see
-    // `network`); files are what its volume mounts hold now.
+    // Network programs see the store as it is now, when the container starts, until
+    // `replay_network` sees it change (see `network`); files are what its volume mounts hold
+    // now.
     let uid = pod.metadata.uid.as_deref().unwrap_or_default();
     let net_seed = hash64(&[uid, &c.name, &c.restart_count.to_string(), "net"]);
     let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
@@ -2330,12 +2401,13 @@ fn start_run(
         .filter(|((t, _), _)| *t > start)
         .map(|((t, p), content)| (t.since(start), p, content.clone()))
         .collect();
-    let mut host = crate::engine::network::NetHost::new(store, namespace, net_seed)
+    let net = crate::engine::network::NetHost::new(store, namespace, net_seed)
         .on_node(&ids.node)
         .with_own_pod(pod, &ids.ip)
         .with_files(container_files(pod, ids, cspec, volumes, live, start))
         .with_file_changes(changes);
-    plan_run(
+    let mut host = crate::engine::network::MemoHost::recording(net);
+    let run = plan_run(
         pod,
         &env,
         cspec,
@@ -2343,7 +2415,85 @@ fn start_run(
         c.restart_count,
         config,
         &mut host,
-    )
+    );
+    // Only a run that asked the network is evaluated again when the cluster changes.
+    let (queries, files, changes) = host.into_parts();
+    let memo = (!queries.is_empty()).then(|| {
+        Box::new(NetMemo {
+            seed: net_seed,
+            env,
+            files,
+            changes,
+            queries,
+        })
+    });
+    (run, memo)
+}
+
+/// [`Kubelet::replay_network`] for one pod: whether one of its containers still has network
+/// questions ahead, and whether a run was evaluated again.
+fn replay_pod_network(
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    store: &Store,
+    config: &Config,
+    now: SimTime,
+) -> (bool, bool) {
+    let Some(spec) = pod.spec.as_ref() else {
+        return (false, false);
+    };
+    let restart_policy = spec.restart_policy.as_deref().unwrap_or("Always");
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let (mut waiting, mut replayed) = (false, false);
+    for c in rt.ctrs.iter_mut() {
+        let running = matches!(c.state, CState::Running { .. } | CState::Starting { .. });
+        let (Some(memo), Some((start, run)), Some(cspec), true, false) = (
+            c.net_memo.as_mut(),
+            c.run.as_mut(),
+            container_spec(spec, &c.name),
+            running,
+            c.killing,
+        ) else {
+            c.net_memo = None;
+            continue;
+        };
+        // Queries up to now happened already (none when the process has not started yet).
+        let answered_until = now.millis().checked_sub(start.millis());
+        if memo
+            .queries
+            .iter()
+            .all(|q| answered_until.is_some_and(|u| q.at_ms <= u))
+        {
+            c.net_memo = None;
+            continue;
+        }
+        waiting = true;
+        let host = || {
+            crate::engine::network::NetHost::new(store, namespace, memo.seed)
+                .on_node(&rt.node)
+                .with_own_pod(pod, &rt.ip)
+        };
+        if !crate::engine::network::answers_changed(&mut host(), &memo.queries, answered_until) {
+            continue;
+        }
+        let net = host()
+            .with_files(std::mem::take(&mut memo.files))
+            .with_file_changes(std::mem::take(&mut memo.changes));
+        let old = std::mem::take(&mut memo.queries);
+        let mut host = crate::engine::network::MemoHost::replaying(net, old, answered_until);
+        *run = plan_run(
+            pod,
+            &memo.env,
+            cspec,
+            restart_policy,
+            c.restart_count,
+            config,
+            &mut host,
+        );
+        (memo.queries, memo.files, memo.changes) = host.into_parts();
+        replayed = true;
+    }
+    (waiting, replayed)
 }
 
 /// Steps a container until nothing more changes at `now` (at most 16 steps: pulled → created
@@ -2517,8 +2667,8 @@ fn step_container(
             c.pull_backoff_ms = 0;
             // The process starts when `StartContainer` returns; its timeline begins then.
             let start = now.plus(CONTAINER_START_MS);
-            let run = match annotated_run(pod, cspec, c.restart_count) {
-                Some(run) => run,
+            let (run, memo) = match annotated_run(pod, cspec, c.restart_count) {
+                Some(run) => (run, None),
                 None => start_run(
                     c,
                     cspec,
@@ -2540,6 +2690,7 @@ fn step_container(
                 &c.name,
             ));
             c.run = Some((start, run));
+            c.net_memo = memo;
             c.state = CState::Starting { until: start };
             true
         }
@@ -2675,6 +2826,7 @@ fn step_container(
             c.probe_kill = false;
             c.exec_files.clear();
             c.previous_run = c.run.take();
+            c.net_memo = None;
             let present = agent.images.contains(&c.image);
             if policy == "Always" || !present {
                 out.event(ev(

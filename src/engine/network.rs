@@ -4,10 +4,15 @@
 //! shown: push (a daemon's own `curl`/`wget`), NodeIP + hostPort, DNS of a headless Service, and
 //! a ClusterIP Service that picks any ready endpoint.
 //!
-//! [`NetHost`] is the [`sh::Host`] the kubelet gives a container: `curl`, `wget`, `nslookup` and
-//! `nc` inside a container use the functions here. Because the interpreter evaluates a
-//! container's whole run when it starts, the host sees the store as it was at container start:
-//! a loop that pushes every ten seconds reports the same target for every iteration.
+//! [`NetHost`] is the [`sh::Host`] the kubelet gives a container: `curl`, `wget`, `nslookup`,
+//! `ping` and `nc` inside a container use the functions here. The interpreter evaluates a
+//! container's whole run when it starts, through a [`MemoHost`] that records every answer
+//! (when, what, and the random endpoint picks it took). When Services, EndpointSlices, nodes
+//! or pods change, the kubelet asks the questions a running container has not reached yet
+//! again ([`answers_changed`]); if one answer differs it evaluates the run again with the
+//! remembered answers up to now and live ones after. So a query sees the store as it is at
+//! the last change before it, as far as the kubelet has seen it (a loop that pushes every ten
+//! seconds reports the same target until the cluster changes).
 //!
 //! Simplifications: every server is a simulated one that answers any request with one line
 //! naming itself (`Hello from POD on NODE (IP:PORT)`); a pod listens on the `containerPort`s it
@@ -15,11 +20,12 @@
 //! agnhost's `liveness` on 8080, ...; with `hostNetwork`, on the node's IP); a connection that
 //! would time out (an unknown address, a port a Service does not expose) is refused at once;
 //! DNS knows Services and the `hostname.subdomain` records of pods behind a headless Service
-//! (as soon as the pod has an IP, see [`dns`]), no ExternalName CNAMEs; the search path is
+//! (from its EndpointSlices, for ready endpoints, see [`dns`]), no ExternalName CNAMEs; the search path is
 //! `NS.svc.cluster.local svc.cluster.local cluster.local`. `ping` answers from pods and nodes.
 //! `localhost` (and `127.0.0.1`) inside a container reaches its own pod's servers.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Pod, Service};
 
@@ -111,33 +117,23 @@ pub fn dns(store: &Store, name: &str, client_namespace: &str) -> DnsAnswer {
     DnsAnswer::Records { fqdn, addresses }
 }
 
-/// The A record of a pod whose `hostname` and `subdomain` are `host` and `svc`, when `svc` is a
-/// headless Service in `ns`. Simplification: the record exists as soon as the pod has an IP
-/// and until it ends (CoreDNS waits for the pod to be ready), since a container's run is
-/// evaluated when it starts, before its peers are ready.
+/// The A record `HOSTNAME.SUBDOMAIN.NS.svc` of a pod whose `hostname` and `subdomain` are `host`
+/// and `svc`, when `svc` is a headless Service in `ns`: as CoreDNS (`plugin/kubernetes`) answers
+/// it, from the Service's EndpointSlices, for a ready endpoint with that `hostname` (the
+/// EndpointSlice controller sets it for a pod whose `subdomain` names the Service). So a pod
+/// that is not ready yet (or not selected by the Service) has no record.
 fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option<DnsAnswer> {
     let service = service(store, ns, svc)?;
     if !is_headless(service) {
         return None;
     }
-    let mut ips: Vec<String> = store
-        .list_ns(Kind::Pod, ns)
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
-            _ => None,
+    let mut ips: Vec<String> = slice_endpoints(store, ns, svc)
+        .filter(|e| {
+            // CoreDNS (`object/endpoint.go`) skips an endpoint only when `ready` is false.
+            e.hostname.as_deref() == Some(host)
+                && e.conditions.as_ref().and_then(|c| c.ready) != Some(false)
         })
-        .filter(|p| {
-            let spec = p.spec.as_ref();
-            spec.and_then(|s| s.hostname.as_deref()) == Some(host)
-                && spec.and_then(|s| s.subdomain.as_deref()) == Some(svc)
-                && p.metadata.deletion_timestamp.is_none()
-                && !matches!(
-                    p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                    Some("Succeeded" | "Failed")
-                )
-        })
-        .map(pod_ip)
-        .filter(|ip| !ip.is_empty())
+        .flat_map(|e| e.addresses.iter().cloned())
         .collect();
     crate::engine::sort::sort(&mut ips);
     ips.dedup();
@@ -188,15 +184,19 @@ fn service<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Service> {
     }
 }
 
-/// The ready endpoints of the Service's EndpointSlices, by pod name.
-fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
-    let mut out: Vec<Backend> = store
+/// The endpoints of the Service's EndpointSlices.
+fn slice_endpoints<'a>(
+    store: &'a Store,
+    ns: &str,
+    svc: &'a str,
+) -> impl Iterator<Item = &'a k8s_openapi::api::discovery::v1::Endpoint> {
+    store
         .list_ns(Kind::EndpointSlice, ns)
         .filter_map(|o| match o {
             Object::EndpointSlice(es) => Some(es),
             _ => None,
         })
-        .filter(|es| {
+        .filter(move |es| {
             es.metadata
                 .labels
                 .as_ref()
@@ -205,6 +205,11 @@ fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
                 == Some(svc)
         })
         .flat_map(|es| es.endpoints.iter())
+}
+
+/// The ready endpoints of the Service's EndpointSlices, by pod name.
+fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
+    let mut out: Vec<Backend> = slice_endpoints(store, ns, svc)
         .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
         .flat_map(|e| {
             e.addresses.iter().map(|ip| Backend {
@@ -299,12 +304,31 @@ pub fn curl(
     client_namespace: &str,
     client_node: Option<&str>,
 ) -> CurlResult {
+    curl_picking(
+        store,
+        &mut |n| rng.below(n),
+        target,
+        port,
+        client_namespace,
+        client_node,
+    )
+}
+
+/// [`curl`], with `pick(n)` choosing among `n` addresses or endpoints (`0..n`).
+fn curl_picking(
+    store: &Store,
+    rng: &mut dyn FnMut(u64) -> u64,
+    target: &str,
+    port: i32,
+    client_namespace: &str,
+    client_node: Option<&str>,
+) -> CurlResult {
     let ip = if crate::engine::api::service::parse_ipv4(target).is_some() {
         target.to_string()
     } else {
         match dns(store, target, client_namespace) {
             DnsAnswer::Records { addresses, .. } => {
-                let idx = rng.below(addresses.len() as u64) as usize;
+                let idx = rng(addresses.len() as u64) as usize;
                 addresses.get(idx).cloned().unwrap_or_default()
             }
             DnsAnswer::NxDomain { .. } => {
@@ -401,7 +425,7 @@ pub fn curl(
 /// port looked up in the picked pod). `None`: no endpoint, or nothing listening there.
 fn through_service(
     store: &Store,
-    rng: &mut SimRng,
+    rng: &mut dyn FnMut(u64) -> u64,
     (ns, name): (&str, &str),
     sp: &k8s_openapi::api::core::v1::ServicePort,
     only_node: Option<&str>,
@@ -410,7 +434,7 @@ fn through_service(
     if let Some(node) = only_node {
         backends.retain(|b| b.node == node);
     }
-    let idx = rng.below(backends.len() as u64) as usize;
+    let idx = rng(backends.len() as u64) as usize;
     let b = backends.get(idx)?;
     let pod = store.pod(ns, &b.pod)?;
     let target_port = match &sp.target_port {
@@ -615,7 +639,7 @@ pub fn parse_target(target: &str) -> Option<(String, i32)> {
     }
 }
 
-/// The [`sh::Host`] of a container: network programs answered from a store snapshot (see the
+/// The [`sh::Host`] of a container: network programs answered from the store as it is (see the
 /// module header), with its own RNG so the kubelet's choices stay deterministic.
 pub struct NetHost<'a> {
     store: &'a Store,
@@ -630,6 +654,8 @@ pub struct NetHost<'a> {
     changes: Vec<(u64, String, Option<String>)>,
     /// The container's own pod and its IP: `localhost` and `127.0.0.1` reach the pod itself.
     own: Option<(&'a Pod, String)>,
+    /// The `n` of each random pick since [`NetHost::take_draws`] (see [`Query::draws`]).
+    draws: Vec<u64>,
 }
 
 impl<'a> NetHost<'a> {
@@ -643,6 +669,7 @@ impl<'a> NetHost<'a> {
             files: BTreeMap::new(),
             changes: Vec::new(),
             own: None,
+            draws: Vec::new(),
         }
     }
 
@@ -686,14 +713,30 @@ impl<'a> NetHost<'a> {
                 port,
             });
         }
-        curl(
+        let (rng, draws) = (&mut self.rng, &mut self.draws);
+        curl_picking(
             self.store,
-            &mut self.rng,
+            &mut |n| {
+                draws.push(n);
+                rng.below(n)
+            },
             host,
             port,
             &self.namespace,
             self.node.as_deref(),
         )
+    }
+
+    /// The picks the programs made since the last call (the `n` of each), emptied.
+    fn take_draws(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.draws)
+    }
+
+    /// Moves the random source as these picks did, without running anything.
+    fn skip_draws(&mut self, draws: &[u64]) {
+        for n in draws {
+            self.rng.below(*n);
+        }
     }
 }
 
@@ -911,6 +954,170 @@ impl sh::Host for NetHost<'_> {
             _ => None,
         }
     }
+}
+
+/// One answer a container's process got from the network: when it asked (milliseconds after the
+/// process started), what it ran, and what came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// When the program ran, in milliseconds after the process started.
+    pub at_ms: u64,
+    /// The program and its arguments.
+    pub argv: Rc<[String]>,
+    /// What it answered.
+    pub answer: Rc<sh::ExternalResult>,
+    /// The `n` of each random pick the answer took (a Service endpoint, one of several A
+    /// records), so a replay puts the host's random source where the first evaluation had it.
+    pub draws: Vec<u64>,
+}
+
+/// A [`NetHost`] that remembers what it answered, so a container's run can be evaluated again
+/// when the cluster changes while it runs (the kubelet's network replay): queries made up to
+/// `answered_until` (they happened already) get the answers remembered from the previous
+/// evaluation, later ones are answered live; all are recorded in call order.
+pub struct MemoHost<'a> {
+    net: NetHost<'a>,
+    old: Vec<Query>,
+    /// The next remembered answer to look at (the replay asks in the same order).
+    cursor: usize,
+    answered_until: Option<u64>,
+    queries: Vec<Query>,
+    /// Programs and answers seen, shared between queries (a polling loop asks the same thing
+    /// thousands of times).
+    interned: BTreeMap<Rc<[String]>, Rc<sh::ExternalResult>>,
+}
+
+impl<'a> MemoHost<'a> {
+    /// A first evaluation: every query is answered live and recorded.
+    pub fn recording(net: NetHost<'a>) -> Self {
+        Self::replaying(net, Vec::new(), None)
+    }
+
+    /// A replay: the queries of `old` at or before `answered_until` are answered as they were
+    /// (and move the random source as they did), the others live.
+    pub fn replaying(net: NetHost<'a>, old: Vec<Query>, answered_until: Option<u64>) -> Self {
+        MemoHost {
+            net,
+            old,
+            cursor: 0,
+            answered_until,
+            queries: Vec::new(),
+            interned: BTreeMap::new(),
+        }
+    }
+
+    /// The queries of this evaluation, in call order, and the files the container saw
+    /// ([`NetHost::with_files`], [`NetHost::with_file_changes`]) for a later replay.
+    #[allow(clippy::type_complexity)]
+    pub fn into_parts(
+        self,
+    ) -> (
+        Vec<Query>,
+        BTreeMap<String, String>,
+        Vec<(u64, String, Option<String>)>,
+    ) {
+        (self.queries, self.net.files, self.net.changes)
+    }
+
+    fn remembered(&mut self, argv: &[String], at_ms: u64) -> Option<Query> {
+        if self.answered_until.is_none_or(|u| at_ms > u) {
+            return None;
+        }
+        let i = self
+            .old
+            .iter()
+            .skip(self.cursor)
+            .position(|q| q.at_ms == at_ms && *q.argv == *argv)?
+            + self.cursor;
+        self.cursor = i + 1;
+        self.old.get(i).cloned()
+    }
+
+    fn record(&mut self, argv: &[String], at_ms: u64, answer: sh::ExternalResult) {
+        let draws = self.net.take_draws();
+        let (argv, answer) = match self.interned.get_key_value(argv) {
+            Some((a, r)) if **r == answer => (a.clone(), r.clone()),
+            _ => {
+                let (a, r): (Rc<[String]>, _) = (argv.into(), Rc::new(answer));
+                self.interned.insert(a.clone(), r.clone());
+                (a, r)
+            }
+        };
+        self.queries.push(Query {
+            at_ms,
+            argv,
+            answer,
+            draws,
+        });
+    }
+}
+
+impl sh::Host for MemoHost<'_> {
+    fn external(&mut self, argv: &[String], at_ms: u64) -> Option<sh::ExternalResult> {
+        if let Some(q) = self.remembered(argv, at_ms) {
+            self.net.skip_draws(&q.draws);
+            let answer = (*q.answer).clone();
+            self.queries.push(q);
+            return Some(answer);
+        }
+        let answer = self.net.external(argv, at_ms)?;
+        self.record(argv, at_ms, answer.clone());
+        Some(answer)
+    }
+
+    fn file(&mut self, path: &str) -> Option<String> {
+        self.net.file(path)
+    }
+
+    fn file_at(&mut self, path: &str, at_ms: u64) -> Option<String> {
+        self.net.file_at(path, at_ms)
+    }
+}
+
+/// Whether the network would now answer one of the `queries` made after `answered_until`
+/// differently (`net` is a fresh host with the seed of the first evaluation): the queries run
+/// in call order as a [`MemoHost`] replay would run them, stopping at the first difference.
+pub fn answers_changed(
+    net: &mut NetHost<'_>,
+    queries: &[Query],
+    answered_until: Option<u64>,
+) -> bool {
+    // An answer whose picks had no choice (among at most one) depends only on the program and
+    // the store: asked again, it is the same and takes the same picks.
+    type Fixed = (Option<sh::ExternalResult>, Vec<u64>);
+    let mut fixed: BTreeMap<&[String], Fixed> = BTreeMap::new();
+    let mut last: Option<(&Rc<[String]>, &Fixed)> = None;
+    for q in queries {
+        if answered_until.is_some_and(|u| q.at_ms <= u) {
+            net.skip_draws(&q.draws);
+            continue;
+        }
+        let known = match last {
+            Some((argv, f)) if Rc::ptr_eq(argv, &q.argv) => Some(f),
+            _ => fixed.get(&*q.argv),
+        };
+        let same = match known {
+            Some(f @ (answer, draws)) => {
+                net.skip_draws(draws);
+                last = Some((&q.argv, f));
+                answer.as_ref() == Some(&*q.answer)
+            }
+            None => {
+                let answer = sh::Host::external(net, &q.argv, q.at_ms);
+                let same = answer.as_ref() == Some(&*q.answer);
+                let draws = net.take_draws();
+                if draws.iter().all(|n| *n <= 1) {
+                    fixed.insert(&q.argv, (answer, draws));
+                }
+                last = None;
+                same
+            }
+        };
+        if !same {
+            return true;
+        }
+    }
+    false
 }
 
 /// Pods behind each ready endpoint of a Service, by name (for tests and the UI).

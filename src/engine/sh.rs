@@ -3,7 +3,11 @@
 //! The kubelet hands [`run`] the container's `command` and `args`. Because a container
 //! has no input, the whole process can be evaluated eagerly into a deterministic
 //! timeline: every output line with the millisecond it was printed, and how the process
-//! ends ([`End::Exit`] at a time with a code, or [`End::Forever`]).
+//! ends ([`End::Exit`] at a time with a code, or [`End::Forever`]). The only input is what
+//! the [`Host`] answers (programs at a time, files): the kubelet remembers the network's
+//! answers and, when the cluster changes so that a later answer differs, evaluates the run
+//! again with the same answers up to now (the interpreter is deterministic, so the timeline
+//! up to now is the same) and new ones after (`Kubelet::replay_network`).
 //!
 //! # Entry point
 //! * `argv = command ++ args`, after the kubelet's `$(VAR)` expansion

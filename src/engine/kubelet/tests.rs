@@ -910,3 +910,269 @@ fn hex_id_writes_what_the_formatted_hashes_give() {
         assert_eq!(hex_id(&parts, len), want);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Network replay: containers see the cluster change while they run
+// ---------------------------------------------------------------------------------------
+
+fn svc(name: &str, selector: &str, port: i32) -> Object {
+    obj(serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"selector": {"app": selector}, "ports": [{"port": port}]}}))
+}
+
+fn argv(s: &str) -> Vec<String> {
+    s.split(' ').map(str::to_string).collect()
+}
+
+/// What one query answered: exit code and stdout.
+fn ask(host: &mut dyn sh::Host, q: &str, at_ms: u64) -> (i32, String) {
+    let r = host.external(&argv(q), at_ms).unwrap();
+    (r.code, r.stdout)
+}
+
+struct MemoCase {
+    name: &'static str,
+    /// When the replay happens (ms after the process start; `None`: before it started).
+    answered_until: Option<u64>,
+    /// Whether the questions after it get other answers now.
+    changed: bool,
+    /// Which of the three `nslookup`s (at 0, 10 s, 20 s) find the Service in the replay.
+    found: [bool; 3],
+}
+
+/// Queries before the change keep their old answers, later ones see the new state; the check
+/// only reports a change when a later answer differs.
+#[test]
+fn memo_host_keeps_past_answers_and_asks_later_ones_live() {
+    let cases = [
+        MemoCase {
+            name: "before the process started everything is asked again",
+            answered_until: None,
+            changed: true,
+            found: [true, true, true],
+        },
+        MemoCase {
+            name: "the first query happened already",
+            answered_until: Some(0),
+            changed: true,
+            found: [false, true, true],
+        },
+        MemoCase {
+            name: "a query at the current instant keeps its answer",
+            answered_until: Some(10_000),
+            changed: true,
+            found: [false, false, true],
+        },
+        MemoCase {
+            name: "all queries happened: nothing to replay",
+            answered_until: Some(20_000),
+            changed: false,
+            found: [false, false, false],
+        },
+    ];
+    let times = [0, 10_000, 20_000];
+    for case in cases {
+        let mut c = cluster_with(vec![]);
+        let mut rec = crate::engine::network::MemoHost::recording(
+            crate::engine::network::NetHost::new(c.store(), "default", 1),
+        );
+        for t in times {
+            assert_eq!(ask(&mut rec, "nslookup myservice", t).0, 1, "{}", case.name);
+        }
+        let (queries, _, _) = rec.into_parts();
+        assert_eq!(queries.len(), 3, "{}", case.name);
+        // Unchanged cluster: the same answers.
+        let mut net = crate::engine::network::NetHost::new(c.store(), "default", 1);
+        assert!(
+            !crate::engine::network::answers_changed(&mut net, &queries, case.answered_until),
+            "{}",
+            case.name
+        );
+        c.create(svc("myservice", "none", 80)).unwrap();
+        c.settle();
+        let mut net = crate::engine::network::NetHost::new(c.store(), "default", 1);
+        assert_eq!(
+            crate::engine::network::answers_changed(&mut net, &queries, case.answered_until),
+            case.changed,
+            "{}",
+            case.name
+        );
+        let mut replay = crate::engine::network::MemoHost::replaying(
+            crate::engine::network::NetHost::new(c.store(), "default", 1),
+            queries,
+            case.answered_until,
+        );
+        let found: Vec<bool> = times
+            .iter()
+            .map(|t| ask(&mut replay, "nslookup myservice", *t).0 == 0)
+            .collect();
+        let want = if case.changed {
+            case.found.to_vec()
+        } else {
+            vec![true; 3]
+        };
+        if case.changed {
+            assert_eq!(found, want, "{}", case.name);
+        }
+        // The replay records every answer it gave, in call order.
+        let (queries, _, _) = replay.into_parts();
+        assert_eq!(
+            queries
+                .iter()
+                .map(|q| q.answer.code == 0)
+                .collect::<Vec<_>>(),
+            found,
+            "{}",
+            case.name
+        );
+    }
+}
+
+/// A Service with two endpoints: each `wget` picks one at random. Asked again on an unchanged
+/// cluster, the picks are the same (the check restores the random source), so nothing is
+/// replayed; a replay answers the rest as the first evaluation did.
+#[test]
+fn memo_host_replays_random_endpoint_picks() {
+    let web = |name: &str, node: &str| {
+        obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": "web"}},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "nginx",
+                "ports": [{"containerPort": 80}]}]}}))
+    };
+    let mut c = Cluster::new(7);
+    c.create(node("n1")).unwrap();
+    c.create(node("n2")).unwrap();
+    c.create(web("web-a", "n1")).unwrap();
+    c.create(web("web-b", "n2")).unwrap();
+    c.create(svc("web", "web", 80)).unwrap();
+    c.run_until_idle(60_000);
+    let mut rec = crate::engine::network::MemoHost::recording(
+        crate::engine::network::NetHost::new(c.store(), "default", 5),
+    );
+    let first: Vec<String> = (0..12)
+        .map(|i| ask(&mut rec, "wget -qO- http://web", i * 1_000).1)
+        .collect();
+    assert!(first.iter().any(|l| l.contains("web-a")), "{first:?}");
+    assert!(first.iter().any(|l| l.contains("web-b")), "{first:?}");
+    let (queries, _, _) = rec.into_parts();
+    for until in [None, Some(0), Some(5_000)] {
+        let mut net = crate::engine::network::NetHost::new(c.store(), "default", 5);
+        assert!(
+            !crate::engine::network::answers_changed(&mut net, &queries, until),
+            "{until:?}"
+        );
+        let mut replay = crate::engine::network::MemoHost::replaying(
+            crate::engine::network::NetHost::new(c.store(), "default", 5),
+            queries.clone(),
+            until,
+        );
+        let again: Vec<String> = (0..12)
+            .map(|i| ask(&mut replay, "wget -qO- http://web", i * 1_000).1)
+            .collect();
+        assert_eq!(again, first, "{until:?}");
+    }
+}
+
+/// kubernetes.io "Init Containers": a container polling DNS finishes once the Service it waits
+/// for is created, and its log up to then is what it was.
+#[test]
+fn a_polling_container_sees_a_service_created_later() {
+    let mut c = cluster_with(vec![pod(
+        "p",
+        "busybox",
+        &[
+            "sh",
+            "-c",
+            "until nslookup myservice; do echo waiting; sleep 2; done; echo found",
+        ],
+    )
+    .restart("Never")
+    .build()]);
+    c.advance(10 * SECOND);
+    let key = ObjectKey::new(Kind::Pod, "default", "p");
+    let before = c.logs(&key, None, false).unwrap();
+    assert!(before.contains("waiting\n"), "{before}");
+    assert_eq!(phase(&c, "p"), "Running");
+    c.create(svc("myservice", "none", 80)).unwrap();
+    c.advance(5 * SECOND);
+    assert_eq!(phase(&c, "p"), "Succeeded");
+    let after = c.logs(&key, None, false).unwrap();
+    assert!(after.starts_with(&before), "{before}\n---\n{after}");
+    assert!(after.ends_with("\nfound\n"), "{after}");
+    assert!(
+        after.contains("Name:\tmyservice.default.svc.cluster.local\n"),
+        "{after}"
+    );
+    // Deleting the Service again changes nothing for a container that is done.
+    c.delete(
+        &ObjectKey::new(Kind::Service, "default", "myservice"),
+        &Default::default(),
+    )
+    .unwrap();
+    c.advance(5 * SECOND);
+    assert_eq!(c.logs(&key, None, false).unwrap(), after);
+}
+
+/// `sim pod fail` ends a polling container now: a Service created in the same instant does not
+/// bring its run back.
+#[test]
+fn an_injected_exit_is_not_replayed_away() {
+    let mut c = cluster_with(vec![pod(
+        "p",
+        "busybox",
+        &[
+            "sh",
+            "-c",
+            "until nslookup myservice; do sleep 2; done; echo found",
+        ],
+    )
+    .restart("Never")
+    .build()]);
+    c.advance(10 * SECOND);
+    let key = ObjectKey::new(Kind::Pod, "default", "p");
+    c.create(svc("myservice", "none", 80)).unwrap();
+    c.inject(&key, Fault::Exit(3)).unwrap();
+    c.advance(5 * SECOND);
+    assert_eq!(phase(&c, "p"), "Failed");
+    assert_eq!(
+        ctr_status(&c, "p")
+            .state
+            .and_then(|s| s.terminated)
+            .map(|t| t.exit_code),
+        Some(3)
+    );
+    assert!(!c.logs(&key, None, false).unwrap().contains("found"));
+}
+
+/// CoreDNS answers `HOSTNAME.SUBDOMAIN` from the headless Service's EndpointSlices: only for a
+/// ready endpoint, so a pod whose readiness probe fails has no record yet.
+#[test]
+fn pod_hostname_records_follow_endpoint_readiness() {
+    let member = |name: &str, ready: bool| {
+        let probe = if ready { "true" } else { "false" };
+        obj(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": "hs"}},
+            "spec": {"nodeName": "n1", "hostname": name, "subdomain": "hs",
+                "containers": [{"name": "c", "image": "busybox",
+                    "command": ["sleep", "infinity"],
+                    "readinessProbe": {"exec": {"command": [probe]}, "periodSeconds": 1}}]}}))
+    };
+    let headless = obj(serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "hs", "namespace": "default"},
+        "spec": {"clusterIP": "None", "selector": {"app": "hs"}}}));
+    let mut c = cluster_with(vec![headless, member("up", true), member("down", false)]);
+    c.advance(10 * SECOND);
+    for (name, want) in [
+        ("up.hs", true),
+        ("up.hs.default.svc.cluster.local", true),
+        ("down.hs", false),
+        ("nobody.hs", false),
+    ] {
+        let got = matches!(
+            crate::engine::network::dns(c.store(), name, "default"),
+            crate::engine::network::DnsAnswer::Records { ref fqdn, .. } if fqdn.starts_with(name.split('.').next().unwrap_or_default())
+        );
+        assert_eq!(got, want, "{name}");
+    }
+}

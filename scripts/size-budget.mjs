@@ -22,9 +22,14 @@ const dir = process.argv[2] ?? 'dist';
 // then to 1090 KB for client-go's event correlator, upstream's taint-eviction controller, PodGC's
 // terminated/out-of-service collection, the printers and describers audited against kubectl 1.34,
 // the removed-apiVersion notes and the first-visit guidance, +16 KB, less 10 KB saved by routing the
-// engine's and the UI's sorts through one instantiation, at ≈ 1085 KB.)
+// engine's and the UI's sorts through one instantiation, at ≈ 1085 KB; then to 1120 KB for
+// upstream's API defaulting (SetDefaults_Pod apart from templates, volume sources, quantities),
+// node conditions with their taints, kubectl's three-way apply and strategic merge patch, node
+// port allocation, kubectl create service, pod observedGeneration, containers that see the
+// cluster change while they run (memoized network answers, replayed) and the page's walkthrough
+// fixes, +27 KB less 1.2 KB from Trunk's CSS/JS minification, at 1112.7 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1090 * 1024;
+const BUDGET = 1120 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

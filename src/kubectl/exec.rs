@@ -617,13 +617,7 @@ fn create_service(cluster: &mut Cluster, c: &CreateServiceCmd, out: &mut Out) {
     if let Some(ip) = c.cluster_ip.as_ref().filter(|ip| !ip.is_empty()) {
         spec.insert("clusterIP".to_string(), json!(ip));
     }
-    let svc = json!({
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": meta,
-        "spec": spec,
-        "status": { "loadBalancer": {} }
-    });
+    let svc = service_client_object(meta, spec);
     let wrap = format!("failed to create {} service", c.type_);
     create_generated_as(
         cluster,
@@ -634,6 +628,21 @@ fn create_service(cluster: &mut Cluster, c: &CreateServiceCmd, out: &mut Out) {
         ("created", Some(&wrap)),
         out,
     );
+}
+
+/// The Service `kubectl expose` and `kubectl create service` build, as Go encodes it (an empty
+/// `status.loadBalancer`).
+fn service_client_object(
+    meta: serde_json::Map<String, Value>,
+    spec: serde_json::Map<String, Value>,
+) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta,
+        "spec": spec,
+        "status": { "loadBalancer": {} }
+    })
 }
 
 /// `parsePorts` of `kubectl create service`: `PORT` (0–65535, as `strconv.ParseUint`) and an
@@ -1274,13 +1283,7 @@ fn expose(cluster: &mut Cluster, e: &ExposeCmd, out: &mut Out) {
     if let Some(ip) = &e.cluster_ip {
         spec.insert("clusterIP".to_string(), json!(ip));
     }
-    let svc = json!({
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": meta,
-        "spec": spec,
-        "status": { "loadBalancer": {} }
-    });
+    let svc = service_client_object(meta, spec);
     create_generated_as(
         cluster,
         Kind::Service,

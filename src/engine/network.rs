@@ -207,10 +207,12 @@ fn slice_endpoints<'a>(
         .flat_map(|es| es.endpoints.iter())
 }
 
-/// The ready endpoints of the Service's EndpointSlices, by pod name.
+/// The ready endpoints of the Service's EndpointSlices, by pod name. An endpoint without a
+/// `ready` condition counts as ready, as kube-proxy (`endpointslicecache.go`) and CoreDNS read
+/// it: only a hand-written EndpointSlice leaves it out.
 fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
     let mut out: Vec<Backend> = slice_endpoints(store, ns, svc)
-        .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
+        .filter(|e| e.conditions.as_ref().and_then(|c| c.ready) != Some(false))
         .flat_map(|e| {
             e.addresses.iter().map(|ip| Backend {
                 pod: e

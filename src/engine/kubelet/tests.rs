@@ -1176,3 +1176,31 @@ fn pod_hostname_records_follow_endpoint_readiness() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+/// A hand-written EndpointSlice (a Service without a selector): an endpoint that leaves out
+/// `conditions.ready` is ready for kube-proxy and CoreDNS; `ready: false` is not.
+#[test]
+fn endpoints_without_a_ready_condition_count_as_ready() {
+    let svc = obj(serde_json::json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "ext", "namespace": "default"},
+        "spec": {"clusterIP": "None", "ports": [{"port": 80}]}}));
+    let slice = obj(
+        serde_json::json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "ext-1", "namespace": "default",
+            "labels": {"kubernetes.io/service-name": "ext"}},
+        "addressType": "IPv4",
+        "ports": [{"port": 80}],
+        "endpoints": [
+            {"addresses": ["10.1.0.1"]},
+            {"addresses": ["10.1.0.2"], "conditions": {"ready": true}},
+            {"addresses": ["10.1.0.3"], "conditions": {"ready": false}}
+        ]}),
+    );
+    let c = cluster_with(vec![svc, slice]);
+    match crate::engine::network::dns(c.store(), "ext", "default") {
+        crate::engine::network::DnsAnswer::Records { addresses, .. } => {
+            assert_eq!(addresses, vec!["10.1.0.1", "10.1.0.2"]);
+        }
+        other => panic!("want records, got {other:?}"),
+    }
+}

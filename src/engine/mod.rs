@@ -1091,6 +1091,19 @@ impl Cluster {
         Ok(())
     }
 
+    /// `sim node condition`: the node's kubelet reports `type_` as `status` from its next pass
+    /// (see [`kubelet::Kubelet::set_condition`]). The error is the message for a bad status.
+    pub fn set_node_condition(
+        &mut self,
+        node: &str,
+        type_: kubelet::NodeConditionType,
+        status: &str,
+    ) -> Result<(), String> {
+        self.kubelet.set_condition(node, type_, status)?;
+        self.settled_revision = None;
+        Ok(())
+    }
+
     /// Makes an image unpullable (`sim image remove`) or pullable again (`sim image add`).
     pub fn set_image_available(&mut self, image: &str, available: bool) {
         self.kubelet.set_image_available(image, available);

@@ -3549,21 +3549,16 @@ fn sim(cluster: &mut Cluster, s: &SimCmd, out: &mut Out) {
             Err(e) => out.api(&e),
         },
         SimCmd::NodeCondition { name, conditions } => {
-            let Some(up) = cluster.node_agent(name).map(|a| a.up) else {
+            if cluster.node_agent(name).is_none() {
                 out.api(&ApiError::not_found(Kind::Node, name));
                 return;
-            };
+            }
             for (ty, status) in conditions {
-                if let Err(e) = cluster.kubelet.set_condition(name, *ty, status) {
+                if let Err(e) = cluster.set_node_condition(name, *ty, status) {
                     out.fail(format!("error: {e}"));
                     return;
                 }
                 out.out(format!("node/{name} condition {}={status}", ty.as_str()));
-            }
-            // The kubelet changed outside the store: setting its running state to what it is
-            // changes nothing else but makes the next settle run the components again.
-            if let Err(e) = cluster.set_node_up(name, up) {
-                out.api(&e);
             }
         }
         SimCmd::PodFail {

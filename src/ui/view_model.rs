@@ -78,8 +78,10 @@ pub enum Readiness {
     Ready,
     /// `Ready=False`.
     NotReady,
-    /// `Ready=Unknown` or missing.
+    /// `Ready=Unknown` (the kubelet stopped posting): kubectl still says NotReady.
     Unknown,
+    /// No `Ready` condition yet: kubectl says Unknown.
+    Missing,
 }
 
 impl Readiness {
@@ -87,8 +89,9 @@ impl Readiness {
     pub fn as_str(self) -> &'static str {
         match self {
             Readiness::Ready => "Ready",
-            Readiness::NotReady => "NotReady",
-            Readiness::Unknown => "Unknown",
+            // kubectl's printer: NotReady for any Ready condition that is not True.
+            Readiness::NotReady | Readiness::Unknown => "NotReady",
+            Readiness::Missing => "Unknown",
         }
     }
 
@@ -97,7 +100,7 @@ impl Readiness {
         match self {
             Readiness::Ready => Health::Good,
             Readiness::NotReady => Health::Bad,
-            Readiness::Unknown => Health::Unknown,
+            Readiness::Unknown | Readiness::Missing => Health::Unknown,
         }
     }
 }
@@ -465,7 +468,8 @@ fn node_readiness(node: &Node) -> Readiness {
     match crate::engine::kubelet::node_ready_status(node).as_deref() {
         Some("True") => Readiness::Ready,
         Some("False") => Readiness::NotReady,
-        _ => Readiness::Unknown,
+        Some(_) => Readiness::Unknown,
+        None => Readiness::Missing,
     }
 }
 

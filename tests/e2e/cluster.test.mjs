@@ -136,7 +136,7 @@ test('keyboard: focus stays on a control after a node card action removes the on
   assert.deepEqual(page.errors, []);
 });
 
-test('a node taken down: its card says Unknown, and its pods say "not ready" once the node lifecycle marks them', async () => {
+test('a node taken down: its card says NotReady (as kubectl get nodes), and its pods say "not ready" once the node lifecycle marks them', async () => {
   const page = await env.open('?play=0');
   await advance(page, '10s');
   const pods = page.getByRole('list', { name: 'Pods on n2' });
@@ -146,6 +146,7 @@ test('a node taken down: its card says Unknown, and its pods say "not ready" onc
   await advance(page, '1m');
   const card = page.getByRole('listitem', { name: 'Node n2' });
   await card.getByText('kubelet stopped').waitFor();
+  await card.locator('.node-head').getByText('NotReady').waitFor();
   await chip.getByText('not ready').waitFor();
   // kubectl's STATUS column still says Running (MarkPodsNotReady changes only the Ready condition).
   await chip.getByText('Running').waitFor();

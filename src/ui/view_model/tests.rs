@@ -918,3 +918,28 @@ fn daemonset_row_status_names_pods_not_on_the_current_template() {
         assert_eq!(row.health, case.want_health, "{}", case.name);
     }
 }
+
+/// The node card says what `kubectl get nodes` says: NotReady for a Ready condition that is
+/// False or Unknown (its icon tells the two apart), Unknown only without one.
+#[test]
+fn node_readiness_words_follow_kubectl() {
+    for (status, want, word) in [
+        (Some("True"), Readiness::Ready, "Ready"),
+        (Some("False"), Readiness::NotReady, "NotReady"),
+        (Some("Unknown"), Readiness::Unknown, "NotReady"),
+        (None, Readiness::Missing, "Unknown"),
+    ] {
+        let mut n = node("n1");
+        let st = n.status.get_or_insert_with(Default::default);
+        st.conditions = status.map(|s| {
+            vec![k8s_openapi::api::core::v1::NodeCondition {
+                type_: "Ready".to_string(),
+                status: s.to_string(),
+                ..Default::default()
+            }]
+        });
+        let card = node_card(&n, &[], false);
+        assert_eq!(card.readiness, want, "{status:?}");
+        assert_eq!(card.readiness.as_str(), word, "{status:?}");
+    }
+}

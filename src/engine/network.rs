@@ -130,8 +130,7 @@ fn pod_hostname_record(store: &Store, host: &str, svc: &str, ns: &str) -> Option
     let mut ips: Vec<String> = slice_endpoints(store, ns, svc)
         .filter(|e| {
             // CoreDNS (`object/endpoint.go`) skips an endpoint only when `ready` is false.
-            e.hostname.as_deref() == Some(host)
-                && e.conditions.as_ref().and_then(|c| c.ready) != Some(false)
+            e.hostname.as_deref() == Some(host) && endpoint_ready(e)
         })
         .flat_map(|e| e.addresses.iter().cloned())
         .collect();
@@ -184,12 +183,13 @@ fn service<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Service> {
     }
 }
 
-/// The endpoints of the Service's EndpointSlices.
-fn slice_endpoints<'a>(
+/// The EndpointSlices of the Service `svc` in `ns` (those labelled
+/// `kubernetes.io/service-name`), as kube-proxy, CoreDNS and `kubectl describe service` find them.
+pub fn service_slices<'a>(
     store: &'a Store,
     ns: &str,
     svc: &'a str,
-) -> impl Iterator<Item = &'a k8s_openapi::api::discovery::v1::Endpoint> {
+) -> impl Iterator<Item = &'a k8s_openapi::api::discovery::v1::EndpointSlice> {
     store
         .list_ns(Kind::EndpointSlice, ns)
         .filter_map(|o| match o {
@@ -204,15 +204,27 @@ fn slice_endpoints<'a>(
                 .map(String::as_str)
                 == Some(svc)
         })
-        .flat_map(|es| es.endpoints.iter())
 }
 
-/// The ready endpoints of the Service's EndpointSlices, by pod name. An endpoint without a
-/// `ready` condition counts as ready, as kube-proxy (`endpointslicecache.go`) and CoreDNS read
-/// it: only a hand-written EndpointSlice leaves it out.
+/// Whether an endpoint serves traffic: kube-proxy (`endpointslicecache.go`), CoreDNS and kubectl
+/// read a missing `ready` condition as ready (only a hand-written slice leaves it out).
+pub fn endpoint_ready(e: &k8s_openapi::api::discovery::v1::Endpoint) -> bool {
+    e.conditions.as_ref().and_then(|c| c.ready) != Some(false)
+}
+
+/// The endpoints of the Service's EndpointSlices.
+fn slice_endpoints<'a>(
+    store: &'a Store,
+    ns: &str,
+    svc: &'a str,
+) -> impl Iterator<Item = &'a k8s_openapi::api::discovery::v1::Endpoint> {
+    service_slices(store, ns, svc).flat_map(|es| es.endpoints.iter())
+}
+
+/// The ready endpoints of the Service's EndpointSlices ([`endpoint_ready`]), by pod name.
 fn ready_endpoints(store: &Store, ns: &str, svc: &str) -> Vec<Backend> {
     let mut out: Vec<Backend> = slice_endpoints(store, ns, svc)
-        .filter(|e| e.conditions.as_ref().and_then(|c| c.ready) != Some(false))
+        .filter(|e| endpoint_ready(e))
         .flat_map(|e| {
             e.addresses.iter().map(|ip| Backend {
                 pod: e

@@ -29,7 +29,6 @@ use super::table::{self, format_label_selector};
 use super::tabwriter;
 use crate::engine::api::{Kind, Object};
 use crate::engine::clock::{human_duration, SimTime};
-use crate::engine::controller::endpointslice::SERVICE_NAME_LABEL;
 use crate::engine::quantity::{percent, Quantity};
 use crate::engine::Cluster;
 use crate::engine::LAST_APPLIED;
@@ -86,22 +85,12 @@ pub fn describe(cluster: &Cluster, obj: &Object) -> String {
         }
         Object::Namespace(ns) => namespace(&mut w, ns),
         Object::Service(svc) => {
-            let slices: Vec<&EndpointSlice> = cluster
-                .store()
-                .list_ns(Kind::EndpointSlice, obj.namespace())
-                .filter_map(|o| match o {
-                    Object::EndpointSlice(es) => Some(es),
-                    _ => None,
-                })
-                .filter(|es| {
-                    es.metadata
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get(SERVICE_NAME_LABEL))
-                        .map(String::as_str)
-                        == Some(obj.name())
-                })
-                .collect();
+            let slices: Vec<&EndpointSlice> = crate::engine::network::service_slices(
+                cluster.store(),
+                obj.namespace(),
+                obj.name(),
+            )
+            .collect();
             service(&mut w, svc, &slices);
             describe_events(&mut w, &object_events(cluster, obj), now);
         }
@@ -1863,9 +1852,7 @@ fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String 
     let mut list: Vec<String> = Vec::new();
     let mut more = false;
     let mut count = 0usize;
-    let ready = |e: &k8s_openapi::api::discovery::v1::Endpoint| {
-        e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true)
-    };
+    let ready = crate::engine::network::endpoint_ready;
     for es in slices {
         let ports = es.ports.as_deref().unwrap_or_default();
         if ports.is_empty() {

@@ -510,6 +510,23 @@ mod podgc_tests {
     }
 
     /// (deleted, patched) pod names of one collector pass, sorted.
+    /// One pass of a fresh collector (terminated-pod threshold 0) long after the pods were
+    /// created: the pods it force-deletes and those it patches (DisruptionTarget, Failed).
+    fn assert_one_pass(name: &str, store: &Store, want_deleted: &[&str], want_patched: &[&str]) {
+        let config = Config {
+            terminated_pod_gc_threshold: 0,
+            ..Config::default()
+        };
+        let (deleted, patched) = run(
+            &mut GarbageCollector::default(),
+            store,
+            &config,
+            SimTime(100 * HOUR),
+        );
+        assert_eq!(deleted, names(want_deleted), "{name}");
+        assert_eq!(patched, names(want_patched), "{name}");
+    }
+
     fn run(
         gc: &mut GarbageCollector,
         store: &Store,
@@ -841,18 +858,7 @@ mod podgc_tests {
         ];
         for (name, pods, want_deleted, want_patched) in cases {
             let store = store_with(&[node("node", "True", vec![])], &pods);
-            let config = Config {
-                terminated_pod_gc_threshold: 0,
-                ..Config::default()
-            };
-            let (deleted, patched) = run(
-                &mut GarbageCollector::default(),
-                &store,
-                &config,
-                SimTime(100 * HOUR),
-            );
-            assert_eq!(deleted, names(want_deleted), "{name}");
-            assert_eq!(patched, names(want_patched), "{name}");
+            assert_one_pass(name, &store, want_deleted, want_patched);
         }
     }
 
@@ -925,19 +931,7 @@ mod podgc_tests {
             ),
         ];
         for (name, nodes, pods, want_deleted, want_patched) in cases {
-            let store = store_with(&nodes, &pods);
-            let config = Config {
-                terminated_pod_gc_threshold: 0,
-                ..Config::default()
-            };
-            let (deleted, patched) = run(
-                &mut GarbageCollector::default(),
-                &store,
-                &config,
-                SimTime(100 * HOUR),
-            );
-            assert_eq!(deleted, names(want_deleted), "{name}");
-            assert_eq!(patched, names(want_patched), "{name}");
+            assert_one_pass(name, &store_with(&nodes, &pods), want_deleted, want_patched);
         }
     }
 

@@ -1855,7 +1855,17 @@ fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String 
     let ready = crate::engine::network::endpoint_ready;
     for es in slices {
         let ports = es.ports.as_deref().unwrap_or_default();
-        if ports.is_empty() {
+        // A slice without ports lists bare addresses; otherwise each port of that name.
+        let numbers: Vec<Option<i32>> = if ports.is_empty() {
+            vec![None]
+        } else {
+            ports
+                .iter()
+                .filter(|p| p.name.as_deref().unwrap_or_default() == port_name)
+                .map(|p| Some(p.port.unwrap_or(0)))
+                .collect()
+        };
+        for number in numbers {
             for e in &es.endpoints {
                 if list.len() == MAX {
                     more = true;
@@ -1864,31 +1874,12 @@ fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String 
                     continue;
                 }
                 if !more {
-                    list.push(e.addresses.first().cloned().unwrap_or_default());
-                }
-                count += 1;
-            }
-            continue;
-        }
-        for port in ports {
-            if port.name.as_deref().unwrap_or_default() != port_name {
-                continue;
-            }
-            for e in &es.endpoints {
-                if list.len() == MAX {
-                    more = true;
-                }
-                if !ready(e) {
-                    continue;
-                }
-                if !more {
-                    // net.JoinHostPort: an IPv6 address in brackets.
                     let addr = e.addresses.first().cloned().unwrap_or_default();
-                    let port = port.port.unwrap_or(0);
-                    list.push(if addr.contains(':') {
-                        format!("[{addr}]:{port}")
-                    } else {
-                        format!("{addr}:{port}")
+                    list.push(match number {
+                        None => addr,
+                        // net.JoinHostPort: an IPv6 address in brackets.
+                        Some(port) if addr.contains(':') => format!("[{addr}]:{port}"),
+                        Some(port) => format!("{addr}:{port}"),
                     });
                 }
                 count += 1;

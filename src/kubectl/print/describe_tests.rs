@@ -135,6 +135,16 @@ Events:                   <none>
         "10.244.0.1:9527,10.244.0.2:9527,10.244.0.3:9527 + 1 more..."
     );
     assert_eq!(format_endpoint_slices(&[&more], "other"), "");
+    // A slice without ports lists bare addresses; an IPv6 address with a port is bracketed.
+    let mut bare = slice.clone();
+    bare.ports = None;
+    assert_eq!(
+        format_endpoint_slices(&[&bare], "port-tcp"),
+        "10.244.0.1,10.244.0.2,10.244.0.3"
+    );
+    let mut v6 = slice.clone();
+    v6.endpoints = vec![ep("fd00::1")];
+    assert_eq!(format_endpoint_slices(&[&v6], "port-tcp"), "[fd00::1]:9527");
 }
 
 fn state_running(started: u64) -> ContainerState {

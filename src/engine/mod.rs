@@ -34,6 +34,7 @@ use api::{Kind, Object, ObjectKey};
 use clock::{Millis, SimTime};
 use controller::daemonset::DaemonSetController;
 use controller::job::JobController;
+use controller::ratelimit::TokenBucket;
 use controller::{Action, DeleteOptions, EventRecord, Outcome, Propagation};
 use error::ApiError;
 use rng::SimRng;
@@ -66,6 +67,12 @@ pub struct Config {
     /// kube-controller-manager's `--terminated-pod-gc-threshold`: PodGC deletes the oldest
     /// finished pods beyond this many (0 turns it off).
     pub terminated_pod_gc_threshold: usize,
+    /// kube-controller-manager's `--kube-api-qps`: the requests a second each controller's
+    /// client may send (the DaemonSet and Job controllers' creates, deletes and updates; 0 turns
+    /// the limit off).
+    pub controller_qps: u64,
+    /// kube-controller-manager's `--kube-api-burst`.
+    pub controller_burst: u64,
     /// The most pods the simulated API server holds; creating one more is refused. Not a
     /// Kubernetes setting: it keeps a runaway workload (a Job with `parallelism: 2147483647`)
     /// from exhausting the page's memory. Real clusters are tested up to 150,000 pods.
@@ -82,6 +89,8 @@ impl Default for Config {
             pod_gc_quarantine_ms: 40_000,
             event_ttl_ms: 3_600_000,
             terminated_pod_gc_threshold: 12_500,
+            controller_qps: controller::ratelimit::CONTROLLER_MANAGER_QPS,
+            controller_burst: controller::ratelimit::CONTROLLER_MANAGER_BURST,
             max_pods: 30_000,
         }
     }
@@ -185,8 +194,8 @@ impl Cluster {
             config: Config::default(),
             kubelet: kubelet::Kubelet::default(),
             scheduler: scheduler::Scheduler::default(),
-            daemonsets: DaemonSetController::default(),
-            jobs: JobController::default(),
+            daemonsets: DaemonSetController::with_client(TokenBucket::controller_manager()),
+            jobs: JobController::with_client(TokenBucket::controller_manager()),
             node_lifecycle: Default::default(),
             gc: Default::default(),
             wakes: BTreeMap::new(),
@@ -818,6 +827,9 @@ impl Cluster {
             .node_lifecycle
             .sync(&self.store, &self.kubelet, &self.config, now);
         self.apply_outcome(Component::NodeLifecycle, out);
+        let (qps, burst) = (self.config.controller_qps, self.config.controller_burst);
+        self.daemonsets.set_client_rate(qps, burst);
+        self.jobs.set_client_rate(qps, burst);
         let out = self.daemonsets.sync(&self.store, now);
         self.apply_outcome(Component::DaemonSet, out);
         let out = self.jobs.sync(&self.store, now);

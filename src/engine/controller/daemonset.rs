@@ -37,6 +37,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference}
 use crate::engine::api::daemonset::TEMPLATE_GENERATION_ANNOTATION;
 use crate::engine::api::{controller_ref, Kind, Object, ObjectKey};
 use crate::engine::clock::{Millis, SimTime, MINUTE, SECOND};
+use crate::engine::controller::ratelimit::{self, TokenBucket};
 use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
 use crate::engine::selector::Selector;
 use crate::engine::store::Store;
@@ -205,27 +206,48 @@ struct IdleSync {
     requeue_at: Option<SimTime>,
 }
 
-/// Controller state that survives between syncs (back-off caches, expectations).
+/// Controller state that survives between syncs (back-off caches, expectations), and its
+/// client's token bucket ([`ratelimit`]), which bounds the creates and deletes it sends: the
+/// default is unlimited (upstream's unit tests' fake client), the cluster's is
+/// kube-controller-manager's.
 #[derive(Debug, Clone)]
 pub struct DaemonSetController {
     failed_pods_backoff: Backoff,
     expectations: BTreeMap<String, CreateExpectations>,
     selecting_all_reported: BTreeSet<(String, i64)>,
     idle: Option<IdleSync>,
+    client: TokenBucket,
+    /// Creates and deletes the running sync may still send.
+    budget: usize,
+    /// Creates and deletes the running sync left for later for want of a token.
+    throttled: usize,
 }
 
 impl Default for DaemonSetController {
     fn default() -> Self {
+        DaemonSetController::with_client(TokenBucket::unlimited())
+    }
+}
+
+impl DaemonSetController {
+    /// Sets its client's rate and burst (0 QPS: unlimited).
+    pub fn set_client_rate(&mut self, qps: u64, burst: u64) {
+        self.client.retune(qps, burst);
+    }
+
+    /// A controller whose writes go through `client`.
+    pub fn with_client(client: TokenBucket) -> Self {
         DaemonSetController {
             failed_pods_backoff: Backoff::new(FAILED_POD_BACKOFF_INITIAL, FAILED_POD_BACKOFF_MAX),
             expectations: BTreeMap::new(),
             selecting_all_reported: BTreeSet::new(),
             idle: None,
+            client,
+            budget: usize::MAX,
+            throttled: 0,
         }
     }
-}
 
-impl DaemonSetController {
     /// Reconciles every DaemonSet against the observed cluster.
     pub fn sync(&mut self, store: &Store, now: SimTime) -> Outcome {
         let revisions = watched_revisions(store);
@@ -237,7 +259,13 @@ impl DaemonSetController {
                 };
             }
         }
-        let out = self.sync_all(store, now);
+        self.budget = self.client.available(now);
+        self.throttled = 0;
+        let mut out = self.sync_all(store, now);
+        self.client.take(ratelimit::requests(&out), now);
+        if self.throttled > 0 {
+            out.requeue_at(self.client.wake_at(self.throttled, now));
+        }
         self.idle = out.actions.is_empty().then_some(IdleSync {
             revisions,
             requeue_at: out.requeue_at,
@@ -476,7 +504,11 @@ impl DaemonSetController {
         plan: &NodePlan,
         out: &mut Outcome,
     ) -> BTreeSet<String> {
-        let creates: Vec<&String> = plan.create.iter().take(BURST_REPLICAS).collect();
+        let creates: Vec<&String> = plan
+            .create
+            .iter()
+            .take(self.spend(plan.create.len()))
+            .collect();
         if !creates.is_empty() {
             let template =
                 create_pod_template(&view.template(), view.template_generation, &view.hash);
@@ -494,7 +526,7 @@ impl DaemonSetController {
             let exp = self.expectations.entry(view.uid.clone()).or_default();
             exp.nodes.extend(creates.iter().map(|n| n.to_string()));
         }
-        for name in plan.delete.iter().take(BURST_REPLICAS) {
+        for name in plan.delete.iter().take(self.spend(plan.delete.len())) {
             out.push(Action::Delete {
                 key: ObjectKey::new(Kind::Pod, &view.namespace, name),
                 options: DeleteOptions::default(),
@@ -506,6 +538,16 @@ impl DaemonSetController {
             ));
         }
         creates.into_iter().cloned().collect()
+    }
+
+    /// How many of `wanted` creates (or deletes) to send now: at most [`BURST_REPLICAS`] and
+    /// the client's free tokens, which this spends; the rest are counted as throttled.
+    fn spend(&mut self, wanted: usize) -> usize {
+        let capped = wanted.min(BURST_REPLICAS);
+        let n = capped.min(self.budget);
+        self.budget -= n;
+        self.throttled += capped - n;
+        n
     }
 }
 

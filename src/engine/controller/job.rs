@@ -39,6 +39,7 @@ use crate::engine::api::job::{
 };
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::{SimTime, SECOND};
+use crate::engine::controller::ratelimit::{self, TokenBucket};
 use crate::engine::controller::{Action, DeleteOptions, EventRecord, EventType, Outcome};
 use crate::engine::selector::Selector;
 use crate::engine::store::Store;
@@ -107,10 +108,14 @@ pub const REASON_COMPLETIONS_REACHED: &str = "CompletionsReached";
 /// Controller state that survives between syncs: the pod-failure back-off records (upstream's
 /// `podBackoffStore`), keyed by Job uid, and what each Job's last sync read when it decided
 /// nothing.
+/// Its client's token bucket ([`ratelimit`]) bounds the creates and deletes it sends; the
+/// default is unlimited (upstream's unit tests' fake client), the cluster's is
+/// kube-controller-manager's.
 #[derive(Debug, Clone, Default)]
 pub struct JobController {
     backoff: BTreeMap<String, BackoffRecord>,
     idle: BTreeMap<String, IdleSync>,
+    client: TokenBucket,
 }
 
 /// The inputs of a sync that decided nothing (no write), and the requeue it asked for: the same
@@ -179,12 +184,27 @@ fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> Option<SyncIn
 }
 
 impl JobController {
+    /// Sets its client's rate and burst (0 QPS: unlimited).
+    pub fn set_client_rate(&mut self, qps: u64, burst: u64) {
+        self.client.retune(qps, burst);
+    }
+
+    /// A controller whose writes go through `client`.
+    pub fn with_client(client: TokenBucket) -> Self {
+        JobController {
+            client,
+            ..JobController::default()
+        }
+    }
+
     /// Reconciles every Job against the observed cluster, then strips the tracking finalizer from
     /// orphaned pods.
     pub fn sync(&mut self, store: &Store, now: SimTime) -> Outcome {
         let mut out = Outcome::none();
         let mut live = BTreeSet::new();
-        out.merge(sync_orphan_pods(store));
+        let orphans = sync_orphan_pods(store);
+        self.client.take(ratelimit::requests(&orphans), now);
+        out.merge(orphans);
         for obj in store.list(Kind::Job) {
             let Object::Job(job) = obj else {
                 continue;
@@ -201,7 +221,12 @@ impl JobController {
                     continue;
                 }
             }
-            let res = sync_job(job, store, record, now);
+            let mut res = sync_job_with_budget(job, store, record, now, self.client.available(now));
+            self.client.take(ratelimit::requests(&res.outcome), now);
+            if res.throttled > 0 {
+                res.outcome
+                    .requeue_at(self.client.wake_at(res.throttled, now));
+            }
             match inputs {
                 Some(inputs) if res.outcome.is_noop() && res.backoff == Some(record) => {
                     self.idle.insert(
@@ -239,6 +264,8 @@ pub struct SyncResult {
     pub outcome: Outcome,
     /// The updated back-off record.
     pub backoff: Option<BackoffRecord>,
+    /// Creates and deletes `manageJob` wanted but left for later: the client had no token.
+    pub throttled: usize,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -617,6 +644,10 @@ struct JobCtx<'a> {
     deletes: Vec<&'a Pod>,
     events: Vec<(EventType, String, String)>,
     requeue: Option<SimTime>,
+    /// Creates and deletes this sync may send ([`ratelimit`]: the client's free tokens).
+    budget: usize,
+    /// Creates and deletes it wanted but had no token for.
+    throttled: usize,
 }
 
 /// A write to one pod, by uid: a changed copy (adoption, release) or only the removal of the
@@ -786,18 +817,33 @@ fn claim_pods<'a>(
     (claimed, adopted_pods)
 }
 
-/// One Job's sync (`syncJob`), given its back-off record.
+/// One Job's sync (`syncJob`), given its back-off record, with a client that is never
+/// throttled (upstream's unit tests' fake client).
 pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime) -> SyncResult {
+    sync_job_with_budget(stored, store, record, now, usize::MAX)
+}
+
+/// One Job's sync, sending at most `budget` creates and deletes in `manageJob` (the tokens its
+/// client has: [`ratelimit`]).
+pub fn sync_job_with_budget(
+    stored: &Job,
+    store: &Store,
+    record: BackoffRecord,
+    now: SimTime,
+    budget: usize,
+) -> SyncResult {
     if managed_by_external(stored) {
         return SyncResult {
             outcome: Outcome::none(),
             backoff: Some(record),
+            throttled: 0,
         };
     }
     if is_job_finished(stored) {
         return SyncResult {
             outcome: Outcome::none(),
             backoff: None,
+            throttled: 0,
         };
     }
     let mut job = stored.clone();
@@ -852,6 +898,8 @@ pub fn sync_job(stored: &Job, store: &Store, record: BackoffRecord, now: SimTime
         deletes: Vec::new(),
         events: Vec::new(),
         requeue: None,
+        budget,
+        throttled: 0,
     };
     let spec = ctx.spec().into_owned();
     let mut active = i32::try_from(ctx.n_active).unwrap_or(0);
@@ -1095,6 +1143,7 @@ fn finish(ctx: JobCtx<'_>, stored: &Job, kept_backoff: Option<BackoffRecord>) ->
     SyncResult {
         outcome: out,
         backoff: Some(kept_backoff.unwrap_or(ctx.new_backoff)),
+        throttled: ctx.throttled,
     }
 }
 
@@ -1278,6 +1327,10 @@ fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
         Vec::new()
     };
     to_delete.truncate(MAX_POD_CREATE_DELETE_PER_SYNC);
+    if to_delete.len() > ctx.budget {
+        ctx.throttled = to_delete.len() - ctx.budget;
+        to_delete.truncate(ctx.budget);
+    }
     if !to_delete.is_empty() {
         // A sync either deletes or creates; deletion wins.
         let (removed_ready, removed) = delete_job_pods(ctx, to_delete);
@@ -1304,6 +1357,13 @@ fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
         }
     }
     diff = diff.min(len_i32(MAX_POD_CREATE_DELETE_PER_SYNC));
+    if diff > len_i32(ctx.budget) {
+        ctx.throttled = usize::try_from(diff).unwrap_or(0) - ctx.budget;
+        diff = len_i32(ctx.budget);
+    }
+    if diff == 0 {
+        return active;
+    }
     let mut indexes_to_add: Vec<i32> = Vec::new();
     if is_indexed_job(&ctx.job) {
         let terminating_pods: Vec<&Pod> = ctx

@@ -12,6 +12,7 @@ pub mod endpointslice;
 pub mod gc;
 pub mod job;
 pub mod node_lifecycle;
+pub mod ratelimit;
 pub mod taint_eviction;
 pub mod ttl;
 

@@ -2471,6 +2471,24 @@ fn test_cluster_runs_the_controller_and_goes_idle() {
     assert_eq!(got, want);
 }
 
+#[test]
+fn test_cluster_creates_daemon_pods_at_the_client_rate() {
+    // 100 nodes: the DaemonSet controller's client sends 30 creates at once, then 20 a second.
+    let mut c = Cluster::new(3);
+    for i in 0..100 {
+        c.create(Object::Node(node(&format!("n{i:03}")).0)).unwrap();
+    }
+    c.create(Object::DaemonSet(ds("foo").0)).unwrap();
+    c.settle();
+    let count = |c: &Cluster| c.store().pods().count();
+    assert_eq!(count(&c), 30);
+    c.advance(SECOND);
+    let after_1s = count(&c);
+    assert!((45..=50).contains(&after_1s), "{after_1s} pods after 1 s");
+    assert!(c.run_until_idle(60 * SECOND));
+    assert_eq!(count(&c), 100);
+}
+
 // ---------------------------------------------------------------------------------------------
 // util/daemonset_util_test.go
 // ---------------------------------------------------------------------------------------------

@@ -2602,6 +2602,44 @@ mod e2e {
     }
 
     #[test]
+    fn pods_are_created_at_the_controller_managers_client_rate() {
+        // kube-controller-manager's client: a burst of 30 requests, then 20 a second.
+        let mut c = cluster();
+        let j = create(
+            &mut c,
+            manifest("wide", 600, 0).parallelism(100).completions(100).0,
+        );
+        c.settle();
+        assert_eq!(job_pods(&c, &j).len(), 30);
+        // The status update went into debt: the next token comes 50 ms after it is paid.
+        c.advance(1000);
+        let after_1s = job_pods(&c, &j).len();
+        assert!((45..=50).contains(&after_1s), "{after_1s} pods after 1 s");
+        c.advance(4000);
+        let after_5s = job_pods(&c, &j).len();
+        assert_eq!(after_5s, 100, "{after_5s} pods after 5 s");
+        let Some(j) = get_job(&c, "wide") else {
+            panic!("job gone");
+        };
+        assert_eq!(j.status.and_then(|s| s.active), Some(100));
+    }
+
+    #[test]
+    fn a_throttled_sync_is_retried_when_tokens_come_back() {
+        // Nothing else happens in the cluster: only the controller's own wake-up can finish it.
+        let mut c = cluster();
+        let j = create(
+            &mut c,
+            manifest("wide", 600, 0).parallelism(45).completions(45).0,
+        );
+        c.settle();
+        assert_eq!(job_pods(&c, &j).len(), 30);
+        assert!(c.next_wake().is_some_and(|t| t.millis() <= 1_000));
+        c.advance(2000);
+        assert_eq!(job_pods(&c, &j).len(), 45);
+    }
+
+    #[test]
     fn backoff_limit_exceeded_after_backoff_delays() {
         let mut c = cluster();
         create(&mut c, manifest("fail", 1, 2).backoff_limit(2).0);

@@ -34,7 +34,6 @@ use api::{Kind, Object, ObjectKey};
 use clock::{Millis, SimTime};
 use controller::daemonset::DaemonSetController;
 use controller::job::JobController;
-use controller::ratelimit::TokenBucket;
 use controller::{Action, DeleteOptions, EventRecord, Outcome, Propagation};
 use error::ApiError;
 use rng::SimRng;
@@ -194,8 +193,8 @@ impl Cluster {
             config: Config::default(),
             kubelet: kubelet::Kubelet::default(),
             scheduler: scheduler::Scheduler::default(),
-            daemonsets: DaemonSetController::with_client(TokenBucket::controller_manager()),
-            jobs: JobController::with_client(TokenBucket::controller_manager()),
+            daemonsets: DaemonSetController::default(),
+            jobs: JobController::default(),
             node_lifecycle: Default::default(),
             gc: Default::default(),
             wakes: BTreeMap::new(),
@@ -830,6 +829,7 @@ impl Cluster {
         let (qps, burst) = (self.config.controller_qps, self.config.controller_burst);
         self.daemonsets.set_client_rate(qps, burst);
         self.jobs.set_client_rate(qps, burst);
+        self.gc.set_client_rate(qps, burst);
         let out = self.daemonsets.sync(&self.store, now);
         self.apply_outcome(Component::DaemonSet, out);
         let out = self.jobs.sync(&self.store, now);

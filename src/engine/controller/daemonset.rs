@@ -208,8 +208,8 @@ struct IdleSync {
 
 /// Controller state that survives between syncs (back-off caches, expectations), and its
 /// client's token bucket ([`ratelimit`]), which bounds the creates and deletes it sends: the
-/// default is unlimited (upstream's unit tests' fake client), the cluster's is
-/// kube-controller-manager's.
+/// default is unlimited (upstream's unit tests' fake client), the cluster sets
+/// kube-controller-manager's ([`DaemonSetController::set_client_rate`]).
 #[derive(Debug, Clone)]
 pub struct DaemonSetController {
     failed_pods_backoff: Backoff,
@@ -225,7 +225,15 @@ pub struct DaemonSetController {
 
 impl Default for DaemonSetController {
     fn default() -> Self {
-        DaemonSetController::with_client(TokenBucket::unlimited())
+        DaemonSetController {
+            failed_pods_backoff: Backoff::new(FAILED_POD_BACKOFF_INITIAL, FAILED_POD_BACKOFF_MAX),
+            expectations: BTreeMap::new(),
+            selecting_all_reported: BTreeSet::new(),
+            idle: None,
+            client: TokenBucket::unlimited(),
+            budget: usize::MAX,
+            throttled: 0,
+        }
     }
 }
 
@@ -233,19 +241,6 @@ impl DaemonSetController {
     /// Sets its client's rate and burst (0 QPS: unlimited).
     pub fn set_client_rate(&mut self, qps: u64, burst: u64) {
         self.client.retune(qps, burst);
-    }
-
-    /// A controller whose writes go through `client`.
-    pub fn with_client(client: TokenBucket) -> Self {
-        DaemonSetController {
-            failed_pods_backoff: Backoff::new(FAILED_POD_BACKOFF_INITIAL, FAILED_POD_BACKOFF_MAX),
-            expectations: BTreeMap::new(),
-            selecting_all_reported: BTreeSet::new(),
-            idle: None,
-            client,
-            budget: usize::MAX,
-            throttled: 0,
-        }
     }
 
     /// Reconciles every DaemonSet against the observed cluster.

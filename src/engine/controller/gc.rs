@@ -28,6 +28,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
 use crate::engine::api::taints::TAINT_OUT_OF_SERVICE;
 use crate::engine::api::{Kind, Object, ObjectKey};
 use crate::engine::clock::SimTime;
+use crate::engine::controller::ratelimit::TokenBucket;
 use crate::engine::controller::taint_eviction::update_pod_condition;
 use crate::engine::controller::{Action, DeleteOptions, Outcome, Propagation};
 use crate::engine::kubelet::node_ready_status;
@@ -43,6 +44,10 @@ pub struct GarbageCollector {
     /// When PodGC next counts the terminated pods (only while there are more pods than the
     /// threshold).
     next_terminated_check: SimTime,
+    /// The garbage collector's client ([`ratelimit`]): it deletes and un-owns dependents at
+    /// most this fast (unlimited by default, kube-controller-manager's in the cluster). The
+    /// namespace controller and PodGC have clients of their own, not limited here.
+    client: TokenBucket,
 }
 
 /// PodGC's `gcCheckPeriod`.
@@ -155,9 +160,15 @@ fn without_finalizer(obj: &Object, f: &str) -> Object {
 }
 
 impl GarbageCollector {
+    /// Sets its client's rate and burst (0 QPS: unlimited).
+    pub fn set_client_rate(&mut self, qps: u64, burst: u64) {
+        self.client.retune(qps, burst);
+    }
+
     /// One pass of every collector.
     pub fn sync(&mut self, store: &Store, config: &Config, now: SimTime) -> Outcome {
         let mut out = Outcome::none();
+        let (budget, mut sent, mut throttled) = (self.client.available(now), 0, 0);
         // Only dependents of an owner that is gone or being deleted can need work: the store's
         // owner index names them, visited in key order as a pass over every object would.
         let mut candidates: BTreeSet<&ObjectKey> = BTreeSet::new();
@@ -194,7 +205,15 @@ impl GarbageCollector {
             let foreground_owner = owners.iter().flatten().any(|o| {
                 o.meta().deletion_timestamp.is_some() && has_finalizer(o, FOREGROUND_FINALIZER)
             });
-            if (all_gone || foreground_owner) && obj.meta().deletion_timestamp.is_none() {
+            let delete = (all_gone || foreground_owner) && obj.meta().deletion_timestamp.is_none();
+            let strip = keep.len() != refs.len() && !all_gone;
+            if (delete || strip) && sent == budget {
+                // No token left: this dependent waits for the next pass.
+                throttled += 1;
+                continue;
+            }
+            if delete {
+                sent += 1;
                 out.push(Action::Delete {
                     key: obj.key(),
                     options: DeleteOptions {
@@ -207,12 +226,17 @@ impl GarbageCollector {
                     },
                 });
                 handled.insert(obj.key());
-            } else if keep.len() != refs.len() && !all_gone {
+            } else if strip {
+                sent += 1;
                 let mut o = obj.clone();
                 o.meta_mut().owner_references = if keep.is_empty() { None } else { Some(keep) };
                 out.push(Action::Update(o));
                 handled.insert(obj.key());
             }
+        }
+        self.client.take(sent, now);
+        if throttled > 0 {
+            out.requeue_at(self.client.wake_at(throttled, now));
         }
         // Owners waiting on finalizers.
         for obj in store.deleting() {
@@ -1109,6 +1133,33 @@ mod tests {
                 None,
             );
             assert_eq!(names, left, "threshold {threshold}");
+        }
+    }
+
+    /// The garbage collector's client sends 30 deletes at once, then 20 a second: deleting a
+    /// Job with 100 pods leaves most of them running for a few seconds; with the limit off
+    /// (`controller_qps = 0`) they all go at once.
+    #[test]
+    fn cascading_deletion_is_paced_by_the_client() {
+        for (qps, terminating_at_once) in [(20, "30"), (0, "100")] {
+            let mut s = Session::new(1);
+            s.cluster.config_mut().controller_qps = qps;
+            run(&mut s, "sim node add n1", None);
+            let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: wide}\nspec:\n  parallelism: 100\n  completions: 100\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox, command: [sleep, '600']}]\n";
+            run(&mut s, "apply -f -", Some(job));
+            run(&mut s, "sim advance 20s", None);
+            let count = "get pods --no-headers | grep -c Terminating";
+            let all = run(&mut s, "get pods --no-headers | wc -l", None);
+            assert_eq!(all.trim(), "100", "qps {qps}");
+            run(&mut s, "delete job wide --wait=false", None);
+            assert_eq!(
+                run(&mut s, count, None).trim(),
+                terminating_at_once,
+                "qps {qps}"
+            );
+            run(&mut s, "sim advance 1s", None);
+            let after = if qps == 0 { "100" } else { "50" };
+            assert_eq!(run(&mut s, count, None).trim(), after, "qps {qps}");
         }
     }
 

@@ -109,8 +109,8 @@ pub const REASON_COMPLETIONS_REACHED: &str = "CompletionsReached";
 /// `podBackoffStore`), keyed by Job uid, and what each Job's last sync read when it decided
 /// nothing.
 /// Its client's token bucket ([`ratelimit`]) bounds the creates and deletes it sends; the
-/// default is unlimited (upstream's unit tests' fake client), the cluster's is
-/// kube-controller-manager's.
+/// default is unlimited (upstream's unit tests' fake client), the cluster sets
+/// kube-controller-manager's ([`JobController::set_client_rate`]).
 #[derive(Debug, Clone, Default)]
 pub struct JobController {
     backoff: BTreeMap<String, BackoffRecord>,
@@ -187,14 +187,6 @@ impl JobController {
     /// Sets its client's rate and burst (0 QPS: unlimited).
     pub fn set_client_rate(&mut self, qps: u64, burst: u64) {
         self.client.retune(qps, burst);
-    }
-
-    /// A controller whose writes go through `client`.
-    pub fn with_client(client: TokenBucket) -> Self {
-        JobController {
-            client,
-            ..JobController::default()
-        }
     }
 
     /// Reconciles every Job against the observed cluster, then strips the tracking finalizer from

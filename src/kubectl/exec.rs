@@ -1033,12 +1033,16 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             }
         })
         .collect();
-    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| {
-        ev.last_timestamp
-            .as_ref()
-            .or(ev.first_timestamp.as_ref())
-            .map(SimTime::from_k8s)
-            .unwrap_or_default()
+    // `eventTime` (kubectl/pkg/cmd/events): the series' lastObservedTime, else lastTimestamp,
+    // else eventTime (events.k8s.io/v1 events, such as the scheduler's, have no lastTimestamp).
+    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
+        SimTime::from_k8s(&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0))
+    };
+    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| match (&ev.series, &ev.last_timestamp)
+    {
+        (Some(s), _) => s.last_observed_time.as_ref().map(micro).unwrap_or_default(),
+        (None, Some(t)) => SimTime::from_k8s(t),
+        (None, None) => ev.event_time.as_ref().map(micro).unwrap_or_default(),
     };
     crate::kubectl::print::sort_by(&mut evs, |a, b| last_seen(a).cmp(&last_seen(b)));
     if evs.is_empty() {
@@ -1843,17 +1847,28 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     let path = jsonpath::relaxed(field)
         .and_then(|t| JsonPath::parse(&t))
         .map_err(|e| format!("error: couldn't parse --sort-by {field}: {e}"))?;
+    // `RuntimeSort.Less`: a field that is null (an events.k8s.io/v1 event's lastTimestamp) or
+    // missing sorts before any value.
     let mut keyed: Vec<(Value, usize, Object)> = Vec::new();
     for (i, o) in objs.iter().enumerate() {
-        let s = path.execute(&o.to_json()).unwrap_or_default();
-        let v = match s.parse::<f64>() {
-            Ok(n) => json!(n),
-            Err(_) => Value::String(s),
+        let json = o.to_json();
+        let v = match path.find_first(&json) {
+            Ok(Some(Value::Null)) | Ok(None) | Err(_) => Value::Null,
+            Ok(Some(_)) => {
+                let s = path.execute(&json).unwrap_or_default();
+                match s.parse::<f64>() {
+                    Ok(n) => json!(n),
+                    Err(_) => Value::String(s),
+                }
+            }
         };
         keyed.push((v, i, o.clone()));
     }
     crate::kubectl::print::sort_by(&mut keyed, |a, b| {
         let ord = match (&a.0, &b.0) {
+            (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+            (Value::Null, _) => std::cmp::Ordering::Less,
+            (_, Value::Null) => std::cmp::Ordering::Greater,
             (Value::Number(x), Value::Number(y)) => x
                 .as_f64()
                 .unwrap_or(0.0)

@@ -258,6 +258,8 @@ fn error_shapes_match_real_kubectl() {
             ("get pods -n", "Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."),
             ("get pods --namespace", "Error: flag needs an argument: --namespace\nSee 'kubectl get --help' for usage."),
             ("get pods -A=foo", "Error: invalid argument \"foo\" for \"-A, --all-namespaces\" flag: strconv.ParseBool: parsing \"foo\": invalid syntax\nSee 'kubectl get --help' for usage."),
+            ("get pods --show-labels -o yaml", "error: --show-labels option cannot be used with yaml printer"),
+            ("get pods --show-labels -o jsonpath={.items}", "error: --show-labels option cannot be used with jsonpath={.items} printer"),
             ("get pods --show-labels=maybe", "Error: invalid argument \"maybe\" for \"--show-labels\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl get --help' for usage."),
             ("get", "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples"),
             ("describe", "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."),

@@ -2358,14 +2358,23 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
     if resources.is_empty() && files.is_empty() {
         return err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
     }
+    let output = output_format(&p)?;
+    let show_labels = p.bool(Flag::ShowLabels)?;
+    // `Validate` (after `Complete` has built the printer): labels are a column of the table.
+    let output_flag = p.last(Flag::Output).unwrap_or("");
+    if show_labels && !output_flag.is_empty() && output_flag != "wide" {
+        return err(format!(
+            "error: --show-labels option cannot be used with {output_flag} printer"
+        ));
+    }
     Ok(Command::Get(GetCmd {
         resources,
         namespace: p.namespace(),
         all_namespaces: p.bool(Flag::AllNamespaces)?,
         selector: p.last(Flag::Selector).map(str::to_string),
         field_selector: p.last(Flag::FieldSelector).map(str::to_string),
-        output: output_format(&p)?,
-        show_labels: p.bool(Flag::ShowLabels)?,
+        output,
+        show_labels,
         label_columns: p
             .all(Flag::LabelColumns)
             .iter()

@@ -722,6 +722,24 @@ fn create_generated_as(
     (operation, wrap): (&str, Option<&str>),
     out: &mut Out,
 ) -> Option<Object> {
+    let (shown, stored) = send_generated(cluster, kind, client, dry_run, wrap, out)?;
+    if let Some(output) = output {
+        print_changed(&shown, kind, operation, dry_run, output, out);
+    }
+    stored
+}
+
+/// Sends a generated object (or, for `--dry-run=client`, only builds it): what kubectl would
+/// print (the client object, or the server's) and the stored object (nothing for a dry run).
+/// A refusal is printed, and gives None.
+fn send_generated(
+    cluster: &mut Cluster,
+    kind: Kind,
+    client: Value,
+    dry_run: DryRun,
+    wrap: Option<&str>,
+    out: &mut Out,
+) -> Option<(Value, Option<Object>)> {
     let mut obj = match Object::from_json(kind, client.clone()) {
         Ok(o) => o,
         Err(e) => {
@@ -761,10 +779,7 @@ fn create_generated_as(
             }
         }
     };
-    if let Some(output) = output {
-        print_changed(&shown, kind, operation, dry_run, output, out);
-    }
-    stored
+    Some((shown, stored))
 }
 
 /// kubectl's `PrintFlags` for a command that changed an object: `pod/x created (dry run)`, or
@@ -1376,6 +1391,30 @@ fn run_pod_json(r: &RunCmd) -> Value {
     })
 }
 
+/// The Service `kubectl run --expose` builds: the `expose` command's `ServiceGeneratorV2` with
+/// the run's string parameters — selector and labels from `--labels` (else selector
+/// `run=NAME` and no labels), one TCP port `--port` targeting the same port.
+fn run_service_json(r: &RunCmd) -> Value {
+    let labels: serde_json::Map<String, Value> = r
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let mut meta = obj_map(json!({ "creationTimestamp": null, "name": r.name }));
+    if r.labels_given {
+        meta.insert("labels".to_string(), Value::Object(labels.clone()));
+    }
+    if let Some(ns) = &r.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    let port = r.port.unwrap_or_default() as i32;
+    let spec = obj_map(json!({
+        "ports": [{ "port": port, "protocol": "TCP", "targetPort": port }],
+        "selector": labels
+    }));
+    service_client_object(meta, spec)
+}
+
 fn pod_phase(cluster: &Cluster, key: &ObjectKey, uid: &str) -> Option<String> {
     let p = cluster.store().pod(&key.namespace, &key.name)?;
     if p.metadata.uid.as_deref() != Some(uid) {
@@ -1432,23 +1471,58 @@ fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
             crate::engine::patch::merge_patch(&mut pod, patch);
         }
     }
-    let Some(created) = create_generated(cluster, Kind::Pod, pod, r.dry_run, output, out) else {
+    let Some((shown, created)) = send_generated(cluster, Kind::Pod, pod, r.dry_run, None, out)
+    else {
         return;
     };
-    if !r.attach {
-        return;
+    // `--expose`: the Service is created after the pod but printed first (`generateService`
+    // prints it at once, the pod is printed last); `-o yaml` separates them with its own `---`
+    // and the YAML printer's.
+    let service = match r.expose {
+        true => send_generated(
+            cluster,
+            Kind::Service,
+            run_service_json(r),
+            r.dry_run,
+            None,
+            out,
+        ),
+        false => None,
+    };
+    if let Some((svc, _)) = &service {
+        print_changed(svc, Kind::Service, "created", r.dry_run, &r.output, out);
+        if r.output == OutputFormat::Yaml {
+            out.raw("---\n---\n");
+        }
     }
+    if let Some(output) = output {
+        print_changed(&shown, Kind::Pod, "created", r.dry_run, output, out);
+    }
+    let Some(created) = created.filter(|_| r.attach) else {
+        return;
+    };
     let key = created.key();
     let uid = created.uid().to_string();
     let result = attach(cluster, r, &key, &uid, out);
     if r.rm {
+        // `removeCreatedObjects`: the pod, then the Service `--expose` made.
         let options = DeleteOptions {
             propagation: Propagation::Background,
             grace_period_seconds: None,
             uid_precondition: None,
         };
-        if cluster.delete(&key, &options).is_ok() {
-            out.out(format!("pod \"{}\" deleted", key.name));
+        let mut created_objects = vec![key.clone()];
+        if let Some((_, Some(svc))) = &service {
+            created_objects.push(svc.key());
+        }
+        for k in created_objects {
+            if cluster.delete(&k, &options).is_ok() {
+                out.out(format!(
+                    "{} \"{}\" deleted",
+                    k.kind.singular_group(),
+                    k.name
+                ));
+            }
         }
     }
     if let Err(msg) = result {

@@ -294,6 +294,7 @@ impl Verb {
                 Attach,
                 Rm,
                 Privileged,
+                Expose,
                 PodRunningTimeout,
                 DryRun,
                 Output,
@@ -467,6 +468,8 @@ pub enum Flag {
     Rm,
     /// `--privileged` (run).
     Privileged,
+    /// `--expose` (run).
+    Expose,
     /// `--pod-running-timeout` (run).
     PodRunningTimeout,
     /// `-f, --follow` (logs).
@@ -582,6 +585,7 @@ impl Flag {
             Flag::Attach => "attach",
             Flag::Rm => "rm",
             Flag::Privileged => "privileged",
+            Flag::Expose => "expose",
             Flag::PodRunningTimeout => "pod-running-timeout",
             Flag::Follow => "follow",
             Flag::TargetPort => "target-port",
@@ -683,6 +687,7 @@ impl Flag {
                 | Flag::Attach
                 | Flag::Rm
                 | Flag::Privileged
+                | Flag::Expose
                 | Flag::Follow
                 | Flag::NoHeaders
                 | Flag::Prefix
@@ -1339,6 +1344,10 @@ pub struct RunCmd {
     pub rm: bool,
     /// `--privileged`.
     pub privileged: bool,
+    /// `--expose`: also a ClusterIP Service for the pod.
+    pub expose: bool,
+    /// Whether `-l, --labels` was given (the Service `--expose` makes carries them).
+    pub labels_given: bool,
     /// `--pod-running-timeout` (default 1m).
     pub pod_running_timeout: Millis,
     /// `--dry-run`.
@@ -2521,6 +2530,12 @@ fn parse_run(p: Parsed) -> Result<Command, ParseError> {
             "error: -i/--stdin is required for containers with -t/--tty=true{SEE}"
         ));
     }
+    let expose = p.bool(Flag::Expose)?;
+    if expose && p.last(Flag::Port).unwrap_or("").is_empty() {
+        return err(format!(
+            "error: --port must be set when exposing a service{SEE}"
+        ));
+    }
     let restart = match p.last(Flag::Restart).unwrap_or("") {
         "" if stdin => "OnFailure".to_string(),
         "" => "Always".to_string(),
@@ -2621,6 +2636,8 @@ fn parse_run(p: Parsed) -> Result<Command, ParseError> {
         attach,
         rm,
         privileged: p.bool(Flag::Privileged)?,
+        expose,
+        labels_given: !p.last(Flag::Labels).unwrap_or("").is_empty(),
         pod_running_timeout,
         dry_run,
         output,

@@ -258,6 +258,8 @@ fn error_shapes_match_real_kubectl() {
             ("get pods -n", "Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."),
             ("get pods --namespace", "Error: flag needs an argument: --namespace\nSee 'kubectl get --help' for usage."),
             ("get pods -A=foo", "Error: invalid argument \"foo\" for \"-A, --all-namespaces\" flag: strconv.ParseBool: parsing \"foo\": invalid syntax\nSee 'kubectl get --help' for usage."),
+            ("version -o bogus", "error: --output must be 'yaml' or 'json'"),
+            ("version extra", "error: extra arguments: [extra]"),
             ("get pods --show-labels -o yaml", "error: --show-labels option cannot be used with yaml printer"),
             ("get pods --show-labels -o jsonpath={.items}", "error: --show-labels option cannot be used with jsonpath={.items} printer"),
             ("get pods --show-labels=maybe", "Error: invalid argument \"maybe\" for \"--show-labels\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl get --help' for usage."),

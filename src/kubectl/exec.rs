@@ -122,9 +122,7 @@ pub fn execute(
         Command::Exec(e) => exec_cmd(cluster, e, &mut out),
         // Handled by the session (it owns the kubeconfig).
         Command::Config(_) => {}
-        Command::Version => {
-            out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
-        }
+        Command::Version { client, output } => out.raw(version(*client, output)),
         Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
         Command::ApiVersions => {
             // `kubectl api-versions`: every served group/version, sorted.
@@ -1312,6 +1310,103 @@ fn expose(cluster: &mut Cluster, e: &ExposeCmd, out: &mut Out) {
         ("exposed", None),
         out,
     );
+}
+
+// -------------------------------------------------------------------------------------------
+// version
+// -------------------------------------------------------------------------------------------
+
+/// The release kubeplay's kubectl and API server stand for.
+const GIT_VERSION: &str = "v1.34.1";
+/// kubectl v1.34.1's embedded Kustomize.
+const KUSTOMIZE_VERSION: &str = "v5.7.1";
+
+/// A `version.Info` of the v1.34.1 release build, in Go's field order: the server's also says
+/// which version it emulates and the oldest it stays compatible with (since 1.33).
+fn version_info(server: bool) -> Vec<(&'static str, &'static str)> {
+    let mut info = vec![("major", "1"), ("minor", "34")];
+    if server {
+        info.extend([
+            ("emulationMajor", "1"),
+            ("emulationMinor", "34"),
+            ("minCompatibilityMajor", "1"),
+            ("minCompatibilityMinor", "33"),
+        ]);
+    }
+    info.extend([
+        ("gitVersion", GIT_VERSION),
+        ("gitCommit", "93248f9ae092f571eb870b7664c534bfc7d00f03"),
+        ("gitTreeState", "clean"),
+        // The release's kube-apiserver was built minutes before its kubectl.
+        (
+            "buildDate",
+            if server {
+                "2025-09-09T19:37:20Z"
+            } else {
+                "2025-09-09T19:44:50Z"
+            },
+        ),
+        ("goVersion", "go1.24.6"),
+        ("compiler", "gc"),
+        ("platform", "linux/amd64"),
+    ]);
+    info
+}
+
+/// `kubectl version`: the text lines, or `-o json` (`json.MarshalIndent` with two spaces, Go's
+/// field order) or `-o yaml` (sorted keys); `--client` leaves the server out.
+fn version(client_only: bool, output: &str) -> String {
+    let mut parts = vec![("clientVersion", Some(version_info(false)), "")];
+    parts.push(("kustomizeVersion", None, KUSTOMIZE_VERSION));
+    if !client_only {
+        parts.push(("serverVersion", Some(version_info(true)), ""));
+    }
+    match output {
+        "json" => {
+            let mut s = String::from("{\n");
+            for (i, (key, info, value)) in parts.iter().enumerate() {
+                s.push_str(&format!("  \"{key}\": "));
+                match info {
+                    Some(fields) => {
+                        s.push_str("{\n");
+                        for (j, (k, v)) in fields.iter().enumerate() {
+                            let comma = if j + 1 < fields.len() { "," } else { "" };
+                            s.push_str(&format!("    \"{k}\": \"{v}\"{comma}\n"));
+                        }
+                        s.push_str("  }");
+                    }
+                    None => s.push_str(&format!("\"{value}\"")),
+                }
+                s.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+            }
+            s.push_str("}\n");
+            s
+        }
+        "yaml" => {
+            let mut doc = serde_json::Map::new();
+            for (key, info, value) in parts {
+                let v = match info {
+                    Some(fields) => Value::Object(
+                        fields
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), json!(v)))
+                            .collect(),
+                    ),
+                    None => json!(value),
+                };
+                doc.insert(key.to_string(), v);
+            }
+            yaml::to_yaml(&Value::Object(doc))
+        }
+        _ => {
+            let mut s =
+                format!("Client Version: {GIT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
+            if !client_only {
+                s.push_str(&format!("Server Version: {GIT_VERSION}\n"));
+            }
+            s
+        }
+    }
 }
 
 // -------------------------------------------------------------------------------------------

@@ -348,7 +348,7 @@ impl Verb {
             Verb::Explain => &[],
             Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::ApiVersions => &[],
-            Verb::Version => &[],
+            Verb::Version => &[ClientOnly, Output],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::ClusterInfo => &[],
             // `--namespace` here is set-context's own flag (it shadows the global one).
@@ -470,6 +470,8 @@ pub enum Flag {
     Privileged,
     /// `--expose` (run).
     Expose,
+    /// `--client` (version).
+    ClientOnly,
     /// `--pod-running-timeout` (run).
     PodRunningTimeout,
     /// `-f, --follow` (logs).
@@ -586,6 +588,7 @@ impl Flag {
             Flag::Rm => "rm",
             Flag::Privileged => "privileged",
             Flag::Expose => "expose",
+            Flag::ClientOnly => "client",
             Flag::PodRunningTimeout => "pod-running-timeout",
             Flag::Follow => "follow",
             Flag::TargetPort => "target-port",
@@ -688,6 +691,7 @@ impl Flag {
                 | Flag::Rm
                 | Flag::Privileged
                 | Flag::Expose
+                | Flag::ClientOnly
                 | Flag::Follow
                 | Flag::NoHeaders
                 | Flag::Prefix
@@ -1787,8 +1791,13 @@ pub enum Command {
     },
     /// `api-versions`.
     ApiVersions,
-    /// `version`.
-    Version,
+    /// `version`: `--client` leaves the server out; `-o yaml|json`.
+    Version {
+        /// `--client`.
+        client: bool,
+        /// `-o` (empty: the text lines).
+        output: String,
+    },
     /// `top node|pod`: always kubectl's answer without a metrics-server.
     Top,
     /// `cluster-info`.
@@ -1825,7 +1834,7 @@ impl Command {
                 | Command::Diff { .. }
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
-                | Command::Version
+                | Command::Version { .. }
                 | Command::ApiVersions
                 | Command::Top
                 | Command::ClusterInfo
@@ -2163,7 +2172,17 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             )),
         },
         Verb::Version => match p.args.as_slice() {
-            [] => Ok(Command::Version),
+            [] => {
+                // `Validate`.
+                let output = p.last(Flag::Output).unwrap_or("").to_string();
+                if !matches!(output.as_str(), "" | "yaml" | "json") {
+                    return err("error: --output must be 'yaml' or 'json'");
+                }
+                Ok(Command::Version {
+                    client: p.bool(Flag::ClientOnly)?,
+                    output,
+                })
+            }
             extra => err(format!("error: extra arguments: [{}]", extra.join(" "))),
         },
         Verb::Top => match p.args.first().map(String::as_str) {

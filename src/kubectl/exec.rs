@@ -722,9 +722,29 @@ fn create_generated_as(
 ) -> Option<Object> {
     let (shown, stored) = send_generated(cluster, kind, client, dry_run, wrap, out)?;
     if let Some(output) = output {
-        print_changed(&shown, kind, operation, dry_run, output, out);
+        print_generated(&shown, kind, operation, dry_run, output, out);
     }
     stored
+}
+
+/// [`print_changed`] for what a generator built: with `--dry-run=client` the object kubectl
+/// prints is the Go struct itself, so `-o json` writes its fields in struct order.
+fn print_generated(
+    obj: &Value,
+    kind: Kind,
+    operation: &str,
+    dry_run: DryRun,
+    output: &OutputFormat,
+    out: &mut Out,
+) {
+    if dry_run == DryRun::Client && *output == OutputFormat::Json {
+        out.raw(crate::kubectl::print::gojson::to_json_typed(
+            obj,
+            crate::kubectl::print::gojson::root_type(kind.as_str()),
+        ));
+    } else {
+        print_changed(obj, kind, operation, dry_run, output, out);
+    }
 }
 
 /// Sends a generated object (or, for `--dry-run=client`, only builds it): what kubectl would
@@ -1585,13 +1605,13 @@ fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
         false => None,
     };
     if let Some((svc, _)) = &service {
-        print_changed(svc, Kind::Service, "created", r.dry_run, &r.output, out);
+        print_generated(svc, Kind::Service, "created", r.dry_run, &r.output, out);
         if r.output == OutputFormat::Yaml {
             out.raw("---\n---\n");
         }
     }
     if let Some(output) = output {
-        print_changed(&shown, Kind::Pod, "created", r.dry_run, output, out);
+        print_generated(&shown, Kind::Pod, "created", r.dry_run, output, out);
     }
     let Some(created) = created.filter(|_| r.attach) else {
         return;

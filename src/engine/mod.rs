@@ -769,6 +769,8 @@ impl Cluster {
             return;
         }
         let source = std::mem::take(&mut rec.source);
+        // `ref.GetReference` of the object the component holds: its resourceVersion too.
+        let resource_version = self.involved_resource_version(&rec);
         let ev = Event {
             metadata: ObjectMeta {
                 name: Some(key.name.clone()),
@@ -788,7 +790,7 @@ impl Cluster {
                 },
                 uid: Some(rec.involved_uid),
                 field_path: rec.field_path.take(),
-                resource_version: None,
+                resource_version,
             },
             reason: Some(rec.reason),
             message: Some(c.message),
@@ -814,11 +816,7 @@ impl Cluster {
     fn record_v1(&mut self, rec: EventRecord, action: &'static str) {
         self.flush_event_series();
         let now = self.now;
-        let resource_version = self
-            .store
-            .get(&rec.involved)
-            .filter(|o| o.uid() == rec.involved_uid)
-            .and_then(|o| o.meta().resource_version.clone());
+        let resource_version = self.involved_resource_version(&rec);
         let seq = &mut self.event_seq;
         let involved_name = rec.involved.name.clone();
         let write = self
@@ -830,6 +828,15 @@ impl Cluster {
             self.write_v1_event(ev);
         }
         self.wake_event_broadcaster();
+    }
+
+    /// The resourceVersion of the object an event is about, as the recording component holds
+    /// it (the stored one; none if that incarnation is gone).
+    fn involved_resource_version(&self, rec: &EventRecord) -> Option<String> {
+        self.store
+            .get(&rec.involved)
+            .filter(|o| o.uid() == rec.involved_uid)
+            .and_then(|o| o.meta().resource_version.clone())
     }
 
     /// Runs the events.k8s.io/v1 broadcaster's ticks due by now and writes the series they

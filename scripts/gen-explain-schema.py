@@ -1,6 +1,7 @@
 # Generates src/kubectl/explain/schema.rs from the k8s-openapi 0.29 (v1_34) sources in the cargo
 # registry: python3 scripts/gen-explain-schema.py src/kubectl/explain/schema.rs
 # then regenerate the docs bundle the program reads: UPDATE_DOCS=1 cargo test --lib docs_bundle
+# Enum values (which k8s-openapi does not carry) come from the ENUMS table below.
 import re, os, glob, json, sys, gzip
 ROOT = glob.glob(os.path.expanduser('~/.cargo/registry/src/*/k8s-openapi-0.29.0/src/v1_34'))[0]
 # index: Rust type path (crate::api::core::v1::PodSpec) -> file
@@ -63,6 +64,71 @@ def type_info(rt):
         return rt.split('::')[-1], rt
     raise Exception('unknown type ' + rt)
 
+# The `+enum` string types among the fields above and their constants' doc comments, as a real API
+# server (OpenAPIEnums on, the default since 1.25) serves them and k8s-openapi (built from the
+# committed spec, which has no enums) leaves out: staging/src/k8s.io/api/{core,apps,batch}/v1/types.go.
+# Each value: (value, comment with the constant's name already trimmed, as kube-openapi's
+# enumValue.Description does).
+TAINT_EFFECT = [
+ ("NoExecute", "Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController."),
+ ("NoSchedule", "Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler."),
+ ("PreferNoSchedule", "Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler."),
+]
+ENUMS = {
+ ("PodSpec", "dnsPolicy"): [
+  ("ClusterFirst", "indicates that the pod should use cluster DNS first unless hostNetwork is true, if it is available, then fall back on the default (as determined by kubelet) DNS settings."),
+  ("ClusterFirstWithHostNet", "indicates that the pod should use cluster DNS first, if it is available, then fall back on the default (as determined by kubelet) DNS settings."),
+  ("Default", "indicates that the pod should use the default (as determined by kubelet) DNS settings."),
+  ("None", "indicates that the pod should use empty DNS settings. DNS parameters such as nameservers and search paths should be defined via DNSConfig."),
+ ],
+ ("PodSpec", "preemptionPolicy"): [
+  ("Never", "means that pod never preempts other pods with lower priority."),
+  ("PreemptLowerPriority", "means that pod can preempt other pods with lower priority."),
+ ],
+ ("PodSpec", "restartPolicy"): [("Always", ""), ("Never", ""), ("OnFailure", "")],
+ ("Container", "imagePullPolicy"): [
+  ("Always", "means that kubelet always attempts to pull the latest image. Container will fail If the pull fails."),
+  ("IfNotPresent", "means that kubelet pulls if the image isn't present on disk. Container will fail if the image isn't present and the pull fails."),
+  ("Never", "means that kubelet never pulls an image, but only uses a local image. Container will fail if the image isn't present"),
+ ],
+ ("Container", "terminationMessagePolicy"): [
+  ("FallbackToLogsOnError", "will read the most recent contents of the container logs for the container status message when the container exits with an error and the terminationMessagePath has no contents."),
+  ("File", "is the default behavior and will set the container status message to the contents of the container's terminationMessagePath when the container exits."),
+ ],
+ ("ContainerPort", "protocol"): [("SCTP", "is the SCTP protocol."), ("TCP", "is the TCP protocol."), ("UDP", "is the UDP protocol.")],
+ ("Toleration", "effect"): TAINT_EFFECT,
+ ("Toleration", "operator"): [("Equal", ""), ("Exists", "")],
+ ("Taint", "effect"): TAINT_EFFECT,
+ ("DaemonSetUpdateStrategy", "type"): [
+  ("OnDelete", "Replace the old daemons only when it's killed"),
+  ("RollingUpdate", "Replace the old daemons by new ones using rolling update i.e replace them on each node one after the other."),
+ ],
+ ("JobSpec", "completionMode"): [
+  ("Indexed", "is a Job completion mode. In this mode, the Pods of a Job get an associated completion index from 0 to (.spec.completions - 1). The Job is considered complete when a Pod completes for each completion index."),
+  ("NonIndexed", "is a Job completion mode. In this mode, the Job is considered complete when there have been .spec.completions successfully completed Pods. Pod completions are homologous to each other."),
+ ],
+ ("JobSpec", "podReplacementPolicy"): [
+  ("Failed", "means to wait until a previously created Pod is fully terminated (has phase Failed or Succeeded) before creating a replacement Pod."),
+  ("TerminatingOrFailed", "means that we recreate pods when they are terminating (has a metadata.deletionTimestamp) or failed."),
+ ],
+ ("PodFailurePolicyRule", "action"): [
+  ("Count", "This is an action which might be taken on a pod failure - the pod failure is handled in the default way - the counter towards .backoffLimit, represented by the job's .status.failed field, is incremented."),
+  ("FailIndex", "This is an action which might be taken on a pod failure - mark the Job's index as failed to avoid restarts within this index. This action can only be used when backoffLimitPerIndex is set."),
+  ("FailJob", "This is an action which might be taken on a pod failure - mark the pod's job as Failed and terminate all running pods."),
+  ("Ignore", "This is an action which might be taken on a pod failure - the counter towards .backoffLimit, represented by the job's .status.failed field, is not incremented and a replacement pod is created."),
+ ],
+ ("PodFailurePolicyOnExitCodesRequirement", "operator"): [("In", ""), ("NotIn", "")],
+}
+
+def with_enum(type_name, field, doc):
+    """kube-openapi's generated description of an enum field: the doc, a blank line, then
+    `Possible enum values:` and one ` - `"value"` comment` line per value, sorted."""
+    values = ENUMS.get((type_name, field))
+    if not values:
+        return doc, []
+    lines = sorted(' - `%s`%s' % (json.dumps(v), (' ' + c) if c else '') for v, c in values)
+    return doc + '\n\nPossible enum values:\n' + '\n'.join(lines), sorted(v for v, _ in values)
+
 def rs(s): return json.dumps(s, ensure_ascii=False)
 def emit(SET, out):
     keys = {t: t.split('::')[-1] for t in SET}
@@ -80,16 +146,17 @@ def emit(SET, out):
         else:
             fl = []
             if t.split('::')[-1] in ROOTS:
-                fl.append(("apiVersion", "string", False, APIV, None))
-                fl.append(("kind", "string", False, KIND, None))
+                fl.append(("apiVersion", "string", False, APIV, None, []))
+                fl.append(("kind", "string", False, KIND, None, []))
             for name, rt, doc in f:
                 g, r = type_info(rt)
                 req = not rt.startswith('Option<') and name != 'metadata'
-                fl.append((name, g, req, doc, r.split('::')[-1] if r else None))
+                doc, enum = with_enum(keys[t], name, doc)
+                fl.append((name, g, req, doc, r.split('::')[-1] if r else None, enum))
             fl.sort(key=lambda x: x[0].encode())
             L.append("        fields: Some(&[")
-            for name, g, req, doc, r in fl:
-                L.append("            FieldDoc { name: %s, type_guess: %s, required: %s, description: %s, of_type: %s }," % (rs(name), rs(g), 'true' if req else 'false', rs(doc), ('Some(%s)' % rs(r)) if r else 'None'))
+            for name, g, req, doc, r, enum in fl:
+                L.append("            FieldDoc { name: %s, type_guess: %s, required: %s, description: %s, of_type: %s, enum_values: &[%s] }," % (rs(name), rs(g), 'true' if req else 'false', rs(doc), ('Some(%s)' % rs(r)) if r else 'None', ', '.join(rs(v) for v in enum)))
             L.append("        ]),")
         L.append("    },")
     L.append("];")

@@ -34,6 +34,8 @@ for t in SET:
         s['x-kubernetes-group-version-kind']=[{'group':GVK[n][0],'kind':n,'version':GVK[n][1]}]
     for name,rt,doc in f:
         fs=fschema(rt)
+        doc,enum=with_enum(n,name,doc)
+        if enum: fs['enum']=enum
         if doc: fs['description']=doc
         s['properties'][name]=fs
         if not rt.startswith('Option<') and name!='metadata': req.append(name)

@@ -18,14 +18,20 @@
 //!    minutes; an event that finds the bucket empty is dropped. Its count is still observed, so
 //!    the next one that passes carries it.
 //!
+//! kube-scheduler records through the newer events API instead (`k8s.io/client-go/tools/events`,
+//! [`Broadcaster`] below): no correlator, an `action`, an `eventTime`, and repeats become a
+//! `series`.
+//!
 //! Simplifications: upstream's caches are LRUs of 4,096 entries; these keep every key (a
 //! playground's clusters are small, and eviction would only make old counts restart). Go's
 //! `sets.String.PopAny` drops an arbitrary remembered message once the threshold is reached; this
 //! drops the smallest, so runs stay deterministic.
 
 use crate::engine::clock::SimTime;
+use crate::engine::clock::{Millis, MINUTE};
 use crate::engine::controller::EventRecord;
 use crate::engine::store::LookupMap;
+use std::collections::BTreeMap;
 
 /// `defaultAggregateMaxEvents`: distinct messages before similar events are combined.
 const AGGREGATE_MAX_EVENTS: usize = 10;
@@ -221,6 +227,230 @@ impl Correlator {
             first,
         })
     }
+}
+
+/// The host name kubeplay's control plane components run on (the simulated cluster has no
+/// control-plane node; this is the name kind would give one of a cluster called `kubeplay`).
+/// kube-scheduler's `reportingInstance` is `default-scheduler-` + this (`NewRecorder`:
+/// `reportingController + "-" + os.Hostname()`).
+pub(crate) const CONTROL_PLANE_HOST: &str = "kubeplay-control-plane";
+
+/// `finishTime` (`tools/events/event_broadcaster.go`): how often a series is checked for its
+/// end, and how long after its last observation it ends (a singleton leaves the cache as long
+/// after its eventTime).
+const FINISH_MS: Millis = 6 * MINUTE;
+/// `refreshTime`: how often every open series is written again.
+const REFRESH_MS: Millis = 30 * MINUTE;
+
+/// Whether a component records through the events.k8s.io/v1 API, and if so the `action` of
+/// an event with `reason`: kube-scheduler does (`Eventf(pod, nil, Normal, "Scheduled",
+/// "Binding", ...)` in `schedule_one.go`'s binding cycle, `"FailedScheduling", "Scheduling"` in
+/// `handleSchedulingFailure`, `"Preempted", "Preempting"` for a victim); every other component
+/// here still uses the core/v1 recorder (`tools/record`).
+pub(crate) fn v1_action(source: &str, reason: &str) -> Option<&'static str> {
+    if source != crate::engine::scheduler::SCHEDULER_NAME {
+        return None;
+    }
+    Some(match reason {
+        "Scheduled" => "Binding",
+        "Preempted" => "Preempting",
+        _ => "Scheduling",
+    })
+}
+
+/// An events.k8s.io/v1 `EventSeries`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Series {
+    /// `count`: occurrences so far, including the first.
+    pub count: i32,
+    /// `lastObservedTime`.
+    pub last_observed: SimTime,
+}
+
+/// One event as the broadcaster's cache holds it (upstream keeps the `*eventsv1.Event`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct V1Event {
+    /// What was recorded first (its note is the one kept: later isomorphic events only count).
+    pub rec: EventRecord,
+    /// `regarding.resourceVersion`: the object's version the component saw.
+    pub resource_version: Option<String>,
+    /// `action`.
+    pub action: &'static str,
+    /// The Event object's name.
+    pub name: String,
+    /// `eventTime`: when the first one was recorded.
+    pub event_time: SimTime,
+    /// None for a singleton.
+    pub series: Option<Series>,
+}
+
+/// A cache entry: the event and whether its series has counts not yet written.
+#[derive(Clone, Debug)]
+struct Cached {
+    event: V1Event,
+    dirty: bool,
+}
+
+/// client-go's events.k8s.io/v1 `eventBroadcasterImpl`: `recordToSink`'s cache of isomorphic
+/// events, `finishSeries` every 6 minutes and `refreshExistingEventSeries` every 30 (both
+/// started with the scheduler, at time zero).
+///
+/// Simplifications: upstream's tickers run on their own; here they run when the cluster steps or
+/// records at or after their time, and the cluster wakes at the next tick only while a series has
+/// counts not yet written ([`Broadcaster::next_write`]). The periodic refresh of a series whose
+/// count has not moved since it was last written is skipped (upstream writes the same values
+/// again, which only renews the event's TTL).
+#[derive(Clone, Debug)]
+pub(crate) struct Broadcaster {
+    /// `eventCache`, keyed by [`isomorphic_key`] (a `BTreeMap`, so ticks write in key order).
+    cache: BTreeMap<String, Cached>,
+    next_finish: SimTime,
+    next_refresh: SimTime,
+}
+
+impl Default for Broadcaster {
+    fn default() -> Self {
+        Broadcaster {
+            cache: BTreeMap::new(),
+            next_finish: SimTime(FINISH_MS),
+            next_refresh: SimTime(REFRESH_MS),
+        }
+    }
+}
+
+/// `getKey`: action, reason, reporting controller and the whole `regarding` reference (kind,
+/// namespace, name, uid, apiVersion, resourceVersion, fieldPath); `related` is always nil here.
+/// The note is not part of it.
+fn isomorphic_key(rec: &EventRecord, resource_version: Option<&str>, action: &str) -> String {
+    let mut key = String::new();
+    for part in [
+        action,
+        rec.reason.as_str(),
+        rec.source.as_str(),
+        rec.involved.kind.as_str(),
+        &rec.involved.namespace,
+        &rec.involved.name,
+        &rec.involved_uid,
+        resource_version.unwrap_or(""),
+        rec.field_path.as_deref().unwrap_or(""),
+    ] {
+        key.push_str(part);
+        key.push(SEP);
+    }
+    key
+}
+
+impl Broadcaster {
+    /// `recordToSink` at `now` (after the ticks due by then): the event to write (create it,
+    /// or patch its series if it exists), or None when only the cache changed (the third and
+    /// later occurrences of an isomorphic event: their count waits for a tick).
+    pub(crate) fn observe(
+        &mut self,
+        rec: EventRecord,
+        resource_version: Option<String>,
+        action: &'static str,
+        now: SimTime,
+        fresh_name: impl FnOnce() -> String,
+    ) -> Option<V1Event> {
+        let key = isomorphic_key(&rec, resource_version.as_deref(), action);
+        if let Some(c) = self.cache.get_mut(&key) {
+            return match &mut c.event.series {
+                Some(series) => {
+                    series.count = series.count.saturating_add(1);
+                    series.last_observed = now;
+                    c.dirty = true;
+                    None
+                }
+                None => {
+                    c.event.series = Some(Series {
+                        count: 2,
+                        last_observed: now,
+                    });
+                    Some(c.event.clone())
+                }
+            };
+        }
+        let event = V1Event {
+            rec,
+            resource_version,
+            action,
+            name: fresh_name(),
+            event_time: now,
+            series: None,
+        };
+        self.cache.insert(
+            key,
+            Cached {
+                event: event.clone(),
+                dirty: false,
+            },
+        );
+        Some(event)
+    }
+
+    /// Runs the `refreshExistingEventSeries` and `finishSeries` ticks due by `now`, in time
+    /// order; returns the series to write, in order.
+    pub(crate) fn tick(&mut self, now: SimTime) -> Vec<V1Event> {
+        let mut writes = Vec::new();
+        // Bounded: with no new observations the cache empties within two finish ticks, and an
+        // empty cache skips straight past `now`.
+        for _ in 0..64 {
+            let t = self.next_finish.min(self.next_refresh);
+            if t > now {
+                break;
+            }
+            if self.cache.is_empty() {
+                self.next_finish = first_tick_after(now, FINISH_MS);
+                self.next_refresh = first_tick_after(now, REFRESH_MS);
+                break;
+            }
+            if t == self.next_refresh {
+                for c in self.cache.values_mut() {
+                    if c.event.series.is_some() && c.dirty {
+                        c.dirty = false;
+                        writes.push(c.event.clone());
+                    }
+                }
+                self.next_refresh = t.plus(REFRESH_MS);
+            }
+            if t == self.next_finish {
+                let cutoff = t.millis().saturating_sub(FINISH_MS);
+                self.cache.retain(|_, c| {
+                    let last = match c.event.series {
+                        Some(s) => s.last_observed,
+                        None => c.event.event_time,
+                    };
+                    if last.millis() >= cutoff {
+                        return true;
+                    }
+                    if c.dirty {
+                        writes.push(c.event.clone());
+                    }
+                    false
+                });
+                self.next_finish = t.plus(FINISH_MS);
+            }
+        }
+        writes
+    }
+
+    /// The next tick that would write something: while a series has counts not yet written,
+    /// the next tick.
+    pub(crate) fn next_write(&self) -> Option<SimTime> {
+        self.cache
+            .values()
+            .any(|c| c.dirty)
+            .then(|| self.next_finish.min(self.next_refresh))
+    }
+}
+
+/// The first multiple of `period` after `now`.
+fn first_tick_after(now: SimTime, period: Millis) -> SimTime {
+    SimTime(
+        (now.millis() / period)
+            .saturating_add(1)
+            .saturating_mul(period),
+    )
 }
 
 #[cfg(test)]
@@ -424,5 +654,208 @@ mod tests {
             "(combined from similar events): similar message 12"
         );
         assert_eq!((out[12].name.as_str(), out[12].count), ("ev10", 4));
+    }
+
+    /// A scheduler event about `my-pod` at resourceVersion `rv`.
+    fn sched(reason: &str, message: &str) -> EventRecord {
+        let mut e = event(reason, message);
+        e.source = crate::engine::scheduler::SCHEDULER_NAME.into();
+        e
+    }
+
+    fn broadcaster_names() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("ev{n}")
+        }
+    }
+
+    /// `TestEventSeriesf` (client-go `tools/events/eventseries_test.go`): the first event is
+    /// created; an isomorphic one (same action, reason, controller, regarding) becomes a series
+    /// of 2 written at once; another action is a new event. The note is not part of the key.
+    #[test]
+    fn test_event_seriesf() {
+        let mut b = Broadcaster::default();
+        let mut names = broadcaster_names();
+        let rv = || Some("7".to_string());
+        let first = b
+            .observe(
+                sched("test", "some verbose message: 1"),
+                rv(),
+                "started",
+                SimTime(0),
+                &mut names,
+            )
+            .expect("created");
+        assert_eq!((first.name.as_str(), first.series), ("ev1", None));
+        let second = b
+            .observe(
+                sched("test", "some verbose message: 2"),
+                rv(),
+                "started",
+                SimTime(5),
+                &mut names,
+            )
+            .expect("patched");
+        assert_eq!(second.name, "ev1");
+        assert_eq!(second.rec.message, "some verbose message: 1");
+        assert_eq!(
+            second.series,
+            Some(Series {
+                count: 2,
+                last_observed: SimTime(5)
+            })
+        );
+        let other = b
+            .observe(
+                sched("test", "some verbose message: 1"),
+                rv(),
+                "stopped",
+                SimTime(6),
+                &mut names,
+            )
+            .expect("created");
+        assert_eq!((other.name.as_str(), other.series), ("ev2", None));
+        // Another resourceVersion of the same pod is another `regarding`: not isomorphic.
+        let next_rv = b
+            .observe(
+                sched("test", "some verbose message: 1"),
+                Some("8".into()),
+                "started",
+                SimTime(7),
+                &mut names,
+            )
+            .expect("created");
+        assert_eq!(next_rv.name, "ev3");
+        assert_eq!(b.next_write(), None, "everything observed is written");
+    }
+
+    /// The third and later occurrences only count in the cache (`recordToSink` returns nil);
+    /// the count is written when the series finishes: at the first `finishSeries` tick (every
+    /// 6 minutes) at which it was last observed more than 6 minutes before.
+    #[test]
+    fn later_occurrences_wait_for_the_finish_tick() {
+        let mut b = Broadcaster::default();
+        let mut names = broadcaster_names();
+        let at = |s: u64| SimTime(s * 1000);
+        for t in [10, 20] {
+            assert!(b
+                .observe(sched("r", "m"), None, "a", at(t), &mut names)
+                .is_some());
+        }
+        for t in [30, 40, 50] {
+            assert_eq!(
+                b.observe(sched("r", "m"), None, "a", at(t), &mut names),
+                None
+            );
+        }
+        // The series was last observed at 50 s: the 6-minute tick keeps it, the 12-minute one
+        // writes count 5 and forgets it.
+        assert_eq!(b.next_write(), Some(at(360)));
+        assert_eq!(b.tick(at(360)), vec![]);
+        assert_eq!(b.next_write(), Some(at(720)));
+        let written = b.tick(at(720));
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            written.first().and_then(|e| e.series),
+            Some(Series {
+                count: 5,
+                last_observed: at(50)
+            })
+        );
+        assert_eq!(b.next_write(), None);
+        // Forgotten: the next occurrence starts a new event.
+        let again = b.observe(sched("r", "m"), None, "a", at(800), &mut names);
+        assert_eq!(
+            again.map(|e| (e.name, e.series)),
+            Some(("ev2".into(), None))
+        );
+    }
+
+    /// `TestFinishSeries`: a series last observed 9 minutes ago is written and dropped; one
+    /// observed just now stays. A singleton older than 6 minutes is dropped without a write.
+    #[test]
+    fn test_finish_series() {
+        let mut b = Broadcaster::default();
+        let mut names = broadcaster_names();
+        let min = |m: u64| SimTime(m * MINUTE);
+        let mut finished = sched("test", "some verbose message: 1");
+        finished.source = "eventTest".into();
+        let mut non_finished = finished.clone();
+        non_finished.source = "nonFinished-controller".into();
+        let singleton = sched("lonely", "once");
+        for t in [min(2), min(2).plus(1), min(2).plus(2)] {
+            let _ = b.observe(finished.clone(), None, "started", t, &mut names);
+        }
+        let _ = b.observe(singleton, None, "started", min(3), &mut names);
+        for t in [min(11), min(11).plus(1), min(11).plus(2)] {
+            let _ = b.observe(non_finished.clone(), None, "started", t, &mut names);
+        }
+        let written = b.tick(min(12));
+        assert_eq!(
+            written
+                .iter()
+                .map(|e| (e.rec.source.as_str(), e.series.map(|s| s.count)))
+                .collect::<Vec<_>>(),
+            vec![("eventTest", Some(3))]
+        );
+        assert_eq!(b.cache.len(), 1, "only the unfinished series is left");
+        assert!(b
+            .cache
+            .values()
+            .all(|c| c.event.rec.source == "nonFinished-controller"));
+    }
+
+    /// `refreshExistingEventSeries` every 30 minutes writes a series still going on (one that
+    /// keeps repeating never finishes).
+    #[test]
+    fn refresh_writes_a_series_that_keeps_going() {
+        let mut b = Broadcaster::default();
+        let mut names = broadcaster_names();
+        let mut t = 0;
+        let mut written = vec![];
+        // One occurrence a minute for 40 minutes, running the due ticks before each as the
+        // cluster does.
+        while t <= 40 * MINUTE {
+            written.extend(b.tick(SimTime(t)));
+            let _ = b.observe(sched("r", "m"), None, "a", SimTime(t), &mut names);
+            t += MINUTE;
+        }
+        let counts: Vec<(i32, u64)> = written
+            .iter()
+            .filter_map(|e| {
+                e.series
+                    .map(|s| (s.count, s.last_observed.millis() / MINUTE))
+            })
+            .collect();
+        assert_eq!(counts, vec![(30, 29)]);
+        assert_eq!(b.next_write(), Some(SimTime(42 * MINUTE)));
+    }
+
+    /// A clock jump far past every tick writes what is due and leaves the cursors after it.
+    #[test]
+    fn a_long_jump_catches_up() {
+        let mut b = Broadcaster::default();
+        let mut names = broadcaster_names();
+        for t in 0..3 {
+            let _ = b.observe(sched("r", "m"), None, "a", SimTime(t), &mut names);
+        }
+        let written = b.tick(SimTime(1_000 * 60 * MINUTE));
+        assert_eq!(written.len(), 1);
+        assert!(b.cache.is_empty());
+        assert_eq!(b.next_write(), None);
+        assert!(b.next_finish > SimTime(1_000 * 60 * MINUTE));
+    }
+
+    #[test]
+    fn only_the_scheduler_records_through_events_v1() {
+        assert_eq!(v1_action("default-scheduler", "Scheduled"), Some("Binding"));
+        assert_eq!(
+            v1_action("default-scheduler", "FailedScheduling"),
+            Some("Scheduling")
+        );
+        assert_eq!(v1_action("kubelet", "Pulled"), None);
+        assert_eq!(v1_action("job-controller", "SuccessfulCreate"), None);
     }
 }

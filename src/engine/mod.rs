@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, Namespace, NamespaceStatus, ObjectReference};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 
 pub mod api;
 pub mod clock;
@@ -139,6 +139,8 @@ enum Component {
     Scheduler,
     Kubelet,
     Gc,
+    /// The events.k8s.io/v1 broadcaster's tickers (see [`events::Broadcaster`]).
+    EventBroadcaster,
 }
 
 /// The simulated world.
@@ -162,6 +164,8 @@ pub struct Cluster {
     event_seq: u64,
     /// The event recorder's correlator (aggregation, counts, spam filter).
     correlator: events::Correlator,
+    /// The scheduler's events.k8s.io/v1 broadcaster (isomorphic events become a series).
+    broadcaster: events::Broadcaster,
     /// The Service ClusterIP allocator's next offset into `10.96.0.0/12` (see `api::service`).
     next_cluster_ip: u32,
     /// The spec of the last pod created through the API or by the Job controller that passed
@@ -201,6 +205,7 @@ impl Cluster {
             settled_revision: None,
             event_seq: 0,
             correlator: Default::default(),
+            broadcaster: Default::default(),
             next_cluster_ip: api::service::FIRST_DYNAMIC_OFFSET,
             valid_pod_spec: None,
             valid_pod_labels: None,
@@ -735,23 +740,21 @@ impl Cluster {
     /// Records an event as a component's event recorder does: through client-go's correlator
     /// ([`events`]: repeats counted on one object, similar events combined, a spam filter), then
     /// creating or updating the Event object.
+    ///
+    /// kube-scheduler's events go through the events.k8s.io/v1 recorder instead
+    /// ([`Cluster::record_v1`]).
     pub fn record(&mut self, mut rec: EventRecord) {
+        if let Some(action) = events::v1_action(&rec.source, &rec.reason) {
+            self.record_v1(rec, action);
+            return;
+        }
         let now = self.now;
         let seq = &mut self.event_seq;
         let involved_name = rec.involved.name.as_str();
-        let Some(c) = self.correlator.correlate(&rec, now, || {
-            *seq += 1;
-            let nanos = (clock::EPOCH_UNIX_SECONDS as u64)
-                .saturating_mul(1_000_000_000)
-                .saturating_add(now.millis().saturating_mul(1_000_000))
-                .saturating_add(*seq);
-            // `{name}.{nanos:x}`, without the formatting machinery (this runs for every event).
-            let mut name = String::with_capacity(involved_name.len() + 17);
-            name.push_str(involved_name);
-            name.push('.');
-            push_hex(&mut name, nanos);
-            name
-        }) else {
+        let Some(c) = self
+            .correlator
+            .correlate(&rec, now, || event_name(seq, involved_name, now))
+        else {
             return;
         };
         let namespace = if rec.involved.namespace.is_empty() {
@@ -774,6 +777,8 @@ impl Cluster {
             return;
         }
         let source = std::mem::take(&mut rec.source);
+        // `ref.GetReference` of the object the component holds: its resourceVersion too.
+        let resource_version = self.involved_resource_version(&rec);
         let ev = Event {
             metadata: ObjectMeta {
                 name: Some(key.name.clone()),
@@ -793,7 +798,7 @@ impl Cluster {
                 },
                 uid: Some(rec.involved_uid),
                 field_path: rec.field_path.take(),
-                resource_version: None,
+                resource_version,
             },
             reason: Some(rec.reason),
             message: Some(c.message),
@@ -812,6 +817,118 @@ impl Cluster {
         self.store.put_at(key, Object::Event(ev));
     }
 
+    /// Records an event as client-go's events.k8s.io/v1 recorder does (`recorderImpl.eventf`,
+    /// then the broadcaster's `recordToSink`): `regarding` carries the resourceVersion the
+    /// component saw; an isomorphic repeat becomes a series, written at once on the second
+    /// occurrence and by the broadcaster's tickers after that.
+    fn record_v1(&mut self, rec: EventRecord, action: &'static str) {
+        self.flush_event_series();
+        let now = self.now;
+        let resource_version = self.involved_resource_version(&rec);
+        let seq = &mut self.event_seq;
+        let involved_name = rec.involved.name.clone();
+        let write = self
+            .broadcaster
+            .observe(rec, resource_version, action, now, || {
+                event_name(seq, &involved_name, now)
+            });
+        if let Some(ev) = write {
+            self.write_v1_event(ev);
+        }
+        self.wake_event_broadcaster();
+    }
+
+    /// The resourceVersion of the object an event is about, as the recording component holds
+    /// it (the stored one; none if that incarnation is gone).
+    fn involved_resource_version(&self, rec: &EventRecord) -> Option<String> {
+        self.store
+            .get(&rec.involved)
+            .filter(|o| o.uid() == rec.involved_uid)
+            .and_then(|o| o.meta().resource_version.clone())
+    }
+
+    /// Runs the events.k8s.io/v1 broadcaster's ticks due by now and writes the series they
+    /// finish or refresh.
+    fn flush_event_series(&mut self) {
+        for ev in self.broadcaster.tick(self.now) {
+            self.write_v1_event(ev);
+        }
+        self.wake_event_broadcaster();
+    }
+
+    /// Asks to step again when the broadcaster has a series count to write.
+    fn wake_event_broadcaster(&mut self) {
+        match self.broadcaster.next_write() {
+            Some(t) => {
+                self.wakes.insert(Component::EventBroadcaster, t);
+            }
+            None => {
+                self.wakes.remove(&Component::EventBroadcaster);
+            }
+        }
+    }
+
+    /// `recordEvent` of the v1 broadcaster, as the core/v1 API shows the result: a series is
+    /// patched onto the existing object (created again if it is gone); anything else is created.
+    /// The conversion leaves `firstTimestamp`/`lastTimestamp` unset (null), `count` unset and
+    /// `source` empty; `reportingController` becomes `reportingComponent`.
+    fn write_v1_event(&mut self, ev: events::V1Event) {
+        let namespace = if ev.rec.involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            ev.rec.involved.namespace.clone()
+        };
+        let key = ObjectKey {
+            kind: Kind::Event,
+            namespace,
+            name: ev.name,
+        };
+        let micro = |t: SimTime| MicroTime(t.to_k8s().0);
+        let series = ev.series.map(|s| k8s_openapi::api::core::v1::EventSeries {
+            count: Some(s.count),
+            last_observed_time: Some(micro(s.last_observed)),
+        });
+        if ev.series.is_some() {
+            if let Some(Object::Event(old)) = self.store.get(&key) {
+                let mut patched = old.clone();
+                patched.series = series;
+                self.store.put(Object::Event(patched));
+                return;
+            }
+        }
+        let rec = ev.rec;
+        let instance = format!("{}-{}", rec.source, events::CONTROL_PLANE_HOST);
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(key.name.clone()),
+                namespace: Some(key.namespace.clone()),
+                uid: Some(self.rng.uuid()),
+                creation_timestamp: Some(self.now.to_k8s()),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(rec.involved.kind.api_version()),
+                kind: Some(rec.involved.kind.as_str().to_string()),
+                namespace: (!rec.involved.namespace.is_empty()).then_some(rec.involved.namespace),
+                name: Some(rec.involved.name),
+                uid: Some(rec.involved_uid),
+                field_path: rec.field_path,
+                resource_version: ev.resource_version,
+            },
+            reason: Some(rec.reason),
+            message: Some(rec.message),
+            source: Some(EventSource::default()),
+            type_: Some(rec.type_.as_str().to_string()),
+            event_time: Some(micro(ev.event_time)),
+            series,
+            action: Some(ev.action.to_string()),
+            reporting_component: Some(rec.source),
+            reporting_instance: Some(instance),
+            ..Default::default()
+        };
+        self.store.put_at(key, Object::Event(event));
+    }
+
     // ---------------------------------------------------------------------------------------
     // Time
     // ---------------------------------------------------------------------------------------
@@ -821,6 +938,7 @@ impl Cluster {
     pub fn step(&mut self) -> bool {
         let before = self.store.revision();
         let now = self.now;
+        self.flush_event_series();
         self.ensure_kubernetes_service();
         let out = self
             .node_lifecycle
@@ -1196,6 +1314,22 @@ impl Cluster {
 
 /// The event source of the controller that creates objects on behalf of an owner of `kind`.
 /// Appends `v` in lower-case hex without leading zeros (`format!("{v:x}")`).
+/// An event object's name, `{name}.{nanos:x}` as client-go's recorders make it (`seq` keeps
+/// names made in the same simulated instant apart), without the formatting machinery (this runs
+/// for every event).
+fn event_name(seq: &mut u64, involved_name: &str, now: SimTime) -> String {
+    *seq += 1;
+    let nanos = (clock::EPOCH_UNIX_SECONDS as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(now.millis().saturating_mul(1_000_000))
+        .saturating_add(*seq);
+    let mut name = String::with_capacity(involved_name.len() + 17);
+    name.push_str(involved_name);
+    name.push('.');
+    push_hex(&mut name, nanos);
+    name
+}
+
 fn push_hex(s: &mut String, v: u64) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; 16];

@@ -14,7 +14,8 @@
 //! ones. [`evaluate`] exposes the same per-node verdicts for `kubectl describe` and the page.
 //!
 //! Binding writes `spec.nodeName` and `PodScheduled=True` straight onto the pod (upstream posts
-//! to the `binding` subresource, which does the same server-side) and records `Scheduled`.
+//! to the `binding` subresource, which does the same server-side) and records `Scheduled`
+//! (through the events.k8s.io/v1 recorder, as kube-scheduler: see `engine::events`).
 //! Failure sets `PodScheduled=False`, reason `Unschedulable`, message = the `FitError` text, and
 //! records `FailedScheduling` (with the same text, truncated to 1024 bytes as upstream).
 //!
@@ -785,13 +786,15 @@ fn bind(pod: &Pod, node: &str, now: SimTime, out: &mut Outcome) {
         message,
         SCHEDULER_NAME,
     );
+    // Recorded before the bind is applied so that its `regarding.resourceVersion` is the
+    // version the scheduling cycle saw, as upstream's `assumedPod` carries.
+    out.event(event);
     out.push(Action::Bind {
         key,
         uid: uid.to_string(),
         node: node.to_string(),
         at: now,
     });
-    out.event(event);
 }
 
 /// What binding does to the pod: `spec.nodeName = node` and `PodScheduled=True` (transition

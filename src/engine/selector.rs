@@ -1348,7 +1348,15 @@ pub fn object_fields(kind: &str, obj: &Value) -> BTreeMap<String, String> {
             }
             put("reason", str_at(obj, &["reason"]));
             put("reportingComponent", str_at(obj, &["reportingComponent"]));
-            put("source", str_at(obj, &["source", "component"]));
+            // `EventToSelectableFields`: an events.k8s.io/v1 event (the scheduler's) has no
+            // source component; its reporting controller stands in.
+            let component = str_at(obj, &["source", "component"]);
+            let source = if component.is_empty() {
+                str_at(obj, &["reportingComponent"])
+            } else {
+                component
+            };
+            put("source", source);
             put("type", str_at(obj, &["type"]));
         }
         "Namespace" => put("status.phase", str_at(obj, &["status", "phase"])),
@@ -1702,6 +1710,16 @@ mod tests {
         );
         assert_eq!(f.get("involvedObject.uid").map(String::as_str), Some(""));
         assert_eq!(f.len(), 13);
+        let v1 = serde_json::json!({
+            "metadata": {"name": "e2", "namespace": "default"},
+            "reason": "Scheduled", "source": {}, "reportingComponent": "default-scheduler"
+        });
+        assert_eq!(
+            object_fields("Event", &v1)
+                .get("source")
+                .map(String::as_str),
+            Some("default-scheduler")
+        );
     }
 
     #[test]

@@ -122,9 +122,7 @@ pub fn execute(
         Command::Exec(e) => exec_cmd(cluster, e, &mut out),
         // Handled by the session (it owns the kubeconfig).
         Command::Config(_) => {}
-        Command::Version => {
-            out.raw("Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n")
-        }
+        Command::Version { client, output } => out.raw(version(*client, output)),
         Command::ApiResources { wide, namespaced } => api_resources(&mut out, *wide, *namespaced),
         Command::ApiVersions => {
             // `kubectl api-versions`: every served group/version, sorted.
@@ -722,6 +720,44 @@ fn create_generated_as(
     (operation, wrap): (&str, Option<&str>),
     out: &mut Out,
 ) -> Option<Object> {
+    let (shown, stored) = send_generated(cluster, kind, client, dry_run, wrap, out)?;
+    if let Some(output) = output {
+        print_generated(&shown, kind, operation, dry_run, output, out);
+    }
+    stored
+}
+
+/// [`print_changed`] for what a generator built: with `--dry-run=client` the object kubectl
+/// prints is the Go struct itself, so `-o json` writes its fields in struct order.
+fn print_generated(
+    obj: &Value,
+    kind: Kind,
+    operation: &str,
+    dry_run: DryRun,
+    output: &OutputFormat,
+    out: &mut Out,
+) {
+    if dry_run == DryRun::Client && *output == OutputFormat::Json {
+        out.raw(crate::kubectl::print::gojson::to_json_typed(
+            obj,
+            crate::kubectl::print::gojson::root_type(kind.as_str()),
+        ));
+    } else {
+        print_changed(obj, kind, operation, dry_run, output, out);
+    }
+}
+
+/// Sends a generated object (or, for `--dry-run=client`, only builds it): what kubectl would
+/// print (the client object, or the server's) and the stored object (nothing for a dry run).
+/// A refusal is printed, and gives None.
+fn send_generated(
+    cluster: &mut Cluster,
+    kind: Kind,
+    client: Value,
+    dry_run: DryRun,
+    wrap: Option<&str>,
+    out: &mut Out,
+) -> Option<(Value, Option<Object>)> {
     let mut obj = match Object::from_json(kind, client.clone()) {
         Ok(o) => o,
         Err(e) => {
@@ -761,10 +797,7 @@ fn create_generated_as(
             }
         }
     };
-    if let Some(output) = output {
-        print_changed(&shown, kind, operation, dry_run, output, out);
-    }
-    stored
+    Some((shown, stored))
 }
 
 /// kubectl's `PrintFlags` for a command that changed an object: `pod/x created (dry run)`, or
@@ -1033,12 +1066,16 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             }
         })
         .collect();
-    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| {
-        ev.last_timestamp
-            .as_ref()
-            .or(ev.first_timestamp.as_ref())
-            .map(SimTime::from_k8s)
-            .unwrap_or_default()
+    // `eventTime` (kubectl/pkg/cmd/events): the series' lastObservedTime, else lastTimestamp,
+    // else eventTime (events.k8s.io/v1 events, such as the scheduler's, have no lastTimestamp).
+    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
+        SimTime::from_k8s(&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0))
+    };
+    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| match (&ev.series, &ev.last_timestamp)
+    {
+        (Some(s), _) => s.last_observed_time.as_ref().map(micro).unwrap_or_default(),
+        (None, Some(t)) => SimTime::from_k8s(t),
+        (None, None) => ev.event_time.as_ref().map(micro).unwrap_or_default(),
     };
     crate::kubectl::print::sort_by(&mut evs, |a, b| last_seen(a).cmp(&last_seen(b)));
     if evs.is_empty() {
@@ -1296,6 +1333,103 @@ fn expose(cluster: &mut Cluster, e: &ExposeCmd, out: &mut Out) {
 }
 
 // -------------------------------------------------------------------------------------------
+// version
+// -------------------------------------------------------------------------------------------
+
+/// The release kubeplay's kubectl and API server stand for.
+const GIT_VERSION: &str = "v1.34.1";
+/// kubectl v1.34.1's embedded Kustomize.
+const KUSTOMIZE_VERSION: &str = "v5.7.1";
+
+/// A `version.Info` of the v1.34.1 release build, in Go's field order: the server's also says
+/// which version it emulates and the oldest it stays compatible with (since 1.33).
+fn version_info(server: bool) -> Vec<(&'static str, &'static str)> {
+    let mut info = vec![("major", "1"), ("minor", "34")];
+    if server {
+        info.extend([
+            ("emulationMajor", "1"),
+            ("emulationMinor", "34"),
+            ("minCompatibilityMajor", "1"),
+            ("minCompatibilityMinor", "33"),
+        ]);
+    }
+    info.extend([
+        ("gitVersion", GIT_VERSION),
+        ("gitCommit", "93248f9ae092f571eb870b7664c534bfc7d00f03"),
+        ("gitTreeState", "clean"),
+        // The release's kube-apiserver was built minutes before its kubectl.
+        (
+            "buildDate",
+            if server {
+                "2025-09-09T19:37:20Z"
+            } else {
+                "2025-09-09T19:44:50Z"
+            },
+        ),
+        ("goVersion", "go1.24.6"),
+        ("compiler", "gc"),
+        ("platform", "linux/amd64"),
+    ]);
+    info
+}
+
+/// `kubectl version`: the text lines, or `-o json` (`json.MarshalIndent` with two spaces, Go's
+/// field order) or `-o yaml` (sorted keys); `--client` leaves the server out.
+fn version(client_only: bool, output: &str) -> String {
+    let mut parts = vec![("clientVersion", Some(version_info(false)), "")];
+    parts.push(("kustomizeVersion", None, KUSTOMIZE_VERSION));
+    if !client_only {
+        parts.push(("serverVersion", Some(version_info(true)), ""));
+    }
+    match output {
+        "json" => {
+            let mut s = String::from("{\n");
+            for (i, (key, info, value)) in parts.iter().enumerate() {
+                s.push_str(&format!("  \"{key}\": "));
+                match info {
+                    Some(fields) => {
+                        s.push_str("{\n");
+                        for (j, (k, v)) in fields.iter().enumerate() {
+                            let comma = if j + 1 < fields.len() { "," } else { "" };
+                            s.push_str(&format!("    \"{k}\": \"{v}\"{comma}\n"));
+                        }
+                        s.push_str("  }");
+                    }
+                    None => s.push_str(&format!("\"{value}\"")),
+                }
+                s.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+            }
+            s.push_str("}\n");
+            s
+        }
+        "yaml" => {
+            let mut doc = serde_json::Map::new();
+            for (key, info, value) in parts {
+                let v = match info {
+                    Some(fields) => Value::Object(
+                        fields
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), json!(v)))
+                            .collect(),
+                    ),
+                    None => json!(value),
+                };
+                doc.insert(key.to_string(), v);
+            }
+            yaml::to_yaml(&Value::Object(doc))
+        }
+        _ => {
+            let mut s =
+                format!("Client Version: {GIT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
+            if !client_only {
+                s.push_str(&format!("Server Version: {GIT_VERSION}\n"));
+            }
+            s
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
 // run
 // -------------------------------------------------------------------------------------------
 
@@ -1372,6 +1506,30 @@ fn run_pod_json(r: &RunCmd) -> Value {
     })
 }
 
+/// The Service `kubectl run --expose` builds: the `expose` command's `ServiceGeneratorV2` with
+/// the run's string parameters — selector and labels from `--labels` (else selector
+/// `run=NAME` and no labels), one TCP port `--port` targeting the same port.
+fn run_service_json(r: &RunCmd) -> Value {
+    let labels: serde_json::Map<String, Value> = r
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let mut meta = obj_map(json!({ "creationTimestamp": null, "name": r.name }));
+    if r.labels_given {
+        meta.insert("labels".to_string(), Value::Object(labels.clone()));
+    }
+    if let Some(ns) = &r.namespace {
+        meta.insert("namespace".to_string(), json!(ns));
+    }
+    let port = r.port.unwrap_or_default() as i32;
+    let spec = obj_map(json!({
+        "ports": [{ "port": port, "protocol": "TCP", "targetPort": port }],
+        "selector": labels
+    }));
+    service_client_object(meta, spec)
+}
+
 fn pod_phase(cluster: &Cluster, key: &ObjectKey, uid: &str) -> Option<String> {
     let p = cluster.store().pod(&key.namespace, &key.name)?;
     if p.metadata.uid.as_deref() != Some(uid) {
@@ -1428,23 +1586,58 @@ fn run(cluster: &mut Cluster, r: &RunCmd, out: &mut Out) {
             crate::engine::patch::merge_patch(&mut pod, patch);
         }
     }
-    let Some(created) = create_generated(cluster, Kind::Pod, pod, r.dry_run, output, out) else {
+    let Some((shown, created)) = send_generated(cluster, Kind::Pod, pod, r.dry_run, None, out)
+    else {
         return;
     };
-    if !r.attach {
-        return;
+    // `--expose`: the Service is created after the pod but printed first (`generateService`
+    // prints it at once, the pod is printed last); `-o yaml` separates them with its own `---`
+    // and the YAML printer's.
+    let service = match r.expose {
+        true => send_generated(
+            cluster,
+            Kind::Service,
+            run_service_json(r),
+            r.dry_run,
+            None,
+            out,
+        ),
+        false => None,
+    };
+    if let Some((svc, _)) = &service {
+        print_generated(svc, Kind::Service, "created", r.dry_run, &r.output, out);
+        if r.output == OutputFormat::Yaml {
+            out.raw("---\n---\n");
+        }
     }
+    if let Some(output) = output {
+        print_generated(&shown, Kind::Pod, "created", r.dry_run, output, out);
+    }
+    let Some(created) = created.filter(|_| r.attach) else {
+        return;
+    };
     let key = created.key();
     let uid = created.uid().to_string();
     let result = attach(cluster, r, &key, &uid, out);
     if r.rm {
+        // `removeCreatedObjects`: the pod, then the Service `--expose` made.
         let options = DeleteOptions {
             propagation: Propagation::Background,
             grace_period_seconds: None,
             uid_precondition: None,
         };
-        if cluster.delete(&key, &options).is_ok() {
-            out.out(format!("pod \"{}\" deleted", key.name));
+        let mut created_objects = vec![key.clone()];
+        if let Some((_, Some(svc))) = &service {
+            created_objects.push(svc.key());
+        }
+        for k in created_objects {
+            if cluster.delete(&k, &options).is_ok() {
+                out.out(format!(
+                    "{} \"{}\" deleted",
+                    k.kind.singular_group(),
+                    k.name
+                ));
+            }
         }
     }
     if let Err(msg) = result {
@@ -1843,17 +2036,28 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     let path = jsonpath::relaxed(field)
         .and_then(|t| JsonPath::parse(&t))
         .map_err(|e| format!("error: couldn't parse --sort-by {field}: {e}"))?;
+    // `RuntimeSort.Less`: a field that is null (an events.k8s.io/v1 event's lastTimestamp) or
+    // missing sorts before any value.
     let mut keyed: Vec<(Value, usize, Object)> = Vec::new();
     for (i, o) in objs.iter().enumerate() {
-        let s = path.execute(&o.to_json()).unwrap_or_default();
-        let v = match s.parse::<f64>() {
-            Ok(n) => json!(n),
-            Err(_) => Value::String(s),
+        let json = o.to_json();
+        let v = match path.find_first(&json) {
+            Ok(Some(Value::Null)) | Ok(None) | Err(_) => Value::Null,
+            Ok(Some(_)) => {
+                let s = path.execute(&json).unwrap_or_default();
+                match s.parse::<f64>() {
+                    Ok(n) => json!(n),
+                    Err(_) => Value::String(s),
+                }
+            }
         };
         keyed.push((v, i, o.clone()));
     }
     crate::kubectl::print::sort_by(&mut keyed, |a, b| {
         let ord = match (&a.0, &b.0) {
+            (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+            (Value::Null, _) => std::cmp::Ordering::Less,
+            (_, Value::Null) => std::cmp::Ordering::Greater,
             (Value::Number(x), Value::Number(y)) => x
                 .as_f64()
                 .unwrap_or(0.0)

@@ -4,9 +4,10 @@
 //! which are the OpenAPI descriptions as k8s-openapi (Kubernetes 1.34) carries them.
 //!
 //! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
-//! (a path into any other type says so instead of guessing); k8s-openapi drops the `enum`
-//! lists, so no `ENUM:`/`enum:` lines are printed; `--recursive` is not implemented (the flag is
-//! refused as unknown).
+//! (a path into any other type says so instead of guessing); `--recursive` is not implemented
+//! (the flag is refused as unknown). k8s-openapi drops the `enum` lists and their `Possible enum
+//! values:` paragraphs (the spec it is built from was generated without them); the schema
+//! generator puts them back from the `+enum` types' constants, as a real API server serves them.
 
 use crate::engine::api::Kind;
 
@@ -29,6 +30,8 @@ pub(super) struct FieldDoc {
     pub(super) description: String,
     /// The named type the field refers to (through `allOf`, `items` or `additionalProperties`).
     pub(super) of_type: Option<String>,
+    /// The OpenAPI `enum` values (sorted), empty for a field that is not an enum.
+    pub(super) enum_values: Vec<String>,
 }
 
 /// The generated `explain/schema.rs`: the source of the docs bundle's types, compiled only for
@@ -107,7 +110,9 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
             .and_then(|fs| fs.iter().find(|f| f.name == *name))
             .ok_or_else(not_found)?;
         if i + 1 == field_path.len() {
-            out.push_str(&format!("FIELD: {name} <{}>\n\n\n", f.type_guess));
+            out.push_str(&format!("FIELD: {name} <{}>\n", f.type_guess));
+            out.push_str(&extract_enum(&f.enum_values, true, None, 0));
+            out.push_str("\n\n");
         }
         field = Some(f);
     }
@@ -146,6 +151,7 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
             if f.required {
                 out.push_str(" -required-");
             }
+            out.push_str(&extract_enum(&f.enum_values, false, Some(4), 2));
             out.push('\n');
             let d = if f.description.is_empty() {
                 "<no description>"
@@ -213,6 +219,42 @@ fn wrap(s: &str, lim: usize) -> String {
     buf
 }
 
+/// The template's `extractEnum`: nothing without values; in the long view (one field's page)
+/// `ENUM:` and each value on its own line; in the short view (a line of the FIELDS list) a new
+/// line, `indent_amount` spaces, `enum: ` and the values joined by `, `. Past `limit` values it
+/// stops with `, ....`; the empty string prints as `""`.
+fn extract_enum(
+    values: &[String],
+    is_long_view: bool,
+    limit: Option<usize>,
+    indent_amount: usize,
+) -> String {
+    let mut out = String::new();
+    if values.is_empty() {
+        return out;
+    }
+    if is_long_view {
+        out.push_str("ENUM:");
+    } else {
+        out.push('\n');
+        out.push_str(&" ".repeat(indent_amount));
+        out.push_str("enum: ");
+    }
+    for (i, v) in values.iter().enumerate() {
+        if limit.is_some_and(|l| i >= l) {
+            out.push_str(", ....");
+            break;
+        }
+        if is_long_view {
+            out.push_str("\n    ");
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(if v.is_empty() { "\"\"" } else { v });
+    }
+    out
+}
+
 /// The template's `indent`: every line (the first and each after a `\n`) gets `n` spaces.
 fn indent(s: &str, n: usize) -> String {
     let pad = " ".repeat(n);
@@ -240,6 +282,118 @@ mod tests {
                 assert!(!f.type_guess.is_empty(), "{}.{}", t.name, f.name);
             }
         }
+    }
+
+    /// `TestPlaintext`'s `extractEnum` cases (kubectl `pkg/explain/v2/templates/template_test.go`).
+    #[test]
+    fn extract_enum_cases() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let digits = v(&["0", "1", "2", "3"]);
+        #[allow(clippy::type_complexity)]
+        let cases: Vec<(&str, Vec<String>, bool, Option<usize>, usize, &str)> = vec![
+            ("extractEmptyEnum", vec![], true, None, 0, ""),
+            (
+                "extractEnumSimpleForm",
+                digits.clone(),
+                true,
+                None,
+                0,
+                "ENUM:\n    0\n    1\n    2\n    3",
+            ),
+            (
+                "extractEnumLongFormWithIndent",
+                digits.clone(),
+                false,
+                None,
+                2,
+                "\n  enum: 0, 1, 2, 3",
+            ),
+            (
+                "extractEnumLongFormWithLimitAndIndent",
+                digits.clone(),
+                false,
+                Some(2),
+                2,
+                "\n  enum: 0, 1, ....",
+            ),
+            (
+                "extractEnumSimpleFormWithLimitAndIndent",
+                digits,
+                true,
+                Some(2),
+                2,
+                "ENUM:\n    0\n    1, ....",
+            ),
+            (
+                "extractEnumSimpleFormEmptyString",
+                v(&["Block", "File", ""]),
+                true,
+                None,
+                0,
+                "ENUM:\n    Block\n    File\n    \"\"",
+            ),
+        ];
+        for (name, values, long, limit, indent, want) in cases {
+            assert_eq!(extract_enum(&values, long, limit, indent), want, "{name}");
+        }
+    }
+
+    /// A field page of an enum field puts `ENUM:` between the FIELD line and DESCRIPTION, and
+    /// the description ends with the generated `Possible enum values:` paragraph; in a FIELDS
+    /// list the field gets an `enum:` line. Non-enum fields are unchanged.
+    #[test]
+    fn enum_fields_in_both_views() {
+        let (text, err) = explain("pod.spec.restartPolicy");
+        assert_eq!(err, None);
+        assert!(text.starts_with(
+            "KIND:       Pod\nVERSION:    v1\n\nFIELD: restartPolicy <string>\nENUM:\n    Always\n    Never\n    OnFailure\n\nDESCRIPTION:\n"
+        ));
+        assert!(text.ends_with(
+            "    Possible enum values:\n     - `\"Always\"`\n     - `\"Never\"`\n     - `\"OnFailure\"`\n    \n\n"
+        ));
+        let (list, _) = explain("pod.spec");
+        assert!(list.contains(
+            "  dnsPolicy\t<string>\n  enum: ClusterFirst, ClusterFirstWithHostNet, Default, None\n    Set DNS policy"
+        ));
+        assert!(list.contains("  hostname\t<string>\n    Specifies the hostname"));
+        for (path, values) in [
+            ("job.spec.completionMode", "Indexed\n    NonIndexed"),
+            ("ds.spec.updateStrategy.type", "OnDelete\n    RollingUpdate"),
+            (
+                "pod.spec.containers.imagePullPolicy",
+                "Always\n    IfNotPresent\n    Never",
+            ),
+            (
+                "pod.spec.tolerations.effect",
+                "NoExecute\n    NoSchedule\n    PreferNoSchedule",
+            ),
+            ("pod.spec.tolerations.operator", "Equal\n    Exists"),
+            (
+                "job.spec.podFailurePolicy.rules.action",
+                "Count\n    FailIndex\n    FailJob\n    Ignore",
+            ),
+            (
+                "job.spec.podFailurePolicy.rules.onExitCodes.operator",
+                "In\n    NotIn",
+            ),
+            (
+                "job.spec.podReplacementPolicy",
+                "Failed\n    TerminatingOrFailed",
+            ),
+            (
+                "node.spec.taints.effect",
+                "NoExecute\n    NoSchedule\n    PreferNoSchedule",
+            ),
+        ] {
+            let (text, err) = explain(path);
+            assert_eq!(err, None, "{path}");
+            assert!(
+                text.contains(&format!(">\nENUM:\n    {values}\n\nDESCRIPTION:\n")),
+                "{path}:\n{text}"
+            );
+        }
+        let (text, _) = explain("pod.spec.hostname");
+        assert!(text.contains("FIELD: hostname <string>\n\n\nDESCRIPTION:"));
     }
 
     #[test]

@@ -148,7 +148,8 @@ pub fn verb_help(verb: Verb, sub: Option<&str>) -> Result<String, String> {
 }
 
 /// Reads the bundle: `{"help": {stem: text}, "types": [[name, description, fields|null]]}` with
-/// each field `[name, typeGuess, required, description, ofType|null]`.
+/// each field `[name, typeGuess, required, description, ofType|null]`, followed by its enum
+/// values (`[value, ...]`) when it has some.
 fn parse_bundle(text: &str) -> Result<Docs, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let bad = || "not a kubeplay docs bundle".to_string();
@@ -171,6 +172,13 @@ fn parse_bundle(text: &str) -> Result<Docs, String> {
                         required: f.get(2).and_then(Value::as_bool).ok_or_else(bad)?,
                         description: str_of(f.get(3)).ok_or_else(bad)?,
                         of_type: str_of(f.get(4)),
+                        enum_values: match f.get(5) {
+                            Some(Value::Array(vs)) => vs
+                                .iter()
+                                .map(|v| str_of(Some(v)).ok_or_else(bad))
+                                .collect::<Result<_, _>>()?,
+                            _ => Vec::new(),
+                        },
                     });
                 }
                 Some(out)
@@ -366,13 +374,18 @@ mod tests {
                 let fields = t.fields.map(|fs| {
                     fs.iter()
                         .map(|f| {
-                            serde_json::json!([
+                            let mut v = serde_json::json!([
                                 f.name,
                                 f.type_guess,
                                 f.required,
                                 f.description,
                                 f.of_type
-                            ])
+                            ]);
+                            // The enum values, only for the fields that have some.
+                            if let (false, Some(a)) = (f.enum_values.is_empty(), v.as_array_mut()) {
+                                a.push(serde_json::json!(f.enum_values));
+                            }
+                            v
                         })
                         .collect::<Vec<_>>()
                 });

@@ -138,6 +138,18 @@ impl JsonPath {
         Ok(out)
     }
 
+    /// The first value the template's first expression finds in `data` (upstream's
+    /// `FindResults(...)[0][0]`, what `--sort-by` compares): None when it finds nothing.
+    pub fn find_first(&self, data: &Value) -> Result<Option<Value>, JsonPathError> {
+        for b in &self.blocks {
+            if let Block::Action(nodes) = b {
+                let results = self.eval_list(vec![Cow::Borrowed(data)], nodes)?;
+                return Ok(results.into_iter().next().map(Cow::into_owned));
+            }
+        }
+        Ok(None)
+    }
+
     fn exec_blocks(
         &self,
         blocks: &[Block],

@@ -294,6 +294,7 @@ impl Verb {
                 Attach,
                 Rm,
                 Privileged,
+                Expose,
                 PodRunningTimeout,
                 DryRun,
                 Output,
@@ -347,7 +348,7 @@ impl Verb {
             Verb::Explain => &[],
             Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::ApiVersions => &[],
-            Verb::Version => &[],
+            Verb::Version => &[ClientOnly, Output],
             Verb::Top => &[Namespace, AllNamespaces, Selector],
             Verb::ClusterInfo => &[],
             // `--namespace` here is set-context's own flag (it shadows the global one).
@@ -467,6 +468,10 @@ pub enum Flag {
     Rm,
     /// `--privileged` (run).
     Privileged,
+    /// `--expose` (run).
+    Expose,
+    /// `--client` (version).
+    ClientOnly,
     /// `--pod-running-timeout` (run).
     PodRunningTimeout,
     /// `-f, --follow` (logs).
@@ -582,6 +587,8 @@ impl Flag {
             Flag::Attach => "attach",
             Flag::Rm => "rm",
             Flag::Privileged => "privileged",
+            Flag::Expose => "expose",
+            Flag::ClientOnly => "client",
             Flag::PodRunningTimeout => "pod-running-timeout",
             Flag::Follow => "follow",
             Flag::TargetPort => "target-port",
@@ -683,6 +690,8 @@ impl Flag {
                 | Flag::Attach
                 | Flag::Rm
                 | Flag::Privileged
+                | Flag::Expose
+                | Flag::ClientOnly
                 | Flag::Follow
                 | Flag::NoHeaders
                 | Flag::Prefix
@@ -1339,6 +1348,10 @@ pub struct RunCmd {
     pub rm: bool,
     /// `--privileged`.
     pub privileged: bool,
+    /// `--expose`: also a ClusterIP Service for the pod.
+    pub expose: bool,
+    /// Whether `-l, --labels` was given (the Service `--expose` makes carries them).
+    pub labels_given: bool,
     /// `--pod-running-timeout` (default 1m).
     pub pod_running_timeout: Millis,
     /// `--dry-run`.
@@ -1778,8 +1791,13 @@ pub enum Command {
     },
     /// `api-versions`.
     ApiVersions,
-    /// `version`.
-    Version,
+    /// `version`: `--client` leaves the server out; `-o yaml|json`.
+    Version {
+        /// `--client`.
+        client: bool,
+        /// `-o` (empty: the text lines).
+        output: String,
+    },
     /// `top node|pod`: always kubectl's answer without a metrics-server.
     Top,
     /// `cluster-info`.
@@ -1816,7 +1834,7 @@ impl Command {
                 | Command::Diff { .. }
                 | Command::Explain(_)
                 | Command::ApiResources { .. }
-                | Command::Version
+                | Command::Version { .. }
                 | Command::ApiVersions
                 | Command::Top
                 | Command::ClusterInfo
@@ -2154,7 +2172,17 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
             )),
         },
         Verb::Version => match p.args.as_slice() {
-            [] => Ok(Command::Version),
+            [] => {
+                // `Validate`.
+                let output = p.last(Flag::Output).unwrap_or("").to_string();
+                if !matches!(output.as_str(), "" | "yaml" | "json") {
+                    return err("error: --output must be 'yaml' or 'json'");
+                }
+                Ok(Command::Version {
+                    client: p.bool(Flag::ClientOnly)?,
+                    output,
+                })
+            }
             extra => err(format!("error: extra arguments: [{}]", extra.join(" "))),
         },
         Verb::Top => match p.args.first().map(String::as_str) {
@@ -2358,14 +2386,23 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
     if resources.is_empty() && files.is_empty() {
         return err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
     }
+    let output = output_format(&p)?;
+    let show_labels = p.bool(Flag::ShowLabels)?;
+    // `Validate` (after `Complete` has built the printer): labels are a column of the table.
+    let output_flag = p.last(Flag::Output).unwrap_or("");
+    if show_labels && !output_flag.is_empty() && output_flag != "wide" {
+        return err(format!(
+            "error: --show-labels option cannot be used with {output_flag} printer"
+        ));
+    }
     Ok(Command::Get(GetCmd {
         resources,
         namespace: p.namespace(),
         all_namespaces: p.bool(Flag::AllNamespaces)?,
         selector: p.last(Flag::Selector).map(str::to_string),
         field_selector: p.last(Flag::FieldSelector).map(str::to_string),
-        output: output_format(&p)?,
-        show_labels: p.bool(Flag::ShowLabels)?,
+        output,
+        show_labels,
         label_columns: p
             .all(Flag::LabelColumns)
             .iter()
@@ -2512,6 +2549,12 @@ fn parse_run(p: Parsed) -> Result<Command, ParseError> {
             "error: -i/--stdin is required for containers with -t/--tty=true{SEE}"
         ));
     }
+    let expose = p.bool(Flag::Expose)?;
+    if expose && p.last(Flag::Port).unwrap_or("").is_empty() {
+        return err(format!(
+            "error: --port must be set when exposing a service{SEE}"
+        ));
+    }
     let restart = match p.last(Flag::Restart).unwrap_or("") {
         "" if stdin => "OnFailure".to_string(),
         "" => "Always".to_string(),
@@ -2612,6 +2655,8 @@ fn parse_run(p: Parsed) -> Result<Command, ParseError> {
         attach,
         rm,
         privileged: p.bool(Flag::Privileged)?,
+        expose,
+        labels_given: !p.last(Flag::Labels).unwrap_or("").is_empty(),
         pod_running_timeout,
         dry_run,
         output,

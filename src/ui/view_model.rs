@@ -679,12 +679,19 @@ pub struct EventRow {
     pub count: i32,
 }
 
+/// When an event was last seen, as `kubectl events` sorts them: a series' lastObservedTime,
+/// else lastTimestamp, else eventTime (the scheduler's events.k8s.io/v1 events have no
+/// lastTimestamp), else when it was created.
 fn event_time(e: &Event) -> SimTime {
-    e.last_timestamp
+    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| Time(t.0);
+    e.series
         .as_ref()
-        .or(e.first_timestamp.as_ref())
-        .or(e.metadata.creation_timestamp.as_ref())
-        .map(SimTime::from_k8s)
+        .and_then(|s| s.last_observed_time.as_ref().map(micro))
+        .or(e.last_timestamp.clone())
+        .or(e.event_time.as_ref().map(micro))
+        .or(e.first_timestamp.clone())
+        .or(e.metadata.creation_timestamp.clone())
+        .map(|t| SimTime::from_k8s(&t))
         .unwrap_or_default()
 }
 
@@ -715,7 +722,12 @@ fn event_row(e: &Event, object: String, now: SimTime) -> EventRow {
         reason: e.reason.clone().unwrap_or_default(),
         object,
         message: e.message.clone().unwrap_or_default(),
-        count: e.count.unwrap_or(1),
+        count: e
+            .series
+            .as_ref()
+            .and_then(|s| s.count)
+            .or(e.count)
+            .unwrap_or(1),
     }
 }
 

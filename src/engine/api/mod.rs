@@ -326,7 +326,8 @@ macro_rules! each_object {
 
 /// The `null`s Go's encoder writes and k8s-openapi leaves out: a `metav1.Time` (or `MicroTime`)
 /// struct field tagged only `omitempty` is never omitted, so an unset one is `null` — a pod
-/// condition's `lastProbeTime` (the kubelet never sets it) and a core/v1 Event's `eventTime`.
+/// condition's `lastProbeTime` (the kubelet never sets it) and a core/v1 Event's `eventTime`
+/// (or, for one recorded through events.k8s.io/v1, `firstTimestamp` and `lastTimestamp`).
 /// (`creationTimestamp` is tagged `omitzero` since 1.34, so it is left out, as here.)
 fn add_go_nulls(kind: Kind, v: &mut serde_json::Value) {
     let null_if_missing = |o: &mut serde_json::Value, field: &str| {
@@ -345,7 +346,11 @@ fn add_go_nulls(kind: Kind, v: &mut serde_json::Value) {
                 }
             }
         }
-        Kind::Event => null_if_missing(v, "eventTime"),
+        Kind::Event => {
+            for field in ["eventTime", "firstTimestamp", "lastTimestamp"] {
+                null_if_missing(v, field);
+            }
+        }
         _ => {}
     }
 }

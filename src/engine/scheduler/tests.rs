@@ -1274,10 +1274,17 @@ fn events_of(c: &Cluster, name: &str) -> Vec<(String, String, String, i32, Strin
                 e.type_.clone().unwrap_or_default(),
                 e.reason.clone().unwrap_or_default(),
                 e.message.clone().unwrap_or_default(),
-                e.count.unwrap_or(0),
+                // As kubectl reads them: the scheduler's events.k8s.io/v1 events count in
+                // their series (a singleton has neither) and name their reporting controller.
+                e.series
+                    .as_ref()
+                    .and_then(|s| s.count)
+                    .or(e.count)
+                    .unwrap_or(1),
                 e.source
                     .as_ref()
                     .and_then(|s| s.component.clone())
+                    .or(e.reporting_component.clone())
                     .unwrap_or_default(),
             )),
             _ => None,

@@ -12,6 +12,7 @@ pub(in crate::kubectl) struct FieldDoc {
     pub(in crate::kubectl) required: bool,
     pub(in crate::kubectl) description: &'static str,
     pub(in crate::kubectl) of_type: Option<&'static str>,
+    pub(in crate::kubectl) enum_values: &'static [&'static str],
 }
 
 #[rustfmt::skip]

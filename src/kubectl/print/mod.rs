@@ -2,6 +2,7 @@
 //! and `describe` output, all aligned by a port of Go's `text/tabwriter`.
 
 pub mod describe;
+pub mod gojson;
 pub mod table;
 pub mod yaml;
 

@@ -320,9 +320,22 @@ pub fn to_json(value: &Value) -> String {
     if value.serialize(&mut ser).is_err() {
         return String::new();
     }
-    let mut s = String::from_utf8(buf).unwrap_or_default();
-    s.push('\n');
-    s
+    let s = String::from_utf8(buf).unwrap_or_default();
+    // Go's encoder escapes HTML-significant characters (and the JavaScript line separators);
+    // outside strings JSON has none of them, so the whole text can be rewritten.
+    let mut escaped = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        match c {
+            '<' => escaped.push_str("\\u003c"),
+            '>' => escaped.push_str("\\u003e"),
+            '&' => escaped.push_str("\\u0026"),
+            '\u{2028}' => escaped.push_str("\\u2028"),
+            '\u{2029}' => escaped.push_str("\\u2029"),
+            c => escaped.push(c),
+        }
+    }
+    escaped.push('\n');
+    escaped
 }
 
 /// A `v1 List` wrapping `items`, as kubectl prints several objects.
@@ -339,6 +352,16 @@ pub fn list(items: Vec<Value>) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// kubectl's JSON printer goes through Go's `json.MarshalIndent`, which escapes `<`, `>`,
+    /// `&`, U+2028 and U+2029 in strings (as kubectl 1.32 prints `sh -c 'a && b < c'`).
+    #[test]
+    fn json_escapes_html_as_go_does() {
+        assert_eq!(
+            to_json(&json!({"x": "a && b < c > d \u{2028}"})),
+            "{\n    \"x\": \"a \\u0026\\u0026 b \\u003c c \\u003e d \\u2028\"\n}\n"
+        );
+    }
 
     #[test]
     fn timestamps_are_quoted_port_pairs_are_not() {

@@ -264,6 +264,77 @@ EOF";
         }
     }
 
+    /// The Jobs lesson's steps 2 to 5 the way their hints say: an Editor example, edited as
+    /// told, applied (`kubectl apply -f -`), then the hint's commands. Step 5's hint once gave
+    /// only the patch, which fails with NotFound before the Job exists.
+    #[test]
+    fn jobs_lesson_hints_followed_literally_from_the_editor_examples() {
+        let example = |id: &str| {
+            crate::ui::scenario::example(id)
+                .unwrap_or_else(|| panic!("example {id}"))
+                .yaml
+        };
+        let pi = example("pi-job").replace("name: pi\n", "name: batch\n");
+        let batch = pi.replace(
+            "  backoffLimit: 4",
+            "  backoffLimit: 4\n  completions: 6\n  parallelism: 2",
+        );
+        let flaky = example("failing-job").replace("name: always-fails", "name: flaky");
+        let queue = example("work-queue-job").replace("name: job-wq", "name: queue");
+        let long = batch
+            .replace("name: batch\n", "name: long\n")
+            .replace("completions: 6", "completions: 4")
+            .replace(
+                r#"command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]"#,
+                r#"command: ["sleep", "60"]"#,
+            );
+        assert!(long.contains(r#"["sleep", "60"]"#), "{long}");
+        let apply = |yaml: &str| format!("apply -f - <<EOF\n{yaml}EOF");
+        let paths: [(Vec<String>, usize); 4] = [
+            (vec![apply(&batch), "sim advance 2m".into()], 2),
+            (
+                vec![
+                    apply(&flaky),
+                    "sim advance 1m".into(),
+                    "sim advance 1m".into(),
+                ],
+                3,
+            ),
+            (vec![apply(&queue), "sim advance 30s".into()], 4),
+            (
+                vec![
+                    apply(&long),
+                    "sim advance 10s".into(),
+                    r#"kubectl patch job long --type merge -p '{"spec":{"parallelism":0}}'"#.into(),
+                    "sim advance 40s".into(),
+                ],
+                5,
+            ),
+        ];
+        let mut st = LessonState::new(find("jobs").unwrap_or_else(|| panic!("jobs")));
+        let mut session = st.lesson.start();
+        let first = st.lesson.steps[0].solution.clone();
+        let _ = run_script(&mut session, &first, false, &NoFiles);
+        st.follow(&session);
+        for (commands, until) in paths {
+            for command in &commands {
+                let out = run_script(&mut session, command, false, &NoFiles);
+                assert!(out.is_ok_and(|o| o.ok), "{command}");
+                st.follow(&session);
+            }
+            assert_eq!(st.current, until, "after {commands:?}: {:?}", st.verdict);
+        }
+        let hint = st.lesson.steps[4].hint.clone().unwrap_or_default();
+        for told in [
+            "\"Job: pi\"",
+            "completions: 4",
+            "parallelism: 2",
+            r#"["sleep", "60"]"#,
+        ] {
+            assert!(hint.contains(told), "the hint says {told}: {hint}");
+        }
+    }
+
     #[test]
     fn every_solution_in_turn_finishes_the_lesson() {
         for (id, _) in menu() {

@@ -96,6 +96,14 @@ fn initial(params: &UrlParams) -> Playground {
     pg
 }
 
+/// Whether an element with this `tabindex` is a focusable scroll box (the console, the event
+/// list: `tabindex="0"`), where Space scrolls. `tabindex="-1"` only lets the page move focus
+/// there (`<main>`, which a click on plain text focuses, a lesson's step heading): Space still
+/// plays there.
+pub fn scrolls_with_space(tabindex: Option<&str>) -> bool {
+    tabindex.is_some_and(|t| t.trim().parse::<i32>().is_ok_and(|i| i >= 0))
+}
+
 /// Whether Space belongs to the focused element: typing, a control, or a focusable scroll box
 /// (the console, the event list), which Space scrolls.
 fn is_typing_target(e: &KeyboardEvent) -> bool {
@@ -105,7 +113,7 @@ fn is_typing_target(e: &KeyboardEvent) -> bool {
             matches!(
                 el.tag_name().to_ascii_lowercase().as_str(),
                 "input" | "textarea" | "select" | "button" | "summary" | "a" | "option" | "dialog"
-            ) || el.has_attribute("tabindex")
+            ) || scrolls_with_space(el.get_attribute("tabindex").as_deref())
                 || el.has_attribute("contenteditable")
         })
 }
@@ -258,5 +266,29 @@ pub fn app() -> Html {
             </div>
         </ContextProvider<UseStateHandle<Pane>>>
         </ContextProvider<PlaygroundHandle>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrolls_with_space;
+
+    #[test]
+    fn space_plays_unless_a_focusable_scroll_box_has_focus() {
+        for (tabindex, scrolls) in [
+            (None, false),
+            (Some("-1"), false),
+            (Some(" -1 "), false),
+            (Some("0"), true),
+            (Some("2"), true),
+            (Some(""), false),
+            (Some("x"), false),
+        ] {
+            assert_eq!(
+                scrolls_with_space(tabindex),
+                scrolls,
+                "tabindex={tabindex:?}"
+            );
+        }
     }
 }

@@ -43,6 +43,11 @@ const tab = (page, name) => page.getByRole('navigation', { name: 'Panes' }).getB
 test('phone: no pane makes the page scroll sideways', async () => {
   const page = await env.open('?play=0', PHONE);
   assert.deepEqual(await overflow(page), [], 'header with the lesson menu');
+  // The five pane buttons share one row (Events once wrapped onto a line of its own).
+  const tops = await page.getByRole('navigation', { name: 'Panes' }).getByRole('button')
+    .evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.equal(tops.length, 5);
+  assert.equal(new Set(tops).size, 1, `pane buttons on one row: ${tops}`);
   await shot(page, 'phone-cluster.png');
   await tab(page, 'Editor');
   await page.getByRole('combobox', { name: 'Examples' }).selectOption('pod-failure-policy-job');
@@ -184,6 +189,13 @@ test('Space plays on the page, but types in inputs and scrolls a focused list', 
   await page.keyboard.press('Space');
   await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
   await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  // A click on plain text focuses <main tabindex="-1">: Space still plays there.
+  await page.getByRole('heading', { name: 'Cluster', exact: true }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'MAIN');
   await page.keyboard.press('Space');
   await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
   await page.keyboard.press('Space');

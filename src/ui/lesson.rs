@@ -196,6 +196,45 @@ spec:
         image: busybox
 EOF";
 
+    /// The reach-daemons Push step the way its hint says: the Pod from the Editor, `kubectl
+    /// expose` for the Service, the DaemonSet with the hint's command.
+    const PUSH_THE_HINTS_WAY: &[&str] = &[
+        "apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: stats-db
+  labels: {app: stats-db}
+spec:
+  tolerations: [{key: dedicated, value: db, effect: NoSchedule}]
+  nodeSelector: {kubernetes.io/hostname: node-3}
+  containers:
+  - name: db
+    image: influxdb:2.7
+    ports: [{containerPort: 8086}]
+EOF",
+        "kubectl expose pod stats-db --port=8086",
+        "apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: log-pusher
+spec:
+  selector:
+    matchLabels: {app: log-pusher}
+  template:
+    metadata:
+      labels: {app: log-pusher}
+    spec:
+      containers:
+      - name: pusher
+        image: busybox:1.36
+        command: [\"sh\", \"-c\", \"while true; do wget -qO- http://stats-db:8086/write; sleep 10; done\"]
+EOF",
+        "sim advance 30s",
+        "kubectl logs -l app=log-pusher --prefix",
+    ];
+
     /// What a learner types, following the steps' texts and hints rather than the solutions:
     /// (lesson, first step, commands one by one, steps done after them). The earlier steps run
     /// their solutions.
@@ -227,6 +266,7 @@ EOF";
             ],
             3,
         ),
+        ("reach-daemons", 3, PUSH_THE_HINTS_WAY, 4),
         (
             "jobs",
             0,
@@ -330,6 +370,22 @@ EOF";
             "completions: 4",
             "parallelism: 2",
             r#"["sleep", "60"]"#,
+        ] {
+            assert!(hint.contains(told), "the hint says {told}: {hint}");
+        }
+    }
+
+    /// The Push step's hint says what PUSH_THE_HINTS_WAY does (it once gave only the logs command).
+    #[test]
+    fn push_hint_says_how_to_build_the_database_and_the_pusher() {
+        let lesson = find("reach-daemons").unwrap_or_else(|| panic!("reach-daemons"));
+        let hint = lesson.steps[3].hint.clone().unwrap_or_default();
+        for told in [
+            "key: dedicated",
+            "kubernetes.io/hostname: node-3",
+            "kubectl expose pod stats-db --port=8086",
+            "wget -qO- http://stats-db:8086/write",
+            "kubectl logs -l app=log-pusher --prefix",
         ] {
             assert!(hint.contains(told), "the hint says {told}: {hint}");
         }

@@ -306,71 +306,53 @@ struct InlineAddProps {
     what: AddWhat,
 }
 
-/// "+ label" / "+ taint": a button that opens a small form running `kubectl label|taint node
-/// ...`. Only the open form follows the page state (its command's outcome), so the closed
-/// buttons on every node card are not redrawn on each tick.
+/// "+ label" / "+ taint": a small form that runs `kubectl label|taint node ...`. It closes
+/// when its command worked; a label or taint the API server rejects stays in the input, with the
+/// reason beside it.
 #[function_component(InlineAdd)]
 fn inline_add(p: &InlineAddProps) -> Html {
     let open = use_state(|| false);
+    let text = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let input = use_node_ref();
     let button = use_node_ref();
-    // Focus moves back to "+ label" when the form closes (the first render, closed, leaves
-    // focus alone; the form focuses its own input).
+    let run = {
+        let (text, error, open) = (text.clone(), error.clone(), open.clone());
+        use_form_runner(Callback::from(move |done: Result<(), String>| match done {
+            Ok(()) => {
+                text.set(String::new());
+                error.set(None);
+                open.set(false);
+            }
+            Err(msg) => error.set(Some(msg)),
+        }))
+    };
+    // Focus moves into the form when it opens and back to "+ label" when it closes (the
+    // first render, closed, leaves focus alone).
     let opened_before = use_mut_ref(|| false);
     {
-        let button = button.clone();
+        let (input, button) = (input.clone(), button.clone());
         use_effect_with(*open, move |open| {
             if *open {
+                hooks::focus(&input);
                 *opened_before.borrow_mut() = true;
             } else if *opened_before.borrow() {
                 hooks::focus(&button);
             }
         });
     }
-    let word = match p.what {
-        AddWhat::Label => "label",
-        AddWhat::Taint => "taint",
-    };
-    let node = p.node.clone();
-    if *open {
-        let close = Callback::from(move |()| open.set(false));
-        return html! { <InlineAddForm node={node} what={p.what} on_close={close} /> };
-    }
-    html! {
-        <button type="button" class="chip add" ref={button} id={add_id(p.what, &node)} aria-label={format!("Add {word} to {node}")}
-            onclick={Callback::from(move |_| open.set(true))}>{ format!("+ {word}") }</button>
-    }
-}
-
-#[derive(PartialEq, Properties)]
-struct InlineAddFormProps {
-    node: String,
-    what: AddWhat,
-    on_close: Callback<()>,
-}
-
-/// The open "+ label" / "+ taint" form. It closes when its command worked; a label or taint the
-/// API server rejects stays in the input, with the reason beside it.
-#[function_component(InlineAddForm)]
-fn inline_add_form(p: &InlineAddFormProps) -> Html {
-    let text = use_state(String::new);
-    let error = use_state(|| None::<String>);
-    let input = use_node_ref();
-    {
-        let input = input.clone();
-        use_effect_with((), move |_| hooks::focus(&input));
-    }
-    let run = {
-        let (error, close) = (error.clone(), p.on_close.clone());
-        use_form_runner(Callback::from(move |done: Result<(), String>| match done {
-            Ok(()) => close.emit(()),
-            Err(msg) => error.set(Some(msg)),
-        }))
-    };
     let (word, placeholder) = match p.what {
         AddWhat::Label => ("label", "key=value"),
         AddWhat::Taint => ("taint", "key=value:NoSchedule"),
     };
     let node = p.node.clone();
+    if !*open {
+        let open = open.clone();
+        return html! {
+            <button type="button" class="chip add" ref={button} id={add_id(p.what, &node)} aria-label={format!("Add {word} to {node}")}
+                onclick={Callback::from(move |_| open.set(true))}>{ format!("+ {word}") }</button>
+        };
+    }
     let onsubmit = {
         let (text, error, what, node) = (text.clone(), error.clone(), p.what, node.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -399,16 +381,12 @@ fn inline_add_form(p: &InlineAddFormProps) -> Html {
         Callback::from(move |e: InputEvent| text.set(input_value(&e)))
     };
     let onkeydown = {
-        let close = p.on_close.clone();
+        let open = open.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
-                close.emit(());
+                open.set(false);
             }
         })
-    };
-    let cancel = {
-        let close = p.on_close.clone();
-        Callback::from(move |_| close.emit(()))
     };
     let err_id = format!("err-{word}-{node}");
     html! {
@@ -416,7 +394,7 @@ fn inline_add_form(p: &InlineAddFormProps) -> Html {
             <input ref={input} value={(*text).clone()} {oninput} {onkeydown} placeholder={placeholder}
                 aria-label={format!("New {word} for {node}")} aria-describedby={err_id.clone()} size="18" />
             <button type="submit">{ format!("Add {word}") }</button>
-            <button type="button" onclick={cancel}>{ "Cancel" }</button>
+            <button type="button" onclick={let o = open.clone(); Callback::from(move |_| o.set(false))}>{ "Cancel" }</button>
             <span id={err_id} class="error small" role="alert">{ (*error).clone().unwrap_or_default() }</span>
         </form>
     }

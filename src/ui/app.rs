@@ -19,8 +19,11 @@ use super::storage;
 /// The reducer handle every pane reads from the context.
 pub type PlaygroundHandle = UseReducerHandle<Playground>;
 
+/// The command the welcome message offers to put on the console's line.
+pub const TRY_COMMAND: &str = "kubectl get pods -A";
+
 /// The status line on a first visit: what the page is and where to start.
-pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl get pods -A in the console.";
+pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl commands in the console.";
 
 /// The id of `<main>`, where focus goes when a message it was on is dismissed.
 const MAIN_ID: &str = "main";
@@ -232,6 +235,17 @@ pub fn app() -> Html {
             (*pane == p).then_some("active")
         )
     };
+    let try_console = {
+        let (s, pane) = (state.clone(), pane.clone());
+        Callback::from(move |_| {
+            s.dispatch(UiAction::Prompt(TRY_COMMAND.into()));
+            if hooks::narrow_layout() {
+                pane.set(Pane::Console);
+            }
+            // After the redraw that shows the console pane.
+            gloo::timers::callback::Timeout::new(0, || hooks::focus_id("console-input")).forget();
+        })
+    };
     html! {
         <ContextProvider<PlaygroundHandle> context={state.clone()}>
         <ContextProvider<UseStateHandle<Pane>> context={pane.clone()}>
@@ -249,6 +263,9 @@ pub fn app() -> Html {
                             if let Some((id, _)) = lesson::menu().into_iter().next() {
                                 { " " }<a class="start" href={format!("?lesson={id}")}>{ "Start the first lesson" }</a>
                             }
+                            // The console is under the fold on a laptop and another pane on a
+                            // phone: this puts the command on its line, ready for Enter.
+                            { " · " }<button type="button" class="link start" onclick={try_console}>{ format!("Try {TRY_COMMAND}") }</button>
                         }
                         <button type="button" class="link" aria-label="Dismiss message"
                             onclick={let s = state.clone(); Callback::from(move |_| { s.dispatch(UiAction::Notice(None)); hooks::focus_id(MAIN_ID); })}>{ "×" }</button>

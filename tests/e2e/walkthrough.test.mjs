@@ -238,6 +238,13 @@ test('a first visit says what the page is and where to start; a return visit doe
   assert.equal(await welcome.getByRole('link', { name: 'Start the first lesson' }).getAttribute('href'), '?lesson=daemonsets');
   assert.deepEqual(await overflow(page), []);
   await shot(page, 'desktop-welcome.png');
+  // The console is under the fold: "Try kubectl get pods -A" puts the command on its line.
+  await welcome.getByRole('button', { name: 'Try kubectl get pods -A' }).click();
+  const line = page.getByRole('textbox', { name: 'kubectl command' });
+  await page.waitForFunction(() => document.activeElement?.id === 'console-input');
+  assert.equal(await line.inputValue(), 'kubectl get pods -A');
+  await page.keyboard.press('Enter');
+  await page.getByRole('log', { name: 'Console output' }).getByText('kube-system').first().waitFor();
   // Dismissing it leaves focus on the page's content, not nowhere.
   await welcome.getByRole('button', { name: 'Dismiss message' }).focus();
   await page.keyboard.press('Enter');
@@ -255,6 +262,10 @@ test('a first visit says what the page is and where to start; a return visit doe
   await phone.getByRole('status').filter({ hasText: 'New here?' }).waitFor();
   assert.deepEqual(await overflow(phone), []);
   await shot(phone, 'phone-welcome.png');
+  // On a phone the console is another pane: the button shows it.
+  await phone.getByRole('button', { name: 'Try kubectl get pods -A' }).click();
+  await phone.waitForFunction(() => document.activeElement?.id === 'console-input');
+  assert.equal(await phone.getByRole('textbox', { name: 'kubectl command' }).inputValue(), 'kubectl get pods -A');
 });
 
 test('an events filter that matches nothing says so, rather than "No events yet"', async () => {

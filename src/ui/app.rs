@@ -19,8 +19,11 @@ use super::storage;
 /// The reducer handle every pane reads from the context.
 pub type PlaygroundHandle = UseReducerHandle<Playground>;
 
+/// The command the welcome message offers to put on the console's line.
+pub const TRY_COMMAND: &str = "kubectl get pods -A";
+
 /// The status line on a first visit: what the page is and where to start.
-pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl get pods -A in the console.";
+pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl commands in the console.";
 
 /// The id of `<main>`, where focus goes when a message it was on is dismissed.
 const MAIN_ID: &str = "main";
@@ -96,6 +99,14 @@ fn initial(params: &UrlParams) -> Playground {
     pg
 }
 
+/// Whether an element with this `tabindex` is a focusable scroll box (the console, the event
+/// list: `tabindex="0"`), where Space scrolls. `tabindex="-1"` only lets the page move focus
+/// there (`<main>`, which a click on plain text focuses, a lesson's step heading): Space still
+/// plays there.
+pub fn scrolls_with_space(tabindex: Option<&str>) -> bool {
+    tabindex.is_some_and(|t| t.trim().parse::<i32>().is_ok_and(|i| i >= 0))
+}
+
 /// Whether Space belongs to the focused element: typing, a control, or a focusable scroll box
 /// (the console, the event list), which Space scrolls.
 fn is_typing_target(e: &KeyboardEvent) -> bool {
@@ -105,7 +116,7 @@ fn is_typing_target(e: &KeyboardEvent) -> bool {
             matches!(
                 el.tag_name().to_ascii_lowercase().as_str(),
                 "input" | "textarea" | "select" | "button" | "summary" | "a" | "option" | "dialog"
-            ) || el.has_attribute("tabindex")
+            ) || scrolls_with_space(el.get_attribute("tabindex").as_deref())
                 || el.has_attribute("contenteditable")
         })
 }
@@ -224,6 +235,17 @@ pub fn app() -> Html {
             (*pane == p).then_some("active")
         )
     };
+    let try_console = {
+        let (s, pane) = (state.clone(), pane.clone());
+        Callback::from(move |_| {
+            s.dispatch(UiAction::Prompt(TRY_COMMAND.into()));
+            if hooks::narrow_layout() {
+                pane.set(Pane::Console);
+            }
+            // After the redraw that shows the console pane.
+            gloo::timers::callback::Timeout::new(0, || hooks::focus_id("console-input")).forget();
+        })
+    };
     html! {
         <ContextProvider<PlaygroundHandle> context={state.clone()}>
         <ContextProvider<UseStateHandle<Pane>> context={pane.clone()}>
@@ -241,6 +263,9 @@ pub fn app() -> Html {
                             if let Some((id, _)) = lesson::menu().into_iter().next() {
                                 { " " }<a class="start" href={format!("?lesson={id}")}>{ "Start the first lesson" }</a>
                             }
+                            // The console is under the fold on a laptop and another pane on a
+                            // phone: this puts the command on its line, ready for Enter.
+                            { " · " }<button type="button" class="link start" onclick={try_console}>{ format!("Try {TRY_COMMAND}") }</button>
                         }
                         <button type="button" class="link" aria-label="Dismiss message"
                             onclick={let s = state.clone(); Callback::from(move |_| { s.dispatch(UiAction::Notice(None)); hooks::focus_id(MAIN_ID); })}>{ "×" }</button>
@@ -258,5 +283,29 @@ pub fn app() -> Html {
             </div>
         </ContextProvider<UseStateHandle<Pane>>>
         </ContextProvider<PlaygroundHandle>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrolls_with_space;
+
+    #[test]
+    fn space_plays_unless_a_focusable_scroll_box_has_focus() {
+        for (tabindex, scrolls) in [
+            (None, false),
+            (Some("-1"), false),
+            (Some(" -1 "), false),
+            (Some("0"), true),
+            (Some("2"), true),
+            (Some(""), false),
+            (Some("x"), false),
+        ] {
+            assert_eq!(
+                scrolls_with_space(tabindex),
+                scrolls,
+                "tabindex={tabindex:?}"
+            );
+        }
     }
 }

@@ -196,6 +196,45 @@ spec:
         image: busybox
 EOF";
 
+    /// The reach-daemons Push step the way its hint says: the Pod from the Editor, `kubectl
+    /// expose` for the Service, the DaemonSet with the hint's command.
+    const PUSH_THE_HINTS_WAY: &[&str] = &[
+        "apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: stats-db
+  labels: {app: stats-db}
+spec:
+  tolerations: [{key: dedicated, value: db, effect: NoSchedule}]
+  nodeSelector: {kubernetes.io/hostname: node-3}
+  containers:
+  - name: db
+    image: influxdb:2.7
+    ports: [{containerPort: 8086}]
+EOF",
+        "kubectl expose pod stats-db --port=8086",
+        "apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: log-pusher
+spec:
+  selector:
+    matchLabels: {app: log-pusher}
+  template:
+    metadata:
+      labels: {app: log-pusher}
+    spec:
+      containers:
+      - name: pusher
+        image: busybox:1.36
+        command: [\"sh\", \"-c\", \"while true; do wget -qO- http://stats-db:8086/write; sleep 10; done\"]
+EOF",
+        "sim advance 30s",
+        "kubectl logs -l app=log-pusher --prefix",
+    ];
+
     /// What a learner types, following the steps' texts and hints rather than the solutions:
     /// (lesson, first step, commands one by one, steps done after them). The earlier steps run
     /// their solutions.
@@ -227,6 +266,7 @@ EOF";
             ],
             3,
         ),
+        ("reach-daemons", 3, PUSH_THE_HINTS_WAY, 4),
         (
             "jobs",
             0,
@@ -261,6 +301,93 @@ EOF";
                 "{id}: stopped at step {} the learner's way: {stuck:?}",
                 st.current + 1
             );
+        }
+    }
+
+    /// The Jobs lesson's steps 2 to 5 the way their hints say: an Editor example, edited as
+    /// told, applied (`kubectl apply -f -`), then the hint's commands. Step 5's hint once gave
+    /// only the patch, which fails with NotFound before the Job exists.
+    #[test]
+    fn jobs_lesson_hints_followed_literally_from_the_editor_examples() {
+        let example = |id: &str| {
+            crate::ui::scenario::example(id)
+                .unwrap_or_else(|| panic!("example {id}"))
+                .yaml
+        };
+        let pi = example("pi-job").replace("name: pi\n", "name: batch\n");
+        let batch = pi.replace(
+            "  backoffLimit: 4",
+            "  backoffLimit: 4\n  completions: 6\n  parallelism: 2",
+        );
+        let flaky = example("failing-job").replace("name: always-fails", "name: flaky");
+        let queue = example("work-queue-job").replace("name: job-wq", "name: queue");
+        let long = batch
+            .replace("name: batch\n", "name: long\n")
+            .replace("completions: 6", "completions: 4")
+            .replace(
+                r#"command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]"#,
+                r#"command: ["sleep", "60"]"#,
+            );
+        assert!(long.contains(r#"["sleep", "60"]"#), "{long}");
+        let apply = |yaml: &str| format!("apply -f - <<EOF\n{yaml}EOF");
+        let paths: [(Vec<String>, usize); 4] = [
+            (vec![apply(&batch), "sim advance 2m".into()], 2),
+            (
+                vec![
+                    apply(&flaky),
+                    "sim advance 1m".into(),
+                    "sim advance 1m".into(),
+                ],
+                3,
+            ),
+            (vec![apply(&queue), "sim advance 30s".into()], 4),
+            (
+                vec![
+                    apply(&long),
+                    "sim advance 10s".into(),
+                    r#"kubectl patch job long --type merge -p '{"spec":{"parallelism":0}}'"#.into(),
+                    "sim advance 40s".into(),
+                ],
+                5,
+            ),
+        ];
+        let mut st = LessonState::new(find("jobs").unwrap_or_else(|| panic!("jobs")));
+        let mut session = st.lesson.start();
+        let first = st.lesson.steps[0].solution.clone();
+        let _ = run_script(&mut session, &first, false, &NoFiles);
+        st.follow(&session);
+        for (commands, until) in paths {
+            for command in &commands {
+                let out = run_script(&mut session, command, false, &NoFiles);
+                assert!(out.is_ok_and(|o| o.ok), "{command}");
+                st.follow(&session);
+            }
+            assert_eq!(st.current, until, "after {commands:?}: {:?}", st.verdict);
+        }
+        let hint = st.lesson.steps[4].hint.clone().unwrap_or_default();
+        for told in [
+            "\"Job: pi\"",
+            "completions: 4",
+            "parallelism: 2",
+            r#"["sleep", "60"]"#,
+        ] {
+            assert!(hint.contains(told), "the hint says {told}: {hint}");
+        }
+    }
+
+    /// The Push step's hint says what PUSH_THE_HINTS_WAY does (it once gave only the logs command).
+    #[test]
+    fn push_hint_says_how_to_build_the_database_and_the_pusher() {
+        let lesson = find("reach-daemons").unwrap_or_else(|| panic!("reach-daemons"));
+        let hint = lesson.steps[3].hint.clone().unwrap_or_default();
+        for told in [
+            "key: dedicated",
+            "kubernetes.io/hostname: node-3",
+            "kubectl expose pod stats-db --port=8086",
+            "wget -qO- http://stats-db:8086/write",
+            "kubectl logs -l app=log-pusher --prefix",
+        ] {
+            assert!(hint.contains(told), "the hint says {told}: {hint}");
         }
     }
 

@@ -15,6 +15,7 @@ use crate::lessons::Lesson;
 use super::commands;
 use super::lesson::{LessonState, SavedLesson};
 use super::scenario::{self, Scenario};
+use super::view_model;
 use super::yaml::{self, Position};
 
 /// One command shown in the console.
@@ -397,11 +398,7 @@ impl Playground {
                 // A button's command can fail where its output is not in view (the console is
                 // another pane on a phone): say so in the status line too.
                 if !e.ok {
-                    let why = e
-                        .stderr
-                        .lines()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or("failed");
+                    let why = view_model::error_summary(&e.stderr);
                     self.notice = Some(format!("{line}: {why}"));
                 }
             }

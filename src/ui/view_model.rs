@@ -1129,6 +1129,27 @@ pub fn workloads_vm_cached(store: &Store, now: SimTime, events: &EventCache) -> 
     ds.chain(jobs).collect()
 }
 
+/// A failed command's error in one line, for a form or the status line: its first line, and
+/// when that ends in a colon (`The Node "x" is invalid:`), the `* field: reason` lines after it.
+pub fn error_summary(stderr: &str) -> String {
+    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else {
+        return "failed".into();
+    };
+    if !first.ends_with(':') {
+        return first.to_string();
+    }
+    let details: Vec<&str> = lines
+        .take_while(|l| l.starts_with("* "))
+        .map(|l| l.trim_start_matches("* "))
+        .collect();
+    if details.is_empty() {
+        first.trim_end_matches(':').to_string()
+    } else {
+        format!("{first} {}", details.join("; "))
+    }
+}
+
 /// The simulated clock as shown: `T+1m05.250s`.
 pub fn clock_text(now: SimTime) -> String {
     let ms = now.millis();

@@ -152,3 +152,32 @@ test('a node taken down: its card says NotReady (as kubectl get nodes), and its 
   await chip.getByText('Running').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('a node form the API server rejects stays open with what was typed and says why', async () => {
+  const page = await env.open('?play=0');
+  await page.getByRole('button', { name: 'Add node' }).click();
+  const form = page.getByRole('form', { name: 'Add node' });
+  await form.getByRole('textbox', { name: 'Name' }).fill('Bad_Name');
+  await form.getByRole('textbox', { name: 'Labels' }).fill('disktype=ssd');
+  await form.getByRole('button', { name: 'Create node' }).click();
+  await form.getByRole('alert').filter({ hasText: /Invalid value: "Bad_Name"/ }).waitFor();
+  assert.equal(await form.getByRole('textbox', { name: 'Labels' }).inputValue(), 'disktype=ssd');
+  // Fixed, it goes through and the form closes.
+  await form.getByRole('textbox', { name: 'Name' }).fill('good-name');
+  await form.getByRole('button', { name: 'Create node' }).click();
+  await page.getByRole('listitem', { name: 'Node good-name' }).waitFor();
+  await form.waitFor({ state: 'detached' });
+  // + label: a label value kubectl rejects stays in the input.
+  await page.getByRole('button', { name: 'Add label to n2' }).click();
+  const input = page.getByRole('textbox', { name: 'New label for n2' });
+  await input.fill('tier=-web-');
+  await input.press('Enter');
+  await page.getByRole('alert').filter({ hasText: /Invalid value/ }).waitFor();
+  assert.equal(await input.inputValue(), 'tier=-web-');
+  // The status line says it too (the console may be another pane).
+  await page.getByRole('status').filter({ hasText: /^kubectl label node n2 .*Invalid value/ }).waitFor();
+  await input.fill('tier=web');
+  await input.press('Enter');
+  await page.getByRole('button', { name: 'Remove label tier=web from n2' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});

@@ -43,6 +43,11 @@ const tab = (page, name) => page.getByRole('navigation', { name: 'Panes' }).getB
 test('phone: no pane makes the page scroll sideways', async () => {
   const page = await env.open('?play=0', PHONE);
   assert.deepEqual(await overflow(page), [], 'header with the lesson menu');
+  // The five pane buttons share one row (Events once wrapped onto a line of its own).
+  const tops = await page.getByRole('navigation', { name: 'Panes' }).getByRole('button')
+    .evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.equal(tops.length, 5);
+  assert.equal(new Set(tops).size, 1, `pane buttons on one row: ${tops}`);
   await shot(page, 'phone-cluster.png');
   await tab(page, 'Editor');
   await page.getByRole('combobox', { name: 'Examples' }).selectOption('pod-failure-policy-job');
@@ -188,6 +193,13 @@ test('Space plays on the page, but types in inputs and scrolls a focused list', 
   await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
   await page.keyboard.press('Space');
   await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  // A click on plain text focuses <main tabindex="-1">: Space still plays there.
+  await page.getByRole('heading', { name: 'Cluster', exact: true }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'MAIN');
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
 });
 
 test('a mistyped ?scenario= or ?lesson= link says so instead of showing something else', async () => {
@@ -226,6 +238,13 @@ test('a first visit says what the page is and where to start; a return visit doe
   assert.equal(await welcome.getByRole('link', { name: 'Start the first lesson' }).getAttribute('href'), '?lesson=daemonsets');
   assert.deepEqual(await overflow(page), []);
   await shot(page, 'desktop-welcome.png');
+  // The console is under the fold: "Try kubectl get pods -A" puts the command on its line.
+  await welcome.getByRole('button', { name: 'Try kubectl get pods -A' }).click();
+  const line = page.getByRole('textbox', { name: 'kubectl command' });
+  await page.waitForFunction(() => document.activeElement?.id === 'console-input');
+  assert.equal(await line.inputValue(), 'kubectl get pods -A');
+  await page.keyboard.press('Enter');
+  await page.getByRole('log', { name: 'Console output' }).getByText('kube-system').first().waitFor();
   // Dismissing it leaves focus on the page's content, not nowhere.
   await welcome.getByRole('button', { name: 'Dismiss message' }).focus();
   await page.keyboard.press('Enter');
@@ -243,6 +262,10 @@ test('a first visit says what the page is and where to start; a return visit doe
   await phone.getByRole('status').filter({ hasText: 'New here?' }).waitFor();
   assert.deepEqual(await overflow(phone), []);
   await shot(phone, 'phone-welcome.png');
+  // On a phone the console is another pane: the button shows it.
+  await phone.getByRole('button', { name: 'Try kubectl get pods -A' }).click();
+  await phone.waitForFunction(() => document.activeElement?.id === 'console-input');
+  assert.equal(await phone.getByRole('textbox', { name: 'kubectl command' }).inputValue(), 'kubectl get pods -A');
 });
 
 test('an events filter that matches nothing says so, rather than "No events yet"', async () => {

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{input_value, status_badge, use_playground, use_runner};
+use super::{input_value, status_badge, use_form_runner, use_playground, use_runner};
 use crate::ui::app::Pane;
 use crate::ui::commands::{self, NodeForm};
 use crate::ui::hooks;
@@ -59,7 +59,7 @@ pub fn cluster_pane() -> Html {
             <div class="pane-head">
                 <h2 id="h-cluster">{ "Cluster" }</h2>
                 <span class="muted">{ format!("{} nodes, {} pods", vm.n_nodes, vm.n_pods) }</span>
-                <AddNode on_run={run.clone()} />
+                <AddNode />
             </div>
             if vm.n_nodes == 0 {
                 <p class="muted">{ "No nodes yet. Add one, or type " }<code>{ "sim node add n1" }</code>{ " in the console." }</p>
@@ -140,7 +140,7 @@ fn node_card_view(p: &CardProps) -> Html {
                     <span class="muted small" title={c.labels.iter().filter(|l| l.well_known).map(|l| format!("{}={}", l.key, l.value)).collect::<Vec<_>>().join("\n")}>
                         { format!("+{n_well_known} kubernetes.io labels") }</span>
                 }
-                <InlineAdd node={name.clone()} what={AddWhat::Label} on_run={p.on_run.clone()} />
+                <InlineAdd node={name.clone()} what={AddWhat::Label} />
             </div>
             <div class="chips" aria-label={format!("Taints of {name}")} role="group">
                 { for c.taints.iter().map(|t| html! {
@@ -149,7 +149,7 @@ fn node_card_view(p: &CardProps) -> Html {
                             onclick={cmd_then_focus(commands::taint_node(&name, &t.remove_arg), add_id(AddWhat::Taint, &name))}>{ "×" }</button>
                     </span>
                 }) }
-                <InlineAdd node={name.clone()} what={AddWhat::Taint} on_run={p.on_run.clone()} />
+                <InlineAdd node={name.clone()} what={AddWhat::Taint} />
             </div>
             <div class="bars">{ for c.bars.iter().map(|b| bar(&name, b)) }</div>
             <ul class="pods" aria-label={format!("Pods on {name}")}>
@@ -304,10 +304,11 @@ fn add_id(what: AddWhat, node: &str) -> String {
 struct InlineAddProps {
     node: String,
     what: AddWhat,
-    on_run: Callback<String>,
 }
 
-/// "+ label" / "+ taint": a small form that runs `kubectl label|taint node ...`.
+/// "+ label" / "+ taint": a small form that runs `kubectl label|taint node ...`. It closes
+/// when its command worked; a label or taint the API server rejects stays in the input, with the
+/// reason beside it.
 #[function_component(InlineAdd)]
 fn inline_add(p: &InlineAddProps) -> Html {
     let open = use_state(|| false);
@@ -315,6 +316,17 @@ fn inline_add(p: &InlineAddProps) -> Html {
     let error = use_state(|| None::<String>);
     let input = use_node_ref();
     let button = use_node_ref();
+    let run = {
+        let (text, error, open) = (text.clone(), error.clone(), open.clone());
+        use_form_runner(Callback::from(move |done: Result<(), String>| match done {
+            Ok(()) => {
+                text.set(String::new());
+                error.set(None);
+                open.set(false);
+            }
+            Err(msg) => error.set(Some(msg)),
+        }))
+    };
     // Focus moves into the form when it opens and back to "+ label" when it closes (the
     // first render, closed, leaves focus alone).
     let opened_before = use_mut_ref(|| false);
@@ -342,14 +354,7 @@ fn inline_add(p: &InlineAddProps) -> Html {
         };
     }
     let onsubmit = {
-        let (text, error, open, run, what, node) = (
-            text.clone(),
-            error.clone(),
-            open.clone(),
-            p.on_run.clone(),
-            p.what,
-            node.clone(),
-        );
+        let (text, error, what, node) = (text.clone(), error.clone(), p.what, node.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let line = match what {
@@ -366,12 +371,7 @@ fn inline_add(p: &InlineAddProps) -> Html {
                 }
             };
             match line {
-                Ok(l) => {
-                    run.emit(l);
-                    text.set(String::new());
-                    error.set(None);
-                    open.set(false);
-                }
+                Ok(l) => run.emit(l),
                 Err(msg) => error.set(Some(msg.to_string())),
             }
         })
@@ -400,14 +400,9 @@ fn inline_add(p: &InlineAddProps) -> Html {
     }
 }
 
-#[derive(PartialEq, Properties)]
-struct AddNodeProps {
-    on_run: Callback<String>,
-}
-
 /// "Add node": name, labels, taints and capacity, run as `sim node add ...`.
 #[function_component(AddNode)]
-fn add_node(p: &AddNodeProps) -> Html {
+fn add_node() -> Html {
     let open = use_state(|| false);
     let form = use_state(NodeForm::default);
     let error = use_state(|| None::<String>);
@@ -454,18 +449,23 @@ fn add_node(p: &AddNodeProps) -> Html {
             </label>
         }
     };
+    let run = {
+        let (form, error, open) = (form.clone(), error.clone(), open.clone());
+        use_form_runner(Callback::from(move |done: Result<(), String>| match done {
+            Ok(()) => {
+                form.set(NodeForm::default());
+                error.set(None);
+                open.set(false);
+            }
+            Err(msg) => error.set(Some(msg)),
+        }))
+    };
     let onsubmit = {
-        let (form, error, open, run) =
-            (form.clone(), error.clone(), open.clone(), p.on_run.clone());
+        let (form, error) = (form.clone(), error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match commands::add_node(&form) {
-                Ok(line) => {
-                    run.emit(line);
-                    form.set(NodeForm::default());
-                    error.set(None);
-                    open.set(false);
-                }
+                Ok(line) => run.emit(line),
                 Err(msg) => error.set(Some(msg)),
             }
         })

@@ -34,6 +34,42 @@ pub fn use_runner(state: &PlaygroundHandle) -> Callback<String> {
     (*run).clone()
 }
 
+/// A form's command runner: runs a line as [`use_runner`] does, and once the console holds its
+/// entry calls `on_done` with `Ok(())` or the error ([`super::view_model::error_summary`]). A
+/// form closes and clears only when its command worked: a name or label the API server rejects
+/// stays in the form to fix, with the reason beside it.
+#[hook]
+pub fn use_form_runner(on_done: Callback<Result<(), String>>) -> Callback<String> {
+    let state = use_playground();
+    let pending = use_mut_ref(|| None::<u64>);
+    {
+        let (pending, state) = (pending.clone(), state.clone());
+        let seq = state.as_ref().map(|s| s.console_seq);
+        use_effect_with(seq, move |_| {
+            let want = *pending.borrow();
+            let entry = want.and_then(|seq| {
+                state
+                    .as_ref()
+                    .and_then(|s| s.console.iter().find(|e| e.seq == seq).cloned())
+            });
+            if let Some(e) = entry {
+                *pending.borrow_mut() = None;
+                on_done.emit(if e.ok {
+                    Ok(())
+                } else {
+                    Err(super::view_model::error_summary(&e.stderr))
+                });
+            }
+        });
+    }
+    Callback::from(move |line: String| {
+        if let Some(s) = &state {
+            *pending.borrow_mut() = Some(s.console_seq);
+            s.dispatch(UiAction::Run { line, stdin: None });
+        }
+    })
+}
+
 /// An icon (hidden from screen readers) and the word that says the same.
 pub fn status_badge(health: Health, text: &str) -> Html {
     html! {

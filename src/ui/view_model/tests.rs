@@ -943,3 +943,26 @@ fn node_readiness_words_follow_kubectl() {
         assert_eq!(card.readiness.as_str(), word, "{status:?}");
     }
 }
+
+#[test]
+fn error_summary_keeps_the_field_errors_of_an_invalid_object() {
+    for (stderr, want) in [
+        ("", "failed"),
+        ("\n  \n", "failed"),
+        (
+            "error: invalid taint spec: x\n",
+            "error: invalid taint spec: x",
+        ),
+        (
+            "The Node \"neg\" is invalid: \n* status.capacity.cpu: Invalid value: \"-4\": must be greater than or equal to 0\n* status.capacity.pods: Invalid value: \"-1\": must be greater than or equal to 0\n",
+            "The Node \"neg\" is invalid: status.capacity.cpu: Invalid value: \"-4\": must be greater than or equal to 0; status.capacity.pods: Invalid value: \"-1\": must be greater than or equal to 0",
+        ),
+        ("Something went wrong:\n", "Something went wrong"),
+        (
+            "Error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n",
+            "Error: unknown command \"gett\" for \"kubectl\"",
+        ),
+    ] {
+        assert_eq!(error_summary(stderr), want, "{stderr:?}");
+    }
+}

@@ -121,6 +121,11 @@ fn is_typing_target(e: &KeyboardEvent) -> bool {
         })
 }
 
+/// A tick whose work (engine and redraw) takes longer than this is slow.
+const SLOW_TICK_MS: f64 = 250.0;
+/// After this many slow ticks in a row the page slows the simulation down.
+const SLOW_TICKS_IN_A_ROW: u32 = 3;
+
 /// The page root.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -134,6 +139,7 @@ pub fn app() -> Html {
     let persist = params.scenario.is_none() && state.lesson.is_none();
     let pane = use_state(|| Pane::Cluster);
     let tick_start: TickStart = use_memo((), |_| std::cell::Cell::new(None));
+    let slow_ticks = use_memo((), |_| std::cell::Cell::new(0u32));
 
     {
         let state = state.clone();
@@ -150,9 +156,23 @@ pub fn app() -> Html {
     use_effect_with((), |_| hooks::load_kubectl_docs());
     {
         let start = tick_start.clone();
+        let slow = slow_ticks.clone();
+        let dispatcher = state.dispatcher();
         use_effect(move || {
             if let Some(t) = start.take() {
-                hooks::record_frame(hooks::perf_now() - t);
+                let work = hooks::perf_now() - t;
+                hooks::record_frame(work);
+                // A tick is due every TICK_MS: ticks that keep taking far longer leave the page
+                // unresponsive (the clock also falls behind the speed asked for).
+                if work > SLOW_TICK_MS {
+                    slow.set(slow.get() + 1);
+                } else {
+                    slow.set(0);
+                }
+                if slow.get() >= SLOW_TICKS_IN_A_ROW {
+                    slow.set(0);
+                    dispatcher.dispatch(UiAction::SlowTicks(work.round() as u32));
+                }
             }
         });
     }

@@ -150,6 +150,9 @@ pub enum UiAction {
     Delete,
     /// Wall-clock tick while playing: advance `ms` of real time × speed.
     Tick(Millis),
+    /// Ticks keep taking longer than the page can afford (the work of the last one, in ms):
+    /// slow down one speed, or pause at the slowest.
+    SlowTicks(u32),
     /// Play/pause.
     SetPlaying(bool),
     /// Space: play if paused, pause if playing.
@@ -458,6 +461,26 @@ impl Playground {
                     let sim = (ms as f64 * self.speed()).round() as Millis;
                     if sim > 0 {
                         self.exec(&commands::advance(sim), None, false);
+                    }
+                }
+            }
+            UiAction::SlowTicks(work_ms) => {
+                if self.playing {
+                    let old = self.speed();
+                    if self.speed_idx > 0 {
+                        self.speed_idx -= 1;
+                        self.notice = Some(format!(
+                            "The simulation could not keep up at {old}× (a tick took {work_ms} ms \
+                             of work): slowed to {}×.",
+                            self.speed()
+                        ));
+                    } else {
+                        self.playing = false;
+                        self.notice = Some(format!(
+                            "Paused: the cluster is too large to play smoothly even at {old}× (a \
+                             tick took {work_ms} ms of work). Step through time with Step or Next \
+                             event, or `sim advance`."
+                        ));
                     }
                 }
             }

@@ -238,6 +238,36 @@ fn speed_out_of_range_is_ignored() {
 }
 
 #[test]
+fn slow_ticks_step_the_speed_down_then_pause() {
+    let mut p = empty();
+    p.apply(UiAction::SetSpeed(SPEEDS.len() - 1));
+    // Not playing: nothing to slow down.
+    p.apply(UiAction::SlowTicks(400));
+    assert_eq!((p.speed(), p.notice.as_deref()), (20.0, None));
+    p.apply(UiAction::SetPlaying(true));
+    p.apply(UiAction::SlowTicks(400));
+    assert_eq!(p.speed(), 10.0);
+    assert!(p.playing);
+    assert_eq!(
+        p.notice.as_deref(),
+        Some(
+            "The simulation could not keep up at 20× (a tick took 400 ms of work): slowed to 10×."
+        )
+    );
+    for _ in 0..4 {
+        p.apply(UiAction::SlowTicks(300));
+    }
+    assert_eq!((p.speed(), p.playing), (0.5, true));
+    p.apply(UiAction::SlowTicks(300));
+    assert!(!p.playing, "paused at the slowest speed");
+    assert_eq!(p.speed(), 0.5);
+    assert!(p
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.starts_with("Paused: ")));
+}
+
+#[test]
 fn console_entries_are_numbered_across_trimming_clear_and_reset() {
     let mut p = empty();
     for i in 0..CONSOLE_KEEP + 3 {

@@ -27,9 +27,13 @@ const dir = process.argv[2] ?? 'dist';
 // node conditions with their taints, kubectl's three-way apply and strategic merge patch, node
 // port allocation, kubectl create service, pod observedGeneration, containers that see the
 // cluster change while they run (memoized network answers, replayed) and the page's walkthrough
-// fixes, +27 KB less 1.2 KB from Trunk's CSS/JS minification, at 1112.7 KB.)
+// fixes, +27 KB less 1.2 KB from Trunk's CSS/JS minification, at 1112.7 KB; then to 1130 KB for
+// the scheduler's events.k8s.io/v1 recorder (series), Go-field-order JSON for --dry-run=client
+// generators, kubectl run --expose and version, explain's enums, the controllers' client rate
+// limits, node forms that keep rejected input, the welcome's try-a-command button and the page's
+// slow-tick guard, +14 KB at 1126.7 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1120 * 1024;
+const BUDGET = 1130 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

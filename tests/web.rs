@@ -176,7 +176,7 @@ async fn pause(page: &Page) {
 async fn the_console_prints_what_the_cli_prints() {
     let page = Page::open().await;
     pause(&page).await;
-    let line = "kubectl get nodes -o name --show-labels";
+    let line = "kubectl get nodes --show-labels";
     let transcript = page.run(line).await;
     // The same command on the same scenario, run by the engine directly.
     let mut s = scenario::replay(&scenario::default_scenario());

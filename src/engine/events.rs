@@ -304,6 +304,8 @@ struct Cached {
 pub(crate) struct Broadcaster {
     /// `eventCache`, keyed by [`isomorphic_key`] (a `BTreeMap`, so ticks write in key order).
     cache: BTreeMap<String, Cached>,
+    /// How many cache entries are `dirty` (kept with the flags, so asking needs no walk).
+    dirty: usize,
     next_finish: SimTime,
     next_refresh: SimTime,
 }
@@ -312,6 +314,7 @@ impl Default for Broadcaster {
     fn default() -> Self {
         Broadcaster {
             cache: BTreeMap::new(),
+            dirty: 0,
             next_finish: SimTime(FINISH_MS),
             next_refresh: SimTime(REFRESH_MS),
         }
@@ -358,7 +361,10 @@ impl Broadcaster {
                 Some(series) => {
                     series.count = series.count.saturating_add(1);
                     series.last_observed = now;
-                    c.dirty = true;
+                    if !c.dirty {
+                        c.dirty = true;
+                        self.dirty += 1;
+                    }
                     None
                 }
                 None => {
@@ -408,6 +414,7 @@ impl Broadcaster {
                 for c in self.cache.values_mut() {
                     if c.event.series.is_some() && c.dirty {
                         c.dirty = false;
+                        self.dirty = self.dirty.saturating_sub(1);
                         writes.push(c.event.clone());
                     }
                 }
@@ -415,6 +422,7 @@ impl Broadcaster {
             }
             if t == self.next_finish {
                 let cutoff = t.millis().saturating_sub(FINISH_MS);
+                let dirty = &mut self.dirty;
                 self.cache.retain(|_, c| {
                     let last = match c.event.series {
                         Some(s) => s.last_observed,
@@ -424,6 +432,7 @@ impl Broadcaster {
                         return true;
                     }
                     if c.dirty {
+                        *dirty = dirty.saturating_sub(1);
                         writes.push(c.event.clone());
                     }
                     false
@@ -437,10 +446,7 @@ impl Broadcaster {
     /// The next tick that would write something: while a series has counts not yet written,
     /// the next tick.
     pub(crate) fn next_write(&self) -> Option<SimTime> {
-        self.cache
-            .values()
-            .any(|c| c.dirty)
-            .then(|| self.next_finish.min(self.next_refresh))
+        (self.dirty > 0).then(|| self.next_finish.min(self.next_refresh))
     }
 }
 

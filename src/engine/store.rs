@@ -163,6 +163,9 @@ pub struct Store {
     /// The revision of the last write to each kind, so components can skip work when nothing
     /// they watch changed.
     kind_revision: BTreeMap<Kind, u64>,
+    /// The revision of the last write to a pod, by namespace (a Job's sync reads only its
+    /// namespace's pods: it can skip when none of them changed).
+    pod_revision_by_ns: BTreeMap<String, u64>,
     /// Pods that are not settled ([`is_settled_pod`]).
     unsettled_pods: BTreeSet<ObjectKey>,
     /// Number of objects of each kind.
@@ -239,6 +242,26 @@ impl Store {
     /// The revision of the last write to objects of `kind` (0 if never written).
     pub fn kind_revision(&self, kind: Kind) -> u64 {
         self.kind_revision.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// The revision of the last write to a pod in `namespace` (0 if never written).
+    pub fn pod_revision_in(&self, namespace: &str) -> u64 {
+        self.pod_revision_by_ns.get(namespace).copied().unwrap_or(0)
+    }
+
+    /// Records the current revision as the last write to `key`'s kind (and, for a pod, to its
+    /// namespace's pods).
+    fn stamp(&mut self, key: &ObjectKey) {
+        self.kind_revision.insert(key.kind, self.revision);
+        if key.kind == Kind::Pod {
+            match self.pod_revision_by_ns.get_mut(key.namespace.as_str()) {
+                Some(r) => *r = self.revision,
+                None => {
+                    self.pod_revision_by_ns
+                        .insert(key.namespace.clone(), self.revision);
+                }
+            }
+        }
     }
 
     /// The object at `key`.
@@ -359,7 +382,7 @@ impl Store {
         debug_assert!(key == obj.key(), "put_at: the key is not the object's");
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
-        self.kind_revision.insert(key.kind, self.revision);
+        self.stamp(&key);
         if let Some(uid) = obj.meta().uid.as_deref() {
             if self.by_uid.get(uid) != Some(&key) {
                 self.by_uid.insert(uid.to_string(), key.clone());
@@ -406,8 +429,8 @@ impl Store {
         }
         self.revision += 1;
         p.metadata.resource_version = Some(self.revision.to_string());
-        self.kind_revision.insert(key.kind, self.revision);
         let (settled, controlled, deleting) = flags(p);
+        self.stamp(key);
         // The indices already agree with the pod as it was: touch only what changed.
         if settled != before.0 {
             set_member(&mut self.unsettled_pods, key, !settled);
@@ -426,7 +449,7 @@ impl Store {
         let obj = *self.objects.remove(key)?;
         self.order.remove(key);
         self.revision += 1;
-        self.kind_revision.insert(key.kind, self.revision);
+        self.stamp(key);
         if let Some(uid) = obj.meta().uid.as_deref() {
             self.by_uid.remove(uid);
         }
@@ -589,5 +612,46 @@ impl Store {
             .iter()
             .take_while(move |(at, _)| *at < t.millis())
             .map(|(_, k)| k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn pod(ns: &str, name: &str) -> Object {
+        Object::Pod(Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some(ns.into()),
+                uid: Some(format!("{ns}-{name}")),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn pod_revision_in_follows_writes_to_that_namespaces_pods_only() {
+        let mut s = Store::new();
+        assert_eq!(s.pod_revision_in("a"), 0);
+        s.put(pod("a", "p1"));
+        let a1 = s.pod_revision_in("a");
+        assert_eq!(a1, s.revision());
+        s.put(pod("b", "p1"));
+        assert_eq!(s.pod_revision_in("a"), a1, "a write in b leaves a alone");
+        let key = ObjectKey::new(Kind::Pod, "a", "p1");
+        assert!(s.modify_pod(&key, |p| {
+            p.metadata.labels = Some([("x".to_string(), "y".to_string())].into());
+            true
+        }));
+        let a2 = s.pod_revision_in("a");
+        assert!(a2 > a1, "an in-place change counts");
+        s.remove(&key);
+        assert!(s.pod_revision_in("a") > a2, "a removal counts");
+        let before = s.pod_revision_in("a");
+        s.put(Object::Namespace(Default::default()));
+        assert_eq!(s.pod_revision_in("a"), before, "other kinds do not count");
     }
 }

@@ -128,59 +128,26 @@ struct IdleSync {
 }
 
 /// What a sync reads: the Job's resourceVersion, its back-off record, whether its namespace is
-/// being deleted, and the number, highest and sum of the resourceVersions of the pods it may
-/// claim (any write to one of them, or one appearing or going, changes them).
+/// being deleted, and the revision of the last write to a pod in its namespace (every pod it may
+/// claim or count is there: any write to one of them, or one appearing or going, changes it).
 #[derive(Debug, Clone, PartialEq)]
 struct SyncInputs {
     job_rv: String,
     record: BackoffRecord,
     namespace_deleting: bool,
-    pods: (usize, u64, u64),
+    pods_revision: u64,
 }
 
-fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> Option<SyncInputs> {
-    // With a pod failure policy a sync also reads counted pods: never skipped.
-    if spec_of(job).pod_failure_policy.is_some() {
-        return None;
-    }
+fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> SyncInputs {
     let ns = job.metadata.namespace.as_deref().unwrap_or_default();
-    let rv = |p: &Pod| {
-        p.metadata
-            .resource_version
-            .as_deref()
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let mut pods = (0usize, 0u64, 0u64);
-    let mut add = |p: &Pod| {
-        let v = rv(p);
-        pods = (pods.0 + 1, pods.1.max(v), pods.2.wrapping_add(v));
-    };
-    store.claimable_pods(ns).for_each(&mut add);
-    if let Some(unc) = job
-        .status
-        .as_ref()
-        .and_then(|s| s.uncounted_terminated_pods.as_ref())
-    {
-        for u in unc
-            .succeeded
-            .iter()
-            .flatten()
-            .chain(unc.failed.iter().flatten())
-        {
-            if let Some(Object::Pod(p)) = store.get_by_uid(u) {
-                add(p);
-            }
-        }
-    }
-    Some(SyncInputs {
+    SyncInputs {
         job_rv: job.metadata.resource_version.clone().unwrap_or_default(),
         record,
         namespace_deleting: store
             .get(&ObjectKey::new(Kind::Namespace, "", ns))
             .is_some_and(|n| n.meta().deletion_timestamp.is_some()),
-        pods,
-    })
+        pods_revision: store.pod_revision_in(ns),
+    }
 }
 
 impl JobController {
@@ -205,8 +172,8 @@ impl JobController {
             live.insert(uid.clone());
             let record = self.backoff.get(&uid).copied().unwrap_or_default();
             let inputs = sync_inputs(job, store, record);
-            if let (Some(idle), Some(inputs)) = (self.idle.get(&uid), inputs.as_ref()) {
-                if idle.inputs == *inputs && idle.requeue_at.is_none_or(|t| t > now) {
+            if let Some(idle) = self.idle.get(&uid) {
+                if idle.inputs == inputs && idle.requeue_at.is_none_or(|t| t > now) {
                     if let Some(t) = idle.requeue_at {
                         out.requeue_at(t);
                     }
@@ -219,19 +186,16 @@ impl JobController {
                 res.outcome
                     .requeue_at(self.client.wake_at(res.throttled, now));
             }
-            match inputs {
-                Some(inputs) if res.outcome.is_noop() && res.backoff == Some(record) => {
-                    self.idle.insert(
-                        uid.clone(),
-                        IdleSync {
-                            inputs,
-                            requeue_at: res.outcome.requeue_at,
-                        },
-                    );
-                }
-                _ => {
-                    self.idle.remove(&uid);
-                }
+            if res.outcome.is_noop() && res.backoff == Some(record) {
+                self.idle.insert(
+                    uid.clone(),
+                    IdleSync {
+                        inputs,
+                        requeue_at: res.outcome.requeue_at,
+                    },
+                );
+            } else {
+                self.idle.remove(&uid);
             }
             match res.backoff {
                 Some(r) => {

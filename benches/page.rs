@@ -30,8 +30,10 @@ fn main() {
         .collect();
     p.apply(UiAction::Edit(yaml.join("---\n")));
     p.apply(UiAction::Apply);
+    // The DaemonSet controller's client sends 20 requests a second (kube-controller-manager's
+    // --kube-api-qps): 2,000 daemon pods take about two and a half simulated minutes.
     p.apply(UiAction::Run {
-        line: "sim advance 30s".into(),
+        line: "sim advance 3m".into(),
         stdin: None,
     });
     let pods = p

@@ -31,6 +31,8 @@ use crate::engine::clock::SimTime;
 use crate::engine::clock::{Millis, MINUTE};
 use crate::engine::controller::EventRecord;
 use crate::engine::store::LookupMap;
+use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, Time};
 use std::collections::BTreeMap;
 
 /// `defaultAggregateMaxEvents`: distinct messages before similar events are combined.
@@ -241,6 +243,28 @@ pub(crate) const CONTROL_PLANE_HOST: &str = "kubeplay-control-plane";
 const FINISH_MS: Millis = 6 * MINUTE;
 /// `refreshTime`: how often every open series is written again.
 const REFRESH_MS: Millis = 30 * MINUTE;
+
+/// When an event was last seen, as `kubectl events` orders them: its series'
+/// `lastObservedTime`, else `lastTimestamp`, else `eventTime` (events.k8s.io/v1 events, such as
+/// the scheduler's, have no `lastTimestamp`), else `firstTimestamp`, else when it was created.
+/// Also when it expires from: the event TTL counts from here.
+pub fn last_seen(e: &Event) -> SimTime {
+    let micro = |t: &MicroTime| SimTime::from_k8s(&Time(t.0));
+    e.series
+        .as_ref()
+        .and_then(|s| s.last_observed_time.as_ref())
+        .map(micro)
+        .or_else(|| e.last_timestamp.as_ref().map(SimTime::from_k8s))
+        .or_else(|| e.event_time.as_ref().map(micro))
+        .or_else(|| e.first_timestamp.as_ref().map(SimTime::from_k8s))
+        .or_else(|| {
+            e.metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_k8s)
+        })
+        .unwrap_or_default()
+}
 
 /// Whether a component records through the events.k8s.io/v1 API, and if so the `action` of
 /// an event with `reason`: kube-scheduler does (`Eventf(pod, nil, Normal, "Scheduled",

@@ -398,14 +398,10 @@ impl Cluster {
         svc: &mut k8s_openapi::api::core::v1::Service,
         old: Option<&k8s_openapi::api::core::v1::Service>,
     ) -> Result<(), validation::FieldError> {
-        let me = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+        let me = (&svc.metadata.namespace, &svc.metadata.name);
         let in_use = api::service::allocated_node_ports(self.store.list(Kind::Service).filter_map(
             |o| match o {
-                Object::Service(s)
-                    if (s.metadata.namespace.clone(), s.metadata.name.clone()) != me =>
-                {
-                    Some(s)
-                }
+                Object::Service(s) if (&s.metadata.namespace, &s.metadata.name) != me => Some(s),
                 _ => None,
             },
         ));
@@ -757,16 +753,7 @@ impl Cluster {
         else {
             return;
         };
-        let namespace = if rec.involved.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            rec.involved.namespace.clone()
-        };
-        let key = ObjectKey {
-            kind: Kind::Event,
-            namespace,
-            name: c.name,
-        };
+        let key = event_key(&rec, c.name);
         let ts = now.to_k8s();
         if let Some(Object::Event(ev)) = self.store.get(&key) {
             let mut ev = ev.clone();
@@ -873,16 +860,7 @@ impl Cluster {
     /// The conversion leaves `firstTimestamp`/`lastTimestamp` unset (null), `count` unset and
     /// `source` empty; `reportingController` becomes `reportingComponent`.
     fn write_v1_event(&mut self, ev: events::V1Event) {
-        let namespace = if ev.rec.involved.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            ev.rec.involved.namespace.clone()
-        };
-        let key = ObjectKey {
-            kind: Kind::Event,
-            namespace,
-            name: ev.name,
-        };
+        let key = event_key(&ev.rec, ev.name);
         let micro = |t: SimTime| MicroTime(t.to_k8s().0);
         let series = ev.series.map(|s| k8s_openapi::api::core::v1::EventSeries {
             count: Some(s.count),
@@ -1312,8 +1290,21 @@ impl Cluster {
     }
 }
 
-/// The event source of the controller that creates objects on behalf of an owner of `kind`.
-/// Appends `v` in lower-case hex without leading zeros (`format!("{v:x}")`).
+/// Where the Event object `name` about `rec`'s object is stored: in that object's namespace
+/// (`default` for a cluster-scoped one, as kubectl's events show node events).
+fn event_key(rec: &EventRecord, name: String) -> ObjectKey {
+    let namespace = if rec.involved.namespace.is_empty() {
+        "default".to_string()
+    } else {
+        rec.involved.namespace.clone()
+    };
+    ObjectKey {
+        kind: Kind::Event,
+        namespace,
+        name,
+    }
+}
+
 /// An event object's name, `{name}.{nanos:x}` as client-go's recorders make it (`seq` keeps
 /// names made in the same simulated instant apart), without the formatting machinery (this runs
 /// for every event).
@@ -1330,6 +1321,7 @@ fn event_name(seq: &mut u64, involved_name: &str, now: SimTime) -> String {
     name
 }
 
+/// Appends `v` in lower-case hex without leading zeros (`format!("{v:x}")`).
 fn push_hex(s: &mut String, v: u64) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; 16];
@@ -1350,6 +1342,7 @@ fn push_hex(s: &mut String, v: u64) {
     }
 }
 
+/// The event source of the controller that creates objects on behalf of an owner of `kind`.
 fn controller_source(kind: Kind) -> &'static str {
     match kind {
         Kind::DaemonSet => "daemonset-controller",

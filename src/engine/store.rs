@@ -206,24 +206,10 @@ fn set_member(set: &mut BTreeSet<ObjectKey>, key: &ObjectKey, member: bool) {
     }
 }
 
-/// When an event was last written, for its TTL: `lastTimestamp`, or for an events.k8s.io/v1
-/// event (which has none) its series' `lastObservedTime`, else its `eventTime`.
+/// When an event was last written, for its TTL ([`crate::engine::events::last_seen`]).
 fn event_time(obj: &Object) -> Option<u64> {
     match obj {
-        Object::Event(e) => {
-            let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
-                SimTime::from_k8s(&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0))
-            };
-            let t = match (&e.last_timestamp, &e.series, &e.event_time) {
-                (Some(t), _, _) => SimTime::from_k8s(t),
-                (None, Some(s), _) if s.last_observed_time.is_some() => {
-                    s.last_observed_time.as_ref().map(micro).unwrap_or_default()
-                }
-                (None, _, Some(t)) => micro(t),
-                _ => SimTime::default(),
-            };
-            Some(t.millis())
-        }
+        Object::Event(e) => Some(crate::engine::events::last_seen(e).millis()),
         _ => None,
     }
 }

@@ -1066,17 +1066,8 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             }
         })
         .collect();
-    // `eventTime` (kubectl/pkg/cmd/events): the series' lastObservedTime, else lastTimestamp,
-    // else eventTime (events.k8s.io/v1 events, such as the scheduler's, have no lastTimestamp).
-    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| {
-        SimTime::from_k8s(&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.0))
-    };
-    let last_seen = |ev: &k8s_openapi::api::core::v1::Event| match (&ev.series, &ev.last_timestamp)
-    {
-        (Some(s), _) => s.last_observed_time.as_ref().map(micro).unwrap_or_default(),
-        (None, Some(t)) => SimTime::from_k8s(t),
-        (None, None) => ev.event_time.as_ref().map(micro).unwrap_or_default(),
-    };
+    // `eventTime` (kubectl/pkg/cmd/events).
+    let last_seen = crate::engine::events::last_seen;
     crate::kubectl::print::sort_by(&mut evs, |a, b| last_seen(a).cmp(&last_seen(b)));
     if evs.is_empty() {
         if e.all_namespaces {

@@ -679,22 +679,6 @@ pub struct EventRow {
     pub count: i32,
 }
 
-/// When an event was last seen, as `kubectl events` sorts them: a series' lastObservedTime,
-/// else lastTimestamp, else eventTime (the scheduler's events.k8s.io/v1 events have no
-/// lastTimestamp), else when it was created.
-fn event_time(e: &Event) -> SimTime {
-    let micro = |t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime| Time(t.0);
-    e.series
-        .as_ref()
-        .and_then(|s| s.last_observed_time.as_ref().map(micro))
-        .or(e.last_timestamp.clone())
-        .or(e.event_time.as_ref().map(micro))
-        .or(e.first_timestamp.clone())
-        .or(e.metadata.creation_timestamp.clone())
-        .map(|t| SimTime::from_k8s(&t))
-        .unwrap_or_default()
-}
-
 fn age(now: SimTime, t: Option<&Time>) -> String {
     t.map(|t| human_duration(now.since(SimTime::from_k8s(t))))
         .unwrap_or_else(|| "<unknown>".into())
@@ -717,7 +701,7 @@ fn event_object(e: &Event) -> String {
 fn event_row(e: &Event, object: String, now: SimTime) -> EventRow {
     EventRow {
         key: name_of(&e.metadata),
-        last_seen: human_duration(now.since(event_time(e))),
+        last_seen: human_duration(now.since(crate::engine::events::last_seen(e))),
         type_: e.type_.clone().unwrap_or_default(),
         reason: e.reason.clone().unwrap_or_default(),
         object,
@@ -750,7 +734,7 @@ pub fn events_vm(store: &Store, now: SimTime, filter: &str) -> Vec<EventRow> {
             _ => None,
         })
         .filter(|e| filter.is_empty() || event_object(e).to_ascii_lowercase().contains(&filter))
-        .map(|e| (event_time(e), e))
+        .map(|e| (crate::engine::events::last_seen(e), e))
         .collect();
     sort_events(&mut evs);
     evs.into_iter()
@@ -848,7 +832,7 @@ impl EventCache {
                     }
                 }
             }
-            let time = event_time(e);
+            let time = crate::engine::events::last_seen(e);
             let key: EventKey = (time, id.1.clone(), id.0.clone());
             let object = event_object(e);
             let entry = EventEntry {

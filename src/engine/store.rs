@@ -1,17 +1,20 @@
-//! The object store: one `BTreeMap` keyed by kind, namespace and name (so iteration order is the
-//! same on every run and platform), plus a uid index. Only [`crate::engine::Cluster`] writes to it;
+//! The object store: the objects in numbered slots found by key through a hash index, one
+//! `BTreeMap` of every key in kind, namespace and name order (so iteration order is the same on
+//! every run and platform), plus a uid index. Only [`crate::engine::Cluster`] writes to it;
 //! controllers read it.
 //!
 //! A few secondary indices, kept up to date on every write, let components visit only the objects
 //! that can need work instead of every object: pods that are not yet settled (see
 //! [`is_settled_pod`]), dependents by owner uid, objects being deleted, and events by last
-//! timestamp. All are `BTreeMap`/`BTreeSet`s of keys, so visiting them keeps key order.
+//! timestamp. All are `BTreeMap`/`BTreeSet`s of keys, so visiting them keeps key order; the
+//! ordered ones map each key to the object's slot, so a walk reads the objects without hashing.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 
+use hashbrown::HashTable;
 use k8s_openapi::api::core::v1::{Node, Pod};
 
 use crate::engine::clock::SimTime;
@@ -144,20 +147,141 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
     {
         self.0.remove(k)
     }
+}
+
+/// A slot number in [`Objects`]: stable while its object is stored.
+type SlotId = u32;
+
+/// One stored object with its key.
+#[derive(Debug, Clone)]
+struct Slot {
+    key: ObjectKey,
+    obj: Box<Object>,
+}
+
+/// The stored objects, each in a numbered slot that keeps its number until the object is
+/// removed, and a hash index from key to slot (`HashTable` holds only the key's hash and the
+/// slot number; the key itself is compared in the slot). The ordered indices of [`Store`] map
+/// keys to slot numbers, so an ordered walk reaches each object without hashing or comparing
+/// its key again. Never iterated in slot order, so slot numbers cannot reach output.
+#[derive(Clone, Default)]
+struct Objects {
+    slots: Vec<Option<Slot>>,
+    /// Empty slots, reused last-freed first.
+    free: Vec<SlotId>,
+    table: HashTable<(u64, SlotId)>,
+}
+
+impl std::fmt::Debug for Objects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Objects({} stored)", self.table.len())
+    }
+}
+
+/// The slot numbered `id`, if it holds an object.
+fn slot_at(slots: &[Option<Slot>], id: SlotId) -> Option<&Slot> {
+    slots.get(id as usize).and_then(Option::as_ref)
+}
+
+impl Objects {
+    fn hash(key: &ObjectKey) -> u64 {
+        BuildHasherDefault::<WordHasher>::default().hash_one(key)
+    }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.table.len()
     }
+
+    /// The slot holding `key`.
+    fn find(&self, key: &ObjectKey) -> Option<SlotId> {
+        let h = Self::hash(key);
+        let slots = &self.slots;
+        self.table
+            .find(h, |&(hh, id)| {
+                hh == h && slot_at(slots, id).is_some_and(|s| s.key == *key)
+            })
+            .map(|&(_, id)| id)
+    }
+
+    fn get(&self, id: SlotId) -> Option<&Object> {
+        slot_at(&self.slots, id).map(|s| &*s.obj)
+    }
+
+    fn get_mut(&mut self, id: SlotId) -> Option<&mut Object> {
+        self.slots
+            .get_mut(id as usize)
+            .and_then(Option::as_mut)
+            .map(|s| &mut *s.obj)
+    }
+
+    /// Stores `obj` under a key that is not stored yet; returns its slot.
+    fn insert_new(&mut self, key: ObjectKey, obj: Object) -> SlotId {
+        let h = Self::hash(&key);
+        let slot = Some(Slot {
+            key,
+            obj: Box::new(obj),
+        });
+        let id = match self.free.pop() {
+            Some(id) => {
+                if let Some(s) = self.slots.get_mut(id as usize) {
+                    *s = slot;
+                }
+                id
+            }
+            None => {
+                self.slots.push(slot);
+                SlotId::try_from(self.slots.len() - 1).unwrap_or(SlotId::MAX)
+            }
+        };
+        self.table.insert_unique(h, (h, id), |&(hh, _)| hh);
+        id
+    }
+
+    /// Replaces the object in slot `id`, returning the old one.
+    fn replace(&mut self, id: SlotId, obj: Object) -> Option<Object> {
+        self.get_mut(id).map(|o| std::mem::replace(o, obj))
+    }
+
+    /// Takes `key`'s object out; its slot becomes free.
+    fn remove(&mut self, key: &ObjectKey) -> Option<(SlotId, Object)> {
+        let h = Self::hash(key);
+        let Objects { slots, free, table } = self;
+        let entry = table
+            .find_entry(h, |&(hh, id)| {
+                hh == h && slot_at(slots, id).is_some_and(|s| s.key == *key)
+            })
+            .ok()?;
+        let ((_, id), _) = entry.remove();
+        let slot = slots.get_mut(id as usize).and_then(Option::take)?;
+        free.push(id);
+        Some((id, *slot.obj))
+    }
+}
+
+/// The secondary indices: ordered, keyed by object key, with the object's slot where a walk
+/// reads the objects.
+#[derive(Debug, Clone, Default)]
+struct Indices {
+    /// Pods that are not settled ([`is_settled_pod`]).
+    unsettled_pods: BTreeMap<ObjectKey, SlotId>,
+    /// Pods without a controller reference.
+    uncontrolled_pods: BTreeMap<ObjectKey, SlotId>,
+    /// Objects with owner references, by owner uid.
+    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// Objects with a deletionTimestamp.
+    deleting: BTreeMap<ObjectKey, SlotId>,
+    /// Events by last timestamp (ms), for the event TTL.
+    events_by_time: BTreeSet<(u64, ObjectKey)>,
 }
 
 /// All stored objects.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    /// Every object by key (boxed, so writes move pointers, not objects); `order` walks them.
-    objects: LookupMap<ObjectKey, Box<Object>>,
-    /// Every key, in order: the walks in key order go through it.
-    order: BTreeSet<ObjectKey>,
-    by_uid: LookupMap<String, ObjectKey>,
+    /// Every object, in its slot, found by key through a hash index.
+    objects: Objects,
+    /// Every key, in order, with its slot: the walks in key order go through it.
+    order: BTreeMap<ObjectKey, SlotId>,
+    by_uid: LookupMap<String, SlotId>,
     /// The last resourceVersion handed out; bumps on every write.
     revision: u64,
     /// The revision of the last write to each kind, so components can skip work when nothing
@@ -166,20 +290,11 @@ pub struct Store {
     /// The revision of the last write to a pod, by namespace (a Job's sync reads only its
     /// namespace's pods: it can skip when none of them changed).
     pod_revision_by_ns: BTreeMap<String, u64>,
-    /// Pods that are not settled ([`is_settled_pod`]).
-    unsettled_pods: BTreeSet<ObjectKey>,
     /// Number of objects of each kind.
     kind_count: BTreeMap<Kind, usize>,
-    /// Pods without a controller reference.
-    uncontrolled_pods: BTreeSet<ObjectKey>,
     /// How many pods were ever removed (components that keep per-pod state prune it only then).
     pod_removals: u64,
-    /// Objects with owner references, by owner uid.
-    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
-    /// Objects with a deletionTimestamp.
-    deleting: BTreeSet<ObjectKey>,
-    /// Events by last timestamp (ms), for the event TTL.
-    events_by_time: BTreeSet<(u64, ObjectKey)>,
+    idx: Indices,
 }
 
 /// A pod that has finished (`Succeeded` or `Failed`), carries no finalizer and is not being
@@ -197,12 +312,12 @@ pub fn is_settled_pod(p: &Pod) -> bool {
         && p.metadata.deletion_timestamp.is_none()
 }
 
-/// Puts `key` in `set` or takes it out.
-fn set_member(set: &mut BTreeSet<ObjectKey>, key: &ObjectKey, member: bool) {
+/// Puts `key` (in slot `id`) in `set` or takes it out.
+fn set_member(set: &mut BTreeMap<ObjectKey, SlotId>, key: &ObjectKey, id: SlotId, member: bool) {
     if !member {
         set.remove(key);
-    } else if !set.contains(key) {
-        set.insert(key.clone());
+    } else if !set.contains_key(key) {
+        set.insert(key.clone(), id);
     }
 }
 
@@ -212,6 +327,22 @@ fn event_time(obj: &Object) -> Option<u64> {
         Object::Event(e) => Some(crate::engine::events::last_seen(e).millis()),
         _ => None,
     }
+}
+
+/// The first key after every key of `kind` in `namespace`: `namespace + "\0"` sorts after
+/// `namespace` and before every other namespace that sorts after it.
+fn namespace_end(kind: Kind, namespace: &str) -> ObjectKey {
+    ObjectKey {
+        kind,
+        namespace: format!("{namespace}\0"),
+        name: String::new(),
+    }
+}
+
+/// What `put_at` returns if the slot it just wrote were empty (it never is).
+fn no_object() -> &'static Object {
+    static EMPTY: std::sync::OnceLock<Object> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Object::Namespace(Default::default()))
 }
 
 impl Store {
@@ -252,12 +383,20 @@ impl Store {
 
     /// The object at `key`.
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key).map(|o| &**o)
+        self.objects.find(key).and_then(|id| self.objects.get(id))
     }
 
     /// The object with this uid.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|k| self.get(k))
+        self.by_uid.get(uid).and_then(|&id| self.objects.get(id))
+    }
+
+    /// The objects in `walk`'s slots, in its order.
+    fn at_slots<'a>(
+        &'a self,
+        walk: impl Iterator<Item = (&'a ObjectKey, &'a SlotId)> + 'a,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        walk.filter_map(|(_, &id)| self.objects.get(id))
     }
 
     /// Objects of one kind, in key order (namespace, then name).
@@ -267,10 +406,11 @@ impl Store {
             namespace: String::new(),
             name: String::new(),
         };
-        self.order
-            .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |k| k.kind == kind)
-            .filter_map(|k| self.get(k))
+        self.at_slots(
+            self.order
+                .range((Bound::Included(lo), Bound::Unbounded))
+                .take_while(move |(k, _)| k.kind == kind),
+        )
     }
 
     /// Objects of one kind in one namespace, in name order.
@@ -280,11 +420,8 @@ impl Store {
             namespace: namespace.to_string(),
             name: String::new(),
         };
-        let ns = lo.namespace.clone();
-        self.order
-            .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |k| k.kind == kind && k.namespace == ns)
-            .filter_map(|k| self.get(k))
+        let hi = namespace_end(kind, namespace);
+        self.at_slots(self.order.range((Bound::Included(lo), Bound::Excluded(hi))))
     }
 
     /// The events the recorder wrote about the object named `name` (namespace `namespace`, or
@@ -306,13 +443,12 @@ impl Store {
             namespace: namespace.to_string(),
             name: prefix.clone(),
         };
-        let ns = lo.namespace.clone();
-        self.order
-            .range((Bound::Included(lo), Bound::Unbounded))
-            .take_while(move |k| {
-                k.kind == Kind::Event && k.namespace == ns && k.name.starts_with(&prefix)
-            })
-            .filter_map(|k| self.get(k))
+        let hi = namespace_end(Kind::Event, namespace);
+        self.at_slots(
+            self.order
+                .range((Bound::Included(lo), Bound::Excluded(hi)))
+                .take_while(move |(k, _)| k.name.starts_with(&prefix)),
+        )
     }
 
     /// Number of objects of one kind.
@@ -354,7 +490,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.order.iter().filter_map(|k| self.get(k))
+        self.at_slots(self.order.iter())
     }
 
     /// Writes an object, stamping the next resourceVersion. Returns the stored copy.
@@ -369,28 +505,28 @@ impl Store {
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         self.stamp(&key);
-        if let Some(uid) = obj.meta().uid.as_deref() {
-            if self.by_uid.get(uid) != Some(&key) {
-                self.by_uid.insert(uid.to_string(), key.clone());
-            }
-        }
-        self.index(&key, &obj);
-        match self.objects.get_mut(&key) {
-            Some(slot) => {
-                let old = std::mem::replace(&mut **slot, obj);
-                self.unindex_old(&key, &old);
-            }
+        let (id, old) = match self.objects.find(&key) {
+            Some(id) => (id, self.objects.replace(id, obj)),
             None => {
                 *self.kind_count.entry(key.kind).or_insert(0) += 1;
-                self.order.insert(key.clone());
-                return self.objects.0.entry(key).or_insert(Box::new(obj));
+                let id = self.objects.insert_new(key.clone(), obj);
+                self.order.insert(key.clone(), id);
+                (id, None)
+            }
+        };
+        let Some(new) = self.objects.get(id) else {
+            return no_object();
+        };
+        if let Some(uid) = new.meta().uid.as_deref() {
+            if self.by_uid.get(uid) != Some(&id) {
+                self.by_uid.insert(uid.to_string(), id);
             }
         }
-        // The entry was inserted just above; the fallback only keeps this total.
-        self.objects
-            .0
-            .entry(key)
-            .or_insert_with(|| Box::new(Object::Namespace(Default::default())))
+        self.idx.index(&key, id, new);
+        if let Some(old) = old {
+            self.idx.unindex_old(&key, &old, Some(new));
+        }
+        new
     }
 
     /// Changes the pod at `key` in place and stamps the next resourceVersion: the same as a
@@ -399,7 +535,10 @@ impl Store {
     /// it must have left the pod as it was, and nothing is written). Returns whether it wrote
     /// (false also if there is no pod at `key`).
     pub(crate) fn modify_pod(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Pod) -> bool) -> bool {
-        let Some(Object::Pod(p)) = self.objects.get_mut(key).map(|o| &mut **o) else {
+        let Some(id) = self.objects.find(key) else {
+            return false;
+        };
+        let Some(Object::Pod(p)) = self.objects.get_mut(id) else {
             return false;
         };
         let flags = |p: &Pod| {
@@ -419,20 +558,20 @@ impl Store {
         self.stamp(key);
         // The indices already agree with the pod as it was: touch only what changed.
         if settled != before.0 {
-            set_member(&mut self.unsettled_pods, key, !settled);
+            set_member(&mut self.idx.unsettled_pods, key, id, !settled);
         }
         if controlled != before.1 {
-            set_member(&mut self.uncontrolled_pods, key, !controlled);
+            set_member(&mut self.idx.uncontrolled_pods, key, id, !controlled);
         }
         if deleting != before.2 {
-            set_member(&mut self.deleting, key, deleting);
+            set_member(&mut self.idx.deleting, key, id, deleting);
         }
         true
     }
 
     /// Removes an object for good.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let obj = *self.objects.remove(key)?;
+        let (_, obj) = self.objects.remove(key)?;
         self.order.remove(key);
         self.revision += 1;
         self.stamp(key);
@@ -445,33 +584,104 @@ impl Store {
         if let Some(n) = self.kind_count.get_mut(&key.kind) {
             *n = n.saturating_sub(1);
         }
-        self.unindex_old(key, &obj);
-        self.unindex_rest(key, &obj);
+        self.idx.unindex_old(key, &obj, None);
+        self.idx.unindex_rest(key, &obj);
         Some(obj)
     }
 
-    /// Adds `obj` (about to be stored at `key`) to the secondary indices.
-    fn index(&mut self, key: &ObjectKey, obj: &Object) {
+    /// Pods that are not settled ([`is_settled_pod`]), in key order.
+    pub fn unsettled_pods(&self) -> impl Iterator<Item = &Pod> {
+        self.at_slots(self.idx.unsettled_pods.iter())
+            .filter_map(Object::as_pod)
+    }
+
+    /// Pods in `namespace` that are not settled or have no controller reference, in name order:
+    /// every pod a Job can have work with, other than the ones its status names.
+    pub fn claimable_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Pod> {
+        let lo = ObjectKey {
+            kind: Kind::Pod,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        let hi = namespace_end(Kind::Pod, namespace);
+        let range = (Bound::Included(&lo), Bound::Excluded(&hi));
+        let mut a = self
+            .idx
+            .unsettled_pods
+            .range::<ObjectKey, _>(range)
+            .peekable();
+        let mut b = self
+            .idx
+            .uncontrolled_pods
+            .range::<ObjectKey, _>(range)
+            .peekable();
+        // Both are in key order: merge them, once each.
+        let mut ids: Vec<SlotId> = Vec::new();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => match x.0.cmp(y.0) {
+                    std::cmp::Ordering::Less => a.next(),
+                    std::cmp::Ordering::Greater => b.next(),
+                    std::cmp::Ordering::Equal => {
+                        b.next();
+                        a.next()
+                    }
+                },
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            ids.extend(next.map(|(_, &id)| id));
+        }
+        ids.into_iter()
+            .filter_map(|id| self.objects.get(id))
+            .filter_map(Object::as_pod)
+    }
+
+    /// Number of pods ever removed from the store.
+    pub fn pod_removals(&self) -> u64 {
+        self.pod_removals
+    }
+
+    /// Keys of the objects whose owner references name `uid`, in key order.
+    pub fn dependents_of(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.idx.dependents.get(uid).into_iter().flatten()
+    }
+
+    /// Owner uids that some object references, in order.
+    pub fn owner_uids(&self) -> impl Iterator<Item = &str> {
+        self.idx.dependents.keys().map(String::as_str)
+    }
+
+    /// Objects with a deletionTimestamp, in key order.
+    pub fn deleting(&self) -> impl Iterator<Item = &Object> {
+        self.at_slots(self.idx.deleting.iter())
+    }
+
+    /// Events whose last timestamp is before `t`, oldest first.
+    pub fn events_before(&self, t: SimTime) -> impl Iterator<Item = &ObjectKey> {
+        self.idx
+            .events_by_time
+            .iter()
+            .take_while(move |(at, _)| *at < t.millis())
+            .map(|(_, k)| k)
+    }
+}
+
+impl Indices {
+    /// Adds `obj` (stored at `key`, in slot `id`) to the indices.
+    fn index(&mut self, key: &ObjectKey, id: SlotId, obj: &Object) {
         let m = obj.meta();
         if let Object::Pod(p) = obj {
-            if is_settled_pod(p) {
-                self.unsettled_pods.remove(key);
-            } else if !self.unsettled_pods.contains(key) {
-                self.unsettled_pods.insert(key.clone());
-            }
-            if crate::engine::api::controller_ref(&p.metadata).is_some() {
-                self.uncontrolled_pods.remove(key);
-            } else if !self.uncontrolled_pods.contains(key) {
-                self.uncontrolled_pods.insert(key.clone());
-            }
+            set_member(&mut self.unsettled_pods, key, id, !is_settled_pod(p));
+            set_member(
+                &mut self.uncontrolled_pods,
+                key,
+                id,
+                crate::engine::api::controller_ref(&p.metadata).is_none(),
+            );
         }
-        if m.deletion_timestamp.is_some() {
-            if !self.deleting.contains(key) {
-                self.deleting.insert(key.clone());
-            }
-        } else {
-            self.deleting.remove(key);
-        }
+        set_member(&mut self.deleting, key, id, m.deletion_timestamp.is_some());
         for r in m.owner_references.as_deref().unwrap_or_default() {
             match self.dependents.get_mut(&r.uid) {
                 Some(set) => {
@@ -491,9 +701,8 @@ impl Store {
     }
 
     /// Drops what the replaced or removed version `old` put in the owner and event indices and
-    /// the new version does not repeat.
-    fn unindex_old(&mut self, key: &ObjectKey, old: &Object) {
-        let new = self.objects.get(key).map(|o| &**o);
+    /// the version now stored (`new`, none after a removal) does not repeat.
+    fn unindex_old(&mut self, key: &ObjectKey, old: &Object, new: Option<&Object>) {
         let new_owners = new.and_then(|o| o.meta().owner_references.as_deref());
         for r in old.meta().owner_references.as_deref().unwrap_or_default() {
             if new_owners.is_some_and(|rs| rs.iter().any(|n| n.uid == r.uid)) {
@@ -520,84 +729,6 @@ impl Store {
             self.uncontrolled_pods.remove(key);
         }
         self.deleting.remove(key);
-    }
-
-    /// Pods that are not settled ([`is_settled_pod`]), in key order.
-    pub fn unsettled_pods(&self) -> impl Iterator<Item = &Pod> {
-        self.unsettled_pods
-            .iter()
-            .filter_map(|k| self.get(k))
-            .filter_map(Object::as_pod)
-    }
-
-    /// Pods in `namespace` that are not settled or have no controller reference, in name order:
-    /// every pod a Job can have work with, other than the ones its status names.
-    pub fn claimable_pods<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a Pod> {
-        let lo = ObjectKey {
-            kind: Kind::Pod,
-            namespace: namespace.to_string(),
-            name: String::new(),
-        };
-        let in_ns = |k: &&ObjectKey| k.namespace == namespace;
-        let mut a = self
-            .unsettled_pods
-            .range(lo.clone()..)
-            .take_while(in_ns)
-            .peekable();
-        let mut b = self
-            .uncontrolled_pods
-            .range(lo..)
-            .take_while(in_ns)
-            .peekable();
-        // Both are in key order: merge them, once each.
-        let mut keys: Vec<&ObjectKey> = Vec::new();
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => match x.cmp(y) {
-                    std::cmp::Ordering::Less => a.next(),
-                    std::cmp::Ordering::Greater => b.next(),
-                    std::cmp::Ordering::Equal => {
-                        b.next();
-                        a.next()
-                    }
-                },
-                (Some(_), None) => a.next(),
-                (None, Some(_)) => b.next(),
-                (None, None) => break,
-            };
-            keys.extend(next);
-        }
-        keys.into_iter()
-            .filter_map(|k| self.get(k))
-            .filter_map(Object::as_pod)
-    }
-
-    /// Number of pods ever removed from the store.
-    pub fn pod_removals(&self) -> u64 {
-        self.pod_removals
-    }
-
-    /// Keys of the objects whose owner references name `uid`, in key order.
-    pub fn dependents_of(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
-        self.dependents.get(uid).into_iter().flatten()
-    }
-
-    /// Owner uids that some object references, in order.
-    pub fn owner_uids(&self) -> impl Iterator<Item = &str> {
-        self.dependents.keys().map(String::as_str)
-    }
-
-    /// Objects with a deletionTimestamp, in key order.
-    pub fn deleting(&self) -> impl Iterator<Item = &Object> {
-        self.deleting.iter().filter_map(|k| self.get(k))
-    }
-
-    /// Events whose last timestamp is before `t`, oldest first.
-    pub fn events_before(&self, t: SimTime) -> impl Iterator<Item = &ObjectKey> {
-        self.events_by_time
-            .iter()
-            .take_while(move |(at, _)| *at < t.millis())
-            .map(|(_, k)| k)
     }
 }
 
@@ -639,5 +770,65 @@ mod tests {
         let before = s.pod_revision_in("a");
         s.put(Object::Namespace(Default::default()));
         assert_eq!(s.pod_revision_in("a"), before, "other kinds do not count");
+    }
+
+    fn names<'a>(it: impl Iterator<Item = &'a Object>) -> Vec<String> {
+        it.map(|o| {
+            format!(
+                "{}/{}",
+                o.meta().namespace.as_deref().unwrap_or_default(),
+                o.meta().name.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn namespace_walks_stop_at_their_namespace() {
+        let mut s = Store::new();
+        for (ns, name) in [
+            ("b", "x"),
+            ("a-b", "x"),
+            ("a", "z"),
+            ("ab", "x"),
+            ("a", "y"),
+        ] {
+            s.put(pod(ns, name));
+        }
+        assert_eq!(names(s.list_ns(Kind::Pod, "a")), ["a/y", "a/z"]);
+        assert_eq!(names(s.list_ns(Kind::Pod, "a-b")), ["a-b/x"]);
+        let claimable: Vec<_> = s
+            .claimable_pods("a")
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        assert_eq!(claimable, ["y", "z"]);
+        assert!(s.list_ns(Kind::Pod, "c").next().is_none());
+        assert_eq!(names(s.list(Kind::Pod)).len(), 5);
+    }
+
+    #[test]
+    fn removed_objects_free_their_slot_for_the_next_one() {
+        let mut s = Store::new();
+        s.put(pod("a", "p1"));
+        s.put(pod("a", "p2"));
+        let k1 = ObjectKey::new(Kind::Pod, "a", "p1");
+        assert!(s.remove(&k1).is_some());
+        assert!(s.remove(&k1).is_none(), "removed once");
+        s.put(pod("a", "p0"));
+        assert_eq!(s.len(), 2);
+        assert!(s.get(&k1).is_none());
+        assert!(s.get_by_uid("a-p1").is_none());
+        let p0 = s.get_by_uid("a-p0").and_then(|o| o.meta().name.clone());
+        assert_eq!(p0.as_deref(), Some("p0"));
+        let order: Vec<_> = s.iter().filter_map(|o| o.meta().name.clone()).collect();
+        assert_eq!(order, ["p0", "p2"]);
+        // A rewrite stays in its slot and keeps every lookup.
+        let mut p2 = pod("a", "p2");
+        p2.meta_mut().labels = Some([("k".to_string(), "v".to_string())].into());
+        s.put(p2);
+        assert_eq!(s.len(), 2);
+        let labels = s.get_by_uid("a-p2").and_then(|o| o.meta().labels.clone());
+        assert_eq!(labels.map(|l| l.len()), Some(1));
+        assert_eq!(s.unsettled_pods().count(), 2);
     }
 }

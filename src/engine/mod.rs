@@ -720,7 +720,7 @@ impl Cluster {
             obj.meta_mut().namespace = Some("default".to_string());
         }
         let ns = obj.namespace().to_string();
-        match self.store.get(&ObjectKey::new(Kind::Namespace, "", &ns)) {
+        match self.store.get_named(Kind::Namespace, "", &ns) {
             None => Err(ApiError::not_found(Kind::Namespace, &ns)),
             Some(n) if n.meta().deletion_timestamp.is_some() && kind != Kind::Event => {
                 Err(ApiError::forbidden(format!(

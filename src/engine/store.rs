@@ -11,7 +11,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 
 use hashbrown::HashTable;
@@ -184,8 +184,16 @@ fn slot_at(slots: &[Option<Slot>], id: SlotId) -> Option<&Slot> {
 }
 
 impl Objects {
-    fn hash(key: &ObjectKey) -> u64 {
-        BuildHasherDefault::<WordHasher>::default().hash_one(key)
+    /// The hash of the key `kind`/`namespace`/`name`, computed from borrowed parts so a lookup
+    /// needs no owned key.
+    fn hash(kind: Kind, namespace: &str, name: &str) -> u64 {
+        let mut h = WordHasher::default();
+        kind.hash(&mut h);
+        h.write(namespace.as_bytes());
+        // Keeps ("ab", "c") apart from ("a", "bc").
+        h.write_u64(namespace.len() as u64);
+        h.write(name.as_bytes());
+        h.finish()
     }
 
     fn len(&self) -> usize {
@@ -194,11 +202,20 @@ impl Objects {
 
     /// The slot holding `key`.
     fn find(&self, key: &ObjectKey) -> Option<SlotId> {
-        let h = Self::hash(key);
+        self.find_parts(key.kind, &key.namespace, &key.name)
+    }
+
+    /// The slot holding the key `kind`/`namespace`/`name` (`namespace` already "" for a
+    /// cluster-scoped kind, as in [`ObjectKey::new`]).
+    fn find_parts(&self, kind: Kind, namespace: &str, name: &str) -> Option<SlotId> {
+        let h = Self::hash(kind, namespace, name);
         let slots = &self.slots;
         self.table
             .find(h, |&(hh, id)| {
-                hh == h && slot_at(slots, id).is_some_and(|s| s.key == *key)
+                hh == h
+                    && slot_at(slots, id).is_some_and(|s| {
+                        s.key.kind == kind && s.key.name == name && s.key.namespace == namespace
+                    })
             })
             .map(|&(_, id)| id)
     }
@@ -216,7 +233,7 @@ impl Objects {
 
     /// Stores `obj` under a key that is not stored yet; returns its slot.
     fn insert_new(&mut self, key: ObjectKey, obj: Object) -> SlotId {
-        let h = Self::hash(&key);
+        let h = Self::hash(key.kind, &key.namespace, &key.name);
         let slot = Some(Slot {
             key,
             obj: Box::new(obj),
@@ -244,7 +261,7 @@ impl Objects {
 
     /// Takes `key`'s object out; its slot becomes free.
     fn remove(&mut self, key: &ObjectKey) -> Option<(SlotId, Object)> {
-        let h = Self::hash(key);
+        let h = Self::hash(key.kind, &key.namespace, &key.name);
         let Objects { slots, free, table } = self;
         let entry = table
             .find_entry(h, |&(hh, id)| {
@@ -386,6 +403,15 @@ impl Store {
         self.objects.find(key).and_then(|id| self.objects.get(id))
     }
 
+    /// The object of `kind` named `name` in `namespace` (ignored for a cluster-scoped kind):
+    /// [`Store::get`] without building a key.
+    pub fn get_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        self.objects
+            .find_parts(kind, namespace, name)
+            .and_then(|id| self.objects.get(id))
+    }
+
     /// The object with this uid.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
         self.by_uid.get(uid).and_then(|&id| self.objects.get(id))
@@ -478,13 +504,13 @@ impl Store {
 
     /// The node named `name`.
     pub fn node(&self, name: &str) -> Option<&Node> {
-        self.get(&ObjectKey::new(Kind::Node, "", name))
+        self.get_named(Kind::Node, "", name)
             .and_then(Object::as_node)
     }
 
     /// The pod `namespace/name`.
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
-        self.get(&ObjectKey::new(Kind::Pod, namespace, name))
+        self.get_named(Kind::Pod, namespace, name)
             .and_then(Object::as_pod)
     }
 

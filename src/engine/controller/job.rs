@@ -144,7 +144,7 @@ fn sync_inputs(job: &Job, store: &Store, record: BackoffRecord) -> SyncInputs {
         job_rv: job.metadata.resource_version.clone().unwrap_or_default(),
         record,
         namespace_deleting: store
-            .get(&ObjectKey::new(Kind::Namespace, "", ns))
+            .get_named(Kind::Namespace, "", ns)
             .is_some_and(|n| n.meta().deletion_timestamp.is_some()),
         pods_revision: store.pod_revision_in(ns),
     }
@@ -523,7 +523,7 @@ fn sync_orphan_pods(store: &Store) -> Outcome {
                     *by_job
                         .entry((ns, r.name.as_str(), r.uid.as_str()))
                         .or_insert_with(|| {
-                            match store.get(&ObjectKey::new(Kind::Job, ns, &r.name)) {
+                            match store.get_named(Kind::Job, ns, &r.name) {
                                 Some(Object::Job(j))
                                     if j.metadata.uid.as_deref() == Some(&r.uid) =>
                                 {
@@ -1353,7 +1353,7 @@ fn manage_job(ctx: &mut JobCtx<'_>, store: &Store) -> i32 {
     active += diff;
     let ns = ctx.job.metadata.namespace.clone().unwrap_or_default();
     let namespace_terminating = store
-        .get(&ObjectKey::new(Kind::Namespace, "", &ns))
+        .get_named(Kind::Namespace, "", &ns)
         .is_some_and(|n| n.meta().deletion_timestamp.is_some());
     if namespace_terminating {
         return active;

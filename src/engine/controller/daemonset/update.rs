@@ -180,7 +180,7 @@ pub fn construct_history(
         let hash = hash_label(&cr.metadata).cloned().unwrap_or_default();
         let name = cr.metadata.name.clone().unwrap_or_default();
         if store
-            .get(&ObjectKey::new(Kind::ControllerRevision, ns, &name))
+            .get_named(Kind::ControllerRevision, ns, &name)
             .is_none()
         {
             out.push(Action::Create {
@@ -245,7 +245,7 @@ fn snapshot(
     let name = format!("{ds_name}-{hash}");
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
     if let Some(Object::ControllerRevision(existing)) =
-        store.get(&ObjectKey::new(Kind::ControllerRevision, &ns, &name))
+        store.get_named(Kind::ControllerRevision, &ns, &name)
     {
         if revision_matches(patch, existing) {
             return Ok(existing.clone());

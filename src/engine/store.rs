@@ -152,21 +152,14 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
 /// A slot number in [`Objects`]: stable while its object is stored.
 type SlotId = u32;
 
-/// One stored object with its key.
-#[derive(Debug, Clone)]
-struct Slot {
-    key: ObjectKey,
-    obj: Box<Object>,
-}
-
 /// The stored objects, each in a numbered slot that keeps its number until the object is
 /// removed, and a hash index from key to slot (`HashTable` holds only the key's hash and the
-/// slot number; the key itself is compared in the slot). The ordered indices of [`Store`] map
+/// slot number; a lookup compares the key with the object's own kind, namespace and name). The ordered indices of [`Store`] map
 /// keys to slot numbers, so an ordered walk reaches each object without hashing or comparing
 /// its key again. Never iterated in slot order, so slot numbers cannot reach output.
 #[derive(Clone, Default)]
 struct Objects {
-    slots: Vec<Option<Slot>>,
+    slots: Vec<Option<Box<Object>>>,
     /// Empty slots, reused last-freed first.
     free: Vec<SlotId>,
     table: HashTable<(u64, SlotId)>,
@@ -178,9 +171,15 @@ impl std::fmt::Debug for Objects {
     }
 }
 
-/// The slot numbered `id`, if it holds an object.
-fn slot_at(slots: &[Option<Slot>], id: SlotId) -> Option<&Slot> {
-    slots.get(id as usize).and_then(Option::as_ref)
+/// The object in the slot numbered `id`, if any.
+fn slot_at(slots: &[Option<Box<Object>>], id: SlotId) -> Option<&Object> {
+    slots.get(id as usize).and_then(|s| s.as_deref())
+}
+
+/// Whether `obj` is stored under the key `kind`/`namespace`/`name` (see [`ObjectKey::new`]: a
+/// cluster-scoped kind's key has no namespace).
+fn has_key(obj: &Object, kind: Kind, namespace: &str, name: &str) -> bool {
+    obj.kind() == kind && obj.name() == name && (!kind.namespaced() || obj.namespace() == namespace)
 }
 
 impl Objects {
@@ -212,32 +211,25 @@ impl Objects {
         let slots = &self.slots;
         self.table
             .find(h, |&(hh, id)| {
-                hh == h
-                    && slot_at(slots, id).is_some_and(|s| {
-                        s.key.kind == kind && s.key.name == name && s.key.namespace == namespace
-                    })
+                hh == h && slot_at(slots, id).is_some_and(|o| has_key(o, kind, namespace, name))
             })
             .map(|&(_, id)| id)
     }
 
     fn get(&self, id: SlotId) -> Option<&Object> {
-        slot_at(&self.slots, id).map(|s| &*s.obj)
+        slot_at(&self.slots, id)
     }
 
     fn get_mut(&mut self, id: SlotId) -> Option<&mut Object> {
         self.slots
             .get_mut(id as usize)
-            .and_then(Option::as_mut)
-            .map(|s| &mut *s.obj)
+            .and_then(|s| s.as_deref_mut())
     }
 
-    /// Stores `obj` under a key that is not stored yet; returns its slot.
-    fn insert_new(&mut self, key: ObjectKey, obj: Object) -> SlotId {
+    /// Stores `obj` under its key, which is not stored yet; returns its slot.
+    fn insert_new(&mut self, key: &ObjectKey, obj: Object) -> SlotId {
         let h = Self::hash(key.kind, &key.namespace, &key.name);
-        let slot = Some(Slot {
-            key,
-            obj: Box::new(obj),
-        });
+        let slot = Some(Box::new(obj));
         let id = match self.free.pop() {
             Some(id) => {
                 if let Some(s) = self.slots.get_mut(id as usize) {
@@ -265,13 +257,15 @@ impl Objects {
         let Objects { slots, free, table } = self;
         let entry = table
             .find_entry(h, |&(hh, id)| {
-                hh == h && slot_at(slots, id).is_some_and(|s| s.key == *key)
+                hh == h
+                    && slot_at(slots, id)
+                        .is_some_and(|o| has_key(o, key.kind, &key.namespace, &key.name))
             })
             .ok()?;
         let ((_, id), _) = entry.remove();
         let slot = slots.get_mut(id as usize).and_then(Option::take)?;
         free.push(id);
-        Some((id, *slot.obj))
+        Some((id, *slot))
     }
 }
 
@@ -535,7 +529,7 @@ impl Store {
             Some(id) => (id, self.objects.replace(id, obj)),
             None => {
                 *self.kind_count.entry(key.kind).or_insert(0) += 1;
-                let id = self.objects.insert_new(key.clone(), obj);
+                let id = self.objects.insert_new(&key, obj);
                 self.order.insert(key.clone(), id);
                 (id, None)
             }

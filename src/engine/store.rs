@@ -180,6 +180,8 @@ pub struct Store {
     deleting: BTreeSet<ObjectKey>,
     /// Events by last timestamp (ms), for the event TTL.
     events_by_time: BTreeSet<(u64, ObjectKey)>,
+    /// The open watch's change log (`engine::watch`); `None`, and free, when nobody watches.
+    pub(super) watch: Option<Box<crate::engine::watch::ChangeLog>>,
 }
 
 /// A pod that has finished (`Succeeded` or `Failed`), carries no finalizer and is not being
@@ -369,6 +371,9 @@ impl Store {
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         self.stamp(&key);
+        if let Some(w) = self.watch.as_deref_mut() {
+            w.record(&obj, self.objects.contains_key(&key));
+        }
         if let Some(uid) = obj.meta().uid.as_deref() {
             if self.by_uid.get(uid) != Some(&key) {
                 self.by_uid.insert(uid.to_string(), key.clone());
@@ -415,6 +420,9 @@ impl Store {
         }
         self.revision += 1;
         p.metadata.resource_version = Some(self.revision.to_string());
+        if let Some(w) = self.watch.as_deref_mut().filter(|w| w.wants(Kind::Pod)) {
+            w.record(&Object::Pod(p.clone()), true);
+        }
         let (settled, controlled, deleting) = flags(p);
         self.stamp(key);
         // The indices already agree with the pod as it was: touch only what changed.
@@ -436,6 +444,9 @@ impl Store {
         self.order.remove(key);
         self.revision += 1;
         self.stamp(key);
+        if let Some(w) = self.watch.as_deref_mut() {
+            w.record_removal(&obj, self.revision);
+        }
         if let Some(uid) = obj.meta().uid.as_deref() {
             self.by_uid.remove(uid);
         }

@@ -1052,19 +1052,7 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             Object::Event(ev) => Some(ev),
             _ => None,
         })
-        .filter(|ev| e.all_namespaces || ev.metadata.namespace.as_deref() == Some(&namespace))
-        .filter(|ev| {
-            e.types.is_empty()
-                || e.types
-                    .contains(&ev.type_.clone().unwrap_or_default().to_ascii_lowercase())
-        })
-        .filter(|ev| match &e.for_object {
-            None => true,
-            Some((kind, name)) => {
-                ev.involved_object.kind.as_deref() == Some(kind.as_str())
-                    && ev.involved_object.name.as_deref() == Some(name.as_str())
-            }
-        })
+        .filter(|ev| event_selected(ev, e, &namespace))
         .collect();
     // `eventTime` (kubectl/pkg/cmd/events).
     let last_seen = crate::engine::events::last_seen;
@@ -1080,31 +1068,10 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             OutputFormat::Table => {
                 let mut rows: Vec<Vec<String>> = Vec::new();
                 if !e.no_headers {
-                    let mut h = Vec::new();
-                    if e.all_namespaces {
-                        h.push("NAMESPACE".to_string());
-                    }
-                    h.extend(
-                        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from),
-                    );
-                    rows.push(h);
+                    rows.push(event_header(e.all_namespaces));
                 }
                 for ev in &evs {
-                    let interval = print::table::event_interval(ev, now);
-                    let mut row = Vec::new();
-                    if e.all_namespaces {
-                        row.push(ev.metadata.namespace.clone().unwrap_or_default());
-                    }
-                    row.push(interval);
-                    row.push(ev.type_.clone().unwrap_or_default());
-                    row.push(ev.reason.clone().unwrap_or_default());
-                    row.push(format!(
-                        "{}/{}",
-                        ev.involved_object.kind.clone().unwrap_or_default(),
-                        ev.involved_object.name.clone().unwrap_or_default()
-                    ));
-                    row.push(ev.message.clone().unwrap_or_default().trim().to_string());
-                    rows.push(row);
+                    rows.push(event_row(ev, e.all_namespaces, now));
                 }
                 out.raw(print::tabwrite(&rows));
             }
@@ -1127,12 +1094,60 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
         }
     }
     if e.watch {
-        out.warn(EVENTS_WATCH_NOTE);
+        out.warn(super::watch::NESTED_NOTE);
     }
 }
 
-/// What `kubectl events -w` adds: kubeplay watches only through `get`.
-const EVENTS_WATCH_NOTE: &str = "kubeplay: kubectl events --watch printed the current events only: `kubectl get events -w` follows new ones as later commands move time";
+/// Whether `kubectl events` shows `ev`: its namespace (or `-A`), `--types`, `--for`.
+pub(super) fn event_selected(
+    ev: &k8s_openapi::api::core::v1::Event,
+    e: &EventsCmd,
+    namespace: &str,
+) -> bool {
+    (e.all_namespaces || ev.metadata.namespace.as_deref() == Some(namespace))
+        && (e.types.is_empty()
+            || e.types
+                .contains(&ev.type_.clone().unwrap_or_default().to_ascii_lowercase()))
+        && match &e.for_object {
+            None => true,
+            Some((kind, name)) => {
+                ev.involved_object.kind.as_deref() == Some(kind.as_str())
+                    && ev.involved_object.name.as_deref() == Some(name.as_str())
+            }
+        }
+}
+
+/// `EventPrinter.printHeadings`.
+pub(super) fn event_header(all_namespaces: bool) -> Vec<String> {
+    let mut h = Vec::new();
+    if all_namespaces {
+        h.push("NAMESPACE".to_string());
+    }
+    h.extend(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from));
+    h
+}
+
+/// `EventPrinter.printOneEvent`.
+pub(super) fn event_row(
+    ev: &k8s_openapi::api::core::v1::Event,
+    all_namespaces: bool,
+    now: SimTime,
+) -> Vec<String> {
+    let mut row = Vec::new();
+    if all_namespaces {
+        row.push(ev.metadata.namespace.clone().unwrap_or_default());
+    }
+    row.push(print::table::event_interval(ev, now));
+    row.push(ev.type_.clone().unwrap_or_default());
+    row.push(ev.reason.clone().unwrap_or_default());
+    row.push(format!(
+        "{}/{}",
+        ev.involved_object.kind.clone().unwrap_or_default(),
+        ev.involved_object.name.clone().unwrap_or_default()
+    ));
+    row.push(ev.message.clone().unwrap_or_default().trim().to_string());
+    row
+}
 
 // -------------------------------------------------------------------------------------------
 // expose

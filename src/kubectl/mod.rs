@@ -152,18 +152,26 @@ impl Session {
         files: &dyn FileSource,
         seed_allowed: bool,
     ) -> CommandOutput {
-        if let Ok(Command::Get(g)) = parse::parse_words(words) {
-            if g.watch || g.watch_only {
-                let ns = self.namespace().to_string();
-                let cluster = &mut self.cluster;
-                let (out, opened) =
-                    exec::with_context_namespace(&ns, || watch::start(cluster, &g, stdin, files));
-                self.watch = opened.map(|mut w| {
-                    w.line = line.to_string();
-                    w
-                });
-                return out;
+        let ns = self.namespace().to_string();
+        let cluster = &mut self.cluster;
+        let opened = match parse::parse_words(words) {
+            Ok(Command::Get(g)) if g.watch || g.watch_only => {
+                Some(exec::with_context_namespace(&ns, || {
+                    watch::start(cluster, &g, stdin, files)
+                }))
             }
+            Ok(Command::Events(e)) if e.watch => Some(exec::with_context_namespace(&ns, || {
+                let (out, w) = watch::start_events(cluster, &e);
+                (out, Some(w))
+            })),
+            _ => None,
+        };
+        if let Some((out, opened)) = opened {
+            self.watch = opened.map(|mut w| {
+                w.line = line.to_string();
+                w
+            });
+            return out;
         }
         self.run_parsed(words, stdin, files, seed_allowed)
     }

@@ -14,6 +14,8 @@
 //! (`you may only specify a single resource type`); `--sort-by` is ignored with a warning.
 //! A label or field selector is applied to every event as the API server's watch filter does:
 //! an object that stops matching is DELETED from the watch, one that starts matching ADDED.
+//! `kubectl events -w` is the same watch over Events with `kubectl events`' own printer
+//! ([`start_events`]).
 //!
 //! kubeplay's rule for when a watch ends (a console has one prompt, a script no Ctrl+C): it
 //! stays open while later commands move simulated time (`sim advance`, `kubectl wait`,
@@ -39,7 +41,7 @@ use crate::engine::Cluster;
 
 use super::exec::{self, Out};
 use super::jsonpath::JsonPath;
-use super::parse::{Command, GetCmd, OutputFormat, ResourceArg, SimCmd};
+use super::parse::{Command, EventsCmd, GetCmd, OutputFormat, ResourceArg, SimCmd};
 use super::print::{self, table, yaml};
 use super::{parse, shell, CommandOutput, FileSource};
 
@@ -64,6 +66,8 @@ pub struct Watch {
     /// comes into the selector is ADDED, one that leaves it DELETED).
     visible: BTreeSet<ObjectKey>,
     printer: Printer,
+    /// `kubectl events -w` (its own printer; deleted events are not printed).
+    events: Option<EventsCmd>,
 }
 
 /// The printer's state across events.
@@ -207,6 +211,7 @@ fn open(
             .and_then(|s| FieldSelector::parse(s).ok()),
         visible: listed.objs.iter().map(Object::key).collect(),
         printer,
+        events: None,
     };
     if !g.watch_only {
         let items: Vec<(ChangeType, &Object)> =
@@ -215,6 +220,62 @@ fn open(
     }
     cluster.open_watch(&[kind]);
     Some(watch)
+}
+
+/// `kubectl events -w` (`runWatch` in `kubectl/pkg/cmd/events/events.go`): a watch without a
+/// list first, so the API server sends every current event as a synthetic ADDED (in its key
+/// order, not sorted by time), then each new or updated one; deletions (the 1 h TTL) are not
+/// printed. The table is `EventPrinter`'s, its header once.
+pub(super) fn start_events(cluster: &mut Cluster, e: &EventsCmd) -> (CommandOutput, Watch) {
+    let namespace = exec::ns_of(&e.namespace);
+    let cmd = GetCmd {
+        resources: vec![ResourceArg::Kind(Kind::Event)],
+        namespace: e.namespace.clone(),
+        all_namespaces: e.all_namespaces,
+        selector: None,
+        field_selector: None,
+        output: e.output.clone(),
+        show_labels: false,
+        label_columns: Vec::new(),
+        watch: true,
+        watch_only: false,
+        output_watch_events: false,
+        no_headers: e.no_headers,
+        sort_by: None,
+        files: Vec::new(),
+    };
+    let mut watch = Watch {
+        line: String::new(),
+        cmd,
+        kind: Kind::Event,
+        namespace: (!e.all_namespaces).then(|| namespace.clone()),
+        names: BTreeSet::new(),
+        label: None,
+        field: None,
+        visible: BTreeSet::new(),
+        printer: Printer::default(),
+        events: Some(e.clone()),
+    };
+    let mut out = Out::default();
+    if let OutputFormat::JsonPath(t) = &e.output {
+        match JsonPath::parse(t) {
+            Ok(p) => watch.printer.jsonpath = Some(p),
+            Err(err) => out.fail(format!("error: error parsing jsonpath {t}, {err}")),
+        }
+    }
+    let current: Vec<Object> = cluster
+        .store()
+        .list(Kind::Event)
+        .filter(|o| watch.matches(o))
+        .cloned()
+        .collect();
+    let now = cluster.now();
+    for o in &current {
+        watch.visible.insert(o.key());
+        watch.print(&[(ChangeType::Added, o)], now, false, &mut out);
+    }
+    cluster.open_watch(&[Kind::Event]);
+    (out.done(), watch)
 }
 
 impl Watch {
@@ -227,6 +288,10 @@ impl Watch {
     fn matches(&self, o: &Object) -> bool {
         if o.kind() != self.kind {
             return false;
+        }
+        if let (Some(e), Object::Event(ev)) = (&self.events, o) {
+            let ns = self.namespace.as_deref().unwrap_or_default();
+            return exec::event_selected(ev, e, ns);
         }
         if let Some(ns) = &self.namespace {
             if o.namespace() != ns {
@@ -273,6 +338,11 @@ impl Watch {
             let Some(event) = event else {
                 continue;
             };
+            // `runWatch`: "events are deleted after 1 hour; don't print that".
+            if self.events.is_some() && event == ChangeType::Deleted {
+                self.visible.remove(&key);
+                continue;
+            }
             if event == ChangeType::Deleted {
                 self.visible.remove(&key);
             } else {
@@ -299,6 +369,19 @@ impl Watch {
         let g = &self.cmd;
         let events = g.output_watch_events;
         let p = &mut self.printer;
+        if let (Some(e), OutputFormat::Table | OutputFormat::Wide) = (&self.events, &g.output) {
+            for (_, o) in items {
+                let Object::Event(ev) = o else { continue };
+                let mut rows = Vec::new();
+                if !p.printed_headers && !e.no_headers {
+                    rows.push(exec::event_header(e.all_namespaces));
+                }
+                p.printed_headers = true;
+                rows.push(exec::event_row(ev, e.all_namespaces, now));
+                out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
+            }
+            return;
+        }
         match &g.output {
             OutputFormat::Table | OutputFormat::Wide => {
                 if items.is_empty() {

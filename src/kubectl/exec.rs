@@ -136,7 +136,7 @@ pub fn execute(
                     .collect::<String>(),
             );
         }
-        Command::Explain(path) => explain(&mut out, path),
+        Command::Explain { path, recursive } => explain(&mut out, path, *recursive),
         Command::Get(g) => get(cluster, g, stdin, files, &mut out),
         Command::Describe(d) => describe_cmd(cluster, d, &mut out),
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
@@ -3713,8 +3713,8 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
 // explain
 // -------------------------------------------------------------------------------------------
 
-fn explain(out: &mut Out, path: &str) {
-    let (text, err) = super::explain::explain(path);
+fn explain(out: &mut Out, path: &str, recursive: bool) {
+    let (text, err) = super::explain::explain(path, recursive);
     out.raw(text);
     if let Some(e) = err {
         out.fail(e);

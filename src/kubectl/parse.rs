@@ -346,7 +346,7 @@ impl Verb {
                 Watch,
             ],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
-            Verb::Explain => &[],
+            Verb::Explain => &[Recursive],
             Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::ApiVersions => &[],
             Verb::Version => &[ClientOnly, Output],
@@ -519,6 +519,8 @@ pub enum Flag {
     WatchOnly,
     /// `--output-watch-events` (get): an EVENT column (or the watch event objects).
     OutputWatchEvents,
+    /// `--recursive` (explain): every field's name and type, as a tree.
+    Recursive,
     /// `--current` (config set-context).
     Current,
     /// `--minify` (config view).
@@ -606,6 +608,7 @@ impl Flag {
             Flag::NoHeaders => "no-headers",
             Flag::WatchOnly => "watch-only",
             Flag::OutputWatchEvents => "output-watch-events",
+            Flag::Recursive => "recursive",
             Flag::Quiet => "quiet",
             Flag::Current => "current",
             Flag::Minify => "minify",
@@ -706,6 +709,7 @@ impl Flag {
                 | Flag::Minify
                 | Flag::WatchOnly
                 | Flag::OutputWatchEvents
+                | Flag::Recursive
                 | Flag::Quiet
         )
     }
@@ -1791,7 +1795,12 @@ pub enum Command {
     /// `wait`.
     Wait(WaitCmd),
     /// `explain PATH`.
-    Explain(String),
+    Explain {
+        /// `TYPE[.FIELD…]`.
+        path: String,
+        /// `--recursive`.
+        recursive: bool,
+    },
     /// `api-resources`.
     ApiResources {
         /// `-o wide`.
@@ -1842,7 +1851,7 @@ impl Command {
                 | Command::Logs(_)
                 | Command::Events(_)
                 | Command::Diff { .. }
-                | Command::Explain(_)
+                | Command::Explain { .. }
                 | Command::ApiResources { .. }
                 | Command::Version { .. }
                 | Command::ApiVersions
@@ -2148,7 +2157,10 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         }
         Verb::Wait => parse_wait(p),
         Verb::Explain => match p.args.as_slice() {
-            [path] => Ok(Command::Explain(path.clone())),
+            [path] => Ok(Command::Explain {
+                path: path.clone(),
+                recursive: p.bool(Flag::Recursive)?,
+            }),
             [] => err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
             _ => err("error: We accept only this format: explain RESOURCE"),
         },

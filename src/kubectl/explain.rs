@@ -8,10 +8,12 @@
 //! line), each followed by the fields of the type it refers to one level deeper, a type already
 //! on the way down not expanded again (the template's `history` of refs, copied per branch).
 //!
-//! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
-//! (a path into any other type says so instead of guessing). k8s-openapi drops the `enum` lists and their `Possible enum
-//! values:` paragraphs (the spec it is built from was generated without them); the schema
-//! generator puts them back from the `+enum` types' constants, as a real API server serves them.
+//! Simplifications: only the types kubeplay's kinds reach through their fields are known (a path
+//! into any other type says so instead of guessing). k8s-openapi drops the `enum` lists and their
+//! `Possible enum values:` paragraphs (the spec it is built from was generated without them); the
+//! schema generator puts them back from the `+enum` types' constants for the fields kubeplay's
+//! manifests use (its `ENUMS` table), as a real API server serves them; the other enum fields of
+//! the deeper types (volume sources, security contexts, …) print without them.
 
 use crate::engine::api::Kind;
 

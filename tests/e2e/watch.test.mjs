@@ -13,6 +13,8 @@ before(async () => { env = await setup(); });
 after(async () => { await env?.close(); });
 
 const SCRIPT = [
+  // The same seed in both, so the Job's pod gets the same name.
+  'sim seed 7',
   'sim node add n1',
   'kubectl get pods -w',
   // Commands that change the cluster keep the watch open: their output, then what they caused.

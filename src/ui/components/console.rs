@@ -94,6 +94,7 @@ pub fn console_pane() -> Html {
             <div class="watch-status" role="status">
                 if let Some(line) = &watching {
                     <span>{ "Watching " }<code>{ line }</code>{ " — Ctrl+C or Stop to end" }</span>
+                    { " " }
                     <button type="button" onclick={stop} aria-label="Stop watching">{ "Stop" }</button>
                 }
             </div>

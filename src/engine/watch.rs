@@ -14,8 +14,6 @@
 //! the watch is closed, as the API server closes a watcher that falls too far behind (the watch
 //! cache's `cacheWatcher` gives up on an unresponsive client); `kubectl get -w` then ends.
 
-use std::collections::BTreeSet;
-
 use super::api::{Kind, Object};
 use super::clock::SimTime;
 use super::store::Store;
@@ -59,12 +57,23 @@ pub struct Change {
 }
 
 /// The changes recorded since the last read, kept by the store while a watch is open.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ChangeLog {
-    kinds: BTreeSet<Kind>,
+    kinds: Vec<Kind>,
     now: SimTime,
     changes: Vec<Change>,
     closed: bool,
+}
+
+/// A copy of a cluster (a snapshot, a lesson's probe) is not watched: its log records nothing
+/// and reads as closed.
+impl Clone for ChangeLog {
+    fn clone(&self) -> Self {
+        ChangeLog {
+            closed: true,
+            ..ChangeLog::default()
+        }
+    }
 }
 
 impl ChangeLog {
@@ -142,7 +151,7 @@ impl Cluster {
     /// [`Cluster::take_changes`] reads it. Replaces any watch already open.
     pub fn open_watch(&mut self, kinds: &[Kind]) {
         self.store.watch = Some(Box::new(ChangeLog {
-            kinds: kinds.iter().copied().collect(),
+            kinds: kinds.to_vec(),
             now: self.now,
             changes: Vec::new(),
             closed: false,
@@ -154,9 +163,9 @@ impl Cluster {
         self.store.watch = None;
     }
 
-    /// Whether a watch is open.
+    /// Whether a watch is open (a copy of a watched cluster is not).
     pub fn watching(&self) -> bool {
-        self.store.watch.is_some()
+        self.store.watch.as_ref().is_some_and(|w| !w.closed)
     }
 
     /// The changes recorded since the last read (none when no watch is open). A watch the
@@ -275,6 +284,17 @@ mod tests {
         c.close_watch();
         create_pod(&mut c, "b");
         assert!(c.take_changes().changes.is_empty());
+    }
+
+    #[test]
+    fn a_copy_of_a_watched_cluster_is_not_watched() {
+        let mut c = Cluster::new(1);
+        c.open_watch(&[Kind::Pod]);
+        let mut copy = c.clone();
+        assert!(!copy.watching());
+        create_pod(&mut copy, "a");
+        assert!(copy.take_changes().changes.is_empty());
+        assert!(c.watching(), "the original still is");
     }
 
     #[test]

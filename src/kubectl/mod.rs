@@ -53,8 +53,9 @@ pub struct CommandOutput {
     pub ok: bool,
 }
 
-/// A cluster plus the commands run against it: the unit the CLI and the page share.
-#[derive(Debug, Clone)]
+/// A cluster plus the commands run against it: the unit the CLI and the page share. A clone (a
+/// lesson's probe) is not watched: an open `get -w` stays with the original.
+#[derive(Debug)]
 pub struct Session {
     /// The simulated cluster.
     pub cluster: Cluster,
@@ -69,6 +70,19 @@ pub struct Session {
     mutated: bool,
     /// The open `kubectl get -w`, if any (see [`watch`] for when it ends).
     watch: Option<watch::Watch>,
+}
+
+impl Clone for Session {
+    fn clone(&self) -> Self {
+        Session {
+            cluster: self.cluster.clone(),
+            log: self.log.clone(),
+            context_namespace: self.context_namespace.clone(),
+            shell_vars: self.shell_vars.clone(),
+            mutated: self.mutated,
+            watch: None,
+        }
+    }
 }
 
 impl Session {

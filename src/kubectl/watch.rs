@@ -50,7 +50,7 @@ use super::{parse, shell, CommandOutput, FileSource};
 pub(super) const NESTED_NOTE: &str = "kubeplay: a watch inside a shell line (a pipe, a loop, $(…)) ends after its list: run `kubectl get … -w` on a line of its own to follow what changes";
 
 /// An open `kubectl get -w`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Watch {
     /// The command line that opened it (for the page's status line).
     pub(super) line: String,
@@ -59,7 +59,7 @@ pub struct Watch {
     /// The namespace watched; `None` for every namespace (or a cluster-scoped kind).
     namespace: Option<String>,
     /// The objects named (`get pod NAME -w`); empty for a whole collection.
-    names: BTreeSet<String>,
+    names: Vec<String>,
     label: Option<LabelSelector>,
     field: Option<FieldSelector>,
     /// Objects the watcher has seen and not seen deleted (an update of one is MODIFIED; one that
@@ -71,7 +71,7 @@ pub struct Watch {
 }
 
 /// The printer's state across events.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Printer {
     /// The tab writer's remembered column widths.
     widths: Vec<usize>,
@@ -169,7 +169,7 @@ fn open(
         return None;
     }
     let kind = *kinds.first()?;
-    let names: BTreeSet<String> = listed
+    let names: Vec<String> = listed
         .resources
         .iter()
         .filter_map(|r| match r {
@@ -177,6 +177,11 @@ fn open(
             ResourceArg::Kind(_) => None,
         })
         .collect();
+    // Inserted one by one: collecting into a set would sort (code the page need not carry).
+    let mut visible = BTreeSet::new();
+    for o in &listed.objs {
+        visible.insert(o.key());
+    }
     let mut printer = Printer::default();
     match &g.output {
         OutputFormat::CustomColumns(spec) => match exec::custom_column_spec(spec) {
@@ -209,7 +214,7 @@ fn open(
             .field_selector
             .as_deref()
             .and_then(|s| FieldSelector::parse(s).ok()),
-        visible: listed.objs.iter().map(Object::key).collect(),
+        visible,
         printer,
         events: None,
     };
@@ -249,7 +254,7 @@ pub(super) fn start_events(cluster: &mut Cluster, e: &EventsCmd) -> (CommandOutp
         cmd,
         kind: Kind::Event,
         namespace: (!e.all_namespaces).then(|| namespace.clone()),
-        names: BTreeSet::new(),
+        names: Vec::new(),
         label: None,
         field: None,
         visible: BTreeSet::new(),
@@ -298,7 +303,7 @@ impl Watch {
                 return false;
             }
         }
-        if !self.names.is_empty() && !self.names.contains(o.name()) {
+        if !self.names.is_empty() && !self.names.iter().any(|n| n == o.name()) {
             return false;
         }
         if let Some(sel) = &self.label {

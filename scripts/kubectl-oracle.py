@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import os
 exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gen-explain-schema.py')).read().split("if __name__ == '__main__':")[0])
 core='crate::api::core::v1::'; apps='crate::api::apps::v1::'; batch='crate::api::batch::v1::'; meta='crate::apimachinery::pkg::apis::meta::v1::'
-SET=[core+x for x in 'Pod PodSpec Container ContainerPort Toleration PodTemplateSpec Node NodeSpec Taint'.split()]+[apps+x for x in 'DaemonSet DaemonSetSpec DaemonSetUpdateStrategy RollingUpdateDaemonSet'.split()]+[batch+x for x in 'Job JobSpec PodFailurePolicy PodFailurePolicyRule PodFailurePolicyOnExitCodesRequirement PodFailurePolicyOnPodConditionsPattern SuccessPolicy SuccessPolicyRule'.split()]+[meta+x for x in 'LabelSelector Time'.split()]+['crate::apimachinery::pkg::util::intstr::IntOrString']
+SET=closure([core+x for x in 'Pod PodSpec Container ContainerPort Toleration PodTemplateSpec Node NodeSpec Taint'.split()]+[apps+x for x in 'DaemonSet DaemonSetSpec DaemonSetUpdateStrategy RollingUpdateDaemonSet'.split()]+[batch+x for x in 'Job JobSpec PodFailurePolicy PodFailurePolicyRule PodFailurePolicyOnExitCodesRequirement PodFailurePolicyOnPodConditionsPattern SuccessPolicy SuccessPolicyRule'.split()]+[meta+x for x in 'LabelSelector Time'.split()]+['crate::apimachinery::pkg::util::intstr::IntOrString'])
 def sname(t): return t.replace('crate::','io.k8s.').replace('::','.')
 PRIM={'std::string::String':{'type':'string'},'i32':{'type':'integer','format':'int32'},'i64':{'type':'integer','format':'int64'},'f64':{'type':'number'},'bool':{'type':'boolean'},'crate::ByteString':{'type':'string','format':'byte'}}
 def fschema(rt, top=True):
@@ -26,6 +26,7 @@ for t in SET:
     n=t.split('::')[-1]
     if n=='IntOrString': schemas[sname(t)]={'description':d,'format':'int-or-string','x-kubernetes-int-or-string':True}; continue
     if n=='Time': schemas[sname(t)]={'description':d,'type':'string','format':'date-time'}; continue
+    if f is None: schemas[sname(t)]={'description':d}; continue
     s={'description':d,'type':'object','properties':{}}
     req=[]
     if n in GVK:

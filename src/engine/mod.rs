@@ -29,6 +29,7 @@ pub mod sh;
 pub mod sort;
 pub mod store;
 pub mod validation;
+pub mod watch;
 
 use api::{Kind, Object, ObjectKey};
 use clock::{Millis, SimTime};
@@ -993,6 +994,7 @@ impl Cluster {
                 Some(t) if t <= target => {
                     if t > self.now {
                         self.now = t;
+                        self.store.watch_clock(t);
                     }
                     let before = self.wakes.clone();
                     self.settled_revision = None;
@@ -1008,6 +1010,7 @@ impl Cluster {
         }
         if target > self.now {
             self.now = target;
+            self.store.watch_clock(target);
             self.settle();
         }
     }

@@ -306,6 +306,8 @@ pub struct Store {
     /// How many pods were ever removed (components that keep per-pod state prune it only then).
     pod_removals: u64,
     idx: Indices,
+    /// The open watch's change log (`engine::watch`); `None`, and free, when nobody watches.
+    pub(super) watch: Option<Box<crate::engine::watch::ChangeLog>>,
 }
 
 /// A pod that has finished (`Succeeded` or `Failed`), carries no finalizer and is not being
@@ -525,7 +527,11 @@ impl Store {
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         self.stamp(&key);
-        let (id, old) = match self.objects.find(&key) {
+        let existing = self.objects.find(&key);
+        if let Some(w) = self.watch.as_deref_mut() {
+            w.record(&obj, existing.is_some());
+        }
+        let (id, old) = match existing {
             Some(id) => (id, self.objects.replace(id, obj)),
             None => {
                 *self.kind_count.entry(key.kind).or_insert(0) += 1;
@@ -574,6 +580,9 @@ impl Store {
         }
         self.revision += 1;
         p.metadata.resource_version = Some(self.revision.to_string());
+        if let Some(w) = self.watch.as_deref_mut().filter(|w| w.wants(Kind::Pod)) {
+            w.record(&Object::Pod(p.clone()), true);
+        }
         let (settled, controlled, deleting) = flags(p);
         self.stamp(key);
         // The indices already agree with the pod as it was: touch only what changed.
@@ -595,6 +604,9 @@ impl Store {
         self.order.remove(key);
         self.revision += 1;
         self.stamp(key);
+        if let Some(w) = self.watch.as_deref_mut() {
+            w.record_removal(&obj, self.revision);
+        }
         if let Some(uid) = obj.meta().uid.as_deref() {
             self.by_uid.remove(uid);
         }

@@ -32,41 +32,41 @@ use crate::engine::sh;
 
 /// Accumulates what a command prints.
 #[derive(Debug, Default)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    failed: bool,
+pub(super) struct Out {
+    pub(super) stdout: String,
+    pub(super) stderr: String,
+    pub(super) failed: bool,
 }
 
 impl Out {
-    fn out(&mut self, s: impl AsRef<str>) {
+    pub(super) fn out(&mut self, s: impl AsRef<str>) {
         self.stdout.push_str(s.as_ref());
         if !self.stdout.ends_with('\n') {
             self.stdout.push('\n');
         }
     }
 
-    fn raw(&mut self, s: impl AsRef<str>) {
+    pub(super) fn raw(&mut self, s: impl AsRef<str>) {
         self.stdout.push_str(s.as_ref());
     }
 
-    fn warn(&mut self, s: impl AsRef<str>) {
+    pub(super) fn warn(&mut self, s: impl AsRef<str>) {
         self.stderr.push_str(s.as_ref());
         if !self.stderr.ends_with('\n') {
             self.stderr.push('\n');
         }
     }
 
-    fn fail(&mut self, s: impl AsRef<str>) {
+    pub(super) fn fail(&mut self, s: impl AsRef<str>) {
         self.warn(s);
         self.failed = true;
     }
 
-    fn api(&mut self, e: &ApiError) {
+    pub(super) fn api(&mut self, e: &ApiError) {
         self.fail(e.kubectl_message());
     }
 
-    fn done(self) -> CommandOutput {
+    pub(super) fn done(self) -> CommandOutput {
         CommandOutput {
             stdout: self.stdout,
             stderr: self.stderr,
@@ -136,7 +136,7 @@ pub fn execute(
                     .collect::<String>(),
             );
         }
-        Command::Explain(path) => explain(&mut out, path),
+        Command::Explain { path, recursive } => explain(&mut out, path, *recursive),
         Command::Get(g) => get(cluster, g, stdin, files, &mut out),
         Command::Describe(d) => describe_cmd(cluster, d, &mut out),
         Command::File(f) => file_cmd(cluster, f, stdin, files, &mut out),
@@ -347,7 +347,7 @@ fn decode_manifests(
     manifests
 }
 
-fn ref_name(obj: &Object) -> String {
+pub(super) fn ref_name(obj: &Object) -> String {
     format!("{}/{}", obj.kind().singular_group(), obj.name())
 }
 
@@ -834,7 +834,7 @@ fn print_changed(
 }
 
 /// kubectl's `GoTemplatePrinter`: the output, or Go's error with kubectl's debugging dump.
-fn go_template(t: &str, v: &Value, out: &mut Out) {
+pub(super) fn go_template(t: &str, v: &Value, out: &mut Out) {
     let template = match gotemplate::Template::parse(t) {
         Ok(template) => template,
         Err(e) => {
@@ -1052,19 +1052,7 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             Object::Event(ev) => Some(ev),
             _ => None,
         })
-        .filter(|ev| e.all_namespaces || ev.metadata.namespace.as_deref() == Some(&namespace))
-        .filter(|ev| {
-            e.types.is_empty()
-                || e.types
-                    .contains(&ev.type_.clone().unwrap_or_default().to_ascii_lowercase())
-        })
-        .filter(|ev| match &e.for_object {
-            None => true,
-            Some((kind, name)) => {
-                ev.involved_object.kind.as_deref() == Some(kind.as_str())
-                    && ev.involved_object.name.as_deref() == Some(name.as_str())
-            }
-        })
+        .filter(|ev| event_selected(ev, e, &namespace))
         .collect();
     // `eventTime` (kubectl/pkg/cmd/events).
     let last_seen = crate::engine::events::last_seen;
@@ -1080,31 +1068,10 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
             OutputFormat::Table => {
                 let mut rows: Vec<Vec<String>> = Vec::new();
                 if !e.no_headers {
-                    let mut h = Vec::new();
-                    if e.all_namespaces {
-                        h.push("NAMESPACE".to_string());
-                    }
-                    h.extend(
-                        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from),
-                    );
-                    rows.push(h);
+                    rows.push(event_header(e.all_namespaces));
                 }
                 for ev in &evs {
-                    let interval = print::table::event_interval(ev, now);
-                    let mut row = Vec::new();
-                    if e.all_namespaces {
-                        row.push(ev.metadata.namespace.clone().unwrap_or_default());
-                    }
-                    row.push(interval);
-                    row.push(ev.type_.clone().unwrap_or_default());
-                    row.push(ev.reason.clone().unwrap_or_default());
-                    row.push(format!(
-                        "{}/{}",
-                        ev.involved_object.kind.clone().unwrap_or_default(),
-                        ev.involved_object.name.clone().unwrap_or_default()
-                    ));
-                    row.push(ev.message.clone().unwrap_or_default().trim().to_string());
-                    rows.push(row);
+                    rows.push(event_row(ev, e.all_namespaces, now));
                 }
                 out.raw(print::tabwrite(&rows));
             }
@@ -1127,8 +1094,59 @@ fn events_cmd(cluster: &Cluster, e: &EventsCmd, out: &mut Out) {
         }
     }
     if e.watch {
-        out.warn(WATCH_NOTE);
+        out.warn(super::watch::NESTED_NOTE);
     }
+}
+
+/// Whether `kubectl events` shows `ev`: its namespace (or `-A`), `--types`, `--for`.
+pub(super) fn event_selected(
+    ev: &k8s_openapi::api::core::v1::Event,
+    e: &EventsCmd,
+    namespace: &str,
+) -> bool {
+    (e.all_namespaces || ev.metadata.namespace.as_deref() == Some(namespace))
+        && (e.types.is_empty()
+            || e.types
+                .contains(&ev.type_.clone().unwrap_or_default().to_ascii_lowercase()))
+        && match &e.for_object {
+            None => true,
+            Some((kind, name)) => {
+                ev.involved_object.kind.as_deref() == Some(kind.as_str())
+                    && ev.involved_object.name.as_deref() == Some(name.as_str())
+            }
+        }
+}
+
+/// `EventPrinter.printHeadings`.
+pub(super) fn event_header(all_namespaces: bool) -> Vec<String> {
+    let mut h = Vec::new();
+    if all_namespaces {
+        h.push("NAMESPACE".to_string());
+    }
+    h.extend(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from));
+    h
+}
+
+/// `EventPrinter.printOneEvent`.
+pub(super) fn event_row(
+    ev: &k8s_openapi::api::core::v1::Event,
+    all_namespaces: bool,
+    now: SimTime,
+) -> Vec<String> {
+    let mut row = Vec::new();
+    if all_namespaces {
+        row.push(ev.metadata.namespace.clone().unwrap_or_default());
+    }
+    row.push(print::table::event_interval(ev, now));
+    row.push(ev.type_.clone().unwrap_or_default());
+    row.push(ev.reason.clone().unwrap_or_default());
+    row.push(format!(
+        "{}/{}",
+        ev.involved_object.kind.clone().unwrap_or_default(),
+        ev.involved_object.name.clone().unwrap_or_default()
+    ));
+    row.push(ev.message.clone().unwrap_or_default().trim().to_string());
+    row
 }
 
 // -------------------------------------------------------------------------------------------
@@ -1807,7 +1825,7 @@ fn inject_pods(
 }
 
 /// The namespace a command works in: `-n`, else the context's.
-fn ns_of(ns: &Option<String>) -> String {
+pub(super) fn ns_of(ns: &Option<String>) -> String {
     ns.clone()
         .unwrap_or_else(|| CONTEXT_NAMESPACE.with(|c| c.borrow().clone()))
 }
@@ -1901,7 +1919,24 @@ fn resolve(
 // get
 // -------------------------------------------------------------------------------------------
 
-fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSource, out: &mut Out) {
+/// What `get` found: the objects, the errors of named objects that do not exist, and the
+/// resource arguments (the `-f` files' objects included).
+pub(super) struct Listed {
+    pub(super) objs: Vec<Object>,
+    pub(super) errors: Vec<ApiError>,
+    pub(super) resources: Vec<ResourceArg>,
+    pub(super) namespace: String,
+}
+
+/// The objects `get` prints, in the order it prints them (after `--sort-by`); `None` once an
+/// error is printed.
+pub(super) fn list_for_get(
+    cluster: &Cluster,
+    g: &GetCmd,
+    stdin: Option<&str>,
+    files: &dyn FileSource,
+    out: &mut Out,
+) -> Option<Listed> {
     let namespace = ns_of(&g.namespace);
     let mut resources = g.resources.clone();
     if !g.files.is_empty() {
@@ -1919,7 +1954,7 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
             .any(|r| matches!(r, ResourceArg::Named(..)))
     {
         out.fail("error: name cannot be provided when a selector is specified");
-        return;
+        return None;
     }
     let r = Resolve {
         namespace: namespace.clone(),
@@ -1927,15 +1962,31 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
         selector: g.selector.as_deref(),
         field_selector: g.field_selector.as_deref(),
     };
-    let Ok((mut objs, errors)) = resolve(cluster, &resources, &r, out) else {
-        return;
-    };
-    if let Some(sort) = &g.sort_by {
+    let (mut objs, errors) = resolve(cluster, &resources, &r, out).ok()?;
+    if let Some(sort) = g.sort_by.as_ref().filter(|_| !(g.watch || g.watch_only)) {
         if let Err(e) = sort_objects(&mut objs, sort) {
             out.fail(e);
-            return;
+            return None;
         }
     }
+    Some(Listed {
+        objs,
+        errors,
+        resources,
+        namespace,
+    })
+}
+
+fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSource, out: &mut Out) {
+    let Some(Listed {
+        objs,
+        errors,
+        resources,
+        namespace,
+    }) = list_for_get(cluster, g, stdin, files, out)
+    else {
+        return;
+    };
     let single = resources.len() == 1
         && matches!(resources.first(), Some(ResourceArg::Named(..)))
         && g.files.is_empty();
@@ -2014,14 +2065,10 @@ fn get(cluster: &Cluster, g: &GetCmd, stdin: Option<&str>, files: &dyn FileSourc
     for e in errors {
         out.api(&e);
     }
-    if g.watch {
-        out.warn(WATCH_NOTE);
+    if g.watch || g.watch_only {
+        out.warn(super::watch::NESTED_NOTE);
     }
 }
-
-/// What `get -w` adds: a command line here cannot block on a watch (a script would never go on),
-/// so kubeplay prints the current state once and says how to see what comes next.
-const WATCH_NOTE: &str = "kubeplay: --watch printed the current state only: simulated time moves with `sim advance DURATION` or `kubectl wait`; run get again to see what changed";
 
 fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     let path = jsonpath::relaxed(field)
@@ -2065,12 +2112,8 @@ fn sort_objects(objs: &mut [Object], field: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn custom_columns(
-    objs: &[Object],
-    spec: &str,
-    no_headers: bool,
-    out: &mut Out,
-) -> Result<(), String> {
+/// `-o custom-columns=SPEC`'s columns: each header with its JSONPath.
+pub(super) fn custom_column_spec(spec: &str) -> Result<Vec<(String, JsonPath)>, String> {
     let mut cols = Vec::new();
     for part in spec.split(',') {
         let Some((name, path)) = part.split_once(':') else {
@@ -2083,20 +2126,33 @@ fn custom_columns(
             .map_err(|e| format!("error: {e}"))?;
         cols.push((name.to_string(), jp));
     }
+    Ok(cols)
+}
+
+/// One object's row of custom columns (`<none>` where a path finds nothing).
+pub(super) fn custom_column_cells(o: &Object, cols: &[(String, JsonPath)]) -> Vec<String> {
+    let v = o.to_json();
+    cols.iter()
+        .map(|(_, jp)| match jp.execute(&v) {
+            Ok(s) if !s.is_empty() => s,
+            _ => "<none>".to_string(),
+        })
+        .collect()
+}
+
+fn custom_columns(
+    objs: &[Object],
+    spec: &str,
+    no_headers: bool,
+    out: &mut Out,
+) -> Result<(), String> {
+    let cols = custom_column_spec(spec)?;
     let mut rows = Vec::new();
     if !no_headers {
         rows.push(cols.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
     }
     for o in objs {
-        let v = o.to_json();
-        rows.push(
-            cols.iter()
-                .map(|(_, jp)| match jp.execute(&v) {
-                    Ok(s) if !s.is_empty() => s,
-                    _ => "<none>".to_string(),
-                })
-                .collect(),
-        );
+        rows.push(custom_column_cells(o, &cols));
     }
     out.raw(print::tabwrite(&rows));
     Ok(())
@@ -2142,47 +2198,69 @@ fn print_tables(objs: &[Object], g: &GetCmd, now: SimTime, out: &mut Out) {
         first = false;
         let show_ns = g.all_namespaces && kind.namespaced();
         let mut rows = Vec::new();
-        let mut header: Vec<String> = Vec::new();
-        if show_ns {
-            header.push("NAMESPACE".to_string());
-        }
-        header.extend(table::headers(kind, ctx.wide).iter().map(|s| s.to_string()));
-        header.extend(g.label_columns.iter().map(|k| label_column_header(k)));
-        if g.show_labels {
-            header.push("LABELS".to_string());
-        }
         if !g.no_headers {
-            rows.push(header);
+            rows.push(table_header(kind, g, show_ns));
         }
         for o in group {
-            let mut cells = Vec::new();
-            if show_ns {
-                cells.push(o.namespace().to_string());
-            }
-            let mut r = table::row(o, ctx);
-            if with_kind && table::has_name_column(kind) {
-                if let Some(name) = r.first_mut() {
-                    *name = format!("{}/{}", kind.singular_group(), name);
-                }
-            }
-            cells.append(&mut r);
-            for k in &g.label_columns {
-                cells.push(
-                    o.meta()
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get(k))
-                        .cloned()
-                        .unwrap_or_default(),
-                );
-            }
-            if g.show_labels {
-                cells.push(table::format_labels(o.meta().labels.as_ref()));
-            }
-            rows.push(cells);
+            rows.push(table_cells(o, g, ctx, show_ns, with_kind));
         }
         out.raw(print::tabwrite(&rows));
     }
+}
+
+/// `get`'s table header for `kind`: NAMESPACE (with `-A`), the kind's columns, `-L` labels,
+/// LABELS (`--show-labels`).
+pub(super) fn table_header(kind: Kind, g: &GetCmd, show_ns: bool) -> Vec<String> {
+    let mut header: Vec<String> = Vec::new();
+    if show_ns {
+        header.push("NAMESPACE".to_string());
+    }
+    header.extend(
+        table::headers(kind, g.output == OutputFormat::Wide)
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    header.extend(g.label_columns.iter().map(|k| label_column_header(k)));
+    if g.show_labels {
+        header.push("LABELS".to_string());
+    }
+    header
+}
+
+/// One object's row under [`table_header`]; `with_kind` prefixes the name with `kind/`.
+pub(super) fn table_cells(
+    o: &Object,
+    g: &GetCmd,
+    ctx: table::RowCtx,
+    show_ns: bool,
+    with_kind: bool,
+) -> Vec<String> {
+    let kind = o.kind();
+    let mut cells = Vec::new();
+    if show_ns {
+        cells.push(o.namespace().to_string());
+    }
+    let mut r = table::row(o, ctx);
+    if with_kind && table::has_name_column(kind) {
+        if let Some(name) = r.first_mut() {
+            *name = format!("{}/{}", kind.singular_group(), name);
+        }
+    }
+    cells.append(&mut r);
+    for k in &g.label_columns {
+        cells.push(
+            o.meta()
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(k))
+                .cloned()
+                .unwrap_or_default(),
+        );
+    }
+    if g.show_labels {
+        cells.push(table::format_labels(o.meta().labels.as_ref()));
+    }
+    cells
 }
 
 // -------------------------------------------------------------------------------------------
@@ -3635,8 +3713,8 @@ fn wait(cluster: &mut Cluster, w: &WaitCmd, out: &mut Out) {
 // explain
 // -------------------------------------------------------------------------------------------
 
-fn explain(out: &mut Out, path: &str) {
-    let (text, err) = super::explain::explain(path);
+fn explain(out: &mut Out, path: &str, recursive: bool) {
+    let (text, err) = super::explain::explain(path, recursive);
     out.raw(text);
     if let Some(e) = err {
         out.fail(e);

@@ -3,11 +3,17 @@
 //! the `wrap`/`indent` helpers of `explain/v2/funcs.go`) over the descriptions in `explain/schema.rs`,
 //! which are the OpenAPI descriptions as k8s-openapi (Kubernetes 1.34) carries them.
 //!
-//! Simplifications: only the types the workload kinds and kubeplay's manifests reach are known
-//! (a path into any other type says so instead of guessing); `--recursive` is not implemented
-//! (the flag is refused as unknown). k8s-openapi drops the `enum` lists and their `Possible enum
-//! values:` paragraphs (the spec it is built from was generated without them); the schema
-//! generator puts them back from the `+enum` types' constants, as a real API server serves them.
+//! `--recursive` is the template's `fieldList` with `Recursive`: every field's `fieldDetail` in
+//! its short form (name indented two spaces a level, a tab, `<type>`, `-required-`, the `enum:`
+//! line), each followed by the fields of the type it refers to one level deeper, a type already
+//! on the way down not expanded again (the template's `history` of refs, copied per branch).
+//!
+//! Simplifications: only the types kubeplay's kinds reach through their fields are known (a path
+//! into any other type says so instead of guessing). k8s-openapi drops the `enum` lists and their
+//! `Possible enum values:` paragraphs (the spec it is built from was generated without them); the
+//! schema generator puts them back from the `+enum` types' constants for the fields kubeplay's
+//! manifests use (its `ENUMS` table), as a real API server serves them; the other enum fields of
+//! the deeper types (volume sources, security contexts, …) print without them.
 
 use crate::engine::api::Kind;
 
@@ -50,15 +56,15 @@ fn type_doc(types: &'static [TypeDoc], name: &str) -> Option<&'static TypeDoc> {
 
 /// What `kubectl explain PATH` prints: standard output, and the error line if it fails (kubectl
 /// prints the resource header before finding out that a field does not exist).
-pub fn explain(path: &str) -> (String, Option<String>) {
+pub fn explain(path: &str, recursive: bool) -> (String, Option<String>) {
     let mut out = String::new();
-    match render(path, &mut out) {
+    match render(path, recursive, &mut out) {
         Ok(()) => (out, None),
         Err(e) => (out, Some(e)),
     }
 }
 
-fn render(path: &str, out: &mut String) -> Result<(), String> {
+fn render(path: &str, recursive: bool, out: &mut String) -> Result<(), String> {
     let mut parts = path.split('.');
     let res = parts.next().unwrap_or_default();
     let field_path: Vec<&str> = parts.collect();
@@ -146,6 +152,16 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
     out.push('\n');
     if let Some(fields) = fields.filter(|f| !f.is_empty()) {
         out.push_str("FIELDS:\n");
+        if recursive {
+            // A field's own type is the first ref on the way down; the resource's is not.
+            let mut history: Vec<&str> = field
+                .and_then(|f| f.of_type.as_deref())
+                .into_iter()
+                .collect();
+            field_tree(types, fields, 1, &mut history, out).map_err(|t| unknown_type(&t))?;
+            out.push('\n');
+            return Ok(());
+        }
         for f in fields {
             out.push_str(&format!("  {}\t<{}>", f.name, f.type_guess));
             if f.required {
@@ -163,6 +179,41 @@ fn render(path: &str, out: &mut String) -> Result<(), String> {
         }
     }
     out.push('\n');
+    Ok(())
+}
+
+/// The template's `fieldList` with `Recursive`: each field's short `fieldDetail` at `level`, then
+/// the fields of the type it refers to at `level + 1`, unless that type is already in `history`
+/// (the refs on the way down). The error names a type the docs bundle does not have.
+fn field_tree(
+    types: &'static [TypeDoc],
+    fields: &'static [FieldDoc],
+    level: usize,
+    history: &mut Vec<&'static str>,
+    out: &mut String,
+) -> Result<(), String> {
+    let indent_amount = level * 2;
+    for f in fields {
+        out.push_str(&" ".repeat(indent_amount));
+        out.push_str(&format!("{}\t<{}>", f.name, f.type_guess));
+        if f.required {
+            out.push_str(" -required-");
+        }
+        out.push_str(&extract_enum(&f.enum_values, false, Some(4), indent_amount));
+        out.push('\n');
+        let Some(t) = f.of_type.as_deref() else {
+            continue;
+        };
+        if history.contains(&t) {
+            continue;
+        }
+        let doc = type_doc(types, t).ok_or_else(|| t.to_string())?;
+        if let Some(sub) = doc.fields.as_deref() {
+            history.push(t);
+            field_tree(types, sub, level + 1, history, out)?;
+            history.pop();
+        }
+    }
     Ok(())
 }
 
@@ -343,7 +394,7 @@ mod tests {
     /// list the field gets an `enum:` line. Non-enum fields are unchanged.
     #[test]
     fn enum_fields_in_both_views() {
-        let (text, err) = explain("pod.spec.restartPolicy");
+        let (text, err) = explain("pod.spec.restartPolicy", false);
         assert_eq!(err, None);
         assert!(text.starts_with(
             "KIND:       Pod\nVERSION:    v1\n\nFIELD: restartPolicy <string>\nENUM:\n    Always\n    Never\n    OnFailure\n\nDESCRIPTION:\n"
@@ -351,7 +402,7 @@ mod tests {
         assert!(text.ends_with(
             "    Possible enum values:\n     - `\"Always\"`\n     - `\"Never\"`\n     - `\"OnFailure\"`\n    \n\n"
         ));
-        let (list, _) = explain("pod.spec");
+        let (list, _) = explain("pod.spec", false);
         assert!(list.contains(
             "  dnsPolicy\t<string>\n  enum: ClusterFirst, ClusterFirstWithHostNet, Default, None\n    Set DNS policy"
         ));
@@ -385,25 +436,52 @@ mod tests {
                 "NoExecute\n    NoSchedule\n    PreferNoSchedule",
             ),
         ] {
-            let (text, err) = explain(path);
+            let (text, err) = explain(path, false);
             assert_eq!(err, None, "{path}");
             assert!(
                 text.contains(&format!(">\nENUM:\n    {values}\n\nDESCRIPTION:\n")),
                 "{path}:\n{text}"
             );
         }
-        let (text, _) = explain("pod.spec.hostname");
+        let (text, _) = explain("pod.spec.hostname", false);
         assert!(text.contains("FIELD: hostname <string>\n\n\nDESCRIPTION:"));
+    }
+
+    /// `fieldList` with `Recursive` (checked against kubectl 1.32 over the same schema with
+    /// `scripts/kubectl-oracle.py`): names indented two spaces a level, a tab, the type,
+    /// `-required-`, the short `enum:` line at the field's indentation, no descriptions.
+    #[test]
+    fn recursive_field_tree() {
+        let (text, err) = explain("job.spec.podFailurePolicy", true);
+        assert_eq!(err, None);
+        let fields = text.split("FIELDS:\n").nth(1).unwrap();
+        assert_eq!(
+            fields,
+            "  rules\t<[]PodFailurePolicyRule> -required-\n    action\t<string> -required-\n    enum: Count, FailIndex, FailJob, Ignore\n    onExitCodes\t<PodFailurePolicyOnExitCodesRequirement>\n      containerName\t<string>\n      operator\t<string> -required-\n      enum: In, NotIn\n      values\t<[]integer> -required-\n    onPodConditions\t<[]PodFailurePolicyOnPodConditionsPattern>\n      status\t<string> -required-\n      type\t<string> -required-\n\n"
+        );
+        // The description is the one the field's page shows.
+        let (plain, _) = explain("job.spec.podFailurePolicy", false);
+        assert_eq!(text.split("FIELDS:").next(), plain.split("FIELDS:").next());
+        // Every type a kind reaches is in the bundle: a whole resource recurses to its leaves.
+        for res in ["pods", "ds", "jobs", "nodes"] {
+            let (text, err) = explain(res, true);
+            assert_eq!(err, None, "{res}");
+            assert!(
+                res == "nodes"
+                    || text.contains(" nodeSelectorTerms\t<[]NodeSelectorTerm> -required-\n"),
+                "{res}"
+            );
+        }
     }
 
     #[test]
     fn field_view_shape() {
-        let (text, err) = explain("ds.spec.updateStrategy.rollingUpdate.maxSurge");
+        let (text, err) = explain("ds.spec.updateStrategy.rollingUpdate.maxSurge", false);
         assert_eq!(err, None);
         assert!(text.starts_with("GROUP:      apps\nKIND:       DaemonSet\nVERSION:    v1\n\nFIELD: maxSurge <IntOrString>\n\n\nDESCRIPTION:\n    The maximum number of nodes with an existing available DaemonSet pod that\n"));
         assert!(text.contains("during disruption.\n    IntOrString is a type that can hold an int32 or a string.  When used in JSON\n"));
         assert_eq!(
-            explain("jobs.spec.nope"),
+            explain("jobs.spec.nope", false),
             (
                 "GROUP:      batch\nKIND:       Job\nVERSION:    v1\n\n".to_string(),
                 Some("error: field \"nope\" does not exist".to_string())

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod print;
 pub mod script;
 mod shell;
+pub mod watch;
 
 pub use exec::time_line;
 use parse::{Command, SimCmd};
@@ -52,8 +53,9 @@ pub struct CommandOutput {
     pub ok: bool,
 }
 
-/// A cluster plus the commands run against it: the unit the CLI and the page share.
-#[derive(Debug, Clone)]
+/// A cluster plus the commands run against it: the unit the CLI and the page share. A clone (a
+/// lesson's probe) is not watched: an open `get -w` stays with the original.
+#[derive(Debug)]
 pub struct Session {
     /// The simulated cluster.
     pub cluster: Cluster,
@@ -66,6 +68,21 @@ pub struct Session {
     pub shell_vars: std::collections::BTreeMap<String, String>,
     /// A command that may change the cluster has run (so `sim seed` may no longer).
     mutated: bool,
+    /// The open `kubectl get -w`, if any (see [`watch`] for when it ends).
+    watch: Option<watch::Watch>,
+}
+
+impl Clone for Session {
+    fn clone(&self) -> Self {
+        Session {
+            cluster: self.cluster.clone(),
+            log: self.log.clone(),
+            context_namespace: self.context_namespace.clone(),
+            shell_vars: self.shell_vars.clone(),
+            mutated: self.mutated,
+            watch: None,
+        }
+    }
 }
 
 impl Session {
@@ -77,6 +94,7 @@ impl Session {
             context_namespace: None,
             shell_vars: std::collections::BTreeMap::new(),
             mutated: false,
+            watch: None,
         }
     }
 
@@ -84,28 +102,116 @@ impl Session {
     /// `stdin` feeds `-f -`. After a command that may change the cluster, the cluster settles
     /// at the current instant (a real cluster reacts within milliseconds); simulated time only
     /// moves with `sim advance`, `wait`, `rollout status`, `drain` and `delete`'s wait.
-    /// `get -w` does not block: it prints the current state and a note on stderr.
+    /// `get -w` lists and stays open: what later commands cause is printed with their output
+    /// (before it for the commands that wait, after it for the ones that change the cluster),
+    /// until a command of another kind ends it ([`watch`]).
     pub fn run(
         &mut self,
         line: &str,
         stdin: Option<&str>,
         files: &dyn FileSource,
     ) -> CommandOutput {
+        let (mut out, keep) = self.run_leaving_watch(line, stdin, files);
+        let w = self.poll_watch();
+        if keep == watch::Keep::Before {
+            out.stdout.insert_str(0, &w.stdout);
+        } else {
+            out.stdout.push_str(&w.stdout);
+        }
+        out.stderr.push_str(&w.stderr);
+        out
+    }
+
+    /// [`Session::run`] without reading the open watch: its lines wait for
+    /// [`Session::poll_watch`] (the page prints them where a tick's output is not shown). A
+    /// command that does not keep the watch ends it first.
+    pub fn run_leaving_watch(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+    ) -> (CommandOutput, watch::Keep) {
+        let keep = if self.watch.is_some() {
+            watch::keep(line)
+        } else {
+            watch::Keep::End
+        };
+        if keep == watch::Keep::End {
+            self.stop_watch();
+        }
         self.log.push((line.to_string(), stdin.map(str::to_string)));
         if stdin.is_none() && shell::needs_shell(line) {
-            return shell::run(self, line, files);
+            return (shell::run(self, line, files), keep);
         }
-        match parse::tokenize(line) {
+        let out = match parse::tokenize(line) {
             Ok(words) => {
                 let seed_allowed = !self.mutated;
-                self.run_parsed(&words, stdin, files, seed_allowed)
+                self.run_top(&words, line, stdin, files, seed_allowed)
             }
             Err(e) => CommandOutput {
                 stdout: String::new(),
                 stderr: format!("{e}\n"),
                 ok: false,
             },
+        };
+        (out, keep)
+    }
+
+    /// A command line of its own: `get -w` opens a watch here (inside a shell line it cannot).
+    fn run_top(
+        &mut self,
+        words: &[String],
+        line: &str,
+        stdin: Option<&str>,
+        files: &dyn FileSource,
+        seed_allowed: bool,
+    ) -> CommandOutput {
+        let ns = self.namespace().to_string();
+        let cluster = &mut self.cluster;
+        let opened = match parse::parse_words(words) {
+            Ok(Command::Get(g)) if g.watch || g.watch_only => {
+                Some(exec::with_context_namespace(&ns, || {
+                    watch::start(cluster, &g, stdin, files)
+                }))
+            }
+            Ok(Command::Events(e)) if e.watch => Some(exec::with_context_namespace(&ns, || {
+                let (out, w) = watch::start_events(cluster, &e);
+                (out, Some(w))
+            })),
+            _ => None,
+        };
+        if let Some((out, opened)) = opened {
+            self.watch = opened.map(|mut w| {
+                w.line = line.to_string();
+                w
+            });
+            return out;
         }
+        self.run_parsed(words, stdin, files, seed_allowed)
+    }
+
+    /// What the open watch saw since it was last read (nothing when none is open).
+    pub fn poll_watch(&mut self) -> watch::WatchOutput {
+        let Some(w) = self.watch.as_mut() else {
+            return watch::WatchOutput::default();
+        };
+        let (out, open) = w.poll(&mut self.cluster);
+        if !open {
+            self.watch = None;
+        }
+        out
+    }
+
+    /// Ends the open watch (Ctrl+C), if any.
+    pub fn stop_watch(&mut self) {
+        if self.watch.take().is_some() {
+            self.cluster.close_watch();
+        }
+    }
+
+    /// The open watch's command line, if a watch is open.
+    pub fn watching(&self) -> Option<&str> {
+        self.watch.as_ref().map(watch::Watch::line)
     }
 
     /// Runs one command given as words (`kubectl` and `sim` inside a console shell line),

@@ -253,6 +253,7 @@ impl Verb {
                 LabelColumns,
                 Watch,
                 WatchOnly,
+                OutputWatchEvents,
                 NoHeaders,
                 SortBy,
                 Filename,
@@ -345,7 +346,7 @@ impl Verb {
                 Watch,
             ],
             Verb::Wait => &[Namespace, For, Timeout, Selector, All],
-            Verb::Explain => &[],
+            Verb::Explain => &[Recursive],
             Verb::ApiResources => &[Output, Template, Namespaced],
             Verb::ApiVersions => &[],
             Verb::Version => &[ClientOnly, Output],
@@ -514,8 +515,12 @@ pub enum Flag {
     Template,
     /// `-q, --quiet` (exec).
     Quiet,
-    /// `--watch-only` (get): treated as `--watch`.
+    /// `--watch-only` (get): watch without listing first.
     WatchOnly,
+    /// `--output-watch-events` (get): an EVENT column (or the watch event objects).
+    OutputWatchEvents,
+    /// `--recursive` (explain): every field's name and type, as a tree.
+    Recursive,
     /// `--current` (config set-context).
     Current,
     /// `--minify` (config view).
@@ -602,6 +607,8 @@ impl Flag {
             Flag::Types => "types",
             Flag::NoHeaders => "no-headers",
             Flag::WatchOnly => "watch-only",
+            Flag::OutputWatchEvents => "output-watch-events",
+            Flag::Recursive => "recursive",
             Flag::Quiet => "quiet",
             Flag::Current => "current",
             Flag::Minify => "minify",
@@ -701,6 +708,8 @@ impl Flag {
                 | Flag::Current
                 | Flag::Minify
                 | Flag::WatchOnly
+                | Flag::OutputWatchEvents
+                | Flag::Recursive
                 | Flag::Quiet
         )
     }
@@ -1131,8 +1140,13 @@ pub struct GetCmd {
     pub show_labels: bool,
     /// `-L, --label-columns`: one extra column per label key, in order.
     pub label_columns: Vec<String>,
-    /// `-w, --watch`: prints the current state and a note (a script cannot block on a watch).
+    /// `-w, --watch`: lists, then prints every change while later commands move time (see
+    /// `kubectl::watch`).
     pub watch: bool,
+    /// `--watch-only`: watches without listing first.
+    pub watch_only: bool,
+    /// `--output-watch-events`: prints each change's type (an EVENT column).
+    pub output_watch_events: bool,
     /// `--no-headers`: tables and custom columns without their header line.
     pub no_headers: bool,
     /// `--sort-by`.
@@ -1781,7 +1795,12 @@ pub enum Command {
     /// `wait`.
     Wait(WaitCmd),
     /// `explain PATH`.
-    Explain(String),
+    Explain {
+        /// `TYPE[.FIELD…]`.
+        path: String,
+        /// `--recursive`.
+        recursive: bool,
+    },
     /// `api-resources`.
     ApiResources {
         /// `-o wide`.
@@ -1832,7 +1851,7 @@ impl Command {
                 | Command::Logs(_)
                 | Command::Events(_)
                 | Command::Diff { .. }
-                | Command::Explain(_)
+                | Command::Explain { .. }
                 | Command::ApiResources { .. }
                 | Command::Version { .. }
                 | Command::ApiVersions
@@ -2138,7 +2157,10 @@ pub fn parse_words(words: &[String]) -> Result<Command, ParseError> {
         }
         Verb::Wait => parse_wait(p),
         Verb::Explain => match p.args.as_slice() {
-            [path] => Ok(Command::Explain(path.clone())),
+            [path] => Ok(Command::Explain {
+                path: path.clone(),
+                recursive: p.bool(Flag::Recursive)?,
+            }),
             [] => err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
             _ => err("error: We accept only this format: explain RESOURCE"),
         },
@@ -2395,6 +2417,12 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
             "error: --show-labels option cannot be used with {output_flag} printer"
         ));
     }
+    let watch = p.bool(Flag::Watch)?;
+    let watch_only = p.bool(Flag::WatchOnly)?;
+    let output_watch_events = p.bool(Flag::OutputWatchEvents)?;
+    if output_watch_events && !(watch || watch_only) {
+        return err("error: --output-watch-events option can only be used with --watch or --watch-only\nSee 'kubectl get -h' for help and examples");
+    }
     Ok(Command::Get(GetCmd {
         resources,
         namespace: p.namespace(),
@@ -2410,9 +2438,9 @@ fn parse_get(p: Parsed) -> Result<Command, ParseError> {
             .filter(|k| !k.is_empty())
             .map(str::to_string)
             .collect(),
-        // `--watch-only` would print only what changes from now on; kubeplay cannot block, so
-        // both print the current state and the note.
-        watch: p.bool(Flag::Watch)? || p.bool(Flag::WatchOnly)?,
+        watch,
+        watch_only,
+        output_watch_events,
         no_headers: p.bool(Flag::NoHeaders)?,
         sort_by: p.last(Flag::SortBy).map(str::to_string),
         files,
@@ -3658,6 +3686,8 @@ mod tests {
             show_labels: false,
             label_columns: Vec::new(),
             watch: false,
+            watch_only: false,
+            output_watch_events: false,
             no_headers: false,
             sort_by: None,
             files: Vec::new(),
@@ -3883,6 +3913,21 @@ mod tests {
                     watch: true,
                     ..get(vec![Kind(crate::engine::api::Kind::Pod)])
                 })),
+            },
+            Case {
+                name: "get_watch_only_with_events",
+                line: "get pods --watch-only --output-watch-events",
+                want: Ok(Command::Get(GetCmd {
+                    watch_only: true,
+                    output_watch_events: true,
+                    ..get(vec![Kind(crate::engine::api::Kind::Pod)])
+                })),
+            },
+            Case {
+                // `GetOptions.Validate`.
+                name: "get_output_watch_events_without_watch",
+                line: "get pods --output-watch-events",
+                want: Err("error: --output-watch-events option can only be used with --watch or --watch-only\nSee 'kubectl get -h' for help and examples"),
             },
             Case {
                 name: "logs_selector",

@@ -53,6 +53,10 @@ pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
 /// Console lines kept on screen (older ones scroll away; history keeps every command).
 pub const CONSOLE_KEEP: usize = 200;
 
+/// Lines of a watch's output kept in its console entry: a long watch over a big cluster
+/// scrolls its oldest lines away, as a terminal's scrollback does, so every redraw stays small.
+pub const WATCH_KEEP_LINES: usize = 1_000;
+
 /// Everything on the page.
 #[derive(Debug, Clone)]
 pub struct Playground {
@@ -177,13 +181,18 @@ pub enum UiAction {
     CheckLesson,
     /// Runs the current lesson step's solution script (shown in the console).
     RunSolution,
+    /// Ctrl+C in the prompt, or the Stop button: ends the open `kubectl get -w`.
+    StopWatch,
 }
 
 impl Playground {
     /// A page over a replayed scenario.
     pub fn from_scenario(s: &Scenario, history: Vec<String>, editor: Option<String>) -> Self {
+        let mut session = scenario::replay(s);
+        // A watch the replayed commands opened has no console to print to any more.
+        session.stop_watch();
         Playground {
-            session: Rc::new(RefCell::new(scenario::replay(s))),
+            session: Rc::new(RefCell::new(session)),
             editor: editor.or_else(|| s.editor.clone()).unwrap_or_default(),
             editor_previous: None,
             feedback: None,
@@ -318,6 +327,57 @@ impl Playground {
             self.console.drain(..excess);
         }
         entry
+    }
+
+    /// One play tick: simulated time moves on; what an open watch saw goes to the console.
+    fn tick(&mut self, sim: Millis) {
+        let line = commands::advance(sim);
+        let watched = match self.session.try_borrow_mut() {
+            Ok(mut session) => {
+                let _ = session.run_leaving_watch(&line, None, &NoFiles);
+                session.poll_watch()
+            }
+            Err(_) => return,
+        };
+        self.generation += 1;
+        self.append_watch(&watched.stdout, &watched.stderr);
+    }
+
+    /// Adds a watch's lines to the console: to the last entry (the `get -w`, or the last
+    /// command that kept it open), as a terminal would print them below.
+    fn append_watch(&mut self, stdout: &str, stderr: &str) {
+        if stdout.is_empty() && stderr.is_empty() {
+            return;
+        }
+        if self.console.is_empty() {
+            let command = self
+                .session
+                .try_borrow()
+                .ok()
+                .and_then(|s| s.watching().map(str::to_string))
+                .unwrap_or_default();
+            self.console.push(ConsoleEntry {
+                seq: self.console_seq,
+                command,
+                stdout: String::new(),
+                stderr: String::new(),
+                ok: true,
+            });
+            self.console_seq += 1;
+        }
+        if let Some(e) = self.console.last_mut() {
+            e.stdout.push_str(stdout);
+            e.stderr.push_str(stderr);
+            keep_last_lines(&mut e.stdout, WATCH_KEEP_LINES);
+        }
+    }
+
+    /// Whether a `kubectl get -w` is open, and its command line.
+    pub fn watching(&self) -> Option<String> {
+        self.session
+            .try_borrow()
+            .ok()
+            .and_then(|s| s.watching().map(str::to_string))
     }
 
     fn editor_command(&mut self, verb: &'static str) {
@@ -460,7 +520,7 @@ impl Playground {
                     // Rounded to whole milliseconds; the log stays exact.
                     let sim = (ms as f64 * self.speed()).round() as Millis;
                     if sim > 0 {
-                        self.exec(&commands::advance(sim), None, false);
+                        self.tick(sim);
                     }
                 }
             }
@@ -543,8 +603,27 @@ impl Playground {
             UiAction::FilterEvents(f) => self.event_filter = f,
             UiAction::CheckLesson => {}
             UiAction::RunSolution => self.run_solution(),
+            UiAction::StopWatch => {
+                if let Ok(mut session) = self.session.try_borrow_mut() {
+                    session.stop_watch();
+                }
+                self.generation += 1;
+            }
         }
     }
+}
+
+/// Drops the oldest lines of `text` beyond `keep`.
+fn keep_last_lines(text: &mut String, keep: usize) {
+    let lines = text.lines().count();
+    if lines <= keep {
+        return;
+    }
+    let cut = text
+        .match_indices('\n')
+        .nth(lines - keep - 1)
+        .map_or(0, |(i, _)| i + 1);
+    text.drain(..cut);
 }
 
 impl Reducible for Playground {

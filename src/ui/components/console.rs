@@ -1,6 +1,7 @@
 //! The kubectl console: a prompt running exactly [`crate::kubectl::Session::run`], its
 //! transcript, history on ↑/↓ and Tab completion (Tab moves focus on as usual when the prompt is
-//! empty, so keyboard users are never trapped).
+//! empty, so keyboard users are never trapped). While a `kubectl get -w` is open a status line
+//! says so, with a Stop button; Ctrl+C in the prompt (with no text selected to copy) stops it too.
 
 use yew::prelude::*;
 
@@ -41,6 +42,16 @@ pub fn console_pane() -> Html {
                 e.prevent_default();
                 s.dispatch(UiAction::Complete);
             }
+            "c" | "C"
+                if e.ctrl_key()
+                    && !e.alt_key()
+                    && !e.meta_key()
+                    && !selecting(&e)
+                    && s.watching().is_some() =>
+            {
+                e.prevent_default();
+                s.dispatch(UiAction::StopWatch);
+            }
             _ => {}
         })
     };
@@ -55,6 +66,11 @@ pub fn console_pane() -> Html {
         let s = state.clone();
         Callback::from(move |_| s.dispatch(UiAction::ClearConsole))
     };
+    let stop = {
+        let s = state.clone();
+        Callback::from(move |_| s.dispatch(UiAction::StopWatch))
+    };
+    let watching = state.watching();
     html! {
         <>
             <div class="pane-head">
@@ -75,6 +91,13 @@ pub fn console_pane() -> Html {
                     </div>
                 }) }
             </div></div>
+            <div class="watch-status" role="status">
+                if let Some(line) = &watching {
+                    <span>{ "Watching " }<code>{ line }</code>{ " — Ctrl+C or Stop to end" }</span>
+                    { " " }
+                    <button type="button" onclick={stop} aria-label="Stop watching">{ "Stop" }</button>
+                }
+            </div>
             <form class="prompt" onsubmit={onsubmit}>
                 <label for="console-input" class="dollar">{ "$" }</label>
                 <input id="console-input" value={state.prompt.clone()} {oninput} {onkeydown}
@@ -87,4 +110,13 @@ pub fn console_pane() -> Html {
             </p>
         </>
     }
+}
+
+/// Whether the key press comes with text selected in the prompt (Ctrl+C then copies it).
+fn selecting(e: &KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|i| Some((i.selection_start().ok()??, i.selection_end().ok()??)))
+        .is_some_and(|(a, b)| a != b)
 }

@@ -315,6 +315,66 @@ fn a_tick_does_not_copy_the_cluster() {
     );
 }
 
+fn submit(p: &mut Playground, line: &str) {
+    p.apply(UiAction::Prompt(line.into()));
+    p.apply(UiAction::Submit);
+}
+
+/// A watch streams into the console while the clock plays: the ticks' lines go to the entry of
+/// the `get -w`, and a typed time-advancing command shows what happened as the CLI does.
+#[test]
+fn a_watch_streams_into_the_console_until_stopped() {
+    let mut p = empty();
+    submit(&mut p, "sim node add n1");
+    submit(&mut p, "kubectl get pods -w");
+    assert_eq!(p.watching().as_deref(), Some("kubectl get pods -w"));
+    submit(&mut p, "kubectl run web --image=nginx");
+    let run = p.console.last().unwrap().stdout.clone();
+    assert!(run.starts_with("pod/web created\nNAME"), "{run}");
+    p.apply(UiAction::SetPlaying(true));
+    for _ in 0..40 {
+        p.apply(UiAction::Tick(100));
+    }
+    let entry = p.console.last().unwrap();
+    assert_eq!(entry.command, "kubectl run web --image=nginx");
+    assert!(
+        entry.stdout.lines().last().unwrap().contains("Running"),
+        "{}",
+        entry.stdout
+    );
+    // Ctrl+C / Stop: the watch ends and the ticks print nothing more.
+    let generation = p.generation;
+    p.apply(UiAction::StopWatch);
+    assert!(p.watching().is_none());
+    assert!(p.generation > generation, "the status line is redrawn");
+    let before = p.console.last().unwrap().stdout.clone();
+    submit(&mut p, "kubectl delete pod web --wait=false");
+    p.apply(UiAction::Tick(100));
+    assert_eq!(p.console.len(), 4);
+    assert_eq!(p.console.get(2).unwrap().stdout, before);
+    assert_eq!(p.console.get(3).unwrap().stdout, "pod \"web\" deleted\n");
+}
+
+#[test]
+fn a_read_only_command_ends_the_watch() {
+    let mut p = empty();
+    submit(&mut p, "kubectl get pods -w");
+    assert!(p.watching().is_some());
+    submit(&mut p, "sim advance 5s");
+    assert!(p.watching().is_some(), "time-advancing commands keep it");
+    submit(&mut p, "kubectl get nodes");
+    assert!(p.watching().is_none());
+}
+
+#[test]
+fn keep_last_lines_drops_the_oldest() {
+    let mut text = "a\nb\nc\nd\n".to_string();
+    keep_last_lines(&mut text, 2);
+    assert_eq!(text, "c\nd\n");
+    keep_last_lines(&mut text, 5);
+    assert_eq!(text, "c\nd\n");
+}
+
 fn in_lesson(id: &str) -> Playground {
     let lesson = crate::ui::lesson::find(id).unwrap_or_else(|| panic!("builtin lesson {id}"));
     Playground::from_lesson(lesson, None)

@@ -522,15 +522,11 @@ fn sync_orphan_pods(store: &Store) -> Outcome {
                 } else {
                     *by_job
                         .entry((ns, r.name.as_str(), r.uid.as_str()))
-                        .or_insert_with(|| {
-                            match store.get_named(Kind::Job, ns, &r.name) {
-                                Some(Object::Job(j))
-                                    if j.metadata.uid.as_deref() == Some(&r.uid) =>
-                                {
-                                    is_job_finished(j) && !managed_by_external(j)
-                                }
-                                _ => true,
+                        .or_insert_with(|| match store.get_named(Kind::Job, ns, &r.name) {
+                            Some(Object::Job(j)) if j.metadata.uid.as_deref() == Some(&r.uid) => {
+                                is_job_finished(j) && !managed_by_external(j)
                             }
+                            _ => true,
                         })
                 }
             }

@@ -25,6 +25,7 @@ use super::indexed::{first_pending_indexes, OrderedIntervals};
 use super::*;
 use crate::engine::api::job as api_job;
 
+mod upstream_policies;
 mod upstream_utils;
 
 const NS: &str = "default";

@@ -2356,6 +2356,142 @@ fn test_dont_do_anything_if_being_deleted() {
     assert!(out.is_noop(), "{:?}", out.actions);
 }
 
+/// Upstream `TestDontDoAnythingIfBeingDeletedRace`: a DaemonSet being deleted, with a matching
+/// orphan pod on one of five nodes, neither adopts the orphan nor creates nor deletes anything.
+/// (Upstream's race is between a lister that has not seen the deletion and the API server that
+/// has; kubeplay's controllers read the one store, so the case runs with the deleted object.)
+#[test]
+fn test_dont_do_anything_if_being_deleted_race() {
+    for strategy in update_strategies() {
+        let kind = strategy.type_.clone().unwrap_or_default();
+        let mut d = ds("foo").0;
+        d.metadata.uid = Some("u1".into());
+        d.metadata.namespace = Some("default".into());
+        d.metadata.deletion_timestamp = Some(SimTime::ZERO.to_k8s());
+        if let Some(spec) = d.spec.as_mut() {
+            spec.update_strategy = Some(strategy);
+        }
+        let mut s = Store::new();
+        for i in 0..5 {
+            s.put(Object::Node(node(&format!("node-{i}")).0));
+        }
+        s.put(Object::Pod(Pod {
+            metadata: ObjectMeta {
+                name: Some("pod1-abcde".into()),
+                namespace: Some("default".into()),
+                uid: Some("orphan".into()),
+                labels: Some(map(SIMPLE_DS_LABEL)),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                node_name: Some("node-0".into()),
+                ..Default::default()
+            }),
+            status: None,
+        }));
+        s.put(Object::DaemonSet(d));
+        let mut ctrl = DaemonSetController::default();
+        let out = ctrl.sync(&s, SimTime::ZERO);
+        assert!(
+            out.is_noop(),
+            "TestDontDoAnythingIfBeingDeletedRace ({kind}): {:?}",
+            out.actions
+        );
+        assert!(
+            ctrl.sync(&s, SimTime::ZERO).is_noop(),
+            "TestDontDoAnythingIfBeingDeletedRace ({kind}): second sync"
+        );
+    }
+}
+
+/// Upstream `TestUpdateNode`: after a first sync (its `expectedCreates`), the node changes from
+/// `old` to `new`; upstream checks whether that update enqueues the DaemonSet
+/// (`shouldEnqueue`). A level-triggered controller has no queue: the translation is that the
+/// next sync has work (creates a pod) exactly when upstream enqueues, and otherwise writes
+/// nothing. ("Node Allocatable changed" is also a row of the sync table above.)
+#[test]
+fn test_update_node() {
+    struct UpdateNodeCase {
+        test: &'static str,
+        old: fn() -> NodeB,
+        new: fn(&mut Node),
+        ds: fn() -> DsB,
+        expected_creates: usize,
+        should_enqueue: bool,
+    }
+    let cases = [
+        UpdateNodeCase {
+            test: "Nothing changed, should not enqueue",
+            old: || node("node1"),
+            new: |_| {},
+            ds: || ds("ds").node_selector(SIMPLE_NODE_LABEL),
+            expected_creates: 0,
+            should_enqueue: false,
+        },
+        UpdateNodeCase {
+            test: "Node labels changed",
+            old: || node("node1"),
+            new: |n| {
+                n.metadata
+                    .labels
+                    .get_or_insert_with(Default::default)
+                    .extend(map(SIMPLE_NODE_LABEL));
+            },
+            ds: || ds("ds").node_selector(SIMPLE_NODE_LABEL),
+            expected_creates: 0,
+            should_enqueue: true,
+        },
+        UpdateNodeCase {
+            test: "Node taints changed",
+            old: || node("node1").taint("dedicated", "user1", "NoSchedule"),
+            new: |n| {
+                if let Some(spec) = n.spec.as_mut() {
+                    spec.taints = None;
+                }
+            },
+            ds: || ds("ds"),
+            expected_creates: 0,
+            should_enqueue: true,
+        },
+        UpdateNodeCase {
+            test: "Node Allocatable changed",
+            old: || node("node1"),
+            new: |n| {
+                n.status.get_or_insert_with(NodeStatus::default).allocatable =
+                    Some(resource_list("200M", "200m"));
+            },
+            ds: || ds("ds").spec(resource_pod_spec("", "200M", "200m")),
+            expected_creates: 1,
+            should_enqueue: false,
+        },
+    ];
+    for c in cases {
+        for strategy in update_strategies() {
+            let kind = strategy.type_.clone().unwrap_or_default();
+            let name = format!("TestUpdateNode/{} ({kind})", c.test);
+            let mut h = Harness::with_strategy(&strategy);
+            h.add_node((c.old)());
+            h.add_ds((c.ds)());
+            let out = h.sync();
+            assert_eq!(created_nodes(&out).len(), c.expected_creates, "{name}");
+            assert!(deleted_pods(&out).is_empty(), "{name}");
+            assert!(events(&out).is_empty(), "{name}: {:?}", events(&out));
+            h.apply(&out);
+            assert!(h.sync().is_noop(), "{name}: second sync before the update");
+            h.update_node("node1", c.new);
+            let after = h.sync();
+            assert_eq!(
+                !created_nodes(&after).is_empty(),
+                c.should_enqueue,
+                "{name}: work after the node update {:?}",
+                after.actions
+            );
+            h.apply(&after);
+            assert!(h.sync().is_noop(), "{name}: sync after the update settled");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Property: after settling, one daemon pod per eligible node and status matches.
 // ---------------------------------------------------------------------------------------------

@@ -2492,6 +2492,133 @@ fn test_update_node() {
     }
 }
 
+/// Upstream `TestDeleteNoDaemonPod`, every row: a node with four non-daemon pods (50M each of
+/// its 200M), a DaemonSet asking 50M. The first sync creates the daemon pod (the controller
+/// leaves resources to the scheduler); then a non-daemon pod is deleted, which upstream does
+/// not enqueue the DaemonSet for (`shouldEnqueue: false`): the next sync writes nothing.
+#[test]
+fn test_delete_no_daemon_pod() {
+    // (row, whether the existing pods have a controller, whether the deleted pod is one of the
+    // scheduled ones or an unscheduled extra)
+    let rows = [
+        ("Deleted non-daemon pods to release resources", false, true),
+        (
+            "Deleted non-daemon pods (with controller) to release resources",
+            true,
+            true,
+        ),
+        ("Deleted no scheduled pods", true, false),
+    ];
+    for (row, with_controller, scheduled) in rows {
+        for strategy in update_strategies() {
+            let kind = strategy.type_.clone().unwrap_or_default();
+            let name = format!("TestDeleteNoDaemonPod/{row} ({kind})");
+            let mut h = Harness::with_strategy(&strategy);
+            h.add_node(
+                node("node1")
+                    .condition("Ready", "True")
+                    .allocatable("200M", "200m"),
+            );
+            let mut existing = Vec::new();
+            for _ in 0..4 {
+                existing.push(h.add_raw_pod(&[], resource_pod_spec("node1", "50M", "50m")));
+            }
+            // The deleted unscheduled pod ("pod_5") exists until it is deleted.
+            let unscheduled = h.add_raw_pod(&[], resource_pod_spec("", "50M", "50m"));
+            if with_controller {
+                // Upstream's owner reference only says `controller: true`; a ReplicaSet
+                // stands for that other controller here.
+                for p in &existing {
+                    h.update_pod(p, |pod| {
+                        pod.metadata.owner_references = Some(vec![OwnerReference {
+                            api_version: "apps/v1".into(),
+                            kind: "ReplicaSet".into(),
+                            name: "rs".into(),
+                            uid: "rs-uid".into(),
+                            controller: Some(true),
+                            ..Default::default()
+                        }]);
+                    });
+                }
+            }
+            h.add_ds(ds("ds").spec(resource_pod_spec("", "50M", "50m")));
+            let out = h.sync();
+            assert_eq!(created_nodes(&out), vec!["node1".to_string()], "{name}");
+            assert!(deleted_pods(&out).is_empty(), "{name}");
+            assert!(events(&out).is_empty(), "{name}: {:?}", events(&out));
+            h.apply(&out);
+            let deleted = if scheduled {
+                existing.first().cloned().unwrap_or_default()
+            } else {
+                unscheduled
+            };
+            let key = ObjectKey::new(Kind::Pod, "default", &deleted);
+            h.c.delete(&key, &DeleteOptions::default()).unwrap();
+            let after = h.sync();
+            assert!(after.is_noop(), "{name}: {:?}", after.actions);
+        }
+    }
+}
+
+/// Upstream `TestExpectationsOnRecreate`: a DaemonSet on a one-node cluster creates its pod;
+/// deleted and created again under the same name (a new UID), it creates a pod again: nothing
+/// the controller keeps for the old object (upstream: its expectations) holds the new one
+/// back. The garbage collector is not part of the run, as upstream's test has none: the old
+/// pod still points at the old UID and is not adopted.
+#[test]
+fn test_expectations_on_recreate() {
+    let mut h = Harness::new();
+    h.add_node(node("master-0"));
+    let old = h.add_ds(ds("test"));
+    let out = h.sync();
+    assert_eq!(created_nodes(&out), vec!["master-0".to_string()]);
+    assert!(deleted_pods(&out).is_empty());
+    h.apply(&out);
+    assert!(
+        h.sync().is_noop(),
+        "TestExpectationsOnRecreate: second sync"
+    );
+    let key = ObjectKey::new(Kind::DaemonSet, "default", "test");
+    h.c.delete(&key, &DeleteOptions::default()).unwrap();
+    assert!(
+        h.sync().is_noop(),
+        "TestExpectationsOnRecreate: sync after delete"
+    );
+    let new = h.add_ds(ds("test"));
+    assert_ne!(new.metadata.uid, old.metadata.uid, "sanity: a new UID");
+    let out = h.sync();
+    assert_eq!(
+        created_nodes(&out),
+        vec!["master-0".to_string()],
+        "TestExpectationsOnRecreate: recreated DS"
+    );
+    assert!(deleted_pods(&out).is_empty());
+    h.apply(&out);
+    assert!(h.sync().is_noop(), "TestExpectationsOnRecreate: settled");
+}
+
+/// Upstream `TestAddNode`: a DaemonSet selecting `simpleNodeLabel` nodes is not enqueued when a
+/// node without the labels is added, and is when a labelled one is: the next sync does nothing
+/// in the first case and creates the node's pod in the second.
+#[test]
+fn test_add_node() {
+    let mut h = Harness::new();
+    h.add_ds(ds("ds").node_selector(SIMPLE_NODE_LABEL));
+    h.settle();
+    h.add_node(node("node1"));
+    let out = h.sync();
+    assert!(out.is_noop(), "TestAddNode/node1: {:?}", out.actions);
+    h.add_node(node("node2").labels(SIMPLE_NODE_LABEL));
+    let out = h.sync();
+    assert_eq!(
+        created_nodes(&out),
+        vec!["node2".to_string()],
+        "TestAddNode/node2"
+    );
+    h.apply(&out);
+    assert!(h.sync().is_noop(), "TestAddNode: second sync");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Property: after settling, one daemon pod per eligible node and status matches.
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-//! The policy helper tables of `pkg/controller/job`, case by case under upstream's names:
-//! `success_policy_test.go` (`TestMatchSuccessPolicy`) and `pod_failure_policy_test.go`
-//! (`TestMatchPodFailurePolicy`). Both helpers are pure functions of their arguments, so there is
+//! Helper tables of `pkg/controller/job`, case by case under upstream's names:
+//! `success_policy_test.go` (`TestMatchSuccessPolicy`), `pod_failure_policy_test.go`
+//! (`TestMatchPodFailurePolicy`) and `util/utils_test.go` (`TestFinishedCondition`,
+//! `TestIsJobSucceeded`). The helpers are pure functions of their arguments, so there is
 //! no second sync to check here; the controller tables that call them
 //! (`TestSyncJobWithJobSuccessPolicy`, `TestSyncJobWithJobPodFailurePolicy`) check idempotence.
 
@@ -560,6 +561,136 @@ fn test_match_pod_failure_policy() {
         assert_eq!(
             got.action, c.want_action,
             "TestMatchPodFailurePolicy/{name}: action"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// job/util/utils_test.go: TestFinishedCondition, TestIsJobSucceeded
+// ------------------------------------------------------------------------------------------
+
+/// Conditions as (type, status) pairs.
+type Conds = &'static [(&'static str, &'static str)];
+
+fn job_with(conds: Conds) -> Job {
+    let mut j = job("foobar").build();
+    j.status = Some(JobStatus {
+        conditions: (!conds.is_empty()).then(|| {
+            conds
+                .iter()
+                .map(|&(type_, status)| JobCondition {
+                    type_: type_.into(),
+                    status: status.into(),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        ..Default::default()
+    });
+    j
+}
+
+#[test]
+fn test_finished_condition() {
+    // (name, conditions, wantJobFinished, wantConditionType)
+    let cases: [(&str, Conds, bool, &str); 9] = [
+        ("Job doesn't have any conditions", &[], false, ""),
+        (
+            "Job is completed and condition is true",
+            &[("Complete", "True")],
+            true,
+            "Complete",
+        ),
+        (
+            "Job is completed and condition is false",
+            &[("Complete", "False")],
+            false,
+            "",
+        ),
+        (
+            "Job is completed and condition is unknown",
+            &[("Complete", "Unknown")],
+            false,
+            "",
+        ),
+        (
+            "Job has multiple conditions, one of them being complete and condition true",
+            &[
+                ("Suspended", "False"),
+                ("Complete", "True"),
+                ("Failed", "False"),
+            ],
+            true,
+            "Complete",
+        ),
+        (
+            "Job is failed and condition is true",
+            &[("Failed", "True")],
+            true,
+            "Failed",
+        ),
+        (
+            "Job is failed and condition is false",
+            &[("Failed", "False")],
+            false,
+            "",
+        ),
+        (
+            "Job is failed and condition is unknown",
+            &[("Failed", "Unknown")],
+            false,
+            "",
+        ),
+        (
+            "Job has multiple conditions, none of them has condition true",
+            &[
+                ("Suspended", "False"),
+                ("Complete", "False"),
+                ("Failed", "False"),
+            ],
+            false,
+            "",
+        ),
+    ];
+    for (name, conds, want_finished, want_type) in cases {
+        let j = job_with(conds);
+        assert_eq!(
+            is_job_finished(&j),
+            want_finished,
+            "TestFinishedCondition/{name}"
+        );
+        let got_type = if condition_true(&j, JobConditionType::Complete) {
+            "Complete"
+        } else if condition_true(&j, JobConditionType::Failed) {
+            "Failed"
+        } else {
+            ""
+        };
+        assert_eq!(got_type, want_type, "TestFinishedCondition/{name}: type");
+    }
+}
+
+#[test]
+fn test_is_job_succeeded() {
+    let cases: [(&str, Conds, bool); 3] = [
+        ("job doesn't have any conditions", &[], false),
+        (
+            "job has Complete=True condition",
+            &[("Suspended", "False"), ("Complete", "True")],
+            true,
+        ),
+        (
+            "job has Complete=False condition",
+            &[("Failed", "True"), ("Complete", "False")],
+            false,
+        ),
+    ];
+    for (name, conds, want) in cases {
+        let j = job_with(conds);
+        assert_eq!(
+            condition_true(&j, JobConditionType::Complete),
+            want,
+            "TestIsJobSucceeded/{name}"
         );
     }
 }

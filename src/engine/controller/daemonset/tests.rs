@@ -2597,6 +2597,98 @@ fn test_expectations_on_recreate() {
     assert!(h.sync().is_noop(), "TestExpectationsOnRecreate: settled");
 }
 
+/// Upstream `TestControlledHistories` (`update_test.go`): the ControllerRevisions a DaemonSet
+/// controls are its own and the orphans in its namespace whose labels it selects (adopted);
+/// an orphan in another namespace is neither adopted nor counted. Run through
+/// `construct_history`, whose claim step is upstream's `controlledHistories`.
+#[test]
+fn test_controlled_histories() {
+    use k8s_openapi::api::apps::v1::ControllerRevision;
+    let mut d = ds("ds1").0;
+    d.metadata.uid = Some("ds1-uid".into());
+    // upstream `newControllerRevision`: name, namespace, the template's labels, owners; no data.
+    let cr = |name: &str, ns: &str, owner: Option<&DaemonSet>| ControllerRevision {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(ns.into()),
+            labels: Some(map(SIMPLE_DS_LABEL)),
+            owner_references: owner.map(|o| vec![new_controller_ref(o)]),
+            ..Default::default()
+        },
+        data: None,
+        revision: 0,
+    };
+    let cases = [
+        (
+            "controller revision in the same namespace",
+            vec![cr("ds1-x1", "default", Some(&d)), cr("ds1-x2", "default", None)],
+            vec!["ds1-x1", "ds1-x2"],
+            vec!["ds1-x2"],
+        ),
+        (
+            "Skip adopting the controller revision in namespace other than the one in which DS lives",
+            vec![cr("ds1-x3", "default-other", None)],
+            vec![],
+            vec![],
+        ),
+    ];
+    for (name, revisions, want_controlled, want_adopted) in cases {
+        let mut s = Store::new();
+        s.put(Object::DaemonSet(d.clone()));
+        for r in revisions {
+            s.put(Object::ControllerRevision(r));
+        }
+        let mut out = Outcome::none();
+        let Ok(history) = update::construct_history(&s, &d, &[], &mut out) else {
+            panic!("TestControlledHistories/{name}: hash collision");
+        };
+        let mut controlled: Vec<&str> = history.old.iter().map(|(n, _, _)| n.as_str()).collect();
+        controlled.sort_unstable();
+        assert_eq!(
+            controlled, want_controlled,
+            "TestControlledHistories/{name}"
+        );
+        // Adopted: stored without a controller, updated to have this DaemonSet as controller.
+        let mut adopted: Vec<&str> = out
+            .actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Update(Object::ControllerRevision(c)) => Some(c),
+                _ => None,
+            })
+            .filter(|c| {
+                let ns = c.metadata.namespace.as_deref().unwrap_or_default();
+                let name = c.metadata.name.as_deref().unwrap_or_default();
+                let was_orphan = match s.get_named(Kind::ControllerRevision, ns, name) {
+                    Some(Object::ControllerRevision(stored)) => {
+                        controller_ref(&stored.metadata).is_none()
+                    }
+                    _ => false,
+                };
+                was_orphan
+                    && controller_ref(&c.metadata)
+                        .is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref())
+            })
+            .filter_map(|c| c.metadata.name.as_deref())
+            .collect();
+        adopted.sort_unstable();
+        adopted.dedup();
+        assert_eq!(
+            adopted, want_adopted,
+            "TestControlledHistories/{name}: adopted"
+        );
+        // Nothing is written to the other namespace.
+        assert!(
+            out.actions.iter().all(|a| match a {
+                Action::Update(o) => o.namespace() != "default-other",
+                _ => true,
+            }),
+            "TestControlledHistories/{name}: {:?}",
+            out.actions
+        );
+    }
+}
+
 /// Upstream `TestAddNode`: a DaemonSet selecting `simpleNodeLabel` nodes is not enqueued when a
 /// node without the labels is added, and is when a labelled one is: the next sync does nothing
 /// in the first case and creates the node's pod in the second.

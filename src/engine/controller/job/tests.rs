@@ -1,6 +1,7 @@
 //! Table tests mirroring `pkg/controller/job/job_controller_test.go` (`TestControllerSyncJob`,
 //! `TestSyncJobPastDeadline`, `TestSyncJobWithJobPodFailurePolicy`,
-//! `TestSyncJobWithJobBackoffLimitPerIndex`, `TestSyncJobWithJobSuccessPolicy`), the helper tests
+//! `TestSyncJobWithJobBackoffLimitPerIndex`, `TestSyncJobWithJobSuccessPolicy`, and end to end
+//! `TestPastDeadlineJobFinished`, `TestFinalizerCleanup`), the helper tests
 //! of `indexed_job_utils_test.go` and `backoff_utils_test.go`, end-to-end runs through
 //! [`crate::engine::Cluster`], and a proptest of the controller's invariants.
 //!
@@ -25,6 +26,7 @@ use super::indexed::{first_pending_indexes, OrderedIntervals};
 use super::*;
 use crate::engine::api::job as api_job;
 
+mod upstream_policies;
 mod upstream_utils;
 
 const NS: &str = "default";
@@ -2795,6 +2797,134 @@ mod e2e {
             panic!("job gone");
         };
         assert_eq!(j.status.and_then(|s| s.active), Some(1));
+    }
+
+    /// Upstream `TestPastDeadlineJobFinished`: a Job with `activeDeadlineSeconds: 1` gets its
+    /// start time, then fails with `DeadlineExceeded` once (and not before) a second has passed
+    /// since it, whether or not the Job was created with a start time. Upstream polls for 3 s
+    /// of its fake clock in 100 ms steps; so does this run.
+    #[test]
+    fn test_past_deadline_job_finished() {
+        for (case, set_start_time, name) in [
+            (
+                "New job created without start time being set",
+                false,
+                "job1",
+            ),
+            ("New job created with start time being set", true, "job2"),
+        ] {
+            let mut c = cluster();
+            // The pod would run far longer than the deadline.
+            let created = create(
+                &mut c,
+                manifest(name, 600, 0)
+                    .parallelism(1)
+                    .completions(1)
+                    .backoff_limit(6)
+                    .active_deadline(1)
+                    .0,
+            );
+            if set_start_time {
+                let mut j = created;
+                j.status.get_or_insert_with(JobStatus::default).start_time = Some(c.now().to_k8s());
+                c.apply_action(Action::Update(Object::Job(j)));
+            }
+            c.settle();
+            let start = get_job(&c, name)
+                .and_then(|j| j.status.and_then(|s| s.start_time))
+                .map(|t| SimTime::from_k8s(&t));
+            let Some(start) = start else {
+                panic!("TestPastDeadlineJobFinished/{case}: start time not set");
+            };
+            let mut failed_at = None;
+            for _ in 0..30 {
+                bind_all(&mut c);
+                c.advance(100);
+                let Some(j) = get_job(&c, name) else {
+                    panic!("TestPastDeadlineJobFinished/{case}: job gone");
+                };
+                let deadline_exceeded = conditions(&j).iter().any(|cond| {
+                    cond.type_ == "Failed"
+                        && cond.status == "True"
+                        && cond.reason.as_deref() == Some("DeadlineExceeded")
+                });
+                if deadline_exceeded {
+                    failed_at = Some(c.now());
+                    break;
+                }
+            }
+            let Some(failed_at) = failed_at else {
+                panic!("TestPastDeadlineJobFinished/{case}: no DeadlineExceeded within 3 s");
+            };
+            assert!(
+                failed_at.0 - start.0 >= 1000,
+                "TestPastDeadlineJobFinished/{case}: DeadlineExceeded {} ms after the start",
+                failed_at.0 - start.0
+            );
+            // Finished: nothing more to do, and the pod is gone or going.
+            let Some(j) = get_job(&c, name) else {
+                panic!("TestPastDeadlineJobFinished/{case}: job gone");
+            };
+            assert!(is_job_finished(&j), "TestPastDeadlineJobFinished/{case}");
+            assert!(
+                job_pods(&c, &j)
+                    .iter()
+                    .all(|p| p.metadata.deletion_timestamp.is_some()
+                        || p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Failed")),
+                "TestPastDeadlineJobFinished/{case}: a pod still runs"
+            );
+        }
+    }
+
+    /// Upstream `TestFinalizerCleanup`: the pod of a Job that something else marks Complete
+    /// (a status update, not the controller) loses its tracking finalizer although it has not
+    /// finished.
+    #[test]
+    fn test_finalizer_cleanup() {
+        let mut c = cluster();
+        create(
+            &mut c,
+            manifest("foobar", 600, 0)
+                .parallelism(1)
+                .completions(1)
+                .backoff_limit(1)
+                .0,
+        );
+        run(&mut c, 1);
+        let Some(mut j) = get_job(&c, "foobar") else {
+            panic!("job gone");
+        };
+        let pods = job_pods(&c, &j);
+        assert_eq!(pods.len(), 1, "the Job created its pod");
+        assert!(pods.iter().all(has_job_tracking_finalizer));
+        j.status
+            .get_or_insert_with(JobStatus::default)
+            .conditions
+            .get_or_insert_with(Vec::new)
+            .push(JobCondition {
+                type_: "Complete".into(),
+                status: "True".into(),
+                ..Default::default()
+            });
+        c.apply_action(Action::Update(Object::Job(j)));
+        c.settle();
+        let Some(j) = get_job(&c, "foobar") else {
+            panic!("job gone");
+        };
+        let pods = job_pods(&c, &j);
+        assert_eq!(pods.len(), 1);
+        assert!(
+            pods.iter().all(|p| !has_job_tracking_finalizer(p)),
+            "the finished Job's pod keeps the finalizer"
+        );
+        assert!(
+            pods.iter()
+                .all(|p| !matches!(pod_phase(p), "Succeeded" | "Failed")),
+            "the pod has not finished: {:?}",
+            pods.iter().map(pod_phase).collect::<Vec<_>>()
+        );
+        // The finished Job is left alone: its conditions are the one the update set.
+        assert_eq!(cond_types(&j), vec!["Complete"]);
     }
 
     #[test]

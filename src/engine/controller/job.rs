@@ -344,9 +344,14 @@ fn condition_true(job: &Job, t: JobConditionType) -> bool {
     find_condition(conditions(job), t).is_some_and(|c| c.status == "True")
 }
 
-/// `IsJobFinished`: `Complete` or `Failed` is True.
+/// `IsJobFinished` (`FinishedCondition`): some `Complete` or `Failed` condition is True, looking
+/// at every condition, not only the first of each type.
 pub fn is_job_finished(job: &Job) -> bool {
-    condition_true(job, JobConditionType::Complete) || condition_true(job, JobConditionType::Failed)
+    conditions(job).iter().any(|c| {
+        (c.type_ == JobConditionType::Complete.as_str()
+            || c.type_ == JobConditionType::Failed.as_str())
+            && c.status == "True"
+    })
 }
 
 /// `managedByExternalController`.

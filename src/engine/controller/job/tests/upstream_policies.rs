@@ -668,6 +668,12 @@ fn test_finished_condition() {
         };
         assert_eq!(got_type, want_type, "TestFinishedCondition/{name}: type");
     }
+    // `FinishedCondition` scans every condition: a True one after a False one of the same type
+    // (only a user's status edit writes that) still finishes the Job.
+    let j = job_with(&[("Complete", "False"), ("Complete", "True")]);
+    assert!(is_job_finished(&j), "a later Complete=True counts");
+    let j = job_with(&[("Failed", "False"), ("Failed", "True")]);
+    assert!(is_job_finished(&j), "a later Failed=True counts");
 }
 
 #[test]

@@ -66,6 +66,21 @@ test('phone: no pane makes the page scroll sideways', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('320 px wide (a 1280 px screen at 400 % zoom): the pane buttons show their whole words', async () => {
+  const page = await env.open('?play=0', { viewport: { width: 320, height: 640 } });
+  assert.deepEqual(await overflow(page), []);
+  const buttons = page.getByRole('navigation', { name: 'Panes' }).getByRole('button');
+  assert.equal(await buttons.count(), 5);
+  // An ellipsis ("Clust…") cut them at 320 px: the text must fit its button.
+  const cut = await buttons.evaluateAll((bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
+  assert.deepEqual(cut, [], 'pane buttons whose word is cut');
+  for (const name of ['Editor', 'Objects', 'Console', 'Events']) {
+    await tab(page, name);
+    assert.deepEqual(await overflow(page), [], name);
+  }
+  assert.deepEqual(page.errors, []);
+});
+
 test('phone: the Console tab shows the command line without scrolling', async () => {
   const page = await env.open('?play=0', PHONE);
   await tab(page, 'Console');

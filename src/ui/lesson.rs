@@ -44,6 +44,16 @@ pub fn menu() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The link to a lesson (`Some(id)`) or to the learner's own cluster (`None`). Embedded, it keeps
+/// `embed=1`: a link without it would put the full page, toolbar and all, inside the iframe.
+pub fn lesson_href(id: Option<&str>, embed: bool) -> String {
+    let mut query: Vec<String> = id.map(|id| format!("lesson={id}")).into_iter().collect();
+    if embed {
+        query.push("embed=1".into());
+    }
+    format!("?{}", query.join("&"))
+}
+
 /// The lesson after this one, if any.
 pub fn next_after(id: &str) -> Option<(String, String)> {
     let all = menu();
@@ -138,6 +148,18 @@ mod tests {
         );
         assert_eq!(next_after("jobs"), None);
         assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn lesson_links_keep_the_compact_layout_when_embedded() {
+        for (id, embed, href) in [
+            (Some("jobs"), false, "?lesson=jobs"),
+            (Some("jobs"), true, "?lesson=jobs&embed=1"),
+            (None, false, "?"),
+            (None, true, "?embed=1"),
+        ] {
+            assert_eq!(lesson_href(id, embed), href, "{id:?} embed={embed}");
+        }
     }
 
     #[test]

@@ -397,6 +397,81 @@ EOF",
         }
     }
 
+    /// The first steps of ds-update and reach-daemons the way their hints say: the Editor's
+    /// nodeSelector example, edited as told, applied (`kubectl apply -f -`), then the hint's
+    /// commands. Their hints once said only "write the manifest" and gave a ports line.
+    #[test]
+    fn daemonset_first_steps_followed_literally_from_the_ssd_example() {
+        let ssd = crate::ui::scenario::example("ssd-daemonset")
+            .unwrap_or_else(|| panic!("example ssd-daemonset"))
+            .yaml;
+        let without_selector = ssd.replace("      nodeSelector:\n        disktype: ssd\n", "");
+        assert_ne!(
+            without_selector, ssd,
+            "the example has the two nodeSelector lines"
+        );
+        let agent = without_selector
+            .replace("ssd-monitor", "agent")
+            .replace("- name: main", "- name: agent")
+            .replace("docker.io/library/busybox", "busybox:1.36")
+            .replace(
+                "while true; do echo checking the ssd; sleep 10; done",
+                "echo agent up; while true; do sleep 60; done",
+            );
+        let exporter = without_selector
+            .replace("ssd-monitor", "node-exporter")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("command:"))
+            .map(|l| {
+                if l.trim_start().starts_with("image:") {
+                    "        image: prom/node-exporter:v1.8.2\n        ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]\n".to_string()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect::<String>();
+        let apply = |yaml: &str| format!("apply -f - <<EOF\n{yaml}EOF");
+        for (id, yaml, then, told) in [
+            (
+                "ds-update",
+                agent,
+                &["kubectl rollout status ds/agent --timeout=2m"][..],
+                &[
+                    "DaemonSet with a nodeSelector",
+                    "`name: agent`",
+                    "`busybox:1.36`",
+                ][..],
+            ),
+            (
+                "reach-daemons",
+                exporter,
+                &[
+                    "kubectl rollout status ds/node-exporter",
+                    "kubectl get nodes -o wide",
+                    "sim curl 172.18.0.3:9100",
+                ][..],
+                &[
+                    "DaemonSet with a nodeSelector",
+                    "prom/node-exporter:v1.8.2",
+                    "hostPort: 9100",
+                ][..],
+            ),
+        ] {
+            let mut st = LessonState::new(find(id).unwrap_or_else(|| panic!("{id}")));
+            let hint = st.lesson.steps[0].hint.clone().unwrap_or_default();
+            for t in told {
+                assert!(hint.contains(t), "{id}: the hint says {t}: {hint}");
+            }
+            let mut session = st.lesson.start();
+            for command in std::iter::once(apply(&yaml)).chain(then.iter().map(|c| c.to_string())) {
+                let out = run_script(&mut session, &command, false, &NoFiles);
+                assert!(out.is_ok_and(|o| o.ok), "{id}: {command}");
+                st.follow(&session);
+            }
+            assert_eq!(st.current, 1, "{id}: {yaml}\n{:?}", st.verdict);
+        }
+    }
+
     /// The Push step's hint says what PUSH_THE_HINTS_WAY does (it once gave only the logs command).
     #[test]
     fn push_hint_says_how_to_build_the_database_and_the_pusher() {

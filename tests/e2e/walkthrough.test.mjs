@@ -89,6 +89,23 @@ test('phone: the Console tab shows the command line without scrolling', async ()
   assert.deepEqual(page.errors, []);
 });
 
+test('keyboard: "Skip to the console" puts focus on the command line, also on a phone (another pane there)', async () => {
+  for (const options of [DESKTOP, PHONE]) {
+    const page = await env.open('?play=0', options);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to the console' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), await skip.textContent());
+    await page.keyboard.press('Enter');
+    // On a phone the link once left focus on <body> (the Console pane was hidden).
+    await page.waitForFunction(() => document.activeElement?.id === 'console-input');
+    assert.ok(await page.getByRole('textbox', { name: 'kubectl command' }).isVisible());
+    await page.keyboard.type('get nodes');
+    await page.keyboard.press('Enter');
+    await page.getByRole('log', { name: 'Console output' }).getByText('$ get nodes').waitFor();
+    assert.deepEqual(page.errors, []);
+  }
+});
+
 test("phone: a pod's name describes it and shows the Console, where the output is", async () => {
   const page = await env.open('?play=0', PHONE);
   await tab(page, 'Console');
@@ -99,6 +116,29 @@ test("phone: a pod's name describes it and shows the Console, where the output i
   await button.click();
   await page.getByRole('button', { name: 'Console', pressed: true }).waitFor();
   await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test("laptop: a pod's name describes it and scrolls the console, under the fold, into view", async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  await advance(page, '20s');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const input = page.getByRole('textbox', { name: 'kubectl command' });
+  // At 1280×800 the console starts under the fold: the output of a click went out of sight.
+  const inView = () => input.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.equal(await inView(), false, 'the console line starts under the fold');
+  const button = page.getByRole('list', { name: 'Pods on n1' }).getByRole('button', { name: /^Describe pod / }).first();
+  const name = (await button.textContent()).trim();
+  await button.click();
+  await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
+  await page.waitForFunction(() => {
+    const r = document.getElementById('console-input').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.equal(await inView(), true);
   assert.deepEqual(page.errors, []);
 });
 

@@ -182,6 +182,48 @@ test('Apply says Applied or Apply failed in words; an error at line 10+ keeps th
   assert.deepEqual(page.errors, []);
 });
 
+test('keyboard: arrow keys walk through the Examples; on the Lesson menu they browse and Enter opens', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  await editor.fill('# my own manifest\n');
+  const examples = page.getByRole('combobox', { name: 'Examples' });
+  await examples.focus();
+  // Each ArrowDown loads the next example. The menu once went back to its placeholder after
+  // every load, so ArrowDown always loaded the first one and the others were out of reach.
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: fluentd-elasticsearch/);
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: ssd-monitor/);
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: pi\n/);
+  assert.equal(await examples.inputValue(), 'pi-job');
+  // Leaving the menu puts it back on "Load an example…"; the learner's own text is the one to restore.
+  await page.keyboard.press('Tab');
+  assert.equal(await examples.inputValue(), '');
+  await page.getByRole('button', { name: 'Restore previous text' }).click();
+  assert.equal(await editor.inputValue(), '# my own manifest\n');
+  // A mouse pick loads at once, and the menu is ready to load the same example again.
+  await examples.selectOption('indexed-job');
+  assert.match(await editor.inputValue(), /completionMode: Indexed/);
+  assert.equal(await examples.inputValue(), '');
+
+  // Opening a lesson loads another page: no arrow key may do that.
+  const lessons = page.getByRole('combobox', { name: 'Lesson' });
+  await lessons.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(300);
+  assert.doesNotMatch(page.url(), /lesson=/, 'a key on the menu does not leave the page');
+  assert.equal(await lessons.inputValue(), 'ds-update');
+  await page.keyboard.press('Enter');
+  await page.getByRole('region', { name: /^Lesson: Updating a DaemonSet/ }).waitFor();
+  assert.match(page.url(), /\?lesson=ds-update$/);
+  // A pick with the mouse opens at once.
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption('jobs');
+  await page.getByRole('region', { name: /^Lesson: Jobs/ }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
 test('picking the same example again loads it again (the edits can be restored)', async () => {
   const page = await env.open('?scenario=nodes&play=0', DESKTOP);
   const examples = page.getByRole('combobox', { name: 'Examples' });

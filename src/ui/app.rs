@@ -25,6 +25,9 @@ pub const TRY_COMMAND: &str = "kubectl get pods -A";
 /// The status line on a first visit: what the page is and where to start.
 pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl commands in the console.";
 
+/// The status line when the browser denies the page its storage.
+pub const NO_STORAGE: &str = "This browser does not let the page keep data (site data is blocked), so nothing is saved: a reload starts over.";
+
 /// The id of the console's command line (`components/console.rs`), which the skip link, the
 /// welcome's "Try" button and a pod's Describe button bring into view.
 pub const CONSOLE_INPUT_ID: &str = "console-input";
@@ -73,6 +76,7 @@ fn initial(params: &UrlParams) -> Playground {
         let saved = storage::load_lesson(&l.id);
         let mut pg = Playground::from_lesson(l, saved);
         pg.playing = params.play.unwrap_or(true);
+        pg.notice = (!storage::usable()).then(|| NO_STORAGE.into());
         return pg;
     }
     let named = params.scenario.as_deref().and_then(scenario::named);
@@ -99,6 +103,10 @@ fn initial(params: &UrlParams) -> Playground {
         }
     };
     pg.playing = params.play.unwrap_or(true);
+    // A demo link saves nothing anyway; otherwise say that a reload will start over.
+    if unknown.is_none() && params.scenario.is_none() && !storage::usable() {
+        unknown = Some(NO_STORAGE.into());
+    }
     pg.notice = unknown;
     pg
 }

@@ -19,6 +19,8 @@ test('a lesson: check, run the solution, type the next step, reload, leave', asy
 
   await lesson.getByRole('button', { name: 'Check my work' }).click();
   await lesson.getByText('Not done yet.').waitFor();
+  // It says what the step wants, not only what the check's query printed (a NotFound here).
+  await lesson.getByText('The step wants: a number of at least 3').waitFor();
   assert.equal(await page.getByRole('list', { name: 'Steps' }).locator('[aria-current="step"]').count(), 1);
 
   await lesson.getByText('Solution', { exact: true }).click();

@@ -83,11 +83,12 @@ pub fn lesson_pane() -> Html {
     let body = match lesson.steps.get(st.current) {
         Some(step) => {
             let verdict = match &st.verdict {
-                Some(StepStatus::Pending { query, got }) => html! {
+                Some(StepStatus::Pending { query, got, want }) => html! {
                     <div class="lesson-verdict">
                         <p><span aria-hidden="true">{ "✗ " }</span>{ "Not done yet. " }
                             <code>{ query.clone() }</code>{ " printed:" }</p>
                         <pre tabindex="0">{ if got.is_empty() { "(nothing)".to_string() } else { got.clone() } }</pre>
+                        <p>{ "The step wants: " }<code>{ want.clone() }</code></p>
                     </div>
                 },
                 Some(StepStatus::Done) | None => html! {},

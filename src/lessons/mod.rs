@@ -77,13 +77,40 @@ pub struct Check {
 pub enum StepStatus {
     /// Every check passes.
     Done,
-    /// A check fails: the query and what it printed, to explain why.
+    /// A check fails: the query, what it printed and what it should print, to explain why.
     Pending {
         /// The failing query.
         query: String,
         /// Its output (stdout, or stderr if it failed).
         got: String,
+        /// What the check wants, in words ([`Check::wants`]).
+        want: String,
     },
+}
+
+impl Check {
+    /// What the check wants the query to print, said to a learner: "4", "nothing", "a number
+    /// of at least 4", "output containing pod/ssd-monitor-"; "no error" for a check that only
+    /// wants the query to work.
+    pub fn wants(&self) -> String {
+        let mut parts = Vec::new();
+        match self.equals.as_deref().map(str::trim) {
+            Some("") => parts.push("nothing".to_string()),
+            Some(want) => parts.push(want.to_string()),
+            None => {}
+        }
+        if let Some(want) = &self.contains {
+            parts.push(format!("output containing {want}"));
+        }
+        if let Some(min) = self.at_least {
+            parts.push(format!("a number of at least {min}"));
+        }
+        if parts.is_empty() {
+            "no error".to_string()
+        } else {
+            parts.join(", and ")
+        }
+    }
 }
 
 /// Errors in lesson data.
@@ -178,6 +205,7 @@ pub fn check(session: &Session, step: &Step) -> StepStatus {
             return StepStatus::Pending {
                 query: c.query.clone(),
                 got: trimmed.to_string(),
+                want: c.wants(),
             };
         }
     }
@@ -247,6 +275,48 @@ mod tests {
                 lesson.steps.len()
             );
         }
+    }
+
+    /// "Check my work" says what a failing check wants, not only what its query printed.
+    #[test]
+    fn a_check_says_what_it_wants() {
+        let mk = |equals: Option<&str>, contains: Option<&str>, at_least: Option<i64>| Check {
+            query: "get ds".into(),
+            equals: equals.map(str::to_string),
+            contains: contains.map(str::to_string),
+            at_least,
+        };
+        for (c, want) in [
+            (mk(Some("2"), None, None), "2"),
+            (mk(Some(""), None, None), "nothing"),
+            (mk(None, None, Some(4)), "a number of at least 4"),
+            (
+                mk(None, Some("pod/ssd-monitor-"), None),
+                "output containing pod/ssd-monitor-",
+            ),
+            (
+                mk(Some("node-1"), Some("node"), None),
+                "node-1, and output containing node",
+            ),
+            (mk(None, None, None), "no error"),
+        ] {
+            assert_eq!(c.wants(), want, "{c:?}");
+        }
+        // The daemonsets lesson's second step, before a fourth node: printed 3, wants 4.
+        let lesson = builtin()
+            .into_iter()
+            .find(|l| l.id == "daemonsets")
+            .unwrap();
+        let mut session = lesson.start();
+        run_script(&mut session, &lesson.steps[0].solution, false, &NoFiles).unwrap();
+        assert_eq!(
+            check(&session, &lesson.steps[1]),
+            StepStatus::Pending {
+                query: "get ds fluentd -o jsonpath={.status.numberReady}".into(),
+                got: "3".into(),
+                want: "a number of at least 4".into(),
+            }
+        );
     }
 
     #[test]

@@ -25,6 +25,13 @@ pub const TRY_COMMAND: &str = "kubectl get pods -A";
 /// The status line on a first visit: what the page is and where to start.
 pub const WELCOME: &str = "New here? This is a simulated Kubernetes cluster in your browser: three nodes, a DaemonSet and a Job. Play/Pause (or Space) runs its clock. To learn step by step, pick a lesson in the Lesson menu; or type kubectl commands in the console.";
 
+/// The status line when the browser denies the page its storage.
+pub const NO_STORAGE: &str = "This browser does not let the page keep data (site data is blocked), so nothing is saved: a reload starts over.";
+
+/// The id of the console's command line (`components/console.rs`), which the skip link, the
+/// welcome's "Try" button and a pod's Describe button bring into view.
+pub const CONSOLE_INPUT_ID: &str = "console-input";
+
 /// The id of `<main>`, where focus goes when a message it was on is dismissed.
 const MAIN_ID: &str = "main";
 
@@ -69,6 +76,7 @@ fn initial(params: &UrlParams) -> Playground {
         let saved = storage::load_lesson(&l.id);
         let mut pg = Playground::from_lesson(l, saved);
         pg.playing = params.play.unwrap_or(true);
+        pg.notice = (!storage::usable()).then(|| NO_STORAGE.into());
         return pg;
     }
     let named = params.scenario.as_deref().and_then(scenario::named);
@@ -95,6 +103,10 @@ fn initial(params: &UrlParams) -> Playground {
         }
     };
     pg.playing = params.play.unwrap_or(true);
+    // A demo link saves nothing anyway; otherwise say that a reload will start over.
+    if unknown.is_none() && params.scenario.is_none() && !storage::usable() {
+        unknown = Some(NO_STORAGE.into());
+    }
     pg.notice = unknown;
     pg
 }
@@ -263,14 +275,27 @@ pub fn app() -> Html {
                 pane.set(Pane::Console);
             }
             // After the redraw that shows the console pane.
-            gloo::timers::callback::Timeout::new(0, || hooks::focus_id("console-input")).forget();
+            gloo::timers::callback::Timeout::new(0, || hooks::focus_id(CONSOLE_INPUT_ID)).forget();
+        })
+    };
+    // On a phone the console is another pane (display: none): following the link alone left
+    // focus nowhere. It shows the Console first, then focuses its command line.
+    let skip = {
+        let pane = pane.clone();
+        Callback::from(move |e: MouseEvent| {
+            if hooks::narrow_layout() {
+                e.prevent_default();
+                pane.set(Pane::Console);
+                gloo::timers::callback::Timeout::new(0, || hooks::focus_id(CONSOLE_INPUT_ID))
+                    .forget();
+            }
         })
     };
     html! {
         <ContextProvider<PlaygroundHandle> context={state.clone()}>
         <ContextProvider<UseStateHandle<Pane>> context={pane.clone()}>
             <div class={classes!("app", params.embed.then_some("embed"))}>
-                <a class="skip" href="#console-input">{ "Skip to the console" }</a>
+                <a class="skip" href={format!("#{CONSOLE_INPUT_ID}")} onclick={skip}>{ "Skip to the console" }</a>
                 <header class="top">
                     <h1>{ "kubeplay" }</h1>
                     <TimeBar />

@@ -175,6 +175,25 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// Scrolls the page as little as needed to show the element with this id
+/// (`scrollIntoView({block: "nearest"})`; nothing moves when it is on screen already).
+pub fn reveal_id(id: &str) {
+    let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+    if let Some(f) = js_sys::Reflect::get(&e, &"scrollIntoView".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = f.call1(&e, &options);
+    }
+}
+
 /// Whether focus fell back to the page itself (its control was removed from the page).
 pub fn focus_lost() -> bool {
     web_sys::window()

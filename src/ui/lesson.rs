@@ -44,6 +44,16 @@ pub fn menu() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The link to a lesson (`Some(id)`) or to the learner's own cluster (`None`). Embedded, it keeps
+/// `embed=1`: a link without it would put the full page, toolbar and all, inside the iframe.
+pub fn lesson_href(id: Option<&str>, embed: bool) -> String {
+    let mut query: Vec<String> = id.map(|id| format!("lesson={id}")).into_iter().collect();
+    if embed {
+        query.push("embed=1".into());
+    }
+    format!("?{}", query.join("&"))
+}
+
 /// The lesson after this one, if any.
 pub fn next_after(id: &str) -> Option<(String, String)> {
     let all = menu();
@@ -138,6 +148,18 @@ mod tests {
         );
         assert_eq!(next_after("jobs"), None);
         assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn lesson_links_keep_the_compact_layout_when_embedded() {
+        for (id, embed, href) in [
+            (Some("jobs"), false, "?lesson=jobs"),
+            (Some("jobs"), true, "?lesson=jobs&embed=1"),
+            (None, false, "?"),
+            (None, true, "?embed=1"),
+        ] {
+            assert_eq!(lesson_href(id, embed), href, "{id:?} embed={embed}");
+        }
     }
 
     #[test]
@@ -372,6 +394,81 @@ EOF",
             r#"["sleep", "60"]"#,
         ] {
             assert!(hint.contains(told), "the hint says {told}: {hint}");
+        }
+    }
+
+    /// The first steps of ds-update and reach-daemons the way their hints say: the Editor's
+    /// nodeSelector example, edited as told, applied (`kubectl apply -f -`), then the hint's
+    /// commands. Their hints once said only "write the manifest" and gave a ports line.
+    #[test]
+    fn daemonset_first_steps_followed_literally_from_the_ssd_example() {
+        let ssd = crate::ui::scenario::example("ssd-daemonset")
+            .unwrap_or_else(|| panic!("example ssd-daemonset"))
+            .yaml;
+        let without_selector = ssd.replace("      nodeSelector:\n        disktype: ssd\n", "");
+        assert_ne!(
+            without_selector, ssd,
+            "the example has the two nodeSelector lines"
+        );
+        let agent = without_selector
+            .replace("ssd-monitor", "agent")
+            .replace("- name: main", "- name: agent")
+            .replace("docker.io/library/busybox", "busybox:1.36")
+            .replace(
+                "while true; do echo checking the ssd; sleep 10; done",
+                "echo agent up; while true; do sleep 60; done",
+            );
+        let exporter = without_selector
+            .replace("ssd-monitor", "node-exporter")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("command:"))
+            .map(|l| {
+                if l.trim_start().starts_with("image:") {
+                    "        image: prom/node-exporter:v1.8.2\n        ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]\n".to_string()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect::<String>();
+        let apply = |yaml: &str| format!("apply -f - <<EOF\n{yaml}EOF");
+        for (id, yaml, then, told) in [
+            (
+                "ds-update",
+                agent,
+                &["kubectl rollout status ds/agent --timeout=2m"][..],
+                &[
+                    "DaemonSet with a nodeSelector",
+                    "`name: agent`",
+                    "`busybox:1.36`",
+                ][..],
+            ),
+            (
+                "reach-daemons",
+                exporter,
+                &[
+                    "kubectl rollout status ds/node-exporter",
+                    "kubectl get nodes -o wide",
+                    "sim curl 172.18.0.3:9100",
+                ][..],
+                &[
+                    "DaemonSet with a nodeSelector",
+                    "prom/node-exporter:v1.8.2",
+                    "hostPort: 9100",
+                ][..],
+            ),
+        ] {
+            let mut st = LessonState::new(find(id).unwrap_or_else(|| panic!("{id}")));
+            let hint = st.lesson.steps[0].hint.clone().unwrap_or_default();
+            for t in told {
+                assert!(hint.contains(t), "{id}: the hint says {t}: {hint}");
+            }
+            let mut session = st.lesson.start();
+            for command in std::iter::once(apply(&yaml)).chain(then.iter().map(|c| c.to_string())) {
+                let out = run_script(&mut session, &command, false, &NoFiles);
+                assert!(out.is_ok_and(|o| o.ok), "{id}: {command}");
+                st.follow(&session);
+            }
+            assert_eq!(st.current, 1, "{id}: {yaml}\n{:?}", st.verdict);
         }
     }
 

@@ -501,7 +501,13 @@ impl Playground {
                 if let Some(ex) = scenario::example(&id) {
                     if self.editor.trim() != ex.yaml.trim() {
                         let old = std::mem::replace(&mut self.editor, ex.yaml.to_string());
-                        if !old.trim().is_empty() {
+                        // Going from one unedited example to the next (arrow keys on the menu)
+                        // keeps the learner's own text as the one to restore.
+                        let keep_saved = self.editor_previous.is_some()
+                            && scenario::EXAMPLES
+                                .iter()
+                                .any(|e| e.yaml.trim() == old.trim());
+                        if !old.trim().is_empty() && !keep_saved {
                             self.editor_previous = Some(old);
                         }
                     }

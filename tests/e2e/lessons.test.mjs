@@ -19,6 +19,8 @@ test('a lesson: check, run the solution, type the next step, reload, leave', asy
 
   await lesson.getByRole('button', { name: 'Check my work' }).click();
   await lesson.getByText('Not done yet.').waitFor();
+  // It says what the step wants, not only what the check's query printed (a NotFound here).
+  await lesson.getByText('The step wants: a number of at least 3').waitFor();
   assert.equal(await page.getByRole('list', { name: 'Steps' }).locator('[aria-current="step"]').count(), 1);
 
   await lesson.getByText('Solution', { exact: true }).click();
@@ -88,5 +90,42 @@ test('"Start the lesson again…" asks in a dialog (Escape cancels), then goes b
   await dialog.getByRole('button', { name: 'Start again' }).click();
   await lesson.getByRole('heading', { name: /^Step 1 of 4/ }).waitFor();
   assert.match(await page.locator('.pane-cluster').textContent(), /0 pods/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the last lesson ends saying so and where to go; embedded, the lesson links keep embed=1', async () => {
+  const page = await env.open('?lesson=jobs&play=0&embed=1');
+  const lesson = page.getByRole('region', { name: /^Lesson: Jobs/ });
+  // An iframe's lesson: leaving it keeps the compact layout (no toolbar inside the frame).
+  assert.equal(await lesson.getByRole('link', { name: /Leave the lesson/ }).getAttribute('href'), '?embed=1');
+  for (let step = 1; step <= 5; step++) {
+    await lesson.getByRole('heading', { name: new RegExp(`^Step ${step} of 5`) }).waitFor();
+    await lesson.getByText('Solution', { exact: true }).click();
+    await lesson.getByRole('button', { name: 'Run the solution' }).click();
+  }
+  await lesson.getByRole('heading', { name: /— complete$/ }).waitFor();
+  // No "Next lesson" after the last one: it says it was the last, and offers the way on.
+  assert.equal(await lesson.getByRole('link', { name: /^Next lesson/ }).count(), 0);
+  await lesson.getByText('That was the last lesson.').waitFor();
+  assert.equal(await lesson.getByRole('link', { name: 'Go back to your own cluster' }).getAttribute('href'), '?embed=1');
+  assert.equal(await lesson.getByRole('link', { name: 'start again with the first lesson' }).getAttribute('href'),
+    '?lesson=daemonsets&embed=1');
+  assert.deepEqual(await axe(page), [], 'a finished lesson');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a finished lesson links to the next one', async () => {
+  const page = await env.open('?lesson=daemonsets&play=0');
+  const lesson = page.getByRole('region', { name: /^Lesson: DaemonSets/ });
+  for (let step = 1; step <= 4; step++) {
+    await lesson.getByRole('heading', { name: new RegExp(`^Step ${step} of 4`) }).waitFor();
+    await lesson.getByText('Solution', { exact: true }).click();
+    await lesson.getByRole('button', { name: 'Run the solution' }).click();
+  }
+  const next = lesson.getByRole('link', { name: /^Next lesson: Updating a DaemonSet/ });
+  assert.equal(await next.getAttribute('href'), '?lesson=ds-update');
+  await next.click();
+  await page.getByRole('region', { name: /^Lesson: Updating a DaemonSet/ })
+    .getByRole('heading', { name: /^Step 1 of 6/ }).waitFor();
   assert.deepEqual(page.errors, []);
 });

@@ -50,3 +50,32 @@ test('reset asks first, then restores the default scenario and keeps the editor'
   await page.getByRole('listitem', { name: 'Node n7' }).waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), 'kept: true\n');
 });
+
+test('a browser that denies storage (site data blocked): the page runs, says nothing is saved', async () => {
+  // Reading window.localStorage throws there; gloo's LocalStorage panicked and the page stayed blank.
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      configurable: true,
+      get() { throw new DOMException('Access is denied for this document.', 'SecurityError'); },
+    });
+  });
+  try {
+    for (const query of ['?embed=1&play=0', '?lesson=jobs&play=0']) {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await page.goto(env.server.url + query);
+      await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+      await page.getByRole('status').filter({ hasText: /nothing is saved: a reload starts over/ }).waitFor();
+      const r = await runInConsole(page, 'sim node add n9');
+      assert.equal(r.stdout, 'node/n9 created\n');
+      if (!query.includes('embed')) await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+      assert.deepEqual(errors, [], query);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+});

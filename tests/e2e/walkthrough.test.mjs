@@ -66,12 +66,44 @@ test('phone: no pane makes the page scroll sideways', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('320 px wide (a 1280 px screen at 400 % zoom): the pane buttons show their whole words', async () => {
+  const page = await env.open('?play=0', { viewport: { width: 320, height: 640 } });
+  assert.deepEqual(await overflow(page), []);
+  const buttons = page.getByRole('navigation', { name: 'Panes' }).getByRole('button');
+  assert.equal(await buttons.count(), 5);
+  // An ellipsis ("Clust…") cut them at 320 px: the text must fit its button.
+  const cut = await buttons.evaluateAll((bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
+  assert.deepEqual(cut, [], 'pane buttons whose word is cut');
+  for (const name of ['Editor', 'Objects', 'Console', 'Events']) {
+    await tab(page, name);
+    assert.deepEqual(await overflow(page), [], name);
+  }
+  assert.deepEqual(page.errors, []);
+});
+
 test('phone: the Console tab shows the command line without scrolling', async () => {
   const page = await env.open('?play=0', PHONE);
   await tab(page, 'Console');
   const box = await page.getByRole('textbox', { name: 'kubectl command' }).boundingBox();
   assert.ok(box && box.y + box.height <= 844, `command line at y=${box?.y}, under the 844 px screen`);
   assert.deepEqual(page.errors, []);
+});
+
+test('keyboard: "Skip to the console" puts focus on the command line, also on a phone (another pane there)', async () => {
+  for (const options of [DESKTOP, PHONE]) {
+    const page = await env.open('?play=0', options);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to the console' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), await skip.textContent());
+    await page.keyboard.press('Enter');
+    // On a phone the link once left focus on <body> (the Console pane was hidden).
+    await page.waitForFunction(() => document.activeElement?.id === 'console-input');
+    assert.ok(await page.getByRole('textbox', { name: 'kubectl command' }).isVisible());
+    await page.keyboard.type('get nodes');
+    await page.keyboard.press('Enter');
+    await page.getByRole('log', { name: 'Console output' }).getByText('$ get nodes').waitFor();
+    assert.deepEqual(page.errors, []);
+  }
 });
 
 test("phone: a pod's name describes it and shows the Console, where the output is", async () => {
@@ -84,6 +116,29 @@ test("phone: a pod's name describes it and shows the Console, where the output i
   await button.click();
   await page.getByRole('button', { name: 'Console', pressed: true }).waitFor();
   await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test("laptop: a pod's name describes it and scrolls the console, under the fold, into view", async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  await advance(page, '20s');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const input = page.getByRole('textbox', { name: 'kubectl command' });
+  // At 1280×800 the console starts under the fold: the output of a click went out of sight.
+  const inView = () => input.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.equal(await inView(), false, 'the console line starts under the fold');
+  const button = page.getByRole('list', { name: 'Pods on n1' }).getByRole('button', { name: /^Describe pod / }).first();
+  const name = (await button.textContent()).trim();
+  await button.click();
+  await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
+  await page.waitForFunction(() => {
+    const r = document.getElementById('console-input').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.equal(await inView(), true);
   assert.deepEqual(page.errors, []);
 });
 
@@ -124,6 +179,48 @@ test('Apply says Applied or Apply failed in words; an error at line 10+ keeps th
 
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await feedback.getByText(/^\W*Delete failed$/).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('keyboard: arrow keys walk through the Examples; on the Lesson menu they browse and Enter opens', async () => {
+  const page = await env.open('?play=0', DESKTOP);
+  const editor = page.getByRole('textbox', { name: 'Manifest YAML' });
+  await editor.fill('# my own manifest\n');
+  const examples = page.getByRole('combobox', { name: 'Examples' });
+  await examples.focus();
+  // Each ArrowDown loads the next example. The menu once went back to its placeholder after
+  // every load, so ArrowDown always loaded the first one and the others were out of reach.
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: fluentd-elasticsearch/);
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: ssd-monitor/);
+  await page.keyboard.press('ArrowDown');
+  assert.match(await editor.inputValue(), /name: pi\n/);
+  assert.equal(await examples.inputValue(), 'pi-job');
+  // Leaving the menu puts it back on "Load an example…"; the learner's own text is the one to restore.
+  await page.keyboard.press('Tab');
+  assert.equal(await examples.inputValue(), '');
+  await page.getByRole('button', { name: 'Restore previous text' }).click();
+  assert.equal(await editor.inputValue(), '# my own manifest\n');
+  // A mouse pick loads at once, and the menu is ready to load the same example again.
+  await examples.selectOption('indexed-job');
+  assert.match(await editor.inputValue(), /completionMode: Indexed/);
+  assert.equal(await examples.inputValue(), '');
+
+  // Opening a lesson loads another page: no arrow key may do that.
+  const lessons = page.getByRole('combobox', { name: 'Lesson' });
+  await lessons.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(300);
+  assert.doesNotMatch(page.url(), /lesson=/, 'a key on the menu does not leave the page');
+  assert.equal(await lessons.inputValue(), 'ds-update');
+  await page.keyboard.press('Enter');
+  await page.getByRole('region', { name: /^Lesson: Updating a DaemonSet/ }).waitFor();
+  assert.match(page.url(), /\?lesson=ds-update$/);
+  // A pick with the mouse opens at once.
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption('jobs');
+  await page.getByRole('region', { name: /^Lesson: Jobs/ }).waitFor();
   assert.deepEqual(page.errors, []);
 });
 

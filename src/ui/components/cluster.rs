@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::{input_value, status_badge, use_form_runner, use_playground, use_runner};
-use crate::ui::app::Pane;
+use crate::ui::app::{Pane, CONSOLE_INPUT_ID};
 use crate::ui::commands::{self, NodeForm};
 use crate::ui::hooks;
 use crate::ui::state::UiAction;
@@ -206,7 +206,8 @@ fn pod_chip_view(p: &PodProps) -> Html {
         pod.restarts,
         pod.owner.as_deref().unwrap_or("none")
     );
-    // Its output is in the console: on a phone, where one pane shows at a time, go there.
+    // Its output is in the console: on a phone, where one pane shows at a time, go there; on a
+    // laptop the console is under the fold, so the page scrolls just enough to show its line.
     let pane = use_context::<UseStateHandle<Pane>>();
     let describe = {
         let r = p.on_run.clone();
@@ -216,6 +217,8 @@ fn pod_chip_view(p: &PodProps) -> Html {
             if let Some(pane) = pane.as_ref().filter(|_| hooks::narrow_layout()) {
                 pane.set(Pane::Console);
             }
+            // After the redraw that shows the console pane and its new entry.
+            gloo::timers::callback::Timeout::new(0, || hooks::reveal_id(CONSOLE_INPUT_ID)).forget();
         })
     };
     html! {

@@ -2,10 +2,9 @@
 //! never drift), line numbers, the example menu, Apply (Ctrl/Cmd+Enter) and Delete, and the API
 //! server's error marked at its line and column.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::{input_value, use_playground};
+use super::{input_value, use_playground, use_select_action};
 use crate::ui::scenario::EXAMPLES;
 use crate::ui::state::UiAction;
 use crate::ui::yaml;
@@ -52,22 +51,16 @@ pub fn editor_pane() -> Html {
             }
         })
     };
-    let on_example = {
+    // Back to "Load an example…" after each load: picking the same example again (after editing
+    // it) must load it again, and a change event fires only on a new choice. Arrow keys load
+    // one example after the other.
+    let example = {
         let s = state.clone();
-        Callback::from(move |e: Event| {
-            let id = input_value(&e);
-            if !id.is_empty() {
-                s.dispatch(UiAction::LoadExample(id));
-            }
-            // Back to "Load an example…": picking the same example again (after editing it)
-            // must load it again, and a change event fires only on a new choice.
-            if let Some(sel) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                sel.set_value("");
-            }
-        })
+        use_select_action(
+            String::new(),
+            true,
+            Callback::from(move |id: String| s.dispatch(UiAction::LoadExample(id))),
+        )
     };
     let dispatch = |a: UiAction| {
         let s = state.clone();
@@ -104,7 +97,8 @@ pub fn editor_pane() -> Html {
             <div class="pane-head">
                 <h2 id="h-editor">{ "Editor" }</h2>
                 <label class="inline">{ "Examples " }
-                    <select onchange={on_example} aria-label="Examples">
+                    <select onchange={example.onchange} onkeydown={example.onkeydown} onblur={example.onblur}
+                        aria-label="Examples">
                         <option value="" selected=true>{ "Load an example…" }</option>
                         { for EXAMPLES.iter().map(|e| html! { <option value={e.id}>{ e.title }</option> }) }
                     </select>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::use_playground;
 use crate::lessons::StepStatus;
 use crate::ui::hooks;
-use crate::ui::lesson::next_after;
+use crate::ui::lesson::{lesson_href, next_after};
 use crate::ui::state::UiAction;
 
 /// Opens the time bar's Reset dialog, which says what a lesson's reset does (not
@@ -28,6 +28,8 @@ fn open_reset_dialog() {
 #[function_component(LessonPane)]
 pub fn lesson_pane() -> Html {
     let state = use_playground();
+    // Links out of the lesson keep an iframe's compact layout.
+    let embed = *use_memo((), |_| hooks::url_params().embed);
     // A new step replaces the controls that completed the old one ("Run the solution", "Check my
     // work"): focus then goes to the new step's heading instead of falling back to the page.
     let current = state
@@ -81,11 +83,12 @@ pub fn lesson_pane() -> Html {
     let body = match lesson.steps.get(st.current) {
         Some(step) => {
             let verdict = match &st.verdict {
-                Some(StepStatus::Pending { query, got }) => html! {
+                Some(StepStatus::Pending { query, got, want }) => html! {
                     <div class="lesson-verdict">
                         <p><span aria-hidden="true">{ "✗ " }</span>{ "Not done yet. " }
                             <code>{ query.clone() }</code>{ " printed:" }</p>
                         <pre tabindex="0">{ if got.is_empty() { "(nothing)".to_string() } else { got.clone() } }</pre>
+                        <p>{ "The step wants: " }<code>{ want.clone() }</code></p>
                     </div>
                 },
                 Some(StepStatus::Done) | None => html! {},
@@ -119,15 +122,29 @@ pub fn lesson_pane() -> Html {
                 </div>
             }
         }
-        None => html! {
+        None => {
+            let next = next_after(&lesson.id);
+            html! {
             <>
                 <p class="lesson-done" id={STEP_HEADING_ID} tabindex="-1"><span aria-hidden="true">{ "✓ " }</span>
-                    { "Lesson complete: every step is done. Keep exploring this cluster, or go on." }</p>
-                if let Some((id, title)) = next_after(&lesson.id) {
-                    <p><a href={format!("?lesson={id}")}>{ format!("Next lesson: {title}") }</a></p>
-                }
+                    { "Lesson complete: every step is done. Keep exploring this cluster" }
+                    { if next.is_some() { ", or go on." } else { "." } }</p>
+                <p>{ match next.clone() {
+                    Some((id, title)) => html! {
+                        <a href={lesson_href(Some(&id), embed)}>{ format!("Next lesson: {title}") }</a>
+                    },
+                    // The last lesson: say so, and where to go instead of a missing "Next".
+                    None => html! { <>
+                        { "That was the last lesson. " }
+                        <a href={lesson_href(None, embed)}>{ "Go back to your own cluster" }</a>
+                        { " and try what you learned there, or " }
+                        <a href={lesson_href(crate::ui::lesson::menu().first().map(|(id, _)| id.as_str()), embed)}>{ "start again with the first lesson" }</a>
+                        { "." }
+                    </> },
+                } }</p>
             </>
-        },
+            }
+        }
     };
     html! {
         <section class="lesson" aria-labelledby="h-lesson">
@@ -138,7 +155,7 @@ pub fn lesson_pane() -> Html {
                 <p class="lesson-exit">
                     <button type="button" class="link" onclick={restart} aria-haspopup="dialog">{ "Start the lesson again…" }</button>
                     { " · " }
-                    <a href="?">{ "Leave the lesson (back to your own cluster)" }</a>
+                    <a href={lesson_href(None, embed)}>{ "Leave the lesson (back to your own cluster)" }</a>
                 </p>
         </section>
     }

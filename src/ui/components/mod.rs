@@ -70,6 +70,86 @@ pub fn use_form_runner(on_done: Callback<Result<(), String>>) -> Callback<String
     })
 }
 
+/// The listeners of a `<select>` whose choice does something (loads an example, opens a
+/// lesson), from [`use_select_action`].
+pub struct SelectAction {
+    /// `change`: a mouse pick (or the open list's Enter) acts at once.
+    pub onchange: Callback<Event>,
+    /// `keydown`: marks the `change` a key on the closed select makes; Enter acts when keys only
+    /// browse.
+    pub onkeydown: Callback<KeyboardEvent>,
+    /// `blur`: the select shows `rest` again.
+    pub onblur: Callback<FocusEvent>,
+}
+
+/// A `<select>` that acts on a choice, then shows `rest` again (its placeholder, the current
+/// lesson), so that picking the same entry again acts again. Chromium fires `change` on every
+/// arrow key of a closed select; going back to `rest` after each made every ArrowDown land on
+/// the first entry, so the others could not be reached by keys. A key's change keeps the
+/// select where it is: with `keys_act` it also acts (loading an example is a change in the
+/// editor, and the next ArrowDown loads the next one), without it keys only browse and Enter
+/// acts (opening a lesson loads another page, which no arrow key should do).
+#[hook]
+pub fn use_select_action(rest: String, keys_act: bool, act: Callback<String>) -> SelectAction {
+    // Set during a keydown on the closed select, cleared right after it: a `change` seen while
+    // it is set came from a key.
+    let keyed = use_mut_ref(|| false);
+    let select = |e: &Event| {
+        use wasm_bindgen::JsCast;
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    };
+    let commit = {
+        let rest = rest.clone();
+        move |sel: &web_sys::HtmlSelectElement, act: &Callback<String>| {
+            let value = sel.value();
+            sel.set_value(&rest);
+            if value != rest {
+                act.emit(value);
+            }
+        }
+    };
+    let onchange = {
+        let (keyed, act, commit) = (keyed.clone(), act.clone(), commit.clone());
+        Callback::from(move |e: Event| {
+            let Some(sel) = select(&e) else {
+                return;
+            };
+            if !*keyed.borrow() {
+                commit(&sel, &act);
+            } else if keys_act {
+                act.emit(sel.value());
+            }
+        })
+    };
+    let onkeydown = {
+        let keyed = keyed.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                if let Some(sel) = select(&e).filter(|_| !keys_act) {
+                    e.prevent_default();
+                    commit(&sel, &act);
+                }
+            } else if !e.alt_key() {
+                *keyed.borrow_mut() = true;
+                let keyed = keyed.clone();
+                gloo::timers::callback::Timeout::new(0, move || *keyed.borrow_mut() = false)
+                    .forget();
+            }
+        })
+    };
+    let onblur = Callback::from(move |e: FocusEvent| {
+        if let Some(sel) = select(&e) {
+            sel.set_value(&rest);
+        }
+    });
+    SelectAction {
+        onchange,
+        onkeydown,
+        onblur,
+    }
+}
+
 /// An icon (hidden from screen readers) and the word that says the same.
 pub fn status_badge(health: Health, text: &str) -> Html {
     html! {

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::{input_value, use_playground};
+use super::{input_value, use_playground, use_select_action};
 use crate::ui::state::UiAction;
 use crate::ui::{hooks, storage};
 use crate::ui::{lesson, scenario};
@@ -70,26 +70,32 @@ pub fn toolbar() -> Html {
             *reader.borrow().borrow_mut() = Some(task);
         })
     };
-    let on_lesson = Callback::from(|e: Event| {
-        let id = input_value(&e);
-        if let Some(loc) = web_sys::window().map(|w| w.location()) {
-            let _ = loc.set_search(&if id.is_empty() {
-                String::new()
-            } else {
-                format!("lesson={id}")
-            });
-        }
-    });
     let current_lesson = state.lesson.as_ref().map(|l| l.lesson.id.clone());
+    // Opening a lesson loads another page: keys only browse the menu, Enter or a click opens.
+    let lesson_menu = use_select_action(
+        current_lesson.clone().unwrap_or_default(),
+        false,
+        Callback::from(|id: String| {
+            if let Some(loc) = web_sys::window().map(|w| w.location()) {
+                let _ = loc.set_search(&if id.is_empty() {
+                    String::new()
+                } else {
+                    format!("lesson={id}")
+                });
+            }
+        }),
+    );
     html! {
         <div class="toolbar">
             <label class="inline">{ "Lesson " }
-                <select onchange={on_lesson} aria-label="Lesson">
+                <select onchange={lesson_menu.onchange} onkeydown={lesson_menu.onkeydown} onblur={lesson_menu.onblur}
+                    aria-label="Lesson" aria-describedby="lesson-keys">
                     <option value="" selected={current_lesson.is_none()}>{ "Free play (your cluster)" }</option>
                     { for lesson::menu().into_iter().map(|(id, title)| html! {
                         <option selected={current_lesson.as_deref() == Some(id.as_str())} value={id.clone()}>{ title }</option>
                     }) }
                 </select>
+                <span id="lesson-keys" class="visually-hidden">{ "Arrow keys choose, Enter opens." }</span>
             </label>
             <label class="inline">{ "Theme " }
                 <select onchange={on_theme} aria-label="Theme">

@@ -172,6 +172,35 @@ fn examples_never_lose_edits() {
     assert_eq!(p.editor, "my own text");
 }
 
+/// Arrow keys on the Examples menu load one example after the other: "Restore previous text"
+/// still gives the learner's own text, not the example loaded before the last.
+#[test]
+fn browsing_examples_keeps_the_learners_own_text_to_restore() {
+    let mut p = empty();
+    p.apply(UiAction::Edit("my own text".into()));
+    for id in ["fluentd-elasticsearch", "ssd-daemonset", "pi-job"] {
+        p.apply(UiAction::LoadExample(id.into()));
+    }
+    assert!(p.editor.contains("name: pi"));
+    assert_eq!(p.editor_previous.as_deref(), Some("my own text"));
+    // An edited example is the learner's text too.
+    p.apply(UiAction::Edit(format!("{}# mine\n", p.editor)));
+    p.apply(UiAction::LoadExample("indexed-job".into()));
+    assert!(p
+        .editor_previous
+        .as_deref()
+        .is_some_and(|t| t.ends_with("# mine\n")));
+    // From an unedited example with nothing saved yet, the example is what Restore gives.
+    let mut q = empty();
+    q.apply(UiAction::Edit(String::new()));
+    q.apply(UiAction::LoadExample("pi-job".into()));
+    q.apply(UiAction::LoadExample("failing-job".into()));
+    assert!(q
+        .editor_previous
+        .as_deref()
+        .is_some_and(|t| t.contains("name: pi")));
+}
+
 #[test]
 fn failed_apply_keeps_the_text_and_reports() {
     let mut p = empty();

@@ -31,9 +31,12 @@ const dir = process.argv[2] ?? 'dist';
 // the scheduler's events.k8s.io/v1 recorder (series), Go-field-order JSON for --dry-run=client
 // generators, kubectl run --expose and version, explain's enums, the controllers' client rate
 // limits, node forms that keep rejected input, the welcome's try-a-command button and the page's
-// slow-tick guard, +14 KB at 1126.7 KB.)
+// slow-tick guard, +14 KB at 1126.7 KB; then to 1145 KB for kubectl get -w/events -w streaming
+// in the console, explain --recursive, the store's slot table (hashbrown's HashTable and the
+// ordered maps of keys to slots that made the DaemonSet idle sync ≈ 40 % faster) and the
+// walkthrough's keyboard-safe menus, lesson endings and blocked-storage guard, +14.7 KB at 1141.4 KB.)
 const TARGET = 450 * 1024;
-const BUDGET = 1130 * 1024;
+const BUDGET = 1145 * 1024;
 let total = 0;
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(html|js|wasm|css)$/.test(name)) continue;

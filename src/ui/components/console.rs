@@ -91,7 +91,7 @@ pub fn console_pane() -> Html {
                     </div>
                 }) }
             </div></div>
-            <div class="watch-status" role="status">
+            <div class={classes!("watch-status", watching.is_some().then_some("active"))} role="status">
                 if let Some(line) = &watching {
                     <span>{ "Watching " }<code>{ line }</code>{ " — Ctrl+C or Stop to end" }</span>
                     { " " }

@@ -912,6 +912,9 @@ pub struct WorkloadRow {
     pub segments: Vec<(&'static str, i32)>,
     /// What the bar fills towards.
     pub target: i32,
+    /// The target as the summary says it: `5`, or for a work-queue Job kubectl's `1 of 3`
+    /// (one success completes it, `parallelism` pods work on it).
+    pub target_label: String,
     /// Status conditions.
     pub conditions: Vec<ConditionRow>,
     /// Events about the object, the newest [`EVENTS_PER_WORKLOAD`].
@@ -990,6 +993,7 @@ fn daemonset_row_with(ds: &DaemonSet, events: &EventCache, now: SimTime) -> Work
             ),
         ],
         target: desired,
+        target_label: desired.to_string(),
         conditions: conditions_of(st.conditions.as_ref(), |c| ConditionRow {
             type_: c.type_.clone(),
             status: c.status.clone(),
@@ -1049,6 +1053,10 @@ fn job_row_with(job: &Job, events: &EventCache, now: SimTime) -> WorkloadRow {
         None => format!("{succeeded}/1"),
     };
     let target = spec.completions.unwrap_or(1).max(1);
+    let target_label = match spec.completions {
+        None if parallelism > 1 => format!("1 of {parallelism}"),
+        _ => target.to_string(),
+    };
     let duration = match (st.start_time.as_ref(), st.completion_time.as_ref()) {
         (Some(s), Some(c)) => human_duration(SimTime::from_k8s(c).since(SimTime::from_k8s(s))),
         (Some(s), None) => human_duration(now.since(SimTime::from_k8s(s))),
@@ -1080,6 +1088,7 @@ fn job_row_with(job: &Job, events: &EventCache, now: SimTime) -> WorkloadRow {
             ("active", active),
         ],
         target,
+        target_label,
         conditions: conditions_of(st.conditions.as_ref(), |c| ConditionRow {
             type_: c.type_.clone(),
             status: c.status.clone(),

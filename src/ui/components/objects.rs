@@ -78,13 +78,13 @@ fn workload_view(p: &RowProps) -> Html {
                     { status_badge(r.health, &r.status) }
                     <div class="progress" role="progressbar" aria-label={format!("{label} progress")}
                         aria-valuemin="0" aria-valuemax={target.to_string()} aria-valuenow={done.min(target).to_string()}
-                        aria-valuetext={format!("{described}, of {target}")}>
+                        aria-valuetext={format!("{described}, of {}", r.target_label)}>
                         { for r.segments.iter().enumerate().map(|(i, (k, n))| {
                             let pct = (f64::from(*n) / f64::from(target) * 100.0).clamp(0.0, 100.0);
                             html! { <div class={classes!("seg", format!("seg{i}"))} title={format!("{n} {k}")} style={format!("width:{pct:.1}%")}></div> }
                         }) }
                     </div>
-                    <span class="small">{ described.clone() }{ format!(" / {target}") }</span>
+                    <span class="small">{ described.clone() }{ format!(" / {}", r.target_label) }</span>
                 </summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{label} as kubectl get lists it")}><table class="kubectl">
                     <thead><tr><th>{ "NAME" }</th>{ for r.columns.iter().map(|(h, _)| html! { <th>{ *h }</th> }) }</tr></thead>

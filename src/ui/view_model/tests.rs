@@ -473,6 +473,7 @@ struct JobCase {
     status: &'static str,
     completions: &'static str,
     target: i32,
+    target_label: &'static str,
 }
 
 /// Mirrors `TestPrintJob` (printers_test.go) for STATUS and COMPLETIONS.
@@ -494,6 +495,7 @@ fn test_print_job() {
             status: "Running",
             completions: "0/1",
             target: 1,
+            target_label: "1",
         },
         JobCase {
             name: "parallel work queue",
@@ -507,6 +509,7 @@ fn test_print_job() {
             status: "Running",
             completions: "0/1 of 3",
             target: 1,
+            target_label: "1 of 3",
         },
         JobCase {
             name: "complete",
@@ -526,6 +529,7 @@ fn test_print_job() {
             status: "Complete",
             completions: "5/5",
             target: 5,
+            target_label: "5",
         },
         JobCase {
             name: "failed",
@@ -543,6 +547,7 @@ fn test_print_job() {
             status: "Failed",
             completions: "0/1",
             target: 1,
+            target_label: "1",
         },
     ];
     for c in cases {
@@ -562,6 +567,7 @@ fn test_print_job() {
             c.name
         );
         assert_eq!(row.target, c.target, "{}", c.name);
+        assert_eq!(row.target_label, c.target_label, "{}", c.name);
         assert_eq!(col("AGE").as_deref(), Some("60s"), "{}", c.name);
     }
     let done = job(

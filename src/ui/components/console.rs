@@ -81,7 +81,7 @@ pub fn console_pane() -> Html {
             <div class="transcript" role="log" aria-label="Console output" tabindex="0" ref={log}
                 data-next-seq={state.console_seq.to_string()}><div class="stack">
                 if state.console.is_empty() {
-                    <p class="muted small">{ "Try: get pods -A, get nodes --show-labels, describe ds -n kube-system, sim advance 30s, help" }</p>
+                    <p class="muted small">{ "Try: get pods -A, get nodes --show-labels, get ds -A -o wide, sim advance 30s, help" }</p>
                 }
                 { for state.console.iter().map(|e| html! {
                     <div key={e.seq} data-seq={e.seq.to_string()} class={classes!("entry", (!e.ok).then_some("failed"))}>

@@ -79,3 +79,17 @@ test('a browser that denies storage (site data blocked): the page runs, says not
     await context.close();
   }
 });
+
+test('Import inside a lesson leaves the lesson for the imported cluster, and a reload keeps it', async () => {
+  const page = await env.open('?lesson=jobs&play=0');
+  await page.getByRole('heading', { name: /^Step 1 of/ }).waitFor();
+  const file = 'kind: KubeplayScenario\nseed: 3\nscript:\n- command: sim node add imported-node\neditor: "# imported\\n"\n';
+  await page.getByLabel('Import scenario file').setInputFiles({ name: 'scenario.yaml', mimeType: 'application/yaml', buffer: Buffer.from(file) });
+  await page.waitForURL((url) => !url.search.includes('lesson='));
+  await page.getByRole('listitem', { name: 'Node imported-node' }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Manifest YAML' }).inputValue(), '# imported\n');
+  assert.equal(await page.getByRole('heading', { name: /^Step 1 of/ }).count(), 0, 'no lesson any more');
+  await page.reload();
+  await page.getByRole('listitem', { name: 'Node imported-node' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});

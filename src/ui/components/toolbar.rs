@@ -60,8 +60,22 @@ pub fn toolbar() -> Html {
             input.set_value("");
             let file = gloo::file::File::from(file);
             let s = s.clone();
+            // In a lesson or a linked demo, an import is the learner's own cluster again: it is
+            // saved as their session and the page goes to it (the lesson keeps its progress), so
+            // the URL and a reload agree with what is shown.
+            let leave = s.lesson.is_some() || hooks::url_params().scenario.is_some();
             let task = gloo::file::callbacks::read_as_text(&file, move |res| match res {
                 Ok(text) => match scenario::import_yaml(&text) {
+                    Ok(sc) if leave && storage::usable() => {
+                        storage::save_scenario(&sc);
+                        if let Some(editor) = sc.editor.as_deref() {
+                            storage::save_editor(editor);
+                        }
+                        let href = lesson::lesson_href(None, hooks::url_params().embed);
+                        if let Some(loc) = web_sys::window().map(|w| w.location()) {
+                            let _ = loc.set_search(&href);
+                        }
+                    }
                     Ok(sc) => s.dispatch(UiAction::Load(sc)),
                     Err(msg) => s.dispatch(UiAction::Notice(Some(format!("Import failed: {msg}")))),
                 },

@@ -2,11 +2,9 @@
 // script. History and Tab completion work from the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setup, runInConsole, root, artifacts } from './helpers.mjs';
+import { setup, runInConsole, cliOutput, artifacts } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -33,23 +31,6 @@ const SCRIPT = [
   'kubectl config set-context --current --namespace=kube-system',
   'kubectl get pods',
 ];
-
-/**
- * The native CLI's output for a script: `kubeplay run FILE` (built by cargo if needed, so never a
- * stale binary), its stdout and its stderr. The CLI buffers stdout, so the two streams are
- * compared separately rather than interleaved.
- */
-function cliOutput(lines) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kubeplay-cli-'));
-  const file = path.join(dir, 'script.txt');
-  writeFileSync(file, lines.join('\n') + '\n');
-  // A failing command makes kubeplay exit non-zero; its output is still the transcript.
-  const res = spawnSync('cargo', ['run', '-q', '--bin', 'kubeplay', '--', 'run', file], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  assert.ok(res.status !== null, `kubeplay ran: ${res.error ?? res.signal}`);
-  return { stdout: res.stdout, stderr: res.stderr };
-}
 
 /** Drops `$ command` echo lines the CLI may print between outputs. */
 function withoutEchoes(text) {

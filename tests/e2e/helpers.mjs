@@ -2,7 +2,9 @@
 // playwright-core (from tools/node_modules; never `playwright install`).
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,4 +145,21 @@ export async function axe(page) {
   return res.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * The native CLI's output for a script: `kubeplay run FILE` (built by cargo if needed, so never a
+ * stale binary), its stdout and its stderr. The CLI buffers stdout, so the two streams are
+ * compared separately rather than interleaved. A failing command makes kubeplay exit non-zero;
+ * its output is still the transcript.
+ */
+export function cliOutput(lines) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubeplay-cli-'));
+  const file = path.join(dir, 'script.txt');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const res = spawnSync('cargo', ['run', '-q', '--bin', 'kubeplay', '--', 'run', file], {
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (res.status === null) throw new Error(`kubeplay did not run: ${res.error ?? res.signal}`);
+  return { stdout: res.stdout, stderr: res.stderr };
 }

@@ -2,11 +2,9 @@
 // the clock plays, a status line says it is open, and Stop or Ctrl+C end it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setup, runInConsole, root, artifacts } from './helpers.mjs';
+import { setup, runInConsole, cliOutput, artifacts } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -28,18 +26,6 @@ const SCRIPT = [
   'kubectl delete job pi',
   'sim advance 40s',
 ];
-
-/** The CLI's stdout and stderr for a script (as console.test.mjs does). */
-function cliOutput(lines) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kubeplay-cli-'));
-  const file = path.join(dir, 'script.txt');
-  writeFileSync(file, lines.join('\n') + '\n');
-  const res = spawnSync('cargo', ['run', '-q', '--bin', 'kubeplay', '--', 'run', file], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  assert.ok(res.status !== null, `kubeplay ran: ${res.error ?? res.signal}`);
-  return { stdout: res.stdout, stderr: res.stderr };
-}
 
 test('a watch in the console prints what the CLI prints for the same script', async () => {
   const page = await env.open('?scenario=empty&play=0');

@@ -148,21 +148,10 @@ fn open(
     if g.sort_by.is_some() {
         out.warn("warning: --watch or --watch-only requested, --sort-by will be ignored");
     }
-    let mut kinds: Vec<Kind> = g.resources.iter().map(ResourceArg::kind).collect();
-    print::sort(&mut kinds);
-    kinds.dedup();
-    if kinds.len() > 1 {
-        out.fail("error: you may only specify a single resource type");
-        return None;
-    }
+    // Checked on the arguments before listing, and again on what `-f` named.
+    kinds_of(&g.resources, out)?;
     let listed = exec::list_for_get(cluster, g, stdin, files, out)?;
-    let mut kinds: Vec<Kind> = listed.resources.iter().map(ResourceArg::kind).collect();
-    print::sort(&mut kinds);
-    kinds.dedup();
-    if kinds.len() > 1 {
-        out.fail("error: you may only specify a single resource type");
-        return None;
-    }
+    let kinds = kinds_of(&listed.resources, out)?;
     // `r.Infos()`: a named object that does not exist fails the command before anything prints.
     if let Some(e) = listed.errors.first() {
         out.api(e);
@@ -490,6 +479,19 @@ impl Watch {
 }
 
 /// `formatEventType`: the event types padded to one width.
+/// The kinds `resources` name, sorted, once each; a watch follows one resource type, so more
+/// than one fails with upstream's error (and `None`).
+fn kinds_of(resources: &[ResourceArg], out: &mut Out) -> Option<Vec<Kind>> {
+    let mut kinds: Vec<Kind> = resources.iter().map(ResourceArg::kind).collect();
+    print::sort(&mut kinds);
+    kinds.dedup();
+    if kinds.len() > 1 {
+        out.fail("error: you may only specify a single resource type");
+        return None;
+    }
+    Some(kinds)
+}
+
 fn event_column(t: ChangeType) -> &'static str {
     match t {
         ChangeType::Added => "ADDED   ",

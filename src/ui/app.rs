@@ -69,6 +69,31 @@ impl Pane {
             Pane::Events => "Events",
         }
     }
+
+    /// The id of the pane's tab (narrow layout).
+    pub fn tab_id(self) -> String {
+        format!("tab-{}", self.as_str().to_ascii_lowercase())
+    }
+
+    /// The id of the pane's section, which its tab controls.
+    pub fn section_id(self) -> String {
+        format!("pane-{}", self.as_str().to_ascii_lowercase())
+    }
+
+    /// The tab a key moves to from this one (the ARIA tabs pattern: the arrows wrap around,
+    /// Home and End go to the ends), or `None` for any other key.
+    pub fn by_key(self, key: &str) -> Option<Pane> {
+        let i = Pane::ALL.iter().position(|p| *p == self)?;
+        let n = Pane::ALL.len();
+        let j = match key {
+            "ArrowRight" | "ArrowDown" => (i + 1) % n,
+            "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return None,
+        };
+        Pane::ALL.get(j).copied()
+    }
 }
 
 fn initial(params: &UrlParams) -> Playground {
@@ -252,12 +277,29 @@ pub fn app() -> Html {
         });
     }
 
+    // On a narrow screen the panes are tabs (the ARIA tabs pattern: the selected tab is the one
+    // Tab reaches, arrow keys, Home and End move between them and select as they go).
     let tabs = Pane::ALL.iter().map(|p| {
         let p = *p;
-        let pane = pane.clone();
+        let selected = *pane == p;
+        let onclick = {
+            let pane = pane.clone();
+            Callback::from(move |_| pane.set(p))
+        };
+        let onkeydown = {
+            let pane = pane.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if let Some(next) = p.by_key(&e.key()) {
+                    e.prevent_default();
+                    pane.set(next);
+                    hooks::focus_id(&next.tab_id());
+                }
+            })
+        };
         html! {
-            <button type="button" aria-pressed={(*pane == p).to_string()}
-                onclick={Callback::from(move |_| pane.set(p))}>{ p.as_str() }</button>
+            <button type="button" role="tab" id={p.tab_id()} aria-selected={selected.to_string()}
+                aria-controls={p.section_id()} tabindex={if selected { "0" } else { "-1" }}
+                {onclick} {onkeydown}>{ p.as_str() }</button>
         }
     });
     let cls = |p: Pane| {
@@ -317,13 +359,13 @@ pub fn app() -> Html {
                     </p>
                 }
                 <LessonPane />
-                <nav class="tabs" aria-label="Panes">{ for tabs }</nav>
+                <div class="tabs" role="tablist" aria-label="Panes">{ for tabs }</div>
                 <main class="grid" id={MAIN_ID} tabindex="-1">
-                    <section class={cls(Pane::Cluster)} aria-labelledby="h-cluster"><ClusterPane /></section>
-                    <section class={cls(Pane::Editor)} aria-labelledby="h-editor"><EditorPane /></section>
-                    <section class={cls(Pane::Objects)} aria-labelledby="h-objects"><ObjectsPane /></section>
-                    <section class={cls(Pane::Console)} aria-labelledby="h-console"><ConsolePane /></section>
-                    <section class={cls(Pane::Events)} aria-labelledby="h-events"><EventsPane /></section>
+                    <section class={cls(Pane::Cluster)} id={Pane::Cluster.section_id()} aria-labelledby="h-cluster"><ClusterPane /></section>
+                    <section class={cls(Pane::Editor)} id={Pane::Editor.section_id()} aria-labelledby="h-editor"><EditorPane /></section>
+                    <section class={cls(Pane::Objects)} id={Pane::Objects.section_id()} aria-labelledby="h-objects"><ObjectsPane /></section>
+                    <section class={cls(Pane::Console)} id={Pane::Console.section_id()} aria-labelledby="h-console"><ConsolePane /></section>
+                    <section class={cls(Pane::Events)} id={Pane::Events.section_id()} aria-labelledby="h-events"><EventsPane /></section>
                 </main>
             </div>
         </ContextProvider<UseStateHandle<Pane>>>
@@ -333,7 +375,20 @@ pub fn app() -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::scrolls_with_space;
+    use super::{scrolls_with_space, Pane};
+
+    #[test]
+    fn pane_tabs_follow_the_arrow_keys_home_and_end() {
+        assert_eq!(Pane::Cluster.by_key("ArrowRight"), Some(Pane::Editor));
+        assert_eq!(Pane::Events.by_key("ArrowRight"), Some(Pane::Cluster), "wraps");
+        assert_eq!(Pane::Cluster.by_key("ArrowLeft"), Some(Pane::Events), "wraps");
+        assert_eq!(Pane::Objects.by_key("ArrowUp"), Some(Pane::Editor));
+        assert_eq!(Pane::Objects.by_key("Home"), Some(Pane::Cluster));
+        assert_eq!(Pane::Objects.by_key("End"), Some(Pane::Events));
+        assert_eq!(Pane::Objects.by_key("Enter"), None);
+        assert_eq!(Pane::Console.tab_id(), "tab-console");
+        assert_eq!(Pane::Console.section_id(), "pane-console");
+    }
 
     #[test]
     fn space_plays_unless_a_focusable_scroll_box_has_focus() {

@@ -84,7 +84,7 @@ test('axe-core: no serious or critical violations, light and dark, desktop and n
     await page.setViewportSize({ width: 420, height: 900 });
     assert.deepEqual(await axe(page), [], `narrow ${colorScheme}`);
     await screenshot(page, `narrow-${colorScheme}-cluster.png`);
-    await page.getByRole('button', { name: 'Editor', exact: true }).click();
+    await page.getByRole('tab', { name: 'Editor', exact: true }).click();
     await screenshot(page, `narrow-${colorScheme}-editor.png`);
   }
 });

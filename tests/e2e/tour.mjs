@@ -31,7 +31,7 @@ try {
     // pause
     await page.getByRole('button', { name: 'Pause' }).click();
     // Add labeled node
-    if (tag === 'n') await page.getByRole('button', { name: 'Cluster', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Cluster', exact: true }).click();
     await page.getByRole('button', { name: 'Add node' }).click();
     await shot(page, `${tag}-02-addnode-form.png`);
     const form = page.getByRole('form', { name: 'Add node' });
@@ -46,7 +46,7 @@ try {
     await page.waitForTimeout(300);
     await shot(page, `${tag}-04-node-removed.png`);
     // Editor
-    if (tag === 'n') await page.getByRole('button', { name: 'Editor', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Editor', exact: true }).click();
     await page.getByRole('combobox', { name: 'Examples' }).selectOption('indexed-job');
     await shot(page, `${tag}-05-example-loaded.png`);
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
@@ -70,13 +70,13 @@ try {
     log(tag, 'feedback3', await page.locator('#editor-feedback').innerText());
     await shot(page, `${tag}-07c-indent-typo.png`);
     // objects
-    if (tag === 'n') await page.getByRole('button', { name: 'Console', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Console', exact: true }).click();
     await advance(page, '30s');
-    if (tag === 'n') await page.getByRole('button', { name: 'Objects', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Objects', exact: true }).click();
     await page.locator('.workload summary').first().click();
     await shot(page, `${tag}-08-objects.png`);
     // console
-    if (tag === 'n') await page.getByRole('button', { name: 'Console', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Console', exact: true }).click();
     for (const c of ['kubectl get pods', 'kubectl describe pod', 'kubectl logs job/pi', 'kubectl gett pods', 'get pods -o wide', 'kubectl get events']) {
       const r = await runInConsole(page, c);
       log(tag, c, JSON.stringify(r).slice(0, 300));
@@ -98,7 +98,7 @@ try {
     await input.type('get pods ');
     log(tag, 'space typed', JSON.stringify(await input.inputValue()), await page.getByRole('button', { name: /Play|Pause/ }).innerText());
     // events
-    if (tag === 'n') await page.getByRole('button', { name: 'Events', exact: true }).click();
+    if (tag === 'n') await page.getByRole('tab', { name: 'Events', exact: true }).click();
     await page.getByRole('textbox', { name: 'Filter events by object' }).fill('job/');
     await shot(page, `${tag}-11-events.png`);
     await page.getByRole('textbox', { name: 'Filter events by object' }).fill('');

@@ -38,13 +38,13 @@ async function inside(inner, outer) {
 }
 
 /** The narrow layout's pane switch. */
-const tab = (page, name) => page.getByRole('navigation', { name: 'Panes' }).getByRole('button', { name, exact: true }).click();
+const tab = (page, name) => page.getByRole('tablist', { name: 'Panes' }).getByRole('tab', { name, exact: true }).click();
 
 test('phone: no pane makes the page scroll sideways', async () => {
   const page = await env.open('?play=0', PHONE);
   assert.deepEqual(await overflow(page), [], 'header with the lesson menu');
   // The five pane buttons share one row (Events once wrapped onto a line of its own).
-  const tops = await page.getByRole('navigation', { name: 'Panes' }).getByRole('button')
+  const tops = await page.getByRole('tablist', { name: 'Panes' }).getByRole('tab')
     .evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
   assert.equal(tops.length, 5);
   assert.equal(new Set(tops).size, 1, `pane buttons on one row: ${tops}`);
@@ -66,10 +66,30 @@ test('phone: no pane makes the page scroll sideways', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('phone: the panes are tabs, reached by Tab and switched with the arrow keys', async () => {
+  const page = await env.open('?play=0', PHONE);
+  const tabs = page.getByRole('tablist', { name: 'Panes' });
+  const selected = tabs.getByRole('tab', { selected: true });
+  assert.equal(await selected.textContent(), 'Cluster');
+  // Only the selected tab is in the Tab order (roving tabindex).
+  assert.deepEqual(await tabs.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex)), [0, -1, -1, -1, -1]);
+  await selected.focus();
+  await page.keyboard.press('ArrowRight');
+  await tabs.getByRole('tab', { name: 'Editor', selected: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Editor');
+  await page.getByRole('textbox', { name: 'Manifest YAML' }).waitFor({ state: 'visible' });
+  await page.keyboard.press('End');
+  await tabs.getByRole('tab', { name: 'Events', selected: true }).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await tabs.getByRole('tab', { name: 'Cluster', selected: true }).waitFor();
+  assert.equal(await tabs.getByRole('tab', { name: 'Console' }).getAttribute('aria-controls'), 'pane-console');
+  assert.deepEqual(page.errors, []);
+});
+
 test('320 px wide (a 1280 px screen at 400 % zoom): the pane buttons show their whole words', async () => {
   const page = await env.open('?play=0', { viewport: { width: 320, height: 640 } });
   assert.deepEqual(await overflow(page), []);
-  const buttons = page.getByRole('navigation', { name: 'Panes' }).getByRole('button');
+  const buttons = page.getByRole('tablist', { name: 'Panes' }).getByRole('tab');
   assert.equal(await buttons.count(), 5);
   // An ellipsis ("Clust…") cut them at 320 px: the text must fit its button.
   const cut = await buttons.evaluateAll((bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
@@ -114,7 +134,7 @@ test("phone: a pod's name describes it and shows the Console, where the output i
   const button = page.getByRole('list', { name: 'Pods on n1' }).getByRole('button', { name: /^Describe pod / }).first();
   const name = (await button.textContent()).trim();
   await button.click();
-  await page.getByRole('button', { name: 'Console', pressed: true }).waitFor();
+  await page.getByRole('tab', { name: 'Console', selected: true }).waitFor();
   await page.getByRole('log', { name: 'Console output' }).getByText(new RegExp(`kubectl describe pod ${name} -n `)).waitFor();
   assert.deepEqual(page.errors, []);
 });

@@ -380,8 +380,16 @@ mod tests {
     #[test]
     fn pane_tabs_follow_the_arrow_keys_home_and_end() {
         assert_eq!(Pane::Cluster.by_key("ArrowRight"), Some(Pane::Editor));
-        assert_eq!(Pane::Events.by_key("ArrowRight"), Some(Pane::Cluster), "wraps");
-        assert_eq!(Pane::Cluster.by_key("ArrowLeft"), Some(Pane::Events), "wraps");
+        assert_eq!(
+            Pane::Events.by_key("ArrowRight"),
+            Some(Pane::Cluster),
+            "wraps"
+        );
+        assert_eq!(
+            Pane::Cluster.by_key("ArrowLeft"),
+            Some(Pane::Events),
+            "wraps"
+        );
         assert_eq!(Pane::Objects.by_key("ArrowUp"), Some(Pane::Editor));
         assert_eq!(Pane::Objects.by_key("Home"), Some(Pane::Cluster));
         assert_eq!(Pane::Objects.by_key("End"), Some(Pane::Events));

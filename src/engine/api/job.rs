@@ -15,8 +15,8 @@
 //! - Go `%#v` dumps of big structs (`core.PodTemplateSpec`, `batch.PodFailurePolicy`,
 //!   `batch.SuccessPolicy`) in `field is immutable` / `requires indexed completion mode` errors
 //!   are abbreviated to the fields a user sets; pointers print as `(*T)(…)`, not an address.
-//! - `spec.selector` syntax (`ValidateLabelSelector`) and `spec.managedBy`'s domain-prefixed-path
-//!   format are not checked beyond what the selector parser rejects and the length limit.
+//! - `spec.selector` syntax (`ValidateLabelSelector`) is not checked beyond what the selector
+//!   parser rejects.
 
 use std::collections::BTreeMap;
 
@@ -29,8 +29,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::engine::selector::Selector;
 use crate::engine::validation::{
-    go_label_selector, go_quote, go_string_map, is_dns1123_label, is_qualified_name,
-    validate_nonnegative, validate_pod_template_spec, ErrorType, ErrorValue, FieldError,
+    go_label_selector, go_quote, go_string_map, is_dns1123_label, is_domain_prefixed_path,
+    is_qualified_name, validate_nonnegative, validate_pod_template_spec, ErrorType, ErrorValue,
+    FieldError,
 };
 
 /// Pod-template label with the Job's uid (`batch.kubernetes.io/controller-uid`).
@@ -494,6 +495,7 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
         }
     }
     if let Some(m) = spec.managed_by.as_deref() {
+        errs.extend(is_domain_prefixed_path("spec.managedBy", m));
         if m.len() > MAX_MANAGED_BY_LENGTH {
             errs.push(FieldError::too_long(
                 "spec.managedBy",
@@ -1415,6 +1417,31 @@ mod tests {
                     });
                 },
                 want: &["spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"0,5\": error parsing succeededIndexes: too large index: \"5\""],
+            },
+            Case {
+                name: "valid managedBy field",
+                edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
+                want: &[],
+            },
+            Case {
+                name: "spec.managedBy: Invalid value: must be a domain-prefixed path",
+                edit: |j| spec(j).managed_by = Some("invalid custom controller name".into()),
+                want: &["spec.managedBy: Invalid value: \"invalid custom controller name\": must be a domain-prefixed path (such as \"acme.io/foo\")"],
+            },
+            Case {
+                name: "spec.managedBy: Too long: may not be more than 63 bytes",
+                edit: |j| spec(j).managed_by = Some(format!("example.com/{}", "x".repeat(60))),
+                want: &["spec.managedBy: Too long: may not be more than 63 bytes"],
+            },
+            Case {
+                name: "managedBy host is not a DNS subdomain",
+                edit: |j| spec(j).managed_by = Some("Example.com/foo".into()),
+                want: &["spec.managedBy: Invalid value: \"Example.com\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "managedBy path with a space",
+                edit: |j| spec(j).managed_by = Some("example.com/my controller".into()),
+                want: &["spec.managedBy: Invalid value: \"my controller\": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"],
             },
         ];
         for c in cases {

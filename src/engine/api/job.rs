@@ -1227,6 +1227,18 @@ mod tests {
         want: &'static [&'static str],
     }
 
+    fn indexed(j: &mut Job, completions: i32) {
+        spec(j).completion_mode = Some("Indexed".into());
+        spec(j).completions = Some(completions);
+    }
+
+    fn success_rule(indexes: Option<&str>, count: Option<i32>) -> SuccessPolicyRule {
+        SuccessPolicyRule {
+            succeeded_indexes: indexes.map(Into::into),
+            succeeded_count: count,
+        }
+    }
+
     /// Mirrors `TestValidateJob` (`pkg/apis/batch/validation/validation_test.go`): the error
     /// strings are the API server's.
     #[test]
@@ -1442,6 +1454,112 @@ mod tests {
                 name: "managedBy path with a space",
                 edit: |j| spec(j).managed_by = Some("example.com/my controller".into()),
                 want: &["spec.managedBy: Invalid value: \"my controller\": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"],
+            },
+            Case {
+                name: "spec.template.spec.restartPolicy: Unsupported value",
+                edit: |j| pod_spec(j).restart_policy = Some("Invalid".into()),
+                want: &[
+                    "spec.template.spec.restartPolicy: Unsupported value: \"Invalid\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+                    "spec.template.spec.restartPolicy: Unsupported value: \"Invalid\": supported values: \"OnFailure\", \"Never\"",
+                ],
+            },
+            Case {
+                name: "generated selector: template job-name label set by the user to another name",
+                edit: |j| {
+                    spec(j).template.metadata = Some(ObjectMeta {
+                        labels: Some([("job-name".to_string(), "other".to_string())].into()),
+                        ..Default::default()
+                    });
+                },
+                want: &["spec.template.metadata.labels[job-name]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"00000000-0000-0000-0000-000000000000\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"00000000-0000-0000-0000-000000000000\", \"job-name\":\"other\"}: must be 'pi'"],
+            },
+            Case {
+                name: "valid pod failure policy with FailIndex",
+                edit: |j| {
+                    spec(j).completion_mode = Some("Indexed".into());
+                    spec(j).completions = Some(3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).pod_failure_policy =
+                        Some(PodFailurePolicy { rules: vec![exit_rule("FailIndex", "In", &[1])] });
+                },
+                want: &[],
+            },
+            Case {
+                name: "spec.maxFailedIndexes: requires indexed completion mode",
+                edit: |j| {
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(1);
+                },
+                want: &[
+                    "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode",
+                    "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode",
+                ],
+            },
+            Case {
+                name: "spec.successPolicy.rules: Required value",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy { rules: vec![] });
+                },
+                want: &["spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is specified"],
+            },
+            Case {
+                name: "spec.successPolicy.rules: Too many",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(None, Some(1)); 21],
+                    });
+                },
+                want: &["spec.successPolicy.rules: Too many: 21: must have at most 20 items"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededIndexes: invalid format",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("invalid-format"), None)],
+                    });
+                },
+                want: &["spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"invalid-format\": error parsing succeededIndexes: cannot convert string to integer for index: \"invalid\""],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: must be greater than or equal to 0",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(-1))] });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: -1: must be greater than or equal to 0"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: more than completions",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(6))] });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: 6: must be less than or equal to 5 (the number of specified completions)"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: more than succeededIndexes",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("0-2"), Some(4))],
+                    });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: 4: must be less than or equal to 3 (the number of indexes in the specified succeededIndexes field)"],
+            },
+            Case {
+                name: "valid success policy: succeededIndexes and succeededCount",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("0,2-4"), Some(4))],
+                    });
+                },
+                want: &[],
             },
         ];
         for c in cases {
@@ -1692,6 +1810,73 @@ mod tests {
                         ..Default::default()
                     }]);
                 },
+                want: &[],
+            },
+            U {
+                name: "immutable selector",
+                old: |_| {},
+                edit: |j| {
+                    if let Some(m) = spec(j).selector.as_mut().and_then(|s| s.match_labels.as_mut()) {
+                        m.insert("foo".into(), "bar".into());
+                    }
+                },
+                want: &[
+                    "spec.template.metadata.labels: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"UID\", \"job-name\":\"pi\"}: `selector` does not match template `labels`",
+                    "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
+                ],
+            },
+            U {
+                name: "immutable pod failure policy",
+                old: |_| {},
+                edit: |j| {
+                    spec(j).pod_failure_policy =
+                        Some(PodFailurePolicy { rules: vec![exit_rule("FailJob", "In", &[1])] });
+                },
+                // The stored Job was defaulted to podReplacementPolicy TerminatingOrFailed,
+                // which a podFailurePolicy does not allow either.
+                want: &[
+                    "spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": supported values: \"Failed\"",
+                    "spec.podFailurePolicy: Invalid value: batch.PodFailurePolicy{Rules:[]batch.PodFailurePolicyRule{batch.PodFailurePolicyRule{Action:\"FailJob\", OnExitCodes:(*batch.PodFailurePolicyOnExitCodesRequirement)(…), OnPodConditions:[]batch.PodFailurePolicyOnPodConditionsPattern(nil)}}}: field is immutable",
+                ],
+            },
+            U {
+                name: "immutable backoffLimitPerIndex",
+                old: |j| {
+                    indexed(j, 3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                },
+                edit: |j| spec(j).backoff_limit_per_index = Some(2),
+                want: &["spec.backoffLimitPerIndex: Invalid value: 2: field is immutable"],
+            },
+            U {
+                name: "mutable maxFailedIndexes",
+                old: |j| {
+                    indexed(j, 3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(1);
+                },
+                edit: |j| spec(j).max_failed_indexes = Some(2),
+                want: &[],
+            },
+            U {
+                name: "immutable managedBy",
+                old: |_| {},
+                edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
+                want: &["spec.managedBy: Invalid value: \"example.com/foo\": field is immutable"],
+            },
+            U {
+                name: "immutable success policy",
+                old: |j| indexed(j, 3),
+                edit: |j| {
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(1))] });
+                },
+                want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"],
+            },
+            U {
+                name: "mutable suspend",
+                old: |_| {},
+                edit: |j| spec(j).suspend = Some(true),
                 want: &[],
             },
         ];

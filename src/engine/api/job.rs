@@ -1431,6 +1431,24 @@ mod tests {
                 want: &["spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"0,5\": error parsing succeededIndexes: too large index: \"5\""],
             },
             Case {
+                // The generated job-name labels carry the name: both are too long for a label
+                // value (the causes list both; the API message lists the text once).
+                name: "name longer than a label value",
+                edit: |j| j.metadata.name = Some("a".repeat(64)),
+                want: &[
+                    "spec.template.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters",
+                    "spec.template.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters",
+                ],
+            },
+            Case {
+                name: "Indexed: name with a dot is no pod hostname",
+                edit: |j| {
+                    j.metadata.name = Some("my.job".into());
+                    indexed(j, 3);
+                },
+                want: &["metadata.name: Invalid value: \"my.job\": will not able to create pod with invalid DNS label: my.job-2"],
+            },
+            Case {
                 name: "valid managedBy field",
                 edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
                 want: &[],
@@ -1810,6 +1828,12 @@ mod tests {
                         ..Default::default()
                     }]);
                 },
+                want: &[],
+            },
+            U {
+                name: "mutable fields: manualSelector",
+                old: |_| {},
+                edit: |j| spec(j).manual_selector = Some(true),
                 want: &[],
             },
             U {

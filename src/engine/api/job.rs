@@ -15,8 +15,6 @@
 //! - Go `%#v` dumps of big structs (`core.PodTemplateSpec`, `batch.PodFailurePolicy`,
 //!   `batch.SuccessPolicy`) in `field is immutable` / `requires indexed completion mode` errors
 //!   are abbreviated to the fields a user sets; pointers print as `(*T)(…)`, not an address.
-//! - `spec.selector` syntax (`ValidateLabelSelector`) is not checked beyond what the selector
-//!   parser rejects.
 
 use std::collections::BTreeMap;
 
@@ -30,8 +28,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use crate::engine::selector::Selector;
 use crate::engine::validation::{
     go_label_selector, go_quote, go_string_map, is_dns1123_label, is_domain_prefixed_path,
-    is_qualified_name, validate_nonnegative, validate_pod_template_spec, ErrorType, ErrorValue,
-    FieldError,
+    is_qualified_name, validate_label_selector, validate_nonnegative, validate_pod_template_spec,
+    ErrorType, ErrorValue, FieldError,
 };
 
 /// Pod-template label with the Job's uid (`batch.kubernetes.io/controller-uid`).
@@ -438,15 +436,7 @@ fn validate_job_spec(spec: &JobSpec) -> Vec<FieldError> {
     let mut errs = validate_job_spec_fields(spec);
     match spec.selector.as_ref() {
         None => errs.push(FieldError::required("spec.selector", "")),
-        Some(sel) => {
-            if let Err(e) = Selector::from_label_selector(sel) {
-                errs.push(FieldError::invalid(
-                    "spec.selector",
-                    ErrorValue::Raw(go_label_selector(sel)),
-                    e.to_string(),
-                ));
-            }
-        }
+        Some(sel) => errs.extend(validate_label_selector(sel, "spec.selector")),
     }
     if let Some(sel) = spec.selector.as_ref() {
         let labels = template_labels(spec);
@@ -1160,7 +1150,7 @@ mod tests {
     use crate::engine::Cluster;
     use k8s_openapi::api::batch::v1::SuccessPolicyRule;
     use k8s_openapi::api::core::v1::{Container, Toleration};
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, ObjectMeta};
 
     /// A minimal valid Job manifest (`kubectl create job pi --image=perl` shape).
     fn manifest(name: &str) -> Job {
@@ -1447,6 +1437,34 @@ mod tests {
                     indexed(j, 3);
                 },
                 want: &["metadata.name: Invalid value: \"my.job\": will not able to create pod with invalid DNS label: my.job-2"],
+            },
+            Case {
+                name: "manual selector: invalid operator (ValidateLabelSelector)",
+                edit: |j| {
+                    spec(j).manual_selector = Some(true);
+                    spec(j).selector = Some(LabelSelector {
+                        match_labels: None,
+                        match_expressions: Some(vec![LabelSelectorRequirement {
+                            key: "app".into(),
+                            operator: "Is".into(),
+                            values: Some(vec!["pi".into()]),
+                        }]),
+                    });
+                },
+                want: &["spec.selector.matchExpressions[0].operator: Invalid value: \"Is\": not a valid selector operator"],
+            },
+            Case {
+                name: "manual selector: invalid label value",
+                edit: |j| {
+                    spec(j).manual_selector = Some(true);
+                    spec(j).selector = Some(LabelSelector {
+                        match_labels: Some([("app".to_string(), "not valid".to_string())].into()),
+                        match_expressions: None,
+                    });
+                },
+                want: &[
+                    "spec.selector.matchLabels: Invalid value: \"not valid\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+                ],
             },
             Case {
                 name: "valid managedBy field",

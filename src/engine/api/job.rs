@@ -990,7 +990,13 @@ pub fn validate(obj: &Job) -> Vec<FieldError> {
         job.metadata.uid = Some(uid.clone());
         generate_selector(&mut job, &uid);
     }
-    let mut errs = validate_generated_selector(&job);
+    validate_job(&job)
+}
+
+/// `ValidateJob` after the metadata: the generated selector, the spec, and the pod hostnames of
+/// an Indexed Job.
+fn validate_job(job: &Job) -> Vec<FieldError> {
+    let mut errs = validate_generated_selector(job);
     let spec = job.spec.clone().unwrap_or_default();
     errs.extend(validate_job_spec(&spec));
     if spec.completion_mode.as_deref() == Some(CompletionMode::Indexed.as_str()) {
@@ -1072,11 +1078,13 @@ fn normalized(t: &PodTemplateSpec) -> PodTemplateSpec {
     t
 }
 
-/// Validation of an update (`ValidateJobSpecUpdate`), including immutable fields.
+/// Validation of an update as the registry strategy does it: `ValidateJob` on the new object
+/// (generated selector, spec, Indexed pod hostnames), then `ValidateJobSpecUpdate`'s immutable
+/// fields.
 pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
     let spec = obj.spec.clone().unwrap_or_default();
     let old_spec = old.spec.clone().unwrap_or_default();
-    let mut errs = validate_job_spec(&spec);
+    let mut errs = validate_job(obj);
     // `validateCompletions`: immutable, except Indexed Jobs scaled with parallelism in tandem.
     if spec.completions != old_spec.completions {
         let indexed = spec.completion_mode.as_deref() == Some(CompletionMode::Indexed.as_str());
@@ -1849,6 +1857,16 @@ mod tests {
                 want: &[],
             },
             U {
+                name: "suspended: template job-name label changed (generated labels checked on update)",
+                old: |j| spec(j).suspend = Some(true),
+                edit: |j| {
+                    if let Some(l) = spec(j).template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+                        l.insert("job-name".into(), "other".into());
+                    }
+                },
+                want: &["spec.template.metadata.labels[job-name]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"UID\", \"job-name\":\"other\"}: must be 'pi'"],
+            },
+            U {
                 name: "mutable fields: manualSelector",
                 old: |_| {},
                 edit: |j| spec(j).manual_selector = Some(true),
@@ -1862,7 +1880,10 @@ mod tests {
                         m.insert("foo".into(), "bar".into());
                     }
                 },
+                // ValidateJob (the strategy runs it on updates too) sees a selector that is no
+                // longer the generated one, then ValidateJobSpec a template it does not match.
                 want: &[
+                    "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated",
                     "spec.template.metadata.labels: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"UID\", \"job-name\":\"pi\"}: `selector` does not match template `labels`",
                     "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
                 ],

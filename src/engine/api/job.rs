@@ -1475,6 +1475,29 @@ mod tests {
                 ],
             },
             Case {
+                name: "valid Indexed completion mode",
+                edit: |j| {
+                    indexed(j, 2);
+                    spec(j).parallelism = Some(100_000);
+                },
+                want: &[],
+            },
+            Case {
+                name: "valid parallelism and maxFailedIndexes for high completions when backoffLimitPerIndex is used",
+                edit: |j| {
+                    indexed(j, 100_000_000);
+                    spec(j).parallelism = Some(10_000);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(10_000);
+                },
+                want: &[],
+            },
+            Case {
+                name: "valid: empty pod failure policy rules",
+                edit: |j| spec(j).pod_failure_policy = Some(PodFailurePolicy { rules: vec![] }),
+                want: &[],
+            },
+            Case {
                 name: "valid managedBy field",
                 edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
                 want: &[],

@@ -1157,7 +1157,10 @@ mod tests {
     use crate::engine::api::{Kind, Object, ObjectKey};
     use crate::engine::Cluster;
     use k8s_openapi::api::batch::v1::SuccessPolicyRule;
-    use k8s_openapi::api::core::v1::{Container, Toleration};
+    use k8s_openapi::api::core::v1::{
+        Affinity, Container, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+        PodSchedulingGate, Toleration,
+    };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, ObjectMeta};
 
     /// A minimal valid Job manifest (`kubectl create job pi --image=perl` shape).
@@ -1896,7 +1899,7 @@ mod tests {
                 want: &[],
             },
             U {
-                name: "immutable selector",
+                name: "selector edited away from the template labels",
                 old: |_| {},
                 edit: |j| {
                     if let Some(m) = spec(j).selector.as_mut().and_then(|s| s.match_labels.as_mut()) {
@@ -2018,5 +2021,173 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    /// The rows of upstream `TestValidateJobUpdate`, through the API server (create, then
+    /// replace). Upstream compares field and type only; here each error is asserted whole except
+    /// the Go dump of a whole pod template (checked by `test_validate_job_update`), shown as
+    /// `<template>`. A row's `suspend` marks upstream's `AllowMutableSchedulingDirectives`
+    /// (the old Job suspended and never started).
+    #[test]
+    fn test_validate_job_update_upstream_rows() {
+        struct R {
+            name: &'static str,
+            suspend: bool,
+            old: fn(&mut Job),
+            edit: fn(&mut Job),
+            want: &'static [&'static str],
+        }
+        fn node_affinity(value: &str) -> Affinity {
+            Affinity {
+                node_affinity: Some(NodeAffinity {
+                    required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                        node_selector_terms: vec![NodeSelectorTerm {
+                            match_expressions: Some(vec![NodeSelectorRequirement {
+                                key: "foo".into(),
+                                operator: "In".into(),
+                                values: Some(vec!["bar".into(), value.into()]),
+                            }]),
+                            match_fields: None,
+                        }],
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        }
+        fn labels(j: &mut Job) -> &mut BTreeMap<String, String> {
+            spec(j)
+                .template
+                .metadata
+                .get_or_insert_with(Default::default)
+                .labels
+                .get_or_insert_with(Default::default)
+        }
+        fn pfp(j: &mut Job) {
+            spec(j).pod_failure_policy = Some(PodFailurePolicy {
+                rules: vec![PodFailurePolicyRule {
+                    action: "Ignore".into(),
+                    on_exit_codes: None,
+                    on_pod_conditions: Some(vec![PodFailurePolicyOnPodConditionsPattern {
+                        type_: "DisruptionTarget".into(),
+                        status: "True".into(),
+                    }]),
+                }],
+            });
+        }
+        fn per_index(j: &mut Job) {
+            indexed(j, 3);
+            spec(j).backoff_limit_per_index = Some(1);
+        }
+        fn indexed_1_1(j: &mut Job) {
+            indexed(j, 1);
+            spec(j).parallelism = Some(1);
+        }
+        fn indexed_2_2(j: &mut Job) {
+            indexed(j, 2);
+            spec(j).parallelism = Some(2);
+        }
+        let rows = [
+            R { name: "mutable fields", suspend: false, old: |j| { spec(j).parallelism = Some(5); spec(j).active_deadline_seconds = Some(2); spec(j).ttl_seconds_after_finished = Some(1); }, edit: |j| { spec(j).parallelism = Some(2); spec(j).active_deadline_seconds = Some(3); spec(j).ttl_seconds_after_finished = Some(2); spec(j).manual_selector = Some(true); }, want: &[] },
+            R { name: "invalid attempt to set managedBy field", suspend: false, old: |_| {}, edit: |j| spec(j).managed_by = Some("example.com/custom-controller".into()), want: &["spec.managedBy: Invalid value: \"example.com/custom-controller\": field is immutable"] },
+            R { name: "invalid update of the managedBy field", suspend: false, old: |j| spec(j).managed_by = Some("example.com/custom-controller1".into()), edit: |j| spec(j).managed_by = Some("example.com/custom-controller2".into()), want: &["spec.managedBy: Invalid value: \"example.com/custom-controller2\": field is immutable"] },
+            R { name: "immutable completions for non-indexed jobs", suspend: false, old: |_| {}, edit: |j| spec(j).completions = Some(2), want: &["spec.completions: Invalid value: 2: field is immutable"] },
+            // The old template already carries foo=bar, so the new selector still matches it;
+            // through the API server ValidateJob also sees a selector that is not the generated one.
+            R { name: "immutable selector", suspend: false, old: |j| { labels(j).insert("foo".into(), "bar".into()); }, edit: |j| { if let Some(m) = spec(j).selector.as_mut().and_then(|s| s.match_labels.as_mut()) { m.insert("foo".into(), "bar".into()); } }, want: &[
+                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated",
+                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
+            ] },
+            R { name: "add success policy", suspend: false, old: |j| indexed(j, 5), edit: |j| spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(None, Some(2))] }), want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"] },
+            R { name: "update success policy", suspend: false, old: |j| { indexed(j, 5); spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(Some("1-3"), None)] }); }, edit: |j| { if let Some(p) = spec(j).success_policy.as_mut() { p.rules.push(success_rule(None, Some(3))); } }, want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(…), SucceededCount:(*int32)(nil)}, batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"] },
+            R { name: "remove success policy", suspend: false, old: |j| { indexed(j, 5); spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(Some("1-3"), None)] }); }, edit: |j| spec(j).success_policy = None, want: &["spec.successPolicy: Invalid value: null: field is immutable"] },
+            R { name: "update pod failure policy", suspend: false, old: pfp, edit: |j| { if let Some(p) = spec(j).pod_failure_policy.as_mut() { p.rules.push(PodFailurePolicyRule { action: "Count".into(), on_exit_codes: None, on_pod_conditions: Some(vec![PodFailurePolicyOnPodConditionsPattern { type_: "DisruptionTarget".into(), status: "True".into() }]) }); } }, want: &["spec.podFailurePolicy: Invalid value: <policy>: field is immutable"] },
+            R { name: "remove pod failure policy", suspend: false, old: pfp, edit: |j| spec(j).pod_failure_policy = None, want: &["spec.podFailurePolicy: Invalid value: null: field is immutable"] },
+            R { name: "set backoff limit per index", suspend: false, old: |j| indexed(j, 3), edit: |j| spec(j).backoff_limit_per_index = Some(1), want: &["spec.backoffLimitPerIndex: Invalid value: 1: field is immutable"] },
+            R { name: "unset backoff limit per index", suspend: false, old: per_index, edit: |j| spec(j).backoff_limit_per_index = None, want: &["spec.backoffLimitPerIndex: Invalid value: null: field is immutable"] },
+            R { name: "update backoff limit per index", suspend: false, old: per_index, edit: |j| spec(j).backoff_limit_per_index = Some(2), want: &["spec.backoffLimitPerIndex: Invalid value: 2: field is immutable"] },
+            R { name: "set max failed indexes", suspend: false, old: per_index, edit: |j| spec(j).max_failed_indexes = Some(1), want: &[] },
+            R { name: "unset max failed indexes", suspend: false, old: |j| { per_index(j); spec(j).max_failed_indexes = Some(1); }, edit: |j| spec(j).max_failed_indexes = None, want: &[] },
+            R { name: "update max failed indexes", suspend: false, old: |j| { per_index(j); spec(j).max_failed_indexes = Some(1); }, edit: |j| spec(j).max_failed_indexes = Some(2), want: &[] },
+            R { name: "immutable pod template", suspend: false, old: |j| indexed(j, 3), edit: |j| pod_spec(j).dns_policy = Some("ClusterFirstWithHostNet".into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "immutable completion mode", suspend: false, old: |j| indexed(j, 2), edit: |j| spec(j).completion_mode = Some("NonIndexed".into()), want: &["spec.completionMode: Invalid value: \"NonIndexed\": field is immutable"] },
+            R { name: "immutable completions for non-indexed job when AllowElasticIndexedJobs is true", suspend: false, old: |j| spec(j).completions = Some(2), edit: |j| spec(j).completions = Some(4), want: &["spec.completions: Invalid value: 4: field is immutable"] },
+            R { name: "immutable node affinity", suspend: false, old: |_| {}, edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "add node affinity", suspend: true, old: |_| {}, edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &[] },
+            R { name: "update node affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &[] },
+            R { name: "remove node affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| { if let Some(a) = pod_spec(j).affinity.as_mut() { a.node_affinity = None; } }, want: &[] },
+            R { name: "remove affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| pod_spec(j).affinity = None, want: &[] },
+            R { name: "immutable tolerations", suspend: false, old: |_| {}, edit: |j| pod_spec(j).tolerations = Some(vec![Toleration { key: Some("foo".into()), operator: Some("Equal".into()), value: Some("bar".into()), effect: Some("PreferNoSchedule".into()), ..Default::default() }]), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable tolerations", suspend: true, old: |_| {}, edit: |j| pod_spec(j).tolerations = Some(vec![Toleration { key: Some("foo".into()), operator: Some("Equal".into()), value: Some("bar".into()), effect: Some("PreferNoSchedule".into()), ..Default::default() }]), want: &[] },
+            R { name: "immutable node selector", suspend: false, old: |_| {}, edit: |j| pod_spec(j).node_selector = Some([("foo".to_string(), "bar".to_string())].into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable node selector", suspend: true, old: |_| {}, edit: |j| pod_spec(j).node_selector = Some([("foo".to_string(), "bar".to_string())].into()), want: &[] },
+            R { name: "immutable annotations", suspend: false, old: |_| {}, edit: |j| spec(j).template.metadata.get_or_insert_with(Default::default).annotations = Some([("foo".to_string(), "baz".to_string())].into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable annotations", suspend: true, old: |_| {}, edit: |j| spec(j).template.metadata.get_or_insert_with(Default::default).annotations = Some([("foo".to_string(), "baz".to_string())].into()), want: &[] },
+            R { name: "immutable labels", suspend: false, old: |_| {}, edit: |j| { labels(j).insert("bar".into(), "baz".into()); }, want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable labels", suspend: true, old: |_| {}, edit: |j| { labels(j).insert("bar".into(), "baz".into()); }, want: &[] },
+            R { name: "immutable schedulingGates", suspend: false, old: |_| {}, edit: |j| pod_spec(j).scheduling_gates = Some(vec![PodSchedulingGate { name: "gate".into() }]), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable schedulingGates", suspend: true, old: |_| {}, edit: |j| pod_spec(j).scheduling_gates = Some(vec![PodSchedulingGate { name: "gate".into() }]), want: &[] },
+            R { name: "update completions and parallelism to same value is valid", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = Some(2); spec(j).parallelism = Some(2); }, want: &[] },
+            R { name: "previous parallelism != previous completions, new parallelism == new completions", suspend: false, old: |j| { indexed(j, 1); spec(j).parallelism = Some(2); }, edit: |j| { spec(j).completions = Some(3); spec(j).parallelism = Some(3); }, want: &[] },
+            R { name: "indexed job updating completions and parallelism to different values is invalid", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = Some(2); spec(j).parallelism = Some(3); }, want: &["spec.completions: Invalid value: 2: can only be modified in tandem with spec.parallelism"] },
+            R { name: "indexed job with completions set updated to nil does not panic", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = None; spec(j).parallelism = Some(3); }, want: &["spec.completions: Required value: when completion mode is Indexed"] },
+            R { name: "indexed job with completions unchanged, parallelism reduced to less than completions", suspend: false, old: indexed_2_2, edit: |j| spec(j).parallelism = Some(1), want: &[] },
+            R { name: "indexed job with completions unchanged, parallelism increased higher than completions", suspend: false, old: indexed_2_2, edit: |j| spec(j).parallelism = Some(3), want: &[] },
+        ];
+        let mut failures = Vec::new();
+        for r in rows {
+            let mut c = Cluster::new(1);
+            let mut old = manifest("pi");
+            if r.suspend {
+                spec(&mut old).suspend = Some(true);
+            }
+            (r.old)(&mut old);
+            let Ok(Object::Job(mut j)) = c.create(Object::Job(old)) else {
+                failures.push(format!("{}: create failed", r.name));
+                continue;
+            };
+            let uid = j.metadata.uid.clone().unwrap_or_default();
+            (r.edit)(&mut j);
+            let got: Vec<String> = match c.replace(Object::Job(j)) {
+                Ok(_) => Vec::new(),
+                Err(e) => e
+                    .invalid
+                    .map(|d| {
+                        d.causes
+                            .iter()
+                            .map(|c| abbreviate(&c.to_string().replace(&uid, "UID")))
+                            .collect()
+                    })
+                    .unwrap_or_else(|| vec![e.message]),
+            };
+            if got != r.want {
+                failures.push(format!(
+                    "case {:?}\n  want: {:#?}\n  got:  {got:#?}",
+                    r.name, r.want
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Replaces the Go dump of a whole pod template or pod failure policy in an immutability
+    /// error with a placeholder.
+    fn abbreviate(err: &str) -> String {
+        for (prefix, placeholder) in [
+            (
+                "spec.template: Invalid value: core.PodTemplateSpec{",
+                "<template>",
+            ),
+            (
+                "spec.podFailurePolicy: Invalid value: batch.PodFailurePolicy{",
+                "<policy>",
+            ),
+        ] {
+            if err.starts_with(prefix) && err.ends_with(": field is immutable") {
+                let path = prefix.split(':').next().unwrap_or_default();
+                return format!("{path}: Invalid value: {placeholder}: field is immutable");
+            }
+        }
+        err.to_string()
     }
 }

@@ -1344,6 +1344,26 @@ mod test_validate_daemon_set {
                 vec!["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".to_string()],
             ),
             (
+                "change update strategy",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 1}}}}\n{TEMPLATE}"),
+                vec![],
+            ),
+            (
+                "change container image name",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: def, image: image}]}\n".to_string(),
+                vec![],
+            ),
+            (
+                "Read-write volume verification",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: ctr, image: image}]\n      volumes: [{name: gcepd, gcePersistentDisk: {pdName: my-PD, fsType: ext4, partition: 1, readOnly: false}}]\n".to_string(),
+                vec![],
+            ),
+            (
+                "change template and selector: the selector is immutable on apps/v1",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {c: d}}\n  template:\n    metadata: {labels: {c: d}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"c\":\"d\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable".to_string()],
+            ),
+            (
                 "invalid selector",
                 "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {NoUppercaseOrSpecialCharsLike=Equals: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
                 vec![

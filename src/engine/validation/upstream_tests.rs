@@ -1463,6 +1463,19 @@ mod test_validate_daemon_set {
         let label_key_msg = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
         let cases: Vec<(&str, String, Vec<String>)> = vec![
             (
+                "zero-length ID",
+                format!("metadata: {{name: ''}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n{TEMPLATE}"),
+                vec!["metadata.name: Required value: name or generateName is required".to_string()],
+            ),
+            (
+                "invalid_label 2",
+                "metadata: {name: abc-123, labels: {NoUppercaseOrSpecialCharsLike=Equals: bar}}\nspec:\n  template:\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec![
+                    format!("metadata.labels: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {label_key_msg}"),
+                    format!("spec.template.metadata.labels: Invalid value: map[string]string(nil): {sel_msg}"),
+                ],
+            ),
+            (
                 "nil selector",
                 format!("metadata: {{name: abc}}\nspec:\n{TEMPLATE}"),
                 vec![format!("spec.template.metadata.labels: Invalid value: map[string]string{{\"a\":\"b\"}}: {sel_msg}")],

@@ -1151,6 +1151,44 @@ pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
     errs
 }
 
+/// The status part of `ValidateJobUpdateStatus` (`ValidateJobStatus`; metadata is validated by
+/// the caller): the counters are non-negative and every uncounted terminated pod uid is set and
+/// listed once across `succeeded` and `failed`. The checks upstream gates behind
+/// `JobStatusValidationOptions` (conditions, indexes, start and completion times) are not
+/// mirrored. Users cannot write a Job's status here (no status subresource), so only tests call it.
+pub fn validate_status_update(obj: &Job, _old: &Job) -> Vec<FieldError> {
+    let status = obj.status.clone().unwrap_or_default();
+    let mut errs = Vec::new();
+    for (value, field) in [
+        (Some(status.active.unwrap_or(0)), "active"),
+        (Some(status.succeeded.unwrap_or(0)), "succeeded"),
+        (Some(status.failed.unwrap_or(0)), "failed"),
+        (status.ready, "ready"),
+        (status.terminating, "terminating"),
+    ] {
+        errs.extend(nonneg(value, &format!("status.{field}")));
+    }
+    if let Some(uncounted) = status.uncounted_terminated_pods.as_ref() {
+        let mut seen: Vec<&str> = Vec::new();
+        for (list, field) in [
+            (uncounted.succeeded.as_deref(), "succeeded"),
+            (uncounted.failed.as_deref(), "failed"),
+        ] {
+            for (i, uid) in list.unwrap_or_default().iter().enumerate() {
+                let path = format!("status.uncountedTerminatedPods.{field}[{i}]");
+                if uid.is_empty() {
+                    errs.push(FieldError::invalid(path, uid.as_str(), "must not be empty"));
+                } else if seen.contains(&uid.as_str()) {
+                    errs.push(FieldError::duplicate(path, uid.as_str()));
+                } else {
+                    seen.push(uid.as_str());
+                }
+            }
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2189,5 +2227,71 @@ mod tests {
             }
         }
         err.to_string()
+    }
+
+    /// Mirrors `TestValidateJobUpdateStatus` (the rows without `JobStatusValidationOptions`).
+    #[test]
+    fn test_validate_job_update_status() {
+        use k8s_openapi::api::batch::v1::{JobStatus, UncountedTerminatedPods};
+        let with = |status: JobStatus| {
+            let mut j = manifest("abc");
+            j.status = Some(status);
+            j
+        };
+        let old = with(JobStatus {
+            active: Some(1),
+            succeeded: Some(2),
+            failed: Some(3),
+            terminating: Some(4),
+            ..Default::default()
+        });
+        let uids = |v: &[&str]| Some(v.iter().map(ToString::to_string).collect::<Vec<_>>());
+        let cases: [(&str, JobStatus, &[&str]); 4] = [
+            (
+                "valid",
+                JobStatus { active: Some(2), succeeded: Some(3), failed: Some(4), ready: Some(1), terminating: Some(4), ..Default::default() },
+                &[],
+            ),
+            (
+                "nil ready and terminating",
+                JobStatus { active: Some(2), succeeded: Some(3), failed: Some(4), ..Default::default() },
+                &[],
+            ),
+            (
+                "negative counts",
+                JobStatus { active: Some(-1), succeeded: Some(-2), failed: Some(-3), ready: Some(-1), terminating: Some(-2), ..Default::default() },
+                &[
+                    "status.active: Invalid value: -1: must be greater than or equal to 0",
+                    "status.succeeded: Invalid value: -2: must be greater than or equal to 0",
+                    "status.failed: Invalid value: -3: must be greater than or equal to 0",
+                    "status.ready: Invalid value: -1: must be greater than or equal to 0",
+                    "status.terminating: Invalid value: -2: must be greater than or equal to 0",
+                ],
+            ),
+            (
+                "empty and duplicated uncounted pods",
+                JobStatus {
+                    uncounted_terminated_pods: Some(UncountedTerminatedPods {
+                        succeeded: uids(&["a", "b", "c", "a", ""]),
+                        failed: uids(&["c", "d", "e", "d", ""]),
+                    }),
+                    ..Default::default()
+                },
+                &[
+                    "status.uncountedTerminatedPods.succeeded[3]: Duplicate value: \"a\"",
+                    "status.uncountedTerminatedPods.succeeded[4]: Invalid value: \"\": must not be empty",
+                    "status.uncountedTerminatedPods.failed[0]: Duplicate value: \"c\"",
+                    "status.uncountedTerminatedPods.failed[3]: Duplicate value: \"d\"",
+                    "status.uncountedTerminatedPods.failed[4]: Invalid value: \"\": must not be empty",
+                ],
+            ),
+        ];
+        for (name, status, want) in cases {
+            let got: Vec<String> = validate_status_update(&with(status), &old)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(got, want, "{name}");
+        }
     }
 }

@@ -1215,6 +1215,10 @@ mod test_validate_job {
             ("spec.template.metadata.labels[batch.kubernetes.io/controller-uid]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"4d5e6f\", \"batch.kubernetes.io/job-name\":\"myjob\", \"controller-uid\":\"1a2b3c\", \"job-name\":\"myjob\"}: must be '1a2b3c'", "template: {metadata: {labels: {batch.kubernetes.io/controller-uid: 4d5e6f}}}".into()),
             ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: requires indexed completion mode", "successPolicy: {rules: [{succeededCount: 1}]}".into()),
             ("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "backoffLimitPerIndex: 1".into()),
+            ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{}}: requires indexed completion mode", "successPolicy: {rules: []}".into()),
+            ("spec.successPolicy.rules[0].succeededIndexes: Too long: may not be more than 65536 bytes", format!("completionMode: Indexed\ncompletions: 5\nsuccessPolicy: {{rules: [{{succeededIndexes: '{}'}}]}}", "1".repeat(65537))),
+            ("spec.managedBy: Too long: may not be more than 63 bytes", format!("managedBy: example.com/{}", "x".repeat(60))),
+            ("spec.managedBy: Invalid value: \"invalid custom controller name\": must be a domain-prefixed path (such as \"acme.io/foo\")", "managedBy: invalid custom controller name".into()),
             ("spec.completionMode: Unsupported value: \"Sequential\": supported values: \"NonIndexed\", \"Indexed\"", "completionMode: Sequential".into()),
         ];
         let failures: Vec<String> = cases

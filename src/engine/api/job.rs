@@ -1196,8 +1196,8 @@ mod tests {
     use crate::engine::Cluster;
     use k8s_openapi::api::batch::v1::SuccessPolicyRule;
     use k8s_openapi::api::core::v1::{
-        Affinity, Container, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
-        PodSchedulingGate, Toleration,
+        Affinity, Container, ContainerPort, NodeAffinity, NodeSelector, NodeSelectorRequirement,
+        NodeSelectorTerm, PodSchedulingGate, Toleration,
     };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, ObjectMeta};
 
@@ -1536,6 +1536,20 @@ mod tests {
             Case {
                 name: "valid: empty pod failure policy rules",
                 edit: |j| spec(j).pod_failure_policy = Some(PodFailurePolicy { rules: vec![] }),
+                want: &[],
+            },
+            Case {
+                name: "valid hostnet",
+                edit: |j| {
+                    pod_spec(j).host_network = Some(true);
+                    if let Some(c) = pod_spec(j).containers.first_mut() {
+                        c.ports = Some(vec![ContainerPort {
+                            container_port: 12345,
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]);
+                    }
+                },
                 want: &[],
             },
             Case {

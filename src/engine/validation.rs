@@ -581,6 +581,40 @@ pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
     errs
 }
 
+/// Upstream `httpPathFmt`: the characters RFC 3986 allows in an HTTP path.
+const HTTP_PATH_FMT: &str = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+
+/// Upstream `IsDomainPrefixedPath` (`apimachinery/pkg/api/validation`): `acme.io/foo`, a
+/// DNS-1123 subdomain, `/`, then a non-empty HTTP path.
+pub fn is_domain_prefixed_path(path: &str, value: &str) -> Vec<FieldError> {
+    if value.is_empty() {
+        return vec![FieldError::required(path, "")];
+    }
+    let Some((host, rest)) = value
+        .split_once('/')
+        .filter(|(h, r)| !h.is_empty() && !r.is_empty())
+    else {
+        return vec![FieldError::invalid(
+            path,
+            value,
+            "must be a domain-prefixed path (such as \"acme.io/foo\")",
+        )];
+    };
+    let mut errs: Vec<FieldError> = is_dns1123_subdomain(host)
+        .into_iter()
+        .map(|m| FieldError::invalid(path, host, m))
+        .collect();
+    let http_path_char = |c: char| c.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:".contains(c);
+    if !rest.chars().all(http_path_char) {
+        errs.push(FieldError::invalid(
+            path,
+            rest,
+            regex_error("Invalid path", HTTP_PATH_FMT, &[]),
+        ));
+    }
+    errs
+}
+
 /// Upstream `IsQualifiedName` (label and annotation keys: optional DNS-subdomain prefix and `/`,
 /// then a name part of at most 63 characters).
 pub fn is_qualified_name(value: &str) -> Vec<String> {

@@ -15,8 +15,6 @@
 //! - Go `%#v` dumps of big structs (`core.PodTemplateSpec`, `batch.PodFailurePolicy`,
 //!   `batch.SuccessPolicy`) in `field is immutable` / `requires indexed completion mode` errors
 //!   are abbreviated to the fields a user sets; pointers print as `(*T)(…)`, not an address.
-//! - `spec.selector` syntax (`ValidateLabelSelector`) and `spec.managedBy`'s domain-prefixed-path
-//!   format are not checked beyond what the selector parser rejects and the length limit.
 
 use std::collections::BTreeMap;
 
@@ -29,8 +27,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::engine::selector::Selector;
 use crate::engine::validation::{
-    go_label_selector, go_quote, go_string_map, is_dns1123_label, is_qualified_name,
-    validate_nonnegative, validate_pod_template_spec, ErrorType, ErrorValue, FieldError,
+    go_label_selector, go_quote, go_string_map, is_dns1123_label, is_domain_prefixed_path,
+    is_qualified_name, validate_label_selector, validate_nonnegative, validate_pod_template_spec,
+    ErrorType, ErrorValue, FieldError,
 };
 
 /// Pod-template label with the Job's uid (`batch.kubernetes.io/controller-uid`).
@@ -437,15 +436,7 @@ fn validate_job_spec(spec: &JobSpec) -> Vec<FieldError> {
     let mut errs = validate_job_spec_fields(spec);
     match spec.selector.as_ref() {
         None => errs.push(FieldError::required("spec.selector", "")),
-        Some(sel) => {
-            if let Err(e) = Selector::from_label_selector(sel) {
-                errs.push(FieldError::invalid(
-                    "spec.selector",
-                    ErrorValue::Raw(go_label_selector(sel)),
-                    e.to_string(),
-                ));
-            }
-        }
+        Some(sel) => errs.extend(validate_label_selector(sel, "spec.selector")),
     }
     if let Some(sel) = spec.selector.as_ref() {
         let labels = template_labels(spec);
@@ -494,6 +485,7 @@ fn validate_job_spec_fields(spec: &JobSpec) -> Vec<FieldError> {
         }
     }
     if let Some(m) = spec.managed_by.as_deref() {
+        errs.extend(is_domain_prefixed_path("spec.managedBy", m));
         if m.len() > MAX_MANAGED_BY_LENGTH {
             errs.push(FieldError::too_long(
                 "spec.managedBy",
@@ -998,7 +990,13 @@ pub fn validate(obj: &Job) -> Vec<FieldError> {
         job.metadata.uid = Some(uid.clone());
         generate_selector(&mut job, &uid);
     }
-    let mut errs = validate_generated_selector(&job);
+    validate_job(&job)
+}
+
+/// `ValidateJob` after the metadata: the generated selector, the spec, and the pod hostnames of
+/// an Indexed Job.
+fn validate_job(job: &Job) -> Vec<FieldError> {
+    let mut errs = validate_generated_selector(job);
     let spec = job.spec.clone().unwrap_or_default();
     errs.extend(validate_job_spec(&spec));
     if spec.completion_mode.as_deref() == Some(CompletionMode::Indexed.as_str()) {
@@ -1080,11 +1078,13 @@ fn normalized(t: &PodTemplateSpec) -> PodTemplateSpec {
     t
 }
 
-/// Validation of an update (`ValidateJobSpecUpdate`), including immutable fields.
+/// Validation of an update as the registry strategy does it: `ValidateJob` on the new object
+/// (generated selector, spec, Indexed pod hostnames), then `ValidateJobSpecUpdate`'s immutable
+/// fields.
 pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
     let spec = obj.spec.clone().unwrap_or_default();
     let old_spec = old.spec.clone().unwrap_or_default();
-    let mut errs = validate_job_spec(&spec);
+    let mut errs = validate_job(obj);
     // `validateCompletions`: immutable, except Indexed Jobs scaled with parallelism in tandem.
     if spec.completions != old_spec.completions {
         let indexed = spec.completion_mode.as_deref() == Some(CompletionMode::Indexed.as_str());
@@ -1151,14 +1151,55 @@ pub fn validate_update(obj: &Job, old: &Job) -> Vec<FieldError> {
     errs
 }
 
+/// The status part of `ValidateJobUpdateStatus` (`ValidateJobStatus`; metadata is validated by
+/// the caller): the counters are non-negative and every uncounted terminated pod uid is set and
+/// listed once across `succeeded` and `failed`. The checks upstream gates behind
+/// `JobStatusValidationOptions` (conditions, indexes, start and completion times) are not
+/// mirrored. Users cannot write a Job's status here (no status subresource), so only tests call it.
+pub fn validate_status_update(obj: &Job, _old: &Job) -> Vec<FieldError> {
+    let status = obj.status.clone().unwrap_or_default();
+    let mut errs = Vec::new();
+    for (value, field) in [
+        (Some(status.active.unwrap_or(0)), "active"),
+        (Some(status.succeeded.unwrap_or(0)), "succeeded"),
+        (Some(status.failed.unwrap_or(0)), "failed"),
+        (status.ready, "ready"),
+        (status.terminating, "terminating"),
+    ] {
+        errs.extend(nonneg(value, &format!("status.{field}")));
+    }
+    if let Some(uncounted) = status.uncounted_terminated_pods.as_ref() {
+        let mut seen: Vec<&str> = Vec::new();
+        for (list, field) in [
+            (uncounted.succeeded.as_deref(), "succeeded"),
+            (uncounted.failed.as_deref(), "failed"),
+        ] {
+            for (i, uid) in list.unwrap_or_default().iter().enumerate() {
+                let path = format!("status.uncountedTerminatedPods.{field}[{i}]");
+                if uid.is_empty() {
+                    errs.push(FieldError::invalid(path, uid.as_str(), "must not be empty"));
+                } else if seen.contains(&uid.as_str()) {
+                    errs.push(FieldError::duplicate(path, uid.as_str()));
+                } else {
+                    seen.push(uid.as_str());
+                }
+            }
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::api::{Kind, Object, ObjectKey};
     use crate::engine::Cluster;
     use k8s_openapi::api::batch::v1::SuccessPolicyRule;
-    use k8s_openapi::api::core::v1::{Container, Toleration};
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use k8s_openapi::api::core::v1::{
+        Affinity, Container, ContainerPort, NodeAffinity, NodeSelector, NodeSelectorRequirement,
+        NodeSelectorTerm, PodSchedulingGate, Toleration,
+    };
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, ObjectMeta};
 
     /// A minimal valid Job manifest (`kubectl create job pi --image=perl` shape).
     fn manifest(name: &str) -> Job {
@@ -1223,6 +1264,18 @@ mod tests {
         name: &'static str,
         edit: fn(&mut Job),
         want: &'static [&'static str],
+    }
+
+    fn indexed(j: &mut Job, completions: i32) {
+        spec(j).completion_mode = Some("Indexed".into());
+        spec(j).completions = Some(completions);
+    }
+
+    fn success_rule(indexes: Option<&str>, count: Option<i32>) -> SuccessPolicyRule {
+        SuccessPolicyRule {
+            succeeded_indexes: indexes.map(Into::into),
+            succeeded_count: count,
+        }
     }
 
     /// Mirrors `TestValidateJob` (`pkg/apis/batch/validation/validation_test.go`): the error
@@ -1415,6 +1468,220 @@ mod tests {
                     });
                 },
                 want: &["spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"0,5\": error parsing succeededIndexes: too large index: \"5\""],
+            },
+            Case {
+                // The generated job-name labels carry the name: both are too long for a label
+                // value (the causes list both; the API message lists the text once).
+                name: "name longer than a label value",
+                edit: |j| j.metadata.name = Some("a".repeat(64)),
+                want: &[
+                    "spec.template.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters",
+                    "spec.template.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters",
+                ],
+            },
+            Case {
+                name: "Indexed: name with a dot is no pod hostname",
+                edit: |j| {
+                    j.metadata.name = Some("my.job".into());
+                    indexed(j, 3);
+                },
+                want: &["metadata.name: Invalid value: \"my.job\": will not able to create pod with invalid DNS label: my.job-2"],
+            },
+            Case {
+                name: "manual selector: invalid operator (ValidateLabelSelector)",
+                edit: |j| {
+                    spec(j).manual_selector = Some(true);
+                    spec(j).selector = Some(LabelSelector {
+                        match_labels: None,
+                        match_expressions: Some(vec![LabelSelectorRequirement {
+                            key: "app".into(),
+                            operator: "Is".into(),
+                            values: Some(vec!["pi".into()]),
+                        }]),
+                    });
+                },
+                want: &["spec.selector.matchExpressions[0].operator: Invalid value: \"Is\": not a valid selector operator"],
+            },
+            Case {
+                name: "manual selector: invalid label value",
+                edit: |j| {
+                    spec(j).manual_selector = Some(true);
+                    spec(j).selector = Some(LabelSelector {
+                        match_labels: Some([("app".to_string(), "not valid".to_string())].into()),
+                        match_expressions: None,
+                    });
+                },
+                want: &[
+                    "spec.selector.matchLabels: Invalid value: \"not valid\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+                ],
+            },
+            Case {
+                name: "valid Indexed completion mode",
+                edit: |j| {
+                    indexed(j, 2);
+                    spec(j).parallelism = Some(100_000);
+                },
+                want: &[],
+            },
+            Case {
+                name: "valid parallelism and maxFailedIndexes for high completions when backoffLimitPerIndex is used",
+                edit: |j| {
+                    indexed(j, 100_000_000);
+                    spec(j).parallelism = Some(10_000);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(10_000);
+                },
+                want: &[],
+            },
+            Case {
+                name: "valid: empty pod failure policy rules",
+                edit: |j| spec(j).pod_failure_policy = Some(PodFailurePolicy { rules: vec![] }),
+                want: &[],
+            },
+            Case {
+                name: "valid hostnet",
+                edit: |j| {
+                    pod_spec(j).host_network = Some(true);
+                    if let Some(c) = pod_spec(j).containers.first_mut() {
+                        c.ports = Some(vec![ContainerPort {
+                            container_port: 12345,
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]);
+                    }
+                },
+                want: &[],
+            },
+            Case {
+                name: "valid managedBy field",
+                edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
+                want: &[],
+            },
+            Case {
+                name: "spec.managedBy: Invalid value: must be a domain-prefixed path",
+                edit: |j| spec(j).managed_by = Some("invalid custom controller name".into()),
+                want: &["spec.managedBy: Invalid value: \"invalid custom controller name\": must be a domain-prefixed path (such as \"acme.io/foo\")"],
+            },
+            Case {
+                name: "spec.managedBy: Too long: may not be more than 63 bytes",
+                edit: |j| spec(j).managed_by = Some(format!("example.com/{}", "x".repeat(60))),
+                want: &["spec.managedBy: Too long: may not be more than 63 bytes"],
+            },
+            Case {
+                name: "managedBy host is not a DNS subdomain",
+                edit: |j| spec(j).managed_by = Some("Example.com/foo".into()),
+                want: &["spec.managedBy: Invalid value: \"Example.com\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+            },
+            Case {
+                name: "managedBy path with a space",
+                edit: |j| spec(j).managed_by = Some("example.com/my controller".into()),
+                want: &["spec.managedBy: Invalid value: \"my controller\": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"],
+            },
+            Case {
+                name: "spec.template.spec.restartPolicy: Unsupported value",
+                edit: |j| pod_spec(j).restart_policy = Some("Invalid".into()),
+                want: &[
+                    "spec.template.spec.restartPolicy: Unsupported value: \"Invalid\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+                    "spec.template.spec.restartPolicy: Unsupported value: \"Invalid\": supported values: \"OnFailure\", \"Never\"",
+                ],
+            },
+            Case {
+                name: "generated selector: template job-name label set by the user to another name",
+                edit: |j| {
+                    spec(j).template.metadata = Some(ObjectMeta {
+                        labels: Some([("job-name".to_string(), "other".to_string())].into()),
+                        ..Default::default()
+                    });
+                },
+                want: &["spec.template.metadata.labels[job-name]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"00000000-0000-0000-0000-000000000000\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"00000000-0000-0000-0000-000000000000\", \"job-name\":\"other\"}: must be 'pi'"],
+            },
+            Case {
+                name: "valid pod failure policy with FailIndex",
+                edit: |j| {
+                    spec(j).completion_mode = Some("Indexed".into());
+                    spec(j).completions = Some(3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).pod_failure_policy =
+                        Some(PodFailurePolicy { rules: vec![exit_rule("FailIndex", "In", &[1])] });
+                },
+                want: &[],
+            },
+            Case {
+                name: "spec.maxFailedIndexes: requires indexed completion mode",
+                edit: |j| {
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(1);
+                },
+                want: &[
+                    "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode",
+                    "spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode",
+                ],
+            },
+            Case {
+                name: "spec.successPolicy.rules: Required value",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy { rules: vec![] });
+                },
+                want: &["spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is specified"],
+            },
+            Case {
+                name: "spec.successPolicy.rules: Too many",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(None, Some(1)); 21],
+                    });
+                },
+                want: &["spec.successPolicy.rules: Too many: 21: must have at most 20 items"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededIndexes: invalid format",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("invalid-format"), None)],
+                    });
+                },
+                want: &["spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"invalid-format\": error parsing succeededIndexes: cannot convert string to integer for index: \"invalid\""],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: must be greater than or equal to 0",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(-1))] });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: -1: must be greater than or equal to 0"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: more than completions",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(6))] });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: 6: must be less than or equal to 5 (the number of specified completions)"],
+            },
+            Case {
+                name: "spec.successPolicy.rules[0].succeededCount: more than succeededIndexes",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("0-2"), Some(4))],
+                    });
+                },
+                want: &["spec.successPolicy.rules[0].succeededCount: Invalid value: 4: must be less than or equal to 3 (the number of indexes in the specified succeededIndexes field)"],
+            },
+            Case {
+                name: "valid success policy: succeededIndexes and succeededCount",
+                edit: |j| {
+                    indexed(j, 5);
+                    spec(j).success_policy = Some(SuccessPolicy {
+                        rules: vec![success_rule(Some("0,2-4"), Some(4))],
+                    });
+                },
+                want: &[],
             },
         ];
         for c in cases {
@@ -1667,6 +1934,92 @@ mod tests {
                 },
                 want: &[],
             },
+            U {
+                name: "suspended: template job-name label changed (generated labels checked on update)",
+                old: |j| spec(j).suspend = Some(true),
+                edit: |j| {
+                    if let Some(l) = spec(j).template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+                        l.insert("job-name".into(), "other".into());
+                    }
+                },
+                want: &["spec.template.metadata.labels[job-name]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"UID\", \"job-name\":\"other\"}: must be 'pi'"],
+            },
+            U {
+                name: "mutable fields: manualSelector",
+                old: |_| {},
+                edit: |j| spec(j).manual_selector = Some(true),
+                want: &[],
+            },
+            U {
+                name: "selector edited away from the template labels",
+                old: |_| {},
+                edit: |j| {
+                    if let Some(m) = spec(j).selector.as_mut().and_then(|s| s.match_labels.as_mut()) {
+                        m.insert("foo".into(), "bar".into());
+                    }
+                },
+                // ValidateJob (the strategy runs it on updates too) sees a selector that is no
+                // longer the generated one, then ValidateJobSpec a template it does not match.
+                want: &[
+                    "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated",
+                    "spec.template.metadata.labels: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"batch.kubernetes.io/job-name\":\"pi\", \"controller-uid\":\"UID\", \"job-name\":\"pi\"}: `selector` does not match template `labels`",
+                    "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
+                ],
+            },
+            U {
+                name: "immutable pod failure policy",
+                old: |_| {},
+                edit: |j| {
+                    spec(j).pod_failure_policy =
+                        Some(PodFailurePolicy { rules: vec![exit_rule("FailJob", "In", &[1])] });
+                },
+                // The stored Job was defaulted to podReplacementPolicy TerminatingOrFailed,
+                // which a podFailurePolicy does not allow either.
+                want: &[
+                    "spec.podReplacementPolicy: Unsupported value: \"TerminatingOrFailed\": supported values: \"Failed\"",
+                    "spec.podFailurePolicy: Invalid value: batch.PodFailurePolicy{Rules:[]batch.PodFailurePolicyRule{batch.PodFailurePolicyRule{Action:\"FailJob\", OnExitCodes:(*batch.PodFailurePolicyOnExitCodesRequirement)(…), OnPodConditions:[]batch.PodFailurePolicyOnPodConditionsPattern(nil)}}}: field is immutable",
+                ],
+            },
+            U {
+                name: "immutable backoffLimitPerIndex",
+                old: |j| {
+                    indexed(j, 3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                },
+                edit: |j| spec(j).backoff_limit_per_index = Some(2),
+                want: &["spec.backoffLimitPerIndex: Invalid value: 2: field is immutable"],
+            },
+            U {
+                name: "mutable maxFailedIndexes",
+                old: |j| {
+                    indexed(j, 3);
+                    spec(j).backoff_limit_per_index = Some(1);
+                    spec(j).max_failed_indexes = Some(1);
+                },
+                edit: |j| spec(j).max_failed_indexes = Some(2),
+                want: &[],
+            },
+            U {
+                name: "immutable managedBy",
+                old: |_| {},
+                edit: |j| spec(j).managed_by = Some("example.com/foo".into()),
+                want: &["spec.managedBy: Invalid value: \"example.com/foo\": field is immutable"],
+            },
+            U {
+                name: "immutable success policy",
+                old: |j| indexed(j, 3),
+                edit: |j| {
+                    spec(j).success_policy =
+                        Some(SuccessPolicy { rules: vec![success_rule(None, Some(1))] });
+                },
+                want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"],
+            },
+            U {
+                name: "mutable suspend",
+                old: |_| {},
+                edit: |j| spec(j).suspend = Some(true),
+                want: &[],
+            },
         ];
         for u in cases {
             let mut c = Cluster::new(1);
@@ -1719,6 +2072,240 @@ mod tests {
                 want.map_err(ToString::to_string),
                 "{input}"
             );
+        }
+    }
+
+    /// The rows of upstream `TestValidateJobUpdate`, through the API server (create, then
+    /// replace). Upstream compares field and type only; here each error is asserted whole except
+    /// the Go dump of a whole pod template (checked by `test_validate_job_update`), shown as
+    /// `<template>`. A row's `suspend` marks upstream's `AllowMutableSchedulingDirectives`
+    /// (the old Job suspended and never started).
+    #[test]
+    fn test_validate_job_update_upstream_rows() {
+        struct R {
+            name: &'static str,
+            suspend: bool,
+            old: fn(&mut Job),
+            edit: fn(&mut Job),
+            want: &'static [&'static str],
+        }
+        fn node_affinity(value: &str) -> Affinity {
+            Affinity {
+                node_affinity: Some(NodeAffinity {
+                    required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                        node_selector_terms: vec![NodeSelectorTerm {
+                            match_expressions: Some(vec![NodeSelectorRequirement {
+                                key: "foo".into(),
+                                operator: "In".into(),
+                                values: Some(vec!["bar".into(), value.into()]),
+                            }]),
+                            match_fields: None,
+                        }],
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        }
+        fn labels(j: &mut Job) -> &mut BTreeMap<String, String> {
+            spec(j)
+                .template
+                .metadata
+                .get_or_insert_with(Default::default)
+                .labels
+                .get_or_insert_with(Default::default)
+        }
+        fn pfp(j: &mut Job) {
+            spec(j).pod_failure_policy = Some(PodFailurePolicy {
+                rules: vec![PodFailurePolicyRule {
+                    action: "Ignore".into(),
+                    on_exit_codes: None,
+                    on_pod_conditions: Some(vec![PodFailurePolicyOnPodConditionsPattern {
+                        type_: "DisruptionTarget".into(),
+                        status: "True".into(),
+                    }]),
+                }],
+            });
+        }
+        fn per_index(j: &mut Job) {
+            indexed(j, 3);
+            spec(j).backoff_limit_per_index = Some(1);
+        }
+        fn indexed_1_1(j: &mut Job) {
+            indexed(j, 1);
+            spec(j).parallelism = Some(1);
+        }
+        fn indexed_2_2(j: &mut Job) {
+            indexed(j, 2);
+            spec(j).parallelism = Some(2);
+        }
+        let rows = [
+            R { name: "mutable fields", suspend: false, old: |j| { spec(j).parallelism = Some(5); spec(j).active_deadline_seconds = Some(2); spec(j).ttl_seconds_after_finished = Some(1); }, edit: |j| { spec(j).parallelism = Some(2); spec(j).active_deadline_seconds = Some(3); spec(j).ttl_seconds_after_finished = Some(2); spec(j).manual_selector = Some(true); }, want: &[] },
+            R { name: "invalid attempt to set managedBy field", suspend: false, old: |_| {}, edit: |j| spec(j).managed_by = Some("example.com/custom-controller".into()), want: &["spec.managedBy: Invalid value: \"example.com/custom-controller\": field is immutable"] },
+            R { name: "invalid update of the managedBy field", suspend: false, old: |j| spec(j).managed_by = Some("example.com/custom-controller1".into()), edit: |j| spec(j).managed_by = Some("example.com/custom-controller2".into()), want: &["spec.managedBy: Invalid value: \"example.com/custom-controller2\": field is immutable"] },
+            R { name: "immutable completions for non-indexed jobs", suspend: false, old: |_| {}, edit: |j| spec(j).completions = Some(2), want: &["spec.completions: Invalid value: 2: field is immutable"] },
+            // The old template already carries foo=bar, so the new selector still matches it;
+            // through the API server ValidateJob also sees a selector that is not the generated one.
+            R { name: "immutable selector", suspend: false, old: |j| { labels(j).insert("foo".into(), "bar".into()); }, edit: |j| { if let Some(m) = spec(j).selector.as_mut().and_then(|s| s.match_labels.as_mut()) { m.insert("foo".into(), "bar".into()); } }, want: &[
+                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated",
+                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"batch.kubernetes.io/controller-uid\":\"UID\", \"foo\":\"bar\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable",
+            ] },
+            R { name: "add success policy", suspend: false, old: |j| indexed(j, 5), edit: |j| spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(None, Some(2))] }), want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"] },
+            R { name: "update success policy", suspend: false, old: |j| { indexed(j, 5); spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(Some("1-3"), None)] }); }, edit: |j| { if let Some(p) = spec(j).success_policy.as_mut() { p.rules.push(success_rule(None, Some(3))); } }, want: &["spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(…), SucceededCount:(*int32)(nil)}, batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: field is immutable"] },
+            R { name: "remove success policy", suspend: false, old: |j| { indexed(j, 5); spec(j).success_policy = Some(SuccessPolicy { rules: vec![success_rule(Some("1-3"), None)] }); }, edit: |j| spec(j).success_policy = None, want: &["spec.successPolicy: Invalid value: null: field is immutable"] },
+            R { name: "update pod failure policy", suspend: false, old: pfp, edit: |j| { if let Some(p) = spec(j).pod_failure_policy.as_mut() { p.rules.push(PodFailurePolicyRule { action: "Count".into(), on_exit_codes: None, on_pod_conditions: Some(vec![PodFailurePolicyOnPodConditionsPattern { type_: "DisruptionTarget".into(), status: "True".into() }]) }); } }, want: &["spec.podFailurePolicy: Invalid value: <policy>: field is immutable"] },
+            R { name: "remove pod failure policy", suspend: false, old: pfp, edit: |j| spec(j).pod_failure_policy = None, want: &["spec.podFailurePolicy: Invalid value: null: field is immutable"] },
+            R { name: "set backoff limit per index", suspend: false, old: |j| indexed(j, 3), edit: |j| spec(j).backoff_limit_per_index = Some(1), want: &["spec.backoffLimitPerIndex: Invalid value: 1: field is immutable"] },
+            R { name: "unset backoff limit per index", suspend: false, old: per_index, edit: |j| spec(j).backoff_limit_per_index = None, want: &["spec.backoffLimitPerIndex: Invalid value: null: field is immutable"] },
+            R { name: "update backoff limit per index", suspend: false, old: per_index, edit: |j| spec(j).backoff_limit_per_index = Some(2), want: &["spec.backoffLimitPerIndex: Invalid value: 2: field is immutable"] },
+            R { name: "set max failed indexes", suspend: false, old: per_index, edit: |j| spec(j).max_failed_indexes = Some(1), want: &[] },
+            R { name: "unset max failed indexes", suspend: false, old: |j| { per_index(j); spec(j).max_failed_indexes = Some(1); }, edit: |j| spec(j).max_failed_indexes = None, want: &[] },
+            R { name: "update max failed indexes", suspend: false, old: |j| { per_index(j); spec(j).max_failed_indexes = Some(1); }, edit: |j| spec(j).max_failed_indexes = Some(2), want: &[] },
+            R { name: "immutable pod template", suspend: false, old: |j| indexed(j, 3), edit: |j| pod_spec(j).dns_policy = Some("ClusterFirstWithHostNet".into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "immutable completion mode", suspend: false, old: |j| indexed(j, 2), edit: |j| spec(j).completion_mode = Some("NonIndexed".into()), want: &["spec.completionMode: Invalid value: \"NonIndexed\": field is immutable"] },
+            R { name: "immutable completions for non-indexed job when AllowElasticIndexedJobs is true", suspend: false, old: |j| spec(j).completions = Some(2), edit: |j| spec(j).completions = Some(4), want: &["spec.completions: Invalid value: 4: field is immutable"] },
+            R { name: "immutable node affinity", suspend: false, old: |_| {}, edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "add node affinity", suspend: true, old: |_| {}, edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &[] },
+            R { name: "update node affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| pod_spec(j).affinity = Some(node_affinity("value2")), want: &[] },
+            R { name: "remove node affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| { if let Some(a) = pod_spec(j).affinity.as_mut() { a.node_affinity = None; } }, want: &[] },
+            R { name: "remove affinity", suspend: true, old: |j| pod_spec(j).affinity = Some(node_affinity("value")), edit: |j| pod_spec(j).affinity = None, want: &[] },
+            R { name: "immutable tolerations", suspend: false, old: |_| {}, edit: |j| pod_spec(j).tolerations = Some(vec![Toleration { key: Some("foo".into()), operator: Some("Equal".into()), value: Some("bar".into()), effect: Some("PreferNoSchedule".into()), ..Default::default() }]), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable tolerations", suspend: true, old: |_| {}, edit: |j| pod_spec(j).tolerations = Some(vec![Toleration { key: Some("foo".into()), operator: Some("Equal".into()), value: Some("bar".into()), effect: Some("PreferNoSchedule".into()), ..Default::default() }]), want: &[] },
+            R { name: "immutable node selector", suspend: false, old: |_| {}, edit: |j| pod_spec(j).node_selector = Some([("foo".to_string(), "bar".to_string())].into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable node selector", suspend: true, old: |_| {}, edit: |j| pod_spec(j).node_selector = Some([("foo".to_string(), "bar".to_string())].into()), want: &[] },
+            R { name: "immutable annotations", suspend: false, old: |_| {}, edit: |j| spec(j).template.metadata.get_or_insert_with(Default::default).annotations = Some([("foo".to_string(), "baz".to_string())].into()), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable annotations", suspend: true, old: |_| {}, edit: |j| spec(j).template.metadata.get_or_insert_with(Default::default).annotations = Some([("foo".to_string(), "baz".to_string())].into()), want: &[] },
+            R { name: "immutable labels", suspend: false, old: |_| {}, edit: |j| { labels(j).insert("bar".into(), "baz".into()); }, want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable labels", suspend: true, old: |_| {}, edit: |j| { labels(j).insert("bar".into(), "baz".into()); }, want: &[] },
+            R { name: "immutable schedulingGates", suspend: false, old: |_| {}, edit: |j| pod_spec(j).scheduling_gates = Some(vec![PodSchedulingGate { name: "gate".into() }]), want: &["spec.template: Invalid value: <template>: field is immutable"] },
+            R { name: "mutable schedulingGates", suspend: true, old: |_| {}, edit: |j| pod_spec(j).scheduling_gates = Some(vec![PodSchedulingGate { name: "gate".into() }]), want: &[] },
+            R { name: "update completions and parallelism to same value is valid", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = Some(2); spec(j).parallelism = Some(2); }, want: &[] },
+            R { name: "previous parallelism != previous completions, new parallelism == new completions", suspend: false, old: |j| { indexed(j, 1); spec(j).parallelism = Some(2); }, edit: |j| { spec(j).completions = Some(3); spec(j).parallelism = Some(3); }, want: &[] },
+            R { name: "indexed job updating completions and parallelism to different values is invalid", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = Some(2); spec(j).parallelism = Some(3); }, want: &["spec.completions: Invalid value: 2: can only be modified in tandem with spec.parallelism"] },
+            R { name: "indexed job with completions set updated to nil does not panic", suspend: false, old: indexed_1_1, edit: |j| { spec(j).completions = None; spec(j).parallelism = Some(3); }, want: &["spec.completions: Required value: when completion mode is Indexed"] },
+            R { name: "indexed job with completions unchanged, parallelism reduced to less than completions", suspend: false, old: indexed_2_2, edit: |j| spec(j).parallelism = Some(1), want: &[] },
+            R { name: "indexed job with completions unchanged, parallelism increased higher than completions", suspend: false, old: indexed_2_2, edit: |j| spec(j).parallelism = Some(3), want: &[] },
+        ];
+        let mut failures = Vec::new();
+        for r in rows {
+            let mut c = Cluster::new(1);
+            let mut old = manifest("pi");
+            if r.suspend {
+                spec(&mut old).suspend = Some(true);
+            }
+            (r.old)(&mut old);
+            let Ok(Object::Job(mut j)) = c.create(Object::Job(old)) else {
+                failures.push(format!("{}: create failed", r.name));
+                continue;
+            };
+            let uid = j.metadata.uid.clone().unwrap_or_default();
+            (r.edit)(&mut j);
+            let got: Vec<String> = match c.replace(Object::Job(j)) {
+                Ok(_) => Vec::new(),
+                Err(e) => e
+                    .invalid
+                    .map(|d| {
+                        d.causes
+                            .iter()
+                            .map(|c| abbreviate(&c.to_string().replace(&uid, "UID")))
+                            .collect()
+                    })
+                    .unwrap_or_else(|| vec![e.message]),
+            };
+            if got != r.want {
+                failures.push(format!(
+                    "case {:?}\n  want: {:#?}\n  got:  {got:#?}",
+                    r.name, r.want
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Replaces the Go dump of a whole pod template or pod failure policy in an immutability
+    /// error with a placeholder.
+    fn abbreviate(err: &str) -> String {
+        for (prefix, placeholder) in [
+            (
+                "spec.template: Invalid value: core.PodTemplateSpec{",
+                "<template>",
+            ),
+            (
+                "spec.podFailurePolicy: Invalid value: batch.PodFailurePolicy{",
+                "<policy>",
+            ),
+        ] {
+            if err.starts_with(prefix) && err.ends_with(": field is immutable") {
+                let path = prefix.split(':').next().unwrap_or_default();
+                return format!("{path}: Invalid value: {placeholder}: field is immutable");
+            }
+        }
+        err.to_string()
+    }
+
+    /// Mirrors `TestValidateJobUpdateStatus` (the rows without `JobStatusValidationOptions`).
+    #[test]
+    fn test_validate_job_update_status() {
+        use k8s_openapi::api::batch::v1::{JobStatus, UncountedTerminatedPods};
+        let with = |status: JobStatus| {
+            let mut j = manifest("abc");
+            j.status = Some(status);
+            j
+        };
+        let old = with(JobStatus {
+            active: Some(1),
+            succeeded: Some(2),
+            failed: Some(3),
+            terminating: Some(4),
+            ..Default::default()
+        });
+        let uids = |v: &[&str]| Some(v.iter().map(ToString::to_string).collect::<Vec<_>>());
+        let cases: [(&str, JobStatus, &[&str]); 4] = [
+            (
+                "valid",
+                JobStatus { active: Some(2), succeeded: Some(3), failed: Some(4), ready: Some(1), terminating: Some(4), ..Default::default() },
+                &[],
+            ),
+            (
+                "nil ready and terminating",
+                JobStatus { active: Some(2), succeeded: Some(3), failed: Some(4), ..Default::default() },
+                &[],
+            ),
+            (
+                "negative counts",
+                JobStatus { active: Some(-1), succeeded: Some(-2), failed: Some(-3), ready: Some(-1), terminating: Some(-2), ..Default::default() },
+                &[
+                    "status.active: Invalid value: -1: must be greater than or equal to 0",
+                    "status.succeeded: Invalid value: -2: must be greater than or equal to 0",
+                    "status.failed: Invalid value: -3: must be greater than or equal to 0",
+                    "status.ready: Invalid value: -1: must be greater than or equal to 0",
+                    "status.terminating: Invalid value: -2: must be greater than or equal to 0",
+                ],
+            ),
+            (
+                "empty and duplicated uncounted pods",
+                JobStatus {
+                    uncounted_terminated_pods: Some(UncountedTerminatedPods {
+                        succeeded: uids(&["a", "b", "c", "a", ""]),
+                        failed: uids(&["c", "d", "e", "d", ""]),
+                    }),
+                    ..Default::default()
+                },
+                &[
+                    "status.uncountedTerminatedPods.succeeded[3]: Duplicate value: \"a\"",
+                    "status.uncountedTerminatedPods.succeeded[4]: Invalid value: \"\": must not be empty",
+                    "status.uncountedTerminatedPods.failed[0]: Duplicate value: \"c\"",
+                    "status.uncountedTerminatedPods.failed[3]: Duplicate value: \"d\"",
+                    "status.uncountedTerminatedPods.failed[4]: Invalid value: \"\": must not be empty",
+                ],
+            ),
+        ];
+        for (name, status, want) in cases {
+            let got: Vec<String> = validate_status_update(&with(status), &old)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(got, want, "{name}");
         }
     }
 }

@@ -1215,6 +1215,10 @@ mod test_validate_job {
             ("spec.template.metadata.labels[batch.kubernetes.io/controller-uid]: Invalid value: map[string]string{\"batch.kubernetes.io/controller-uid\":\"4d5e6f\", \"batch.kubernetes.io/job-name\":\"myjob\", \"controller-uid\":\"1a2b3c\", \"job-name\":\"myjob\"}: must be '1a2b3c'", "template: {metadata: {labels: {batch.kubernetes.io/controller-uid: 4d5e6f}}}".into()),
             ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{batch.SuccessPolicyRule{SucceededIndexes:(*string)(nil), SucceededCount:(*int32)(…)}}}: requires indexed completion mode", "successPolicy: {rules: [{succeededCount: 1}]}".into()),
             ("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "backoffLimitPerIndex: 1".into()),
+            ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{}}: requires indexed completion mode", "successPolicy: {rules: []}".into()),
+            ("spec.successPolicy.rules[0].succeededIndexes: Too long: may not be more than 65536 bytes", format!("completionMode: Indexed\ncompletions: 5\nsuccessPolicy: {{rules: [{{succeededIndexes: '{}'}}]}}", "1".repeat(65537))),
+            ("spec.managedBy: Too long: may not be more than 63 bytes", format!("managedBy: example.com/{}", "x".repeat(60))),
+            ("spec.managedBy: Invalid value: \"invalid custom controller name\": must be a domain-prefixed path (such as \"acme.io/foo\")", "managedBy: invalid custom controller name".into()),
             ("spec.completionMode: Unsupported value: \"Sequential\": supported values: \"NonIndexed\", \"Indexed\"", "completionMode: Sequential".into()),
         ];
         let failures: Vec<String> = cases
@@ -1343,10 +1347,111 @@ mod test_validate_daemon_set {
                 format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 0}}}}\n{TEMPLATE}"),
                 vec!["spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0".to_string()],
             ),
+            (
+                "change update strategy",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: 1}}}}\n{TEMPLATE}"),
+                vec![],
+            ),
+            (
+                "change container image name",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: def, image: image}]}\n".to_string(),
+                vec![],
+            ),
+            (
+                "Read-write volume verification",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: ctr, image: image}]\n      volumes: [{name: gcepd, gcePersistentDisk: {pdName: my-PD, fsType: ext4, partition: 1, readOnly: false}}]\n".to_string(),
+                vec![],
+            ),
+            (
+                "change template and selector: the selector is immutable on apps/v1",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {c: d}}\n  template:\n    metadata: {labels: {c: d}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"c\":\"d\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable".to_string()],
+            ),
+            (
+                "invalid selector",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {NoUppercaseOrSpecialCharsLike=Equals: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec![
+                    format!("spec.selector.matchLabels: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {}", super::NAME_PART_MSG),
+                    "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"NoUppercaseOrSpecialCharsLike=Equals\":\"b\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable".to_string(),
+                ],
+            ),
+            (
+                "invalid pod",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: []}\n".to_string(),
+                vec!["spec.template.spec.containers: Required value".to_string()],
+            ),
+            (
+                "invalid update strategy type",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: Random}}\n{TEMPLATE}"),
+                vec!["spec.updateStrategy: Unsupported value: apps.DaemonSetUpdateStrategy{Type:\"Random\", RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}: supported values: \"RollingUpdate\", \"OnDelete\"".to_string()],
+            ),
+            (
+                "negative revisionHistoryLimit",
+                format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  revisionHistoryLimit: -1\n{TEMPLATE}"),
+                vec!["spec.revisionHistoryLimit: Invalid value: -1: must be greater than or equal to 0".to_string()],
+            ),
+            (
+                "template may not contain ephemeral containers",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: ctr, image: image}], ephemeralContainers: [{name: debug, image: image, imagePullPolicy: IfNotPresent, terminationMessagePolicy: File}]}\n".to_string(),
+                vec!["spec.template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template".to_string()],
+            ),
+            (
+                "activeDeadlineSeconds in the template",
+                "metadata: {name: abc}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {activeDeadlineSeconds: 10, containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec!["spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in DaemonSet is not Supported".to_string()],
+            ),
         ];
         let mut failures = Vec::new();
         for (name, yaml, want) in &cases {
             let got = update(yaml);
+            if &got != want {
+                failures.push(format!(
+                    "case {name:?}\n  want: {want:#?}\n  got:  {got:#?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// `TestDaemonSetUpdateMaxSurge` (`ValidateRollingUpdateDaemonSet`), through the API server:
+    /// an unset maxUnavailable is defaulted to 1 and an unset maxSurge to 0 first
+    /// (`SetDefaults_DaemonSet`), so upstream's "invalid: unset" and "valid: surge one" rows,
+    /// which call the validator on undefaulted structs, read differently here: `{}` is valid,
+    /// and a surge alone needs `maxUnavailable: 0` to stay valid.
+    #[test]
+    fn test_daemon_set_update_max_surge() {
+        let ds = |ru: &str| {
+            format!("metadata: {{name: abc}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  updateStrategy: {{type: RollingUpdate, rollingUpdate: {ru}}}\n{TEMPLATE}")
+        };
+        let both_zero = "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0";
+        let percent = |f: &str, v: &str, detail: &str| {
+            format!("spec.updateStrategy.rollingUpdate.{f}: Invalid value: intstr.IntOrString{{Type:1, IntVal:0, StrVal:\"{v}\"}}: {detail}")
+        };
+        let cases: Vec<(&str, &str, Vec<String>)> = vec![
+            ("unset (defaulted to maxUnavailable 1)", "{}", vec![]),
+            ("invalid: zero percent", "{maxUnavailable: 0%}", vec![both_zero.into()]),
+            ("invalid: zero", "{maxUnavailable: 0}", vec![both_zero.into()]),
+            ("valid: one", "{maxUnavailable: 1}", vec![]),
+            ("valid: one percent", "{maxUnavailable: 1%}", vec![]),
+            ("valid: 100%", "{maxUnavailable: 100%}", vec![]),
+            ("invalid: greater than 100%", "{maxUnavailable: 101%}", vec![percent("maxUnavailable", "101%", "must not be greater than 100%")]),
+            ("invalid: surge and unavailable set", "{maxUnavailable: 1%, maxSurge: 1%}", vec![percent("maxSurge", "1%", "may not be set when maxUnavailable is non-zero")]),
+            ("surge alone: maxUnavailable defaulted to 1", "{maxSurge: 1}", vec!["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: may not be set when maxUnavailable is non-zero".into()]),
+            ("valid: surge enabled, unavailable zero", "{maxUnavailable: 0, maxSurge: 1}", vec![]),
+            ("valid: surge enabled, unavailable zero percent", "{maxUnavailable: 0%, maxSurge: 1}", vec![]),
+            ("valid: surge one percent", "{maxUnavailable: 0, maxSurge: 1%}", vec![]),
+            ("valid: surge 100%", "{maxUnavailable: 0, maxSurge: 100%}", vec![]),
+            ("invalid: surge greater than 100%", "{maxUnavailable: 0, maxSurge: 101%}", vec![percent("maxSurge", "101%", "must not be greater than 100%")]),
+            ("invalid: surge and unavailable 0%", "{maxUnavailable: 0%, maxSurge: 0%}", vec![both_zero.into()]),
+            ("invalid: negative surge", "{maxUnavailable: 0, maxSurge: -1}", vec!["spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0".into()]),
+            ("invalid: bad percent string", "{maxUnavailable: 0, maxSurge: 5x}", vec![
+                percent("maxSurge", "5x", "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"),
+                both_zero.into(),
+            ]),
+        ];
+        let mut failures = Vec::new();
+        for (name, ru, want) in &cases {
+            let got = create(&ds(ru));
             if &got != want {
                 failures.push(format!(
                     "case {name:?}\n  want: {want:#?}\n  got:  {got:#?}"
@@ -1361,6 +1466,19 @@ mod test_validate_daemon_set {
         let sel_msg = "`selector` does not match template `labels`";
         let label_key_msg = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
         let cases: Vec<(&str, String, Vec<String>)> = vec![
+            (
+                "zero-length ID",
+                format!("metadata: {{name: ''}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n{TEMPLATE}"),
+                vec!["metadata.name: Required value: name or generateName is required".to_string()],
+            ),
+            (
+                "invalid_label 2",
+                "metadata: {name: abc-123, labels: {NoUppercaseOrSpecialCharsLike=Equals: bar}}\nspec:\n  template:\n    spec: {containers: [{name: ctr, image: image}]}\n".to_string(),
+                vec![
+                    format!("metadata.labels: Invalid value: \"NoUppercaseOrSpecialCharsLike=Equals\": {label_key_msg}"),
+                    format!("spec.template.metadata.labels: Invalid value: map[string]string(nil): {sel_msg}"),
+                ],
+            ),
             (
                 "nil selector",
                 format!("metadata: {{name: abc}}\nspec:\n{TEMPLATE}"),

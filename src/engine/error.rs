@@ -134,21 +134,14 @@ impl ApiError {
 
     /// A 422: `DaemonSet.apps "x" is invalid: [a, b]`.
     pub fn invalid(kind: Kind, name: &str, causes: Vec<FieldError>) -> Self {
-        let joined = if causes.len() == 1 {
-            causes.iter().map(|c| c.to_string()).collect::<String>()
-        } else {
-            format!(
-                "[{}]",
-                causes
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
         ApiError {
             reason: StatusReason::Invalid,
-            message: format!("{} \"{}\" is invalid: {}", kind.kind_group(), name, joined),
+            // `ErrorList.ToAggregate`: each distinct error once; the causes keep every one.
+            message: crate::engine::validation::api_invalid_message(
+                &kind.kind_group(),
+                name,
+                &causes,
+            ),
             invalid: Some(InvalidDetails {
                 kind,
                 name: name.to_string(),
@@ -171,20 +164,11 @@ impl ApiError {
     /// one `* err` line per cause when there are several.
     pub fn kubectl_invalid_message(&self) -> Option<String> {
         let d = self.invalid.as_ref()?;
-        Some(if d.causes.len() == 1 {
-            format!(
-                "The {} \"{}\" is invalid: {}",
-                d.kind.as_str(),
-                d.name,
-                d.causes.iter().map(|c| c.to_string()).collect::<String>()
-            )
-        } else {
-            let mut s = format!("The {} \"{}\" is invalid: ", d.kind.as_str(), d.name);
-            for c in &d.causes {
-                s.push_str(&format!("\n* {c}"));
-            }
-            s
-        })
+        Some(crate::engine::validation::invalid_message(
+            d.kind.as_str(),
+            &d.name,
+            &d.causes,
+        ))
     }
 }
 
@@ -195,3 +179,43 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ErrorList.ToAggregate` and kubectl's `StatusCausesToAggrError` print a repeated cause once
+    /// (a 64-character Job name makes both generated `job-name` labels too long: two identical
+    /// causes); the causes themselves keep both.
+    #[test]
+    fn repeated_causes_print_once() {
+        let label = "spec.template.labels";
+        let causes = vec![
+            FieldError::invalid(label, "x", "must be no more than 63 characters"),
+            FieldError::invalid(label, "x", "must be no more than 63 characters"),
+        ];
+        let e = ApiError::invalid(Kind::Job, "x", causes.clone());
+        assert_eq!(
+            e.message,
+            "Job.batch \"x\" is invalid: spec.template.labels: Invalid value: \"x\": must be no more than 63 characters"
+        );
+        assert_eq!(
+            e.kubectl_invalid_message().as_deref(),
+            Some("The Job \"x\" is invalid: spec.template.labels: Invalid value: \"x\": must be no more than 63 characters")
+        );
+        assert_eq!(e.invalid.map(|d| d.causes.len()), Some(2));
+        let mut two = causes;
+        two.push(FieldError::required("spec.template", ""));
+        let e = ApiError::invalid(Kind::Job, "x", two);
+        assert!(
+            e.message.contains("[spec.template.labels: "),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            e.kubectl_invalid_message()
+                .map(|m| m.matches("\n* ").count()),
+            Some(2)
+        );
+    }
+}

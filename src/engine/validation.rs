@@ -387,11 +387,25 @@ pub fn go_label_selector(sel: &LabelSelector) -> String {
     )
 }
 
+/// Each error's text, in order, once (`ToAggregate` and kubectl's `StatusCausesToAggrError`
+/// skip a message they already have).
+fn distinct_messages(errs: &[FieldError]) -> Vec<String> {
+    let mut msgs: Vec<String> = Vec::new();
+    for e in errs {
+        let m = e.to_string();
+        if !msgs.contains(&m) {
+            msgs.push(m);
+        }
+    }
+    msgs
+}
+
 /// kubectl create/replace message for a 422 Invalid: `The Pod "x" is invalid: <err>`, or with
-/// several errors `The Pod "x" is invalid: ` followed by one `* <err>` line each.
+/// several errors `The Pod "x" is invalid: ` followed by one `* <err>` line each (a repeated
+/// error once).
 pub fn invalid_message(kind: &str, name: &str, errs: &[FieldError]) -> String {
     let prefix = format!("The {kind} {} is invalid: ", go_quote(name));
-    match errs {
+    match distinct_messages(errs).as_slice() {
         [] => prefix.trim_end().trim_end_matches(':').to_string(),
         [one] => format!("{prefix}{one}"),
         many => {
@@ -404,13 +418,7 @@ pub fn invalid_message(kind: &str, name: &str, errs: &[FieldError]) -> String {
 /// The API status message of `errors.NewInvalid`: `DaemonSet.apps "x" is invalid: <err>` or
 /// `… is invalid: [<err1>, <err2>]` (identical messages are listed once, like `ToAggregate`).
 pub fn api_invalid_message(kind_group: &str, name: &str, errs: &[FieldError]) -> String {
-    let mut msgs: Vec<String> = Vec::new();
-    for e in errs {
-        let m = e.to_string();
-        if !msgs.contains(&m) {
-            msgs.push(m);
-        }
-    }
+    let msgs = distinct_messages(errs);
     let agg = match msgs.as_slice() {
         [] => String::new(),
         [one] => one.clone(),

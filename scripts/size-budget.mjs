@@ -34,7 +34,7 @@ const dir = process.argv[2] ?? 'dist';
 // slow-tick guard, +14 KB at 1126.7 KB; then to 1145 KB for kubectl get -w/events -w streaming
 // in the console, explain --recursive, the store's slot table (hashbrown's HashTable and the
 // ordered maps of keys to slots that made the DaemonSet idle sync ≈ 40 % faster) and the
-// walkthrough's keyboard-safe menus, lesson endings and blocked-storage guard, +14.7 KB at 1141.4 KB.)
+// walkthrough's keyboard-safe menus, lesson endings and blocked-storage guard, +14.7 KB at 1141.4 KB, 1142.5 KB with the pane tablist.)
 const TARGET = 450 * 1024;
 const BUDGET = 1145 * 1024;
 let total = 0;

@@ -2,9 +2,7 @@
 // script. History and Tab completion work from the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { setup, runInConsole, cliOutput, artifacts } from './helpers.mjs';
+import { setup, runInConsole, cliOutput, consoleEqualsCli } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -39,19 +37,7 @@ function withoutEchoes(text) {
 
 test('console output for a script equals the CLI output', async () => {
   const page = await env.open('?scenario=empty&play=0');
-  const got = { stdout: '', stderr: '' };
-  for (const line of SCRIPT) {
-    const { stdout, stderr } = await runInConsole(page, line);
-    got.stdout += stdout;
-    got.stderr += stderr;
-  }
-  const cli = cliOutput(SCRIPT);
-  mkdirSync(artifacts, { recursive: true });
-  for (const stream of ['stdout', 'stderr']) {
-    writeFileSync(path.join(artifacts, `console-page.${stream}.txt`), got[stream]);
-    writeFileSync(path.join(artifacts, `console-cli.${stream}.txt`), cli[stream]);
-    assert.equal(withoutEchoes(got[stream]), withoutEchoes(cli[stream]), `${stream}: see artifacts/console-*.${stream}.txt`);
-  }
+  const got = await consoleEqualsCli(page, SCRIPT, 'console', withoutEchoes);
   assert.match(got.stderr, /unknown command "gett"/, 'the typo reached the console');
   assert.match(got.stdout, /node\/n1 node\/n2/, 'the variable kept its value for the next line');
   assert.match(got.stderr, /No resources found in kube-system namespace/, 'the context namespace applies');

@@ -1,8 +1,9 @@
 // Shared e2e plumbing: a tiny static server over dist/ and a headless Chromium driven by
 // playwright-core (from tools/node_modules; never `playwright install`).
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -162,4 +163,26 @@ export function cliOutput(lines) {
   });
   if (res.status === null) throw new Error(`kubeplay did not run: ${res.error ?? res.signal}`);
   return { stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * Runs `script` in the page's console and through the CLI, writes both streams of each under
+ * artifacts/ (`NAME-page.stdout.txt`, `NAME-cli.stdout.txt`, ...), and asserts they are equal
+ * once `normalize` has been applied. Returns the page's output.
+ */
+export async function consoleEqualsCli(page, script, name, normalize = (t) => t.trim()) {
+  const got = { stdout: '', stderr: '' };
+  for (const line of script) {
+    const { stdout, stderr } = await runInConsole(page, line);
+    got.stdout += stdout;
+    got.stderr += stderr;
+  }
+  const cli = cliOutput(script);
+  mkdirSync(artifacts, { recursive: true });
+  for (const stream of ['stdout', 'stderr']) {
+    writeFileSync(path.join(artifacts, `${name}-page.${stream}.txt`), got[stream]);
+    writeFileSync(path.join(artifacts, `${name}-cli.${stream}.txt`), cli[stream]);
+    assert.equal(normalize(got[stream]), normalize(cli[stream]), `${stream}: see artifacts/${name}-*.${stream}.txt`);
+  }
+  return got;
 }

@@ -2,9 +2,7 @@
 // the clock plays, a status line says it is open, and Stop or Ctrl+C end it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { setup, runInConsole, cliOutput, artifacts } from './helpers.mjs';
+import { setup, runInConsole, consoleEqualsCli } from './helpers.mjs';
 
 let env;
 before(async () => { env = await setup(); });
@@ -29,19 +27,7 @@ const SCRIPT = [
 
 test('a watch in the console prints what the CLI prints for the same script', async () => {
   const page = await env.open('?scenario=empty&play=0');
-  const got = { stdout: '', stderr: '' };
-  for (const line of SCRIPT) {
-    const { stdout, stderr } = await runInConsole(page, line);
-    got.stdout += stdout;
-    got.stderr += stderr;
-  }
-  const cli = cliOutput(SCRIPT);
-  mkdirSync(artifacts, { recursive: true });
-  for (const stream of ['stdout', 'stderr']) {
-    writeFileSync(path.join(artifacts, `watch-page.${stream}.txt`), got[stream]);
-    writeFileSync(path.join(artifacts, `watch-cli.${stream}.txt`), cli[stream]);
-    assert.equal(got[stream].trim(), cli[stream].trim(), `${stream}: see artifacts/watch-*.${stream}.txt`);
-  }
+  const got = await consoleEqualsCli(page, SCRIPT, 'watch');
   assert.match(got.stdout, /Completed/, 'the watch followed the pod to Completed');
   assert.match(got.stdout, /^DELETED /m, 'the events column names the deletion');
   assert.deepEqual(page.errors, []);

@@ -580,8 +580,8 @@ impl Store {
         }
         self.revision += 1;
         p.metadata.resource_version = Some(self.revision.to_string());
-        if let Some(w) = self.watch.as_deref_mut().filter(|w| w.wants(Kind::Pod)) {
-            w.record(&Object::Pod(p.clone()), true);
+        if let Some(w) = self.watch.as_deref_mut() {
+            w.record_pod(p);
         }
         let (settled, controlled, deleting) = flags(p);
         self.stamp(key);

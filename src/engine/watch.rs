@@ -87,6 +87,14 @@ impl ChangeLog {
         self.push(change, obj);
     }
 
+    /// Records an in-place change of a pod (`Store::modify_pod`): one copy, made only if pods
+    /// are watched.
+    pub(crate) fn record_pod(&mut self, pod: &k8s_openapi::api::core::v1::Pod) {
+        if self.wants(Kind::Pod) {
+            self.push_owned(ChangeType::Modified, Object::Pod(pod.clone()));
+        }
+    }
+
     /// Records a removal. Called by the store with the removed object and the revision the
     /// removal took.
     pub(crate) fn record_removal(&mut self, obj: &Object, revision: u64) {

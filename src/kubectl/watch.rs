@@ -85,6 +85,35 @@ struct Printer {
     jsonpath: Option<JsonPath>,
 }
 
+impl Printer {
+    /// Table rows through the tab writer that remembers its widths: the header (if any) with the
+    /// first rows ever printed, then one flush per row, or for the initial list (`list`) one
+    /// flush for all. Nothing for no rows.
+    fn table(
+        &mut self,
+        header: Option<Vec<String>>,
+        rows: impl Iterator<Item = Vec<String>>,
+        list: bool,
+        out: &mut Out,
+    ) {
+        let mut pending = Vec::new();
+        for row in rows {
+            if !self.printed_headers {
+                self.printed_headers = true;
+                pending.extend(header.clone());
+            }
+            pending.push(row);
+            if !list {
+                out.raw(print::tabwrite_remembering(&pending, &mut self.widths));
+                pending.clear();
+            }
+        }
+        if !pending.is_empty() {
+            out.raw(print::tabwrite_remembering(&pending, &mut self.widths));
+        }
+    }
+}
+
 /// What a watch printed since it was last asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WatchOutput {
@@ -296,7 +325,8 @@ impl Watch {
             return false;
         }
         if let Some(sel) = &self.label {
-            if !sel.matches(&o.meta().labels.clone().unwrap_or_default()) {
+            let none = std::collections::BTreeMap::new();
+            if !sel.matches(o.meta().labels.as_ref().unwrap_or(&none)) {
                 return false;
             }
         }
@@ -364,71 +394,45 @@ impl Watch {
         let events = g.output_watch_events;
         let p = &mut self.printer;
         if let (Some(e), OutputFormat::Table | OutputFormat::Wide) = (&self.events, &g.output) {
-            for (_, o) in items {
-                let Object::Event(ev) = o else { continue };
-                let mut rows = Vec::new();
-                if !p.printed_headers && !e.no_headers {
-                    rows.push(exec::event_header(e.all_namespaces));
-                }
-                p.printed_headers = true;
-                rows.push(exec::event_row(ev, e.all_namespaces, now));
-                out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
-            }
+            let rows = items.iter().filter_map(|(_, o)| match o {
+                Object::Event(ev) => Some(exec::event_row(ev, e.all_namespaces, now)),
+                _ => None,
+            });
+            let header = (!e.no_headers).then(|| exec::event_header(e.all_namespaces));
+            p.table(header, rows, false, out);
             return;
         }
         match &g.output {
             OutputFormat::Table | OutputFormat::Wide => {
-                if items.is_empty() {
-                    return;
-                }
                 let show_ns = g.all_namespaces && self.kind.namespaced();
                 let ctx = table::RowCtx {
                     now,
                     wide: g.output == OutputFormat::Wide,
                 };
-                let mut rows = Vec::new();
-                if !p.printed_headers && !g.no_headers {
+                let header = (!g.no_headers).then(|| {
                     let mut header = exec::table_header(self.kind, g, show_ns);
                     if events {
                         header.insert(0, "EVENT".to_string());
                     }
-                    rows.push(header);
-                }
-                p.printed_headers = true;
-                for (t, o) in items {
+                    header
+                });
+                let rows = items.iter().map(|(t, o)| {
                     let mut cells = exec::table_cells(o, g, ctx, show_ns, false);
                     if events {
                         cells.insert(0, event_column(*t).to_string());
                     }
-                    rows.push(cells);
-                    if !list {
-                        out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
-                        rows.clear();
-                    }
-                }
-                if list {
-                    out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
-                }
+                    cells
+                });
+                p.table(header, rows, list, out);
             }
             OutputFormat::CustomColumns(_) => {
-                if items.is_empty() {
-                    return;
-                }
-                let mut rows = Vec::new();
-                if !p.printed_headers && !g.no_headers {
-                    rows.push(p.custom.iter().map(|(n, _)| n.clone()).collect());
-                }
-                p.printed_headers = true;
-                for (_, o) in items {
-                    rows.push(exec::custom_column_cells(o, &p.custom));
-                    if !list {
-                        out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
-                        rows.clear();
-                    }
-                }
-                if list {
-                    out.raw(print::tabwrite_remembering(&rows, &mut p.widths));
-                }
+                let header =
+                    (!g.no_headers).then(|| p.custom.iter().map(|(n, _)| n.clone()).collect());
+                let rows: Vec<Vec<String>> = items
+                    .iter()
+                    .map(|(_, o)| exec::custom_column_cells(o, &p.custom))
+                    .collect();
+                p.table(header, rows.into_iter(), list, out);
             }
             OutputFormat::Name => {
                 for (_, o) in items {
@@ -478,7 +482,6 @@ impl Watch {
     }
 }
 
-/// `formatEventType`: the event types padded to one width.
 /// The kinds `resources` name, sorted, once each; a watch follows one resource type, so more
 /// than one fails with upstream's error (and `None`).
 fn kinds_of(resources: &[ResourceArg], out: &mut Out) -> Option<Vec<Kind>> {
@@ -492,6 +495,7 @@ fn kinds_of(resources: &[ResourceArg], out: &mut Out) -> Option<Vec<Kind>> {
     Some(kinds)
 }
 
+/// `formatEventType`: the event types padded to one width.
 fn event_column(t: ChangeType) -> &'static str {
     match t {
         ChangeType::Added => "ADDED   ",
